@@ -1,0 +1,107 @@
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .managers import UserManager
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to BioBridge, by email.
+
+    Research-centre staff work for one or more institutions or joint centres
+    and see what those are party to; superusers see everything. A partner user
+    belongs to exactly one enterprise and sees only that enterprise's data.
+    """
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CENTRE_STAFF
+    )
+    enterprise = models.ForeignKey(
+        "partnerships.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The enterprise a partner user belongs to."),
+    )
+    institutions = models.ManyToManyField(
+        "partnerships.Institution",
+        verbose_name=_("institutions"),
+        blank=True,
+        related_name="staff_users",
+        help_text=_("Institutions a research-centre staff member works for."),
+    )
+    joint_centres = models.ManyToManyField(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centres"),
+        blank=True,
+        related_name="staff_users",
+        help_text=_("Joint centres a research-centre staff member works for."),
+    )
+    is_staff = models.BooleanField(
+        _("admin site access"),
+        default=False,
+        help_text=_("May sign in to the Django admin."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("A user with this email address exists."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.PARTNER, enterprise__isnull=False)
+                    | models.Q(role=Role.CENTRE_STAFF, enterprise__isnull=True)
+                ),
+                name="user_partner_has_enterprise",
+                violation_error_message=_(
+                    "A partner user belongs to an enterprise; staff do not."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.PARTNER, is_superuser=True),
+                name="user_partner_not_superuser",
+                violation_error_message=_("A partner user cannot be a superuser."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    @property
+    def is_centre_staff(self) -> bool:
+        return self.role == Role.CENTRE_STAFF

@@ -1,0 +1,66 @@
+"""Money: the currencies BioBridge books in and the one rounding rule.
+
+Every amount is a ``Decimal`` with an ISO 4217 code beside it; floats never
+carry money. Amounts are rounded half-up to the currency's minor unit, here
+and nowhere else.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Digits of the stored amounts: up to 10^16 in the largest unit, which covers
+# any deal in yen or won, to four places for rates and intermediate results.
+MAX_DIGITS = 20
+DECIMAL_PLACES = 2
+
+
+class Currency(models.TextChoices):
+    """ISO 4217 currencies that partnerships in this field are signed in."""
+
+    CNY = "CNY", _("Chinese yuan")
+    USD = "USD", _("US dollar")
+    EUR = "EUR", _("Euro")
+    GBP = "GBP", _("Pound sterling")
+    JPY = "JPY", _("Japanese yen")
+    KRW = "KRW", _("South Korean won")
+    HKD = "HKD", _("Hong Kong dollar")
+    SGD = "SGD", _("Singapore dollar")
+    CHF = "CHF", _("Swiss franc")
+
+
+# ISO 4217 minor units: the number of decimal places of each currency.
+MINOR_UNITS = {
+    Currency.CNY: 2,
+    Currency.USD: 2,
+    Currency.EUR: 2,
+    Currency.GBP: 2,
+    Currency.JPY: 0,
+    Currency.KRW: 0,
+    Currency.HKD: 2,
+    Currency.SGD: 2,
+    Currency.CHF: 2,
+}
+
+
+def quantize_money(amount: Decimal, currency: str) -> Decimal:
+    """Round ``amount`` half-up to the minor unit of ``currency``."""
+    if isinstance(amount, float):
+        raise TypeError("Money must be a Decimal, not a float.")
+    exponent = Decimal(1).scaleb(-MINOR_UNITS[Currency(currency)])
+    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """A ``DecimalField`` sized for money in any of the booked currencies."""
+    kwargs.setdefault("max_digits", MAX_DIGITS)
+    kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+    return models.DecimalField(verbose_name, **kwargs)
+
+
+def currency_field(**kwargs) -> models.CharField:
+    kwargs.setdefault("default", Currency.CNY)
+    return models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, **kwargs
+    )

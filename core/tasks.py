@@ -1,0 +1,7 @@
+from celery import shared_task
+
+
+@shared_task
+def ping() -> str:
+    """Answer "pong": proves that a worker takes tasks from the broker."""
+    return "pong"

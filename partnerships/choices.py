@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    HOSPITAL = "hospital", _("Hospital")
+    PUBLIC_LAB = "public_lab", _("Public laboratory")
+
+
+class EnterpriseSize(models.TextChoices):
+    STARTUP = "startup", _("Start-up")
+    SME = "sme", _("Small or medium enterprise")
+    LARGE = "large", _("Large enterprise")
+
+
+class CooperationMode(models.TextChoices):
+    """How an institution and an enterprise work together; analytics compare
+    the modes (DESIGN §6)."""
+
+    TRANSFER = "transfer", _("Technology transfer (licence or assignment)")
+    CONTRACT_RD = "contract_rd", _("Contract R&D")
+    CO_FOUNDED_COMPANY = "co_founded_company", _("Co-founded company")
+    CO_BUILT_PLATFORM = "co_built_platform", _("Co-built platform")
+    JOINT_CENTRE = "joint_centre", _("Enterprise-led joint centre")
+
+
+class PartnershipStatus(models.TextChoices):
+    NEGOTIATING = "negotiating", _("Negotiating")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class AgreementKind(models.TextChoices):
+    LICENCE = "licence", _("Licence")
+    ASSIGNMENT = "assignment", _("Assignment")
+    RD_CONTRACT = "rd_contract", _("R&D contract")
+    SHAREHOLDERS = "shareholders", _("Shareholders' agreement")
+    CENTRE_CHARTER = "centre_charter", _("Centre charter")
+
+
+class Exclusivity(models.TextChoices):
+    EXCLUSIVE = "exclusive", _("Exclusive")
+    SOLE = "sole", _("Sole")
+    NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")

@@ -1,0 +1,405 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from core.models import TimeStampedModel
+from core.money import currency_field, money_field
+from core.validators import code_validator
+
+from .choices import (
+    AgreementKind,
+    CooperationMode,
+    EnterpriseSize,
+    Exclusivity,
+    InstitutionKind,
+    PartnershipStatus,
+)
+from .validators import normalize_uscc, validate_uscc
+
+
+class Institution(TimeStampedModel):
+    """A university, research institute, hospital or public lab: the side that
+    produces research results and licenses them out."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("Short code used in references and invoice numbers, e.g. THU."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
+    country = CountryField(_("country"), default="CN")
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Enterprise(TimeStampedModel):
+    """A company that funds, licenses or co-develops research results."""
+
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, validators=[code_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    size = models.CharField(_("size"), max_length=20, choices=EnterpriseSize.choices)
+    sectors = models.ManyToManyField(
+        "projects.Sector", verbose_name=_("sectors"), blank=True, related_name="enterprises"
+    )
+    country = CountryField(_("country"), default="CN")
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    unified_social_credit_code = models.CharField(
+        _("Unified Social Credit Code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("18 characters, for enterprises registered in mainland China."),
+    )
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unified_social_credit_code"],
+                condition=~Q(unified_social_credit_code=""),
+                name="enterprise_uscc_unique",
+                violation_error_message=_(
+                    "An enterprise with this Unified Social Credit Code exists."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.unified_social_credit_code = normalize_uscc(self.unified_social_credit_code)
+
+
+class Person(TimeStampedModel):
+    """A contact at an institution or an enterprise; a user account may be
+    linked to it."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_zh = models.CharField(_("name in Chinese"), max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(institution__isnull=False, enterprise__isnull=True)
+                    | Q(institution__isnull=True, enterprise__isnull=False)
+                ),
+                name="person_belongs_to_one_organisation",
+                violation_error_message=_(
+                    "A person belongs to either an institution or an enterprise."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def organisation(self):
+        return self.institution or self.enterprise
+
+
+class JointCentre(TimeStampedModel):
+    """An enterprise-led "one-stop" centre co-built with one or more host
+    institutions, where research and industrialisation run without hand-offs
+    from the basic-research stage onward."""
+
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, validators=[code_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    established_on = models.DateField(_("established on"))
+    host_institutions = models.ManyToManyField(
+        Institution,
+        through="JointCentreParty",
+        verbose_name=_("host institutions"),
+        related_name="hosted_centres",
+    )
+    lead_enterprises = models.ManyToManyField(
+        Enterprise,
+        through="JointCentreParty",
+        verbose_name=_("lead enterprises"),
+        related_name="led_centres",
+    )
+    focus_sectors = models.ManyToManyField(
+        "projects.Sector", verbose_name=_("focus sectors"), blank=True,
+        related_name="joint_centres",
+    )
+    governance_contacts = models.ManyToManyField(
+        Person, verbose_name=_("governance contacts"), blank=True,
+        related_name="governed_centres",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("joint centre")
+        verbose_name_plural = _("joint centres")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class JointCentreParty(models.Model):
+    """A host institution or lead enterprise of a joint centre, with the
+    funding it commits each year."""
+
+    centre = models.ForeignKey(
+        JointCentre, verbose_name=_("joint centre"), on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("host institution"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="centre_memberships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("lead enterprise"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="centre_memberships",
+    )
+    annual_funding_commitment = money_field(_("annual funding commitment"), default=0)
+    currency = currency_field()
+    commitment_from_year = models.PositiveSmallIntegerField(
+        _("commitment from year"), null=True, blank=True
+    )
+    commitment_to_year = models.PositiveSmallIntegerField(
+        _("commitment to year"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("joint centre party")
+        verbose_name_plural = _("joint centre parties")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(institution__isnull=False, enterprise__isnull=True)
+                    | Q(institution__isnull=True, enterprise__isnull=False)
+                ),
+                name="centre_party_is_institution_or_enterprise",
+                violation_error_message=_(
+                    "A party is either a host institution or a lead enterprise."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "institution"], name="centre_party_institution_unique",
+                violation_error_message=_("This institution is already a host."),
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "enterprise"], name="centre_party_enterprise_unique",
+                violation_error_message=_("This enterprise is already a lead enterprise."),
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_funding_commitment__gte=0),
+                name="centre_party_commitment_non_negative",
+                violation_error_message=_("A funding commitment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(commitment_from_year__isnull=True)
+                    | Q(commitment_to_year__isnull=True)
+                    | Q(commitment_to_year__gte=F("commitment_from_year"))
+                ),
+                name="centre_party_commitment_years_in_order",
+                violation_error_message=_(
+                    "The commitment cannot end before it starts."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution or self.enterprise} @ {self.centre}"
+
+    @property
+    def party(self):
+        return self.institution or self.enterprise
+
+
+class Partnership(TimeStampedModel):
+    """A cooperation between an institution (or a joint centre) and an
+    enterprise, in one of the cooperation modes that analytics compare."""
+
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, validators=[code_validator]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    mode = models.CharField(
+        _("cooperation mode"), max_length=30, choices=CooperationMode.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="partnerships",
+    )
+    joint_centre = models.ForeignKey(
+        JointCentre, verbose_name=_("joint centre"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="partnerships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["-started_on", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(institution__isnull=False, joint_centre__isnull=True)
+                    | Q(institution__isnull=True, joint_centre__isnull=False)
+                ),
+                name="partnership_has_one_research_party",
+                violation_error_message=_(
+                    "A partnership is with either an institution or a joint centre."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="partnership_dates_in_order",
+                violation_error_message=_("A partnership cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    ~Q(mode=CooperationMode.JOINT_CENTRE) | Q(joint_centre__isnull=False)
+                ),
+                name="partnership_joint_centre_mode_names_centre",
+                violation_error_message=_(
+                    "A joint-centre partnership names its joint centre."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+    @property
+    def research_party(self):
+        return self.institution or self.joint_centre
+
+
+class Agreement(TimeStampedModel):
+    """A contract under a partnership: a licence, an assignment, an R&D
+    contract, a shareholders' agreement or a centre charter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        TERMINATED = "terminated", _("Terminated")
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partnership"), on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, validators=[code_validator]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    exclusivity = models.CharField(
+        _("exclusivity"), max_length=20, choices=Exclusivity.choices,
+        default=Exclusivity.NOT_APPLICABLE,
+    )
+    field_of_use = models.TextField(_("field of use"), blank=True)
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    institution_ip_share = models.DecimalField(
+        _("institution's IP share (%)"), max_digits=5, decimal_places=2, default=100,
+        help_text=_("The research party's share of the IP; the enterprise holds the rest."),
+    )
+    currency = currency_field()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(institution_ip_share__gte=0, institution_ip_share__lte=100),
+                name="agreement_ip_share_is_percentage",
+                violation_error_message=_("An IP share is between 0 and 100 percent."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(effective_on__isnull=True)
+                    | Q(expires_on__isnull=True)
+                    | Q(expires_on__gte=F("effective_on"))
+                ),
+                name="agreement_term_in_order",
+                violation_error_message=_("An agreement cannot expire before it takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_on__isnull=False),
+                name="agreement_signed_has_date",
+                violation_error_message=_("A signed agreement has a signing date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def enterprise_ip_share(self):
+        return 100 - self.institution_ip_share
