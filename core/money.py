@@ -61,6 +61,4 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
 
 def currency_field(**kwargs) -> models.CharField:
     kwargs.setdefault("default", Currency.CNY)
-    return models.CharField(
-        _("currency"), max_length=3, choices=Currency.choices, **kwargs
-    )
+    return models.CharField(_("currency"), max_length=3, choices=Currency.choices, **kwargs)

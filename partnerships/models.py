@@ -15,7 +15,7 @@ from .choices import (
     InstitutionKind,
     PartnershipStatus,
 )
-from .validators import normalize_uscc, validate_uscc
+from .fields import UnifiedSocialCreditCodeField
 
 
 class Institution(TimeStampedModel):
@@ -48,9 +48,7 @@ class Institution(TimeStampedModel):
 class Enterprise(TimeStampedModel):
     """A company that funds, licenses or co-develops research results."""
 
-    code = models.CharField(
-        _("code"), max_length=16, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=16, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=EnterpriseSize.choices)
@@ -60,11 +58,8 @@ class Enterprise(TimeStampedModel):
     country = CountryField(_("country"), default="CN")
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    unified_social_credit_code = models.CharField(
-        _("Unified Social Credit Code"),
-        max_length=18,
+    unified_social_credit_code = UnifiedSocialCreditCodeField(
         blank=True,
-        validators=[validate_uscc],
         help_text=_("18 characters, for enterprises registered in mainland China."),
     )
 
@@ -85,10 +80,6 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        super().clean()
-        self.unified_social_credit_code = normalize_uscc(self.unified_social_credit_code)
 
 
 class Person(TimeStampedModel):
@@ -155,9 +146,7 @@ class JointCentre(TimeStampedModel):
     institutions, where research and industrialisation run without hand-offs
     from the basic-research stage onward."""
 
-    code = models.CharField(
-        _("code"), max_length=16, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=16, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     established_on = models.DateField(_("established on"))
@@ -174,11 +163,15 @@ class JointCentre(TimeStampedModel):
         related_name="led_centres",
     )
     focus_sectors = models.ManyToManyField(
-        "projects.Sector", verbose_name=_("focus sectors"), blank=True,
+        "projects.Sector",
+        verbose_name=_("focus sectors"),
+        blank=True,
         related_name="joint_centres",
     )
     governance_contacts = models.ManyToManyField(
-        Person, verbose_name=_("governance contacts"), blank=True,
+        Person,
+        verbose_name=_("governance contacts"),
+        blank=True,
         related_name="governed_centres",
     )
     description = models.TextField(_("description"), blank=True)
@@ -197,16 +190,26 @@ class JointCentreParty(models.Model):
     funding it commits each year."""
 
     centre = models.ForeignKey(
-        JointCentre, verbose_name=_("joint centre"), on_delete=models.CASCADE,
+        JointCentre,
+        verbose_name=_("joint centre"),
+        on_delete=models.CASCADE,
         related_name="parties",
     )
     institution = models.ForeignKey(
-        Institution, verbose_name=_("host institution"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="centre_memberships",
+        Institution,
+        verbose_name=_("host institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centre_memberships",
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("lead enterprise"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="centre_memberships",
+        Enterprise,
+        verbose_name=_("lead enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centre_memberships",
     )
     annual_funding_commitment = money_field(_("annual funding commitment"), default=0)
     currency = currency_field()
@@ -232,11 +235,13 @@ class JointCentreParty(models.Model):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["centre", "institution"], name="centre_party_institution_unique",
+                fields=["centre", "institution"],
+                name="centre_party_institution_unique",
                 violation_error_message=_("This institution is already a host."),
             ),
             models.UniqueConstraint(
-                fields=["centre", "enterprise"], name="centre_party_enterprise_unique",
+                fields=["centre", "enterprise"],
+                name="centre_party_enterprise_unique",
                 violation_error_message=_("This enterprise is already a lead enterprise."),
             ),
             models.CheckConstraint(
@@ -251,9 +256,7 @@ class JointCentreParty(models.Model):
                     | Q(commitment_to_year__gte=F("commitment_from_year"))
                 ),
                 name="centre_party_commitment_years_in_order",
-                violation_error_message=_(
-                    "The commitment cannot end before it starts."
-                ),
+                violation_error_message=_("The commitment cannot end before it starts."),
             ),
         ]
 
@@ -269,27 +272,35 @@ class Partnership(TimeStampedModel):
     """A cooperation between an institution (or a joint centre) and an
     enterprise, in one of the cooperation modes that analytics compare."""
 
-    code = models.CharField(
-        _("code"), max_length=32, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=200)
-    mode = models.CharField(
-        _("cooperation mode"), max_length=30, choices=CooperationMode.choices
-    )
+    mode = models.CharField(_("cooperation mode"), max_length=30, choices=CooperationMode.choices)
     status = models.CharField(
-        _("status"), max_length=20, choices=PartnershipStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=PartnershipStatus.choices,
         default=PartnershipStatus.ACTIVE,
     )
     institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="partnerships",
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
     )
     joint_centre = models.ForeignKey(
-        JointCentre, verbose_name=_("joint centre"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="partnerships",
+        JointCentre,
+        verbose_name=_("joint centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT,
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
         related_name="partnerships",
     )
     started_on = models.DateField(_("started on"))
@@ -317,13 +328,9 @@ class Partnership(TimeStampedModel):
                 violation_error_message=_("A partnership cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=(
-                    ~Q(mode=CooperationMode.JOINT_CENTRE) | Q(joint_centre__isnull=False)
-                ),
+                condition=(~Q(mode=CooperationMode.JOINT_CENTRE) | Q(joint_centre__isnull=False)),
                 name="partnership_joint_centre_mode_names_centre",
-                violation_error_message=_(
-                    "A joint-centre partnership names its joint centre."
-                ),
+                violation_error_message=_("A joint-centre partnership names its joint centre."),
             ),
         ]
 
@@ -345,7 +352,9 @@ class Agreement(TimeStampedModel):
         TERMINATED = "terminated", _("Terminated")
 
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.PROTECT,
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
         related_name="agreements",
     )
     reference = models.CharField(
@@ -360,13 +369,18 @@ class Agreement(TimeStampedModel):
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     exclusivity = models.CharField(
-        _("exclusivity"), max_length=20, choices=Exclusivity.choices,
+        _("exclusivity"),
+        max_length=20,
+        choices=Exclusivity.choices,
         default=Exclusivity.NOT_APPLICABLE,
     )
     field_of_use = models.TextField(_("field of use"), blank=True)
     territory = models.CharField(_("territory"), max_length=200, blank=True)
     institution_ip_share = models.DecimalField(
-        _("institution's IP share (%)"), max_digits=5, decimal_places=2, default=100,
+        _("institution's IP share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=100,
         help_text=_("The research party's share of the IP; the enterprise holds the rest."),
     )
     currency = currency_field()

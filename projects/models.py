@@ -20,9 +20,7 @@ PROBABILITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
 class Sector(models.Model):
     """One of the six biotech sub-industries; each has its own road to market."""
 
-    code = models.CharField(
-        _("code"), max_length=30, unique=True, choices=SectorCode.choices
-    )
+    code = models.CharField(_("code"), max_length=30, unique=True, choices=SectorCode.choices)
     name = models.CharField(_("name"), max_length=100)
     name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -40,16 +38,15 @@ class Pipeline(models.Model):
     """The ordered stages that a sector's projects pass on their way from
     basic research to a product on the market."""
 
-    code = models.CharField(
-        _("code"), max_length=30, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="pipelines"
     )
     name = models.CharField(_("name"), max_length=150)
     name_zh = models.CharField(_("name in Chinese"), max_length=150, blank=True)
     source = models.TextField(
-        _("source of the reference figures"), blank=True,
+        _("source of the reference figures"),
+        blank=True,
         help_text=_("Where the default probabilities, durations and costs come from."),
     )
 
@@ -80,12 +77,16 @@ class StageDefinition(models.Model):
     trl_min = models.PositiveSmallIntegerField(_("lowest TRL"), validators=TRL_VALIDATORS)
     trl_max = models.PositiveSmallIntegerField(_("highest TRL"), validators=TRL_VALIDATORS)
     default_success_probability = models.DecimalField(
-        _("default probability of success"), max_digits=5, decimal_places=4,
+        _("default probability of success"),
+        max_digits=5,
+        decimal_places=4,
         validators=PROBABILITY_VALIDATORS,
         help_text=_("Probability that a project entering this stage passes it (0–1)."),
     )
     typical_years = models.DecimalField(
-        _("typical duration (years)"), max_digits=4, decimal_places=1,
+        _("typical duration (years)"),
+        max_digits=4,
+        decimal_places=1,
         validators=[MinValueValidator(0)],
     )
     typical_cost = money_field(_("typical cost"), validators=[MinValueValidator(0)])
@@ -97,11 +98,13 @@ class StageDefinition(models.Model):
         ordering = ["pipeline", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["pipeline", "position"], name="stage_position_unique_in_pipeline",
+                fields=["pipeline", "position"],
+                name="stage_position_unique_in_pipeline",
                 violation_error_message=_("Another stage of this pipeline has this position."),
             ),
             models.UniqueConstraint(
-                fields=["pipeline", "code"], name="stage_code_unique_in_pipeline",
+                fields=["pipeline", "code"],
+                name="stage_code_unique_in_pipeline",
                 violation_error_message=_("Another stage of this pipeline has this code."),
             ),
             models.CheckConstraint(
@@ -137,45 +140,70 @@ class ResearchProject(TimeStampedModel):
     disagree with it.
     """
 
-    code = models.CharField(
-        _("code"), max_length=32, unique=True, validators=[code_validator]
-    )
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=250)
     title_zh = models.CharField(_("title in Chinese"), max_length=250, blank=True)
     current_stage = models.ForeignKey(
-        StageDefinition, verbose_name=_("current stage"), on_delete=models.PROTECT,
+        StageDefinition,
+        verbose_name=_("current stage"),
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ProjectStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=ProjectStatus.choices,
         default=ProjectStatus.ACTIVE,
     )
     lead_institution = models.ForeignKey(
-        "partnerships.Institution", verbose_name=_("lead institution"),
-        on_delete=models.PROTECT, related_name="led_projects",
+        "partnerships.Institution",
+        verbose_name=_("lead institution"),
+        on_delete=models.PROTECT,
+        related_name="led_projects",
     )
     principal_investigator = models.ForeignKey(
-        "partnerships.Person", verbose_name=_("principal investigator"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="led_projects",
+        "partnerships.Person",
+        verbose_name=_("principal investigator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_projects",
     )
     partner_enterprises = models.ManyToManyField(
-        "partnerships.Enterprise", verbose_name=_("partner enterprises"), blank=True,
+        "partnerships.Enterprise",
+        verbose_name=_("partner enterprises"),
+        blank=True,
         related_name="projects",
     )
     joint_centre = models.ForeignKey(
-        "partnerships.JointCentre", verbose_name=_("joint centre"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     partnership = models.ForeignKey(
-        "partnerships.Partnership", verbose_name=_("partnership"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     agreement = models.ForeignKey(
-        "partnerships.Agreement", verbose_name=_("agreement"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="projects",
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
     )
     therapeutic_area = models.CharField(
-        _("therapeutic area"), max_length=30, choices=TherapeuticArea.choices, blank=True,
+        _("therapeutic area"),
+        max_length=30,
+        choices=TherapeuticArea.choices,
+        blank=True,
         help_text=_("For biomedicine projects."),
     )
     trl = models.PositiveSmallIntegerField(
@@ -258,16 +286,24 @@ class StageTransition(models.Model):
     terminated) from one stage and status to another, by whom, when and why."""
 
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
         related_name="transitions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TransitionKind.choices)
     from_stage = models.ForeignKey(
-        StageDefinition, verbose_name=_("from stage"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        StageDefinition,
+        verbose_name=_("from stage"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     to_stage = models.ForeignKey(
-        StageDefinition, verbose_name=_("to stage"), on_delete=models.PROTECT,
+        StageDefinition,
+        verbose_name=_("to stage"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     from_status = models.CharField(
@@ -275,8 +311,12 @@ class StageTransition(models.Model):
     )
     to_status = models.CharField(_("to status"), max_length=20, choices=ProjectStatus.choices)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="stage_decisions",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stage_decisions",
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     rationale = models.TextField(_("rationale"))

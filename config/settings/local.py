@@ -5,3 +5,7 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# Serve static files straight from the app folders while developing.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

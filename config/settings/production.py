@@ -13,8 +13,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {
-    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE",
-                               default="django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env(
+            "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

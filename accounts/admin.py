@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "enterprise")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "enterprise", "is_active", "is_superuser"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser", "enterprise"]
+    search_fields = ["email", "full_name", "enterprise__name"]
+    autocomplete_fields = ["enterprise"]
+    filter_horizontal = ["institutions", "joint_centres", "groups", "user_permissions"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name"]}),
+        (
+            _("Works for"),
+            {
+                "fields": ["role", "enterprise", "institutions", "joint_centres"],
+                "description": _(
+                    "Partner users belong to one enterprise. Research-centre staff "
+                    "see what their institutions and joint centres are party to."
+                ),
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "enterprise", "password1", "password2"],
+            },
+        ),
+    ]

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalize_uscc, validate_uscc
+
+
+class UnifiedSocialCreditCodeField(models.CharField):
+    """A Unified Social Credit Code, stored compact (18 characters) and
+    checked on validation; people may type it with spaces or hyphens."""
+
+    default_validators = [validate_uscc]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        kwargs.setdefault("verbose_name", _("Unified Social Credit Code"))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_uscc(value) if value else value

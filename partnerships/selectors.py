@@ -1,0 +1,125 @@
+"""Scoping selectors: the only way user-facing code reads partnership data.
+
+Research-centre staff see the directory of institutions, enterprises, people
+and joint centres, and the partnerships and agreements of the institutions and
+centres they work for. A partner user sees its own enterprise and what that
+enterprise is party to. Superusers see everything; anyone else nothing.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.selectors import (
+    has_full_access,
+    is_centre_staff_user,
+    is_partner_user,
+    staff_centre_filter,
+    staff_institution_ids,
+)
+
+from .models import (
+    Agreement,
+    Enterprise,
+    Institution,
+    JointCentre,
+    JointCentreParty,
+    Partnership,
+    Person,
+)
+
+
+def _centre_ids_for_staff(user):
+    return JointCentre.objects.filter(staff_centre_filter(user)).values("id")
+
+
+def institutions_visible_to(user) -> QuerySet[Institution]:
+    institutions = Institution.objects.all()
+    if has_full_access(user) or is_centre_staff_user(user):
+        return institutions
+    if is_partner_user(user):
+        from projects.models import ResearchProject
+
+        enterprise_id = user.enterprise_id
+        return institutions.filter(
+            Q(
+                id__in=Partnership.objects.filter(enterprise_id=enterprise_id).values(
+                    "institution_id"
+                )
+            )
+            | Q(
+                id__in=ResearchProject.objects.filter(partner_enterprises=enterprise_id).values(
+                    "lead_institution_id"
+                )
+            )
+            | Q(
+                id__in=JointCentreParty.objects.filter(
+                    centre__parties__enterprise_id=enterprise_id
+                ).values("institution_id")
+            )
+        )
+    return institutions.none()
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    enterprises = Enterprise.objects.all()
+    if has_full_access(user) or is_centre_staff_user(user):
+        return enterprises
+    if is_partner_user(user):
+        return enterprises.filter(id=user.enterprise_id)
+    return enterprises.none()
+
+
+def joint_centres_visible_to(user) -> QuerySet[JointCentre]:
+    centres = JointCentre.objects.all()
+    if has_full_access(user) or is_centre_staff_user(user):
+        return centres
+    if is_partner_user(user):
+        return centres.filter(
+            Exists(
+                JointCentreParty.objects.filter(
+                    centre=OuterRef("pk"), enterprise_id=user.enterprise_id
+                )
+            )
+            | Exists(
+                Partnership.objects.filter(
+                    joint_centre=OuterRef("pk"), enterprise_id=user.enterprise_id
+                )
+            )
+        )
+    return centres.none()
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    people = Person.objects.select_related("institution", "enterprise")
+    if has_full_access(user) or is_centre_staff_user(user):
+        return people
+    if is_partner_user(user):
+        from projects.selectors import projects_visible_to
+
+        return people.filter(
+            Q(enterprise_id=user.enterprise_id)
+            | Q(id__in=projects_visible_to(user).values("principal_investigator_id"))
+        )
+    return people.none()
+
+
+def partnerships_visible_to(user) -> QuerySet[Partnership]:
+    partnerships = Partnership.objects.select_related("institution", "joint_centre", "enterprise")
+    if has_full_access(user):
+        return partnerships
+    if is_centre_staff_user(user):
+        return partnerships.filter(
+            Q(institution__in=staff_institution_ids(user))
+            | Q(joint_centre__in=_centre_ids_for_staff(user))
+        )
+    if is_partner_user(user):
+        return partnerships.filter(enterprise_id=user.enterprise_id)
+    return partnerships.none()
+
+
+def agreements_visible_to(user) -> QuerySet[Agreement]:
+    agreements = Agreement.objects.select_related(
+        "partnership__institution", "partnership__joint_centre", "partnership__enterprise"
+    )
+    if has_full_access(user):
+        return agreements
+    return agreements.filter(partnership__in=partnerships_visible_to(user).values("id"))

@@ -1,0 +1,36 @@
+"""Writes to projects. Every front door (admin, UI, API, tasks) calls these."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from accounts.models import User
+from partnerships.models import Enterprise
+
+from .choices import TransitionKind
+from .models import ResearchProject, StageTransition
+
+
+@transaction.atomic
+def project_register(
+    *,
+    project: ResearchProject,
+    by: User | None,
+    partner_enterprises: Iterable[Enterprise] = (),
+    rationale: str = "Project registered.",
+) -> ResearchProject:
+    """Save a new project and open its gate history with the stage it starts
+    at, so that every project's stage is explained by a recorded decision."""
+    project.full_clean()
+    project.save()
+    if partner_enterprises:
+        project.partner_enterprises.set(partner_enterprises)
+    StageTransition.objects.create(
+        project=project,
+        kind=TransitionKind.START,
+        to_stage=project.current_stage,
+        to_status=project.status,
+        decided_by=by,
+        rationale=rationale,
+    )
+    return project

@@ -1,0 +1,159 @@
+"""Factories for the domain objects; each builds a valid object with the
+fewest choices made, so a test states only what matters to it."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from stdnum.cn import uscc
+
+from accounts.choices import Role
+from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize, InstitutionKind
+from partnerships.models import (
+    Agreement,
+    Enterprise,
+    Institution,
+    JointCentre,
+    JointCentreParty,
+    Partnership,
+    Person,
+)
+from projects.models import ResearchProject, StageDefinition, StageTransition
+
+DEMO_PASSWORD = "correct horse battery staple"
+
+
+def valid_uscc(sequence: int) -> str:
+    """A Unified Social Credit Code with correct check characters."""
+    body = f"91310000MA1{sequence:06d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    code = factory.Sequence(lambda n: f"INST{n}")
+    name = factory.Sequence(lambda n: f"Institute of Biology {n}")
+    name_zh = factory.Sequence(lambda n: f"生物研究所{n}")
+    kind = InstitutionKind.UNIVERSITY
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    code = factory.Sequence(lambda n: f"ENT{n}")
+    name = factory.Sequence(lambda n: f"Biotech Company {n}")
+    size = EnterpriseSize.SME
+    unified_social_credit_code = factory.Sequence(valid_uscc)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Researcher {n}")
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"User {n}")
+    role = Role.CENTRE_STAFF
+    password = factory.django.Password(DEMO_PASSWORD)
+
+    @factory.post_generation
+    def institutions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.institutions.set(extracted)
+
+    @factory.post_generation
+    def joint_centres(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.joint_centres.set(extracted)
+
+
+class PartnerUserFactory(UserFactory):
+    role = Role.PARTNER
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+class JointCentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointCentre
+
+    code = factory.Sequence(lambda n: f"JC{n}")
+    name = factory.Sequence(lambda n: f"Joint Centre {n}")
+    established_on = datetime.date(2022, 3, 1)
+
+
+class JointCentrePartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointCentreParty
+
+    centre = factory.SubFactory(JointCentreFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    annual_funding_commitment = 5_000_000
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    code = factory.Sequence(lambda n: f"PS-{n}")
+    title = factory.Sequence(lambda n: f"Partnership {n}")
+    mode = CooperationMode.TRANSFER
+    institution = factory.SubFactory(InstitutionFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    started_on = datetime.date(2024, 1, 15)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    reference = factory.Sequence(lambda n: f"AGR-{n}")
+    title = factory.Sequence(lambda n: f"Licence agreement {n}")
+    kind = AgreementKind.LICENCE
+    status = Agreement.Status.SIGNED
+    signed_on = datetime.date(2024, 2, 1)
+    effective_on = datetime.date(2024, 2, 1)
+
+
+def first_stage(pipeline_code: str = "BIOMED-DRUG") -> StageDefinition:
+    return StageDefinition.objects.get(pipeline__code=pipeline_code, position=1)
+
+
+class ResearchProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResearchProject
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"PRJ-{n:04d}")
+    title = factory.Sequence(lambda n: f"Antibody programme {n}")
+    current_stage = factory.LazyFunction(first_stage)
+    lead_institution = factory.SubFactory(InstitutionFactory)
+    trl = factory.LazyAttribute(lambda project: project.current_stage.trl_min)
+    start_date = datetime.date(2024, 3, 1)
+
+    @factory.post_generation
+    def partner_enterprises(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.partner_enterprises.set(extracted)
+
+
+class StageTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageTransition
+
+    project = factory.SubFactory(ResearchProjectFactory)
+    kind = "start"
+    to_stage = factory.LazyAttribute(lambda transition: transition.project.current_stage)
+    to_status = "active"
+    rationale = "Project registered after the intake review."

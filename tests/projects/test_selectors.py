@@ -1,0 +1,184 @@
+"""Who sees which projects: the scoping selectors that every front door uses.
+
+A partner user sees only its own enterprise's projects; staff see those of
+the institutions and joint centres they work for; superusers see all.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from partnerships.selectors import (
+    agreements_visible_to,
+    enterprises_visible_to,
+    institutions_visible_to,
+    joint_centres_visible_to,
+    partnerships_visible_to,
+    people_visible_to,
+)
+from projects.selectors import (
+    project_list_for,
+    projects_visible_to,
+    stage_transitions_visible_to,
+)
+from tests.factories import (
+    AgreementFactory,
+    EnterpriseFactory,
+    InstitutionFactory,
+    JointCentreFactory,
+    JointCentrePartyFactory,
+    PersonFactory,
+    ResearchProjectFactory,
+    StageTransitionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_project(partner_user, institution):
+    return ResearchProjectFactory(
+        lead_institution=institution, partner_enterprises=[partner_user.enterprise]
+    )
+
+
+@pytest.fixture
+def foreign_project(other_partner_user):
+    return ResearchProjectFactory(partner_enterprises=[other_partner_user.enterprise])
+
+
+class TestPartnerScope:
+    def test_a_partner_sees_its_own_projects_only(
+        self, partner_user, own_project, foreign_project
+    ):
+        assert list(projects_visible_to(partner_user)) == [own_project]
+
+    def test_a_partner_cannot_reach_a_foreign_project_by_id(self, partner_user, foreign_project):
+        assert not projects_visible_to(partner_user).filter(pk=foreign_project.pk).exists()
+
+    def test_a_shared_project_is_seen_by_each_of_its_partners(
+        self, partner_user, other_partner_user
+    ):
+        shared = ResearchProjectFactory(
+            partner_enterprises=[partner_user.enterprise, other_partner_user.enterprise]
+        )
+
+        assert list(projects_visible_to(partner_user)) == [shared]
+        assert list(projects_visible_to(other_partner_user)) == [shared]
+
+    def test_a_partner_sees_the_history_of_its_projects_only(
+        self, partner_user, own_project, foreign_project
+    ):
+        own_history = StageTransitionFactory(project=own_project)
+        StageTransitionFactory(project=foreign_project)
+
+        assert list(stage_transitions_visible_to(partner_user)) == [own_history]
+
+    def test_a_partner_sees_its_own_enterprise_and_not_others(
+        self, partner_user, other_partner_user
+    ):
+        assert list(enterprises_visible_to(partner_user)) == [partner_user.enterprise]
+
+    def test_a_partner_sees_its_partnerships_and_agreements_only(
+        self, partner_user, other_partner_user
+    ):
+        own = AgreementFactory(partnership__enterprise=partner_user.enterprise)
+        AgreementFactory(partnership__enterprise=other_partner_user.enterprise)
+
+        assert list(partnerships_visible_to(partner_user)) == [own.partnership]
+        assert list(agreements_visible_to(partner_user)) == [own]
+
+    def test_a_partner_sees_only_institutions_it_works_with(
+        self, partner_user, own_project, foreign_project
+    ):
+        assert list(institutions_visible_to(partner_user)) == [own_project.lead_institution]
+
+    def test_a_partner_sees_its_colleagues_and_its_projects_investigators(
+        self, partner_user, own_project, foreign_project
+    ):
+        colleague = PersonFactory(institution=None, enterprise=partner_user.enterprise)
+        investigator = PersonFactory(institution=own_project.lead_institution)
+        own_project.principal_investigator = investigator
+        own_project.save()
+        foreign_project.principal_investigator = PersonFactory()
+        foreign_project.save()
+
+        assert set(people_visible_to(partner_user)) == {colleague, investigator}
+
+    def test_a_partner_sees_the_joint_centres_it_leads(self, partner_user, other_partner_user):
+        led = JointCentrePartyFactory(institution=None, enterprise=partner_user.enterprise).centre
+        JointCentrePartyFactory(institution=None, enterprise=other_partner_user.enterprise)
+
+        assert list(joint_centres_visible_to(partner_user)) == [led]
+
+
+class TestStaffScope:
+    def test_staff_see_projects_their_institution_leads(self, staff_user, institution):
+        own = ResearchProjectFactory(lead_institution=institution)
+        ResearchProjectFactory(lead_institution=InstitutionFactory())
+
+        assert list(projects_visible_to(staff_user)) == [own]
+
+    def test_staff_see_projects_of_a_centre_they_work_for(self):
+        centre = JointCentreFactory()
+        staff = UserFactory(joint_centres=[centre])
+        in_centre = ResearchProjectFactory(joint_centre=centre)
+        ResearchProjectFactory(joint_centre=JointCentreFactory())
+
+        assert list(projects_visible_to(staff)) == [in_centre]
+
+    def test_staff_see_projects_of_a_centre_their_institution_hosts(self, staff_user, institution):
+        centre = JointCentrePartyFactory(institution=institution).centre
+        in_hosted_centre = ResearchProjectFactory(joint_centre=centre)
+
+        assert list(projects_visible_to(staff_user)) == [in_hosted_centre]
+
+    def test_staff_see_their_institutions_partnerships_only(self, staff_user, institution):
+        own = AgreementFactory(partnership__institution=institution)
+        AgreementFactory()
+
+        assert list(partnerships_visible_to(staff_user)) == [own.partnership]
+        assert list(agreements_visible_to(staff_user)) == [own]
+
+    def test_staff_read_the_whole_partner_directory(self, staff_user):
+        EnterpriseFactory.create_batch(3)
+
+        assert enterprises_visible_to(staff_user).count() == 3
+
+    def test_superusers_see_every_project(self, superuser):
+        ResearchProjectFactory.create_batch(3)
+
+        assert projects_visible_to(superuser).count() == 3
+
+
+class TestNoScope:
+    def test_anonymous_and_inactive_users_see_nothing(self, partner_user, own_project):
+        partner_user.is_active = False
+
+        assert not projects_visible_to(AnonymousUser()).exists()
+        assert not projects_visible_to(partner_user).exists()
+        assert not partnerships_visible_to(AnonymousUser()).exists()
+
+
+def test_the_project_list_costs_the_same_queries_for_1_and_50_rows(
+    django_assert_num_queries, superuser
+):
+    enterprise = EnterpriseFactory()
+    ResearchProjectFactory(partner_enterprises=[enterprise])
+
+    def render_rows():
+        return [
+            (
+                p.code,
+                p.sector.name,
+                p.current_stage.name,
+                [e.name for e in p.partner_enterprises.all()],
+            )
+            for p in project_list_for(superuser)
+        ]
+
+    with django_assert_num_queries(2):
+        assert len(render_rows()) == 1
+    ResearchProjectFactory.create_batch(49, partner_enterprises=[enterprise])
+    with django_assert_num_queries(2):
+        assert len(render_rows()) == 50
