@@ -45,3 +45,36 @@ class Exclusivity(models.TextChoices):
     SOLE = "sole", _("Sole")
     NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Party(models.TextChoices):
+    """The two sides of an agreement. The research party is the
+    partnership's institution or joint centre; it is the payee of milestones
+    and royalties, and the enterprise is the payer."""
+
+    RESEARCH = "research", _("Research party")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class RoyaltyBasis(models.TextChoices):
+    MARGINAL = "marginal", _("Marginal: each rate applies to the sales within its band")
+    WHOLE = "whole", _("Whole amount: the rate reached applies to all sales")
+
+
+class RoyaltyReporting(models.TextChoices):
+    QUARTERLY = "quarterly", _("Quarterly")
+    SEMI_ANNUAL = "semi_annual", _("Half-yearly")
+    ANNUAL = "annual", _("Annually")
+
+
+class SunkCostBearer(models.TextChoices):
+    RESEARCH = "research", _("Research party")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    BY_COST_SHARES = "by_cost_shares", _("Each party by its cost share")
+
+
+class MilestoneKind(models.TextChoices):
+    SCIENTIFIC = "scientific", _("Scientific")
+    TECHNICAL = "technical", _("Technical")
+    REGULATORY = "regulatory", _("Regulatory")
+    COMMERCIAL = "commercial", _("Commercial")

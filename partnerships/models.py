@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,12 @@ from .choices import (
     EnterpriseSize,
     Exclusivity,
     InstitutionKind,
+    MilestoneKind,
     PartnershipStatus,
+    Party,
+    RoyaltyBasis,
+    RoyaltyReporting,
+    SunkCostBearer,
 )
 from .fields import UnifiedSocialCreditCodeField
 
@@ -385,6 +391,42 @@ class Agreement(TimeStampedModel):
     )
     currency = currency_field()
 
+    # Payment terms (DESIGN §5). Schedules and tiers are rows of their own.
+    upfront_amount = money_field(
+        _("upfront payment"), default=0, validators=[MinValueValidator(0)]
+    )
+    upfront_due_on = models.DateField(_("upfront due on"), null=True, blank=True)
+    royalty_basis = models.CharField(
+        _("royalty basis"), max_length=20, choices=RoyaltyBasis.choices,
+        default=RoyaltyBasis.MARGINAL,
+    )
+    royalty_term_years = models.PositiveSmallIntegerField(
+        _("royalty term (years)"), null=True, blank=True,
+        help_text=_("Years from the first royalty year; empty: until the agreement expires."),
+    )
+    minimum_annual_royalty = money_field(
+        _("minimum annual royalty"), default=0, validators=[MinValueValidator(0)]
+    )
+    sublicense_income_share = models.DecimalField(
+        _("share of sublicense income (%)"), max_digits=5, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    equity_share = models.DecimalField(
+        _("research party's equity share (%)"), max_digits=5, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("In a co-founded company."),
+    )
+    royalty_reporting = models.CharField(
+        _("royalty reporting"), max_length=20, choices=RoyaltyReporting.choices,
+        default=RoyaltyReporting.QUARTERLY,
+    )
+    royalty_report_due_days = models.PositiveSmallIntegerField(
+        _("royalty report due (days after period end)"), default=45
+    )
+    sales_breakdown_required = models.BooleanField(
+        _("net sales reported by product and territory"), default=False
+    )
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -409,6 +451,19 @@ class Agreement(TimeStampedModel):
                 name="agreement_signed_has_date",
                 violation_error_message=_("A signed agreement has a signing date."),
             ),
+            models.CheckConstraint(
+                condition=Q(upfront_amount__gte=0, minimum_annual_royalty__gte=0),
+                name="agreement_payment_terms_non_negative",
+                violation_error_message=_("Payment terms cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    sublicense_income_share__gte=0, sublicense_income_share__lte=100,
+                    equity_share__gte=0, equity_share__lte=100,
+                ),
+                name="agreement_shares_are_percentages",
+                violation_error_message=_("A share is between 0 and 100 percent."),
+            ),
         ]
 
     def __str__(self):
@@ -417,3 +472,179 @@ class Agreement(TimeStampedModel):
     @property
     def enterprise_ip_share(self):
         return 100 - self.institution_ip_share
+
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def percent_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, **kwargs
+    )
+
+
+class CostShare(models.Model):
+    """One party's percentage of the costs of a range of stages. The shares
+    of the parties for a range add up to exactly 100."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        related_name="cost_shares",
+    )
+    first_stage = models.ForeignKey(
+        "projects.StageDefinition", verbose_name=_("first stage"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_stage = models.ForeignKey(
+        "projects.StageDefinition", verbose_name=_("last stage"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    percent = percent_field(_("share (%)"))
+
+    class Meta:
+        verbose_name = _("cost share")
+        verbose_name_plural = _("cost shares")
+        ordering = ["agreement", "first_stage__position", "party"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100),
+                name="cost_share_is_percentage",
+                violation_error_message=_("A cost share is between 0 and 100 percent."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "first_stage", "party"],
+                name="cost_share_unique_per_range_and_party",
+                violation_error_message=_("This party already has a share of these stages."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} {self.percent}%"
+
+
+class FailureClause(models.Model):
+    """What happens if a project under the agreement is terminated at a
+    stage: who bears the sunk costs, whether the IP reverts to the
+    institution, and any break fee."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        related_name="failure_clauses",
+    )
+    stage = models.ForeignKey(
+        "projects.StageDefinition", verbose_name=_("stage"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sunk_costs_borne_by = models.CharField(
+        _("sunk costs borne by"), max_length=20, choices=SunkCostBearer.choices,
+        default=SunkCostBearer.BY_COST_SHARES,
+    )
+    ip_reverts_to_institution = models.BooleanField(_("IP reverts to the institution"))
+    break_fee = money_field(_("break fee"), default=0, validators=[MinValueValidator(0)])
+    break_fee_payer = models.CharField(
+        _("break fee paid by"), max_length=20, choices=Party.choices, default=Party.ENTERPRISE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("failure clause")
+        verbose_name_plural = _("failure clauses")
+        ordering = ["agreement", "stage__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "stage"], name="failure_clause_unique_per_stage",
+                violation_error_message=_("This stage already has a failure clause."),
+            ),
+            models.CheckConstraint(
+                condition=Q(break_fee__gte=0),
+                name="failure_clause_break_fee_non_negative",
+                violation_error_message=_("A break fee cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.reference}: {self.stage}"
+
+
+class MilestoneScheduleItem(models.Model):
+    """A milestone payment the agreement promises: an amount due a number of
+    days after a stage is entered or an event happens."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        related_name="milestone_schedule",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
+    amount = money_field(_("amount"), validators=[MinValueValidator(0)])
+    trigger_stage = models.ForeignKey(
+        "projects.StageDefinition", verbose_name=_("triggered by entering stage"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    trigger_event = models.CharField(
+        _("triggered by event"), max_length=200, blank=True,
+        help_text=_("For milestones not tied to a stage, e.g. first commercial sale."),
+    )
+    due_offset_days = models.PositiveSmallIntegerField(
+        _("due (days after the trigger)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("milestone schedule item")
+        verbose_name_plural = _("milestone schedule")
+        ordering = ["agreement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="schedule_item_amount_positive",
+                violation_error_message=_("A milestone payment is a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger_stage__isnull=False) | ~Q(trigger_event=""),
+                name="schedule_item_has_trigger",
+                violation_error_message=_("A milestone is triggered by a stage or an event."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoyaltyTier(models.Model):
+    """A band of annual net sales and its royalty rate. A tier runs from its
+    lower bound up to the next tier's."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        related_name="royalty_tiers",
+    )
+    lower_bound = money_field(
+        _("annual net sales from"), validators=[MinValueValidator(0)]
+    )
+    rate_percent = models.DecimalField(
+        _("royalty rate (%)"), max_digits=7, decimal_places=4,
+        validators=PERCENT_VALIDATORS,
+    )
+
+    class Meta:
+        verbose_name = _("royalty tier")
+        verbose_name_plural = _("royalty tiers")
+        ordering = ["agreement", "lower_bound"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "lower_bound"], name="royalty_tier_unique_bound",
+                violation_error_message=_("Two tiers cannot start at the same sales."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lower_bound__gte=0, rate_percent__gte=0, rate_percent__lte=100),
+                name="royalty_tier_bounds_valid",
+                violation_error_message=_(
+                    "Tiers start at non-negative sales and rates are between 0 and 100 percent."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"≥ {self.lower_bound}: {self.rate_percent}%"

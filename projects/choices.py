@@ -49,3 +49,70 @@ class TherapeuticArea(models.TextChoices):
     RARE_DISEASE = "rare_disease", _("Rare disease")
     VACCINES = "vaccines", _("Vaccines")
     OTHER = "other", _("Other")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CLAIMED = "claimed", _("Claimed")
+    DISPUTED = "disputed", _("Disputed")
+    VERIFIED = "verified", _("Verified")
+    INVOICED = "invoiced", _("Invoiced")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    WAIVED = "waived", _("Waived")
+
+
+# The milestone lifecycle of DESIGN §3. Once invoiced, a milestone is settled
+# by payments only: a numbered invoice cannot be silently withdrawn.
+MILESTONE_TRANSITIONS = {
+    MilestoneStatus.PLANNED: {
+        MilestoneStatus.CLAIMED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+    },
+    MilestoneStatus.CLAIMED: {
+        MilestoneStatus.VERIFIED, MilestoneStatus.DISPUTED, MilestoneStatus.CANCELLED,
+        MilestoneStatus.WAIVED,
+    },
+    MilestoneStatus.DISPUTED: {
+        MilestoneStatus.CLAIMED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+    },
+    MilestoneStatus.VERIFIED: {
+        MilestoneStatus.INVOICED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+    },
+    MilestoneStatus.INVOICED: {MilestoneStatus.PARTIALLY_PAID, MilestoneStatus.PAID},
+    MilestoneStatus.PARTIALLY_PAID: {MilestoneStatus.PARTIALLY_PAID, MilestoneStatus.PAID},
+    MilestoneStatus.PAID: set(),
+    MilestoneStatus.CANCELLED: set(),
+    MilestoneStatus.WAIVED: set(),
+}
+
+MILESTONE_OPEN_STATUSES = {
+    MilestoneStatus.PLANNED, MilestoneStatus.CLAIMED, MilestoneStatus.DISPUTED,
+    MilestoneStatus.VERIFIED, MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID,
+}
+
+
+class RoyaltyReportKind(models.TextChoices):
+    SALES = "sales", _("Net sales report")
+    MINIMUM_TRUE_UP = "minimum_true_up", _("Minimum annual royalty true-up")
+
+
+class RoyaltyReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    QUERIED = "queried", _("Queried")
+    ACCEPTED = "accepted", _("Accepted")
+    INVOICED = "invoiced", _("Invoiced")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+
+
+ROYALTY_REPORT_TRANSITIONS = {
+    RoyaltyReportStatus.SUBMITTED: {RoyaltyReportStatus.ACCEPTED, RoyaltyReportStatus.QUERIED},
+    RoyaltyReportStatus.QUERIED: {RoyaltyReportStatus.SUBMITTED},
+    RoyaltyReportStatus.ACCEPTED: {RoyaltyReportStatus.INVOICED},
+    RoyaltyReportStatus.INVOICED: {RoyaltyReportStatus.PARTIALLY_PAID, RoyaltyReportStatus.PAID},
+    RoyaltyReportStatus.PARTIALLY_PAID: {
+        RoyaltyReportStatus.PARTIALLY_PAID, RoyaltyReportStatus.PAID,
+    },
+    RoyaltyReportStatus.PAID: set(),
+}

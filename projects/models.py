@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,10 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from partnerships.choices import MilestoneKind, Party
 from core.money import currency_field, money_field
 from core.validators import code_validator
 
-from .choices import ProjectStatus, SectorCode, TherapeuticArea, TransitionKind
+from .choices import (
+    MILESTONE_OPEN_STATUSES,
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportKind,
+    RoyaltyReportStatus,
+    SectorCode,
+    TherapeuticArea,
+    TransitionKind,
+)
 
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 PROBABILITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
@@ -320,6 +333,9 @@ class StageTransition(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     rationale = models.TextField(_("rationale"))
+    evidence = models.ManyToManyField(
+        "Document", verbose_name=_("evidence"), blank=True, related_name="transitions"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = StageTransitionQuerySet.as_manager()
@@ -355,3 +371,456 @@ class StageTransition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Stage transitions are append-only.")
+
+
+def document_upload_path(document, filename):
+    # A random name keeps one partner from guessing another's file URLs, and
+    # keeps the original name (shown to users) out of the storage path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    """A file attached to a project, agreement, milestone or stage-gate
+    decision: evidence for a claim, a signed contract, a report."""
+
+    file = models.FileField(_("file"), upload_to=document_upload_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="documents",
+    )
+    agreement = models.ForeignKey(
+        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="documents",
+    )
+    milestone = models.ForeignKey(
+        "Milestone", verbose_name=_("milestone"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="documents",
+    )
+    is_internal = models.BooleanField(
+        _("internal"), default=False,
+        help_text=_("Internal documents are never shown to enterprise partners."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False) | Q(agreement__isnull=False),
+                name="document_attached_to_project_or_agreement",
+                violation_error_message=_("A document belongs to a project or an agreement."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Milestones past their due date and not settled. Overdue is always
+        derived from the due date and the status, never stored."""
+        return self.filter(due_date__lt=today, status__in=MILESTONE_OPEN_STATUSES)
+
+
+class Milestone(TimeStampedModel):
+    """A payment the enterprise owes the research party when a project
+    reaches a point: a stage entered or an event. It is claimed by the payee,
+    verified or disputed by the payer, invoiced and paid."""
+
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+    agreement = models.ForeignKey(
+        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        related_name="milestones",
+    )
+    schedule_item = models.ForeignKey(
+        "partnerships.MilestoneScheduleItem", verbose_name=_("from schedule item"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
+    trigger_stage = models.ForeignKey(
+        StageDefinition, verbose_name=_("triggered by entering stage"),
+        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    trigger_event = models.CharField(_("triggered by event"), max_length=200, blank=True)
+    due_offset_days = models.PositiveSmallIntegerField(
+        _("due (days after the trigger)"), default=30
+    )
+    triggered_on = models.DateField(
+        _("triggered on"), null=True, blank=True,
+        help_text=_("When the project entered the trigger stage."),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    amount = money_field(_("amount"))
+    currency = currency_field()
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus.choices,
+        default=MilestoneStatus.PLANNED,
+    )
+    claim_note = models.TextField(_("claim evidence"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    verification_comment = models.TextField(_("verification comment"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    dispute_reason = models.TextField(_("dispute reason"), blank=True)
+    closing_reason = models.TextField(
+        _("reason for cancelling or waiving"), blank=True
+    )
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["project", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="milestone_amount_positive",
+                violation_error_message=_("A milestone payment is a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values),
+                name="milestone_status_valid",
+                violation_error_message=_("Unknown milestone status."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED])
+                | ~Q(closing_reason=""),
+                name="milestone_closing_has_reason",
+                violation_error_message=_("Cancelling or waiving a milestone needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MilestoneStatus.DISPUTED) | ~Q(dispute_reason=""),
+                name="milestone_dispute_has_reason",
+                violation_error_message=_("A dispute states its reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.name}"
+
+    def is_overdue(self, today) -> bool:
+        return bool(self.due_date and self.due_date < today and self.status in
+                    MILESTONE_OPEN_STATUSES)
+
+    @property
+    def is_triggered(self) -> bool:
+        """A stage-triggered milestone becomes claimable when the project
+        enters its stage; an event-triggered one is claimable at any time."""
+        return self.trigger_stage_id is None or self.triggered_on is not None
+
+
+class RoyaltyReport(TimeStampedModel):
+    """A licensee's net sales for a period and the royalty computed from the
+    agreement's tiers; or, at year end, the top-up to the minimum annual
+    royalty."""
+
+    agreement = models.ForeignKey(
+        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        related_name="royalty_reports",
+    )
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="royalty_reports",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=RoyaltyReportKind.choices,
+        default=RoyaltyReportKind.SALES,
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    net_sales = money_field(_("net sales"), default=0)
+    sublicense_income = money_field(_("sublicense income"), default=0)
+    royalty_due = money_field(_("royalty due"), default=0)
+    currency = currency_field()
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoyaltyReportStatus.choices,
+        default=RoyaltyReportStatus.SUBMITTED,
+    )
+    note = models.TextField(_("note"), blank=True)
+    query_reason = models.TextField(_("query"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("royalty report")
+        verbose_name_plural = _("royalty reports")
+        ordering = ["agreement", "-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "period_start", "period_end"],
+                name="royalty_report_unique_per_period",
+                violation_error_message=_("A report for this period exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="royalty_report_period_in_order",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(net_sales__gte=0, sublicense_income__gte=0, royalty_due__gte=0),
+                name="royalty_report_amounts_non_negative",
+                violation_error_message=_("Sales, income and royalties cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.reference} {self.period_start}–{self.period_end}"
+
+
+class RoyaltyReportLine(models.Model):
+    """Net sales of one product in one territory, within a royalty report."""
+
+    report = models.ForeignKey(
+        RoyaltyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="lines"
+    )
+    product = models.CharField(_("product"), max_length=200)
+    territory = models.CharField(_("territory"), max_length=100)
+    net_sales = money_field(_("net sales"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("royalty report line")
+        verbose_name_plural = _("royalty report lines")
+        ordering = ["report", "product", "territory"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(net_sales__gte=0),
+                name="royalty_line_sales_non_negative",
+                violation_error_message=_("Net sales cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["report", "product", "territory"],
+                name="royalty_line_unique_product_territory",
+                violation_error_message=_("This product and territory are already reported."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} / {self.territory}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used for a prefix (payee and year). Locked
+    while a number is drawn, so numbers are gapless and never repeat."""
+
+    prefix = models.CharField(_("prefix"), max_length=60, unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice sequence")
+        verbose_name_plural = _("invoice sequences")
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """An invoice for a milestone or a royalty report, numbered without gaps
+    per payee and year. Payer and payee are recorded as issued."""
+
+    number = models.CharField(_("number"), max_length=80, unique=True)
+    milestone = models.OneToOneField(
+        Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="invoice",
+    )
+    royalty_report = models.OneToOneField(
+        RoyaltyReport, verbose_name=_("royalty report"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="invoice",
+    )
+    payee_name = models.CharField(_("payee"), max_length=200)
+    payer_name = models.CharField(_("payer"), max_length=200)
+    amount = money_field(_("amount"))
+    currency = currency_field()
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(milestone__isnull=False, royalty_report__isnull=True)
+                    | Q(milestone__isnull=True, royalty_report__isnull=False)
+                ),
+                name="invoice_bills_one_thing",
+                violation_error_message=_(
+                    "An invoice bills either a milestone or a royalty report."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="invoice_amount_positive",
+                violation_error_message=_("An invoice is for a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("issued_on")),
+                name="invoice_due_after_issue",
+                violation_error_message=_("An invoice cannot be due before it is issued."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Payment(models.Model):
+    """Money received against an invoice. Payments never exceed the invoice."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = money_field(_("amount"))
+    currency = currency_field()
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True,
+        help_text=_("The bank or ERP reference of the transfer."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("A payment is a positive amount."),
+            ),
+            models.UniqueConstraint(
+                fields=["invoice", "reference"],
+                condition=~Q(reference=""),
+                name="payment_reference_unique_per_invoice",
+                violation_error_message=_(
+                    "A payment with this reference is already recorded on this invoice."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} on {self.paid_on}"
+
+
+class CostEntry(models.Model):
+    """Money one party spent on a project at a stage. With the agreement's
+    cost shares, entries yield who owes whom."""
+
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        related_name="cost_entries",
+    )
+    stage = models.ForeignKey(
+        StageDefinition, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    paid_by = models.CharField(_("paid by"), max_length=20, choices=Party.choices)
+    amount = money_field(_("amount"))
+    currency = currency_field()
+    incurred_on = models.DateField(_("incurred on"))
+    description = models.CharField(_("description"), max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cost entry")
+        verbose_name_plural = _("cost entries")
+        ordering = ["project", "-incurred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="cost_entry_amount_positive",
+                violation_error_message=_("A cost is a positive amount."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.amount} {self.currency}"
+
+
+class Activity(models.Model):
+    """One change to a project, its terms, milestones, royalties or money:
+    who did what to which object, and what changed. Read as a timeline."""
+
+    project = models.ForeignKey(
+        ResearchProject, verbose_name=_("project"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="activities",
+    )
+    agreement = models.ForeignKey(
+        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="activities",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="activities",
+    )
+    verb = models.CharField(_("verb"), max_length=60)
+    target_type = models.CharField(_("object type"), max_length=60)
+    target_id = models.PositiveBigIntegerField(_("object id"))
+    summary = models.CharField(_("summary"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    is_internal = models.BooleanField(
+        _("internal"), default=False,
+        help_text=_("Internal entries are never shown to enterprise partners."),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["project", "-created_at"]),
+            models.Index(fields=["agreement", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.summary

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "partnerships",
     "projects",
     "valuations",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    MILESTONE_CLAIMABLE = "milestone_claimable", _("Milestone can be claimed")
+    MILESTONE_DUE_SOON = "milestone_due_soon", _("Milestone due soon")
+    MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
+    CLAIM_AWAITING_VERIFICATION = "claim_awaiting_verification", _(
+        "Claim awaiting verification"
+    )
+    MILESTONE_VERIFIED = "milestone_verified", _("Milestone verified")
+    MILESTONE_DISPUTED = "milestone_disputed", _("Milestone disputed")
+    INVOICE_ISSUED = "invoice_issued", _("Invoice issued")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+    STAGE_CHANGED = "stage_changed", _("Project stage changed")
+    ROYALTY_REPORT_DUE = "royalty_report_due", _("Royalty report due")
+    ROYALTY_REPORT_SUBMITTED = "royalty_report_submitted", _("Royalty report submitted")
+    ROYALTY_REPORT_QUERIED = "royalty_report_queried", _("Royalty report queried")
