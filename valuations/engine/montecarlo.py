@@ -1,0 +1,352 @@
+"""Monte Carlo simulation of an asset and, with a deal, of each party.
+
+Each trial draws the outcome of the phases (fails in phase k, or reaches
+market) and every input given as a distribution: peak sales, phase costs,
+phase years and launch delay. Trials are computed in chunks with numpy,
+never in a Python loop per trial, and without a trials x years matrix for
+the project: a trial's present value has a closed form given its draws,
+
+    development PV = sum over the phases it enters of
+                     cost_i / years_i x sum_{t in phase i} d(t)
+    commercial PV  = peak x after-tax margin x sum_j shape_j d(L + j)
+
+where d(t) is the discount factor of year t and L the year before launch.
+Only royalties (piecewise linear in each year's sales) need a small
+trials-on-market x royalty-years block per chunk.
+
+A run is reproducible: the same inputs, seed and engine version give the same
+numbers, whatever the machine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from .deal import Deal, check_deal_against, royalty, royalty_window
+from .errors import EngineInputError
+from .rnpv import Asset
+from .timing import timing_shift
+
+MAX_TRIALS = 1_000_000
+DEFAULT_BINS = 50
+MAX_BINS = 500
+# Trials per chunk: large enough to amortise numpy's per-call cost, small
+# enough that a chunk's arrays stay in the CPU cache's neighbourhood.
+CHUNK_TRIALS = 1 << 16
+
+
+class DistributionKind(StrEnum):
+    TRIANGULAR = "triangular"
+    NORMAL = "normal"
+    LOGNORMAL = "lognormal"
+    UNIFORM = "uniform"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """An uncertain input. ``triangular``: low, mode, high; ``uniform``:
+    low, high; ``normal``: mean, sd; ``lognormal``: mean and sd of the
+    quantity itself (not of its logarithm)."""
+
+    kind: DistributionKind
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def validate(self, field_name: str) -> None:
+        kind = DistributionKind(self.kind)
+        needed = {
+            DistributionKind.TRIANGULAR: ("low", "mode", "high"),
+            DistributionKind.UNIFORM: ("low", "high"),
+            DistributionKind.NORMAL: ("mean", "sd"),
+            DistributionKind.LOGNORMAL: ("mean", "sd"),
+        }[kind]
+        for name in needed:
+            value = getattr(self, name)
+            if value is None or not math.isfinite(value):
+                raise EngineInputError(f"{field_name}.{name}", f"A {kind} distribution needs it.")
+        if kind == DistributionKind.TRIANGULAR and not (self.low <= self.mode <= self.high):
+            raise EngineInputError(f"{field_name}.mode", "Needs low <= mode <= high.")
+        if kind == DistributionKind.UNIFORM and not self.low <= self.high:
+            raise EngineInputError(f"{field_name}.high", "Needs low <= high.")
+        if kind in (DistributionKind.NORMAL, DistributionKind.LOGNORMAL) and self.sd < 0:
+            raise EngineInputError(f"{field_name}.sd", "A standard deviation is not negative.")
+        if kind == DistributionKind.LOGNORMAL and self.mean <= 0:
+            raise EngineInputError(f"{field_name}.mean", "A lognormal mean is above zero.")
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        kind = DistributionKind(self.kind)
+        if kind == DistributionKind.TRIANGULAR:
+            if self.low == self.high:
+                return np.full(size, float(self.low))
+            return rng.triangular(self.low, self.mode, self.high, size)
+        if kind == DistributionKind.UNIFORM:
+            return rng.uniform(self.low, self.high, size)
+        if kind == DistributionKind.NORMAL:
+            return rng.normal(self.mean, self.sd, size)
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), size)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """How to simulate: the number of trials, the seed and the uncertain
+    inputs. Phase costs and years are keyed by phase name."""
+
+    trials: int
+    seed: int
+    peak_sales: Distribution | None = None
+    phase_costs: dict[str, Distribution] = field(default_factory=dict)
+    phase_years: dict[str, Distribution] = field(default_factory=dict)
+    launch_delay: Distribution | None = None
+    bins: int = DEFAULT_BINS
+
+
+def validate_simulation(asset: Asset, simulation: Simulation) -> None:
+    trials = simulation.trials
+    if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= MAX_TRIALS:
+        raise EngineInputError("simulation.trials", f"Between 1 and {MAX_TRIALS:,} trials.")
+    if isinstance(simulation.seed, bool) or not isinstance(simulation.seed, int):
+        raise EngineInputError("simulation.seed", "A seed is a whole number.")
+    if simulation.seed < 0:
+        raise EngineInputError("simulation.seed", "A seed is not negative.")
+    if not 1 <= simulation.bins <= MAX_BINS:
+        raise EngineInputError("simulation.bins", f"Between 1 and {MAX_BINS} bins.")
+    names = {phase.name for phase in asset.phases}
+    for key in ("phase_costs", "phase_years"):
+        for name, distribution in getattr(simulation, key).items():
+            if name not in names:
+                raise EngineInputError(f"simulation.{key}.{name}", f"No phase is named {name!r}.")
+            distribution.validate(f"simulation.{key}.{name}")
+    for key in ("peak_sales", "launch_delay"):
+        distribution = getattr(simulation, key)
+        if distribution is not None:
+            distribution.validate(f"simulation.{key}")
+
+
+@dataclass(frozen=True)
+class Histogram:
+    edges: list[float]
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class Summary:
+    mean: float
+    sd: float
+    p5: float
+    p50: float
+    p95: float
+    probability_of_loss: float
+    histogram: Histogram
+
+
+@dataclass
+class SimulationResult:
+    """The project's distribution of present values; with a deal, each
+    party's too."""
+
+    trials: int
+    seed: int
+    mean: float
+    sd: float
+    p5: float
+    p50: float
+    p95: float
+    probability_of_loss: float
+    histogram: Histogram
+    licensor: Summary | None = None
+    licensee: Summary | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(values: np.ndarray, bins: int) -> Summary:
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    counts, edges = np.histogram(values, bins=bins)
+    return Summary(
+        mean=float(values.mean()),
+        sd=float(values.std()),
+        p5=float(p5),
+        p50=float(p50),
+        p95=float(p95),
+        probability_of_loss=float(np.count_nonzero(values < 0) / values.size),
+        histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
+    )
+
+
+def whole_years(draws: np.ndarray, minimum: int) -> np.ndarray:
+    """Drawn durations round half up to whole years, at least ``minimum``."""
+    return np.maximum(np.floor(draws + 0.5), minimum)
+
+
+class _Model:
+    """The per-asset constants the chunks share."""
+
+    def __init__(self, asset: Asset, deal: Deal | None, simulation: Simulation):
+        self.asset = asset
+        self.deal = deal
+        self.simulation = simulation
+        phases = asset.phases
+        self.n = len(phases)
+        self.v = 1.0 / (1.0 + asset.discount_rate)
+        # Mid-year timing brings every year-t flow half a year earlier.
+        self.shift = (1.0 + asset.discount_rate) ** timing_shift(asset.timing)
+        self.costs = np.array([p.cost for p in phases], dtype=np.float64)
+        self.years = np.array([p.years for p in phases], dtype=np.float64)
+        success = np.array([p.success_probability for p in phases], dtype=np.float64)
+        reach = np.concatenate(([1.0], np.cumprod(success)))
+        # Cumulative probability of failing in phase 1..k: a uniform draw
+        # below it fails in phase k or earlier.
+        self.failure_cdf = np.cumsum(reach[:-1] * (1.0 - success))
+        commercial = asset.commercial
+        self.shape = commercial.shape
+        self.margin = commercial.after_tax_margin
+        powers = self.v ** np.arange(1, len(self.shape) + 1)
+        # Present value, at the year before launch, of one unit of peak
+        # sales' after-tax cash flow.
+        self.commercial_annuity = float(self.shape @ powers) * self.shift * self.margin
+        self.uncertain_years = bool(simulation.phase_years)
+        self.phase_numbers = {phase.name: index for index, phase in enumerate(phases)}
+        if deal is not None:
+            self.window = min(royalty_window(asset, deal), len(self.shape))
+            self.royalty_powers = powers[: self.window] * self.shift
+            self.shape_running_max = np.maximum.accumulate(self.shape) if self.shape.size else None
+
+    def annuity(self, years: np.ndarray) -> np.ndarray:
+        """Sum of v^t for t = 1..years (years may be an array)."""
+        if self.v == 1.0:
+            return years
+        return self.v * (1.0 - self.v**years) / (1.0 - self.v)
+
+    def chunk(self, rng: np.random.Generator, size: int):
+        simulation = self.simulation
+        n = self.n
+        outcome = np.searchsorted(self.failure_cdf, rng.random(size), side="right")
+        on_market = outcome >= n
+        peak = (
+            np.maximum(simulation.peak_sales.sample(rng, size), 0.0)
+            if simulation.peak_sales is not None
+            else np.full(size, self.asset.commercial.peak_sales)
+        )
+        if simulation.phase_costs:
+            costs = np.broadcast_to(self.costs[:, None], (n, size)).copy()
+            for name, distribution in simulation.phase_costs.items():
+                costs[self.phase_numbers[name]] = np.maximum(distribution.sample(rng, size), 0.0)
+        else:
+            costs = self.costs[:, None]
+        if self.uncertain_years:
+            years = np.broadcast_to(self.years[:, None], (n, size)).copy()
+            for name, distribution in simulation.phase_years.items():
+                years[self.phase_numbers[name]] = whole_years(distribution.sample(rng, size), 1)
+        else:
+            years = self.years[:, None]
+        delay = (
+            whole_years(simulation.launch_delay.sample(rng, size), 0)
+            if simulation.launch_delay is not None
+            else float(self.asset.commercial.launch_delay)
+        )
+
+        starts = np.cumsum(years, axis=0) - years
+        ends = starts + years
+        # Present value of each phase's cost, as if the phase is entered.
+        phase_pv = costs / years * self.shift * self.v**starts * self.annuity(years)
+        if phase_pv.shape[1] == 1:
+            # Fixed costs and years: a trial's development cost depends on
+            # its outcome alone.
+            by_outcome = np.concatenate(([0.0], np.cumsum(phase_pv[:, 0])))
+            development_pv = by_outcome[np.minimum(outcome + 1, n)]
+        else:
+            entered = np.arange(n)[:, None] <= outcome[None, :]
+            development_pv = (phase_pv * entered).sum(axis=0)
+        before_launch = (ends[-1] if n else np.zeros(1)) + delay
+        discount_before_launch = np.broadcast_to(self.v**before_launch, (size,))
+        commercial_pv = np.where(
+            on_market, peak * self.commercial_annuity * discount_before_launch, 0.0
+        )
+        project = commercial_pv - development_pv
+        if self.deal is None:
+            return project, None
+        licensor = self._licensor(
+            outcome, on_market, peak, ends, discount_before_launch, development_pv
+        )
+        return project, licensor
+
+    def _licensor(self, outcome, on_market, peak, ends, discount_before_launch, development_pv):
+        deal = self.deal
+        size = outcome.size
+        licensor = np.full(size, deal.upfront) - deal.licensor_cost_share * development_pv
+        market_index = np.flatnonzero(on_market)
+        market_peak = peak[market_index]
+        market_discount = discount_before_launch[market_index]
+        for milestone in deal.milestones:
+            if milestone.on_phase_success is not None:
+                k = self.phase_numbers[milestone.on_phase_success]
+                paid = outcome > k
+                licensor += np.where(paid, milestone.amount * self.shift * self.v ** ends[k], 0.0)
+            elif self.shape.size and market_index.size:
+                # First year from launch whose sales reach the threshold:
+                # the running maximum of the shares is sorted, so a binary
+                # search finds it for every trial at once.
+                with np.errstate(divide="ignore"):
+                    needed = milestone.on_annual_sales_at_least / market_peak
+                j = np.searchsorted(self.shape_running_max, needed, side="left")
+                reached = j < self.shape.size
+                value = np.where(
+                    reached,
+                    milestone.amount * self.shift * self.v ** (j + 1.0) * market_discount,
+                    0.0,
+                )
+                licensor[market_index] += value
+        if deal.royalty_tiers and self.window and market_index.size:
+            sales = market_peak[:, None] * self.shape[None, : self.window]
+            royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
+            licensor[market_index] += (royalties @ self.royalty_powers) * market_discount
+        return licensor
+
+
+def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> SimulationResult:
+    """Simulate ``simulation.trials`` trials; the project's present value in
+    each, and the licensor's and licensee's when ``deal`` is given."""
+    validate_simulation(asset, simulation)
+    if deal is not None:
+        check_deal_against(asset, deal)
+    model = _Model(asset, deal, simulation)
+    trials = simulation.trials
+    project = np.empty(trials)
+    licensor = np.empty(trials) if deal is not None else None
+    chunks = math.ceil(trials / CHUNK_TRIALS)
+    # One child seed per chunk keeps the draws of a chunk independent of how
+    # the others went, so a run is the same on every machine.
+    seeds = np.random.SeedSequence(simulation.seed).spawn(chunks)
+    for index, seed in enumerate(seeds):
+        start = index * CHUNK_TRIALS
+        size = min(CHUNK_TRIALS, trials - start)
+        chunk_project, chunk_licensor = model.chunk(np.random.default_rng(seed), size)
+        project[start : start + size] = chunk_project
+        if licensor is not None:
+            licensor[start : start + size] = chunk_licensor
+    summary = summarise(project, simulation.bins)
+    result = SimulationResult(
+        trials=trials,
+        seed=simulation.seed,
+        mean=summary.mean,
+        sd=summary.sd,
+        p5=summary.p5,
+        p50=summary.p50,
+        p95=summary.p95,
+        probability_of_loss=summary.probability_of_loss,
+        histogram=summary.histogram,
+    )
+    if licensor is not None:
+        result.licensor = summarise(licensor, simulation.bins)
+        project -= licensor  # the licensee's share, computed in place
+        result.licensee = summarise(project, simulation.bins)
+    return result
