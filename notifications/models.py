@@ -13,7 +13,9 @@ class Notification(models.Model):
     task that raised it runs again."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)

@@ -1,14 +1,20 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Agreement,
+    CostShare,
     Enterprise,
+    FailureClause,
     Institution,
     JointCentre,
     JointCentreParty,
+    MilestoneScheduleItem,
     Partnership,
     Person,
+    RoyaltyTier,
 )
 
 
@@ -127,3 +133,107 @@ class AgreementAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+class CostShareFormSet(BaseInlineFormSet):
+    """Checks the cost shares as a whole, with the agreement locked: the
+    admin saves inside a transaction, so the check and the save see the same
+    rows."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        from projects.services.costs import CostShareInput, TermsError, validate_cost_shares
+
+        if self.instance.pk:
+            Agreement.objects.select_for_update().filter(pk=self.instance.pk).first()
+        shares = [
+            CostShareInput(
+                first_stage=form.cleaned_data["first_stage"],
+                last_stage=form.cleaned_data["last_stage"],
+                party=form.cleaned_data["party"],
+                percent=form.cleaned_data["percent"],
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            validate_cost_shares(shares)
+        except TermsError as error:
+            raise ValidationError(error.message, code=error.code) from error
+
+
+class CostShareInline(admin.TabularInline):
+    model = CostShare
+    formset = CostShareFormSet
+    fields = ["first_stage", "last_stage", "party", "percent"]
+    autocomplete_fields = ["first_stage", "last_stage"]
+    extra = 0
+
+
+class FailureClauseInline(admin.TabularInline):
+    model = FailureClause
+    fields = [
+        "stage",
+        "sunk_costs_borne_by",
+        "ip_reverts_to_institution",
+        "break_fee",
+        "break_fee_payer",
+        "notes",
+    ]
+    autocomplete_fields = ["stage"]
+    extra = 0
+
+
+class MilestoneScheduleInline(admin.TabularInline):
+    model = MilestoneScheduleItem
+    fields = [
+        "position",
+        "name",
+        "kind",
+        "amount",
+        "trigger_stage",
+        "trigger_event",
+        "due_offset_days",
+    ]
+    autocomplete_fields = ["trigger_stage"]
+    extra = 0
+
+
+class RoyaltyTierInline(admin.TabularInline):
+    model = RoyaltyTier
+    fields = ["lower_bound", "rate_percent"]
+    extra = 0
+
+
+AgreementAdmin.fieldsets = [
+    *AgreementAdmin.fieldsets,
+    (
+        _("Payment terms"),
+        {
+            "fields": [
+                "upfront_amount",
+                "upfront_due_on",
+                "royalty_basis",
+                "royalty_term_years",
+                "minimum_annual_royalty",
+                "sublicense_income_share",
+                "equity_share",
+                "royalty_reporting",
+                "royalty_report_due_days",
+                "sales_breakdown_required",
+            ],
+            "description": _(
+                "Cost shares are checked to add up to 100% per stage range when saved "
+                "through the terms editor; here they are edited as raw rows."
+            ),
+        },
+    ),
+]
+AgreementAdmin.inlines = [
+    CostShareInline,
+    FailureClauseInline,
+    MilestoneScheduleInline,
+    RoyaltyTierInline,
+]

@@ -397,27 +397,39 @@ class Agreement(TimeStampedModel):
     )
     upfront_due_on = models.DateField(_("upfront due on"), null=True, blank=True)
     royalty_basis = models.CharField(
-        _("royalty basis"), max_length=20, choices=RoyaltyBasis.choices,
+        _("royalty basis"),
+        max_length=20,
+        choices=RoyaltyBasis.choices,
         default=RoyaltyBasis.MARGINAL,
     )
     royalty_term_years = models.PositiveSmallIntegerField(
-        _("royalty term (years)"), null=True, blank=True,
+        _("royalty term (years)"),
+        null=True,
+        blank=True,
         help_text=_("Years from the first royalty year; empty: until the agreement expires."),
     )
     minimum_annual_royalty = money_field(
         _("minimum annual royalty"), default=0, validators=[MinValueValidator(0)]
     )
     sublicense_income_share = models.DecimalField(
-        _("share of sublicense income (%)"), max_digits=5, decimal_places=2, default=0,
+        _("share of sublicense income (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     equity_share = models.DecimalField(
-        _("research party's equity share (%)"), max_digits=5, decimal_places=2, default=0,
+        _("research party's equity share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("In a co-founded company."),
     )
     royalty_reporting = models.CharField(
-        _("royalty reporting"), max_length=20, choices=RoyaltyReporting.choices,
+        _("royalty reporting"),
+        max_length=20,
+        choices=RoyaltyReporting.choices,
         default=RoyaltyReporting.QUARTERLY,
     )
     royalty_report_due_days = models.PositiveSmallIntegerField(
@@ -458,8 +470,10 @@ class Agreement(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    sublicense_income_share__gte=0, sublicense_income_share__lte=100,
-                    equity_share__gte=0, equity_share__lte=100,
+                    sublicense_income_share__gte=0,
+                    sublicense_income_share__lte=100,
+                    equity_share__gte=0,
+                    equity_share__lte=100,
                 ),
                 name="agreement_shares_are_percentages",
                 violation_error_message=_("A share is between 0 and 100 percent."),
@@ -488,15 +502,21 @@ class CostShare(models.Model):
     of the parties for a range add up to exactly 100."""
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
         related_name="cost_shares",
     )
     first_stage = models.ForeignKey(
-        "projects.StageDefinition", verbose_name=_("first stage"), on_delete=models.PROTECT,
+        "projects.StageDefinition",
+        verbose_name=_("first stage"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     last_stage = models.ForeignKey(
-        "projects.StageDefinition", verbose_name=_("last stage"), on_delete=models.PROTECT,
+        "projects.StageDefinition",
+        verbose_name=_("last stage"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     party = models.CharField(_("party"), max_length=20, choices=Party.choices)
@@ -529,15 +549,21 @@ class FailureClause(models.Model):
     institution, and any break fee."""
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
         related_name="failure_clauses",
     )
     stage = models.ForeignKey(
-        "projects.StageDefinition", verbose_name=_("stage"), on_delete=models.PROTECT,
+        "projects.StageDefinition",
+        verbose_name=_("stage"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     sunk_costs_borne_by = models.CharField(
-        _("sunk costs borne by"), max_length=20, choices=SunkCostBearer.choices,
+        _("sunk costs borne by"),
+        max_length=20,
+        choices=SunkCostBearer.choices,
         default=SunkCostBearer.BY_COST_SHARES,
     )
     ip_reverts_to_institution = models.BooleanField(_("IP reverts to the institution"))
@@ -553,7 +579,8 @@ class FailureClause(models.Model):
         ordering = ["agreement", "stage__position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "stage"], name="failure_clause_unique_per_stage",
+                fields=["agreement", "stage"],
+                name="failure_clause_unique_per_stage",
                 violation_error_message=_("This stage already has a failure clause."),
             ),
             models.CheckConstraint(
@@ -572,7 +599,9 @@ class MilestoneScheduleItem(models.Model):
     days after a stage is entered or an event happens."""
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
         related_name="milestone_schedule",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -580,11 +609,17 @@ class MilestoneScheduleItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
     amount = money_field(_("amount"), validators=[MinValueValidator(0)])
     trigger_stage = models.ForeignKey(
-        "projects.StageDefinition", verbose_name=_("triggered by entering stage"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "projects.StageDefinition",
+        verbose_name=_("triggered by entering stage"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     trigger_event = models.CharField(
-        _("triggered by event"), max_length=200, blank=True,
+        _("triggered by event"),
+        max_length=200,
+        blank=True,
         help_text=_("For milestones not tied to a stage, e.g. first commercial sale."),
     )
     due_offset_days = models.PositiveSmallIntegerField(
@@ -617,14 +652,16 @@ class RoyaltyTier(models.Model):
     lower bound up to the next tier's."""
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE,
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
         related_name="royalty_tiers",
     )
-    lower_bound = money_field(
-        _("annual net sales from"), validators=[MinValueValidator(0)]
-    )
+    lower_bound = money_field(_("annual net sales from"), validators=[MinValueValidator(0)])
     rate_percent = models.DecimalField(
-        _("royalty rate (%)"), max_digits=7, decimal_places=4,
+        _("royalty rate (%)"),
+        max_digits=7,
+        decimal_places=4,
         validators=PERCENT_VALIDATORS,
     )
 
@@ -634,7 +671,8 @@ class RoyaltyTier(models.Model):
         ordering = ["agreement", "lower_bound"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "lower_bound"], name="royalty_tier_unique_bound",
+                fields=["agreement", "lower_bound"],
+                name="royalty_tier_unique_bound",
                 violation_error_message=_("Two tiers cannot start at the same sales."),
             ),
             models.CheckConstraint(

@@ -123,3 +123,53 @@ def agreements_visible_to(user) -> QuerySet[Agreement]:
     if has_full_access(user):
         return agreements
     return agreements.filter(partnership__in=partnerships_visible_to(user).values("id"))
+
+
+# --- Who acts for which side of an agreement --------------------------------
+
+
+def acts_for_research_party(user, agreement: Agreement) -> bool:
+    """Whether ``user`` may act for the agreement's institution or joint
+    centre (the payee): superusers and the staff who work for it."""
+    if has_full_access(user):
+        return True
+    if not is_centre_staff_user(user):
+        return False
+    return partnerships_visible_to(user).filter(pk=agreement.partnership_id).exists()
+
+
+def acts_for_enterprise(user, agreement: Agreement) -> bool:
+    """Whether ``user`` may act for the agreement's enterprise (the payer):
+    superusers and the enterprise's own partner users."""
+    if has_full_access(user):
+        return True
+    return is_partner_user(user) and user.enterprise_id == agreement.partnership.enterprise_id
+
+
+def research_party_users(agreement: Agreement):
+    """Active staff who work for the agreement's institution or joint centre,
+    directly or through a host institution: the people told of claims,
+    verifications and disputes."""
+    from accounts.models import User
+
+    partnership = agreement.partnership
+    users = User.objects.filter(is_active=True, role="centre_staff")
+    if partnership.institution_id:
+        return users.filter(institutions=partnership.institution_id).distinct()
+    return users.filter(
+        Q(joint_centres=partnership.joint_centre_id)
+        | Q(
+            institutions__in=JointCentreParty.objects.filter(
+                centre=partnership.joint_centre_id, institution__isnull=False
+            ).values("institution_id")
+        )
+    ).distinct()
+
+
+def enterprise_users(agreement: Agreement):
+    """Active partner users of the agreement's enterprise."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, role="partner", enterprise_id=agreement.partnership.enterprise_id
+    )

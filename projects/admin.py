@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from .models import Pipeline, ResearchProject, Sector, StageDefinition, StageTransition
+from .models import (
+    Activity,
+    CostEntry,
+    Document,
+    Invoice,
+    Milestone,
+    Payment,
+    Pipeline,
+    ResearchProject,
+    RoyaltyReport,
+    RoyaltyReportLine,
+    Sector,
+    StageDefinition,
+    StageTransition,
+)
 from .services import project_register
 
 
@@ -147,4 +161,202 @@ class StageTransitionAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    fk_name = "milestone"
+    fields = ["original_name", "content_type", "size", "is_internal", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    """Milestones are planned here; their lifecycle (claim, verify, invoice,
+    pay) runs through the services, so the status is read-only."""
+
+    list_display = [
+        "project",
+        "name",
+        "kind",
+        "amount",
+        "currency",
+        "status",
+        "due_date",
+        "triggered_on",
+    ]
+    list_filter = ["status", "kind", "currency"]
+    search_fields = ["name", "project__code", "agreement__reference"]
+    autocomplete_fields = ["project", "agreement", "trigger_stage"]
+    list_select_related = ["project"]
+    date_hierarchy = "due_date"
+    readonly_fields = [
+        "status",
+        "claim_note",
+        "claimed_at",
+        "claimed_by",
+        "verification_comment",
+        "verified_at",
+        "verified_by",
+        "dispute_reason",
+        "closing_reason",
+        "schedule_item",
+    ]
+    inlines = [DocumentInline]
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    fields = ["amount", "currency", "paid_on", "reference", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    """Invoices are issued and paid through the services: read-only here."""
+
+    list_display = [
+        "number",
+        "payee_name",
+        "payer_name",
+        "amount",
+        "currency",
+        "issued_on",
+        "due_on",
+    ]
+    search_fields = ["number", "payee_name", "payer_name"]
+    date_hierarchy = "issued_on"
+    inlines = [PaymentInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["invoice", "amount", "currency", "paid_on", "reference", "recorded_by"]
+    search_fields = ["invoice__number", "reference"]
+    list_select_related = ["invoice", "recorded_by"]
+    date_hierarchy = "paid_on"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoyaltyReportLineInline(admin.TabularInline):
+    model = RoyaltyReportLine
+    fields = ["product", "territory", "net_sales"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoyaltyReport)
+class RoyaltyReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "agreement",
+        "kind",
+        "period_start",
+        "period_end",
+        "net_sales",
+        "royalty_due",
+        "currency",
+        "status",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["agreement__reference"]
+    list_select_related = ["agreement"]
+    readonly_fields = [
+        "royalty_due",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "accepted_by",
+        "accepted_at",
+    ]
+    inlines = [RoyaltyReportLineInline]
+
+    def has_add_permission(self, request):
+        # Reports are computed from the tiers when submitted.
+        return False
+
+
+@admin.register(CostEntry)
+class CostEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "project",
+        "stage",
+        "paid_by",
+        "amount",
+        "currency",
+        "incurred_on",
+        "description",
+    ]
+    list_filter = ["paid_by", "currency"]
+    search_fields = ["project__code", "description"]
+    autocomplete_fields = ["project", "stage"]
+    list_select_related = ["project", "stage"]
+    date_hierarchy = "incurred_on"
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "project",
+        "agreement",
+        "milestone",
+        "size",
+        "is_internal",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["is_internal", "content_type"]
+    search_fields = ["original_name", "description", "project__code"]
+    autocomplete_fields = ["project", "agreement", "milestone"]
+    list_select_related = ["project", "agreement", "milestone", "uploaded_by"]
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "verb", "summary", "project", "agreement"]
+    list_filter = ["verb", "is_internal"]
+    search_fields = ["summary", "project__code", "agreement__reference"]
+    list_select_related = ["actor", "project", "agreement"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -67,17 +67,25 @@ class MilestoneStatus(models.TextChoices):
 # by payments only: a numbered invoice cannot be silently withdrawn.
 MILESTONE_TRANSITIONS = {
     MilestoneStatus.PLANNED: {
-        MilestoneStatus.CLAIMED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+        MilestoneStatus.CLAIMED,
+        MilestoneStatus.CANCELLED,
+        MilestoneStatus.WAIVED,
     },
     MilestoneStatus.CLAIMED: {
-        MilestoneStatus.VERIFIED, MilestoneStatus.DISPUTED, MilestoneStatus.CANCELLED,
+        MilestoneStatus.VERIFIED,
+        MilestoneStatus.DISPUTED,
+        MilestoneStatus.CANCELLED,
         MilestoneStatus.WAIVED,
     },
     MilestoneStatus.DISPUTED: {
-        MilestoneStatus.CLAIMED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+        MilestoneStatus.CLAIMED,
+        MilestoneStatus.CANCELLED,
+        MilestoneStatus.WAIVED,
     },
     MilestoneStatus.VERIFIED: {
-        MilestoneStatus.INVOICED, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED,
+        MilestoneStatus.INVOICED,
+        MilestoneStatus.CANCELLED,
+        MilestoneStatus.WAIVED,
     },
     MilestoneStatus.INVOICED: {MilestoneStatus.PARTIALLY_PAID, MilestoneStatus.PAID},
     MilestoneStatus.PARTIALLY_PAID: {MilestoneStatus.PARTIALLY_PAID, MilestoneStatus.PAID},
@@ -87,8 +95,12 @@ MILESTONE_TRANSITIONS = {
 }
 
 MILESTONE_OPEN_STATUSES = {
-    MilestoneStatus.PLANNED, MilestoneStatus.CLAIMED, MilestoneStatus.DISPUTED,
-    MilestoneStatus.VERIFIED, MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID,
+    MilestoneStatus.PLANNED,
+    MilestoneStatus.CLAIMED,
+    MilestoneStatus.DISPUTED,
+    MilestoneStatus.VERIFIED,
+    MilestoneStatus.INVOICED,
+    MilestoneStatus.PARTIALLY_PAID,
 }
 
 
@@ -112,7 +124,8 @@ ROYALTY_REPORT_TRANSITIONS = {
     RoyaltyReportStatus.ACCEPTED: {RoyaltyReportStatus.INVOICED},
     RoyaltyReportStatus.INVOICED: {RoyaltyReportStatus.PARTIALLY_PAID, RoyaltyReportStatus.PAID},
     RoyaltyReportStatus.PARTIALLY_PAID: {
-        RoyaltyReportStatus.PARTIALLY_PAID, RoyaltyReportStatus.PAID,
+        RoyaltyReportStatus.PARTIALLY_PAID,
+        RoyaltyReportStatus.PAID,
     },
     RoyaltyReportStatus.PAID: set(),
 }

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from partnerships.choices import MilestoneKind, Party
 from core.money import currency_field, money_field
 from core.validators import code_validator
+from partnerships.choices import MilestoneKind, Party
 
 from .choices import (
     MILESTONE_OPEN_STATUSES,
@@ -390,24 +390,41 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=255, blank=True)
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="documents",
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     agreement = models.ForeignKey(
-        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="documents",
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     milestone = models.ForeignKey(
-        "Milestone", verbose_name=_("milestone"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="documents",
+        "Milestone",
+        verbose_name=_("milestone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     is_internal = models.BooleanField(
-        _("internal"), default=False,
+        _("internal"),
+        default=False,
         help_text=_("Internal documents are never shown to enterprise partners."),
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -440,54 +457,76 @@ class Milestone(TimeStampedModel):
     verified or disputed by the payer, invoiced and paid."""
 
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
         related_name="milestones",
     )
     agreement = models.ForeignKey(
-        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
         related_name="milestones",
     )
     schedule_item = models.ForeignKey(
-        "partnerships.MilestoneScheduleItem", verbose_name=_("from schedule item"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones",
+        "partnerships.MilestoneScheduleItem",
+        verbose_name=_("from schedule item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
     trigger_stage = models.ForeignKey(
-        StageDefinition, verbose_name=_("triggered by entering stage"),
-        on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        StageDefinition,
+        verbose_name=_("triggered by entering stage"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     trigger_event = models.CharField(_("triggered by event"), max_length=200, blank=True)
     due_offset_days = models.PositiveSmallIntegerField(
         _("due (days after the trigger)"), default=30
     )
     triggered_on = models.DateField(
-        _("triggered on"), null=True, blank=True,
+        _("triggered on"),
+        null=True,
+        blank=True,
         help_text=_("When the project entered the trigger stage."),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     amount = money_field(_("amount"))
     currency = currency_field()
     status = models.CharField(
-        _("status"), max_length=20, choices=MilestoneStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
         default=MilestoneStatus.PLANNED,
     )
     claim_note = models.TextField(_("claim evidence"), blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     verification_comment = models.TextField(_("verification comment"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     dispute_reason = models.TextField(_("dispute reason"), blank=True)
-    closing_reason = models.TextField(
-        _("reason for cancelling or waiving"), blank=True
-    )
+    closing_reason = models.TextField(_("reason for cancelling or waiving"), blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -527,8 +566,9 @@ class Milestone(TimeStampedModel):
         return f"{self.project.code}: {self.name}"
 
     def is_overdue(self, today) -> bool:
-        return bool(self.due_date and self.due_date < today and self.status in
-                    MILESTONE_OPEN_STATUSES)
+        return bool(
+            self.due_date and self.due_date < today and self.status in MILESTONE_OPEN_STATUSES
+        )
 
     @property
     def is_triggered(self) -> bool:
@@ -543,15 +583,23 @@ class RoyaltyReport(TimeStampedModel):
     royalty."""
 
     agreement = models.ForeignKey(
-        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
         related_name="royalty_reports",
     )
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="royalty_reports",
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="royalty_reports",
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=RoyaltyReportKind.choices,
+        _("kind"),
+        max_length=20,
+        choices=RoyaltyReportKind.choices,
         default=RoyaltyReportKind.SALES,
     )
     period_start = models.DateField(_("period start"))
@@ -561,19 +609,29 @@ class RoyaltyReport(TimeStampedModel):
     royalty_due = money_field(_("royalty due"), default=0)
     currency = currency_field()
     status = models.CharField(
-        _("status"), max_length=20, choices=RoyaltyReportStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=RoyaltyReportStatus.choices,
         default=RoyaltyReportStatus.SUBMITTED,
     )
     note = models.TextField(_("note"), blank=True)
     query_reason = models.TextField(_("query"), blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
@@ -655,12 +713,20 @@ class Invoice(models.Model):
 
     number = models.CharField(_("number"), max_length=80, unique=True)
     milestone = models.OneToOneField(
-        Milestone, verbose_name=_("milestone"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="invoice",
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
     )
     royalty_report = models.OneToOneField(
-        RoyaltyReport, verbose_name=_("royalty report"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="invoice",
+        RoyaltyReport,
+        verbose_name=_("royalty report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
     )
     payee_name = models.CharField(_("payee"), max_length=200)
     payer_name = models.CharField(_("payer"), max_length=200)
@@ -669,8 +735,12 @@ class Invoice(models.Model):
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -715,12 +785,18 @@ class Payment(models.Model):
     currency = currency_field()
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(
-        _("reference"), max_length=100, blank=True,
+        _("reference"),
+        max_length=100,
+        blank=True,
         help_text=_("The bank or ERP reference of the transfer."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -753,7 +829,9 @@ class CostEntry(models.Model):
     cost shares, entries yield who owes whom."""
 
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.PROTECT,
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
         related_name="cost_entries",
     )
     stage = models.ForeignKey(
@@ -765,8 +843,12 @@ class CostEntry(models.Model):
     incurred_on = models.DateField(_("incurred on"))
     description = models.CharField(_("description"), max_length=255)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -791,16 +873,28 @@ class Activity(models.Model):
     who did what to which object, and what changed. Read as a timeline."""
 
     project = models.ForeignKey(
-        ResearchProject, verbose_name=_("project"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="activities",
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     agreement = models.ForeignKey(
-        "partnerships.Agreement", verbose_name=_("agreement"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="activities",
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="activities",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     verb = models.CharField(_("verb"), max_length=60)
     target_type = models.CharField(_("object type"), max_length=60)
@@ -808,7 +902,8 @@ class Activity(models.Model):
     summary = models.CharField(_("summary"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     is_internal = models.BooleanField(
-        _("internal"), default=False,
+        _("internal"),
+        default=False,
         help_text=_("Internal entries are never shown to enterprise partners."),
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)

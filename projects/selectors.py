@@ -14,9 +14,24 @@ from accounts.selectors import (
     staff_centre_filter,
     staff_institution_ids,
 )
+from core.money import quantize_money
 from partnerships.models import Enterprise, JointCentre, Partnership
 
-from .models import Pipeline, ResearchProject, Sector, StageDefinition, StageTransition
+from .computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
+from .models import (
+    Activity,
+    CostEntry,
+    Document,
+    Invoice,
+    Milestone,
+    Payment,
+    Pipeline,
+    ResearchProject,
+    RoyaltyReport,
+    Sector,
+    StageDefinition,
+    StageTransition,
+)
 
 
 def projects_visible_to(user) -> QuerySet[ResearchProject]:
@@ -88,3 +103,177 @@ def pipelines_visible_to(user) -> QuerySet[Pipeline]:
 def stages_visible_to(user) -> QuerySet[StageDefinition]:
     stages = StageDefinition.objects.select_related("pipeline__sector")
     return stages if user.is_authenticated else stages.none()
+
+
+def project_stakeholders(project: ResearchProject):
+    """The people told of a project's stage changes: staff of its lead
+    institution and joint centre, and the users of its partner enterprises."""
+    from accounts.models import User
+
+    audience = Q(role="centre_staff", institutions=project.lead_institution_id) | Q(
+        role="partner", enterprise__in=project.partner_enterprises.values("id")
+    )
+    if project.joint_centre_id:
+        audience |= Q(role="centre_staff", joint_centres=project.joint_centre_id)
+    return User.objects.filter(audience, is_active=True).distinct()
+
+
+def staff_work_on_project(user, project: ResearchProject) -> bool:
+    """Whether ``user`` is research-centre staff who may decide and record
+    for the project: superusers, and staff who see it."""
+    if has_full_access(user):
+        return True
+    return is_centre_staff_user(user) and projects_visible_to(user).filter(pk=project.pk).exists()
+
+
+# --- Money, documents and activity ---------------------------------------------
+#
+# Everything under a project is visible to whoever sees the project; partners
+# never see internal documents or internal activity.
+
+
+def _under_visible_projects(queryset, user, path="project"):
+    if has_full_access(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": projects_visible_to(user).values("id")})
+
+
+def milestones_visible_to(user) -> QuerySet[Milestone]:
+    return _under_visible_projects(
+        Milestone.objects.select_related(
+            "project",
+            "agreement__partnership__institution",
+            "agreement__partnership__joint_centre",
+            "agreement__partnership__enterprise",
+            "trigger_stage",
+        ),
+        user,
+    )
+
+
+def invoices_visible_to(user) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.select_related("milestone__project", "royalty_report__agreement")
+    if has_full_access(user):
+        return invoices
+    return invoices.filter(
+        Q(milestone__in=milestones_visible_to(user).values("id"))
+        | Q(royalty_report__in=royalty_reports_visible_to(user).values("id"))
+    )
+
+
+def payments_visible_to(user) -> QuerySet[Payment]:
+    payments = Payment.objects.select_related("invoice")
+    if has_full_access(user):
+        return payments
+    return payments.filter(invoice__in=invoices_visible_to(user).values("id"))
+
+
+def royalty_reports_visible_to(user) -> QuerySet[RoyaltyReport]:
+    """Reports of the agreements the user sees (a report belongs to an
+    agreement; its project, when named, is under the same agreement)."""
+    from partnerships.selectors import agreements_visible_to
+
+    reports = RoyaltyReport.objects.select_related("agreement__partnership", "project")
+    if has_full_access(user):
+        return reports
+    return reports.filter(agreement__in=agreements_visible_to(user).values("id"))
+
+
+def cost_entries_visible_to(user) -> QuerySet[CostEntry]:
+    return _under_visible_projects(CostEntry.objects.select_related("project", "stage"), user)
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    from partnerships.selectors import agreements_visible_to
+
+    documents = Document.objects.select_related("project", "agreement", "milestone")
+    if has_full_access(user):
+        return documents
+    visible = documents.filter(
+        Q(project__in=projects_visible_to(user).values("id"))
+        | Q(project__isnull=True, agreement__in=agreements_visible_to(user).values("id"))
+    )
+    if is_partner_user(user):
+        visible = visible.filter(is_internal=False)
+    return visible
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    from partnerships.selectors import agreements_visible_to
+
+    activities = Activity.objects.select_related("actor", "project", "agreement")
+    if has_full_access(user):
+        return activities
+    visible = activities.filter(
+        Q(project__in=projects_visible_to(user).values("id"))
+        | Q(project__isnull=True, agreement__in=agreements_visible_to(user).values("id"))
+    )
+    if is_partner_user(user):
+        visible = visible.filter(is_internal=False)
+    return visible
+
+
+def project_timeline(user, project: ResearchProject) -> QuerySet[Activity]:
+    """A project's activity, newest first, as the user may see it."""
+    return activities_visible_to(user).filter(project=project).order_by("-created_at", "-id")
+
+
+# --- The cost-sharing ledger ------------------------------------------------------
+
+
+def _ledger(shares_queryset, entries_queryset) -> list[LedgerLine]:
+    shares = [
+        ShareRange(
+            pipeline_id=share.first_stage.pipeline_id,
+            first_position=share.first_stage.position,
+            last_position=share.last_stage.position,
+            party=share.party,
+            percent=share.percent,
+        )
+        for share in shares_queryset.select_related("first_stage", "last_stage")
+    ]
+    costs = (
+        Cost(
+            pipeline_id=pipeline_id,
+            stage_position=position,
+            paid_by=paid_by,
+            amount=amount,
+            currency=currency,
+        )
+        for pipeline_id, position, paid_by, amount, currency in entries_queryset.values_list(
+            "stage__pipeline_id", "stage__position", "paid_by", "amount", "currency"
+        )
+    )
+    return [
+        LedgerLine(
+            currency=line.currency,
+            party=line.party,
+            obligation=quantize_money(line.obligation, line.currency),
+            paid=quantize_money(line.paid, line.currency),
+        )
+        for line in cost_ledger(shares, costs)
+    ]
+
+
+def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:
+    """Per currency and party: obligation under the cost shares, paid, and
+    balance, for one project the user sees."""
+    from partnerships.models import CostShare
+
+    project = projects_visible_to(user).get(pk=project.pk)
+    return _ledger(
+        CostShare.objects.filter(agreement_id=project.agreement_id),
+        CostEntry.objects.filter(project=project),
+    )
+
+
+def agreement_cost_ledger(user, agreement) -> list[LedgerLine]:
+    """The ledger over all projects under an agreement the user sees."""
+    from partnerships.models import CostShare
+    from partnerships.selectors import agreements_visible_to
+
+    agreement = agreements_visible_to(user).get(pk=agreement.pk)
+    return _ledger(
+        CostShare.objects.filter(agreement=agreement),
+        CostEntry.objects.filter(project__agreement=agreement),
+    )

@@ -7,6 +7,7 @@ services: SQLite, tasks run eagerly in-process, mail to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -167,6 +168,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "projects.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -187,3 +194,5 @@ LOGGING = {
 }
 
 COUNTRIES_FIRST = ["CN", "HK", "SG", "US", "DE", "GB", "JP"]
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)

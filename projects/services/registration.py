@@ -1,4 +1,4 @@
-"""Writes to projects. Every front door (admin, UI, API, tasks) calls these."""
+"""Registering a new project."""
 
 from collections.abc import Iterable
 
@@ -6,9 +6,8 @@ from django.db import transaction
 
 from accounts.models import User
 from partnerships.models import Enterprise
-
-from .choices import TransitionKind
-from .models import ResearchProject, StageTransition
+from projects.choices import TransitionKind
+from projects.models import ResearchProject, StageTransition
 
 
 @transaction.atomic

@@ -1,0 +1,43 @@
+"""``manage.py seed_demo``: load the bilingual demo data, and with
+``--projects N`` add N generated projects for benchmarks.
+
+The data and the logic live in ``core.demo_data``; this command only reads
+its options and reports.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.demo_data import DEFAULT_BATCH_SIZE, generate_projects, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo institutions, joint centre, enterprises, partnerships, projects and "
+        "logins (password biobridge-demo). Safe to run again. With --projects N, also "
+        "generate N projects for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also generate N projects (codes GEN-000001 onward) with their history.",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            metavar="N",
+            help=f"Generated projects written per batch (default {DEFAULT_BATCH_SIZE}).",
+        )
+
+    def handle(self, *args, projects, batch_size, **options):
+        if projects < 0:
+            raise CommandError("--projects cannot be negative.")
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        self.stdout.write(str(seed_demo()))
+        if projects:
+            self.stdout.write(str(generate_projects(count=projects, batch_size=batch_size)))

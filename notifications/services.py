@@ -1,0 +1,82 @@
+"""Telling people: in-app notices and their emails."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .choices import NotificationKind
+from .models import Notification
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: NotificationKind,
+    event_key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> list[Notification]:
+    """Create a notice for each recipient who has not been told of
+    ``event_key`` yet, and email it once the transaction commits.
+
+    Returns the notices created; a repeated event creates none."""
+    from .tasks import send_notification_email
+
+    created = []
+    for recipient in recipients:
+        try:
+            # A savepoint per notice: a duplicate must not spoil the caller's
+            # transaction.
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=recipient,
+                    kind=kind,
+                    event_key=event_key[:200],
+                    title=str(title)[:200],
+                    body=str(body),
+                    url=url,
+                )
+        except IntegrityError:
+            continue
+        created.append(notification)
+        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return created
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notice, at most once. Returns whether an email went out."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.recipient.email:
+            return False
+        body = notification.body
+        if notification.url:
+            base = getattr(settings, "SITE_URL", "").rstrip("/")
+            body = f"{body}\n\n{base}{notification.url}".strip()
+        send_mail(
+            subject=f"[BioBridge] {notification.title}",
+            message=body,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notices read: the given ones, or all."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

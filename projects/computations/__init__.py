@@ -1,0 +1,1 @@
+"""Pure computations over plain data: no ORM, no side effects."""

@@ -1,0 +1,81 @@
+"""Royalties on annual net sales from tiered rates.
+
+A tier runs from its lower bound up to the next tier's. With the marginal
+basis (the default, like tax brackets) each rate applies to the slice of
+sales inside its band; with the whole basis the rate of the band that the
+year's sales reach applies to all of them.
+
+Thresholds are annual, so a report for part of a year is charged the
+difference between the royalty on the year's sales to date with and without
+it. Results are exact decimals; the caller rounds once, with
+``core.money.quantize_money``.
+"""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Tier:
+    lower_bound: Decimal
+    rate_percent: Decimal
+
+
+class TierError(ValueError):
+    pass
+
+
+def validate_tiers(tiers: Sequence[Tier]) -> None:
+    """Tiers start at zero sales, rise strictly and have rates within 0–100."""
+    if not tiers:
+        return
+    if tiers[0].lower_bound != 0:
+        raise TierError("The first tier starts at zero sales.")
+    for lower, upper in itertools.pairwise(tiers):
+        if upper.lower_bound <= lower.lower_bound:
+            raise TierError("Tier thresholds must rise strictly.")
+    for tier in tiers:
+        if not 0 <= tier.rate_percent <= 100:
+            raise TierError("A royalty rate lies between 0 and 100 percent.")
+
+
+def royalty_on_annual_sales(
+    annual_sales: Decimal, tiers: Sequence[Tier], basis: str = "marginal"
+) -> Decimal:
+    """The royalty on a year's net sales."""
+    if annual_sales <= 0 or not tiers:
+        return Decimal(0)
+    if basis == "whole":
+        reached = [tier for tier in tiers if tier.lower_bound <= annual_sales]
+        return annual_sales * reached[-1].rate_percent / HUNDRED
+    royalty = Decimal(0)
+    upper_bounds = [tier.lower_bound for tier in tiers[1:]] + [None]
+    for tier, upper in zip(tiers, upper_bounds, strict=True):
+        if annual_sales <= tier.lower_bound:
+            break
+        top = annual_sales if upper is None else min(annual_sales, upper)
+        royalty += (top - tier.lower_bound) * tier.rate_percent / HUNDRED
+    return royalty
+
+
+def royalty_for_period(
+    *,
+    sales_earlier_in_year: Decimal,
+    period_sales: Decimal,
+    tiers: Sequence[Tier],
+    basis: str = "marginal",
+) -> Decimal:
+    """The royalty on one period's sales, given the sales already reported
+    for earlier periods of the same year."""
+    before = royalty_on_annual_sales(sales_earlier_in_year, tiers, basis)
+    after = royalty_on_annual_sales(sales_earlier_in_year + period_sales, tiers, basis)
+    return after - before
+
+
+def minimum_royalty_shortfall(*, royalties_in_year: Decimal, minimum: Decimal) -> Decimal:
+    """What the licensee still owes to reach the minimum annual royalty."""
+    return max(Decimal(0), minimum - royalties_in_year)

@@ -1,0 +1,89 @@
+"""Writes to projects and their money. Every front door (staff UI, portal,
+API, admin, Celery tasks) calls these functions; none repeats their rules.
+
+The modules group the services by subject; import from this package.
+"""
+
+from .costs import cost_entry_record, cost_shares_set, failure_clause_for
+from .documents import document_upload
+from .gates import (
+    project_advance,
+    project_advance_guard,
+    project_hold,
+    project_hold_guard,
+    project_resume,
+    project_resume_guard,
+    project_revert,
+    project_revert_guard,
+    project_skip,
+    project_skip_guard,
+    project_terminate,
+    project_terminate_guard,
+)
+from .invoicing import invoice_issue, payment_record, payment_record_guard
+from .milestones import (
+    milestone_cancel,
+    milestone_claim,
+    milestone_claim_guard,
+    milestone_close_guard,
+    milestone_dispute,
+    milestone_dispute_guard,
+    milestone_invoice,
+    milestone_invoice_guard,
+    milestone_verify,
+    milestone_verify_guard,
+    milestone_waive,
+    milestones_create_from_schedule,
+)
+from .registration import project_register
+from .royalties import (
+    royalty_report_accept,
+    royalty_report_invoice,
+    royalty_report_query,
+    royalty_report_resubmit,
+    royalty_report_submit,
+    royalty_tiers_set,
+    royalty_year_true_up,
+)
+
+__all__ = [
+    "cost_entry_record",
+    "cost_shares_set",
+    "document_upload",
+    "failure_clause_for",
+    "invoice_issue",
+    "milestone_cancel",
+    "milestone_claim",
+    "milestone_claim_guard",
+    "milestone_close_guard",
+    "milestone_dispute",
+    "milestone_dispute_guard",
+    "milestone_invoice",
+    "milestone_invoice_guard",
+    "milestone_verify",
+    "milestone_verify_guard",
+    "milestone_waive",
+    "milestones_create_from_schedule",
+    "payment_record",
+    "payment_record_guard",
+    "project_advance",
+    "project_advance_guard",
+    "project_hold",
+    "project_hold_guard",
+    "project_register",
+    "project_resume",
+    "project_resume_guard",
+    "project_revert",
+    "project_revert_guard",
+    "project_skip",
+    "project_skip_guard",
+    "project_terminate",
+    "project_terminate_guard",
+    "royalty_report_accept",
+    "royalty_report_invoice",
+    "royalty_report_query",
+    "royalty_report_resubmit",
+    "royalty_report_submit",
+    "royalty_tiers_set",
+    "royalty_year_true_up",
+]

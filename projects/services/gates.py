@@ -1,0 +1,443 @@
+"""Stage-gate decisions: advance, skip, hold, resume, terminate, revert.
+
+Every decision is recorded as a StageTransition with its reviewer, time,
+rationale and evidence, and written to the activity timeline. Each action has
+a guard returning whether it is allowed and why not, so an interface can
+explain a disabled button; the action itself checks the guard again on the
+locked project row, so two reviewers cannot move a project twice.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
+from notifications.choices import NotificationKind
+from notifications.services import notify
+from partnerships.selectors import research_party_users
+from projects.activity import activity_record
+from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
+from projects.models import Document, Milestone, ResearchProject, StageDefinition, StageTransition
+from projects.selectors import project_stakeholders, staff_work_on_project
+
+from .costs import failure_clause_for
+
+# --- Guards -------------------------------------------------------------------
+
+
+def _reviewer_guard(project: ResearchProject, user) -> Guard:
+    if staff_work_on_project(user, project):
+        return ALLOWED
+    return denied(
+        _("Only research-centre staff of this project make stage-gate decisions."),
+        "not_reviewer",
+    )
+
+
+def _next_stage(project: ResearchProject) -> StageDefinition | None:
+    return (
+        StageDefinition.objects.filter(
+            pipeline_id=project.current_stage.pipeline_id,
+            position__gt=project.current_stage.position,
+        )
+        .order_by("position")
+        .first()
+    )
+
+
+def _status_guard(project: ResearchProject, allowed_statuses, action: str) -> Guard:
+    if project.status in allowed_statuses:
+        return ALLOWED
+    if project.status == ProjectStatus.TERMINATED:
+        return denied(_("The project is terminated; that decision is final."), "terminated")
+    return denied(
+        _("A project that is %(status)s cannot be %(action)s.")
+        % {"status": project.get_status_display().lower(), "action": action},
+        f"not_{project.status}",
+    )
+
+
+def project_advance_guard(project: ResearchProject, user) -> Guard:
+    guard = _reviewer_guard(project, user)
+    if not guard:
+        return guard
+    guard = _status_guard(project, {ProjectStatus.ACTIVE}, _("advanced"))
+    if not guard:
+        return guard
+    if _next_stage(project) is None:
+        return denied(_("The project is at the last stage of its pipeline."), "last_stage")
+    return ALLOWED
+
+
+def project_skip_guard(project: ResearchProject, user, to_stage: StageDefinition | None = None):
+    guard = _reviewer_guard(project, user)
+    if not guard:
+        return guard
+    guard = _status_guard(project, {ProjectStatus.ACTIVE}, _("advanced"))
+    if not guard:
+        return guard
+    if to_stage is None:
+        return ALLOWED
+    if to_stage.pipeline_id != project.current_stage.pipeline_id:
+        return denied(_("That stage belongs to another pipeline."), "wrong_pipeline")
+    if to_stage.position <= project.current_stage.position + 1:
+        return denied(
+            _("A skip passes over at least one stage; to move one stage, advance."),
+            "not_a_skip",
+        )
+    return ALLOWED
+
+
+def project_hold_guard(project: ResearchProject, user) -> Guard:
+    return _reviewer_guard(project, user) and _status_guard(
+        project, {ProjectStatus.ACTIVE}, _("put on hold")
+    )
+
+
+def project_resume_guard(project: ResearchProject, user) -> Guard:
+    guard = _reviewer_guard(project, user)
+    if not guard:
+        return guard
+    if project.status != ProjectStatus.ON_HOLD:
+        return denied(_("Only a project on hold can be resumed."), "not_on_hold")
+    return ALLOWED
+
+
+def project_terminate_guard(project: ResearchProject, user) -> Guard:
+    return _reviewer_guard(project, user) and _status_guard(
+        project, {ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD}, _("terminated")
+    )
+
+
+def project_revert_guard(
+    project: ResearchProject, user, to_stage: StageDefinition | None = None
+) -> Guard:
+    guard = _reviewer_guard(project, user)
+    if not guard:
+        return guard
+    guard = _status_guard(
+        project,
+        {ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD, ProjectStatus.PRODUCTIZED},
+        _("reverted"),
+    )
+    if not guard:
+        return guard
+    if project.current_stage.position == 1:
+        return denied(_("The project is at the first stage."), "first_stage")
+    if to_stage is not None and (
+        to_stage.pipeline_id != project.current_stage.pipeline_id
+        or to_stage.position >= project.current_stage.position
+    ):
+        return denied(_("A revert goes back to an earlier stage of the pipeline."), "not_earlier")
+    return ALLOWED
+
+
+# --- Decisions ----------------------------------------------------------------
+
+
+def _locked(project: ResearchProject) -> ResearchProject:
+    return (
+        ResearchProject.objects.select_for_update()
+        .select_related("current_stage__pipeline")
+        .get(pk=project.pk)
+    )
+
+
+def _require_rationale(rationale: str) -> str:
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise TransitionNotAllowed(
+            _("Every stage-gate decision states its rationale."),
+            code="rationale_required",
+            field="rationale",
+        )
+    return rationale
+
+
+def _record(
+    *,
+    project: ResearchProject,
+    kind: TransitionKind,
+    to_stage: StageDefinition,
+    to_status: ProjectStatus,
+    by,
+    rationale: str,
+    evidence: Iterable[Document],
+) -> StageTransition:
+    from_stage, from_status = project.current_stage, project.status
+    evidence = list(evidence)
+    foreign = [doc for doc in evidence if doc.project_id != project.pk]
+    if foreign:
+        raise TransitionNotAllowed(
+            _("Evidence must be documents of this project."),
+            code="foreign_evidence",
+            field="evidence",
+        )
+    transition = StageTransition.objects.create(
+        project=project,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        from_status=from_status,
+        to_status=to_status,
+        decided_by=by,
+        rationale=rationale,
+    )
+    if evidence:
+        transition.evidence.set(evidence)
+
+    project.current_stage = to_stage
+    project.status = to_status
+    if to_stage.trl_min > project.trl or project.trl > to_stage.trl_max:
+        # Keep the readiness level inside the stage's range.
+        project.trl = min(max(project.trl, to_stage.trl_min), to_stage.trl_max)
+    project.save(update_fields=["current_stage", "status", "trl", "updated_at"])
+
+    changes = {"stage": [from_stage.name, to_stage.name], "status": [from_status, to_status]}
+    if kind == TransitionKind.TERMINATE:
+        clause = failure_clause_for(project=project, stage=from_stage)
+        if clause is not None:
+            changes["failure_clause"] = {
+                "sunk_costs_borne_by": clause.sunk_costs_borne_by,
+                "ip_reverts_to_institution": clause.ip_reverts_to_institution,
+                "break_fee": clause.break_fee,
+                "break_fee_payer": clause.break_fee_payer,
+            }
+    activity_record(
+        actor=by,
+        verb=f"project.{kind}",
+        target=transition,
+        project=project,
+        agreement=project.agreement,
+        summary=_("%(kind)s: %(from)s → %(to)s. %(rationale)s")
+        % {
+            "kind": transition.get_kind_display(),
+            "from": from_stage.name,
+            "to": to_stage.name,
+            "rationale": rationale,
+        },
+        changes=changes,
+    )
+    notify(
+        recipients=project_stakeholders(project),
+        kind=NotificationKind.STAGE_CHANGED,
+        event_key=f"stage_changed:{transition.pk}",
+        title=_("%(code)s: %(kind)s — %(stage)s")
+        % {"code": project.code, "kind": transition.get_kind_display(), "stage": to_stage.name},
+        body=rationale,
+        url=project.get_absolute_url(),
+    )
+    return transition
+
+
+def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], by) -> None:
+    """Milestones triggered by the stages entered become claimable, fall due
+    after their offset, and their payee is told."""
+    today = timezone.localdate()
+    triggered = list(
+        Milestone.objects.select_for_update()
+        .filter(
+            project=project,
+            trigger_stage__in=list(stages),
+            triggered_on__isnull=True,
+            status=MilestoneStatus.PLANNED,
+        )
+        .select_related("agreement__partnership")
+    )
+    for milestone in triggered:
+        milestone.triggered_on = today
+        if milestone.due_date is None:
+            milestone.due_date = today + timedelta(days=milestone.due_offset_days)
+        milestone.save(update_fields=["triggered_on", "due_date", "updated_at"])
+        activity_record(
+            actor=by,
+            verb="milestone.triggered",
+            target=milestone,
+            project=project,
+            agreement=milestone.agreement,
+            summary=_("%(name)s can now be claimed (due %(due)s).")
+            % {"name": milestone.name, "due": milestone.due_date},
+            changes={"triggered_on": today, "due_date": milestone.due_date},
+        )
+        notify(
+            recipients=research_party_users(milestone.agreement),
+            kind=NotificationKind.MILESTONE_CLAIMABLE,
+            event_key=f"milestone_claimable:{milestone.pk}:{today}",
+            title=_("%(code)s: milestone “%(name)s” can be claimed")
+            % {"code": project.code, "name": milestone.name},
+            body=_("The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence.")
+            % {
+                "stage": milestone.trigger_stage.name,
+                "amount": milestone.amount,
+                "currency": milestone.currency,
+            },
+            url=project.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def project_advance(
+    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
+) -> StageTransition:
+    """Move the project to the next stage; at the last stage it is
+    productized."""
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_advance_guard(project, by).raise_if_denied()
+    to_stage = _next_stage(project)
+    is_last = _next_stage_after(to_stage) is None
+    transition = _record(
+        project=project,
+        kind=TransitionKind.ADVANCE,
+        to_stage=to_stage,
+        to_status=ProjectStatus.PRODUCTIZED if is_last else ProjectStatus.ACTIVE,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+    _enter_stages(project, [to_stage], by)
+    return transition
+
+
+def _next_stage_after(stage: StageDefinition) -> StageDefinition | None:
+    return (
+        StageDefinition.objects.filter(pipeline_id=stage.pipeline_id, position__gt=stage.position)
+        .order_by("position")
+        .first()
+    )
+
+
+@transaction.atomic
+def project_skip(
+    *,
+    project: ResearchProject,
+    to_stage: StageDefinition,
+    by,
+    rationale: str,
+    evidence: Iterable[Document] = (),
+) -> StageTransition:
+    """Move the project forward past one or more stages, with the reason
+    recorded. The stages passed over count as entered: their milestones
+    become claimable."""
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_skip_guard(project, by, to_stage).raise_if_denied()
+    entered = list(
+        StageDefinition.objects.filter(
+            pipeline_id=to_stage.pipeline_id,
+            position__gt=project.current_stage.position,
+            position__lte=to_stage.position,
+        )
+    )
+    is_last = _next_stage_after(to_stage) is None
+    transition = _record(
+        project=project,
+        kind=TransitionKind.SKIP,
+        to_stage=to_stage,
+        to_status=ProjectStatus.PRODUCTIZED if is_last else ProjectStatus.ACTIVE,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+    _enter_stages(project, entered, by)
+    return transition
+
+
+@transaction.atomic
+def project_hold(
+    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
+) -> StageTransition:
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_hold_guard(project, by).raise_if_denied()
+    return _record(
+        project=project,
+        kind=TransitionKind.HOLD,
+        to_stage=project.current_stage,
+        to_status=ProjectStatus.ON_HOLD,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def project_resume(
+    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
+) -> StageTransition:
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_resume_guard(project, by).raise_if_denied()
+    return _record(
+        project=project,
+        kind=TransitionKind.RESUME,
+        to_stage=project.current_stage,
+        to_status=ProjectStatus.ACTIVE,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def project_terminate(
+    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
+) -> StageTransition:
+    """End the project for good. The failure clause of the stage it ends in
+    (who bears sunk costs, IP reversion, break fee) is recorded with the
+    decision."""
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_terminate_guard(project, by).raise_if_denied()
+    return _record(
+        project=project,
+        kind=TransitionKind.TERMINATE,
+        to_stage=project.current_stage,
+        to_status=ProjectStatus.TERMINATED,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def project_revert(
+    *,
+    project: ResearchProject,
+    by,
+    rationale: str,
+    to_stage: StageDefinition | None = None,
+    evidence: Iterable[Document] = (),
+) -> StageTransition:
+    """Move the project back to an earlier stage (by default the previous
+    one), e.g. when a study must be repeated. A productized project that goes
+    back is active again; a project on hold stays on hold."""
+    rationale = _require_rationale(rationale)
+    project = _locked(project)
+    project_revert_guard(project, by, to_stage).raise_if_denied()
+    if to_stage is None:
+        to_stage = (
+            StageDefinition.objects.filter(
+                pipeline_id=project.current_stage.pipeline_id,
+                position__lt=project.current_stage.position,
+            )
+            .order_by("-position")
+            .first()
+        )
+    to_status = (
+        ProjectStatus.ON_HOLD if project.status == ProjectStatus.ON_HOLD else ProjectStatus.ACTIVE
+    )
+    transition = _record(
+        project=project,
+        kind=TransitionKind.REVERT,
+        to_stage=to_stage,
+        to_status=to_status,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+    )
+    _enter_stages(project, [to_stage], by)
+    return transition

@@ -1,0 +1,370 @@
+"""The milestone lifecycle (DESIGN §3):
+
+planned → claimed (payee, with evidence) → verified (payer) → invoiced →
+partially paid → paid; claimed → disputed (payer, with reason) → claimed
+again; cancelled or waived by the payee's staff with a reason, until invoiced.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ALLOWED, DomainError, Guard, denied
+from notifications.choices import NotificationKind
+from notifications.services import notify
+from partnerships.selectors import (
+    acts_for_enterprise,
+    acts_for_research_party,
+    enterprise_users,
+    research_party_users,
+)
+from projects.activity import activity_record
+from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
+from projects.models import Document, Invoice, Milestone, ResearchProject
+
+from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
+
+
+class MilestoneError(DomainError):
+    code = "milestone_refused"
+
+
+# --- Guards -------------------------------------------------------------------
+
+
+def _can_move(milestone: Milestone, to_status: MilestoneStatus) -> Guard:
+    if to_status in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]:
+        return ALLOWED
+    return denied(
+        _("A %(status)s milestone cannot become %(target)s.")
+        % {
+            "status": milestone.get_status_display().lower(),
+            "target": MilestoneStatus(to_status).label.lower(),
+        },
+        "invalid_transition",
+    )
+
+
+def milestone_claim_guard(milestone: Milestone, user) -> Guard:
+    if not acts_for_research_party(user, milestone.agreement):
+        return denied(_("Only the payee's staff claim a milestone."), "not_payee")
+    guard = _can_move(milestone, MilestoneStatus.CLAIMED)
+    if not guard:
+        return guard
+    if not milestone.is_triggered:
+        return denied(
+            _("The project has not entered %(stage)s yet.")
+            % {"stage": milestone.trigger_stage.name},
+            "not_claimable",
+        )
+    return ALLOWED
+
+
+def milestone_verify_guard(milestone: Milestone, user) -> Guard:
+    if not acts_for_enterprise(user, milestone.agreement):
+        return denied(_("Only the paying enterprise verifies a claim."), "not_payer")
+    return _can_move(milestone, MilestoneStatus.VERIFIED)
+
+
+def milestone_dispute_guard(milestone: Milestone, user) -> Guard:
+    if not acts_for_enterprise(user, milestone.agreement):
+        return denied(_("Only the paying enterprise disputes a claim."), "not_payer")
+    return _can_move(milestone, MilestoneStatus.DISPUTED)
+
+
+def milestone_invoice_guard(milestone: Milestone, user) -> Guard:
+    if not acts_for_research_party(user, milestone.agreement):
+        return denied(_("Only the payee's staff invoice a milestone."), "not_payee")
+    return _can_move(milestone, MilestoneStatus.INVOICED)
+
+
+def milestone_close_guard(milestone: Milestone, user, to_status=MilestoneStatus.CANCELLED):
+    if not acts_for_research_party(user, milestone.agreement) or user.is_partner:
+        return denied(_("Only the payee's staff cancel or waive a milestone."), "not_payee")
+    return _can_move(milestone, to_status)
+
+
+# --- Actions ------------------------------------------------------------------
+
+
+def _locked(milestone: Milestone) -> Milestone:
+    return (
+        Milestone.objects.select_for_update()
+        .select_related("agreement__partnership", "project", "trigger_stage")
+        .get(pk=milestone.pk)
+    )
+
+
+def _required_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise MilestoneError(message, code=f"{field}_required", field=field)
+    return value
+
+
+def _move(
+    milestone: Milestone,
+    to_status: MilestoneStatus,
+    *,
+    by,
+    verb: str,
+    summary: str,
+    changes: dict | None = None,
+):
+    old_status = milestone.status
+    milestone.status = to_status
+    milestone.save()
+    activity_record(
+        actor=by,
+        verb=verb,
+        target=milestone,
+        project=milestone.project,
+        agreement=milestone.agreement,
+        summary=summary,
+        changes={"status": [old_status, to_status], **(changes or {})},
+    )
+
+
+@transaction.atomic
+def milestone_claim(
+    *, milestone: Milestone, by, evidence_note: str = "", documents: Iterable[Document] = ()
+) -> Milestone:
+    """The payee claims that the milestone is reached, with evidence: a
+    note, documents, or both. A disputed claim is resubmitted the same way."""
+    milestone = _locked(milestone)
+    milestone_claim_guard(milestone, by).raise_if_denied(MilestoneError)
+    documents = list(documents)
+    evidence_note = (evidence_note or "").strip()
+    if not evidence_note and not documents:
+        raise MilestoneError(
+            _("A claim needs evidence: describe it or attach documents."),
+            code="evidence_required",
+            field="evidence_note",
+        )
+    if any(doc.project_id != milestone.project_id for doc in documents):
+        raise MilestoneError(
+            _("Evidence must be documents of this project."),
+            code="foreign_evidence",
+            field="documents",
+        )
+    resubmission = milestone.status == MilestoneStatus.DISPUTED
+    milestone.claim_note = evidence_note
+    milestone.claimed_at = timezone.now()
+    milestone.claimed_by = by
+    for document in documents:
+        if document.milestone_id != milestone.pk:
+            document.milestone = milestone
+            document.save(update_fields=["milestone"])
+    _move(
+        milestone,
+        MilestoneStatus.CLAIMED,
+        by=by,
+        verb="milestone.resubmitted" if resubmission else "milestone.claimed",
+        summary=(_("Claim for %(name)s resubmitted.") if resubmission else _("%(name)s claimed."))
+        % {"name": milestone.name},
+        changes={"evidence": evidence_note, "documents": [doc.pk for doc in documents]},
+    )
+    notify(
+        recipients=enterprise_users(milestone.agreement),
+        kind=NotificationKind.CLAIM_AWAITING_VERIFICATION,
+        event_key=f"milestone_claimed:{milestone.pk}:{milestone.claimed_at.timestamp()}",
+        title=_("%(code)s: please verify the claim for “%(name)s”")
+        % {"code": milestone.project.code, "name": milestone.name},
+        body=_("%(amount)s %(currency)s. Evidence: %(evidence)s")
+        % {
+            "amount": milestone.amount,
+            "currency": milestone.currency,
+            "evidence": evidence_note or _("see the attached documents"),
+        },
+        url=milestone.project.get_absolute_url(),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Milestone:
+    """The payer confirms the claim."""
+    milestone = _locked(milestone)
+    milestone_verify_guard(milestone, by).raise_if_denied(MilestoneError)
+    milestone.verification_comment = (comment or "").strip()
+    milestone.verified_at = timezone.now()
+    milestone.verified_by = by
+    milestone.dispute_reason = ""
+    _move(
+        milestone,
+        MilestoneStatus.VERIFIED,
+        by=by,
+        verb="milestone.verified",
+        summary=_("%(name)s verified by the enterprise.") % {"name": milestone.name},
+        changes={"comment": milestone.verification_comment},
+    )
+    notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_VERIFIED,
+        event_key=f"milestone_verified:{milestone.pk}",
+        title=_("%(code)s: “%(name)s” verified, ready to invoice")
+        % {"code": milestone.project.code, "name": milestone.name},
+        body=milestone.verification_comment,
+        url=milestone.project.get_absolute_url(),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
+    """The payer contests the claim, saying why."""
+    reason = _required_text(reason, "reason", _("A dispute states its reason."))
+    milestone = _locked(milestone)
+    milestone_dispute_guard(milestone, by).raise_if_denied(MilestoneError)
+    milestone.dispute_reason = reason
+    _move(
+        milestone,
+        MilestoneStatus.DISPUTED,
+        by=by,
+        verb="milestone.disputed",
+        summary=_("%(name)s disputed: %(reason)s") % {"name": milestone.name, "reason": reason},
+        changes={"reason": reason},
+    )
+    notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_DISPUTED,
+        event_key=f"milestone_disputed:{milestone.pk}:{timezone.now().timestamp()}",
+        title=_("%(code)s: the claim for “%(name)s” is disputed")
+        % {"code": milestone.project.code, "name": milestone.name},
+        body=reason,
+        url=milestone.project.get_absolute_url(),
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_invoice(
+    *,
+    milestone: Milestone,
+    by,
+    issued_on=None,
+    payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
+) -> Invoice:
+    """Issue the invoice of a verified milestone, numbered gaplessly."""
+    milestone = _locked(milestone)
+    milestone_invoice_guard(milestone, by).raise_if_denied(MilestoneError)
+    invoice = invoice_issue(
+        agreement=milestone.agreement,
+        amount=milestone.amount,
+        currency=milestone.currency,
+        milestone=milestone,
+        by=by,
+        issued_on=issued_on,
+        payment_terms_days=payment_terms_days,
+    )
+    _move(
+        milestone,
+        MilestoneStatus.INVOICED,
+        by=by,
+        verb="milestone.invoiced",
+        summary=_("Invoice %(number)s issued for %(name)s.")
+        % {"number": invoice.number, "name": milestone.name},
+        changes={"invoice": invoice.number, "due_on": invoice.due_on},
+    )
+    notify(
+        recipients=enterprise_users(milestone.agreement),
+        kind=NotificationKind.INVOICE_ISSUED,
+        event_key=f"invoice_issued:{invoice.pk}",
+        title=_("Invoice %(number)s: %(amount)s %(currency)s due %(due)s")
+        % {
+            "number": invoice.number,
+            "amount": invoice.amount,
+            "currency": invoice.currency,
+            "due": invoice.due_on,
+        },
+        body=_("For milestone “%(name)s” of %(code)s.")
+        % {"name": milestone.name, "code": milestone.project.code},
+        url=milestone.project.get_absolute_url(),
+    )
+    return invoice
+
+
+def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus) -> Milestone:
+    reason = _required_text(
+        reason, "reason", _("Cancelling or waiving a milestone needs a reason.")
+    )
+    milestone = _locked(milestone)
+    milestone_close_guard(milestone, by, to_status).raise_if_denied(MilestoneError)
+    milestone.closing_reason = reason
+    _move(
+        milestone,
+        to_status,
+        by=by,
+        verb=f"milestone.{to_status}",
+        summary=_("%(name)s %(status)s: %(reason)s")
+        % {"name": milestone.name, "status": to_status.label.lower(), "reason": reason},
+        changes={"reason": reason},
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_cancel(*, milestone: Milestone, by, reason: str) -> Milestone:
+    """Withdraw a milestone that no longer applies."""
+    return _close(milestone, by=by, reason=reason, to_status=MilestoneStatus.CANCELLED)
+
+
+@transaction.atomic
+def milestone_waive(*, milestone: Milestone, by, reason: str) -> Milestone:
+    """Forgo a milestone the enterprise would owe."""
+    return _close(milestone, by=by, reason=reason, to_status=MilestoneStatus.WAIVED)
+
+
+@transaction.atomic
+def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Milestone]:
+    """Create the project's milestones from its agreement's schedule. Items
+    already created are skipped, so running it again adds only new ones.
+    Milestones of stages the project has already reached are claimable at
+    once."""
+    if project.agreement_id is None:
+        raise MilestoneError(_("The project has no agreement."), code="no_agreement")
+    project = (
+        ResearchProject.objects.select_for_update()
+        .select_related("current_stage", "agreement")
+        .get(pk=project.pk)
+    )
+    existing = set(project.milestones.values_list("schedule_item_id", flat=True))
+    today = timezone.localdate()
+    created = []
+    for item in project.agreement.milestone_schedule.select_related("trigger_stage"):
+        if item.pk in existing:
+            continue
+        reached = (
+            item.trigger_stage is not None
+            and item.trigger_stage.pipeline_id == project.current_stage.pipeline_id
+            and item.trigger_stage.position <= project.current_stage.position
+        )
+        milestone = Milestone.objects.create(
+            project=project,
+            agreement=project.agreement,
+            schedule_item=item,
+            name=item.name,
+            kind=item.kind,
+            trigger_stage=item.trigger_stage,
+            trigger_event=item.trigger_event,
+            due_offset_days=item.due_offset_days,
+            triggered_on=today if reached else None,
+            due_date=today + timedelta(days=item.due_offset_days) if reached else None,
+            amount=item.amount,
+            currency=project.agreement.currency,
+        )
+        activity_record(
+            actor=by,
+            verb="milestone.created",
+            target=milestone,
+            project=project,
+            agreement=project.agreement,
+            summary=_("Milestone %(name)s planned: %(amount)s %(currency)s.")
+            % {"name": milestone.name, "amount": milestone.amount, "currency": milestone.currency},
+            changes={"amount": milestone.amount, "trigger_stage": item.trigger_stage_id},
+        )
+        created.append(milestone)
+    return created

@@ -1,0 +1,605 @@
+"""Royalty reports: the licensee reports net sales, the royalty due follows
+from the agreement's tiers, and the report goes submitted → accepted (or
+queried and resubmitted) → invoiced → paid. After a year ends, a shortfall
+against the minimum annual royalty is trued up with a report of its own.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ALLOWED, DomainError, Guard, denied
+from core.money import quantize_money
+from notifications.choices import NotificationKind
+from notifications.services import notify
+from partnerships.models import Agreement, RoyaltyTier
+from partnerships.selectors import (
+    acts_for_enterprise,
+    acts_for_research_party,
+    enterprise_users,
+    research_party_users,
+)
+from projects.activity import activity_record
+from projects.choices import (
+    ROYALTY_REPORT_TRANSITIONS,
+    RoyaltyReportKind,
+    RoyaltyReportStatus,
+)
+from projects.computations.royalties import (
+    Tier,
+    TierError,
+    minimum_royalty_shortfall,
+    royalty_for_period,
+    validate_tiers,
+)
+from projects.models import Invoice, ResearchProject, RoyaltyReport, RoyaltyReportLine
+
+from .costs import TermsError, _require_terms_editor
+from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
+
+
+class RoyaltyError(DomainError):
+    code = "royalty_refused"
+
+
+@dataclass(frozen=True)
+class SalesLine:
+    product: str
+    territory: str
+    net_sales: Decimal
+
+
+# --- Terms --------------------------------------------------------------------
+
+
+@transaction.atomic
+def royalty_tiers_set(
+    *, agreement: Agreement, tiers: Sequence[Tier], by, basis: str | None = None
+) -> list[RoyaltyTier]:
+    """Replace the agreement's royalty tiers (and optionally its basis)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_terms_editor(agreement, by)
+    tiers = sorted(tiers, key=lambda tier: tier.lower_bound)
+    try:
+        validate_tiers(tiers)
+    except TierError as error:
+        raise TermsError(str(error), code="invalid_tiers", field="royalty_tiers") from error
+    if basis is not None:
+        agreement.royalty_basis = basis
+        agreement.save(update_fields=["royalty_basis", "updated_at"])
+    before = list(agreement.royalty_tiers.values("lower_bound", "rate_percent"))
+    agreement.royalty_tiers.all().delete()
+    created = RoyaltyTier.objects.bulk_create(
+        RoyaltyTier(
+            agreement=agreement, lower_bound=tier.lower_bound, rate_percent=tier.rate_percent
+        )
+        for tier in tiers
+    )
+    activity_record(
+        actor=by,
+        verb="terms.royalty_tiers_set",
+        target=agreement,
+        agreement=agreement,
+        summary=_("Royalty tiers of %(reference)s updated.") % {"reference": agreement.reference},
+        changes={
+            "basis": agreement.royalty_basis,
+            "before": before,
+            "after": [
+                {"lower_bound": t.lower_bound, "rate_percent": t.rate_percent} for t in tiers
+            ],
+        },
+    )
+    return created
+
+
+def agreement_tiers(agreement: Agreement) -> list[Tier]:
+    return [
+        Tier(lower_bound=tier.lower_bound, rate_percent=tier.rate_percent)
+        for tier in agreement.royalty_tiers.order_by("lower_bound")
+    ]
+
+
+# --- Computing a report ---------------------------------------------------------
+
+
+def _royalty_years(agreement: Agreement) -> tuple[int | None, int | None]:
+    """The first and last calendar years of the royalty term: from the year
+    of the first sales report, for ``royalty_term_years`` years or until the
+    agreement expires."""
+    first = (
+        agreement.royalty_reports.filter(kind=RoyaltyReportKind.SALES)
+        .order_by("period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    if first is None:
+        return None, None
+    last = None
+    if agreement.royalty_term_years:
+        last = first.year + agreement.royalty_term_years - 1
+    if agreement.expires_on and (last is None or agreement.expires_on.year < last):
+        last = agreement.expires_on.year
+    return first.year, last
+
+
+def royalty_preview(
+    *,
+    agreement: Agreement,
+    period_start: date,
+    net_sales: Decimal,
+    sublicense_income: Decimal = Decimal(0),
+    exclude_report: RoyaltyReport | None = None,
+) -> Decimal:
+    """The royalty a report would owe, rounded: what the portal shows before
+    the licensee confirms."""
+    earlier = agreement.royalty_reports.filter(
+        kind=RoyaltyReportKind.SALES,
+        period_start__year=period_start.year,
+        period_start__lt=period_start,
+    )
+    if exclude_report is not None:
+        earlier = earlier.exclude(pk=exclude_report.pk)
+    sales_earlier = earlier.aggregate(total=Sum("net_sales"))["total"] or Decimal(0)
+    royalty = royalty_for_period(
+        sales_earlier_in_year=sales_earlier,
+        period_sales=net_sales,
+        tiers=agreement_tiers(agreement),
+        basis=agreement.royalty_basis,
+    )
+    royalty += sublicense_income * agreement.sublicense_income_share / 100
+    return quantize_money(royalty, agreement.currency)
+
+
+def _validated_sales(
+    agreement: Agreement,
+    *,
+    period_start: date,
+    period_end: date,
+    net_sales: Decimal | None,
+    lines: Sequence[SalesLine],
+    sublicense_income: Decimal,
+) -> Decimal:
+    if period_end < period_start:
+        raise RoyaltyError(
+            _("A period cannot end before it starts."), code="invalid_period", field="period_end"
+        )
+    if period_start.year != period_end.year:
+        raise RoyaltyError(
+            _("Royalty tiers apply to calendar years: report each year separately."),
+            code="period_spans_years",
+            field="period_end",
+        )
+    if period_end > timezone.localdate():
+        raise RoyaltyError(
+            _("A period that has not ended cannot be reported."),
+            code="period_not_ended",
+            field="period_end",
+        )
+    if agreement.status != Agreement.Status.SIGNED:
+        raise RoyaltyError(_("The agreement is not in force."), code="agreement_not_signed")
+    if not agreement.royalty_tiers.exists() and not agreement.sublicense_income_share:
+        raise RoyaltyError(_("The agreement has no royalty terms."), code="no_royalty_terms")
+    if agreement.sales_breakdown_required and not lines:
+        raise RoyaltyError(
+            _("This agreement needs net sales by product and territory."),
+            code="breakdown_required",
+            field="lines",
+        )
+    if lines:
+        if any(line.net_sales < 0 for line in lines):
+            raise RoyaltyError(_("Net sales cannot be negative."), field="lines")
+        total = sum((line.net_sales for line in lines), Decimal(0))
+        if net_sales is not None and net_sales != total:
+            raise RoyaltyError(
+                _("Net sales %(given)s differ from the sum of the lines, %(total)s.")
+                % {"given": net_sales, "total": total},
+                code="lines_mismatch",
+                field="net_sales",
+            )
+        net_sales = total
+    if net_sales is None:
+        raise RoyaltyError(
+            _("Report the period's net sales."), code="net_sales_required", field="net_sales"
+        )
+    if net_sales < 0 or sublicense_income < 0:
+        raise RoyaltyError(
+            _("Net sales and sublicense income cannot be negative."), field="net_sales"
+        )
+    _first_year, last_year = _royalty_years(agreement)
+    if last_year is not None and period_start.year > last_year:
+        raise RoyaltyError(
+            _("The royalty term ended in %(year)s.") % {"year": last_year},
+            code="outside_royalty_term",
+            field="period_start",
+        )
+    return quantize_money(net_sales, agreement.currency)
+
+
+def _can_move(report: RoyaltyReport, to_status) -> Guard:
+    if to_status in ROYALTY_REPORT_TRANSITIONS[RoyaltyReportStatus(report.status)]:
+        return ALLOWED
+    return denied(
+        _("A %(status)s report cannot become %(target)s.")
+        % {
+            "status": report.get_status_display().lower(),
+            "target": RoyaltyReportStatus(to_status).label.lower(),
+        },
+        "invalid_transition",
+    )
+
+
+def royalty_report_submit_guard(agreement: Agreement, user) -> Guard:
+    if acts_for_enterprise(user, agreement) or acts_for_research_party(user, agreement):
+        return ALLOWED
+    return denied(
+        _("Only the licensee, or the licensor's staff for it, report sales."), "not_party"
+    )
+
+
+@transaction.atomic
+def royalty_report_submit(
+    *,
+    agreement: Agreement,
+    by,
+    period_start: date,
+    period_end: date,
+    net_sales: Decimal | None = None,
+    lines: Sequence[SalesLine] = (),
+    sublicense_income: Decimal = Decimal(0),
+    project: ResearchProject | None = None,
+    note: str = "",
+) -> RoyaltyReport:
+    """The licensee reports a period's net sales; the royalty due is
+    computed from the tiers on the year's sales to date."""
+    # Lock the agreement: two reports of one year must see each other's
+    # sales, or both would be charged from the bottom tier.
+    agreement = (
+        Agreement.objects.select_for_update().select_related("partnership").get(pk=agreement.pk)
+    )
+    royalty_report_submit_guard(agreement, by).raise_if_denied(RoyaltyError)
+    if project is not None and project.agreement_id != agreement.pk:
+        raise RoyaltyError(_("The project is not under this agreement."), field="project")
+    net_sales = _validated_sales(
+        agreement,
+        period_start=period_start,
+        period_end=period_end,
+        net_sales=net_sales,
+        lines=lines,
+        sublicense_income=sublicense_income,
+    )
+    overlapping = agreement.royalty_reports.filter(
+        kind=RoyaltyReportKind.SALES, period_start__lte=period_end, period_end__gte=period_start
+    )
+    if overlapping.exists():
+        raise RoyaltyError(
+            _("A report for an overlapping period exists."),
+            code="period_overlaps",
+            field="period_start",
+        )
+    royalty_due = royalty_preview(
+        agreement=agreement,
+        period_start=period_start,
+        net_sales=net_sales,
+        sublicense_income=sublicense_income,
+    )
+    try:
+        with transaction.atomic():
+            report = RoyaltyReport.objects.create(
+                agreement=agreement,
+                project=project,
+                kind=RoyaltyReportKind.SALES,
+                period_start=period_start,
+                period_end=period_end,
+                net_sales=net_sales,
+                sublicense_income=quantize_money(sublicense_income, agreement.currency),
+                royalty_due=royalty_due,
+                currency=agreement.currency,
+                status=RoyaltyReportStatus.SUBMITTED,
+                note=(note or "").strip(),
+                submitted_by=by,
+                submitted_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        raise RoyaltyError(
+            _("A report for this period exists."), code="period_overlaps", field="period_start"
+        ) from error
+    RoyaltyReportLine.objects.bulk_create(
+        RoyaltyReportLine(
+            report=report,
+            product=line.product.strip(),
+            territory=line.territory.strip(),
+            net_sales=line.net_sales,
+        )
+        for line in lines
+    )
+    activity_record(
+        actor=by,
+        verb="royalty_report.submitted",
+        target=report,
+        project=project,
+        agreement=agreement,
+        summary=_(
+            "Net sales of %(sales)s %(currency)s reported for %(start)s–%(end)s; "
+            "royalty %(royalty)s."
+        )
+        % {
+            "sales": net_sales,
+            "currency": agreement.currency,
+            "start": period_start,
+            "end": period_end,
+            "royalty": royalty_due,
+        },
+        changes={
+            "net_sales": net_sales,
+            "royalty_due": royalty_due,
+            "sublicense_income": sublicense_income,
+        },
+    )
+    notify(
+        recipients=research_party_users(agreement),
+        kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
+        event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
+        title=_("%(reference)s: royalty report for %(start)s–%(end)s")
+        % {"reference": agreement.reference, "start": period_start, "end": period_end},
+        body=_("Royalty due %(royalty)s %(currency)s.")
+        % {"royalty": royalty_due, "currency": agreement.currency},
+    )
+    return report
+
+
+def _locked(report: RoyaltyReport) -> RoyaltyReport:
+    return (
+        RoyaltyReport.objects.select_for_update()
+        .select_related("agreement__partnership", "project")
+        .get(pk=report.pk)
+    )
+
+
+def royalty_report_review_guard(report: RoyaltyReport, user, to_status) -> Guard:
+    if not acts_for_research_party(user, report.agreement) or user.is_partner:
+        return denied(_("Only the licensor's staff review royalty reports."), "not_payee")
+    return _can_move(report, to_status)
+
+
+@transaction.atomic
+def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyReport:
+    """The licensor questions a report; the licensee corrects and resubmits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RoyaltyError(_("Say what is in question."), code="reason_required", field="reason")
+    report = _locked(report)
+    royalty_report_review_guard(report, by, RoyaltyReportStatus.QUERIED).raise_if_denied(
+        RoyaltyError
+    )
+    report.status = RoyaltyReportStatus.QUERIED
+    report.query_reason = reason
+    report.save(update_fields=["status", "query_reason", "updated_at"])
+    activity_record(
+        actor=by,
+        verb="royalty_report.queried",
+        target=report,
+        project=report.project,
+        agreement=report.agreement,
+        summary=_("Royalty report queried: %(reason)s") % {"reason": reason},
+        changes={"reason": reason},
+    )
+    notify(
+        recipients=enterprise_users(report.agreement),
+        kind=NotificationKind.ROYALTY_REPORT_QUERIED,
+        event_key=f"royalty_report_queried:{report.pk}:{timezone.now().timestamp()}",
+        title=_("%(reference)s: your royalty report for %(start)s–%(end)s is queried")
+        % {
+            "reference": report.agreement.reference,
+            "start": report.period_start,
+            "end": report.period_end,
+        },
+        body=reason,
+    )
+    return report
+
+
+@transaction.atomic
+def royalty_report_resubmit(
+    *,
+    report: RoyaltyReport,
+    by,
+    net_sales: Decimal | None = None,
+    lines: Sequence[SalesLine] = (),
+    sublicense_income: Decimal = Decimal(0),
+    note: str = "",
+) -> RoyaltyReport:
+    """The licensee corrects a queried report; the royalty is recomputed."""
+    report = _locked(report)
+    agreement = Agreement.objects.select_for_update().get(pk=report.agreement_id)
+    if not acts_for_enterprise(by, agreement) and not acts_for_research_party(by, agreement):
+        raise RoyaltyError(_("Only the licensee corrects its report."), code="not_party")
+    _can_move(report, RoyaltyReportStatus.SUBMITTED).raise_if_denied(RoyaltyError)
+    net_sales = _validated_sales(
+        agreement,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        net_sales=net_sales,
+        lines=lines,
+        sublicense_income=sublicense_income,
+    )
+    before = {"net_sales": report.net_sales, "royalty_due": report.royalty_due}
+    report.net_sales = net_sales
+    report.sublicense_income = quantize_money(sublicense_income, agreement.currency)
+    report.royalty_due = royalty_preview(
+        agreement=agreement,
+        period_start=report.period_start,
+        net_sales=net_sales,
+        sublicense_income=sublicense_income,
+        exclude_report=report,
+    )
+    report.status = RoyaltyReportStatus.SUBMITTED
+    report.note = (note or report.note).strip()
+    report.submitted_by = by
+    report.submitted_at = timezone.now()
+    report.save()
+    report.lines.all().delete()
+    RoyaltyReportLine.objects.bulk_create(
+        RoyaltyReportLine(
+            report=report,
+            product=line.product.strip(),
+            territory=line.territory.strip(),
+            net_sales=line.net_sales,
+        )
+        for line in lines
+    )
+    activity_record(
+        actor=by,
+        verb="royalty_report.resubmitted",
+        target=report,
+        project=report.project,
+        agreement=agreement,
+        summary=_("Royalty report corrected; royalty %(royalty)s.")
+        % {"royalty": report.royalty_due},
+        changes={
+            "before": before,
+            "after": {"net_sales": report.net_sales, "royalty_due": report.royalty_due},
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def royalty_report_accept(*, report: RoyaltyReport, by) -> RoyaltyReport:
+    report = _locked(report)
+    royalty_report_review_guard(report, by, RoyaltyReportStatus.ACCEPTED).raise_if_denied(
+        RoyaltyError
+    )
+    report.status = RoyaltyReportStatus.ACCEPTED
+    report.accepted_by = by
+    report.accepted_at = timezone.now()
+    report.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
+    activity_record(
+        actor=by,
+        verb="royalty_report.accepted",
+        target=report,
+        project=report.project,
+        agreement=report.agreement,
+        summary=_("Royalty report for %(start)s–%(end)s accepted.")
+        % {"start": report.period_start, "end": report.period_end},
+        changes={"status": [RoyaltyReportStatus.SUBMITTED, RoyaltyReportStatus.ACCEPTED]},
+    )
+    return report
+
+
+def royalty_report_invoice_guard(report: RoyaltyReport, user) -> Guard:
+    guard = royalty_report_review_guard(report, user, RoyaltyReportStatus.INVOICED)
+    if guard and report.royalty_due <= 0:
+        return denied(_("No royalty is due on this report."), "nothing_due")
+    return guard
+
+
+@transaction.atomic
+def royalty_report_invoice(
+    *,
+    report: RoyaltyReport,
+    by,
+    issued_on: date | None = None,
+    payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
+) -> Invoice:
+    report = _locked(report)
+    royalty_report_invoice_guard(report, by).raise_if_denied(RoyaltyError)
+    invoice = invoice_issue(
+        agreement=report.agreement,
+        amount=report.royalty_due,
+        currency=report.currency,
+        royalty_report=report,
+        by=by,
+        issued_on=issued_on,
+        payment_terms_days=payment_terms_days,
+    )
+    report.status = RoyaltyReportStatus.INVOICED
+    report.save(update_fields=["status", "updated_at"])
+    activity_record(
+        actor=by,
+        verb="royalty_report.invoiced",
+        target=report,
+        project=report.project,
+        agreement=report.agreement,
+        summary=_("Invoice %(number)s issued for royalties of %(start)s–%(end)s.")
+        % {"number": invoice.number, "start": report.period_start, "end": report.period_end},
+        changes={"invoice": invoice.number},
+    )
+    notify(
+        recipients=enterprise_users(report.agreement),
+        kind=NotificationKind.INVOICE_ISSUED,
+        event_key=f"invoice_issued:{invoice.pk}",
+        title=_("Invoice %(number)s: %(amount)s %(currency)s due %(due)s")
+        % {
+            "number": invoice.number,
+            "amount": invoice.amount,
+            "currency": invoice.currency,
+            "due": invoice.due_on,
+        },
+        body=_("Royalties for %(start)s–%(end)s.")
+        % {"start": report.period_start, "end": report.period_end},
+    )
+    return invoice
+
+
+@transaction.atomic
+def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> RoyaltyReport | None:
+    """After ``year`` ends, top the year's royalties up to the minimum annual
+    royalty. Returns the true-up report (the existing one if already made),
+    or None when nothing is owed or the year's reports are not all settled.
+
+    The minimum applies to every year of the royalty term, from the year of
+    the first sales report on, including years without sales."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    existing = agreement.royalty_reports.filter(
+        kind=RoyaltyReportKind.MINIMUM_TRUE_UP, period_start=date(year, 1, 1)
+    ).first()
+    if existing is not None:
+        return existing
+    if agreement.minimum_annual_royalty <= 0 or timezone.localdate() <= date(year, 12, 31):
+        return None
+    first_year, last_year = _royalty_years(agreement)
+    if first_year is None or year < first_year or (last_year is not None and year > last_year):
+        return None
+    reports = agreement.royalty_reports.filter(
+        kind=RoyaltyReportKind.SALES, period_start__year=year
+    )
+    if reports.filter(
+        status__in=[RoyaltyReportStatus.SUBMITTED, RoyaltyReportStatus.QUERIED]
+    ).exists():
+        # Wait until the year's figures are agreed.
+        return None
+    royalties = reports.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
+    shortfall = minimum_royalty_shortfall(
+        royalties_in_year=royalties, minimum=agreement.minimum_annual_royalty
+    )
+    if shortfall <= 0:
+        return None
+    report = RoyaltyReport.objects.create(
+        agreement=agreement,
+        kind=RoyaltyReportKind.MINIMUM_TRUE_UP,
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        royalty_due=quantize_money(shortfall, agreement.currency),
+        currency=agreement.currency,
+        status=RoyaltyReportStatus.ACCEPTED,
+        note=_("Minimum annual royalty %(minimum)s; royalties reported %(royalties)s.")
+        % {"minimum": agreement.minimum_annual_royalty, "royalties": royalties},
+        accepted_by=by,
+        accepted_at=timezone.now(),
+    )
+    activity_record(
+        actor=by,
+        verb="royalty_report.true_up",
+        target=report,
+        agreement=agreement,
+        summary=_("Minimum annual royalty for %(year)s trued up by %(amount)s %(currency)s.")
+        % {"year": year, "amount": report.royalty_due, "currency": agreement.currency},
+        changes={"royalties": royalties, "minimum": agreement.minimum_annual_royalty},
+    )
+    return report
