@@ -105,3 +105,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_centre_staff(self) -> bool:
         return self.role == Role.CENTRE_STAFF
+
+
+class ApiToken(models.Model):
+    """A key an integration sends as ``Authorization: Token <key>``. Only its
+    SHA-256 digest is stored: the key is shown once, when it is created. A
+    token acts as its user, with the user's scope and permissions."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(
+        _("prefix"), max_length=12, help_text=_("The key's first characters, to recognise it.")
+    )
+    key_digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

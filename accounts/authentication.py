@@ -1,0 +1,46 @@
+"""``Authorization: Token <key>`` for integrations."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from .models import ApiToken
+from .services import token_digest
+
+# Writing last_used_at on every request would turn each read into a write;
+# once a minute is precise enough to spot unused tokens.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as: Authorization: Token <key>.")
+            )
+        try:
+            key = header[1].decode()
+        except UnicodeError as error:
+            raise exceptions.AuthenticationFailed(_("The token is malformed.")) from error
+        token = (
+            ApiToken.objects.select_related("user", "user__enterprise")
+            .filter(key_digest=token_digest(key))
+            .first()
+        )
+        now = timezone.now()
+        if token is None or not token.is_usable(now) or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
