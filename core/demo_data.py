@@ -29,7 +29,7 @@ from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
 from stdnum.cn import uscc
@@ -2364,6 +2364,10 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
         )
         links += batch_links
         transitions += batch_transitions
+        # With DEBUG on, the connection logs every query; each batch's SQL
+        # runs to hundreds of kilobytes, so the log would hold hundreds of
+        # megabytes by the end of a large run.
+        reset_queries()
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),

@@ -5,7 +5,7 @@ runs on SQLite with eager tasks and on PostgreSQL with a real Redis broker.
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, REST_FRAMEWORK
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Static files come from the app folders; the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Throttling has its own tests; elsewhere it must not interfere.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"}}

@@ -1,0 +1,112 @@
+"""One error format for every 4xx answer of the API:
+
+    {"error": {"code": "overpayment", "message": "…", "fields": {"amount": ["…"]}}}
+
+``fields`` appears when particular fields are at fault. Domain errors from
+the services become 400 when a field is at fault, 403 when the user may not
+act, and 409 when the object's state does not allow the action.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+FORBIDDEN_CODES = {
+    "permission_denied",
+    "not_payee",
+    "not_payer",
+    "not_reviewer",
+    "not_party",
+}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def _field_errors(detail) -> dict:
+    """DRF's nested error details as {field: [messages]} (nested fields
+    joined with dots, list items with their index)."""
+    fields: dict[str, list[str]] = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), item)
+        elif (
+            isinstance(value, list)
+            and value
+            and not isinstance(value[0], str | exceptions.ErrorDetail)
+        ):
+            for index, item in enumerate(value):
+                if item:
+                    walk(f"{prefix}.{index}" if prefix else str(index), item)
+        else:
+            messages = value if isinstance(value, list) else [value]
+            fields.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
+
+    walk("", detail)
+    return fields
+
+
+def _first_code(detail, default: str) -> str:
+    if isinstance(detail, exceptions.ErrorDetail):
+        return detail.code or default
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_code(value, default)
+    if isinstance(detail, list) and detail:
+        return _first_code(detail[0], default)
+    return default
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        fields = {exc.field: [exc.message]} if exc.field else None
+        if exc.code in FORBIDDEN_CODES:
+            status_code = status.HTTP_403_FORBIDDEN
+        elif exc.code == "not_found":
+            status_code = status.HTTP_404_NOT_FOUND
+        elif fields:
+            status_code = status.HTTP_400_BAD_REQUEST
+        else:
+            status_code = status.HTTP_409_CONFLICT
+        return Response(error_body(exc.code, exc.message, fields), status=status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = error_body(
+            _first_code(exc.detail, "invalid"),
+            _("The request has errors; see the fields."),
+            _field_errors(exc.detail),
+        )
+    elif isinstance(exc, exceptions.APIException):
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        response.data = error_body(code, str(exc.detail))
+    return response
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_in_use"
+    default_detail = _("A request with this Idempotency-Key is still being processed.")
+
+
+class IdempotencyMismatch(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = _("This Idempotency-Key was used with a different request.")
