@@ -1,0 +1,13 @@
+"""The REST API, version 1: the one place that lists its routes.
+
+Each app keeps its routes in ``<app>/api/urls.py``; they are included here
+under ``/api/v1/``.
+"""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("valuations.api.urls")),
+]

@@ -1,0 +1,282 @@
+"""Serializers of the valuation API.
+
+Request bodies are the input serializers of ``valuations.inputs``. The
+result serializers below describe the responses in the OpenAPI schema; the
+views return the engine's results as they are, so that a response costs no
+field-by-field serialization.
+"""
+
+from rest_framework import serializers
+
+from ..choices import ValuationMethod
+from ..models import ComparableDeal, ReferenceSuccessRate, Valuation
+
+# --- Results -----------------------------------------------------------------
+
+
+class YearResultSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    probability = serializers.FloatField(help_text="Probability that the year's flows occur.")
+    development_cost = serializers.FloatField()
+    sales = serializers.FloatField()
+    cash_flow = serializers.FloatField(help_text="Unweighted, undiscounted cash flow.")
+    discount_factor = serializers.FloatField()
+    present_value = serializers.FloatField()
+    risk_adjusted_present_value = serializers.FloatField()
+
+
+class MilestoneResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount = serializers.FloatField()
+    year = serializers.IntegerField(allow_null=True, help_text="Null when never reached.")
+    probability = serializers.FloatField()
+    present_value = serializers.FloatField(help_text="Risk-adjusted present value.")
+
+
+class DealResultSerializer(serializers.Serializer):
+    licensor_rnpv = serializers.FloatField()
+    licensee_rnpv = serializers.FloatField()
+    licensor_share = serializers.FloatField(
+        allow_null=True, help_text="Licensor's rNPV / project rNPV; null unless rNPV > 0."
+    )
+    royalty_rnpv = serializers.FloatField()
+    milestones_rnpv = serializers.FloatField()
+    upfront = serializers.FloatField()
+    licensor_cost_rnpv = serializers.FloatField(
+        help_text="Risk-adjusted PV of the licensor's share of development costs."
+    )
+    lump_sum_equivalent = serializers.FloatField(
+        help_text="The one-shot price in year 0 worth the licensor's rNPV."
+    )
+    milestones = MilestoneResultSerializer(many=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["fails_in_phase", "reaches_market"])
+    phase = serializers.CharField(allow_null=True)
+    probability = serializers.FloatField()
+    project_pv = serializers.FloatField()
+    licensor_pv = serializers.FloatField()
+    licensee_pv = serializers.FloatField()
+    licensee_pv_lump_sum = serializers.FloatField()
+
+
+class PartyRiskSerializer(serializers.Serializer):
+    mean = serializers.FloatField()
+    sd = serializers.FloatField()
+    probability_of_loss = serializers.FloatField()
+
+
+class RiskSerializer(serializers.Serializer):
+    licensor = PartyRiskSerializer()
+    licensee = PartyRiskSerializer()
+    licensee_lump_sum = PartyRiskSerializer()
+    project = PartyRiskSerializer()
+    licensor_below_lump_sum_probability = serializers.FloatField()
+
+
+class HistogramSerializer(serializers.Serializer):
+    edges = serializers.ListField(child=serializers.FloatField())
+    counts = serializers.ListField(child=serializers.IntegerField())
+
+
+class SummarySerializer(serializers.Serializer):
+    mean = serializers.FloatField()
+    sd = serializers.FloatField()
+    p5 = serializers.FloatField()
+    p50 = serializers.FloatField()
+    p95 = serializers.FloatField()
+    probability_of_loss = serializers.FloatField()
+    histogram = HistogramSerializer()
+
+
+class SimulationResultSerializer(SummarySerializer):
+    trials = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    licensor = SummarySerializer(allow_null=True)
+    licensee = SummarySerializer(allow_null=True)
+
+
+class RnpvResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    npv = serializers.FloatField(help_text="NPV as if every phase succeeds.")
+    rnpv = serializers.FloatField()
+    cumulative_probability = serializers.FloatField(help_text="Probability of reaching market.")
+    launch_year = serializers.IntegerField()
+    years = YearResultSerializer(many=True)
+    deal = DealResultSerializer(required=False)
+    outcomes = OutcomeSerializer(many=True, required=False)
+    risk = RiskSerializer(required=False)
+    simulation = SimulationResultSerializer(required=False)
+
+
+class IncomeYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    amount = serializers.FloatField()
+    after_tax = serializers.FloatField()
+    discount_factor = serializers.FloatField()
+    present_value = serializers.FloatField()
+
+
+class ReliefFromRoyaltyResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    value = serializers.FloatField()
+    present_value_before_benefit = serializers.FloatField()
+    benefit_factor = serializers.FloatField()
+    annuity_factor = serializers.FloatField(allow_null=True)
+    years = IncomeYearSerializer(many=True)
+
+
+class IncomeResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    value = serializers.FloatField()
+    years = IncomeYearSerializer(many=True)
+
+
+class CostApproachResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    historical_cost = serializers.FloatField()
+    reproduction_cost = serializers.FloatField()
+    replacement_cost = serializers.FloatField()
+    remaining_fraction = serializers.FloatField()
+    value = serializers.FloatField()
+
+
+class AdjustedComparableSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    value = serializers.FloatField()
+    adjusted_value = serializers.FloatField()
+    weight = serializers.FloatField()
+
+
+class MarketApproachResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    value = serializers.FloatField(help_text="Weighted median of the adjusted values.")
+    count = serializers.IntegerField()
+    mean = serializers.FloatField()
+    weighted_mean = serializers.FloatField()
+    p25 = serializers.FloatField()
+    p75 = serializers.FloatField()
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+    comparables = AdjustedComparableSerializer(many=True)
+
+
+class CriterionScoreSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    score = serializers.FloatField()
+    weight = serializers.FloatField()
+    weighted_points = serializers.FloatField()
+
+
+class ScorecardResultSerializer(serializers.Serializer):
+    trl = serializers.IntegerField()
+    trl_score = serializers.FloatField()
+    criteria_score = serializers.FloatField()
+    overall_score = serializers.FloatField()
+    grade = serializers.CharField()
+    criteria = CriterionScoreSerializer(many=True)
+
+
+# --- Stored valuations and reference data ------------------------------------
+
+
+class ValuationListSerializer(serializers.ModelSerializer):
+    project_code = serializers.CharField(source="project.code", read_only=True)
+    created_by = serializers.CharField(source="created_by.email", read_only=True, default=None)
+    headline_value = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Valuation
+        fields = [
+            "id",
+            "project",
+            "project_code",
+            "method",
+            "label",
+            "status",
+            "currency",
+            "headline_value",
+            "engine_version",
+            "rerun_of",
+            "created_by",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class ValuationSerializer(ValuationListSerializer):
+    class Meta(ValuationListSerializer.Meta):
+        fields = [
+            *ValuationListSerializer.Meta.fields,
+            "started_at",
+            "error",
+            "inputs",
+            "results",
+            "scorecard_inputs",
+            "scorecard",
+        ]
+        read_only_fields = fields
+
+
+class ValuationCreateSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, help_text="Id of a project you can see.")
+    method = serializers.ChoiceField(choices=ValuationMethod.choices)
+    inputs = serializers.DictField(help_text="The request body of the method's compute endpoint.")
+    scorecard = serializers.DictField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A maturity scorecard to store with the valuation.",
+    )
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReferenceSuccessRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReferenceSuccessRate
+        fields = [
+            "id",
+            "phase",
+            "therapeutic_area",
+            "success_probability",
+            "typical_years",
+            "typical_cost",
+            "typical_cost_currency",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class ComparableDealSerializer(serializers.ModelSerializer):
+    sector = serializers.CharField(source="sector.code", read_only=True)
+    stage = serializers.CharField(source="stage.name", read_only=True, default=None)
+
+    class Meta:
+        model = ComparableDeal
+        fields = [
+            "id",
+            "name",
+            "licensor",
+            "licensee",
+            "signed_year",
+            "sector",
+            "stage",
+            "therapeutic_area",
+            "currency",
+            "upfront",
+            "milestones_total",
+            "royalty_rate",
+            "total_value",
+            "is_public",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class DefaultsSerializer(serializers.Serializer):
+    rnpv = serializers.DictField(help_text="Inputs for compute/rnpv/ from the pipeline.")
+    cost_approach = serializers.DictField(help_text="Inputs for compute/cost-approach/.")
+    sources = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(child=serializers.CharField())

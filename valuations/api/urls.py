@@ -1,0 +1,27 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("valuations/reference-rates", views.ReferenceSuccessRateViewSet, "reference-rate")
+router.register("valuations/comparable-deals", views.ComparableDealViewSet, "comparable-deal")
+router.register("valuations", views.ValuationViewSet, "valuation")
+
+compute = [
+    ("rnpv", views.RnpvComputeView),
+    ("relief-from-royalty", views.ReliefFromRoyaltyComputeView),
+    ("profit-split", views.ProfitSplitComputeView),
+    ("excess-earnings", views.ExcessEarningsComputeView),
+    ("cost-approach", views.CostApproachComputeView),
+    ("market-approach", views.MarketApproachComputeView),
+    ("scorecard", views.ScorecardComputeView),
+]
+
+urlpatterns = [
+    *(
+        path(f"valuations/compute/{name}/", view.as_view(), name=f"valuation-compute-{name}")
+        for name, view in compute
+    ),
+    *router.urls,
+]

@@ -1,0 +1,268 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.money import currency_field, money_field
+from projects.choices import TherapeuticArea
+
+from .choices import ClinicalPhase, ValuationMethod, ValuationStatus
+
+PROBABILITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
+
+
+class ValuationQuerySet(models.QuerySet):
+    def done(self):
+        return self.filter(status=ValuationStatus.DONE)
+
+
+class Valuation(models.Model):
+    """What a project's technology is worth, by one method, at one moment: a
+    reproducible snapshot of the inputs, the engine version and the results.
+
+    A valuation never changes once made: a re-run is a new valuation that
+    points to the one it repeats. Only its run writes to it, once, through
+    ``services.valuation_execute`` (queued -> running -> done or failed).
+    """
+
+    project = models.ForeignKey(
+        "projects.ResearchProject",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="valuations",
+    )
+    method = models.CharField(_("method"), max_length=30, choices=ValuationMethod.choices)
+    label = models.CharField(
+        _("label"),
+        max_length=200,
+        blank=True,
+        help_text=_("What this valuation is for, e.g. 'Licence offer, March draft'."),
+    )
+    currency = currency_field()
+    inputs = models.JSONField(_("inputs"))
+    scorecard_inputs = models.JSONField(_("maturity scorecard inputs"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ValuationStatus.choices,
+        default=ValuationStatus.QUEUED,
+    )
+    results = models.JSONField(_("results"), null=True, blank=True)
+    scorecard = models.JSONField(_("maturity scorecard"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    rerun_of = models.ForeignKey(
+        "self",
+        verbose_name=_("re-run of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reruns",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="valuations",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ValuationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("valuation")
+        verbose_name_plural = _("valuations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ValuationStatus.DONE) | Q(results__isnull=False),
+                name="valuation_done_has_results",
+                violation_error_message=_("A finished valuation has results."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(engine_version=""),
+                name="valuation_has_engine_version",
+                violation_error_message=_("A valuation records the engine version."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code}: {self.get_method_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        # A valuation is a snapshot: its run writes through conditional
+        # updates in services, and nothing rewrites a saved one.
+        if not self._state.adding:
+            raise TypeError("A valuation is immutable; run a new one instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def headline_value(self) -> float | None:
+        """The one number a list shows: rNPV, or the method's value."""
+        if not self.results:
+            return None
+        for key in ("rnpv", "value", "overall_score"):
+            if key in self.results:
+                return self.results[key]
+        return None
+
+
+class ReferenceSuccessRate(models.Model):
+    """Published probability of passing a clinical phase, for all
+    therapeutic areas or one of them, with typical duration and cost where
+    the source gives them. Valuations of drug projects start from these;
+    staff may correct them, and the source says where each figure comes
+    from."""
+
+    phase = models.CharField(_("phase"), max_length=30, choices=ClinicalPhase.choices)
+    therapeutic_area = models.CharField(
+        _("therapeutic area"),
+        max_length=30,
+        choices=TherapeuticArea.choices,
+        blank=True,
+        help_text=_("Blank: all therapeutic areas."),
+    )
+    success_probability = models.DecimalField(
+        _("probability of success"),
+        max_digits=5,
+        decimal_places=4,
+        validators=PROBABILITY_VALIDATORS,
+    )
+    typical_years = models.DecimalField(
+        _("typical duration (years)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    typical_cost = money_field(
+        _("typical cost"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    typical_cost_currency = currency_field()
+    source = models.TextField(
+        _("source"), help_text=_("The publication the figures come from, or 'BioBridge estimate'.")
+    )
+
+    class Meta:
+        verbose_name = _("reference success rate")
+        verbose_name_plural = _("reference success rates")
+        ordering = ["therapeutic_area", "phase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phase", "therapeutic_area"],
+                name="reference_rate_unique_per_phase_and_area",
+                violation_error_message=_("This phase has a rate for this area already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(success_probability__gte=0, success_probability__lte=1),
+                name="reference_rate_probability_within_0_1",
+                violation_error_message=_("A probability lies between 0 and 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_years__isnull=True) | Q(typical_years__gte=0),
+                name="reference_rate_years_non_negative",
+                violation_error_message=_("A duration cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_cost__isnull=True) | Q(typical_cost__gte=0),
+                name="reference_rate_cost_non_negative",
+                violation_error_message=_("A cost cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        area = self.get_therapeutic_area_display() or _("all areas")
+        return f"{self.get_phase_display()} ({area}): {self.success_probability}"
+
+
+class ComparableDeal(models.Model):
+    """A licence or acquisition deal that the market approach compares with:
+    its terms, the stage the asset was at when signed, and where the figures
+    come from. It may be one of BioBridge's own agreements; published deals
+    (press releases, filings) are marked public, and only those are shown to
+    enterprise partners."""
+
+    name = models.CharField(_("name"), max_length=200)
+    licensor = models.CharField(_("licensor"), max_length=200, blank=True)
+    licensee = models.CharField(_("licensee"), max_length=200, blank=True)
+    signed_year = models.PositiveSmallIntegerField(
+        _("year signed"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    sector = models.ForeignKey(
+        "projects.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        related_name="comparable_deals",
+    )
+    stage = models.ForeignKey(
+        "projects.StageDefinition",
+        verbose_name=_("stage at signing"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comparable_deals",
+    )
+    therapeutic_area = models.CharField(
+        _("therapeutic area"), max_length=30, choices=TherapeuticArea.choices, blank=True
+    )
+    currency = currency_field()
+    upfront = money_field(_("upfront"), default=0, validators=[MinValueValidator(0)])
+    milestones_total = money_field(
+        _("milestones in total"), default=0, validators=[MinValueValidator(0)]
+    )
+    royalty_rate = models.DecimalField(
+        _("headline royalty rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=PROBABILITY_VALIDATORS,
+    )
+    total_value = money_field(
+        _("total deal value"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Upfront plus all milestones, the figure deals are compared on."),
+    )
+    agreement = models.ForeignKey(
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comparable_deals",
+        help_text=_("When the deal is one of BioBridge's own agreements."),
+    )
+    is_public = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Terms are public (press release, filing); partners may see the deal."),
+    )
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("comparable deal")
+        verbose_name_plural = _("comparable deals")
+        ordering = ["-signed_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(upfront__gte=0, milestones_total__gte=0, total_value__gte=0),
+                name="comparable_deal_amounts_non_negative",
+                violation_error_message=_("Deal amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(royalty_rate__isnull=True)
+                | Q(royalty_rate__gte=0, royalty_rate__lte=1),
+                name="comparable_deal_royalty_within_0_1",
+                violation_error_message=_("A royalty rate lies between 0 and 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.signed_year})"

@@ -1,0 +1,210 @@
+"""Writes to valuations. The API, the admin and the Celery task call these.
+
+``valuation_run`` validates the inputs, snapshots whatever they take from
+the database (recorded comparable deals, the cost ledger), stores a queued
+valuation and runs it: at once when it is quick, in a Celery task when it
+is a large simulation. ``valuation_execute`` does the run and is
+idempotent, because a broker may deliver the task twice.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from accounts.models import User
+from projects.models import ResearchProject
+
+from .choices import ValuationMethod, ValuationStatus
+from .engine import ENGINE_VERSION, EngineInputError
+from .methods import INPUT_SERIALIZERS, run_method
+from .models import Valuation
+from .selectors import comparable_deals_visible_to, probability_to_market_from
+
+logger = logging.getLogger(__name__)
+
+# Simulations with more trials than this run in a Celery task; smaller ones
+# finish within the request.
+BACKGROUND_TRIALS = 100_000
+
+
+def _plain(value):
+    """Validated data as plain JSON types (dicts, lists, numbers, text)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def inputs_validate(method: str, inputs: dict) -> dict:
+    """Validated inputs of ``method``; a ``serializers.ValidationError``
+    names every bad field."""
+    serializer = INPUT_SERIALIZERS[ValuationMethod(method)](data=inputs)
+    serializer.is_valid(raise_exception=True)
+    return _plain(serializer.validated_data)
+
+
+def market_inputs_resolve(data: dict, *, user: User) -> dict:
+    """Add the recorded comparable deals named by ``comparable_deal_ids``,
+    as the user may see them, to the inputs (a snapshot: later edits of a
+    deal do not change this valuation)."""
+    ids = data.get("comparable_deal_ids") or []
+    if not ids:
+        return data
+    deals = {deal.pk: deal for deal in comparable_deals_visible_to(user).filter(pk__in=ids)}
+    errors = {}
+    recorded = []
+    for index, deal_id in enumerate(ids):
+        deal = deals.get(deal_id)
+        if deal is None:
+            errors[index] = [_("No comparable deal %(id)s.") % {"id": deal_id}]
+            continue
+        if deal.currency != data["currency"]:
+            errors[index] = [
+                _("Deal %(id)s is in %(currency)s; convert it or value in that currency.")
+                % {"id": deal_id, "currency": deal.currency}
+            ]
+            continue
+        probability = probability_to_market_from(deal.stage) if deal.stage_id else None
+        if data["subject_probability_of_success"] is not None and not probability:
+            errors[index] = [_("Deal %(id)s has no stage to adjust from.") % {"id": deal_id}]
+            continue
+        recorded.append(
+            {
+                "comparable_deal_id": deal.pk,
+                "name": str(deal),
+                "value": float(deal.total_value),
+                "adjustment": 1.0,
+                "probability_of_success": probability,
+                "weight": 1.0,
+            }
+        )
+    if errors:
+        raise serializers.ValidationError({"comparable_deal_ids": errors})
+    return {**data, "recorded_comparables": recorded}
+
+
+def cost_inputs_resolve(data: dict, *, project: ResearchProject, today=None) -> dict:
+    """Add the project's cost entries in the valuation's currency to the
+    inputs, each aged in years from the day it was incurred."""
+    if not data.get("costs_from_ledger"):
+        return data
+    today = today or timezone.localdate()
+    entries = project.cost_entries.filter(currency=data["currency"]).order_by("incurred_on", "pk")
+    ledger = [
+        {
+            "amount": float(entry.amount),
+            "years_ago": round(max((today - entry.incurred_on).days, 0) / 365.25, 4),
+            "label": f"{entry.incurred_on.isoformat()} {entry.description}"[:200],
+        }
+        for entry in entries
+    ]
+    if not ledger and not data["costs"]:
+        raise serializers.ValidationError(
+            {"costs_from_ledger": [_("The project has no cost entries in this currency.")]}
+        )
+    return {**data, "ledger_costs": ledger}
+
+
+def runs_in_background(method: str, inputs: dict) -> bool:
+    simulation = inputs.get("simulation") if method == ValuationMethod.RNPV else None
+    return bool(simulation) and simulation["trials"] > BACKGROUND_TRIALS
+
+
+@transaction.atomic
+def valuation_run(
+    *,
+    project: ResearchProject,
+    method: str,
+    inputs: dict,
+    by: User | None,
+    scorecard: dict | None = None,
+    label: str = "",
+) -> Valuation:
+    """Value ``project`` by ``method``. Quick valuations come back done (or
+    failed); large simulations come back queued and finish in a task."""
+    data = inputs_validate(method, inputs)
+    if method == ValuationMethod.MARKET_APPROACH:
+        data = market_inputs_resolve(data, user=by)
+    if method == ValuationMethod.COST_APPROACH:
+        data = cost_inputs_resolve(data, project=project)
+    scorecard_inputs = inputs_validate(ValuationMethod.SCORECARD, scorecard) if scorecard else None
+    return _valuation_start(
+        project=project,
+        method=method,
+        inputs=data,
+        scorecard_inputs=scorecard_inputs,
+        label=label,
+        by=by,
+        rerun_of=None,
+    )
+
+
+@transaction.atomic
+def valuation_rerun(*, valuation: Valuation, by: User | None) -> Valuation:
+    """Run a valuation again on its stored inputs with the current engine;
+    the result is a new valuation that points to the first."""
+    return _valuation_start(
+        project=valuation.project,
+        method=valuation.method,
+        inputs=valuation.inputs,
+        scorecard_inputs=valuation.scorecard_inputs,
+        label=valuation.label,
+        by=by,
+        rerun_of=valuation,
+    )
+
+
+def _valuation_start(
+    *, project, method, inputs, scorecard_inputs, label, by, rerun_of
+) -> Valuation:
+    valuation = Valuation.objects.create(
+        project=project,
+        method=method,
+        label=label,
+        currency=inputs.get("currency") or project.currency,
+        inputs=inputs,
+        scorecard_inputs=scorecard_inputs,
+        engine_version=ENGINE_VERSION,
+        created_by=by,
+        rerun_of=rerun_of,
+    )
+    if runs_in_background(method, inputs):
+        from .tasks import valuation_compute
+
+        transaction.on_commit(lambda: valuation_compute.delay(valuation.pk))
+        return valuation
+    return valuation_execute(valuation_id=valuation.pk)
+
+
+def valuation_execute(*, valuation_id: int) -> Valuation:
+    """Run a queued valuation and store its results. Running it again, or
+    while another run is under way, has the effect of one run: the engine is
+    deterministic (simulations are seeded) and only the first run to finish
+    writes."""
+    now = timezone.now()
+    Valuation.objects.filter(pk=valuation_id, status=ValuationStatus.QUEUED).update(
+        status=ValuationStatus.RUNNING, started_at=now
+    )
+    valuation = Valuation.objects.get(pk=valuation_id)
+    if valuation.status in (ValuationStatus.DONE, ValuationStatus.FAILED):
+        return valuation
+    outcome = {"status": ValuationStatus.DONE, "error": ""}
+    try:
+        outcome["results"] = run_method(valuation.method, valuation.inputs)
+        if valuation.scorecard_inputs:
+            outcome["scorecard"] = run_method(
+                ValuationMethod.SCORECARD, valuation.scorecard_inputs
+            )
+    except EngineInputError as error:
+        outcome = {"status": ValuationStatus.FAILED, "error": f"{error.field}: {error.message}"}
+    except Exception:
+        logger.exception("Valuation %s failed", valuation_id)
+        outcome = {"status": ValuationStatus.FAILED, "error": "The engine failed; see the logs."}
+    Valuation.objects.filter(
+        pk=valuation_id, status__in=[ValuationStatus.QUEUED, ValuationStatus.RUNNING]
+    ).update(finished_at=timezone.now(), **outcome)
+    return Valuation.objects.get(pk=valuation_id)
