@@ -51,6 +51,9 @@ def royalty_on_annual_sales(
         return Decimal(0)
     if basis == "whole":
         reached = [tier for tier in tiers if tier.lower_bound <= annual_sales]
+        if not reached:
+            # Tiers that skip zero (raw admin rows) leave low sales in no band.
+            return Decimal(0)
         return annual_sales * reached[-1].rate_percent / HUNDRED
     royalty = Decimal(0)
     upper_bounds = [tier.lower_bound for tier in tiers[1:]] + [None]
