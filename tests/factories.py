@@ -157,3 +157,93 @@ class StageTransitionFactory(factory.django.DjangoModelFactory):
     to_stage = factory.LazyAttribute(lambda transition: transition.project.current_stage)
     to_status = "active"
     rationale = "Project registered after the intake review."
+
+
+# --- Royalties, cost sharing, documents and activity ---------------------------
+#
+# Models are named as "app.Model" strings so that this block needs no imports
+# of its own.
+
+
+class RoyaltyTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.RoyaltyTier"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    lower_bound = 0
+    rate_percent = 5
+
+
+class CostShareFactory(factory.django.DjangoModelFactory):
+    """A party's share of the costs of one stage (or a range, with
+    ``last_stage``)."""
+
+    class Meta:
+        model = "partnerships.CostShare"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    first_stage = factory.LazyFunction(first_stage)
+    last_stage = factory.SelfAttribute("first_stage")
+    party = "research"
+    percent = 100
+
+
+class FailureClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partnerships.FailureClause"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    stage = factory.LazyFunction(first_stage)
+    sunk_costs_borne_by = "by_cost_shares"
+    ip_reverts_to_institution = True
+
+
+class CostEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.CostEntry"
+
+    project = factory.SubFactory(ResearchProjectFactory)
+    stage = factory.SelfAttribute("project.current_stage")
+    paid_by = "research"
+    amount = 10_000
+    currency = "CNY"
+    incurred_on = datetime.date(2025, 3, 1)
+    description = factory.Sequence(lambda n: f"Reagents, batch {n}")
+
+
+class RoyaltyReportFactory(factory.django.DjangoModelFactory):
+    """A quarterly sales report, as stored; services compute real ones."""
+
+    class Meta:
+        model = "projects.RoyaltyReport"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = "sales"
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 3, 31)
+    net_sales = 100_000
+    royalty_due = 5_000
+    currency = "CNY"
+    status = "accepted"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Document"
+
+    file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "report.pdf"
+    content_type = "application/pdf"
+    size = 15
+    project = factory.SubFactory(ResearchProjectFactory)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Activity"
+
+    project = factory.SubFactory(ResearchProjectFactory)
+    verb = "project.updated"
+    target_type = "projects.researchproject"
+    target_id = factory.LazyAttribute(lambda entry: (entry.project or entry.agreement).pk)
+    summary = factory.Sequence(lambda n: f"Change {n}")

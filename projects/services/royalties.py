@@ -134,17 +134,21 @@ def royalty_preview(
     period_start: date,
     net_sales: Decimal,
     sublicense_income: Decimal = Decimal(0),
-    exclude_report: RoyaltyReport | None = None,
+    corrected_report: RoyaltyReport | None = None,
 ) -> Decimal:
     """The royalty a report would owe, rounded: what the portal shows before
-    the licensee confirms."""
+    the licensee confirms.
+
+    A report is charged on top of the year's sales already charged: all the
+    year's other reports for a new one, those submitted before it for a
+    corrected one. Charging in the order of submission, not of periods, keeps
+    the year's royalties equal to the royalty on the year's sales even when a
+    quarter is reported late."""
     earlier = agreement.royalty_reports.filter(
-        kind=RoyaltyReportKind.SALES,
-        period_start__year=period_start.year,
-        period_start__lt=period_start,
+        kind=RoyaltyReportKind.SALES, period_start__year=period_start.year
     )
-    if exclude_report is not None:
-        earlier = earlier.exclude(pk=exclude_report.pk)
+    if corrected_report is not None:
+        earlier = earlier.filter(pk__lt=corrected_report.pk)
     sales_earlier = earlier.aggregate(total=Sum("net_sales"))["total"] or Decimal(0)
     royalty = royalty_for_period(
         sales_earlier_in_year=sales_earlier,
@@ -194,6 +198,19 @@ def _validated_sales(
     if lines:
         if any(line.net_sales < 0 for line in lines):
             raise RoyaltyError(_("Net sales cannot be negative."), field="lines")
+        keys = [(line.product.strip(), line.territory.strip()) for line in lines]
+        if not all(product and territory for product, territory in keys):
+            raise RoyaltyError(
+                _("Each line names a product and a territory."),
+                code="line_incomplete",
+                field="lines",
+            )
+        if len(set(keys)) != len(keys):
+            raise RoyaltyError(
+                _("Each product and territory is reported on one line."),
+                code="duplicate_line",
+                field="lines",
+            )
         total = sum((line.net_sales for line in lines), Decimal(0))
         if net_sales is not None and net_sales != total:
             raise RoyaltyError(
@@ -210,6 +227,20 @@ def _validated_sales(
     if net_sales < 0 or sublicense_income < 0:
         raise RoyaltyError(
             _("Net sales and sublicense income cannot be negative."), field="net_sales"
+        )
+    takes_effect = agreement.effective_on or agreement.signed_on
+    if takes_effect and period_end < takes_effect:
+        # A mistyped year would otherwise start the royalty term early.
+        raise RoyaltyError(
+            _("The agreement took effect on %(date)s.") % {"date": takes_effect},
+            code="outside_royalty_term",
+            field="period_start",
+        )
+    if agreement.expires_on and period_start > agreement.expires_on:
+        raise RoyaltyError(
+            _("The agreement expired on %(date)s.") % {"date": agreement.expires_on},
+            code="outside_royalty_term",
+            field="period_start",
         )
     _first_year, last_year = _royalty_years(agreement)
     if last_year is not None and period_start.year > last_year:
@@ -273,6 +304,8 @@ def royalty_report_submit(
         lines=lines,
         sublicense_income=sublicense_income,
     )
+    # Charge on the income as stored, so the report can be checked by hand.
+    sublicense_income = quantize_money(sublicense_income, agreement.currency)
     overlapping = agreement.royalty_reports.filter(
         kind=RoyaltyReportKind.SALES, period_start__lte=period_end, period_end__gte=period_start
     )
@@ -297,7 +330,7 @@ def royalty_report_submit(
                 period_start=period_start,
                 period_end=period_end,
                 net_sales=net_sales,
-                sublicense_income=quantize_money(sublicense_income, agreement.currency),
+                sublicense_income=sublicense_income,
                 royalty_due=royalty_due,
                 currency=agreement.currency,
                 status=RoyaltyReportStatus.SUBMITTED,
@@ -435,8 +468,8 @@ def royalty_report_resubmit(
         agreement=agreement,
         period_start=report.period_start,
         net_sales=net_sales,
-        sublicense_income=sublicense_income,
-        exclude_report=report,
+        sublicense_income=report.sublicense_income,
+        corrected_report=report,
     )
     report.status = RoyaltyReportStatus.SUBMITTED
     report.note = (note or report.note).strip()
@@ -465,6 +498,20 @@ def royalty_report_resubmit(
             "before": before,
             "after": {"net_sales": report.net_sales, "royalty_due": report.royalty_due},
         },
+    )
+    # The licensor's staff review the corrected report as they did the first.
+    notify(
+        recipients=research_party_users(agreement),
+        kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
+        event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
+        title=_("%(reference)s: corrected royalty report for %(start)s–%(end)s")
+        % {
+            "reference": agreement.reference,
+            "start": report.period_start,
+            "end": report.period_end,
+        },
+        body=_("Royalty due %(royalty)s %(currency)s.")
+        % {"royalty": report.royalty_due, "currency": agreement.currency},
     )
     return report
 
