@@ -72,7 +72,8 @@ PARTNER_B_EMAIL = "partner.b@example.com"
 GENERATED_CODE_PREFIX = "GEN-"
 DEFAULT_BATCH_SIZE = 2000
 
-# The demo uses each sector's default pipeline (seeded by projects 0002).
+# The demo uses each sector's default pipeline, seeded by the migration
+# projects/0002_seed_sectors_and_pipelines.
 PIPELINE_OF_SECTOR = {
     SectorCode.BIOMEDICINE: "BIOMED-DRUG",
     SectorCode.AGRICULTURE: "AGRI-GMO",
@@ -1479,6 +1480,8 @@ class StageFacts:
 
 @dataclass(frozen=True, slots=True)
 class PlannedTransition:
+    """A stage-gate decision of a planned history, not yet written."""
+
     kind: str
     from_stage: StageFacts | None
     to_stage: StageFacts
@@ -1626,6 +1629,8 @@ def project_budget(stages: Sequence[StageFacts], reach: int, rng: random.Random)
 
 @dataclass(frozen=True)
 class DemoSummary:
+    """What the demo world holds after seeding, and what this run added."""
+
     institutions: int
     joint_centres: int
     enterprises: int
@@ -2275,6 +2280,8 @@ def generated_title(sector: str, rng: random.Random) -> tuple[str, str, str]:
 
 @dataclass(frozen=True)
 class GenerationSummary:
+    """What one run of ``generate_projects`` wrote, and how long it took."""
+
     projects: int
     first_code: str
     last_code: str
