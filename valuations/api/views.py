@@ -25,8 +25,9 @@ from ..services import market_inputs_resolve, valuation_rerun, valuation_run
 from . import serializers as api
 
 VALIDATION_ERROR = OpenApiResponse(
-    description="Invalid input: each bad field is named, with its messages, e.g. "
-    '`{"phases": [{}, {"years": ["Ensure this value is greater than or equal to 1."]}]}`.'
+    description="Invalid input. `error.fields` names each bad field as a dotted path, "
+    'e.g. `{"error": {"code": "min_value", "message": "…", "fields": '
+    '{"phases.1.years": ["Ensure this value is greater than or equal to 1."]}}}`.'
 )
 NOT_FOUND = OpenApiResponse(description="No such object among those you may see.")
 

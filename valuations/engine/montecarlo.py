@@ -170,7 +170,12 @@ class SimulationResult:
 
 def summarise(values: np.ndarray, bins: int) -> Summary:
     p5, p50, p95 = np.percentile(values, [5, 50, 95])
-    counts, edges = np.histogram(values, bins=bins)
+    low, high = float(values.min()), float(values.max())
+    # Values equal up to rounding noise get one unit-wide range, as numpy
+    # gives exactly equal values, instead of bins narrower than a float step.
+    if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):
+        low, high = low - 0.5, high + 0.5
+    counts, edges = np.histogram(values, bins=bins, range=(low, high))
     return Summary(
         mean=float(values.mean()),
         sd=float(values.std()),
