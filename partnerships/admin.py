@@ -164,6 +164,33 @@ class CostShareFormSet(BaseInlineFormSet):
             raise ValidationError(error.message, code=error.code) from error
 
 
+class RoyaltyTierFormSet(BaseInlineFormSet):
+    """Checks the tiers as a whole, as the terms editor does: the first
+    starts at zero sales and the thresholds rise."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        from projects.computations.royalties import Tier, TierError, validate_tiers
+
+        tiers = sorted(
+            (
+                Tier(
+                    lower_bound=form.cleaned_data["lower_bound"],
+                    rate_percent=form.cleaned_data["rate_percent"],
+                )
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ),
+            key=lambda tier: tier.lower_bound,
+        )
+        try:
+            validate_tiers(tiers)
+        except TierError as error:
+            raise ValidationError(str(error), code="invalid_tiers") from error
+
+
 class CostShareInline(admin.TabularInline):
     model = CostShare
     formset = CostShareFormSet
@@ -203,6 +230,7 @@ class MilestoneScheduleInline(admin.TabularInline):
 
 class RoyaltyTierInline(admin.TabularInline):
     model = RoyaltyTier
+    formset = RoyaltyTierFormSet
     fields = ["lower_bound", "rate_percent"]
     extra = 0
 
@@ -225,8 +253,8 @@ AgreementAdmin.fieldsets = [
                 "sales_breakdown_required",
             ],
             "description": _(
-                "Cost shares are checked to add up to 100% per stage range when saved "
-                "through the terms editor; here they are edited as raw rows."
+                "Cost shares must add up to exactly 100% per stage range, without "
+                "overlapping ranges; royalty tiers start at zero sales and rise."
             ),
         },
     ),

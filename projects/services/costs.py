@@ -19,6 +19,8 @@ from projects.activity import activity_record
 from projects.models import CostEntry, ResearchProject, StageDefinition
 from projects.selectors import staff_work_on_project
 
+PERCENT_STEP = Decimal("0.01")
+
 
 class TermsError(DomainError):
     code = "invalid_terms"
@@ -48,6 +50,13 @@ def validate_cost_shares(shares: list[CostShareInput]) -> None:
             raise TermsError(_("Unknown party %(party)s.") % {"party": share.party}, field="party")
         if not 0 <= share.percent <= 100:
             raise TermsError(_("A cost share is between 0 and 100 percent."), field="percent")
+        if Decimal(share.percent) != Decimal(share.percent).quantize(PERCENT_STEP):
+            # Stored to two places, finer shares would no longer add up to 100.
+            raise TermsError(
+                _("A cost share has at most two decimal places."),
+                code="percent_precision",
+                field="percent",
+            )
         if share.first_stage.pipeline_id != share.last_stage.pipeline_id:
             raise TermsError(_("A stage range lies within one pipeline."), field="last_stage")
         if share.first_stage.position > share.last_stage.position:
