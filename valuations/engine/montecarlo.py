@@ -219,17 +219,27 @@ class _Model:
         # sales' after-tax cash flow.
         self.commercial_annuity = float(self.shape @ powers) * self.shift * self.margin
         self.uncertain_years = bool(simulation.phase_years)
+        self._powers = self.v ** np.arange(256)
         self.phase_numbers = {phase.name: index for index, phase in enumerate(phases)}
         if deal is not None:
             self.window = min(royalty_window(asset, deal), len(self.shape))
             self.royalty_powers = powers[: self.window] * self.shift
             self.shape_running_max = np.maximum.accumulate(self.shape) if self.shape.size else None
 
+    def power(self, years) -> np.ndarray:
+        """v^years for whole years: a table lookup, far cheaper than
+        ``np.power`` on a chunk of trials."""
+        years = np.asarray(years, dtype=np.int64)
+        largest = int(years.max(initial=0)) + 1
+        if largest > self._powers.size:
+            self._powers = self.v ** np.arange(max(largest, 2 * self._powers.size))
+        return self._powers[years]
+
     def annuity(self, years: np.ndarray) -> np.ndarray:
         """Sum of v^t for t = 1..years (years may be an array)."""
         if self.v == 1.0:
-            return years
-        return self.v * (1.0 - self.v**years) / (1.0 - self.v)
+            return np.asarray(years, dtype=np.float64)
+        return self.v * (1.0 - self.power(years)) / (1.0 - self.v)
 
     def chunk(self, rng: np.random.Generator, size: int):
         simulation = self.simulation
@@ -262,7 +272,7 @@ class _Model:
         starts = np.cumsum(years, axis=0) - years
         ends = starts + years
         # Present value of each phase's cost, as if the phase is entered.
-        phase_pv = costs / years * self.shift * self.v**starts * self.annuity(years)
+        phase_pv = costs / years * self.shift * self.power(starts) * self.annuity(years)
         if phase_pv.shape[1] == 1:
             # Fixed costs and years: a trial's development cost depends on
             # its outcome alone.
@@ -272,7 +282,7 @@ class _Model:
             entered = np.arange(n)[:, None] <= outcome[None, :]
             development_pv = (phase_pv * entered).sum(axis=0)
         before_launch = (ends[-1] if n else np.zeros(1)) + delay
-        discount_before_launch = np.broadcast_to(self.v**before_launch, (size,))
+        discount_before_launch = np.broadcast_to(self.power(before_launch), (size,))
         commercial_pv = np.where(
             on_market, peak * self.commercial_annuity * discount_before_launch, 0.0
         )
@@ -295,7 +305,9 @@ class _Model:
             if milestone.on_phase_success is not None:
                 k = self.phase_numbers[milestone.on_phase_success]
                 paid = outcome > k
-                licensor += np.where(paid, milestone.amount * self.shift * self.v ** ends[k], 0.0)
+                licensor += np.where(
+                    paid, milestone.amount * self.shift * self.power(ends[k]), 0.0
+                )
             elif self.shape.size and market_index.size:
                 # First year from launch whose sales reach the threshold:
                 # the running maximum of the shares is sorted, so a binary
@@ -306,7 +318,7 @@ class _Model:
                 reached = j < self.shape.size
                 value = np.where(
                     reached,
-                    milestone.amount * self.shift * self.v ** (j + 1.0) * market_discount,
+                    milestone.amount * self.shift * self.power(j + 1) * market_discount,
                     0.0,
                 )
                 licensor[market_index] += value

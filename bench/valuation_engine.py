@@ -1,0 +1,164 @@
+"""Benchmarks of the valuation engine, in-process.
+
+    .venv/bin/python bench/valuation_engine.py
+
+1. A deterministic rNPV with a deal and the outcome table (what the rNPV
+   endpoint computes without a simulation): target under 2 ms.
+2. Monte Carlo, 1,000,000 trials of a 5-phase asset over 26 years with
+   uncertain peak sales, for the project alone and with a deal split per
+   party: target under 0.5 s and 300 MB peak memory.
+
+Figures go to docs/benchmarks.md.
+"""
+
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+import numpy as np  # noqa: E402
+
+from valuations.inputs import RnpvInputSerializer  # noqa: E402
+from valuations.methods import rnpv_results  # noqa: E402
+
+ASSET = {
+    "currency": "USD",
+    "discount_rate": 0.10,
+    "timing": "end_of_year",
+    "phases": [
+        {"name": "Phase I", "years": 2, "cost": 25, "success_probability": 0.52},
+        {"name": "Phase II", "years": 3, "cost": 60, "success_probability": 0.289},
+        {"name": "Phase III", "years": 3, "cost": 150, "success_probability": 0.578},
+        {"name": "Registration", "years": 1, "cost": 40, "success_probability": 0.906},
+        {"name": "GMP scale-up", "years": 1, "cost": 20, "success_probability": 0.95},
+    ],
+    "commercial": {
+        "peak_sales": 1500,
+        "ramp": [0.15, 0.35, 0.60, 0.85],
+        "plateau_years": 8,
+        "erosion": [0.40, 0.20, 0.10, 0.05],
+        "cogs_rate": 0.15,
+        "opex_rate": 0.25,
+        "tax_rate": 0.25,
+    },
+}
+DEAL = {
+    "upfront": 10,
+    "milestones": [
+        {"name": "Phase II start", "amount": 15, "on_phase_success": "Phase I"},
+        {"name": "Phase III start", "amount": 30, "on_phase_success": "Phase II"},
+        {"name": "Approval", "amount": 60, "on_phase_success": "Registration"},
+        {"name": "Sales above 1000", "amount": 50, "on_annual_sales_at_least": 1000},
+    ],
+    "royalty_tiers": [
+        {"up_to": 500, "rate": 0.05},
+        {"up_to": 1000, "rate": 0.08},
+        {"up_to": None, "rate": 0.10},
+    ],
+    "royalty_basis": "marginal",
+    "licensee_cost_share": 0.8,
+}
+PEAK_SALES = {"distribution": "triangular", "low": 750, "mode": 1500, "high": 2250}
+
+
+def validated(body):
+    serializer = RnpvInputSerializer(data=body)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def timings(function, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def deterministic():
+    data = validated({**ASSET, "deal": DEAL})
+    for _ in range(200):
+        rnpv_results(data)
+    samples = timings(lambda: rnpv_results(data), 5000)
+    print("Deterministic rNPV + deal split + outcome table (26 years, 5 phases), 5000 runs:")
+    print(
+        f"  median {statistics.median(samples) * 1e3:.3f} ms, "
+        f"p95 {np.percentile(samples, 95) * 1e3:.3f} ms, "
+        f"max {max(samples) * 1e3:.3f} ms"
+    )
+
+
+UNCERTAIN_EVERYTHING = {
+    "phase_costs": {
+        "Phase II": {"distribution": "lognormal", "mean": 60, "sd": 15},
+        "Phase III": {"distribution": "normal", "mean": 150, "sd": 30},
+    },
+    "phase_years": {
+        "Phase II": {"distribution": "triangular", "low": 2, "mode": 3, "high": 5},
+        "Phase III": {"distribution": "uniform", "low": 2.5, "high": 4.5},
+    },
+    "launch_delay": {"distribution": "triangular", "low": 0, "mode": 0, "high": 2},
+}
+
+
+def monte_carlo(with_deal: bool, everything: bool = False):
+    simulation = {"trials": 1_000_000, "seed": 7, "peak_sales": PEAK_SALES}
+    if everything:
+        simulation.update(UNCERTAIN_EVERYTHING)
+    body = {**ASSET, "simulation": simulation}
+    if with_deal:
+        body["deal"] = DEAL
+    data = validated(body)
+    rnpv_results(data)  # warm-up
+    samples = timings(lambda: rnpv_results(data), 7)
+    tracemalloc.start()
+    results = rnpv_results(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    median = statistics.median(samples)
+    label = "with a deal split per party" if with_deal else "project only"
+    if everything:
+        label += "; also phase costs, phase years and launch delay uncertain"
+    print(f"Monte Carlo, 1,000,000 trials, uncertain peak sales, {label}, 7 runs:")
+    print(
+        f"  median {median:.3f} s, best {min(samples):.3f} s, worst {max(samples):.3f} s; "
+        f"{1_000_000 / median:,.0f} trials/s; "
+        f"peak memory allocated during a run {peak / 2**20:.0f} MiB"
+    )
+    simulation = results["simulation"]
+    print(
+        f"  mean {simulation['mean']:.2f} (rNPV {results['rnpv']:.2f}), "
+        f"P5 {simulation['p5']:.2f}, P50 {simulation['p50']:.2f}, P95 {simulation['p95']:.2f}"
+    )
+    if with_deal:
+        print(
+            f"  licensor mean {simulation['licensor']['mean']:.2f} "
+            f"(rNPV {results['deal']['licensor_rnpv']:.2f}), "
+            f"licensee mean {simulation['licensee']['mean']:.2f} "
+            f"(rNPV {results['deal']['licensee_rnpv']:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    print(
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}"
+    )
+    deterministic()
+    monte_carlo(with_deal=False)
+    monte_carlo(with_deal=True)
+    monte_carlo(with_deal=True, everything=True)
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Peak resident memory of the whole process (Python, Django, numpy): {max_rss:.0f} MiB")
