@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_partner_user
@@ -61,9 +62,10 @@ def _check_content(uploaded_file) -> str:
             field="file",
         )
     if uploaded_file.size > max_document_bytes():
+        # Not the file's own size: rounded, it could read the same as the limit.
+        limit = filesizeformat(max_document_bytes()).replace("\xa0", " ")
         raise DocumentError(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": uploaded_file.size / 1_048_576, "limit": max_document_bytes() // 1_048_576},
+            _("The file is larger than the limit of %(limit)s.") % {"limit": limit},
             code="file_too_large",
             field="file",
         )
