@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "projects",
     "valuations",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +177,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "webhooks-sweep-outbox": {
+        "task": "webhooks.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
 }
+
+# --- Webhooks -------------------------------------------------------------
+# See docs/webhooks.md. Webhook URLs must be https:// on public addresses;
+# development and tests may allow private addresses and plain http.
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = 5
+WEBHOOK_READ_TIMEOUT_SECONDS = 10
+WEBHOOK_RETRY_BASE_SECONDS = 30
+WEBHOOK_RETRY_MAX_DELAY_SECONDS = 6 * 60 * 60
+WEBHOOK_RETRY_WINDOW_SECONDS = 72 * 60 * 60
+WEBHOOK_DISPATCH_GRACE_SECONDS = 60
+WEBHOOK_DELIVERY_LEASE_SECONDS = 5 * 60
+WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60
+WEBHOOK_SWEEP_BATCH_SIZE = 500
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {

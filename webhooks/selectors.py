@@ -1,0 +1,96 @@
+"""Scoping selectors for webhooks, and what an endpoint may hear of.
+
+Superusers see every endpoint and delivery; research-centre staff see the
+endpoints they registered and their deliveries; partner users and anyone
+else see none. An endpoint receives an event only when its owner may see the
+event's object, through that object's own scoping selector, so a webhook
+never reveals more than its owner's screens do.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from accounts.selectors import has_full_access, is_centre_staff_user
+
+from .models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    """How webhooks name a kind of object, where the API serves it and which
+    selector decides who may see it."""
+
+    name: str
+    api_path: str
+    visible_to: str
+
+
+# Keyed by the model's label. api_path is the object's detail route in the
+# REST API (config/api_router.py); keep the two in step.
+OBJECT_KINDS = {
+    "projects.researchproject": ObjectKind(
+        "project", "/api/v1/projects/{id}/", "projects.selectors.projects_visible_to"
+    ),
+    "projects.milestone": ObjectKind(
+        "milestone", "/api/v1/milestones/{id}/", "projects.selectors.milestones_visible_to"
+    ),
+    "projects.payment": ObjectKind(
+        "payment", "/api/v1/payments/{id}/", "projects.selectors.payments_visible_to"
+    ),
+    "projects.royaltyreport": ObjectKind(
+        "royalty_report",
+        "/api/v1/royalty-reports/{id}/",
+        "projects.selectors.royalty_reports_visible_to",
+    ),
+    "valuations.valuation": ObjectKind(
+        "valuation", "/api/v1/valuations/{id}/", "valuations.selectors.valuations_visible_to"
+    ),
+}
+OBJECT_KINDS_BY_NAME = {kind.name: kind for kind in OBJECT_KINDS.values()}
+
+
+def webhook_endpoints_visible_to(user) -> QuerySet[WebhookEndpoint]:
+    endpoints = WebhookEndpoint.objects.select_related("created_by")
+    if has_full_access(user):
+        return endpoints
+    if is_centre_staff_user(user):
+        return endpoints.filter(created_by=user)
+    return endpoints.none()
+
+
+def webhook_deliveries_visible_to(user) -> QuerySet[WebhookDelivery]:
+    deliveries = WebhookDelivery.objects.select_related("endpoint", "event")
+    if has_full_access(user):
+        return deliveries
+    if is_centre_staff_user(user):
+        return deliveries.filter(endpoint__created_by=user)
+    return deliveries.none()
+
+
+def webhook_delivery_log(user, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    """An endpoint's deliveries, newest first, if the user may see it."""
+    return webhook_deliveries_visible_to(user).filter(endpoint=endpoint).order_by("-created_at")
+
+
+def event_visible_to(user, event: OutboxEvent) -> bool:
+    """Whether ``user`` may see the object ``event`` is about. Objects of an
+    unknown kind are for superusers only."""
+    if has_full_access(user):
+        return True
+    kind = OBJECT_KINDS_BY_NAME.get(event.object_type)
+    if kind is None:
+        return False
+    selector = import_string(kind.visible_to)
+    return selector(user).filter(pk=event.object_id).exists()
+
+
+def subscribed_event_types() -> set[str]:
+    """The event types at least one active endpoint subscribes to."""
+    subscribed: set[str] = set()
+    for event_types in WebhookEndpoint.objects.filter(is_active=True).values_list(
+        "event_types", flat=True
+    ):
+        subscribed.update(event_types or [])
+    return subscribed
