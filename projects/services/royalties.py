@@ -387,8 +387,10 @@ def royalty_report_submit(
 
 
 def _locked(report: RoyaltyReport) -> RoyaltyReport:
+    # Lock the report row only: the project is an outer join (a report may
+    # name none), and PostgreSQL cannot lock the nullable side of one.
     return (
-        RoyaltyReport.objects.select_for_update()
+        RoyaltyReport.objects.select_for_update(of=("self",))
         .select_related("agreement__partnership", "project")
         .get(pk=report.pk)
     )
