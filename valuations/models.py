@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -266,3 +267,14 @@ class ComparableDeal(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.signed_year})"
+
+    def clean(self):
+        super().clean()
+        if self.stage_id and self.sector_id and self.stage.pipeline.sector_id != self.sector_id:
+            raise ValidationError({"stage": _("The stage belongs to another sector's pipeline.")})
+        if self.total_value is not None and self.total_value < (self.upfront or 0) + (
+            self.milestones_total or 0
+        ):
+            raise ValidationError(
+                {"total_value": _("The total is at least the upfront plus the milestones.")}
+            )
