@@ -2,6 +2,7 @@
 fewest choices made, so a test states only what matters to it."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -247,3 +248,61 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     target_type = "projects.researchproject"
     target_id = factory.LazyAttribute(lambda entry: (entry.project or entry.agreement).pk)
     summary = factory.Sequence(lambda n: f"Change {n}")
+
+
+# --- Lifecycle: projects under agreements, milestones --------------------------
+#
+# Used by the tests of stage gates, milestones, invoicing and notifications.
+# Models named as "app.Model" strings, like the block above.
+
+
+class ProjectUnderAgreementFactory(ResearchProjectFactory):
+    """A project run under a signed agreement: led by the agreement's
+    institution, with the agreement's enterprise as its partner."""
+
+    agreement = factory.SubFactory(AgreementFactory)
+    partnership = factory.SelfAttribute("agreement.partnership")
+    lead_institution = factory.SelfAttribute("agreement.partnership.institution")
+
+    @factory.post_generation
+    def partner_enterprises(self, create, extracted, **kwargs):
+        if create:
+            self.partner_enterprises.set(extracted or [self.agreement.partnership.enterprise])
+
+
+class MilestoneScheduleItemFactory(factory.django.DjangoModelFactory):
+    """A payment the agreement promises; triggered by an event unless a
+    trigger stage is given."""
+
+    class Meta:
+        model = "partnerships.MilestoneScheduleItem"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    name = factory.Sequence(lambda n: f"Milestone payment {n}")
+    kind = "scientific"
+    amount = Decimal("100000.00")
+    trigger_stage = None
+    trigger_event = factory.LazyAttribute(
+        lambda item: "" if item.trigger_stage else "First commercial sale"
+    )
+    due_offset_days = 30
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A planned milestone of a project under an agreement. Triggered by an
+    event (claimable at once) unless a trigger stage is given."""
+
+    class Meta:
+        model = "projects.Milestone"
+
+    project = factory.SubFactory(ProjectUnderAgreementFactory)
+    agreement = factory.SelfAttribute("project.agreement")
+    name = factory.Sequence(lambda n: f"Proof of concept {n}")
+    kind = "scientific"
+    trigger_stage = None
+    trigger_event = factory.LazyAttribute(
+        lambda milestone: "" if milestone.trigger_stage else "Proof of concept in vivo"
+    )
+    due_offset_days = 30
+    amount = Decimal("100000.00")
+    currency = factory.SelfAttribute("agreement.currency")

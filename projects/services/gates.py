@@ -48,11 +48,28 @@ def _next_stage(project: ResearchProject) -> StageDefinition | None:
     )
 
 
+def _terminated() -> Guard:
+    return denied(_("The project is terminated; that decision is final."), "terminated")
+
+
+def _previous_stage(project: ResearchProject) -> StageDefinition | None:
+    # By order, not by number: staff edit pipelines, so the first stage need
+    # not be numbered 1.
+    return (
+        StageDefinition.objects.filter(
+            pipeline_id=project.current_stage.pipeline_id,
+            position__lt=project.current_stage.position,
+        )
+        .order_by("-position")
+        .first()
+    )
+
+
 def _status_guard(project: ResearchProject, allowed_statuses, action: str) -> Guard:
     if project.status in allowed_statuses:
         return ALLOWED
     if project.status == ProjectStatus.TERMINATED:
-        return denied(_("The project is terminated; that decision is final."), "terminated")
+        return _terminated()
     return denied(
         _("A project that is %(status)s cannot be %(action)s.")
         % {"status": project.get_status_display().lower(), "action": action},
@@ -101,6 +118,9 @@ def project_resume_guard(project: ResearchProject, user) -> Guard:
     guard = _reviewer_guard(project, user)
     if not guard:
         return guard
+    if project.status == ProjectStatus.TERMINATED:
+        # Termination is final: say so, as every other decision does.
+        return _terminated()
     if project.status != ProjectStatus.ON_HOLD:
         return denied(_("Only a project on hold can be resumed."), "not_on_hold")
     return ALLOWED
@@ -125,7 +145,7 @@ def project_revert_guard(
     )
     if not guard:
         return guard
-    if project.current_stage.position == 1:
+    if _previous_stage(project) is None:
         return denied(_("The project is at the first stage."), "first_stage")
     if to_stage is not None and (
         to_stage.pipeline_id != project.current_stage.pipeline_id
@@ -139,8 +159,10 @@ def project_revert_guard(
 
 
 def _locked(project: ResearchProject) -> ResearchProject:
+    # Lock the project row only: the stage and pipeline rows are shared by
+    # every project of the pipeline.
     return (
-        ResearchProject.objects.select_for_update()
+        ResearchProject.objects.select_for_update(of=("self",))
         .select_related("current_stage__pipeline")
         .get(pk=project.pk)
     )
@@ -238,7 +260,7 @@ def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], b
     after their offset, and their payee is told."""
     today = timezone.localdate()
     triggered = list(
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .filter(
             project=project,
             trigger_stage__in=list(stages),
@@ -419,14 +441,7 @@ def project_revert(
     project = _locked(project)
     project_revert_guard(project, by, to_stage).raise_if_denied()
     if to_stage is None:
-        to_stage = (
-            StageDefinition.objects.filter(
-                pipeline_id=project.current_stage.pipeline_id,
-                position__lt=project.current_stage.position,
-            )
-            .order_by("-position")
-            .first()
-        )
+        to_stage = _previous_stage(project)
     to_status = (
         ProjectStatus.ON_HOLD if project.status == ProjectStatus.ON_HOLD else ProjectStatus.ACTIVE
     )
