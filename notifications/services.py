@@ -52,7 +52,7 @@ def notification_email_send(*, notification_id: int) -> bool:
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()

@@ -21,7 +21,11 @@ from notifications.services import notify
 from partnerships.models import Agreement
 from partnerships.selectors import acts_for_research_party, enterprise_users, research_party_users
 from projects.activity import activity_record
-from projects.choices import MilestoneStatus, RoyaltyReportStatus
+from projects.choices import (
+    MILESTONE_TRANSITIONS,
+    ROYALTY_REPORT_TRANSITIONS,
+    MilestoneStatus,
+)
 from projects.models import Invoice, InvoiceSequence, Milestone, Payment, RoyaltyReport
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
@@ -74,15 +78,17 @@ def invoice_issue(
 
 
 def _billed(invoice: Invoice):
-    """The milestone or royalty report an invoice bills, locked."""
+    """The milestone or royalty report an invoice bills, locked (its own row
+    only: a report's project is an outer join, which PostgreSQL cannot
+    lock)."""
     if invoice.milestone_id:
         return (
-            Milestone.objects.select_for_update()
+            Milestone.objects.select_for_update(of=("self",))
             .select_related("agreement__partnership", "project")
             .get(pk=invoice.milestone_id)
         )
     return (
-        RoyaltyReport.objects.select_for_update()
+        RoyaltyReport.objects.select_for_update(of=("self",))
         .select_related("agreement__partnership", "project")
         .get(pk=invoice.royalty_report_id)
     )
@@ -101,13 +107,18 @@ def payment_record_guard(invoice: Invoice, user) -> Guard:
             _("Only the payee's staff or the finance integration record payments."),
             "not_payee",
         )
-    if billed.status not in {
-        MilestoneStatus.INVOICED,
-        MilestoneStatus.PARTIALLY_PAID,
-        RoyaltyReportStatus.INVOICED,
-        RoyaltyReportStatus.PARTIALLY_PAID,
-    }:
+    if billed.status == MilestoneStatus.PAID:
         return denied(_("The invoice is settled."), "already_paid")
+    # Payments follow the same transition maps as every other change.
+    transitions = (
+        MILESTONE_TRANSITIONS if isinstance(billed, Milestone) else ROYALTY_REPORT_TRANSITIONS
+    )
+    if MilestoneStatus.PAID not in transitions[billed.status]:
+        return denied(
+            _("Payments are recorded once invoiced; this is %(status)s.")
+            % {"status": billed.get_status_display().lower()},
+            "invalid_transition",
+        )
     return ALLOWED
 
 
@@ -128,7 +139,12 @@ def payment_record(
     # integration, may record the same transfer at the same moment.
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     billed = _billed(invoice)
-    payment_record_guard(invoice, by).raise_if_denied(PaymentError)
+    guard = payment_record_guard(invoice, by)
+    if guard.code != "already_paid":
+        # Nothing is outstanding on a settled invoice, so a payment on it is
+        # refused below as an over-payment, like any payment beyond what is
+        # outstanding: the same answer whichever of two payments came first.
+        guard.raise_if_denied(PaymentError)
     if not isinstance(amount, Decimal):
         raise PaymentError(
             _("An amount is a decimal number."), code="invalid_amount", field="amount"

@@ -91,8 +91,11 @@ def milestone_close_guard(milestone: Milestone, user, to_status=MilestoneStatus.
 
 
 def _locked(milestone: Milestone) -> Milestone:
+    # Lock the milestone row only. PostgreSQL cannot lock the nullable side
+    # of an outer join (the trigger stage), and the agreement and project
+    # rows are not ours to hold.
     return (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("agreement__partnership", "project", "trigger_stage")
         .get(pk=milestone.pk)
     )
@@ -327,7 +330,7 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
     if project.agreement_id is None:
         raise MilestoneError(_("The project has no agreement."), code="no_agreement")
     project = (
-        ResearchProject.objects.select_for_update()
+        ResearchProject.objects.select_for_update(of=("self",))
         .select_related("current_stage", "agreement")
         .get(pk=project.pk)
     )

@@ -1,0 +1,175 @@
+"""Two users acting on the same object at the same moment: the row locks of
+the services let exactly one of them through.
+
+These tests start real threads, each with its own database connection, held
+at a barrier until all are ready. They need PostgreSQL's row locks; SQLite
+serialises every writer and proves nothing here.
+"""
+
+import threading
+from decimal import Decimal
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.db import connection, connections
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from core.errors import DomainError
+from projects.choices import MilestoneStatus
+from projects.models import Activity, Invoice, Payment
+from projects.services import milestone_claim, milestone_invoice, payment_record
+from tests.factories import MilestoneFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 20
+
+# The data migrations that seed reference data (sectors, pipelines, stages,
+# success rates). The flush that ends a transactional test removes it.
+REFERENCE_DATA_SEEDS = [
+    "projects.migrations.0002_seed_sectors_and_pipelines",
+    "valuations.migrations.0002_seed_reference_success_rates",
+]
+
+
+def seed_reference_data():
+    for module in REFERENCE_DATA_SEEDS:
+        import_module(module).seed(apps, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_data_put_back(django_db_blocker):
+    """Leave the reference data as the migrations made it for the tests
+    that run after this module."""
+    yield
+    with django_db_blocker.unblock():
+        seed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Seed again what the previous test's flush removed."""
+    seed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Emails queued on commit are sent in the thread that committed, not
+    left on the broker for a worker that these tests do not start."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+def run_together(actions):
+    """Run each action in its own thread, all released at once. Returns,
+    per action, its result or the exception it raised."""
+    barrier = threading.Barrier(len(actions), timeout=30)
+    outcomes = [None] * len(actions)
+
+    def worker(index, action):
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(index, action))
+        for index, action in enumerate(actions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def refusal_codes(outcomes):
+    return sorted(o.code for o in outcomes if isinstance(o, DomainError))
+
+
+def test_concurrent_payments_of_the_full_amount_record_exactly_one(
+    project, staff_user, partner_user
+):
+    """Twenty finance users record the full amount at once: one payment is
+    recorded, the other nineteen are refused as over-payments."""
+    milestone = MilestoneFactory(
+        project=project, status=MilestoneStatus.VERIFIED, amount=Decimal("100000.00")
+    )
+    invoice = milestone_invoice(milestone=milestone, by=staff_user)
+
+    outcomes = run_together(
+        [
+            lambda n=n: payment_record(
+                invoice=invoice,
+                amount=Decimal("100000.00"),
+                currency=invoice.currency,
+                paid_on=timezone.localdate(),
+                by=staff_user,
+                reference=f"BANK-{n}",
+            )
+            for n in range(THREADS)
+        ]
+    )
+
+    assert sum(isinstance(o, Payment) for o in outcomes) == 1
+    assert refusal_codes(outcomes) == ["overpayment"] * (THREADS - 1)
+    assert Payment.objects.filter(invoice=invoice).count() == 1
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.PAID
+
+
+def test_concurrent_claims_make_one_transition(project, staff_user):
+    """Twenty claims of one milestone at once: one claim, one timeline
+    entry; the others are refused because the milestone is claimed."""
+    milestone = MilestoneFactory(project=project)
+
+    outcomes = run_together(
+        [
+            lambda n=n: milestone_claim(
+                milestone=milestone, by=staff_user, evidence_note=f"Report {n}."
+            )
+            for n in range(THREADS)
+        ]
+    )
+
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert refusal_codes(outcomes) == ["invalid_transition"] * (THREADS - 1)
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.CLAIMED
+    assert Activity.objects.filter(verb="milestone.claimed", target_id=milestone.pk).count() == 1
+
+
+def test_concurrent_invoicing_neither_repeats_nor_skips_a_number(project, staff_user):
+    """Twenty verified milestones of one payee invoiced at once, the first
+    invoices of the year: numbers 0001 to 0020, each once."""
+    milestones = [
+        MilestoneFactory(project=project, status=MilestoneStatus.VERIFIED) for _ in range(THREADS)
+    ]
+    year = timezone.localdate().year
+    prefix = f"INV-{project.agreement.partnership.institution.code}-{year}"
+
+    outcomes = run_together(
+        [
+            lambda milestone=milestone: milestone_invoice(milestone=milestone, by=staff_user)
+            for milestone in milestones
+        ]
+    )
+
+    assert all(isinstance(o, Invoice) for o in outcomes), outcomes
+    assert sorted(o.number for o in outcomes) == [
+        f"{prefix}-{n:04d}" for n in range(1, THREADS + 1)
+    ]
+    assert Invoice.objects.filter(number__startswith=prefix).count() == THREADS
