@@ -9,17 +9,14 @@ minimum annual royalty of 100,000 CNY. Today is fixed at 20 May 2026, so
 2025 has ended and 2026 has not.
 """
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from core.errors import DomainError
 from notifications.models import Notification
-from notifications.tasks import send_notification_email
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
 from projects.computations.royalties import Tier
 from projects.models import Activity, RoyaltyReport
@@ -730,40 +727,3 @@ class TestActivityAndNotifications:
         notice = Notification.objects.get(kind="invoice_issued")
         assert notice.recipient == partner_user
         assert invoice.number in notice.title
-
-
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_quarters_reported_at_the_same_moment_add_up_to_the_annual_royalty(
-    licence, partner_user, monkeypatch
-):
-    """Four quarters of 400,000 reported at once, each on its own connection:
-    the agreement lock makes each see the others, so together they owe the
-    royalty on 1,600,000 (50,000 + 600,000 × 8%), not four times 5%."""
-    # Emails are not the point here: keep them off the broker.
-    monkeypatch.setattr(send_notification_email, "delay", lambda *args, **kwargs: None)
-    barrier = threading.Barrier(4, timeout=30)
-    outcomes = []
-
-    def report(number):
-        try:
-            barrier.wait()
-            outcomes.append(
-                royalty_report_submit(
-                    agreement=licence, by=partner_user, net_sales=D(400_000), **quarter(number)
-                )
-            )
-        except Exception as error:
-            outcomes.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=report, args=(number,)) for number in QUARTERS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert all(isinstance(outcome, RoyaltyReport) for outcome in outcomes), outcomes
-    assert sum(report.royalty_due for report in outcomes) == D("98000.00")
