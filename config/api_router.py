@@ -9,5 +9,6 @@ from django.urls import include, path
 app_name = "api"
 
 urlpatterns = [
+    path("", include("projects.api.urls")),
     path("", include("valuations.api.urls")),
 ]

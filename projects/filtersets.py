@@ -2,12 +2,30 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.choices import CooperationMode
+from partnerships.choices import CooperationMode, MilestoneKind, Party
 
-from .choices import ProjectStatus, SectorCode
-from .models import ResearchProject
+from .choices import (
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportKind,
+    RoyaltyReportStatus,
+    SectorCode,
+    TransitionKind,
+)
+from .models import (
+    Activity,
+    CostEntry,
+    Document,
+    Invoice,
+    Milestone,
+    Payment,
+    ResearchProject,
+    RoyaltyReport,
+    StageTransition,
+)
 
 
 class ResearchProjectFilterSet(django_filters.FilterSet):
@@ -23,6 +41,16 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         choices=CooperationMode.choices,
         label=_("Cooperation mode"),
     )
+    stage = django_filters.NumberFilter(field_name="current_stage_id", label=_("Stage"))
+    lead_institution = django_filters.NumberFilter(
+        field_name="lead_institution_id", label=_("Lead institution")
+    )
+    enterprise = django_filters.NumberFilter(
+        field_name="partner_enterprises", label=_("Partner enterprise")
+    )
+    joint_centre = django_filters.NumberFilter(
+        field_name="joint_centre_id", label=_("Joint centre")
+    )
 
     class Meta:
         model = ResearchProject
@@ -32,3 +60,100 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(code__icontains=value) | Q(title__icontains=value) | Q(title_zh__icontains=value)
         )
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
+    agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("Agreement"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=MilestoneStatus.choices, label=_("Status")
+    )
+    kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("Kind"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "project", "agreement", "status", "kind", "overdue"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(project__code__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Milestone.objects.overdue(timezone.localdate()).values("id")
+        return queryset.filter(id__in=overdue) if value else queryset.exclude(id__in=overdue)
+
+
+class StageTransitionFilterSet(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    kind = django_filters.ChoiceFilter(choices=TransitionKind.choices)
+
+    class Meta:
+        model = StageTransition
+        fields = ["project", "kind"]
+
+
+class InvoiceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="number", lookup_expr="icontains")
+    issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+
+    class Meta:
+        model = Invoice
+        fields = ["q", "currency"]
+
+
+class PaymentFilterSet(django_filters.FilterSet):
+    invoice = django_filters.NumberFilter(field_name="invoice_id")
+    paid_after = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte")
+    paid_before = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte")
+
+    class Meta:
+        model = Payment
+        fields = ["invoice", "currency"]
+
+
+class RoyaltyReportFilterSet(django_filters.FilterSet):
+    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    project = django_filters.NumberFilter(field_name="project_id")
+    status = django_filters.MultipleChoiceFilter(choices=RoyaltyReportStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=RoyaltyReportKind.choices)
+    year = django_filters.NumberFilter(field_name="period_start__year")
+
+    class Meta:
+        model = RoyaltyReport
+        fields = ["agreement", "project", "status", "kind", "year"]
+
+
+class CostEntryFilterSet(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    stage = django_filters.NumberFilter(field_name="stage_id")
+    paid_by = django_filters.ChoiceFilter(choices=Party.choices)
+
+    class Meta:
+        model = CostEntry
+        fields = ["project", "stage", "paid_by", "currency"]
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="original_name", lookup_expr="icontains")
+    project = django_filters.NumberFilter(field_name="project_id")
+    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    milestone = django_filters.NumberFilter(field_name="milestone_id")
+
+    class Meta:
+        model = Document
+        fields = ["q", "project", "agreement", "milestone"]
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    verb = django_filters.CharFilter()
+    after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Activity
+        fields = ["project", "agreement", "verb"]

@@ -162,6 +162,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BioBridge <noreply@biobr
 # with no services runs the whole product.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Eager tasks never reach a broker; an in-memory one keeps Celery from
+    # looking for a server on localhost.
+    CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND",

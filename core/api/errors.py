@@ -8,6 +8,7 @@ act, and 409 when the object's state does not allow the action.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -80,6 +81,11 @@ def api_exception_handler(exc, context):
         else:
             status_code = status.HTTP_409_CONFLICT
         return Response(error_body(exc.code, exc.message, fields), status=status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -6,6 +6,7 @@ The modules group the services by subject; import from this package.
 
 from .costs import cost_entry_record, cost_shares_set, failure_clause_for
 from .documents import document_upload
+from .editing import project_update
 from .gates import (
     project_advance,
     project_advance_guard,
@@ -79,6 +80,7 @@ __all__ = [
     "project_skip_guard",
     "project_terminate",
     "project_terminate_guard",
+    "project_update",
     "royalty_report_accept",
     "royalty_report_invoice",
     "royalty_report_query",

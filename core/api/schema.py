@@ -1,0 +1,52 @@
+"""OpenAPI descriptions shared by the API's views."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "error": inline_serializer(
+            name="ErrorBody",
+            fields={
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField()), required=False
+                ),
+            },
+        )
+    },
+)
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+BAD_REQUEST = error("Invalid input; `fields` names each bad field.")
+UNAUTHORIZED = error("Not signed in, or the token is invalid, expired or revoked.")
+FORBIDDEN = error("Signed in, but not allowed to do this.")
+NOT_FOUND = error("No such object among those you may see.")
+CONFLICT = error("The object's state does not allow this now; `code` says why.")
+UNPROCESSABLE = error("The Idempotency-Key was used with a different request.")
+THROTTLED = error("Too many requests; retry after the `Retry-After` seconds.")
+
+READ_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
+WRITE_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}
+ACTION_ERRORS = {**WRITE_ERRORS, 409: CONFLICT}
+MONEY_ERRORS = {**ACTION_ERRORS, 422: UNPROCESSABLE}
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`; create keys with `manage.py create_api_token`.",
+        }

@@ -1,0 +1,435 @@
+"""Serializers of the projects API. Reads show what a client needs; writes
+take only the fields a client may set, and the services apply the rules."""
+
+from rest_framework import serializers
+
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.money import Currency
+from partnerships.choices import Party
+from partnerships.selectors import (
+    agreements_visible_to,
+    enterprises_visible_to,
+    institutions_visible_to,
+    joint_centres_visible_to,
+    partnerships_visible_to,
+    people_visible_to,
+)
+from projects.models import (
+    Activity,
+    CostEntry,
+    Document,
+    Invoice,
+    Milestone,
+    Payment,
+    ResearchProject,
+    RoyaltyReport,
+    RoyaltyReportLine,
+    StageDefinition,
+    StageTransition,
+)
+from projects.selectors import documents_visible_to, stages_visible_to
+
+MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class StageSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageDefinition
+        fields = ["id", "code", "name", "name_zh", "position", "trl_min", "trl_max"]
+
+
+class PartySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    """The fields a list shows, kept lean: lists are read far more often
+    than single projects."""
+
+    sector = serializers.CharField(source="current_stage.pipeline.sector.code")
+    stage = StageSummarySerializer(source="current_stage")
+    lead_institution = PartySummarySerializer()
+    partner_enterprises = PartySummarySerializer(many=True)
+
+    class Meta:
+        model = ResearchProject
+        fields = [
+            "id",
+            "code",
+            "title",
+            "title_zh",
+            "sector",
+            "stage",
+            "status",
+            "trl",
+            "lead_institution",
+            "partner_enterprises",
+            "joint_centre",
+            "partnership",
+            "agreement",
+            "start_date",
+            "updated_at",
+        ]
+
+
+class GuardSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class ProjectDetailSerializer(ProjectListSerializer):
+    pipeline = serializers.CharField(source="current_stage.pipeline.code")
+    available_decisions = serializers.SerializerMethodField()
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields,
+            "pipeline",
+            "principal_investigator",
+            "therapeutic_area",
+            "budget",
+            "currency",
+            "description",
+            "created_at",
+            "available_decisions",
+        ]
+
+    def get_available_decisions(self, project) -> dict[str, dict]:
+        """Each stage-gate decision with whether the user may take it now,
+        and why not."""
+        from projects import services
+
+        user = self.context["request"].user
+        guards = {
+            "advance": services.project_advance_guard,
+            "skip": services.project_skip_guard,
+            "hold": services.project_hold_guard,
+            "resume": services.project_resume_guard,
+            "terminate": services.project_terminate_guard,
+            "revert": services.project_revert_guard,
+        }
+        return {
+            name: {"allowed": guard(project, user).allowed, "reason": guard(project, user).reason}
+            for name, guard in guards.items()
+        }
+
+
+class ProjectWriteSerializer(serializers.ModelSerializer):
+    current_stage = ScopedPrimaryKeyRelatedField(stages_visible_to)
+    lead_institution = ScopedPrimaryKeyRelatedField(institutions_visible_to)
+    principal_investigator = ScopedPrimaryKeyRelatedField(
+        people_visible_to, required=False, allow_null=True
+    )
+    partner_enterprises = ScopedPrimaryKeyRelatedField(
+        enterprises_visible_to, many=True, required=False
+    )
+    joint_centre = ScopedPrimaryKeyRelatedField(
+        joint_centres_visible_to, required=False, allow_null=True
+    )
+    partnership = ScopedPrimaryKeyRelatedField(
+        partnerships_visible_to, required=False, allow_null=True
+    )
+    agreement = ScopedPrimaryKeyRelatedField(
+        agreements_visible_to, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ResearchProject
+        fields = [
+            "code",
+            "title",
+            "title_zh",
+            "current_stage",
+            "lead_institution",
+            "principal_investigator",
+            "partner_enterprises",
+            "joint_centre",
+            "partnership",
+            "agreement",
+            "therapeutic_area",
+            "trl",
+            "budget",
+            "currency",
+            "start_date",
+            "description",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            # The stage of an existing project moves through gate decisions.
+            fields["current_stage"].read_only = True
+            fields["code"].read_only = True
+        return fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    rationale = serializers.CharField(max_length=5000)
+    evidence = ScopedPrimaryKeyRelatedField(
+        documents_visible_to, many=True, required=False, default=list
+    )
+
+
+class StageDecisionSerializer(DecisionSerializer):
+    to_stage = ScopedPrimaryKeyRelatedField(stages_visible_to)
+
+
+class OptionalStageDecisionSerializer(DecisionSerializer):
+    to_stage = ScopedPrimaryKeyRelatedField(stages_visible_to, required=False, allow_null=True)
+
+
+class StageTransitionSerializer(serializers.ModelSerializer):
+    from_stage = StageSummarySerializer()
+    to_stage = StageSummarySerializer()
+    decided_by = serializers.CharField(source="decided_by.email", default=None)
+
+    class Meta:
+        model = StageTransition
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "from_stage",
+            "to_stage",
+            "from_status",
+            "to_status",
+            "decided_by",
+            "decided_at",
+            "rationale",
+            "evidence",
+            "recorded_at",
+        ]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    is_overdue = serializers.SerializerMethodField()
+    invoice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "project",
+            "agreement",
+            "name",
+            "kind",
+            "trigger_stage",
+            "trigger_event",
+            "due_offset_days",
+            "triggered_on",
+            "due_date",
+            "amount",
+            "currency",
+            "status",
+            "is_overdue",
+            "claim_note",
+            "claimed_at",
+            "verification_comment",
+            "verified_at",
+            "dispute_reason",
+            "closing_reason",
+            "invoice",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_is_overdue(self, milestone) -> bool:
+        from django.utils import timezone
+
+        return milestone.is_overdue(timezone.localdate())
+
+    def get_invoice(self, milestone) -> int | None:
+        invoice = getattr(milestone, "invoice", None)
+        return invoice.pk if invoice else None
+
+
+class ClaimSerializer(serializers.Serializer):
+    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    documents = ScopedPrimaryKeyRelatedField(
+        documents_visible_to, many=True, required=False, default=list
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class InvoiceRequestSerializer(serializers.Serializer):
+    issued_on = serializers.DateField(required=False)
+    payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    amount_paid = serializers.DecimalField(**MONEY, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "milestone",
+            "royalty_report",
+            "payee_name",
+            "payer_name",
+            "amount",
+            "amount_paid",
+            "currency",
+            "issued_on",
+            "due_on",
+            "created_at",
+        ]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "invoice", "amount", "currency", "paid_on", "reference", "recorded_at"]
+
+
+class PaymentRequestSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    currency = serializers.ChoiceField(choices=Currency.choices)
+    paid_on = serializers.DateField()
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class RoyaltyReportLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RoyaltyReportLine
+        fields = ["product", "territory", "net_sales"]
+
+
+class RoyaltyReportSerializer(serializers.ModelSerializer):
+    lines = RoyaltyReportLineSerializer(many=True, read_only=True)
+    invoice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoyaltyReport
+        fields = [
+            "id",
+            "agreement",
+            "project",
+            "kind",
+            "period_start",
+            "period_end",
+            "net_sales",
+            "sublicense_income",
+            "royalty_due",
+            "currency",
+            "status",
+            "note",
+            "query_reason",
+            "lines",
+            "invoice",
+            "submitted_at",
+            "accepted_at",
+            "created_at",
+        ]
+
+    def get_invoice(self, report) -> int | None:
+        invoice = getattr(report, "invoice", None)
+        return invoice.pk if invoice else None
+
+
+class SalesFiguresSerializer(serializers.Serializer):
+    net_sales = serializers.DecimalField(**MONEY, min_value=0, required=False)
+    lines = RoyaltyReportLineSerializer(many=True, required=False, default=list)
+    sublicense_income = serializers.DecimalField(**MONEY, min_value=0, required=False, default=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class RoyaltyReportSubmitSerializer(SalesFiguresSerializer):
+    agreement = ScopedPrimaryKeyRelatedField(agreements_visible_to)
+    project = serializers.IntegerField(required=False, allow_null=True)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+
+class RoyaltyPreviewSerializer(serializers.Serializer):
+    royalty_due = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+
+
+class CostEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CostEntry
+        fields = [
+            "id",
+            "project",
+            "stage",
+            "paid_by",
+            "amount",
+            "currency",
+            "incurred_on",
+            "description",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def get_fields(self):
+        from projects.selectors import projects_visible_to
+
+        fields = super().get_fields()
+        fields["project"] = ScopedPrimaryKeyRelatedField(projects_visible_to)
+        fields["stage"] = ScopedPrimaryKeyRelatedField(stages_visible_to)
+        fields["paid_by"] = serializers.ChoiceField(choices=Party.choices)
+        return fields
+
+
+class LedgerLineSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    party = serializers.CharField()
+    obligation = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "description",
+            "project",
+            "agreement",
+            "milestone",
+            "is_internal",
+            "uploaded_at",
+        ]
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    project = serializers.IntegerField(required=False, allow_null=True)
+    agreement = serializers.IntegerField(required=False, allow_null=True)
+    milestone = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    is_internal = serializers.BooleanField(required=False, default=False)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.email", default=None)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "verb",
+            "target_type",
+            "target_id",
+            "summary",
+            "changes",
+            "project",
+            "agreement",
+        ]

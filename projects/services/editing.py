@@ -1,0 +1,73 @@
+"""Editing a project's particulars. Its stage and status move only through
+stage-gate decisions, never here."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from projects.activity import activity_record
+from projects.models import ResearchProject
+from projects.selectors import staff_work_on_project
+
+EDITABLE_FIELDS = {
+    "title",
+    "title_zh",
+    "lead_institution",
+    "principal_investigator",
+    "joint_centre",
+    "partnership",
+    "agreement",
+    "therapeutic_area",
+    "trl",
+    "budget",
+    "currency",
+    "start_date",
+    "description",
+}
+
+
+class ProjectEditError(DomainError):
+    code = "invalid_project_edit"
+
+
+@transaction.atomic
+def project_update(*, project: ResearchProject, by, partner_enterprises=None, **changes):
+    """Change a project's particulars and record what changed."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ProjectEditError(
+            _("These fields change through stage-gate decisions or not at all: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
+    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    if not staff_work_on_project(by, project):
+        raise ProjectEditError(
+            _("Only the project's research staff edit it."), code="permission_denied"
+        )
+    before = {field: getattr(project, field) for field in changes}
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.full_clean()
+    project.save()
+    changed = {
+        field: [before[field], value] for field, value in changes.items() if before[field] != value
+    }
+    if partner_enterprises is not None:
+        old = set(project.partner_enterprises.values_list("id", flat=True))
+        new = {enterprise.pk for enterprise in partner_enterprises}
+        if old != new:
+            project.partner_enterprises.set(partner_enterprises)
+            changed["partner_enterprises"] = [sorted(old), sorted(new)]
+    if changed:
+        activity_record(
+            actor=by,
+            verb="project.updated",
+            target=project,
+            project=project,
+            agreement=project.agreement,
+            summary=_("Project details changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(changed))},
+            changes=changed,
+        )
+    return project
