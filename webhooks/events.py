@@ -18,13 +18,10 @@ from django.utils import timezone
 
 from .choices import EventType
 from .models import OutboxEvent
-from .selectors import OBJECT_KINDS, subscribed_event_types
+from .selectors import OBJECT_KINDS, object_api_path, subscribed_event_types
 
 # The keys of ``data`` in the request body that BioBridge fills in itself.
 RESERVED_DATA_KEYS = frozenset({"object_type", "object_id", "url"})
-
-# Object name → its API route, e.g. "milestone" → "/api/v1/milestones/{id}/".
-_API_PATHS = {kind.name: kind.api_path for kind in OBJECT_KINDS.values()}
 
 # Stage-gate decisions (projects.choices.TransitionKind) recorded as
 # ``project.<decision>``; each of them changes the stage or the status.
@@ -167,8 +164,7 @@ def _publish(
         raise ValueError(f"data cannot set {', '.join(sorted(clash))}: BioBridge fills them in.")
     if event_type not in (subscribed if subscribed is not None else subscribed_event_types()):
         return None
-    if not url_path and object_type in _API_PATHS:
-        url_path = _API_PATHS[object_type].format(id=object_id)
+    url_path = url_path or object_api_path(object_type, object_id)
     event = OutboxEvent.objects.create(
         event_type=event_type,
         occurred_at=occurred_at or timezone.now(),

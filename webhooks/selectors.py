@@ -10,6 +10,7 @@ never reveals more than its owner's screens do.
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
 from accounts.selectors import has_full_access, is_centre_staff_user
@@ -19,36 +20,48 @@ from .models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 @dataclass(frozen=True)
 class ObjectKind:
-    """How webhooks name a kind of object, where the API serves it and which
-    selector decides who may see it."""
+    """How webhooks name a kind of object, which API route serves it and
+    which selector decides who may see it."""
 
     name: str
-    api_path: str
+    api_route: str
     visible_to: str
 
 
-# Keyed by the model's label. api_path is the object's detail route in the
-# REST API (config/api_router.py); keep the two in step.
+# Keyed by the model's label; api_route names the object's detail route in
+# the REST API (config/api_router.py).
 OBJECT_KINDS = {
     "projects.researchproject": ObjectKind(
-        "project", "/api/v1/projects/{id}/", "projects.selectors.projects_visible_to"
+        "project", "api:project-detail", "projects.selectors.projects_visible_to"
     ),
     "projects.milestone": ObjectKind(
-        "milestone", "/api/v1/milestones/{id}/", "projects.selectors.milestones_visible_to"
+        "milestone", "api:milestone-detail", "projects.selectors.milestones_visible_to"
     ),
     "projects.payment": ObjectKind(
-        "payment", "/api/v1/payments/{id}/", "projects.selectors.payments_visible_to"
+        "payment", "api:payment-detail", "projects.selectors.payments_visible_to"
     ),
     "projects.royaltyreport": ObjectKind(
         "royalty_report",
-        "/api/v1/royalty-reports/{id}/",
+        "api:royalty-report-detail",
         "projects.selectors.royalty_reports_visible_to",
     ),
     "valuations.valuation": ObjectKind(
-        "valuation", "/api/v1/valuations/{id}/", "valuations.selectors.valuations_visible_to"
+        "valuation", "api:valuation-detail", "valuations.selectors.valuations_visible_to"
     ),
 }
 OBJECT_KINDS_BY_NAME = {kind.name: kind for kind in OBJECT_KINDS.values()}
+
+
+def object_api_path(object_type: str, object_id) -> str:
+    """Where the API serves an object, e.g. ``/api/v1/milestones/42/``; empty
+    for a kind the API does not serve."""
+    kind = OBJECT_KINDS_BY_NAME.get(object_type)
+    if kind is None:
+        return ""
+    try:
+        return reverse(kind.api_route, kwargs={"pk": object_id})
+    except NoReverseMatch:
+        return ""
 
 
 def webhook_endpoints_visible_to(user) -> QuerySet[WebhookEndpoint]:

@@ -4,7 +4,11 @@ import pytest
 from django.utils import timezone
 
 from webhooks.models import WebhookDelivery
-from webhooks.selectors import webhook_deliveries_visible_to, webhook_endpoints_visible_to
+from webhooks.selectors import (
+    object_api_path,
+    webhook_deliveries_visible_to,
+    webhook_endpoints_visible_to,
+)
 
 
 @pytest.fixture
@@ -40,3 +44,18 @@ def test_an_inactive_staff_member_sees_nothing(endpoints, staff_user):
     staff_user.save()
 
     assert not webhook_endpoints_visible_to(staff_user).exists()
+
+
+@pytest.mark.parametrize(
+    ("object_type", "path"),
+    [
+        ("project", "/api/v1/projects/7/"),
+        ("milestone", "/api/v1/milestones/7/"),
+        ("payment", "/api/v1/payments/7/"),
+        ("royalty_report", "/api/v1/royalty-reports/7/"),
+        ("valuation", "/api/v1/valuations/7/"),
+        ("stage_transition", ""),
+    ],
+)
+def test_an_event_links_to_its_object_in_the_api(object_type, path):
+    assert object_api_path(object_type, 7) == path
