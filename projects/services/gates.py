@@ -159,13 +159,28 @@ def project_revert_guard(
 
 
 def _locked(project: ResearchProject) -> ResearchProject:
-    # Lock the project row only: the stage and pipeline rows are shared by
-    # every project of the pipeline.
-    return (
-        ResearchProject.objects.select_for_update(of=("self",))
-        .select_related("current_stage__pipeline")
-        .get(pk=project.pk)
-    )
+    """The project, locked, as it is now. A decision is taken on the stage
+    and status the reviewer saw (``project`` as the caller loaded it): if
+    another decision changed them meanwhile, this one is refused, so two
+    reviewers pressing "advance" at once move the project one stage."""
+    # Lock the project row alone, without joins: the stage and pipeline rows
+    # are shared by every project of the pipeline, and PostgreSQL re-checks
+    # a row that changed while it waited against the rows it was joined
+    # with, so a project whose stage moved meanwhile would not be found.
+    locked = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    if (locked.current_stage_id, locked.status) != (project.current_stage_id, project.status):
+        raise TransitionNotAllowed(
+            _(
+                "Another decision was recorded meanwhile: the project is now %(status)s at "
+                "%(stage)s. Review it again."
+            )
+            % {
+                "status": locked.get_status_display().lower(),
+                "stage": locked.current_stage.name,
+            },
+            code="stale",
+        )
+    return locked
 
 
 def _require_rationale(rationale: str) -> str:

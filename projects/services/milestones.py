@@ -329,11 +329,9 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
     once."""
     if project.agreement_id is None:
         raise MilestoneError(_("The project has no agreement."), code="no_agreement")
-    project = (
-        ResearchProject.objects.select_for_update(of=("self",))
-        .select_related("current_stage", "agreement")
-        .get(pk=project.pk)
-    )
+    # No joins: a project whose stage moved while this waited for the lock
+    # would not be found by a joined query on PostgreSQL.
+    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
     existing = set(project.milestones.values_list("schedule_item_id", flat=True))
     today = timezone.localdate()
     created = []

@@ -18,8 +18,13 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from core.errors import DomainError
 from projects.choices import MilestoneStatus
-from projects.models import Activity, Invoice, Payment
-from projects.services import milestone_claim, milestone_invoice, payment_record
+from projects.models import Activity, Invoice, Payment, StageTransition
+from projects.services import (
+    milestone_claim,
+    milestone_invoice,
+    payment_record,
+    project_advance,
+)
 from tests.factories import MilestoneFactory
 
 pytestmark = [
@@ -173,3 +178,20 @@ def test_concurrent_invoicing_neither_repeats_nor_skips_a_number(project, staff_
         f"{prefix}-{n:04d}" for n in range(1, THREADS + 1)
     ]
     assert Invoice.objects.filter(number__startswith=prefix).count() == THREADS
+
+
+def test_concurrent_advances_move_the_project_one_stage(project, staff_user, env_stages):
+    """Twenty reviewers press "advance" on the same view of the project: it
+    moves one stage, and the others are told the project changed
+    meanwhile."""
+    outcomes = run_together(
+        [
+            lambda: project_advance(project=project, by=staff_user, rationale="Pilot passed.")
+            for _ in range(THREADS)
+        ]
+    )
+
+    assert sum(isinstance(o, StageTransition) for o in outcomes) == 1
+    assert refusal_codes(outcomes) == ["stale"] * (THREADS - 1)
+    project.refresh_from_db()
+    assert project.current_stage == env_stages[1]

@@ -17,7 +17,14 @@ from notifications.choices import NotificationKind
 from notifications.models import Notification
 from partnerships.models import FailureClause
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
-from projects.models import Activity, Pipeline, Sector, StageDefinition, StageTransition
+from projects.models import (
+    Activity,
+    Pipeline,
+    ResearchProject,
+    Sector,
+    StageDefinition,
+    StageTransition,
+)
 from projects.services import (
     milestone_claim_guard,
     project_advance,
@@ -153,14 +160,42 @@ class TestAdvance:
         assert error.value.message == "The project is at the last stage of its pipeline."
 
     def test_two_advances_move_two_stages(self, project, staff_user, env_stages):
-        """Each advance starts from the stage the last one reached, even when
-        the caller still holds the old project object."""
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
+        project.refresh_from_db()
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
 
         project.refresh_from_db()
         assert project.current_stage == env_stages[2]
         assert project.transitions.filter(kind=TransitionKind.ADVANCE).count() == 2
+
+
+class TestDecisionsOnAnOutdatedView:
+    """Two reviewers look at the project at the pilot stage and both press
+    the same button: the second decision was taken on a project that has
+    changed since, and is refused (rather than, say, advancing or reverting
+    it a second stage)."""
+
+    @pytest.mark.parametrize("action", list(DECISIONS))
+    def test_a_decision_on_a_project_that_changed_meanwhile_is_refused(
+        self, project, staff_user, env_stages, action
+    ):
+        at_stage(project, env_stages[1], STATUS_BEFORE[action])
+        first_view = ResearchProject.objects.get(pk=project.pk)
+        second_view = ResearchProject.objects.get(pk=project.pk)
+        decide, _guard = DECISIONS[action]
+        decide(first_view, staff_user, env_stages, rationale=RATIONALE)
+        after_first = ResearchProject.objects.get(pk=project.pk)
+
+        with pytest.raises(TransitionNotAllowed) as error:
+            decide(second_view, staff_user, env_stages, rationale=RATIONALE)
+
+        assert error.value.code == "stale"
+        assert project.transitions.count() == 1
+        project.refresh_from_db()
+        assert (project.current_stage, project.status) == (
+            after_first.current_stage,
+            after_first.status,
+        )
 
 
 class TestSkip:
@@ -246,8 +281,10 @@ class TestHoldAndResume:
 
     def test_a_resumed_project_is_active_and_advances_again(self, project, staff_user, env_stages):
         project_hold(project=project, by=staff_user, rationale="Funding round pending.")
+        project.refresh_from_db()
 
         project_resume(project=project, by=staff_user, rationale="Series A closed.")
+        project.refresh_from_db()
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
 
         project.refresh_from_db()
@@ -263,6 +300,7 @@ class TestHoldAndResume:
 
     def test_a_held_project_cannot_be_held_again(self, project, staff_user):
         project_hold(project=project, by=staff_user, rationale="Funding round pending.")
+        project.refresh_from_db()
 
         with pytest.raises(TransitionNotAllowed) as error:
             project_hold(project=project, by=staff_user, rationale="Still pending.")
@@ -573,7 +611,9 @@ class TestEnteringAStageTriggersMilestones:
         colleague = UserFactory(institutions=[project.agreement.partnership.institution])
 
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
+        project.refresh_from_db()
         project_revert(project=project, by=staff_user, rationale="Repeat the lab work.")
+        project.refresh_from_db()
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
 
         claimable = Notification.objects.filter(kind=NotificationKind.MILESTONE_CLAIMABLE)
@@ -648,6 +688,7 @@ class TestStageChangeNotifications:
 
     def test_each_decision_is_told_once(self, project, staff_user, partner_user):
         project_hold(project=project, by=staff_user, rationale="Pause.")
+        project.refresh_from_db()
         project_resume(project=project, by=staff_user, rationale="Go on.")
 
         assert (
