@@ -41,7 +41,12 @@ def notify(
         except IntegrityError:
             continue
         created.append(notification)
-        transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+        # Robust: the change and its notice are committed by then; a mail
+        # server or broker that is down is logged, it does not turn the
+        # user's completed action into an error.
+        transaction.on_commit(
+            lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
+        )
     return created
 
 

@@ -1,0 +1,382 @@
+"""Telling people: one in-app notice per person and event, one email per
+notice once the change is committed, and the daily round of reminders that
+never says the same thing twice."""
+
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from notifications.choices import NotificationKind
+from notifications.models import Notification
+from notifications.services import notify
+from notifications.tasks import send_notification_email
+from projects.choices import MilestoneStatus, ProjectStatus
+from projects.models import Activity, StageDefinition
+from projects.services.reminders import reminders_send
+from projects.tasks import send_daily_reminders
+from tests.factories import (
+    AgreementFactory,
+    MilestoneFactory,
+    PartnershipFactory,
+    ProjectUnderAgreementFactory,
+    RoyaltyReportFactory,
+    RoyaltyTierFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MAY_10 = datetime.date(2026, 5, 10)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Emails queued on commit are sent in the test's process, also when a
+    broker is configured (no worker runs here)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def agreement(enterprise, institution):
+    return AgreementFactory(
+        partnership=PartnershipFactory(institution=institution, enterprise=enterprise)
+    )
+
+
+@pytest.fixture
+def project(agreement):
+    return ProjectUnderAgreementFactory(agreement=agreement)
+
+
+def tell(recipients, event_key="milestone_verified:1", title="PRJ-1: verified"):
+    return notify(
+        recipients=recipients,
+        kind=NotificationKind.MILESTONE_VERIFIED,
+        event_key=event_key,
+        title=title,
+        body="Ready to invoice.",
+        url="/projects/PRJ-1/",
+    )
+
+
+class TestNotify:
+    def test_one_notice_per_recipient(self, staff_user, partner_user):
+        created = tell([staff_user, partner_user])
+
+        assert {n.recipient for n in created} == {staff_user, partner_user}
+        assert Notification.objects.count() == 2
+
+    def test_the_same_event_is_never_told_twice(self, staff_user, partner_user):
+        tell([staff_user])
+
+        again = tell([staff_user, partner_user])
+
+        assert [n.recipient for n in again] == [partner_user]
+        assert Notification.objects.filter(recipient=staff_user).count() == 1
+
+    def test_a_person_listed_twice_is_told_once(self, staff_user):
+        created = tell([staff_user, staff_user])
+
+        assert len(created) == 1
+        assert Notification.objects.count() == 1
+
+    def test_another_event_is_told(self, staff_user):
+        tell([staff_user], event_key="milestone_verified:1")
+
+        tell([staff_user], event_key="milestone_verified:2")
+
+        assert Notification.objects.filter(recipient=staff_user).count() == 2
+
+    def test_a_repeated_event_does_not_spoil_the_callers_transaction(self, staff_user, project):
+        """The caller goes on writing after a duplicate notice was skipped
+        (on PostgreSQL a failed insert would otherwise abort the whole
+        transaction)."""
+        with transaction.atomic():
+            tell([staff_user])
+            tell([staff_user])
+            Activity.objects.create(
+                project=project,
+                verb="test.after_duplicate",
+                target_type="projects.researchproject",
+                target_id=project.pk,
+                summary="Written after a duplicate notice.",
+            )
+
+        assert Activity.objects.filter(verb="test.after_duplicate").exists()
+
+
+class TestEmail:
+    def test_the_email_goes_out_once_the_change_is_committed(
+        self, staff_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            tell([staff_user], title="PRJ-1: “Proof of concept” verified")
+            assert mail.outbox == []
+
+        assert len(mail.outbox) == 1
+        email = mail.outbox[0]
+        assert email.to == [staff_user.email]
+        assert email.subject == "[BioBridge] PRJ-1: “Proof of concept” verified"
+        assert "Ready to invoice." in email.body
+        assert f"{settings.SITE_URL.rstrip('/')}/projects/PRJ-1/" in email.body
+        assert Notification.objects.get().emailed_at is not None
+
+    def test_no_email_if_the_change_is_rolled_back(
+        self, staff_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            try:
+                with transaction.atomic():
+                    tell([staff_user])
+                    raise RuntimeError("the action failed")
+            except RuntimeError:
+                pass
+
+        assert callbacks == []
+        assert mail.outbox == []
+        assert not Notification.objects.exists()
+
+    def test_a_repeated_event_sends_no_second_email(
+        self, staff_user, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            tell([staff_user])
+            tell([staff_user])
+
+        assert len(mail.outbox) == 1
+
+    def test_a_mail_server_failure_does_not_fail_the_committed_action(
+        self, staff_user, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """The change and its in-app notice are committed; an email that
+        cannot be sent is logged, and the notice stays marked unsent."""
+
+        def mail_server_down(**kwargs):
+            raise OSError("Connection refused")
+
+        monkeypatch.setattr("django.core.mail.send_mail", mail_server_down)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            tell([staff_user])
+
+        notice = Notification.objects.get()
+        assert notice.recipient == staff_user
+        assert notice.emailed_at is None
+
+    def test_running_the_email_task_twice_sends_one_email(self, staff_user):
+        """A broker may deliver the task twice; the notice is emailed once."""
+        (notice,) = tell([staff_user])
+
+        first = send_notification_email(notice.pk)
+        second = send_notification_email(notice.pk)
+
+        assert (first, second) == (True, False)
+        assert len(mail.outbox) == 1
+
+    def test_the_email_task_of_a_deleted_notice_does_nothing(self):
+        assert send_notification_email(987654) is False
+        assert mail.outbox == []
+
+
+# --- The daily round of reminders ------------------------------------------------
+
+
+@pytest.fixture
+def people(agreement, staff_user, partner_user):
+    """The payee's staff and the payer's user, both told of milestones."""
+    return {staff_user, partner_user}
+
+
+def notices(kind):
+    return Notification.objects.filter(kind=kind)
+
+
+class TestMilestoneReminders:
+    def test_due_in_30_days_then_due_in_7_days_each_once(self, project, people):
+        milestone = MilestoneFactory(project=project, due_date=MAY_10 + timedelta(days=30))
+
+        reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10 + timedelta(days=1))
+        after_30 = notices(NotificationKind.MILESTONE_DUE_SOON).count()
+        reminders_send(today=MAY_10 + timedelta(days=23))
+        reminders_send(today=MAY_10 + timedelta(days=23))
+        reminders_send(today=MAY_10 + timedelta(days=29))
+
+        assert after_30 == len(people)
+        due_soon = notices(NotificationKind.MILESTONE_DUE_SOON)
+        assert due_soon.count() == 2 * len(people)
+        assert {n.recipient for n in due_soon} == people
+        assert all(milestone.name in n.title for n in due_soon)
+
+    def test_a_milestone_first_seen_a_few_days_ahead_gets_the_7_day_notice_only(
+        self, project, people
+    ):
+        MilestoneFactory(project=project, due_date=MAY_10 + timedelta(days=5))
+
+        reminders_send(today=MAY_10)
+
+        assert [n.event_key.rsplit(":", 1)[1] for n in notices("milestone_due_soon")] == [
+            "7"
+        ] * len(people)
+
+    def test_a_milestone_due_in_more_than_30_days_is_not_reminded(self, project, people):
+        MilestoneFactory(project=project, due_date=MAY_10 + timedelta(days=31))
+
+        result = reminders_send(today=MAY_10)
+
+        assert result.due_soon == 0
+        assert not Notification.objects.exists()
+
+    def test_an_overdue_milestone_is_reminded_once_a_day(self, project, people):
+        milestone = MilestoneFactory(
+            project=project,
+            status=MilestoneStatus.INVOICED,
+            due_date=MAY_10 - timedelta(days=1),
+        )
+
+        first = reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10)
+        next_day = reminders_send(today=MAY_10 + timedelta(days=1))
+
+        assert (first.overdue, next_day.overdue) == (1, 1)
+        overdue = notices(NotificationKind.MILESTONE_OVERDUE)
+        assert overdue.count() == 2 * len(people)
+        assert {n.recipient for n in overdue} == people
+        assert milestone.name in overdue.first().title
+
+    @pytest.mark.parametrize(
+        "status", [MilestoneStatus.PAID, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED]
+    )
+    def test_a_settled_milestone_is_never_reminded(self, project, people, status):
+        MilestoneFactory(
+            project=project,
+            status=status,
+            closing_reason="Closed." if status != MilestoneStatus.PAID else "",
+            due_date=MAY_10 - timedelta(days=1),
+        )
+        MilestoneFactory(
+            project=project,
+            status=status,
+            closing_reason="Closed." if status != MilestoneStatus.PAID else "",
+            due_date=MAY_10 + timedelta(days=7),
+        )
+
+        reminders_send(today=MAY_10)
+
+        assert not Notification.objects.exists()
+
+    def test_outsiders_are_not_reminded(self, project, people, other_partner_user):
+        foreign_staff = UserFactory()
+        MilestoneFactory(project=project, due_date=MAY_10 - timedelta(days=3))
+
+        reminders_send(today=MAY_10)
+
+        assert not Notification.objects.filter(
+            recipient__in=[other_partner_user, foreign_staff]
+        ).exists()
+
+
+@pytest.fixture
+def on_market(agreement, partner_user):
+    """A productized project under a signed agreement with a royalty tier,
+    reporting quarterly, reports due 45 days after the quarter."""
+    RoyaltyTierFactory(agreement=agreement)
+    last_stage = StageDefinition.objects.filter(pipeline__code="BIOMED-DRUG").last()
+    return ProjectUnderAgreementFactory(
+        agreement=agreement, current_stage=last_stage, status=ProjectStatus.PRODUCTIZED
+    )
+
+
+class TestRoyaltyReportReminders:
+    def test_a_missing_report_is_asked_for_once(self, on_market, partner_user, staff_user):
+        """On 10 May the first quarter's report (due 15 May) is missing: the
+        licensee is told once, however often the round runs."""
+        first = reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10 + timedelta(days=1))
+
+        due = notices(NotificationKind.ROYALTY_REPORT_DUE)
+        assert first.royalty_reports_due == 1
+        assert [n.recipient for n in due] == [partner_user]
+        assert "2026-01-01–2026-03-31" in due.get().title
+        assert "due 2026-05-15" in due.get().title
+
+    def test_a_late_report_is_asked_for_once_more(self, on_market, partner_user):
+        reminders_send(today=MAY_10)
+        reminders_send(today=datetime.date(2026, 5, 16))
+        reminders_send(today=datetime.date(2026, 5, 17))
+
+        titles = sorted(n.title for n in notices(NotificationKind.ROYALTY_REPORT_DUE))
+        assert len(titles) == 2
+        assert titles[1].endswith("is late")
+
+    def test_no_reminder_once_the_report_is_in(self, on_market, agreement):
+        RoyaltyReportFactory(
+            agreement=agreement,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 3, 31),
+        )
+
+        result = reminders_send(today=MAY_10)
+
+        assert result.royalty_reports_due == 0
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+    def test_no_reminder_before_the_product_is_on_the_market(self, agreement, partner_user):
+        RoyaltyTierFactory(agreement=agreement)
+        ProjectUnderAgreementFactory(agreement=agreement, status=ProjectStatus.ACTIVE)
+
+        reminders_send(today=MAY_10)
+
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+    def test_no_reminder_under_an_agreement_without_royalties(self, agreement, partner_user):
+        ProjectUnderAgreementFactory(agreement=agreement, status=ProjectStatus.PRODUCTIZED)
+
+        reminders_send(today=MAY_10)
+
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+    def test_no_reminder_under_an_unsigned_agreement(self, on_market, agreement):
+        agreement.status = agreement.Status.DRAFT
+        agreement.signed_on = None
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+
+class TestDailyTask:
+    def test_the_daily_reminders_task_runs_the_round(self, project, partner_user):
+        """The beat schedule names the task; run, it sends the day's
+        reminders and reports what it did."""
+        MilestoneFactory(project=project, due_date=timezone.localdate() + timedelta(days=7))
+
+        result = send_daily_reminders.apply().get()
+
+        assert (
+            settings.CELERY_BEAT_SCHEDULE["daily-reminders"]["task"] == send_daily_reminders.name
+        )
+        assert send_daily_reminders.name == "projects.tasks.send_daily_reminders"
+        assert result == {"due_soon": 1, "overdue": 0, "royalty_reports_due": 0, "true_ups": 0}
+        assert notices(NotificationKind.MILESTONE_DUE_SOON).filter(recipient=partner_user).exists()
+
+    def test_running_the_task_twice_tells_nobody_twice(self, project, partner_user):
+        MilestoneFactory(project=project, due_date=timezone.localdate() - timedelta(days=2))
+
+        send_daily_reminders.apply().get()
+        again = send_daily_reminders.apply().get()
+
+        assert again["overdue"] == 0
+        assert notices(NotificationKind.MILESTONE_OVERDUE).count() == 1
