@@ -73,3 +73,24 @@ def test_a_text_body_verifies_like_its_utf8_bytes():
     body = '{"name":"抗体"}'
 
     assert verify(SECRET, sign(SECRET, NOW, body.encode()), body, now=NOW)
+
+
+def test_the_verification_snippet_in_the_docs_accepts_biobridge_signatures():
+    """docs/webhooks.md shows receivers how to verify; the snippet must
+    agree with what BioBridge sends."""
+    import re
+    import time
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    [snippet] = re.findall(r"```python\n(.*?)```", docs, flags=re.DOTALL)
+    namespace = {}
+    exec(snippet, namespace)
+    check = namespace["biobridge_signature_ok"]
+    now = int(time.time())
+
+    assert check(SECRET, sign(SECRET, now, BODY), BODY)
+    assert check(SECRET, signature_header(["rotated", SECRET], now, BODY), BODY)
+    assert not check(SECRET, sign(SECRET, now, BODY), BODY + b" ")
+    assert not check(SECRET, sign(SECRET, now - 600, BODY), BODY)
+    assert not check("other", sign(SECRET, now, BODY), BODY)
