@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partnerships.models import Enterprise
+from projects.activity import activity_record
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageTransition
 
@@ -24,12 +26,23 @@ def project_register(
     project.save()
     if partner_enterprises:
         project.partner_enterprises.set(partner_enterprises)
-    StageTransition.objects.create(
+    start = StageTransition.objects.create(
         project=project,
         kind=TransitionKind.START,
         to_stage=project.current_stage,
         to_status=project.status,
         decided_by=by,
         rationale=rationale,
+    )
+    # The timeline of a project starts with its registration.
+    activity_record(
+        actor=by,
+        verb="project.registered",
+        target=start,
+        project=project,
+        agreement=project.agreement,
+        summary=_("%(code)s registered at %(stage)s.")
+        % {"code": project.code, "stage": project.current_stage.name},
+        changes={"stage": project.current_stage.name, "status": project.status},
     )
     return project

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.errors import TransitionNotAllowed
@@ -31,6 +32,7 @@ from projects.services import (
     project_advance_guard,
     project_hold,
     project_hold_guard,
+    project_register,
     project_resume,
     project_resume_guard,
     project_revert,
@@ -46,6 +48,7 @@ from tests.factories import (
     MilestoneFactory,
     PartnerUserFactory,
     ProjectUnderAgreementFactory,
+    ResearchProjectFactory,
     UserFactory,
 )
 
@@ -704,3 +707,47 @@ class TestStageChangeNotifications:
         project_advance(project=project, by=staff_user, rationale=RATIONALE)
 
         assert not Notification.objects.filter(recipient=bystander).exists()
+
+
+class TestRegister:
+    def test_registering_opens_the_gate_history(self, agreement, staff_user, env_stages):
+        """Every project's stage is explained by a recorded decision, from
+        the first one on, and the timeline starts with the registration."""
+        project = ResearchProject(
+            code="ENV-2026-01",
+            title="Microbial remediation of tailings",
+            current_stage=env_stages[1],
+            lead_institution=agreement.partnership.institution,
+            partnership=agreement.partnership,
+            agreement=agreement,
+            trl=4,
+            start_date=timezone.localdate(),
+        )
+
+        project_register(
+            project=project, by=staff_user, partner_enterprises=[agreement.partnership.enterprise]
+        )
+
+        start = StageTransition.objects.get(project=project)
+        assert (start.kind, start.from_stage, start.to_stage, start.to_status) == (
+            TransitionKind.START,
+            None,
+            env_stages[1],
+            ProjectStatus.ACTIVE,
+        )
+        assert start.decided_by == staff_user
+        assert list(project.partner_enterprises.all()) == [agreement.partnership.enterprise]
+        entry = Activity.objects.get(project=project)
+        assert (entry.verb, entry.actor) == ("project.registered", staff_user)
+
+    def test_an_invalid_project_is_not_registered(self, env_stages, staff_user):
+        project = ResearchProjectFactory.build(
+            current_stage=env_stages[0], therapeutic_area="oncology"
+        )
+        project.lead_institution.save()
+
+        with pytest.raises(ValidationError) as error:
+            project_register(project=project, by=staff_user)
+
+        assert "therapeutic_area" in error.value.message_dict
+        assert not ResearchProject.objects.filter(code=project.code).exists()
