@@ -96,15 +96,22 @@ def project_skip_guard(project: ResearchProject, user, to_stage: StageDefinition
     guard = _status_guard(project, {ProjectStatus.ACTIVE}, _("advanced"))
     if not guard:
         return guard
+    not_a_skip = denied(
+        _("A skip passes over at least one stage; to move one stage, advance."), "not_a_skip"
+    )
     if to_stage is None:
-        return ALLOWED
+        # Asked for the button: is there any stage beyond the next one?
+        later = StageDefinition.objects.filter(
+            pipeline_id=project.current_stage.pipeline_id,
+            position__gt=project.current_stage.position,
+        )
+        return ALLOWED if later.count() >= 2 else not_a_skip
     if to_stage.pipeline_id != project.current_stage.pipeline_id:
         return denied(_("That stage belongs to another pipeline."), "wrong_pipeline")
-    if to_stage.position <= project.current_stage.position + 1:
-        return denied(
-            _("A skip passes over at least one stage; to move one stage, advance."),
-            "not_a_skip",
-        )
+    next_stage = _next_stage(project)
+    # By order, not by number: stage positions need not be consecutive.
+    if next_stage is None or to_stage.position <= next_stage.position:
+        return not_a_skip
     return ALLOWED
 
 

@@ -201,6 +201,28 @@ class TestDecisionsOnAnOutdatedView:
         )
 
 
+def stages_numbered(*positions):
+    """A pipeline as staff may have edited it, its stages numbered with
+    gaps."""
+    pipeline = Pipeline.objects.create(
+        code="ENV-CUSTOM", sector=Sector.objects.get(code="environmental"), name="Custom"
+    )
+    return [
+        StageDefinition.objects.create(
+            pipeline=pipeline,
+            position=position,
+            code=f"stage_{position}",
+            name=f"Stage {position}",
+            trl_min=1,
+            trl_max=9,
+            default_success_probability=Decimal("0.5"),
+            typical_years=Decimal("1.0"),
+            typical_cost=Decimal(0),
+        )
+        for position in positions
+    ]
+
+
 class TestSkip:
     def test_a_skip_passes_over_stages_and_records_the_reason(
         self, project, staff_user, env_stages
@@ -243,6 +265,38 @@ class TestSkip:
                 project=project, to_stage=env_stages[target], by=staff_user, rationale=RATIONALE
             )
         assert error.value.code == code
+
+    def test_the_skip_button_is_disabled_when_there_is_nothing_to_skip(
+        self, project, staff_user, env_stages
+    ):
+        """Asked without a target, the guard says whether any skip is
+        possible: from the fourth of five stages, only an advance is."""
+        at_stage(project, env_stages[3])
+
+        allowed, reason = project_skip_guard(project, staff_user)
+
+        assert not allowed
+        assert reason == "A skip passes over at least one stage; to move one stage, advance."
+
+    def test_the_skip_button_is_enabled_when_a_stage_can_be_passed_over(
+        self, project, staff_user, env_stages
+    ):
+        at_stage(project, env_stages[2])
+
+        allowed, reason = project_skip_guard(project, staff_user)
+
+        assert (allowed, reason) == (True, "")
+
+    def test_the_next_stage_is_next_whatever_its_number(self, agreement, staff_user):
+        """From stage 10 of a pipeline numbered 10, 20, 30, moving to 20 is
+        an advance, not a skip."""
+        stages = stages_numbered(10, 20, 30)
+        project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+
+        allowed, _reason = project_skip_guard(project, staff_user, stages[1])
+
+        assert not allowed
+        assert project_skip_guard(project, staff_user, stages[2]).allowed
 
     def test_a_skip_cannot_go_backwards(self, project, staff_user, env_stages):
         at_stage(project, env_stages[3])
@@ -429,23 +483,7 @@ class TestRevert:
     def test_the_first_stage_is_first_whatever_its_number(self, agreement, staff_user):
         """Staff edit pipelines: a pipeline numbered 10, 20, 30 still has a
         first stage, and a project there has nothing to revert to."""
-        pipeline = Pipeline.objects.create(
-            code="ENV-CUSTOM", sector=Sector.objects.get(code="environmental"), name="Custom"
-        )
-        stages = [
-            StageDefinition.objects.create(
-                pipeline=pipeline,
-                position=position,
-                code=f"stage_{position}",
-                name=f"Stage {position}",
-                trl_min=1,
-                trl_max=9,
-                default_success_probability=Decimal("0.5"),
-                typical_years=Decimal("1.0"),
-                typical_cost=Decimal(0),
-            )
-            for position in (10, 20, 30)
-        ]
+        stages = stages_numbered(10, 20, 30)
         project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
 
         allowed, reason = project_revert_guard(project, staff_user)
