@@ -17,7 +17,7 @@ from partnerships.selectors import enterprise_users, research_party_users
 from projects.choices import MILESTONE_OPEN_STATUSES, ProjectStatus, RoyaltyReportKind
 from projects.models import Milestone, ResearchProject, RoyaltyReport
 
-from .royalties import royalty_year_true_up
+from .royalties import _royalty_years, royalty_year_true_up
 
 DUE_SOON_WINDOWS = (30, 7)
 PERIOD_MONTHS = {
@@ -121,6 +121,12 @@ def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
     )
     for agreement in agreements:
         start, end = last_ended_period(agreement.royalty_reporting, today)
+        _first_year, last_year = _royalty_years(agreement)
+        if (agreement.expires_on and agreement.expires_on < start) or (
+            last_year is not None and start.year > last_year
+        ):
+            # No royalties accrue after the agreement or its royalty term.
+            continue
         reported = RoyaltyReport.objects.filter(
             agreement=agreement,
             kind=RoyaltyReportKind.SALES,

@@ -356,6 +356,34 @@ class TestRoyaltyReportReminders:
 
         assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
 
+    def test_no_reminder_for_a_period_after_the_agreement_expired(self, on_market, agreement):
+        agreement.expires_on = datetime.date(2025, 12, 31)
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+    def test_no_reminder_for_a_period_after_the_royalty_term(self, on_market, agreement):
+        """Royalties run for one year from the first report (2025): a report
+        for the first quarter of 2026 is not asked for."""
+        agreement.royalty_term_years = 1
+        agreement.save()
+        RoyaltyReportFactory(agreement=agreement)
+
+        reminders_send(today=MAY_10)
+
+        assert not notices(NotificationKind.ROYALTY_REPORT_DUE).exists()
+
+    def test_a_reminder_within_the_royalty_term(self, on_market, agreement):
+        agreement.royalty_term_years = 2
+        agreement.save()
+        RoyaltyReportFactory(agreement=agreement)
+
+        reminders_send(today=MAY_10)
+
+        assert notices(NotificationKind.ROYALTY_REPORT_DUE).count() == 1
+
 
 class TestDailyTask:
     def test_the_daily_reminders_task_runs_the_round(self, project, partner_user):
