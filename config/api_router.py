@@ -11,4 +11,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("projects.api.urls")),
     path("", include("valuations.api.urls")),
+    path("", include("partnerships.api.urls")),
 ]

@@ -6,7 +6,7 @@ centres they work for. A partner user sees its own enterprise and what that
 enterprise is party to. Superusers see everything; anyone else nothing.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.selectors import (
     has_full_access,
@@ -18,10 +18,13 @@ from accounts.selectors import (
 
 from .models import (
     Agreement,
+    CostShare,
     Enterprise,
+    FailureClause,
     Institution,
     JointCentre,
     JointCentreParty,
+    MilestoneScheduleItem,
     Partnership,
     Person,
 )
@@ -172,4 +175,82 @@ def enterprise_users(agreement: Agreement):
 
     return User.objects.filter(
         is_active=True, role="partner", enterprise_id=agreement.partnership.enterprise_id
+    )
+
+
+# --- Lists and details for the API and the staff UI -------------------------
+#
+# The scoping selectors above decide what a user sees; these add what a list
+# or a page shows, so the number of queries does not grow with the rows.
+
+
+def staff_works_for_research_party(user, *, institution=None, joint_centre=None) -> bool:
+    """Whether ``user`` may act for ``institution`` or ``joint_centre`` as
+    the research party of a new or changed partnership: superusers, and the
+    staff who would see such a partnership (see partnerships_visible_to)."""
+    if has_full_access(user):
+        return True
+    if not is_centre_staff_user(user):
+        return False
+    if institution is not None:
+        return user.institutions.filter(pk=institution.pk).exists()
+    if joint_centre is not None:
+        return _centre_ids_for_staff(user).filter(pk=joint_centre.pk).exists()
+    return False
+
+
+def enterprise_list_for(user) -> QuerySet[Enterprise]:
+    return enterprises_visible_to(user).prefetch_related("sectors")
+
+
+def centre_parties_visible_to(user) -> QuerySet[JointCentreParty]:
+    """Parties of the visible joint centres. A partner sees the host
+    institutions and its own enterprise's membership, not what the other
+    lead enterprises committed."""
+    parties = JointCentreParty.objects.select_related("institution", "enterprise").filter(
+        centre__in=joint_centres_visible_to(user).values("id")
+    )
+    if is_partner_user(user) and not has_full_access(user):
+        parties = parties.filter(
+            Q(institution__isnull=False) | Q(enterprise_id=user.enterprise_id)
+        )
+    return parties.order_by("id")
+
+
+def joint_centre_list_for(user) -> QuerySet[JointCentre]:
+    """Visible joint centres with their parties, focus sectors and the
+    governance contacts the user may see, in a fixed number of queries."""
+    return joint_centres_visible_to(user).prefetch_related(
+        Prefetch("parties", queryset=centre_parties_visible_to(user)),
+        "focus_sectors",
+        Prefetch("governance_contacts", queryset=people_visible_to(user)),
+    )
+
+
+def failure_clauses_visible_to(user) -> QuerySet[FailureClause]:
+    return FailureClause.objects.select_related("agreement", "stage").filter(
+        agreement__in=agreements_visible_to(user).values("id")
+    )
+
+
+def milestone_schedule_visible_to(user) -> QuerySet[MilestoneScheduleItem]:
+    return MilestoneScheduleItem.objects.select_related("agreement", "trigger_stage").filter(
+        agreement__in=agreements_visible_to(user).values("id")
+    )
+
+
+def agreement_terms_for(user) -> QuerySet[Agreement]:
+    """Visible agreements with all their terms: cost shares, failure
+    clauses, milestone schedule and royalty tiers."""
+    return agreements_visible_to(user).prefetch_related(
+        Prefetch(
+            "cost_shares",
+            queryset=CostShare.objects.select_related("first_stage", "last_stage"),
+        ),
+        Prefetch("failure_clauses", queryset=FailureClause.objects.select_related("stage")),
+        Prefetch(
+            "milestone_schedule",
+            queryset=MilestoneScheduleItem.objects.select_related("trigger_stage"),
+        ),
+        "royalty_tiers",
     )

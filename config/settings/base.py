@@ -230,7 +230,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "core.money.Currency.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "core.money.Currency.choices",
+        "InstitutionKindEnum": "partnerships.choices.InstitutionKind",
+        "AgreementKindEnum": "partnerships.choices.AgreementKind",
+        "AgreementStatusEnum": "partnerships.models.Agreement.Status",
+        "PartnershipStatusEnum": "partnerships.choices.PartnershipStatus",
+        "MilestoneKindEnum": "partnerships.choices.MilestoneKind",
+        "PartyEnum": "partnerships.choices.Party",
+        "RoyaltyBasisEnum": "partnerships.choices.RoyaltyBasis",
+    },
 }
 
 # --- Logging --------------------------------------------------------------
