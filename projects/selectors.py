@@ -5,6 +5,8 @@ centre they work for or host, or that belong to one of their partnerships.
 A partner user sees the projects its enterprise is a partner of.
 """
 
+from itertools import groupby
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.selectors import (
@@ -189,12 +191,17 @@ def documents_visible_to(user) -> QuerySet[Document]:
     documents = Document.objects.select_related("project", "agreement", "milestone")
     if has_full_access(user):
         return documents
+    visible_agreements = agreements_visible_to(user).values("id")
     visible = documents.filter(
         Q(project__in=projects_visible_to(user).values("id"))
-        | Q(project__isnull=True, agreement__in=agreements_visible_to(user).values("id"))
+        | Q(project__isnull=True, agreement__in=visible_agreements)
     )
     if is_partner_user(user):
-        visible = visible.filter(is_internal=False)
+        # On a project shared by two enterprises, what belongs to one
+        # partner's agreement stays with that partner.
+        visible = visible.filter(
+            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+        )
     return visible
 
 
@@ -204,12 +211,15 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     activities = Activity.objects.select_related("actor", "project", "agreement")
     if has_full_access(user):
         return activities
+    visible_agreements = agreements_visible_to(user).values("id")
     visible = activities.filter(
         Q(project__in=projects_visible_to(user).values("id"))
-        | Q(project__isnull=True, agreement__in=agreements_visible_to(user).values("id"))
+        | Q(project__isnull=True, agreement__in=visible_agreements)
     )
     if is_partner_user(user):
-        visible = visible.filter(is_internal=False)
+        visible = visible.filter(
+            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+        )
     return visible
 
 
@@ -244,15 +254,25 @@ def _ledger(shares_queryset, entries_queryset) -> list[LedgerLine]:
             "stage__pipeline_id", "stage__position", "paid_by", "amount", "currency"
         )
     )
-    return [
-        LedgerLine(
-            currency=line.currency,
-            party=line.party,
-            obligation=quantize_money(line.obligation, line.currency),
-            paid=quantize_money(line.paid, line.currency),
+    # Round the research party's obligation and give the enterprise the rest,
+    # so that the obligations add up to what was spent and the balances net
+    # to zero.
+    rounded = []
+    for currency, lines in groupby(cost_ledger(shares, costs), key=lambda line: line.currency):
+        lines = {line.party: line for line in lines}
+        spent = sum(line.paid for line in lines.values())
+        research_obligation = quantize_money(lines["research"].obligation, currency)
+        obligations = {"research": research_obligation, "enterprise": spent - research_obligation}
+        rounded.extend(
+            LedgerLine(
+                currency=currency,
+                party=party,
+                obligation=obligations[party],
+                paid=quantize_money(line.paid, currency),
+            )
+            for party, line in lines.items()
         )
-        for line in cost_ledger(shares, costs)
-    ]
+    return rounded
 
 
 def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:

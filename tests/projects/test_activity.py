@@ -79,13 +79,6 @@ class TestActivitiesVisibleTo:
 
         assert not activities_visible_to(AnonymousUser()).exists()
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="activities_visible_to scopes by project before agreement: the other "
-        "enterprise of a shared project reads entries of an agreement it is not party "
-        "to. Partners should also need the entry's agreement, when it has one, to be "
-        "visible to them.",
-    )
     def test_a_co_partner_of_a_project_does_not_read_another_enterprises_royalties(
         self, project, agreement, other_partner_user
     ):

@@ -593,12 +593,6 @@ class TestCostLedger:
         with pytest.raises(project.agreement.DoesNotExist):
             agreement_cost_ledger(other_partner_user, project.agreement)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="selectors._ledger rounds each party's obligation on its own, so two "
-        "half cents both round up; the selector should round one party and give the "
-        "other the remainder.",
-    )
     def test_an_odd_cent_split_50_50_still_adds_up_to_what_was_spent(
         self, agreement, project, staff_user
     ):
