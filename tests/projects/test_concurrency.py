@@ -18,14 +18,22 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from core.errors import DomainError
 from projects.choices import MilestoneStatus
-from projects.models import Activity, Invoice, Payment, StageTransition
+from projects.models import (
+    Activity,
+    Invoice,
+    Payment,
+    Pipeline,
+    Sector,
+    StageDefinition,
+    StageTransition,
+)
 from projects.services import (
     milestone_claim,
     milestone_invoice,
     payment_record,
     project_advance,
 )
-from tests.factories import MilestoneFactory
+from tests.factories import MilestoneFactory, ProjectUnderAgreementFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -57,10 +65,35 @@ def reference_data_put_back(django_db_blocker):
         seed_reference_data()
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Seed again what the previous test's flush removed."""
-    seed_reference_data()
+@pytest.fixture
+def stages(transactional_db):
+    """Three stages of a pipeline of this module's own: the seeded ones are
+    gone once the first transactional test has flushed the database, and
+    seeding them again for every test would cost more than the test."""
+    sector, _created = Sector.objects.get_or_create(
+        code="environmental", defaults={"name": "Environmental protection"}
+    )
+    pipeline = Pipeline.objects.create(code="CONCURRENCY", sector=sector, name="Concurrency")
+    return [
+        StageDefinition.objects.create(
+            pipeline=pipeline,
+            position=position,
+            code=f"stage_{position}",
+            name=f"Stage {position}",
+            trl_min=1,
+            trl_max=9,
+            default_success_probability=Decimal("0.5"),
+            typical_years=Decimal(1),
+            typical_cost=Decimal(0),
+        )
+        for position in (1, 2, 3)
+    ]
+
+
+@pytest.fixture
+def project(agreement, stages):
+    """An active project at the first of the three stages."""
+    return ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
 
 
 @pytest.fixture(autouse=True)
@@ -180,7 +213,7 @@ def test_concurrent_invoicing_neither_repeats_nor_skips_a_number(project, staff_
     assert Invoice.objects.filter(number__startswith=prefix).count() == THREADS
 
 
-def test_concurrent_advances_move_the_project_one_stage(project, staff_user, env_stages):
+def test_concurrent_advances_move_the_project_one_stage(project, staff_user, stages):
     """Twenty reviewers press "advance" on the same view of the project: it
     moves one stage, and the others are told the project changed
     meanwhile."""
@@ -194,4 +227,4 @@ def test_concurrent_advances_move_the_project_one_stage(project, staff_user, env
     assert sum(isinstance(o, StageTransition) for o in outcomes) == 1
     assert refusal_codes(outcomes) == ["stale"] * (THREADS - 1)
     project.refresh_from_db()
-    assert project.current_stage == env_stages[1]
+    assert project.current_stage == stages[1]
