@@ -4,6 +4,7 @@ never says the same thing twice."""
 
 import datetime
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -14,9 +15,10 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.selectors import notifications_visible_to
+from notifications.services import notifications_mark_read, notify
 from notifications.tasks import send_notification_email
-from projects.choices import MilestoneStatus, ProjectStatus
+from projects.choices import MilestoneStatus, ProjectStatus, RoyaltyReportKind
 from projects.models import Activity, StageDefinition
 from projects.services.reminders import reminders_send
 from projects.tasks import send_daily_reminders
@@ -383,6 +385,41 @@ class TestRoyaltyReportReminders:
         reminders_send(today=MAY_10)
 
         assert notices(NotificationKind.ROYALTY_REPORT_DUE).count() == 1
+
+
+class TestMinimumRoyaltyTrueUp:
+    def test_the_round_tops_last_year_up_to_the_minimum_once(self, on_market, agreement):
+        """Royalties of 5,000 reported for 2025 against a minimum of 20,000:
+        early in 2026 the round records the 15,000 top-up, once."""
+        agreement.minimum_annual_royalty = Decimal("20000.00")
+        agreement.save()
+        RoyaltyReportFactory(agreement=agreement, royalty_due=Decimal("5000.00"))
+        new_year = datetime.date(2026, 1, 5)
+
+        first = reminders_send(today=new_year)
+        second = reminders_send(today=new_year)
+
+        assert (first.true_ups, second.true_ups) == (1, 0)
+        true_up = agreement.royalty_reports.get(kind=RoyaltyReportKind.MINIMUM_TRUE_UP)
+        assert true_up.royalty_due == Decimal("15000.00")
+        assert (true_up.period_start, true_up.period_end) == (
+            datetime.date(2025, 1, 1),
+            datetime.date(2025, 12, 31),
+        )
+
+
+class TestReading:
+    def test_a_user_marks_only_their_own_notices_read(self, staff_user, partner_user):
+        mine, theirs = tell([staff_user, partner_user])
+
+        marked = notifications_mark_read(user=staff_user, ids=[mine.pk, theirs.pk])
+
+        mine.refresh_from_db()
+        theirs.refresh_from_db()
+        assert marked == 1
+        assert mine.read_at is not None
+        assert theirs.read_at is None
+        assert list(notifications_visible_to(partner_user)) == [theirs]
 
 
 class TestDailyTask:
