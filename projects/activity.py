@@ -3,6 +3,8 @@ terms, milestones, royalties and money."""
 
 from django.db import models
 
+from webhooks.events import publish_for_activity
+
 from .models import Activity
 
 
@@ -19,7 +21,7 @@ def activity_record(
 ) -> Activity:
     """Write one timeline entry. ``verb`` is stable and machine-readable
     (``milestone.claimed``); ``summary`` is the sentence people read."""
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         project=project,
         agreement=agreement,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -30,6 +32,10 @@ def activity_record(
         changes=_json_safe(changes or {}),
         is_internal=is_internal,
     )
+    # Integrations hear of the change through the outbox, written in the
+    # same transaction, so a rolled-back change is never announced.
+    publish_for_activity(activity)
+    return activity
 
 
 def _json_safe(value):

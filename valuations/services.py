@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from projects.models import ResearchProject
+from webhooks.events import event_publish
 
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
@@ -204,7 +205,16 @@ def valuation_execute(*, valuation_id: int) -> Valuation:
     except Exception:
         logger.exception("Valuation %s failed", valuation_id)
         outcome = {"status": ValuationStatus.FAILED, "error": "The engine failed; see the logs."}
-    Valuation.objects.filter(
-        pk=valuation_id, status__in=[ValuationStatus.QUEUED, ValuationStatus.RUNNING]
-    ).update(finished_at=timezone.now(), **outcome)
-    return Valuation.objects.get(pk=valuation_id)
+    with transaction.atomic():
+        finished = Valuation.objects.filter(
+            pk=valuation_id, status__in=[ValuationStatus.QUEUED, ValuationStatus.RUNNING]
+        ).update(finished_at=timezone.now(), **outcome)
+        valuation = Valuation.objects.get(pk=valuation_id)
+        if finished:
+            # Only the run that stored the results announces them.
+            event_publish(
+                event_type="valuation.finished",
+                obj=valuation,
+                data={"status": valuation.status, "project_id": valuation.project_id},
+            )
+    return valuation

@@ -273,3 +273,30 @@ def test_an_entry_nobody_subscribes_to_writes_nothing(make_endpoint, project):
 
     assert publish_for_activity(entry) == []
     assert not OutboxEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_finished_valuation_is_announced_once(make_endpoint, project):
+    """valuation.finished goes out when a run stores its outcome, and running
+    the same valuation again announces nothing."""
+    from tests.factories import UserFactory
+    from valuations.models import Valuation
+    from valuations.services import valuation_execute
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    make_endpoint(event_types=["valuation.finished"], owner=admin)
+    valuation = Valuation.objects.create(
+        project=project,
+        method="scorecard",
+        currency="CNY",
+        inputs={"trl": 4, "scores": {}},
+        engine_version="test",
+        created_by=admin,
+    )
+
+    valuation_execute(valuation_id=valuation.pk)
+    valuation_execute(valuation_id=valuation.pk)
+
+    events = OutboxEvent.objects.filter(event_type="valuation.finished")
+    assert events.count() == 1
+    assert events.get().object_id == valuation.pk
