@@ -4,11 +4,20 @@ benchmarks.
 ``seed_demo()`` loads four institutions, an enterprise-led joint centre, six
 enterprises, their people, partnerships in all five cooperation modes with
 their agreements, 45 research projects across the six sectors with their
-stage-gate history, and the four demo logins. It may run any number of
-times: directory records are found by their natural keys (codes,
-references, emails) and brought back to the values written here. A demo
-project that exists already is left as it is, because its history is
-append-only and may have grown since it was seeded.
+stage-gate history, the four demo logins and a portal user for each other
+enterprise. It may run any number of times: directory records are found by
+their natural keys (codes, references, emails) and brought back to the
+values written here. A demo project that exists already is left as it is,
+because its history is append-only and may have grown since it was seeded.
+
+``seed_money()``, part of ``seed_demo()``, gives every agreement its terms
+and the demo projects their money: milestones in every state, invoices,
+payments, royalty reports and cost entries. It writes them through the
+lifecycle services, acting as the people who would: staff claim, invoice
+and record payments, the paying enterprise's partner users verify, dispute
+and report sales. The services date what they do today; invoices and
+payments carry the dates of the history they belong to. Money once written
+is left alone, like a project's history.
 
 ``generate_projects(count=...)`` adds projects coded ``GEN-000001``,
 ``GEN-000002``, ... under the demo partnerships, with their partner links
@@ -19,42 +28,96 @@ count back from ``DEMO_AS_OF``, so every database seeded from this module
 holds the same demo data.
 """
 
+import calendar
 import datetime
 import random
 import time
-from collections.abc import Mapping, Sequence
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import reset_queries, transaction
 from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
+from core.money import quantize_money
 from partnerships.choices import (
     AgreementKind,
     CooperationMode,
     EnterpriseSize,
     Exclusivity,
     InstitutionKind,
+    MilestoneKind,
     PartnershipStatus,
+    Party,
+    RoyaltyBasis,
+    RoyaltyReporting,
+    SunkCostBearer,
 )
 from partnerships.models import (
     Agreement,
     Enterprise,
+    FailureClause,
     Institution,
     JointCentre,
     JointCentreParty,
+    MilestoneScheduleItem,
     Partnership,
     Person,
 )
-from projects.choices import ProjectStatus, SectorCode, TherapeuticArea, TransitionKind
-from projects.models import ResearchProject, Sector, StageDefinition, StageTransition
+from projects.activity import activity_record
+from projects.choices import (
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportKind,
+    RoyaltyReportStatus,
+    SectorCode,
+    TherapeuticArea,
+    TransitionKind,
+)
+from projects.computations.royalties import Tier
+from projects.models import (
+    CostEntry,
+    Invoice,
+    Milestone,
+    Payment,
+    ResearchProject,
+    RoyaltyReport,
+    Sector,
+    StageDefinition,
+    StageTransition,
+)
+from projects.services import (
+    cost_entry_record,
+    cost_shares_set,
+    document_upload,
+    milestone_cancel,
+    milestone_claim,
+    milestone_dispute,
+    milestone_invoice,
+    milestone_verify,
+    milestone_waive,
+    milestones_create_from_schedule,
+    payment_record,
+    royalty_report_accept,
+    royalty_report_invoice,
+    royalty_report_query,
+    royalty_report_submit,
+    royalty_tiers_set,
+    royalty_year_true_up,
+)
+from projects.services.costs import CostShareInput
+from projects.services.royalties import SalesLine
 
 DEMO_PASSWORD = "biobridge-demo"
 DEMO_SEED = 20261001
@@ -839,6 +902,40 @@ LOGINS = (
     ),
 )
 
+# Partner users of the enterprises that have no demo login: they verify or
+# dispute their enterprise's milestones and report its sales. They cannot
+# sign in until someone gives them a password.
+PORTAL_CONTACTS = (
+    LoginSpec(
+        email="tang.ming@jadeleaf.example.com",
+        full_name="Tang Ming",
+        role=Role.PARTNER,
+        enterprise="JLS",
+        person="tang.ming@jadeleaf.example.com",
+    ),
+    LoginSpec(
+        email="lin.yue@lumora.example.com",
+        full_name="Lin Yue",
+        role=Role.PARTNER,
+        enterprise="LMD",
+        person="lin.yue@lumora.example.com",
+    ),
+    LoginSpec(
+        email="feng.bo@greencycle.example.com",
+        full_name="Feng Bo",
+        role=Role.PARTNER,
+        enterprise="GCE",
+        person="feng.bo@greencycle.example.com",
+    ),
+    LoginSpec(
+        email="anna.keller@meridian-tx.example.com",
+        full_name="Anna Keller",
+        role=Role.PARTNER,
+        enterprise="MER",
+        person="anna.keller@meridian-tx.example.com",
+    ),
+)
+
 
 # --- The projects -------------------------------------------------------
 
@@ -923,6 +1020,9 @@ PROJECTS = (
         partnership="ELU-HHB-2020-TT",
         status=_PRODUCTIZED,
         therapeutic_area=TherapeuticArea.HAEMATOLOGY,
+        # On the market since autumn 2024, so that its royalty reports span
+        # more than one year.
+        last_decision_on=datetime.date(2024, 9, 10),
     ),
     ProjectSpec(
         code="ELU-005",
@@ -1059,6 +1159,8 @@ PROJECTS = (
         investigator="guo.hua@ncg.example.org",
         partnership="NCG-JLS-2018-TT",
         status=_PRODUCTIZED,
+        # Launched for the 2024 sowing season.
+        last_decision_on=datetime.date(2024, 3, 15),
     ),
     ProjectSpec(
         code="NCG-003",
@@ -1641,6 +1743,7 @@ class DemoSummary:
     projects_created: int
     transitions_created: int
     logins: int
+    money: "MoneySummary"
 
     def __str__(self) -> str:
         return (
@@ -1648,8 +1751,8 @@ class DemoSummary:
             f"centre, {self.enterprises} enterprises, {self.people} people, "
             f"{self.partnerships} partnerships, {self.agreements} agreements, "
             f"{self.projects} projects ({self.projects_created} new, "
-            f"{self.transitions_created} stage transitions), {self.logins} logins "
-            f"(password {DEMO_PASSWORD})."
+            f"{self.transitions_created} stage transitions), {self.money}, {self.logins} "
+            f"logins (password {DEMO_PASSWORD})."
         )
 
 
@@ -1695,6 +1798,8 @@ def seed_demo() -> DemoSummary:
         spec.email: _upsert_login(spec, institutions, centre, enterprises, people)
         for spec in LOGINS
     }
+    for spec in PORTAL_CONTACTS:
+        _upsert_portal_contact(spec, enterprises, people)
     for spec in PARTNERSHIPS:
         _upsert_partnership(spec, institutions, enterprises, centre)
     for spec in AGREEMENTS:
@@ -1715,6 +1820,7 @@ def seed_demo() -> DemoSummary:
     _created, _links, transitions = insert_projects(
         drafts, decided_by_id=users[STAFF_EMAIL].pk, batch_size=DEFAULT_BATCH_SIZE
     )
+    money = seed_money(users=users)
     return DemoSummary(
         institutions=len(institutions),
         joint_centres=1,
@@ -1726,6 +1832,7 @@ def seed_demo() -> DemoSummary:
         projects_created=len(drafts),
         transitions_created=transitions,
         logins=len(users),
+        money=money,
     )
 
 
@@ -1853,6 +1960,36 @@ def _upsert_login(
         if person.user_id != user.pk:
             person.user = user
             person.save(update_fields=["user", "updated_at"])
+    return user
+
+
+def _upsert_portal_contact(
+    spec: LoginSpec, enterprises: Mapping[str, Enterprise], people: Mapping[str, Person]
+) -> User:
+    """A partner user who acts for an enterprise without a demo login. It
+    has no password unless someone set one."""
+    enterprise = enterprises[spec.enterprise]
+    user = User.objects.filter(email__iexact=spec.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            spec.email, None, full_name=spec.full_name, role=spec.role, enterprise=enterprise
+        )
+    elif (user.full_name, user.role, user.enterprise_id, user.is_active) != (
+        spec.full_name,
+        spec.role,
+        enterprise.pk,
+        True,
+    ):
+        user.full_name = spec.full_name
+        user.role = spec.role
+        user.enterprise = enterprise
+        user.is_active = True
+        user.save()
+    person = people[spec.person]
+    if person.user_id != user.pk:
+        Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
     return user
 
 
@@ -2129,6 +2266,1901 @@ def insert_projects(
     ]
     StageTransition.objects.bulk_create(transitions, batch_size=batch_size)
     return len(projects), len(links), len(transitions)
+
+
+# --- Money: the terms of every agreement --------------------------------
+
+_SCIENTIFIC = MilestoneKind.SCIENTIFIC
+_TECHNICAL = MilestoneKind.TECHNICAL
+_REGULATORY = MilestoneKind.REGULATORY
+_COMMERCIAL = MilestoneKind.COMMERCIAL
+_RESEARCH = Party.RESEARCH
+_ENTERPRISE = Party.ENTERPRISE
+
+
+@dataclass(frozen=True)
+class ScheduleItemSpec:
+    """A milestone payment an agreement promises. ``key`` names it in the
+    milestone plans; ``evidence`` is what the payee's claim cites."""
+
+    key: str
+    name: str
+    kind: str
+    amount: int
+    evidence: str
+    stage: str = ""
+    event: str = ""
+    due_offset_days: int = 30
+
+
+@dataclass(frozen=True)
+class CostShareSpec:
+    """The research party's percent of a range of stages; the enterprise
+    bears the rest."""
+
+    first_stage: str
+    last_stage: str
+    research_percent: int
+    pipeline: str = ""
+
+
+@dataclass(frozen=True)
+class FailureClauseSpec:
+    stage: str
+    sunk_costs_borne_by: str
+    ip_reverts: bool
+    notes: str
+    break_fee: int = 0
+    pipeline: str = ""
+
+
+@dataclass(frozen=True)
+class TermsSpec:
+    """The risk-sharing terms of an agreement (DESIGN §5). Stage codes are
+    of ``pipeline`` unless a share or clause names another."""
+
+    agreement: str
+    pipeline: str
+    upfront: int = 0
+    schedule: tuple[ScheduleItemSpec, ...] = ()
+    # (annual net sales from, rate in percent)
+    tiers: tuple[tuple[int, str], ...] = ()
+    royalty_basis: str = RoyaltyBasis.MARGINAL
+    royalty_term_years: int | None = None
+    minimum_annual_royalty: int = 0
+    sublicense_income_share: int = 0
+    equity_share: int = 0
+    royalty_reporting: str = RoyaltyReporting.QUARTERLY
+    sales_breakdown_required: bool = False
+    cost_shares: tuple[CostShareSpec, ...] = ()
+    failure_clauses: tuple[FailureClauseSpec, ...] = ()
+
+
+# A licence of drug candidates pays per licensed product as it passes the
+# regulatory gates, then on sales.
+_DRUG_LICENCE_SCHEDULE = (
+    ScheduleItemSpec(
+        key="ind",
+        name="IND accepted by the NMPA / IND获国家药监局受理",
+        kind=_REGULATORY,
+        amount=5_000_000,
+        stage="ind_filing",
+        evidence="CDE acceptance notice of the IND application / 药审中心IND受理通知书",
+    ),
+    ScheduleItemSpec(
+        key="phase_1",
+        name="Phase I start / I期临床启动",
+        kind=_REGULATORY,
+        amount=8_000_000,
+        stage="phase_1",
+        evidence="First subject dosed; site dosing log / 首例受试者给药记录",
+    ),
+    ScheduleItemSpec(
+        key="phase_2",
+        name="Phase II start / II期临床启动",
+        kind=_REGULATORY,
+        amount=15_000_000,
+        stage="phase_2",
+        due_offset_days=45,
+        evidence="First patient dosed in Phase II; site dosing log / II期首例患者给药记录",
+    ),
+    ScheduleItemSpec(
+        key="phase_3",
+        name="Phase III start / III期临床启动",
+        kind=_REGULATORY,
+        amount=30_000_000,
+        stage="phase_3",
+        due_offset_days=45,
+        evidence="First patient dosed in Phase III / III期首例患者给药记录",
+    ),
+    ScheduleItemSpec(
+        key="nda",
+        name="NDA/BLA accepted for review / 上市申请获受理",
+        kind=_REGULATORY,
+        amount=20_000_000,
+        stage="registration",
+        evidence="NMPA acceptance notice of the marketing application / 上市申请受理通知书",
+    ),
+    ScheduleItemSpec(
+        key="approval",
+        name="Marketing approval / 获批上市",
+        kind=_REGULATORY,
+        amount=60_000_000,
+        stage="market",
+        due_offset_days=60,
+        evidence="Drug registration certificate / 药品注册证书",
+    ),
+    ScheduleItemSpec(
+        key="first_sale",
+        name="First commercial sale / 首次商业销售",
+        kind=_COMMERCIAL,
+        amount=10_000_000,
+        event="First commercial sale of a licensed product",
+        evidence="Invoice of the first commercial shipment / 首批商业发货发票",
+    ),
+    ScheduleItemSpec(
+        key="sales_500m",
+        name="Annual net sales first above CNY 500 million / 年净销售额首超5亿元",
+        kind=_COMMERCIAL,
+        amount=50_000_000,
+        event="Annual net sales of a licensed product first exceed CNY 500 million",
+        due_offset_days=60,
+        evidence="Audited annual net sales statement / 经审计的年度净销售额报表",
+    ),
+)
+
+_EUR_LICENCE_SCHEDULE = (
+    ScheduleItemSpec(
+        key="ind",
+        name="IND cleared / IND获准",
+        kind=_REGULATORY,
+        amount=2_000_000,
+        stage="ind_filing",
+        evidence="IND clearance letter / IND批准函",
+    ),
+    ScheduleItemSpec(
+        key="phase_1",
+        name="Phase I start / I期临床启动",
+        kind=_REGULATORY,
+        amount=4_000_000,
+        stage="phase_1",
+        evidence="First subject dosed; site dosing log / 首例受试者给药记录",
+    ),
+    ScheduleItemSpec(
+        key="phase_2",
+        name="Phase II start / II期临床启动",
+        kind=_REGULATORY,
+        amount=10_000_000,
+        stage="phase_2",
+        due_offset_days=45,
+        evidence="Phase II protocol approved by the lead ethics committee / II期方案获伦理批准",
+    ),
+    ScheduleItemSpec(
+        key="phase_3",
+        name="Phase III start / III期临床启动",
+        kind=_REGULATORY,
+        amount=25_000_000,
+        stage="phase_3",
+        due_offset_days=45,
+        evidence="First patient dosed in Phase III / III期首例患者给药记录",
+    ),
+    ScheduleItemSpec(
+        key="approval",
+        name="EMA or FDA approval / 获EMA或FDA批准上市",
+        kind=_REGULATORY,
+        amount=60_000_000,
+        stage="market",
+        due_offset_days=60,
+        evidence="Marketing authorisation / 上市许可",
+    ),
+    ScheduleItemSpec(
+        key="first_sale",
+        name="First commercial sale outside China / 中国以外首次商业销售",
+        kind=_COMMERCIAL,
+        amount=15_000_000,
+        event="First commercial sale in the territory",
+        evidence="Invoice of the first commercial shipment / 首批商业发货发票",
+    ),
+)
+
+_SHARED_LOSS_TO_HANHAI = (
+    "Each party bears its share; the data go to Hanhai. / 各方按比例承担，数据归瀚海。"
+)
+
+TERMS = (
+    TermsSpec(
+        agreement="AGR-ELU-HHB-2020-01",
+        pipeline="BIOMED-DRUG",
+        upfront=15_000_000,
+        schedule=_DRUG_LICENCE_SCHEDULE,
+        tiers=((0, "5"), (300_000_000, "7"), (1_000_000_000, "9")),
+        royalty_term_years=12,
+        minimum_annual_royalty=3_000_000,
+        sublicense_income_share=20,
+        sales_breakdown_required=True,
+    ),
+    TermsSpec(
+        agreement="AGR-ELU-MER-2023-01",
+        pipeline="BIOMED-DRUG",
+        upfront=8_000_000,
+        schedule=_EUR_LICENCE_SCHEDULE,
+        tiers=((0, "6"), (250_000_000, "8"), (750_000_000, "10")),
+        royalty_term_years=10,
+        minimum_annual_royalty=1_000_000,
+        sublicense_income_share=25,
+    ),
+    TermsSpec(
+        agreement="AGR-NCG-JLS-2018-01",
+        pipeline="AGRI-GMO",
+        upfront=6_000_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="env_release",
+                name="Environmental release approved / 环境释放获批",
+                kind=_REGULATORY,
+                amount=1_500_000,
+                stage="environmental_release",
+                evidence="Approval of the environmental release trial / 环境释放审批书",
+            ),
+            ScheduleItemSpec(
+                key="production_trial",
+                name="Production trial approved / 生产性试验获批",
+                kind=_REGULATORY,
+                amount=2_500_000,
+                stage="production_trial",
+                evidence="Approval of the production trial / 生产性试验审批书",
+            ),
+            ScheduleItemSpec(
+                key="biosafety",
+                name="Biosafety certificate issued / 获得农业转基因生物安全证书",
+                kind=_REGULATORY,
+                amount=5_000_000,
+                stage="biosafety_certificate",
+                due_offset_days=45,
+                evidence=(
+                    "Biosafety certificate for production and application / 生产应用安全证书"
+                ),
+            ),
+            ScheduleItemSpec(
+                key="variety",
+                name="Variety registration approved / 品种审定通过",
+                kind=_REGULATORY,
+                amount=3_000_000,
+                stage="variety_registration",
+                evidence="Variety registration certificate / 品种审定证书",
+            ),
+            ScheduleItemSpec(
+                key="first_sale",
+                name="First commercial seed sale / 首次商业化种子销售",
+                kind=_COMMERCIAL,
+                amount=2_000_000,
+                event="First commercial sale of seed of an assigned event",
+                evidence="Seed sales invoices of the first season / 首季种子销售发票",
+            ),
+        ),
+        tiers=((0, "2.5"), (80_000_000, "3.5"), (200_000_000, "4.5")),
+        royalty_basis=RoyaltyBasis.WHOLE,
+        royalty_term_years=10,
+        minimum_annual_royalty=1_000_000,
+        royalty_reporting=RoyaltyReporting.SEMI_ANNUAL,
+    ),
+    TermsSpec(
+        agreement="AGR-QIS-GCE-2020-01",
+        pipeline="ENV",
+        upfront=800_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="pilot",
+                name="Pilot unit commissioned / 中试装置投运",
+                kind=_TECHNICAL,
+                amount=500_000,
+                stage="pilot",
+                evidence="Commissioning report of the pilot unit / 中试装置投运报告",
+            ),
+            ScheduleItemSpec(
+                key="field",
+                name="Field demonstration started / 现场示范启动",
+                kind=_TECHNICAL,
+                amount=800_000,
+                stage="field_demonstration",
+                evidence="Start-up record of the demonstration site / 示范现场启动记录",
+            ),
+            ScheduleItemSpec(
+                key="install",
+                name="First commercial installation / 首套商业化装置投运",
+                kind=_COMMERCIAL,
+                amount=1_000_000,
+                event="First commercial installation in operation",
+                evidence="Customer acceptance certificate / 客户验收证书",
+            ),
+        ),
+        # Non-exclusive: the rate falls as volume grows.
+        tiers=((0, "3"), (20_000_000, "2")),
+        minimum_annual_royalty=200_000,
+        sublicense_income_share=10,
+    ),
+    TermsSpec(
+        agreement="AGR-QIS-JLS-2026-01",
+        pipeline="AGRI-GMO",
+        upfront=1_200_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="registration",
+                name="Pesticide registration certificate / 取得农药登记证",
+                kind=_REGULATORY,
+                amount=2_000_000,
+                event="Pesticide registration certificate issued",
+                evidence="Pesticide registration certificate / 农药登记证",
+            ),
+            ScheduleItemSpec(
+                key="first_sale",
+                name="First commercial sale / 首次商业销售",
+                kind=_COMMERCIAL,
+                amount=500_000,
+                event="First commercial sale of the biopesticide",
+                evidence="Invoice of the first commercial shipment / 首批商业发货发票",
+            ),
+        ),
+        tiers=((0, "4"),),
+        royalty_term_years=8,
+        minimum_annual_royalty=300_000,
+        sublicense_income_share=15,
+        royalty_reporting=RoyaltyReporting.SEMI_ANNUAL,
+    ),
+    TermsSpec(
+        agreement="AGR-LCH-HHB-2021-01",
+        pipeline="BIOMED-DRUG",
+        upfront=3_000_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="site_p2",
+                name="Phase II sites initiated / II期研究中心启动",
+                kind=_TECHNICAL,
+                amount=4_000_000,
+                stage="phase_2",
+                evidence="Site initiation visit reports / 研究中心启动访视报告",
+            ),
+            ScheduleItemSpec(
+                key="csr_p2",
+                name="Phase II clinical study report / II期临床研究总结报告",
+                kind=_SCIENTIFIC,
+                amount=6_000_000,
+                stage="phase_3",
+                evidence="Signed Phase II clinical study report / 签字版II期临床研究总结报告",
+            ),
+            ScheduleItemSpec(
+                key="site_p3",
+                name="Phase III sites initiated / III期研究中心启动",
+                kind=_TECHNICAL,
+                amount=8_000_000,
+                stage="phase_3",
+                due_offset_days=45,
+                evidence="Site initiation visit reports / 研究中心启动访视报告",
+            ),
+            ScheduleItemSpec(
+                key="db_lock",
+                name="Phase III database lock / III期数据库锁定",
+                kind=_SCIENTIFIC,
+                amount=10_000_000,
+                event="Database of the Phase III trial locked",
+                evidence="Database lock certificate / 数据库锁定证明",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("phase_1", "phase_2", research_percent=20),
+            CostShareSpec("phase_3", "registration", research_percent=10),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "phase_1",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes=_SHARED_LOSS_TO_HANHAI,
+            ),
+            FailureClauseSpec(
+                "phase_2",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes=_SHARED_LOSS_TO_HANHAI,
+            ),
+            FailureClauseSpec(
+                "phase_3",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                break_fee=2_000_000,
+                notes=(
+                    "Break fee if Hanhai stops a running Phase III for reasons other than "
+                    "safety or futility. / 瀚海非因安全性或无效原因终止III期时支付解约费。"
+                ),
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-LCH-MER-2018-01",
+        pipeline="BIOMED-DRUG",
+        upfront=500_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="site_p1",
+                name="Phase I site initiated / I期研究中心启动",
+                kind=_TECHNICAL,
+                amount=400_000,
+                stage="phase_1",
+                evidence="Site initiation visit report / 研究中心启动访视报告",
+            ),
+            ScheduleItemSpec(
+                key="site_p2",
+                name="Phase II sites initiated / II期研究中心启动",
+                kind=_TECHNICAL,
+                amount=900_000,
+                stage="phase_2",
+                evidence="Site initiation visit reports / 研究中心启动访视报告",
+            ),
+            ScheduleItemSpec(
+                key="topline",
+                name="Phase II topline results / II期顶线结果",
+                kind=_SCIENTIFIC,
+                amount=1_200_000,
+                event="Topline results of the Phase II trial delivered",
+                evidence="Topline results memo and statistical tables / 顶线结果备忘录及统计表",
+            ),
+            ScheduleItemSpec(
+                key="csr",
+                name="Final clinical study report / 最终临床研究报告",
+                kind=_SCIENTIFIC,
+                amount=600_000,
+                event="Final clinical study report delivered",
+                evidence="Signed final clinical study report / 签字版最终临床研究报告",
+            ),
+        ),
+        cost_shares=(CostShareSpec("phase_1", "phase_2", research_percent=15),),
+        failure_clauses=(
+            FailureClauseSpec(
+                "phase_1",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                notes="Meridian bears the sunk costs. / 子午线承担沉没成本。",
+            ),
+            FailureClauseSpec(
+                "phase_2",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                break_fee=500_000,
+                notes=(
+                    "Break fee only if Meridian ends the contract for convenience, not for "
+                    "futility. / 仅在子午线因自身便利终止时支付，因无效终止不适用。"
+                ),
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-ELU-GCE-2021-01",
+        pipeline="ENV",
+        upfront=1_500_000,
+        schedule=(
+            ScheduleItemSpec(
+                key="pilot",
+                name="Pilot unit meets the discharge standard / 中试装置达标排放",
+                kind=_TECHNICAL,
+                amount=1_000_000,
+                stage="pilot",
+                evidence="Monitoring report of the pilot effluent / 中试出水监测报告",
+            ),
+            ScheduleItemSpec(
+                key="field",
+                name="Field demonstration verified / 现场示范通过第三方核查",
+                kind=_TECHNICAL,
+                amount=1_500_000,
+                stage="certification",
+                evidence="Third-party verification report / 第三方核查报告",
+            ),
+            ScheduleItemSpec(
+                key="certificate",
+                name="Technology verification certificate / 取得环境技术验证证书",
+                kind=_REGULATORY,
+                amount=2_000_000,
+                stage="deployment",
+                evidence="Environmental technology verification certificate / 环境技术验证证书",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("lab_research", "field_demonstration", research_percent=30),
+            CostShareSpec("certification", "deployment", research_percent=20),
+            CostShareSpec(
+                "basic_research", "pilot_scale", research_percent=30, pipeline="BIOENERGY"
+            ),
+            CostShareSpec(
+                "demonstration_plant",
+                "commercial_production",
+                research_percent=10,
+                pipeline="BIOENERGY",
+            ),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "pilot",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                notes="Process IP reverts to ELU. / 工艺知识产权归还东湖大学。",
+            ),
+            FailureClauseSpec(
+                "field_demonstration",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes="IP stays jointly owned. / 知识产权仍由双方共有。",
+            ),
+            FailureClauseSpec(
+                "demonstration_plant",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                break_fee=1_000_000,
+                pipeline="BIOENERGY",
+                notes=(
+                    "GreenCycle owns the plant and bears its costs. / 示范装置归绿循所有，"
+                    "费用由其承担。"
+                ),
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-QIS-CFB-2019-01",
+        pipeline="BIOMFG",
+        tiers=((0, "1.5"),),
+        royalty_term_years=10,
+        equity_share=30,
+    ),
+    TermsSpec(
+        agreement="AGR-ELU-LMD-2021-01",
+        pipeline="BIOSERV-IVD",
+        tiers=((0, "2"),),
+        royalty_term_years=10,
+        equity_share=25,
+    ),
+    TermsSpec(
+        agreement="AGR-NCG-JLS-2021-01",
+        pipeline="AGRI-GMO",
+        schedule=(
+            ScheduleItemSpec(
+                key="confined",
+                name="Edited lines pass the confined trial / 编辑株系通过中间试验",
+                kind=_SCIENTIFIC,
+                amount=800_000,
+                stage="environmental_release",
+                evidence="Confined trial summary report / 中间试验总结报告",
+            ),
+            ScheduleItemSpec(
+                key="biosafety",
+                name="Biosafety certificate for an edited line / 基因编辑品种获安全证书",
+                kind=_REGULATORY,
+                amount=2_000_000,
+                stage="biosafety_certificate",
+                evidence="Biosafety certificate / 安全证书",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("laboratory_research", "intermediate_trial", research_percent=50),
+            CostShareSpec("environmental_release", "biosafety_certificate", research_percent=30),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "intermediate_trial",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                notes="Edited lines revert to NCG. / 编辑株系归还北方作物实验室。",
+            ),
+            FailureClauseSpec(
+                "environmental_release",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes="Lines stay jointly owned. / 株系仍由双方共有。",
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-LCH-LMD-2022-01",
+        pipeline="BIOSERV-IVD",
+        schedule=(
+            ScheduleItemSpec(
+                key="design_freeze",
+                name="Design freeze / 设计冻结",
+                kind=_TECHNICAL,
+                amount=600_000,
+                stage="verification_validation",
+                evidence="Design freeze minutes with locked assay parameters / 设计冻结会议纪要",
+            ),
+            ScheduleItemSpec(
+                key="clinical_done",
+                name="Clinical evaluation completed / 临床评价完成",
+                kind=_SCIENTIFIC,
+                amount=1_200_000,
+                stage="registration",
+                evidence="Clinical evaluation report / 临床评价报告",
+            ),
+            ScheduleItemSpec(
+                key="certificate",
+                name="NMPA registration certificate / 获得NMPA注册证",
+                kind=_REGULATORY,
+                amount=2_000_000,
+                stage="production",
+                evidence="Medical device registration certificate / 医疗器械注册证",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("feasibility", "verification_validation", research_percent=50),
+            CostShareSpec("clinical_evaluation", "registration", research_percent=40),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "design_development",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                notes="Assay IP reverts to Lakeview. / 检测方法知识产权归还湖景医院。",
+            ),
+            FailureClauseSpec(
+                "clinical_evaluation",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                notes="Lumora bears the clinical costs. / 临床费用由光瑞承担。",
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-QIS-CFB-2023-01",
+        pipeline="BIOMFG",
+        schedule=(
+            ScheduleItemSpec(
+                key="strain",
+                name="Strain meets titre, rate and yield / 菌株达到产量、速率与得率指标",
+                kind=_TECHNICAL,
+                amount=1_500_000,
+                stage="process_development",
+                evidence="5 L fermentation batch records / 5升发酵批记录",
+            ),
+            ScheduleItemSpec(
+                key="pilot",
+                name="Pilot batch at one cubic metre / 1立方米中试批次",
+                kind=_TECHNICAL,
+                amount=2_500_000,
+                stage="pilot_scale",
+                evidence="Pilot batch records / 中试批记录",
+            ),
+            ScheduleItemSpec(
+                key="package",
+                name="Process package transferred to Cellforge / 工艺包移交铸胞",
+                kind=_COMMERCIAL,
+                amount=1_000_000,
+                event="Process package accepted by Cellforge",
+                evidence="Technology transfer acceptance form / 技术移交验收单",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("basic_research", "process_development", research_percent=50),
+            CostShareSpec("pilot_scale", "demonstration_plant", research_percent=40),
+            CostShareSpec(
+                "basic_research", "process_development", research_percent=50, pipeline="BIOENERGY"
+            ),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "process_development",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                notes="Strains revert to QIS. / 菌株归还钱塘研究院。",
+            ),
+            FailureClauseSpec(
+                "pilot_scale",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes="Process IP stays jointly owned. / 工艺知识产权仍由双方共有。",
+            ),
+            FailureClauseSpec(
+                "process_development",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                pipeline="BIOENERGY",
+                notes="Strains revert to QIS. / 菌株归还钱塘研究院。",
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-HEC-HHB-2019-01",
+        pipeline="BIOMED-DRUG",
+        schedule=(
+            ScheduleItemSpec(
+                key="candidate",
+                name="Development candidate nominated / 确定临床前候选药物",
+                kind=_SCIENTIFIC,
+                amount=2_000_000,
+                stage="preclinical",
+                evidence="Candidate nomination package / 候选药物确定报告",
+            ),
+            ScheduleItemSpec(
+                key="ind",
+                name="IND filed / 提交IND申请",
+                kind=_REGULATORY,
+                amount=3_000_000,
+                stage="ind_filing",
+                evidence="CDE acceptance notice of the IND application / 药审中心IND受理通知书",
+            ),
+            ScheduleItemSpec(
+                key="fpd",
+                name="First patient dosed in Phase I / I期首例受试者给药",
+                kind=_REGULATORY,
+                amount=5_000_000,
+                stage="phase_1",
+                evidence="Site dosing log / 研究中心给药记录",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("basic_research", "preclinical", research_percent=40),
+            CostShareSpec("ind_filing", "phase_2", research_percent=20),
+            CostShareSpec(
+                "basic_research", "process_development", research_percent=40, pipeline="BIOMFG"
+            ),
+            CostShareSpec(
+                "pilot_scale", "commercial_production", research_percent=15, pipeline="BIOMFG"
+            ),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "preclinical",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                notes="Centre IP stays shared 50:50. / 中心知识产权仍按50:50共有。",
+            ),
+            FailureClauseSpec(
+                "phase_1",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                notes="Hanhai bears clinical sunk costs. / 临床沉没成本由瀚海承担。",
+            ),
+            FailureClauseSpec(
+                "pilot_scale",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=False,
+                pipeline="BIOMFG",
+                notes="Each party bears its share. / 各方按比例承担。",
+            ),
+        ),
+    ),
+    TermsSpec(
+        agreement="AGR-HEC-CFB-2021-01",
+        pipeline="BIOMFG",
+        schedule=(
+            ScheduleItemSpec(
+                key="cell_line",
+                name="Production cell line established / 生产细胞株建立",
+                kind=_SCIENTIFIC,
+                amount=1_500_000,
+                stage="process_development",
+                evidence="Cell line development report / 细胞株开发报告",
+            ),
+            ScheduleItemSpec(
+                key="process_lock",
+                name="Perfusion process locked at 200 L / 200升灌流工艺锁定",
+                kind=_TECHNICAL,
+                amount=3_000_000,
+                stage="pilot_scale",
+                evidence="Three consecutive 200 L perfusion runs / 连续三批200升灌流记录",
+            ),
+            ScheduleItemSpec(
+                key="gmp_batch",
+                name="GMP demonstration batch released / GMP示范批次放行",
+                kind=_REGULATORY,
+                amount=5_000_000,
+                stage="demonstration_plant",
+                due_offset_days=45,
+                evidence="Batch release certificate / 批放行证书",
+            ),
+        ),
+        cost_shares=(
+            CostShareSpec("basic_research", "process_development", research_percent=40),
+            CostShareSpec("pilot_scale", "demonstration_plant", research_percent=20),
+            CostShareSpec(
+                "basic_research", "process_development", research_percent=50, pipeline="BIOENERGY"
+            ),
+        ),
+        failure_clauses=(
+            FailureClauseSpec(
+                "pilot_scale",
+                SunkCostBearer.ENTERPRISE,
+                ip_reverts=False,
+                break_fee=800_000,
+                notes="Cellforge bears pilot costs. / 中试费用由铸胞承担。",
+            ),
+            FailureClauseSpec(
+                "strain_development",
+                SunkCostBearer.BY_COST_SHARES,
+                ip_reverts=True,
+                pipeline="BIOENERGY",
+                notes="Strains revert to the centre. / 菌株归还中心。",
+            ),
+        ),
+    ),
+)
+
+
+# --- Money: where each milestone stands ---------------------------------
+
+PRE_AGREEMENT_REASON = (
+    "Reached before the agreement took effect; covered by the upfront payment. / "
+    "协议生效前已达成，已计入首付款。"
+)
+TERMINATED_REASON = (
+    "The project was terminated; this milestone can no longer be reached. / "
+    "项目已终止，该里程碑不再可能达成。"
+)
+VERIFICATION_COMMENT = (
+    "Checked against the evidence; approved for invoicing. / 已核对证明材料，同意开票。"
+)
+# Stage milestones reached before this day are settled by default; later
+# ones are claimed and wait for the payer.
+SETTLED_BEFORE = DEMO_AS_OF - datetime.timedelta(days=120)
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    """Where one demo milestone stands and how it got there. Dates are
+    those of the invoice and payments; a stage milestone's invoice defaults
+    to three weeks after the project entered the stage."""
+
+    status: str
+    invoiced_on: datetime.date | None = None
+    invoice_today: bool = False
+    # (paid on, percent of the amount); the last payment of a paid
+    # milestone settles the rest.
+    payments: tuple[tuple[datetime.date, int], ...] = ()
+    reason: str = ""
+    # A dispute that the payee answered with a new claim before the payer
+    # verified it.
+    disputed_first: str = ""
+    resubmission: str = ""
+    evidence_file: bool = False
+
+
+@dataclass(frozen=True)
+class ManualMilestoneSpec:
+    """A milestone staff added by hand, with its own due date."""
+
+    project: str
+    key: str
+    name: str
+    kind: str
+    amount: int
+    event: str
+    due_date: datetime.date
+    evidence: str
+
+
+_date = datetime.date
+_PLANNED = MilestoneStatus.PLANNED
+_CLAIMED = MilestoneStatus.CLAIMED
+_DISPUTED = MilestoneStatus.DISPUTED
+_VERIFIED = MilestoneStatus.VERIFIED
+_INVOICED = MilestoneStatus.INVOICED
+_PARTIALLY_PAID = MilestoneStatus.PARTIALLY_PAID
+_PAID = MilestoneStatus.PAID
+_CANCELLED = MilestoneStatus.CANCELLED
+_WAIVED = MilestoneStatus.WAIVED
+
+MANUAL_MILESTONES = (
+    ManualMilestoneSpec(
+        project="LCH-001",
+        key="interim",
+        name="Interim safety analysis, Phase II / II期期中安全性分析",
+        kind=_SCIENTIFIC,
+        amount=2_000_000,
+        event="Interim safety analysis delivered to the sponsor",
+        due_date=DEMO_AS_OF - datetime.timedelta(days=1),
+        evidence=(
+            "Interim safety analysis report v1.0 and DSMB minutes. / "
+            "期中安全性分析报告1.0版及数据监查委员会会议纪要。"
+        ),
+    ),
+    ManualMilestoneSpec(
+        project="QIS-006",
+        key="automation",
+        name="Foundry automation upgrade accepted / 铸造平台自动化升级验收",
+        kind=_TECHNICAL,
+        amount=1_200_000,
+        event="Automation upgrade of the foundry accepted",
+        due_date=_date(2026, 6, 30),
+        evidence=(
+            "Acceptance test protocol: 1,536 strains built per week. / "
+            "验收测试：每周构建1536株菌株。"
+        ),
+    ),
+    ManualMilestoneSpec(
+        project="NCG-004",
+        key="annual_report",
+        name="Platform operating report 2025 / 2025年度平台运行报告",
+        kind=_SCIENTIFIC,
+        amount=600_000,
+        event="Annual operating report of the platform delivered",
+        due_date=_date(2026, 3, 31),
+        evidence="Platform operating report 2025 / 2025年度平台运行报告",
+    ),
+)
+
+# Milestones that do not stand where the default rules put them, by project
+# and schedule key. By default a stage milestone reached before the
+# agreement is cancelled, one reached before SETTLED_BEFORE is paid and a
+# later one is claimed; a milestone a terminated project can no longer reach
+# is cancelled; everything else is planned.
+MILESTONE_PLANS = {
+    # Hanhai (partner.a)
+    ("ELU-001", "phase_2"): MilestonePlan(
+        _PARTIALLY_PAID, invoiced_on=_date(2026, 6, 25), payments=((_date(2026, 7, 24), 40),)
+    ),
+    ("ELU-002", "phase_1"): MilestonePlan(_INVOICED, invoice_today=True),
+    ("ELU-004", "first_sale"): MilestonePlan(_PAID, invoiced_on=_date(2024, 10, 28)),
+    ("LCH-001", "interim"): MilestonePlan(_CLAIMED, evidence_file=True),
+    ("LCH-002", "site_p3"): MilestonePlan(
+        _PAID, payments=((_date(2025, 10, 10), 50), (_date(2025, 12, 1), 50))
+    ),
+    ("LCH-003", "csr_p2"): MilestonePlan(
+        _DISPUTED,
+        reason=(
+            "The report lacks the final pharmacokinetic appendix; resubmit with the signed "
+            "PK report. / 总结报告缺少最终药代动力学附录，请补充签字版PK报告后重新提交。"
+        ),
+    ),
+    ("LCH-003", "site_p3"): MilestonePlan(_CLAIMED, evidence_file=True),
+    ("HEC-001", "ind"): MilestonePlan(_INVOICED, invoiced_on=_date(2026, 9, 10)),
+    ("HEC-001", "fpd"): MilestonePlan(_VERIFIED),
+    ("HEC-002", "ind"): MilestonePlan(_CLAIMED, evidence_file=True),
+    # Cellforge (partner.b)
+    ("HEC-004", "process_lock"): MilestonePlan(_CLAIMED, evidence_file=True),
+    ("QIS-005", "strain"): MilestonePlan(_PLANNED),
+    ("QIS-006", "automation"): MilestonePlan(_CLAIMED, evidence_file=True),
+    # Meridian
+    ("ELU-005", "phase_2"): MilestonePlan(
+        _INVOICED,
+        invoiced_on=_date(2026, 10, 12),
+        disputed_first=(
+            "Phase II start means first patient dosed, not protocol approval. / "
+            "II期启动以首例患者给药为准，而非方案获批。"
+        ),
+        resubmission=(
+            "First patient dosed on 2026-04-14; site dosing log attached. / "
+            "首例患者于2026年4月14日给药，附给药记录。"
+        ),
+    ),
+    ("LCH-004", "topline"): MilestonePlan(_PAID, invoiced_on=_date(2021, 10, 20)),
+    ("LCH-004", "csr"): MilestonePlan(
+        _WAIVED,
+        reason=(
+            "Fee for the final report waived in the termination settlement with Meridian. / "
+            "与子午线的终止和解中免除最终报告费用。"
+        ),
+    ),
+    # Jadeleaf
+    ("NCG-001", "biosafety"): MilestonePlan(
+        _PARTIALLY_PAID, invoiced_on=_date(2026, 9, 18), payments=((_date(2026, 10, 26), 40),)
+    ),
+    ("NCG-002", "first_sale"): MilestonePlan(_PAID, invoiced_on=_date(2024, 4, 22)),
+    ("NCG-005", "confined"): MilestonePlan(_VERIFIED),
+    # Lumora
+    ("LCH-006", "design_freeze"): MilestonePlan(_INVOICED, invoiced_on=_date(2026, 3, 2)),
+    ("LCH-007", "clinical_done"): MilestonePlan(
+        _DISPUTED,
+        reason=(
+            "The NMPA asked for a larger prospective cohort; clinical evaluation is not "
+            "complete. / NMPA要求扩大前瞻性队列，临床评价尚未完成。"
+        ),
+    ),
+    # GreenCycle
+    ("ELU-010", "certificate"): MilestonePlan(_PAID),
+    ("QIS-009", "pilot"): MilestonePlan(
+        _DISPUTED,
+        reason=(
+            "The hydrolysis reactor has not passed its 72-hour run; commissioning is not "
+            "complete. / 水解反应器尚未通过72小时连续运行，中试装置未完成投运。"
+        ),
+    ),
+}
+
+# The bank each payer pays from: the prefix of its transfer references.
+PAYER_BANKS = {
+    "HHB": "ICBC",
+    "CFB": "CMB",
+    "JLS": "ABC",
+    "LMD": "PAB",
+    "GCE": "HXB",
+    "MER": "DEUTDEFF",
+}
+
+
+# --- Money: royalty reports ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoyaltyPlan:
+    """The royalty reports a licensee filed for a product: one per period
+    from the first period after launch (or ``first_period``), with the net
+    sales of each, until the periods run out or reach today."""
+
+    agreement: str
+    project: str
+    reporter: str
+    net_sales: tuple[int, ...]
+    sublicense_income: tuple[int, ...] = ()
+    first_period: datetime.date | None = None
+    # Reported by product and territory: the product, the main territory,
+    # and further territories as (territory, percent of sales, from the nth
+    # period).
+    product: str = ""
+    main_territory: str = ""
+    other_territories: tuple[tuple[str, int, int], ...] = ()
+    note: str = ""
+    # Reports that are not paid yet, by period label: (status, reason).
+    open_reports: tuple[tuple[str, str, str], ...] = ()
+
+
+ROYALTY_PLANS = (
+    RoyaltyPlan(
+        agreement="AGR-ELU-HHB-2020-01",
+        project="ELU-004",
+        reporter=PARTNER_A_EMAIL,
+        net_sales=(
+            2_860_000,
+            18_420_000,
+            45_180_000,
+            61_750_000,
+            79_460_000,
+            96_330_000,
+            112_640_000,
+            128_910_000,
+            151_370_000,
+        ),
+        product="HB-1101 TPO mimetic injection / HB-1101注射液",
+        main_territory="Mainland China / 中国大陆",
+        other_territories=(("Hong Kong SAR / 中国香港", 5, 4),),
+        open_reports=(
+            ("2026-Q2", RoyaltyReportStatus.INVOICED, ""),
+            ("2026-Q3", RoyaltyReportStatus.SUBMITTED, ""),
+        ),
+    ),
+    RoyaltyPlan(
+        agreement="AGR-NCG-JLS-2018-01",
+        project="NCG-002",
+        reporter="tang.ming@jadeleaf.example.com",
+        net_sales=(38_600_000, 12_900_000, 96_400_000, 31_200_000, 142_700_000),
+        open_reports=(
+            (
+                "2026-H1",
+                RoyaltyReportStatus.QUERIED,
+                "Net sales deduct seed returns without credit notes; attach the returns "
+                "ledger. / 净销售额扣除了无红字发票的退货，请补充退货台账。",
+            ),
+        ),
+    ),
+    RoyaltyPlan(
+        agreement="AGR-QIS-CFB-2019-01",
+        project="QIS-003",
+        reporter=PARTNER_B_EMAIL,
+        net_sales=(8_640_000, 14_250_000, 19_820_000),
+        open_reports=(
+            ("2026-Q2", RoyaltyReportStatus.PARTIALLY_PAID, ""),
+            ("2026-Q3", RoyaltyReportStatus.SUBMITTED, ""),
+        ),
+    ),
+    RoyaltyPlan(
+        agreement="AGR-ELU-LMD-2021-01",
+        project="ELU-014",
+        reporter="lin.yue@lumora.example.com",
+        net_sales=(3_850_000,),
+        open_reports=(("2026-Q2", RoyaltyReportStatus.ACCEPTED, ""),),
+    ),
+    RoyaltyPlan(
+        agreement="AGR-ELU-MER-2023-01",
+        project="ELU-005",
+        reporter="anna.keller@meridian-tx.example.com",
+        net_sales=(0,),
+        sublicense_income=(12_000_000,),
+        first_period=_date(2025, 10, 1),
+        note=("Upfront received from the sublicensee for Japan. / 日本区域再许可方支付的首付款。"),
+    ),
+)
+
+
+# --- Money: cost entries ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostEntrySpec:
+    stage: str
+    paid_by: str
+    amount: int
+    days_in: int  # after the project entered the stage
+    description: str
+
+
+COST_ENTRIES = {
+    "LCH-001": (
+        CostEntrySpec("phase_1", _ENTERPRISE, 6_800_000, 60, "CRO fees, Phase I / I期CRO服务费"),
+        CostEntrySpec(
+            "phase_1", _RESEARCH, 2_100_000, 200, "Investigator site costs / 研究中心费用"
+        ),
+        CostEntrySpec(
+            "phase_2",
+            _ENTERPRISE,
+            5_200_000,
+            40,
+            "CRO fees, Phase II first tranche / II期CRO首期款",
+        ),
+        CostEntrySpec(
+            "phase_2",
+            _RESEARCH,
+            3_900_000,
+            150,
+            "Site costs and central imaging / 研究中心与影像费用",
+        ),
+    ),
+    "HEC-001": (
+        CostEntrySpec(
+            "preclinical", _ENTERPRISE, 9_500_000, 90, "GLP toxicology studies / GLP毒理研究"
+        ),
+        CostEntrySpec(
+            "preclinical",
+            _RESEARCH,
+            1_200_000,
+            150,
+            "Lentiviral vector production / 慢病毒载体制备",
+        ),
+        CostEntrySpec("ind_filing", _ENTERPRISE, 450_000, 20, "IND dossier / IND申报资料"),
+        CostEntrySpec(
+            "phase_1", _ENTERPRISE, 7_800_000, 30, "CAR-T manufacturing for Phase I / I期CAR-T制备"
+        ),
+        CostEntrySpec(
+            "phase_1", _RESEARCH, 600_000, 60, "Apheresis and cell logistics / 单采与细胞运输"
+        ),
+    ),
+    "HEC-004": (
+        CostEntrySpec(
+            "process_development",
+            _RESEARCH,
+            2_400_000,
+            120,
+            "Perfusion media screening / 灌流培养基筛选",
+        ),
+        CostEntrySpec(
+            "process_development",
+            _ENTERPRISE,
+            1_100_000,
+            300,
+            "Single-use bioreactors / 一次性生物反应器",
+        ),
+        CostEntrySpec(
+            "pilot_scale", _ENTERPRISE, 3_600_000, 45, "200 L perfusion runs / 200升灌流批次"
+        ),
+        CostEntrySpec(
+            "pilot_scale", _RESEARCH, 900_000, 90, "Analytical characterisation / 分析表征"
+        ),
+    ),
+    "QIS-005": (
+        CostEntrySpec(
+            "strain_development",
+            _RESEARCH,
+            1_850_000,
+            60,
+            "Automated strain construction / 自动化菌株构建",
+        ),
+        CostEntrySpec(
+            "strain_development",
+            _ENTERPRISE,
+            620_000,
+            240,
+            "Fermentation analytics / 发酵分析检测",
+        ),
+        CostEntrySpec(
+            "process_development", _RESEARCH, 760_000, 30, "Enzyme immobilisation / 酶固定化"
+        ),
+        CostEntrySpec(
+            "process_development",
+            _ENTERPRISE,
+            1_340_000,
+            120,
+            "Downstream purification trials / 下游纯化试验",
+        ),
+    ),
+    "NCG-004": (
+        CostEntrySpec(
+            "laboratory_research",
+            _RESEARCH,
+            1_450_000,
+            200,
+            "Base-editing constructs / 碱基编辑载体构建",
+        ),
+        CostEntrySpec(
+            "laboratory_research",
+            _ENTERPRISE,
+            980_000,
+            500,
+            "Greenhouse phenotyping / 温室表型鉴定",
+        ),
+        CostEntrySpec(
+            "intermediate_trial", _ENTERPRISE, 760_000, 30, "Confined trial plots / 中间试验小区"
+        ),
+    ),
+    "ELU-012": (
+        CostEntrySpec(
+            "pilot",
+            _ENTERPRISE,
+            3_200_000,
+            90,
+            "Pilot reactor and installation / 中试反应器及安装",
+        ),
+        CostEntrySpec("pilot", _RESEARCH, 1_100_000, 300, "Residue analytics / 抗生素残留分析"),
+        CostEntrySpec(
+            "field_demonstration",
+            _ENTERPRISE,
+            4_400_000,
+            60,
+            "Demonstration site works / 示范现场工程",
+        ),
+        CostEntrySpec(
+            "field_demonstration", _RESEARCH, 600_000, 400, "Third-party monitoring / 第三方监测"
+        ),
+        CostEntrySpec(
+            "certification", _ENTERPRISE, 350_000, 20, "Verification fees / 技术验证费用"
+        ),
+    ),
+    "LCH-006": (
+        CostEntrySpec(
+            "design_development",
+            _RESEARCH,
+            980_000,
+            60,
+            "Methylation marker panel / 甲基化标志物筛选",
+        ),
+        CostEntrySpec(
+            "design_development", _ENTERPRISE, 1_240_000, 200, "Assay kit prototypes / 试剂盒原型"
+        ),
+        CostEntrySpec(
+            "verification_validation",
+            _ENTERPRISE,
+            690_000,
+            40,
+            "Analytical validation lots / 分析性能验证批次",
+        ),
+    ),
+}
+
+
+# --- Money: writing it through the services -----------------------------
+
+
+@dataclass(frozen=True)
+class MoneySummary:
+    """What the demo's money side holds after seeding, and what this run
+    added."""
+
+    milestones: int
+    milestones_created: int
+    invoices: int
+    payments: int
+    royalty_reports: int
+    cost_entries: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.milestones} milestones ({self.milestones_created} new), "
+            f"{self.invoices} invoices, {self.payments} payments, "
+            f"{self.royalty_reports} royalty reports, {self.cost_entries} cost entries"
+        )
+
+
+@dataclass
+class _Billing:
+    """An invoice to issue and the payments to record on it. Invoices are
+    issued in date order, so that numbers follow dates within a year."""
+
+    issued_on: datetime.date | None  # None: today
+    issue: Callable[[datetime.date | None], Invoice]
+    payments: tuple[tuple[datetime.date, int], ...]
+    settle: bool  # the last payment settles the invoice
+    bank: str
+    invoice: Invoice | None = None
+
+
+@dataclass
+class _MoneyRun:
+    """What seeding the money side needs at hand."""
+
+    today: datetime.date
+    staff: User
+    partners: dict[str, User]  # by email
+    payer_users: dict[int, User]  # by enterprise id
+    stages: dict[tuple[str, str], StageDefinition]  # by pipeline and stage code
+    banks: dict[int, str]  # by enterprise id
+    billings: list[_Billing]
+    milestones_created: int = 0
+
+
+def seed_money(*, users: Mapping[str, User]) -> MoneySummary:
+    """Terms on every demo agreement, milestones of the demo projects in
+    every state, royalty reports, invoices, payments and cost entries, all
+    written through the services by the people who would do it.
+
+    Whatever exists is left alone: an agreement's terms once it has any, a
+    project's milestones and cost entries once it has any, a royalty report
+    once its period is reported."""
+    enterprises = {e.code: e for e in Enterprise.objects.all()}
+    partners = User.objects.filter(
+        email__in=[PARTNER_A_EMAIL, PARTNER_B_EMAIL, *(c.email for c in PORTAL_CONTACTS)]
+    )
+    run = _MoneyRun(
+        today=timezone.localdate(),
+        staff=users[STAFF_EMAIL],
+        partners={partner.email: partner for partner in partners},
+        payer_users={partner.enterprise_id: partner for partner in partners},
+        stages={
+            (stage.pipeline.code, stage.code): stage
+            for stage in StageDefinition.objects.select_related("pipeline")
+        },
+        banks={enterprises[code].pk: bank for code, bank in PAYER_BANKS.items()},
+        billings=[],
+    )
+    agreements = {
+        agreement.reference: agreement
+        for agreement in Agreement.objects.filter(
+            reference__in=[spec.agreement for spec in TERMS]
+        ).select_related("partnership")
+    }
+    for spec in TERMS:
+        _seed_terms(spec, agreements[spec.agreement], run)
+
+    projects = {
+        project.code: project
+        for project in ResearchProject.objects.filter(
+            code__in=[spec.code for spec in PROJECTS]
+        ).select_related("agreement__partnership", "current_stage__pipeline")
+    }
+    entries = _stage_entries(project.pk for project in projects.values())
+    terms_of = {spec.agreement: spec for spec in TERMS}
+    with_milestones = set(
+        Milestone.objects.filter(project__in=projects.values()).values_list(
+            "project_id", flat=True
+        )
+    )
+    for project in projects.values():
+        terms = terms_of.get(project.agreement.reference) if project.agreement else None
+        # The service gives every project the agreement's whole schedule,
+        # so only projects in the pipeline the schedule names get it (see
+        # the note on _seed_milestones).
+        if (
+            terms is None
+            or not terms.schedule
+            or project.current_stage.pipeline.code != terms.pipeline
+            or project.pk in with_milestones
+        ):
+            continue
+        _seed_milestones(project, terms, entries.get(project.pk, {}), run)
+
+    _seed_royalties(projects, entries, run)
+    _settle(run)
+    _seed_costs(projects, entries, run)
+    return MoneySummary(
+        milestones=Milestone.objects.count(),
+        milestones_created=run.milestones_created,
+        invoices=Invoice.objects.count(),
+        payments=Payment.objects.count(),
+        royalty_reports=RoyaltyReport.objects.count(),
+        cost_entries=CostEntry.objects.count(),
+    )
+
+
+def _seed_terms(spec: TermsSpec, agreement: Agreement, run: _MoneyRun) -> None:
+    """Write an agreement's terms, unless it has some already: staff may
+    have edited them since."""
+    has_terms = (
+        agreement.equity_share > 0
+        or agreement.milestone_schedule.exists()
+        or agreement.royalty_tiers.exists()
+        or agreement.cost_shares.exists()
+        or agreement.failure_clauses.exists()
+    )
+    if has_terms:
+        return
+
+    def stage(code: str, pipeline: str = "") -> StageDefinition:
+        return run.stages[pipeline or spec.pipeline, code]
+
+    # The scalar terms and the schedule and failure clause rows have no
+    # service of their own: staff enter them in the admin's terms inlines.
+    agreement.upfront_amount = Decimal(spec.upfront)
+    agreement.upfront_due_on = (
+        agreement.signed_on + datetime.timedelta(days=30)
+        if spec.upfront and agreement.signed_on
+        else None
+    )
+    agreement.royalty_term_years = spec.royalty_term_years
+    agreement.minimum_annual_royalty = Decimal(spec.minimum_annual_royalty)
+    agreement.sublicense_income_share = Decimal(spec.sublicense_income_share)
+    agreement.equity_share = Decimal(spec.equity_share)
+    agreement.royalty_reporting = spec.royalty_reporting
+    agreement.sales_breakdown_required = spec.sales_breakdown_required
+    agreement.save(
+        update_fields=[
+            "upfront_amount",
+            "upfront_due_on",
+            "royalty_term_years",
+            "minimum_annual_royalty",
+            "sublicense_income_share",
+            "equity_share",
+            "royalty_reporting",
+            "sales_breakdown_required",
+            "updated_at",
+        ]
+    )
+    MilestoneScheduleItem.objects.bulk_create(
+        MilestoneScheduleItem(
+            agreement=agreement,
+            position=position,
+            name=item.name,
+            kind=item.kind,
+            amount=Decimal(item.amount),
+            trigger_stage=stage(item.stage) if item.stage else None,
+            trigger_event=item.event,
+            due_offset_days=item.due_offset_days,
+        )
+        for position, item in enumerate(spec.schedule, start=1)
+    )
+    FailureClause.objects.bulk_create(
+        FailureClause(
+            agreement=agreement,
+            stage=stage(clause.stage, clause.pipeline),
+            sunk_costs_borne_by=clause.sunk_costs_borne_by,
+            ip_reverts_to_institution=clause.ip_reverts,
+            break_fee=Decimal(clause.break_fee),
+            break_fee_payer=Party.ENTERPRISE,
+            notes=clause.notes,
+        )
+        for clause in spec.failure_clauses
+    )
+    if spec.tiers:
+        royalty_tiers_set(
+            agreement=agreement,
+            tiers=[Tier(Decimal(bound), Decimal(rate)) for bound, rate in spec.tiers],
+            basis=spec.royalty_basis,
+            by=run.staff,
+        )
+    if spec.cost_shares:
+        cost_shares_set(
+            agreement=agreement,
+            shares=[
+                CostShareInput(
+                    first_stage=stage(share.first_stage, share.pipeline),
+                    last_stage=stage(share.last_stage, share.pipeline),
+                    party=party,
+                    percent=Decimal(percent),
+                )
+                for share in spec.cost_shares
+                for party, percent in (
+                    (Party.RESEARCH, share.research_percent),
+                    (Party.ENTERPRISE, 100 - share.research_percent),
+                )
+            ],
+            by=run.staff,
+        )
+
+
+def _stage_entries(project_ids: Iterable[int]) -> dict[int, dict[int, datetime.date]]:
+    """The day each project first entered each of its stages, by project
+    and stage id, from its stage-gate history."""
+    entries: dict[int, dict[int, datetime.date]] = {}
+    transitions = (
+        StageTransition.objects.filter(
+            project_id__in=list(project_ids),
+            kind__in=[
+                TransitionKind.START,
+                TransitionKind.ADVANCE,
+                TransitionKind.SKIP,
+                TransitionKind.REVERT,
+            ],
+        )
+        .order_by("decided_at", "pk")
+        .values_list("project_id", "to_stage_id", "decided_at")
+    )
+    for project_id, stage_id, decided_at in transitions:
+        entries.setdefault(project_id, {}).setdefault(
+            stage_id, decided_at.astimezone(DEMO_TIME_ZONE).date()
+        )
+    return entries
+
+
+def _seed_milestones(
+    project: ResearchProject,
+    terms: TermsSpec,
+    entered: Mapping[int, datetime.date],
+    run: _MoneyRun,
+) -> None:
+    """Create the project's milestones from its agreement's schedule (and
+    any added by hand), then move each to where its plan says.
+
+    Only projects in the pipeline of the schedule's stages get milestones:
+    ``milestones_create_from_schedule`` creates every schedule item for
+    every project under the agreement, and an item triggered by another
+    pipeline's stage could never become claimable."""
+    agreement = project.agreement
+    created = milestones_create_from_schedule(project=project, by=run.staff)
+    items = {item.name: item for item in terms.schedule}
+    planned = []
+    for milestone in created:
+        item = items.get(milestone.name)
+        if item is None:
+            continue
+        entered_on = (
+            entered.get(milestone.trigger_stage_id) if milestone.trigger_stage_id else None
+        )
+        plan = MILESTONE_PLANS.get((project.code, item.key)) or _default_plan(
+            milestone, project, agreement, entered_on
+        )
+        invoiced_on = plan.invoiced_on or (
+            entered_on + datetime.timedelta(days=21) if entered_on else None
+        )
+        planned.append((milestone, plan, item.evidence, invoiced_on))
+    for spec in MANUAL_MILESTONES:
+        if spec.project != project.code:
+            continue
+        milestone = Milestone.objects.create(
+            project=project,
+            agreement=agreement,
+            name=spec.name,
+            kind=spec.kind,
+            trigger_event=spec.event,
+            due_date=spec.due_date,
+            amount=Decimal(spec.amount),
+            currency=agreement.currency,
+        )
+        activity_record(
+            actor=run.staff,
+            verb="milestone.created",
+            target=milestone,
+            project=project,
+            agreement=agreement,
+            summary=f"Milestone {milestone.name} planned: {milestone.amount} "
+            f"{milestone.currency}, due {milestone.due_date}.",
+            changes={"amount": milestone.amount, "due_date": milestone.due_date},
+        )
+        created.append(milestone)
+        plan = MILESTONE_PLANS.get((project.code, spec.key), MilestonePlan(_PLANNED))
+        planned.append((milestone, plan, spec.evidence, plan.invoiced_on))
+    run.milestones_created += len(created)
+    for milestone, plan, evidence, invoiced_on in planned:
+        _drive_milestone(milestone, plan, evidence, invoiced_on, run)
+
+
+def _default_plan(
+    milestone: Milestone,
+    project: ResearchProject,
+    agreement: Agreement,
+    entered_on: datetime.date | None,
+) -> MilestonePlan:
+    if milestone.trigger_stage_id and milestone.triggered_on is not None:
+        if entered_on is None:
+            # Reached without a recorded entry: treat it as just reached.
+            return MilestonePlan(_CLAIMED)
+        if agreement.signed_on and entered_on < agreement.signed_on:
+            return MilestonePlan(_CANCELLED, reason=PRE_AGREEMENT_REASON)
+        return MilestonePlan(_PAID if entered_on < SETTLED_BEFORE else _CLAIMED)
+    if project.status == ProjectStatus.TERMINATED:
+        return MilestonePlan(_CANCELLED, reason=TERMINATED_REASON)
+    return MilestonePlan(_PLANNED)
+
+
+def _drive_milestone(
+    milestone: Milestone,
+    plan: MilestonePlan,
+    evidence: str,
+    invoiced_on: datetime.date | None,
+    run: _MoneyRun,
+) -> None:
+    """Take a planned milestone to the plan's status the way people would:
+    the payee's staff claim, invoice and record payments, the payer's
+    partner user verifies or disputes."""
+    staff = run.staff
+    if plan.status == _PLANNED:
+        return
+    if plan.status in (_CANCELLED, _WAIVED):
+        close = milestone_cancel if plan.status == _CANCELLED else milestone_waive
+        close(milestone=milestone, by=staff, reason=plan.reason)
+        return
+    payer = run.payer_users[milestone.agreement.partnership.enterprise_id]
+    documents = []
+    if plan.evidence_file:
+        documents.append(
+            document_upload(
+                uploaded_file=SimpleUploadedFile(
+                    f"{milestone.project.code}-evidence-{milestone.pk}.pdf",
+                    evidence_pdf(milestone, evidence),
+                    content_type="application/pdf",
+                ),
+                by=staff,
+                project=milestone.project,
+                description=f"Evidence: {milestone.name}",
+            )
+        )
+    milestone_claim(milestone=milestone, by=staff, evidence_note=evidence, documents=documents)
+    if plan.disputed_first:
+        milestone_dispute(milestone=milestone, by=payer, reason=plan.disputed_first)
+        milestone_claim(milestone=milestone, by=staff, evidence_note=plan.resubmission)
+    if plan.status == _CLAIMED:
+        return
+    if plan.status == _DISPUTED:
+        milestone_dispute(milestone=milestone, by=payer, reason=plan.reason)
+        return
+    milestone_verify(milestone=milestone, by=payer, comment=VERIFICATION_COMMENT)
+    if plan.status == _VERIFIED:
+        return
+    payments = plan.payments
+    if plan.status == _PAID and not payments:
+        payments = (((invoiced_on or run.today) + datetime.timedelta(days=24), 100),)
+    if plan.status == _INVOICED:
+        payments = ()
+    run.billings.append(
+        _Billing(
+            issued_on=None if plan.invoice_today else invoiced_on,
+            issue=lambda issued_on, milestone=milestone: milestone_invoice(
+                milestone=milestone, by=staff, issued_on=issued_on
+            ),
+            payments=payments,
+            settle=plan.status == _PAID,
+            bank=run.banks[milestone.agreement.partnership.enterprise_id],
+        )
+    )
+
+
+def reporting_periods(
+    reporting: str, first_day: datetime.date, today: datetime.date
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The reporting periods from the one holding ``first_day`` to the last
+    that ended before ``today``, each as (label, first day, last day)."""
+    months = {
+        RoyaltyReporting.QUARTERLY: 3,
+        RoyaltyReporting.SEMI_ANNUAL: 6,
+        RoyaltyReporting.ANNUAL: 12,
+    }[RoyaltyReporting(reporting)]
+    start = datetime.date(first_day.year, (first_day.month - 1) // months * months + 1, 1)
+    periods = []
+    while True:
+        last_month = start.month + months - 1
+        end = datetime.date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+        if end >= today:
+            return periods
+        number = (start.month - 1) // months + 1
+        label = {3: f"{start.year}-Q{number}", 6: f"{start.year}-H{number}"}.get(
+            months, str(start.year)
+        )
+        periods.append((label, start, end))
+        start = end + datetime.timedelta(days=1)
+
+
+def _seed_royalties(
+    projects: Mapping[str, ResearchProject],
+    entries: Mapping[int, Mapping[int, datetime.date]],
+    run: _MoneyRun,
+) -> None:
+    """The licensees' royalty reports, reviewed by the licensor's staff,
+    and the minimum-royalty true-ups of the years that have ended."""
+    staff = run.staff
+    for plan in ROYALTY_PLANS:
+        project = projects[plan.project]
+        agreement = project.agreement
+        if plan.first_period:
+            first_day = plan.first_period
+        else:
+            pipeline = project.current_stage.pipeline.code
+            market = max(
+                (stage for (code, _stage_code), stage in run.stages.items() if code == pipeline),
+                key=lambda stage: stage.position,
+            )
+            launched_on = entries.get(project.pk, {}).get(market.pk)
+            if project.status != ProjectStatus.PRODUCTIZED or launched_on is None:
+                continue
+            # Sales in the first fortnight are booked with the next period.
+            first_day = launched_on + datetime.timedelta(days=14)
+        periods = reporting_periods(agreement.royalty_reporting, first_day, run.today)
+        reported = set(
+            agreement.royalty_reports.filter(kind=RoyaltyReportKind.SALES).values_list(
+                "period_start", flat=True
+            )
+        )
+        open_reports = {label: (status, reason) for label, status, reason in plan.open_reports}
+        for index, ((label, start, end), net_sales) in enumerate(
+            zip(periods, plan.net_sales, strict=False)
+        ):
+            if start in reported:
+                continue
+            sublicense = plan.sublicense_income[index] if plan.sublicense_income else 0
+            report = royalty_report_submit(
+                agreement=agreement,
+                by=run.partners[plan.reporter],
+                period_start=start,
+                period_end=end,
+                lines=_sales_lines(plan, index, Decimal(net_sales), agreement.currency),
+                net_sales=None if plan.product else Decimal(net_sales),
+                sublicense_income=Decimal(sublicense),
+                project=project,
+                note=plan.note,
+            )
+            status, reason = open_reports.get(label, (RoyaltyReportStatus.PAID, ""))
+            if status == RoyaltyReportStatus.SUBMITTED:
+                continue
+            if status == RoyaltyReportStatus.QUERIED:
+                royalty_report_query(report=report, by=staff, reason=reason)
+                continue
+            royalty_report_accept(report=report, by=staff)
+            if status == RoyaltyReportStatus.ACCEPTED:
+                continue
+            _bill_royalty(report, status, end + datetime.timedelta(days=50), run)
+
+        # What the daily task does after a year ends.
+        years = {start.year for _label, start, _end in periods}
+        for year in sorted(y for y in years if y < run.today.year):
+            if agreement.royalty_reports.filter(
+                kind=RoyaltyReportKind.MINIMUM_TRUE_UP, period_start=datetime.date(year, 1, 1)
+            ).exists():
+                continue
+            true_up = royalty_year_true_up(agreement=agreement, year=year, by=staff)
+            if true_up is not None:
+                _bill_royalty(
+                    true_up, RoyaltyReportStatus.PAID, datetime.date(year + 1, 2, 14), run
+                )
+
+
+def _sales_lines(
+    plan: RoyaltyPlan, index: int, net_sales: Decimal, currency: str
+) -> list[SalesLine]:
+    """A report's sales by product and territory, if the plan breaks them
+    down: the main territory has what the others do not."""
+    if not plan.product:
+        return []
+    lines = []
+    rest = net_sales
+    for territory, percent, from_index in plan.other_territories:
+        if index >= from_index:
+            share = quantize_money(net_sales * percent / 100, currency)
+            lines.append(SalesLine(plan.product, territory, share))
+            rest -= share
+    return [SalesLine(plan.product, plan.main_territory, rest), *lines]
+
+
+def _bill_royalty(
+    report: RoyaltyReport, status: str, issued_on: datetime.date, run: _MoneyRun
+) -> None:
+    payments = {
+        RoyaltyReportStatus.INVOICED: (),
+        RoyaltyReportStatus.PARTIALLY_PAID: ((issued_on + datetime.timedelta(days=21), 50),),
+        RoyaltyReportStatus.PAID: ((issued_on + datetime.timedelta(days=21), 100),),
+    }[status]
+    run.billings.append(
+        _Billing(
+            issued_on=issued_on,
+            issue=lambda issued_on, report=report: royalty_report_invoice(
+                report=report, by=run.staff, issued_on=issued_on
+            ),
+            payments=payments,
+            settle=status == RoyaltyReportStatus.PAID,
+            bank=run.banks[report.agreement.partnership.enterprise_id],
+        )
+    )
+
+
+def _settle(run: _MoneyRun) -> None:
+    """Issue the invoices in date order, then record the payments in date
+    order, none later than today."""
+
+    def issue_day(billing: _Billing) -> datetime.date:
+        return min(billing.issued_on or run.today, run.today)
+
+    for billing in sorted(run.billings, key=issue_day):
+        billing.invoice = billing.issue(issue_day(billing) if billing.issued_on else None)
+    payments = []
+    for billing in run.billings:
+        for number, (paid_on, percent) in enumerate(billing.payments, start=1):
+            last = number == len(billing.payments)
+            paid_on = max(min(paid_on, run.today), billing.invoice.issued_on)
+            payments.append((paid_on, billing, percent, last))
+    paid = defaultdict(Decimal)
+    for paid_on, billing, percent, last in sorted(
+        payments, key=lambda payment: (payment[0], payment[1].invoice.number)
+    ):
+        invoice = billing.invoice
+        if last and billing.settle:
+            amount = invoice.amount - paid[invoice.pk]
+        else:
+            amount = quantize_money(invoice.amount * percent / 100, invoice.currency)
+        # A transfer reference as the payer's bank prints it.
+        serial = zlib.crc32(f"{invoice.number}:{paid_on}".encode()) % 1_000_000
+        payment_record(
+            invoice=invoice,
+            amount=amount,
+            currency=invoice.currency,
+            paid_on=paid_on,
+            by=run.staff,
+            reference=f"{billing.bank}{paid_on:%Y%m%d}{serial:06d}",
+        )
+        paid[invoice.pk] += amount
+
+
+def _seed_costs(
+    projects: Mapping[str, ResearchProject],
+    entries: Mapping[int, Mapping[int, datetime.date]],
+    run: _MoneyRun,
+) -> None:
+    """What each party spent on projects with cost shares, so that the
+    ledgers show balances both ways."""
+    with_costs = set(
+        CostEntry.objects.filter(project__code__in=COST_ENTRIES).values_list(
+            "project__code", flat=True
+        )
+    )
+    last_day = min(run.today, DEMO_AS_OF)
+    for code, specs in COST_ENTRIES.items():
+        project = projects.get(code)
+        if project is None or code in with_costs or project.agreement is None:
+            continue
+        pipeline = project.current_stage.pipeline.code
+        for spec in specs:
+            stage = run.stages[pipeline, spec.stage]
+            entered_on = entries.get(project.pk, {}).get(stage.pk)
+            if entered_on is None:
+                continue
+            cost_entry_record(
+                project=project,
+                stage=stage,
+                paid_by=spec.paid_by,
+                amount=Decimal(spec.amount),
+                currency=project.agreement.currency,
+                incurred_on=min(entered_on + datetime.timedelta(days=spec.days_in), last_day),
+                description=spec.description,
+                by=run.staff,
+            )
+
+
+def evidence_pdf(milestone: Milestone, evidence: str) -> bytes:
+    """A one-page PDF standing in for a claim's evidence. Its text is the
+    English half of the bilingual names: the standard PDF fonts have no
+    Chinese glyphs."""
+
+    def english(text: str) -> str:
+        return text.split(" / ")[0].encode("ascii", "replace").decode()
+
+    def escaped(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    lines = [
+        f"{milestone.project.code}: {english(milestone.name)}",
+        english(evidence),
+        f"Agreement {milestone.agreement.reference}",
+    ]
+    text = "".join(
+        f"BT /F1 {size} Tf 56 {760 - 28 * number} Td ({escaped(line)}) Tj ET\n"
+        for number, (size, line) in enumerate(zip((14, 11, 11), lines, strict=True))
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text),
+    ]
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return pdf
 
 
 # --- Generated projects for benchmarks ----------------------------------

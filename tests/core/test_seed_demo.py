@@ -1,17 +1,23 @@
 """The demo data behind `make run` and the project generator behind the
 benchmarks: what the demo world holds, who can sign in and see what, that
-seeding twice changes nothing, and that every project's gate history
-explains where the project stands."""
+seeding twice changes nothing, that every project's gate history explains
+where the project stands, and that the money side (terms, milestones in
+every state, invoices, payments, royalties, cost entries) was written by
+the right people through the services."""
 
 import datetime
 import random
+import re
+from collections import defaultdict
+from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db.models import Max, Prefetch
+from django.db import transaction
+from django.db.models import Max, Prefetch, Sum
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -29,19 +35,44 @@ from core.demo_data import (
     StageFacts,
     plan_history,
 )
-from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize
+from notifications.models import Notification
+from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize, RoyaltyBasis
 from partnerships.models import (
     Agreement,
+    CostShare,
     Enterprise,
+    FailureClause,
     Institution,
     JointCentre,
     JointCentreParty,
+    MilestoneScheduleItem,
     Partnership,
     Person,
+    RoyaltyTier,
 )
-from projects.choices import ProjectStatus, SectorCode, TransitionKind
-from projects.models import ResearchProject, StageDefinition, StageTransition
-from projects.selectors import projects_visible_to
+from projects.choices import (
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportKind,
+    RoyaltyReportStatus,
+    SectorCode,
+    TransitionKind,
+)
+from projects.models import (
+    Activity,
+    CostEntry,
+    Document,
+    Invoice,
+    Milestone,
+    Payment,
+    ResearchProject,
+    RoyaltyReport,
+    RoyaltyReportLine,
+    StageDefinition,
+    StageTransition,
+)
+from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
+from projects.services import milestone_verify_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +96,20 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo world, seeded once for the module: seeding runs every
+    money service, which takes seconds. Each test runs in a savepoint
+    inside this transaction, and the transaction is rolled back after the
+    module, so nothing leaks into other modules."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo():
-    return seed()
+def demo(seeded):
+    return seeded
 
 
 def user(email: str) -> User:
@@ -88,8 +130,40 @@ def row_counts() -> dict[str, int]:
         StageTransition,
         User,
         partner_links,
+        MilestoneScheduleItem,
+        RoyaltyTier,
+        CostShare,
+        FailureClause,
+        Milestone,
+        Invoice,
+        Payment,
+        RoyaltyReport,
+        RoyaltyReportLine,
+        CostEntry,
+        Document,
+        Activity,
+        Notification,
     )
     return {model.__name__: model.objects.count() for model in models}
+
+
+def terms() -> list[dict]:
+    """The payment terms of every agreement (its directory fields are
+    brought back on every run, which touches ``updated_at``)."""
+    return list(
+        Agreement.objects.order_by("pk").values(
+            "reference",
+            "upfront_amount",
+            "upfront_due_on",
+            "royalty_basis",
+            "royalty_term_years",
+            "minimum_annual_royalty",
+            "sublicense_income_share",
+            "equity_share",
+            "royalty_reporting",
+            "sales_breakdown_required",
+        )
+    )
 
 
 def projects_with_history(**filters):
@@ -350,12 +424,23 @@ class TestSeedingAgain:
     def test_seeding_twice_leaves_the_same_data(self, demo):
         counts = row_counts()
         projects = list(ResearchProject.objects.values())
+        money = {
+            "milestones": list(Milestone.objects.order_by("pk").values("pk", "status")),
+            "reports": list(RoyaltyReport.objects.order_by("pk").values("pk", "status")),
+            "terms": terms(),
+        }
 
         output = seed()
 
         assert row_counts() == counts
         assert list(ResearchProject.objects.values()) == projects
-        assert "0 new" in output
+        assert list(Milestone.objects.order_by("pk").values("pk", "status")) == money["milestones"]
+        assert (
+            list(RoyaltyReport.objects.order_by("pk").values("pk", "status")) == money["reports"]
+        )
+        assert terms() == money["terms"]
+        assert "45 projects (0 new" in output
+        assert "milestones (0 new)" in output
 
     def test_seeding_again_restores_the_demo_directory_and_password(self, demo):
         Institution.objects.filter(code="ELU").update(name="Renamed")
@@ -393,3 +478,236 @@ class TestGeneratedProjects:
             ResearchProject.objects.filter(code__startswith="GEN-").values_list("code", flat=True)
         )
         assert codes == [f"GEN-{number:06d}" for number in range(1, 6)]
+
+
+# --- The money side -------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_bilingual(text: str) -> bool:
+    english, _, chinese = text.partition(" / ")
+    return bool(english.strip() and CJK.search(chinese)) and not CJK.search(english)
+
+
+def paid_on(invoice: Invoice) -> Decimal:
+    return invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+class TestTerms:
+    def test_every_agreement_has_terms_that_fit_its_kind(self, demo):
+        for agreement in Agreement.objects.all():
+            has_schedule = agreement.milestone_schedule.exists()
+            has_tiers = agreement.royalty_tiers.exists()
+            has_shares = agreement.cost_shares.exists()
+            reference = agreement.reference
+            if agreement.kind == AgreementKind.LICENCE:
+                assert has_schedule and has_tiers, reference
+                assert agreement.upfront_amount > 0, reference
+                assert agreement.minimum_annual_royalty > 0, reference
+                assert agreement.sublicense_income_share > 0, reference
+            elif agreement.kind == AgreementKind.ASSIGNMENT:
+                assert has_schedule and has_tiers and agreement.upfront_amount > 0, reference
+            elif agreement.kind in (AgreementKind.RD_CONTRACT, AgreementKind.CENTRE_CHARTER):
+                assert has_schedule and has_shares, reference
+                assert agreement.failure_clauses.exists(), reference
+            else:
+                assert agreement.kind == AgreementKind.SHAREHOLDERS
+                assert agreement.equity_share > 0, reference
+
+    def test_cost_shares_add_up_to_100_for_every_stage_range(self, demo):
+        totals = defaultdict(Decimal)
+        for share in CostShare.objects.all():
+            totals[share.agreement_id, share.first_stage_id, share.last_stage_id] += share.percent
+        assert totals
+        assert set(totals.values()) == {Decimal(100)}
+
+    def test_tiers_are_marginal_for_most_and_on_the_whole_basis_for_one(self, demo):
+        with_tiers = Agreement.objects.filter(royalty_tiers__isnull=False).distinct()
+        whole = with_tiers.filter(royalty_basis=RoyaltyBasis.WHOLE).count()
+        marginal = with_tiers.filter(royalty_basis=RoyaltyBasis.MARGINAL).count()
+        assert whole >= 1
+        assert marginal > whole
+        for agreement in with_tiers:
+            assert agreement.royalty_tiers.order_by("lower_bound").first().lower_bound == 0
+
+    def test_at_least_one_licence_asks_for_sales_by_product_and_territory(self, demo):
+        assert Agreement.objects.filter(
+            kind=AgreementKind.LICENCE, sales_breakdown_required=True
+        ).exists()
+
+    def test_schedule_items_are_triggered_by_a_stage_or_an_event_and_named_in_both_languages(
+        self, demo
+    ):
+        items = MilestoneScheduleItem.objects.all()
+        assert items.filter(trigger_stage__isnull=False).exists()
+        assert items.exclude(trigger_event="").exists()
+        for item in items:
+            assert is_bilingual(item.name), item.name
+
+
+class TestMilestones:
+    def test_milestones_stand_in_every_state(self, demo):
+        statuses = set(Milestone.objects.values_list("status", flat=True))
+        assert statuses == set(MilestoneStatus.values)
+
+    def test_some_planned_milestones_are_claimable_and_some_wait_for_their_stage(self, demo):
+        planned = Milestone.objects.filter(status=MilestoneStatus.PLANNED)
+        assert planned.filter(trigger_stage__isnull=False, triggered_on__isnull=True).exists()
+        assert any(milestone.is_triggered for milestone in planned)
+
+    def test_some_milestones_are_overdue(self, demo):
+        assert Milestone.objects.overdue(timezone.localdate()).exists()
+
+    def test_every_milestone_can_be_reached_in_its_projects_pipeline(self, demo):
+        for milestone in Milestone.objects.select_related(
+            "trigger_stage", "project__current_stage"
+        ):
+            if milestone.trigger_stage is not None:
+                assert (
+                    milestone.trigger_stage.pipeline_id
+                    == milestone.project.current_stage.pipeline_id
+                ), milestone
+
+    def test_milestones_are_named_in_both_languages(self, demo):
+        for name in Milestone.objects.values_list("name", flat=True):
+            assert is_bilingual(name), name
+
+    def test_disputes_and_closings_state_their_reasons(self, demo):
+        for milestone in Milestone.objects.filter(status=MilestoneStatus.DISPUTED):
+            assert is_bilingual(milestone.dispute_reason), milestone
+        for milestone in Milestone.objects.filter(
+            status__in=[MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED]
+        ):
+            assert is_bilingual(milestone.closing_reason), milestone
+
+    @pytest.mark.parametrize("email", [PARTNER_A_EMAIL, PARTNER_B_EMAIL])
+    def test_each_demo_partner_has_a_claim_awaiting_its_verification(self, demo, email):
+        partner = user(email)
+        claims = milestones_visible_to(partner).filter(status=MilestoneStatus.CLAIMED)
+        awaiting = [claim for claim in claims if milestone_verify_guard(claim, partner)]
+        assert awaiting
+        assert any(claim.documents.exists() for claim in awaiting)
+
+    def test_payees_staff_claim_and_the_payers_partner_users_verify_and_dispute(self, demo):
+        claimed = Milestone.objects.exclude(claimed_by=None).select_related(
+            "claimed_by", "verified_by", "agreement__partnership"
+        )
+        assert claimed.exists()
+        for milestone in claimed:
+            assert milestone.claimed_by.role == Role.CENTRE_STAFF
+            if milestone.verified_by is not None:
+                assert milestone.verified_by.role == Role.PARTNER
+                assert (
+                    milestone.verified_by.enterprise_id
+                    == milestone.agreement.partnership.enterprise_id
+                )
+        disputes = Activity.objects.filter(verb="milestone.disputed").select_related(
+            "actor", "agreement__partnership"
+        )
+        assert disputes.exists()
+        for dispute in disputes:
+            assert dispute.actor.role == Role.PARTNER
+            assert dispute.actor.enterprise_id == dispute.agreement.partnership.enterprise_id
+
+    def test_every_milestone_change_is_on_the_timeline(self, demo):
+        for milestone in Milestone.objects.exclude(status=MilestoneStatus.PLANNED):
+            verbs = set(
+                Activity.objects.filter(
+                    target_type="projects.milestone", target_id=milestone.pk
+                ).values_list("verb", flat=True)
+            )
+            assert "milestone.created" in verbs, milestone
+            assert len(verbs) >= 2, milestone
+
+
+class TestInvoicesAndPayments:
+    def test_payments_carry_bank_references_and_no_invoice_is_over_paid(self, demo):
+        assert Payment.objects.exists()
+        assert not Payment.objects.filter(reference="").exists()
+        for invoice in Invoice.objects.all():
+            assert paid_on(invoice) <= invoice.amount, invoice.number
+
+    def test_paid_items_are_paid_in_full_and_partially_paid_ones_in_part(self, demo):
+        invoices = Invoice.objects.select_related("milestone", "royalty_report")
+        for invoice in invoices:
+            billed = invoice.milestone or invoice.royalty_report
+            paid = paid_on(invoice)
+            if billed.status == MilestoneStatus.PAID:
+                assert paid == invoice.amount, invoice.number
+            elif billed.status == MilestoneStatus.PARTIALLY_PAID:
+                assert 0 < paid < invoice.amount, invoice.number
+            else:
+                assert billed.status == MilestoneStatus.INVOICED and paid == 0, invoice.number
+
+    def test_some_invoices_are_overdue_and_history_spans_several_years(self, demo):
+        today = timezone.localdate()
+        unpaid = Invoice.objects.filter(payments__isnull=True, due_on__lt=today)
+        assert unpaid.exists()
+        years = {
+            issued_on.year for issued_on in Invoice.objects.values_list("issued_on", flat=True)
+        }
+        assert len(years) >= 4
+
+    def test_staff_issue_invoices_and_record_payments(self, demo):
+        assert not Invoice.objects.exclude(issued_by__role=Role.CENTRE_STAFF).exists()
+        assert not Payment.objects.exclude(recorded_by__role=Role.CENTRE_STAFF).exists()
+
+
+class TestRoyalties:
+    def test_reports_stand_in_several_states_and_a_minimum_royalty_was_trued_up(self, demo):
+        statuses = set(RoyaltyReport.objects.values_list("status", flat=True))
+        assert statuses == set(RoyaltyReportStatus.values)
+        true_up = RoyaltyReport.objects.get(kind=RoyaltyReportKind.MINIMUM_TRUE_UP)
+        assert true_up.period_end.year < timezone.localdate().year
+        assert true_up.royalty_due > 0
+
+    def test_reports_span_past_years_and_this_year(self, demo):
+        sales = RoyaltyReport.objects.filter(kind=RoyaltyReportKind.SALES)
+        years = set(sales.values_list("period_start__year", flat=True))
+        assert len(years) >= 3
+        assert max(years) == timezone.localdate().year
+
+    def test_licensees_partner_users_submit_sales_reports(self, demo):
+        for report in RoyaltyReport.objects.filter(kind=RoyaltyReportKind.SALES).select_related(
+            "submitted_by", "agreement__partnership"
+        ):
+            assert report.submitted_by.role == Role.PARTNER
+            assert report.submitted_by.enterprise_id == report.agreement.partnership.enterprise_id
+
+    def test_reports_broken_down_by_product_and_territory_add_up(self, demo):
+        broken_down = RoyaltyReport.objects.filter(
+            agreement__sales_breakdown_required=True, kind=RoyaltyReportKind.SALES
+        )
+        assert broken_down.exists()
+        for report in broken_down:
+            total = report.lines.aggregate(total=Sum("net_sales"))["total"]
+            assert total == report.net_sales
+
+    def test_a_queried_report_says_why(self, demo):
+        queried = RoyaltyReport.objects.filter(status=RoyaltyReportStatus.QUERIED)
+        assert queried.exists()
+        assert all(is_bilingual(report.query_reason) for report in queried)
+
+
+class TestCosts:
+    def test_both_parties_paid_costs_and_ledgers_show_balances_both_ways(self, demo):
+        assert set(CostEntry.objects.values_list("paid_by", flat=True)) == {
+            "research",
+            "enterprise",
+        }
+        staff = user(STAFF_EMAIL)
+        research_balances = []
+        for project in ResearchProject.objects.filter(cost_entries__isnull=False).distinct():
+            for line in project_cost_ledger(staff, project):
+                if line.party == "research":
+                    research_balances.append(line.balance)
+        assert any(balance > 0 for balance in research_balances)
+        assert any(balance < 0 for balance in research_balances)
+
+    def test_costs_are_dated_in_the_past_at_stages_of_the_projects_pipeline(self, demo):
+        today = timezone.localdate()
+        for entry in CostEntry.objects.select_related("stage", "project__current_stage"):
+            assert entry.incurred_on <= today
+            assert entry.stage.pipeline_id == entry.project.current_stage.pipeline_id
+            assert entry.stage.position <= entry.project.current_stage.position

@@ -1,5 +1,6 @@
-"""``manage.py seed_demo``: load the bilingual demo data, and with
-``--projects N`` add N generated projects for benchmarks.
+"""``manage.py seed_demo``: load the bilingual demo data with its money side,
+and with ``--projects N`` add N generated projects (without money) for
+benchmarks.
 
 The data and the logic live in ``core.demo_data``; this command only reads
 its options and reports.
@@ -12,7 +13,8 @@ from core.demo_data import DEFAULT_BATCH_SIZE, generate_projects, seed_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the demo institutions, joint centre, enterprises, partnerships, projects and "
+        "Load the demo institutions, joint centre, enterprises, partnerships, projects, "
+        "their terms, milestones, invoices, payments, royalty reports and costs, and the "
         "logins (password biobridge-demo). Safe to run again. With --projects N, also "
         "generate N projects for benchmarks."
     )
