@@ -9,7 +9,10 @@ from django.urls import include, path
 app_name = "api"
 
 urlpatterns = [
+    path("", include("partnerships.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("valuations.api.urls")),
-    path("", include("partnerships.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("webhooks.api.urls")),
+    path("", include("accounts.api.urls")),
 ]

@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
         "MilestoneKindEnum": "partnerships.choices.MilestoneKind",
         "PartyEnum": "partnerships.choices.Party",
         "RoyaltyBasisEnum": "partnerships.choices.RoyaltyBasis",
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
+        "RoyaltyReportStatusEnum": "projects.choices.RoyaltyReportStatus",
+        "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
+        "ValuationStatusEnum": "valuations.choices.ValuationStatus",
     },
 }
 
