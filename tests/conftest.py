@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 
 from tests.factories import (
     EnterpriseFactory,
@@ -38,3 +41,30 @@ def partner_user(db, enterprise):
 def other_partner_user(db):
     """A user of another enterprise: must never see ``partner_user``'s data."""
     return PartnerUserFactory()
+
+
+# The data migrations that seed reference data (sectors, pipelines, stages,
+# success rates). The flush that ends a transactional test removes it.
+REFERENCE_DATA_SEEDS = [
+    "projects.migrations.0002_seed_sectors_and_pipelines",
+    "valuations.migrations.0002_seed_reference_success_rates",
+]
+
+
+def seed_reference_data():
+    for module in REFERENCE_DATA_SEEDS:
+        import_module(module).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_put_back_after_flush(request, django_db_blocker):
+    """Transactional tests end by emptying every table; put the reference
+    data back so the tests after them find the database as migrated."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
+    if transactional:
+        with django_db_blocker.unblock():
+            seed_reference_data()

@@ -204,9 +204,11 @@ WEBHOOK_SWEEP_BATCH_SIZE = 500
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token scheme first: an unauthenticated request then answers 401
+    # with a WWW-Authenticate challenge rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",

@@ -18,6 +18,8 @@ class ReadOrCentreStaffWrites(BasePermission):
     message = "Only research-centre staff may change this."
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
         if request.method in SAFE_METHODS:
             return True
         return has_full_access(request.user) or is_centre_staff_user(request.user)

@@ -186,7 +186,7 @@ class ResearchProjectViewSet(
         return Response(api.MilestoneSerializer(created, many=True).data, status=201)
 
     @extend_schema(responses={200: api.LedgerLineSerializer(many=True), **READ_ERRORS})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ledger(self, request, pk=None):
         """The cost-sharing ledger: per currency and party, the obligation
         under the cost shares, what it paid and the balance."""

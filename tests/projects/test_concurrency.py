@@ -8,10 +8,8 @@ serialises every writer and proves nothing here.
 
 import threading
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -42,27 +40,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-# The data migrations that seed reference data (sectors, pipelines, stages,
-# success rates). The flush that ends a transactional test removes it.
-REFERENCE_DATA_SEEDS = [
-    "projects.migrations.0002_seed_sectors_and_pipelines",
-    "valuations.migrations.0002_seed_reference_success_rates",
-]
-
-
-def seed_reference_data():
-    for module in REFERENCE_DATA_SEEDS:
-        import_module(module).seed(apps, None)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_put_back(django_db_blocker):
-    """Leave the reference data as the migrations made it for the tests
-    that run after this module."""
-    yield
-    with django_db_blocker.unblock():
-        seed_reference_data()
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ every writer and proves nothing here.
 import threading
 from datetime import date
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -26,23 +24,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-# The data migrations that seed reference data; the flush that ends a
-# transactional test removes it.
-REFERENCE_DATA_SEEDS = [
-    "projects.migrations.0002_seed_sectors_and_pipelines",
-    "valuations.migrations.0002_seed_reference_success_rates",
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_put_back(django_db_blocker):
-    """Leave the reference data as the migrations made it for the tests
-    that run after this module."""
-    yield
-    with django_db_blocker.unblock():
-        for module in REFERENCE_DATA_SEEDS:
-            import_module(module).seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

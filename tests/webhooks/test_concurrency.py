@@ -4,10 +4,8 @@ PostgreSQL connection; SQLite serialises every writer and proves nothing
 here."""
 
 import threading
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -23,21 +21,6 @@ pytestmark = [
 ]
 
 WORKERS = 8
-
-# The flush that ends a transactional test removes the reference data the
-# migrations seeded; put it back for the tests that run after this module.
-REFERENCE_DATA_SEEDS = [
-    "projects.migrations.0002_seed_sectors_and_pipelines",
-    "valuations.migrations.0002_seed_reference_success_rates",
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reference_data_put_back(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        for module in REFERENCE_DATA_SEEDS:
-            import_module(module).seed(apps, None)
 
 
 @pytest.fixture
