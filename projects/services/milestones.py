@@ -24,6 +24,7 @@ from partnerships.selectors import (
 from projects.activity import activity_record
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
 from projects.models import Document, Invoice, Milestone, ResearchProject
+from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
 
@@ -151,6 +152,13 @@ def milestone_claim(
         raise MilestoneError(
             _("Evidence must be documents of this project."),
             code="foreign_evidence",
+            field="documents",
+        )
+    if any(doc.is_internal for doc in documents):
+        # The payer verifies against the evidence, so it must be able to see it.
+        raise MilestoneError(
+            _("Internal documents cannot be evidence: the enterprise cannot see them."),
+            code="internal_evidence",
             field="documents",
         )
     resubmission = milestone.status == MilestoneStatus.DISPUTED
@@ -324,25 +332,33 @@ def milestone_waive(*, milestone: Milestone, by, reason: str) -> Milestone:
 @transaction.atomic
 def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Milestone]:
     """Create the project's milestones from its agreement's schedule. Items
-    already created are skipped, so running it again adds only new ones.
-    Milestones of stages the project has already reached are claimable at
-    once."""
+    already created are skipped, so running it again adds only new ones, and
+    so are items triggered by stages of another pipeline, which the project
+    can never enter. Milestones of stages the project has already entered
+    are claimable at once, from the day it entered them, and the payee is
+    told."""
     if project.agreement_id is None:
         raise MilestoneError(_("The project has no agreement."), code="no_agreement")
     # No joins: a project whose stage moved while this waited for the lock
     # would not be found by a joined query on PostgreSQL.
     project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    if not staff_work_on_project(by, project):
+        raise MilestoneError(
+            _("Only the project's research staff plan its milestones."),
+            code="permission_denied",
+        )
     existing = set(project.milestones.values_list("schedule_item_id", flat=True))
-    today = timezone.localdate()
+    entered_on = _stage_entry_dates(project)
     created = []
     for item in project.agreement.milestone_schedule.select_related("trigger_stage"):
         if item.pk in existing:
             continue
-        reached = (
-            item.trigger_stage is not None
-            and item.trigger_stage.pipeline_id == project.current_stage.pipeline_id
-            and item.trigger_stage.position <= project.current_stage.position
-        )
+        stage = item.trigger_stage
+        if stage is not None and stage.pipeline_id != project.current_stage.pipeline_id:
+            continue
+        triggered_on = None
+        if stage is not None and stage.position <= project.current_stage.position:
+            triggered_on = entered_on.get(stage.pk, timezone.localdate())
         milestone = Milestone.objects.create(
             project=project,
             agreement=project.agreement,
@@ -352,8 +368,10 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
             trigger_stage=item.trigger_stage,
             trigger_event=item.trigger_event,
             due_offset_days=item.due_offset_days,
-            triggered_on=today if reached else None,
-            due_date=today + timedelta(days=item.due_offset_days) if reached else None,
+            triggered_on=triggered_on,
+            due_date=(
+                triggered_on + timedelta(days=item.due_offset_days) if triggered_on else None
+            ),
             amount=item.amount,
             currency=project.agreement.currency,
         )
@@ -367,5 +385,35 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
             % {"name": milestone.name, "amount": milestone.amount, "currency": milestone.currency},
             changes={"amount": milestone.amount, "trigger_stage": item.trigger_stage_id},
         )
+        if triggered_on is not None:
+            _tell_payee_claimable(milestone)
         created.append(milestone)
     return created
+
+
+def _stage_entry_dates(project: ResearchProject) -> dict:
+    """The day the project last entered each stage it has passed, from its
+    gate history; stages passed over by a skip count from the skip."""
+    entered = {}
+    stages = {stage.pk: stage for stage in project.current_stage.pipeline.stages.all()}
+    for transition in project.transitions.order_by("decided_at", "id"):
+        day = timezone.localdate(transition.decided_at)
+        low = transition.from_stage.position if transition.from_stage_id else 0
+        for stage in stages.values():
+            moved_up = low < stage.position <= transition.to_stage.position
+            if stage.pk == transition.to_stage_id or moved_up:
+                entered[stage.pk] = day
+    return entered
+
+
+def _tell_payee_claimable(milestone: Milestone) -> None:
+    notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_CLAIMABLE,
+        event_key=f"milestone_claimable:{milestone.pk}:{milestone.triggered_on}",
+        title=_("%(code)s: milestone “%(name)s” can be claimed")
+        % {"code": milestone.project.code, "name": milestone.name},
+        body=_("%(amount)s %(currency)s, due %(due)s.")
+        % {"amount": milestone.amount, "currency": milestone.currency, "due": milestone.due_date},
+        url=milestone.project.get_absolute_url(),
+    )

@@ -17,7 +17,7 @@ from core.errors import DomainError
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
-from projects.models import Activity, Invoice, Milestone
+from projects.models import Activity, Invoice, Milestone, StageDefinition
 from projects.services import (
     invoice_issue,
     milestone_cancel,
@@ -43,6 +43,7 @@ from tests.factories import (
     PartnerUserFactory,
     ProjectUnderAgreementFactory,
     ResearchProjectFactory,
+    StageTransitionFactory,
     UserFactory,
 )
 
@@ -253,6 +254,18 @@ class TestClaim:
         report.refresh_from_db()
         assert refreshed(milestone).status == S.CLAIMED
         assert report.milestone == milestone
+
+    def test_internal_documents_are_no_evidence(self, project, staff_user):
+        """The payer verifies against the evidence and cannot see internal
+        documents."""
+        milestone = MilestoneFactory(project=project)
+        notes = DocumentFactory(project=project, is_internal=True)
+
+        with pytest.raises(DomainError) as error:
+            milestone_claim(milestone=milestone, by=staff_user, documents=[notes])
+
+        assert error.value.code == "internal_evidence"
+        assert refreshed(milestone).status == S.PLANNED
 
     @pytest.mark.parametrize("note", ["", "   "], ids=["empty", "blank"])
     def test_a_claim_without_evidence_is_refused(self, project, staff_user, note):
@@ -524,6 +537,49 @@ class TestCreateFromSchedule:
         assert by_item[ahead].triggered_on is None
         assert milestone_claim_guard(by_item[passed], staff_user).allowed
         assert milestone_claim_guard(by_item[ahead], staff_user).code == "not_claimable"
+
+    def test_a_passed_stage_triggers_from_the_day_the_project_entered_it(
+        self, project, staff_user, env_stages
+    ):
+        """The gate history says when the stage was entered; the due date
+        counts from then, not from the day the schedule was applied."""
+        entered = timezone.now() - timedelta(days=400)
+        StageTransitionFactory(
+            project=project,
+            kind="advance",
+            from_stage=env_stages[0],
+            to_stage=env_stages[1],
+            decided_at=entered,
+        )
+        project.current_stage = env_stages[1]
+        project.save()
+        item = MilestoneScheduleItemFactory(
+            agreement=project.agreement, trigger_stage=env_stages[1], due_offset_days=30
+        )
+
+        milestones_create_from_schedule(project=project, by=staff_user)
+
+        milestone = project.milestones.get(schedule_item=item)
+        assert milestone.triggered_on == timezone.localdate(entered)
+        assert milestone.due_date == timezone.localdate(entered) + timedelta(days=30)
+        assert milestone.is_overdue(timezone.localdate())
+
+    def test_items_of_another_pipeline_are_skipped(self, project, staff_user):
+        """A schedule written for another sector's stages can never be
+        reached by this project."""
+        drug_stage = StageDefinition.objects.get(pipeline__code="BIOMED-DRUG", code="phase_1")
+        MilestoneScheduleItemFactory(agreement=project.agreement, trigger_stage=drug_stage)
+
+        assert milestones_create_from_schedule(project=project, by=staff_user) == []
+
+    def test_only_the_projects_staff_apply_the_schedule(self, project, partner_user):
+        MilestoneScheduleItemFactory(agreement=project.agreement)
+
+        with pytest.raises(DomainError) as error:
+            milestones_create_from_schedule(project=project, by=partner_user)
+
+        assert error.value.code == "permission_denied"
+        assert not project.milestones.exists()
 
     def test_a_project_without_agreement_has_no_schedule(self, staff_user):
         project = ResearchProjectFactory()
