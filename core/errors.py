@@ -7,6 +7,8 @@ disabled before anyone presses it.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A business rule refused the action. ``code`` is stable for clients."""
@@ -61,3 +63,16 @@ ALLOWED = Guard(True)
 
 def denied(reason, code: str) -> Guard:
     return Guard(False, str(reason), code)
+
+
+def status_transition_guard(transitions: dict, current, target, noun: str) -> Guard:
+    """Whether a status may follow another in a lifecycle map such as
+    ``{CLAIMED: {VERIFIED, DISPUTED}, …}``. ``current`` and ``target`` are
+    members of the status choices; ``noun`` names the object in the reason."""
+    if target in transitions[current]:
+        return ALLOWED
+    return denied(
+        _("The %(noun)s is %(status)s and cannot become %(target)s.")
+        % {"status": current.label.lower(), "noun": noun, "target": target.label.lower()},
+        "invalid_transition",
+    )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ALLOWED, DomainError, Guard, denied
+from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from notifications.choices import NotificationKind
 from notifications.services import notify
 from partnerships.selectors import (
@@ -37,15 +37,11 @@ class MilestoneError(DomainError):
 
 
 def _can_move(milestone: Milestone, to_status: MilestoneStatus) -> Guard:
-    if to_status in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]:
-        return ALLOWED
-    return denied(
-        _("A %(status)s milestone cannot become %(target)s.")
-        % {
-            "status": milestone.get_status_display().lower(),
-            "target": MilestoneStatus(to_status).label.lower(),
-        },
-        "invalid_transition",
+    return status_transition_guard(
+        MILESTONE_TRANSITIONS,
+        MilestoneStatus(milestone.status),
+        MilestoneStatus(to_status),
+        _("milestone"),
     )
 
 

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ALLOWED, DomainError, Guard, denied
+from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.money import quantize_money
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -253,15 +253,11 @@ def _validated_sales(
 
 
 def _can_move(report: RoyaltyReport, to_status) -> Guard:
-    if to_status in ROYALTY_REPORT_TRANSITIONS[RoyaltyReportStatus(report.status)]:
-        return ALLOWED
-    return denied(
-        _("A %(status)s report cannot become %(target)s.")
-        % {
-            "status": report.get_status_display().lower(),
-            "target": RoyaltyReportStatus(to_status).label.lower(),
-        },
-        "invalid_transition",
+    return status_transition_guard(
+        ROYALTY_REPORT_TRANSITIONS,
+        RoyaltyReportStatus(report.status),
+        RoyaltyReportStatus(to_status),
+        _("report"),
     )
 
 
