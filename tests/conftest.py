@@ -56,11 +56,18 @@ def seed_reference_data():
         import_module(module).seed(apps, None)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been left empty by the flush of a
+    transactional test in an earlier run; start every run with the data."""
+    with django_db_blocker.unblock():
+        seed_reference_data()
+
+
 @pytest.fixture(autouse=True)
-def reference_data_put_back_after_flush(request, django_db_blocker):
-    """Transactional tests end by emptying every table; put the reference
-    data back so the tests after them find the database as migrated."""
-    yield
+def reference_data_for_transactional_tests(request, django_db_blocker):
+    """Transactional tests end by emptying every table, and they run after
+    all the others; give each one the reference data the migrations made."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames
