@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 \
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell \
 	$(c) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(c))))
 
-.PHONY: help install run serve migrate seed test lint format check messages bench clean
+.PHONY: help install browser run serve migrate seed test lint format check messages bench clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT)/"
@@ -44,6 +44,10 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Debian's Chromium for the end-to-end tests (they are skipped without it).
+browser:
+	bash scripts/install_browser.sh
 
 migrate: install
 	$(MANAGE) migrate --noinput
