@@ -34,12 +34,16 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         field_name="current_stage__pipeline__sector__code",
         choices=SectorCode.choices,
         label=_("Sector"),
+        empty_label=_("All"),
     )
-    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=ProjectStatus.choices, label=_("Status"), empty_label=_("All")
+    )
     mode = django_filters.ChoiceFilter(
         field_name="partnership__mode",
         choices=CooperationMode.choices,
         label=_("Cooperation mode"),
+        empty_label=_("All"),
     )
     stage = django_filters.NumberFilter(field_name="current_stage_id", label=_("Stage"))
     lead_institution = django_filters.NumberFilter(

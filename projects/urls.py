@@ -5,5 +5,6 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
+    path("", views.project_list, name="list"),
     path("<str:code>/", views.project_detail, name="detail"),
 ]

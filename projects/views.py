@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .filtersets import ResearchProjectFilterSet
 from .selectors import project_detail_for, project_list_for
@@ -10,6 +10,12 @@ PROJECTS_PER_PAGE = 50
 
 @login_required
 def home(request):
+    """Where a signed-in user starts."""
+    return redirect("projects:list")
+
+
+@login_required
+def project_list(request):
     """The projects the user may see, filtered and paginated."""
     filterset = ResearchProjectFilterSet(
         request.GET, queryset=project_list_for(request.user).order_by("code")
@@ -19,7 +25,7 @@ def home(request):
     query.pop("page", None)
     return render(
         request,
-        "projects/home.html",
+        "projects/list.html",
         {"filterset": filterset, "page": page, "query": query.urlencode()},
     )
 

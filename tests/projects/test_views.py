@@ -12,6 +12,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+PROJECTS = "/projects/"
 
 
 def test_the_home_page_asks_anonymous_visitors_to_sign_in(client):
@@ -28,7 +29,8 @@ def test_a_user_signs_in_with_their_email_in_any_case(client, partner_user):
     )
 
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/").url == PROJECTS
+    assert client.get(PROJECTS).status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, partner_user):
@@ -51,7 +53,7 @@ def test_the_list_shows_a_partner_its_projects_and_nothing_of_others(
     )
     client.force_login(partner_user)
 
-    response = client.get("/")
+    response = client.get(PROJECTS)
 
     assert own.code in response.text and "Own antibody" in response.text
     assert foreign.code not in response.text and "Foreign vaccine" not in response.text
@@ -71,8 +73,8 @@ def test_the_list_filters_by_sector_and_searches_titles(client, superuser):
     ResearchProjectFactory(title="KRAS inhibitor")
     client.force_login(superuser)
 
-    by_search = client.get("/", {"q": "kras"})
-    by_sector = client.get("/", {"sector": "agriculture"})
+    by_search = client.get(PROJECTS, {"q": "kras"})
+    by_sector = client.get(PROJECTS, {"sector": "agriculture"})
 
     assert "KRAS inhibitor" in by_search.text and "Maize" not in by_search.text
     assert "Maize drought trait" in by_sector.text and "KRAS" not in by_sector.text
@@ -84,15 +86,15 @@ def test_the_list_costs_the_same_queries_for_one_and_fifty_projects(
     enterprise = EnterpriseFactory()
     ResearchProjectFactory(partner_enterprises=[enterprise])
     client.force_login(superuser)
-    client.get("/")  # Warm the session and the content types.
+    client.get(PROJECTS)  # Warm the session and the content types.
     with django_assert_max_num_queries(20) as one_row:
-        client.get("/")
+        client.get(PROJECTS)
     ResearchProjectFactory.create_batch(49, partner_enterprises=[enterprise])
 
     with django_assert_max_num_queries(len(one_row.captured_queries)):
-        response = client.get("/")
+        response = client.get(PROJECTS)
 
-    assert response.text.count('href="/projects/') == 50
+    assert response.text.count('href="/projects/PRJ-') == 50
 
 
 def test_a_project_page_shows_its_gate_history(client, superuser):
@@ -111,7 +113,7 @@ def test_the_list_speaks_chinese_when_asked(client, superuser):
     client.force_login(superuser)
 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    response = client.get("/")
+    response = client.get(PROJECTS)
 
     assert "PD-1 抗体" in response.text
     assert "生物医药" in response.text
