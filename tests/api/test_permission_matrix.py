@@ -1,0 +1,801 @@
+"""The permission matrix of the REST API, generated from its URL patterns.
+
+Every route under /api/v1/ and every method it offers is tried by each role
+(anonymous, research-centre staff, superuser, the partner of the side the
+roles are named after, the partner of the other side) on an object of the
+roles' own side and on one of the other side. ``RULES`` says, per route name
+and method, how to find those objects and who may act; ``expected`` turns a
+rule into the status each role must get:
+
+- anonymous: 401;
+- an object the role may not see: 404, exactly as for a missing id (the
+  test asks for a missing id too and compares);
+- an operation the role may not perform on an object it sees: 403; an
+  operation refused by the view's permission class before any lookup
+  (staff-only viewsets) answers 403 on any id, seen or not;
+- otherwise the operation's success status when the rule sends a valid
+  body, or at least none of 401/403/404 when it does not.
+
+Lists are checked for what they show: the side's objects appear in the list
+of a role that sees them and in no one else's. A route or method missing
+from ``RULES`` fails ``test_every_route_and_method_is_in_the_matrix``.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from projects.models import StageDefinition
+from tests.api.conftest import ROLES, SCORECARD_INPUTS, Side, World, client_for
+
+pytestmark = pytest.mark.django_db
+
+MISSING_ID = "999999999"
+MISSING_UUID = "00000000-0000-4000-8000-000000000000"
+REFUSALS = {401, 403, 404}
+KIND = {"staff": "staff", "superuser": "superuser", "partner": "partner"}
+KIND["other_partner"] = "partner"
+EVERYONE = frozenset({"staff", "superuser", "partner"})
+STAFF = frozenset({"staff", "superuser"})
+PAYER = frozenset({"partner", "superuser"})
+
+
+# --- Who sees what ----------------------------------------------------------------
+#
+# ``which`` is "own" (side a: the staff's institution, the partner's
+# enterprise) or "foreign" (side b: the other partner's).
+
+
+def sees(visibility: str, role: str, which: str) -> bool:
+    if visibility == "everyone":
+        return True
+    if visibility == "personal":
+        # Notifications and tokens: each user's own, superusers included.
+        return which == "own"
+    if role == "superuser":
+        return True
+    if visibility == "staff_own":
+        # Webhook endpoints: the staff member who registered them.
+        return role == "staff" and which == "own"
+    if visibility == "public":
+        # Comparable deals: "own" is a published deal, "foreign" a
+        # confidential one that only staff may see.
+        return role == "staff" or which == "own"
+    if visibility == "directory" and role == "staff":
+        # Staff see every institution, enterprise, person and joint centre.
+        return True
+    # Scoped: staff and the partner see side a; the other partner side b.
+    return (role == "other_partner") == (which == "foreign")
+
+
+# --- The rules ---------------------------------------------------------------------
+
+Getter = Callable[[World, Side, str], dict]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to try one route and method, and who may use it.
+
+    ``obj`` gives the URL's keyword arguments for a side's object (``None``
+    for a collection route). ``who`` lists the kinds of user that may act
+    (on an object they see). ``gate="class"`` means the view's permission
+    class refuses the others before looking anything up. ``body`` and
+    ``query`` build the request for a side; ``ok`` is the success status
+    when the body is valid (``None``: assert no refusal only). A collection
+    POST whose body names an object of a side the role cannot see answers
+    ``refused_parent``. ``members`` gives the ids a list shows for a side.
+    """
+
+    obj: Getter | None = None
+    visibility: str = "scoped"
+    who: frozenset = EVERYONE
+    gate: str = "object"
+    body: Getter | None = None
+    query: Getter | None = None
+    ok: int | None = 200
+    multipart: bool = False
+    refused_parent: int | None = None
+    members: Callable[[World, Side, str], set] | None = None
+    has_foreign: bool = True
+    missing: str = MISSING_ID
+    overrides: dict = field(default_factory=dict)
+
+
+def pk(attribute: str) -> Getter:
+    def getter(world, side, role):
+        return {"pk": _attr(side, attribute).pk}
+
+    return getter
+
+
+def nested(attribute: str) -> Getter:
+    def getter(world, side, role):
+        return {"agreement_pk": side.agreement.pk, "pk": _attr(side, attribute).pk}
+
+    return getter
+
+
+def under_agreement(world, side, role):
+    return {"agreement_pk": side.agreement.pk}
+
+
+def _attr(side: Side, path: str):
+    value = side
+    for part in path.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def ids(*attributes: str):
+    def getter(world, side, role):
+        return {_attr(side, attribute).pk for attribute in attributes}
+
+    return getter
+
+
+def valuation_of(world, side, role):
+    """Each side sees the valuations its own people made."""
+    maker = "partner" if KIND.get(role) == "partner" else "staff"
+    return {"pk": side.valuations[maker].pk}
+
+
+def personal(attribute: str) -> Getter:
+    """The role's own notification or token; "foreign" is another user's."""
+
+    def getter(world, side, role):
+        owner = "staff" if role == "anonymous" else role
+        if side is world.b:
+            owner = "other_partner" if owner != "other_partner" else "partner"
+        return {"pk": getattr(world, attribute)[owner].pk}
+
+    return getter
+
+
+def deal(world, side, role):
+    return {"pk": (world.public_deal if side is world.a else world.private_deal).pk}
+
+
+def reference_rate(world, side, role):
+    from valuations.models import ReferenceSuccessRate
+
+    return {"pk": ReferenceSuccessRate.objects.order_by("pk").first().pk}
+
+
+def stages():
+    return list(StageDefinition.objects.filter(pipeline__code="ENV").order_by("position"))
+
+
+def unique(prefix: str) -> str:
+    unique.counter += 1
+    return f"{prefix}{unique.counter}"
+
+
+unique.counter = 0
+
+
+# Bodies. A side's body names that side's objects.
+
+
+def rationale(world, side, role):
+    return {"rationale": "Gate review passed."}
+
+
+def reason(world, side, role):
+    return {"reason": "No longer applies."}
+
+
+def empty(world, side, role):
+    return {}
+
+
+def payment(world, side, role):
+    return {"amount": "500.00", "currency": "CNY", "paid_on": "2025-07-01"}
+
+
+def royalty_submission(world, side, role):
+    return {
+        "agreement": side.agreement.pk,
+        "period_start": "2024-10-01",
+        "period_end": "2024-12-31",
+        "net_sales": "100000.00",
+    }
+
+
+def project_body(world, side, role):
+    return {
+        "code": unique("MATRIX-"),
+        "title": "Enzyme recycling",
+        "current_stage": stages()[0].pk,
+        "lead_institution": side.institution.pk,
+        "partner_enterprises": [side.enterprise.pk],
+        "trl": 1,
+        "start_date": "2025-01-01",
+    }
+
+
+def cost_entry_body(world, side, role):
+    return {
+        "project": side.project.pk,
+        "stage": side.project.current_stage_id,
+        "paid_by": "research",
+        "amount": "2500.00",
+        "currency": "CNY",
+        "incurred_on": "2025-05-01",
+        "description": "Sequencing",
+    }
+
+
+def document_body(world, side, role):
+    return {
+        "file": SimpleUploadedFile("notes.txt", b"Lab notes", content_type="text/plain"),
+        "project": side.project.pk,
+        "description": "Lab notes",
+    }
+
+
+def valuation_body(world, side, role):
+    return {"project": side.project.pk, "method": "scorecard", "inputs": SCORECARD_INPUTS}
+
+
+def cost_shares_body(world, side, role):
+    first, last = stages()[0], stages()[-1]
+    return {
+        "cost_shares": [
+            {"first_stage": first.pk, "last_stage": last.pk, "party": "research", "percent": 50},
+            {"first_stage": first.pk, "last_stage": last.pk, "party": "enterprise", "percent": 50},
+        ]
+    }
+
+
+def royalty_tiers_body(world, side, role):
+    return {"royalty_tiers": [{"lower_bound": "0", "rate_percent": "6"}]}
+
+
+def failure_clause_body(world, side, role):
+    return {
+        "stage": stages()[1].pk,
+        "sunk_costs_borne_by": "research",
+        "ip_reverts_to_institution": True,
+    }
+
+
+def schedule_item_body(world, side, role):
+    return {
+        "name": "Field trial passed",
+        "kind": "scientific",
+        "amount": "50000.00",
+        "trigger_event": "Field trial passed",
+    }
+
+
+def partnership_body(world, side, role):
+    return {
+        "code": unique("PS-M"),
+        "title": "Joint enzyme programme",
+        "mode": "contract_rd",
+        "institution": side.institution.pk,
+        "enterprise": side.enterprise.pk,
+        "started_on": "2025-01-01",
+    }
+
+
+def agreement_body(world, side, role):
+    return {
+        "partnership": side.partnership.pk,
+        "reference": unique("AGR-M"),
+        "title": "Option agreement",
+        "kind": "licence",
+        "status": "draft",
+    }
+
+
+def institution_body(world, side, role):
+    return {"code": unique("INST-M"), "name": unique("Matrix Institute "), "kind": "university"}
+
+
+def enterprise_body(world, side, role):
+    return {"code": unique("ENT-M"), "name": unique("Matrix Biotech "), "size": "sme"}
+
+
+def person_body(world, side, role):
+    return {"full_name": "Dr. Matrix", "institution": side.institution.pk}
+
+
+def joint_centre_body(world, side, role):
+    return {
+        "code": unique("JC-M"),
+        "name": unique("Matrix Centre "),
+        "established_on": "2024-01-01",
+        "parties": [{"institution": side.institution.pk}, {"enterprise": side.enterprise.pk}],
+    }
+
+
+def project_query(world, side, role):
+    return {"project": side.project.pk}
+
+
+def own_notification(world, side, role):
+    return {"ids": [world.notifications[role].pk]} if role in world.notifications else {}
+
+
+def token_body(world, side, role):
+    return {"name": "CRM sync"}
+
+
+def endpoint_body(world, side, role):
+    return {"url": "https://hooks.example.org/in", "event_types": ["milestone.claimed"]}
+
+
+def description(world, side, role):
+    return {"description": "Finance system"}
+
+
+def city(world, side, role):
+    return {"city": "Suzhou"}
+
+
+def title(world, side, role):
+    return {"title": "Renamed by the matrix"}
+
+
+SCHEDULE = "agreement-schedule-item"
+CLAUSE = "agreement-failure-clause"
+COMPUTE = (
+    "rnpv",
+    "relief-from-royalty",
+    "profit-split",
+    "excess-earnings",
+    "cost-approach",
+    "market-approach",
+    "scorecard",
+)
+
+RULES: dict[tuple[str, str], Rule] = {
+    # --- The directory -------------------------------------------------------------
+    ("institution-list", "get"): Rule(members=ids("institution"), visibility="directory"),
+    ("institution-list", "post"): Rule(who=STAFF, gate="class", body=institution_body, ok=201),
+    ("institution-detail", "get"): Rule(obj=pk("institution"), visibility="directory"),
+    ("institution-detail", "patch"): Rule(
+        obj=pk("institution"), visibility="directory", who=STAFF, gate="class", body=city
+    ),
+    ("enterprise-list", "get"): Rule(members=ids("enterprise"), visibility="directory"),
+    ("enterprise-list", "post"): Rule(who=STAFF, gate="class", body=enterprise_body, ok=201),
+    ("enterprise-detail", "get"): Rule(obj=pk("enterprise"), visibility="directory"),
+    ("enterprise-detail", "patch"): Rule(
+        obj=pk("enterprise"), visibility="directory", who=STAFF, gate="class", body=city
+    ),
+    ("person-list", "get"): Rule(members=ids("person"), visibility="directory"),
+    ("person-list", "post"): Rule(who=STAFF, gate="class", body=person_body, ok=201),
+    ("person-detail", "get"): Rule(obj=pk("person"), visibility="directory"),
+    ("person-detail", "patch"): Rule(
+        obj=pk("person"),
+        visibility="directory",
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"job_title": "Head of licensing"},
+    ),
+    ("joint-centre-list", "get"): Rule(members=ids("joint_centre"), visibility="directory"),
+    ("joint-centre-list", "post"): Rule(who=STAFF, gate="class", body=joint_centre_body, ok=201),
+    ("joint-centre-detail", "get"): Rule(obj=pk("joint_centre"), visibility="directory"),
+    ("joint-centre-detail", "patch"): Rule(
+        obj=pk("joint_centre"), visibility="directory", who=STAFF, gate="class", body=description
+    ),
+    # --- Partnerships and agreements -------------------------------------------------
+    ("partnership-list", "get"): Rule(members=ids("partnership")),
+    ("partnership-list", "post"): Rule(
+        who=STAFF, gate="class", body=partnership_body, ok=201, refused_parent=403
+    ),
+    ("partnership-detail", "get"): Rule(obj=pk("partnership")),
+    ("partnership-detail", "patch"): Rule(
+        obj=pk("partnership"), who=STAFF, gate="class", body=title
+    ),
+    ("agreement-list", "get"): Rule(members=ids("agreement")),
+    ("agreement-list", "post"): Rule(
+        who=STAFF, gate="class", body=agreement_body, ok=201, refused_parent=400
+    ),
+    ("agreement-detail", "get"): Rule(obj=pk("agreement")),
+    ("agreement-detail", "patch"): Rule(obj=pk("agreement"), who=STAFF, gate="class", body=title),
+    ("agreement-terms", "get"): Rule(obj=pk("agreement")),
+    ("agreement-ledger", "get"): Rule(obj=pk("agreement")),
+    ("agreement-cost-shares", "get"): Rule(obj=pk("agreement")),
+    ("agreement-cost-shares", "put"): Rule(
+        obj=pk("agreement"), who=STAFF, gate="class", body=cost_shares_body
+    ),
+    ("agreement-royalty-tiers", "get"): Rule(obj=pk("agreement")),
+    ("agreement-royalty-tiers", "put"): Rule(
+        obj=pk("agreement"), who=STAFF, gate="class", body=royalty_tiers_body
+    ),
+    (f"{CLAUSE}-list", "get"): Rule(obj=under_agreement, members=ids("failure_clause")),
+    (f"{CLAUSE}-list", "post"): Rule(
+        obj=under_agreement, who=STAFF, gate="class", body=failure_clause_body, ok=201
+    ),
+    (f"{CLAUSE}-detail", "get"): Rule(obj=nested("failure_clause")),
+    (f"{CLAUSE}-detail", "patch"): Rule(
+        obj=nested("failure_clause"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"ip_reverts_to_institution": False},
+    ),
+    (f"{CLAUSE}-detail", "delete"): Rule(
+        obj=nested("failure_clause"), who=STAFF, gate="class", ok=204
+    ),
+    (f"{SCHEDULE}-list", "get"): Rule(obj=under_agreement, members=ids("schedule_item")),
+    (f"{SCHEDULE}-list", "post"): Rule(
+        obj=under_agreement, who=STAFF, gate="class", body=schedule_item_body, ok=201
+    ),
+    (f"{SCHEDULE}-detail", "get"): Rule(obj=nested("schedule_item")),
+    (f"{SCHEDULE}-detail", "patch"): Rule(
+        obj=nested("schedule_item"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"due_offset_days": 45},
+    ),
+    (f"{SCHEDULE}-detail", "delete"): Rule(
+        obj=nested("schedule_item"), who=STAFF, gate="class", ok=204
+    ),
+    # --- Projects and their stage gates ---------------------------------------------
+    ("project-list", "get"): Rule(members=ids("project")),
+    ("project-list", "post"): Rule(
+        who=STAFF, gate="class", body=project_body, ok=201, refused_parent=403
+    ),
+    ("project-detail", "get"): Rule(obj=pk("project")),
+    ("project-detail", "patch"): Rule(obj=pk("project"), who=STAFF, gate="class", body=title),
+    ("project-advance", "post"): Rule(obj=pk("project"), who=STAFF, gate="class", body=rationale),
+    ("project-hold", "post"): Rule(obj=pk("project"), who=STAFF, gate="class", body=rationale),
+    # An active project cannot resume, nor revert from its first stage: 409.
+    ("project-resume", "post"): Rule(
+        obj=pk("project"), who=STAFF, gate="class", body=rationale, ok=409
+    ),
+    ("project-revert", "post"): Rule(
+        obj=pk("project"), who=STAFF, gate="class", body=rationale, ok=409
+    ),
+    ("project-skip", "post"): Rule(
+        obj=pk("project"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"rationale": "Pilot not needed.", "to_stage": stages()[2].pk},
+    ),
+    ("project-terminate", "post"): Rule(
+        obj=pk("project"), who=STAFF, gate="class", body=rationale
+    ),
+    ("project-milestones-from-schedule", "post"): Rule(
+        obj=pk("project"), who=STAFF, gate="class", ok=201
+    ),
+    ("project-ledger", "get"): Rule(obj=pk("project")),
+    ("stage-transition-list", "get"): Rule(members=ids("transition")),
+    ("stage-transition-detail", "get"): Rule(obj=pk("transition")),
+    # --- Milestones and money --------------------------------------------------------
+    ("milestone-list", "get"): Rule(
+        members=ids(*(f"milestones.{s}" for s in ("planned", "claimed", "verified", "invoiced")))
+    ),
+    ("milestone-detail", "get"): Rule(obj=pk("milestones.planned")),
+    ("milestone-claim", "post"): Rule(
+        obj=pk("milestones.planned"),
+        who=STAFF,
+        body=lambda w, s, r: {"evidence_note": "Pilot plant running."},
+    ),
+    ("milestone-verify", "post"): Rule(obj=pk("milestones.claimed"), who=PAYER, body=empty),
+    ("milestone-dispute", "post"): Rule(obj=pk("milestones.claimed"), who=PAYER, body=reason),
+    ("milestone-cancel", "post"): Rule(obj=pk("milestones.planned"), who=STAFF, body=reason),
+    ("milestone-waive", "post"): Rule(obj=pk("milestones.planned"), who=STAFF, body=reason),
+    ("milestone-invoice", "post"): Rule(
+        obj=pk("milestones.verified"), who=STAFF, body=empty, ok=201
+    ),
+    ("milestone-payments", "get"): Rule(obj=pk("milestones.invoiced")),
+    ("milestone-payments", "post"): Rule(
+        obj=pk("milestones.invoiced"), who=STAFF, body=payment, ok=201
+    ),
+    ("invoice-list", "get"): Rule(members=ids("invoice")),
+    ("invoice-detail", "get"): Rule(obj=pk("invoice")),
+    ("invoice-payments", "post"): Rule(obj=pk("invoice"), who=STAFF, body=payment, ok=201),
+    ("payment-list", "get"): Rule(members=ids("payment")),
+    ("payment-detail", "get"): Rule(obj=pk("payment")),
+    ("royalty-report-list", "get"): Rule(
+        members=ids("reports.submitted", "reports.queried", "reports.accepted")
+    ),
+    ("royalty-report-list", "post"): Rule(body=royalty_submission, ok=201, refused_parent=400),
+    ("royalty-report-preview", "post"): Rule(body=royalty_submission, refused_parent=400),
+    ("royalty-report-detail", "get"): Rule(obj=pk("reports.submitted")),
+    ("royalty-report-accept", "post"): Rule(obj=pk("reports.submitted"), who=STAFF),
+    ("royalty-report-query", "post"): Rule(obj=pk("reports.submitted"), who=STAFF, body=reason),
+    ("royalty-report-resubmit", "post"): Rule(
+        obj=pk("reports.queried"), body=lambda w, s, r: {"net_sales": "90000.00"}
+    ),
+    ("royalty-report-invoice", "post"): Rule(
+        obj=pk("reports.accepted"), who=STAFF, body=empty, ok=201
+    ),
+    ("cost-entry-list", "get"): Rule(members=ids("cost_entry")),
+    ("cost-entry-list", "post"): Rule(
+        who=STAFF, gate="class", body=cost_entry_body, ok=201, refused_parent=400
+    ),
+    ("cost-entry-detail", "get"): Rule(obj=pk("cost_entry")),
+    ("document-list", "get"): Rule(members=ids("document")),
+    ("document-list", "post"): Rule(
+        body=document_body, multipart=True, ok=201, refused_parent=404
+    ),
+    ("document-detail", "get"): Rule(obj=pk("document")),
+    ("document-download", "get"): Rule(obj=pk("document")),
+    ("activity-list", "get"): Rule(members=ids("activity")),
+    ("activity-detail", "get"): Rule(obj=pk("activity")),
+    # --- Valuations --------------------------------------------------------------------
+    # The income methods need long bodies that the valuation tests send; an
+    # empty one is enough to show that every signed-in user may compute.
+    **{
+        (f"valuation-compute-{name}", "post"): Rule(body=empty, ok=None, has_foreign=False)
+        for name in COMPUTE
+    },
+    ("valuation-compute-cost-approach", "post"): Rule(
+        body=lambda w, s, r: {"costs": [{"amount": 100, "years_ago": 2}]}, has_foreign=False
+    ),
+    ("valuation-compute-market-approach", "post"): Rule(
+        body=lambda w, s, r: {"comparables": [{"name": "a", "value": 10}]}, has_foreign=False
+    ),
+    ("valuation-compute-scorecard", "post"): Rule(
+        body=lambda w, s, r: SCORECARD_INPUTS, has_foreign=False
+    ),
+    ("reference-rate-list", "get"): Rule(has_foreign=False),
+    ("reference-rate-detail", "get"): Rule(
+        obj=reference_rate, visibility="everyone", has_foreign=False
+    ),
+    ("comparable-deal-list", "get"): Rule(
+        visibility="public",
+        members=lambda w, s, r: {(w.public_deal if s is w.a else w.private_deal).pk},
+    ),
+    ("comparable-deal-detail", "get"): Rule(obj=deal, visibility="public"),
+    ("valuation-list", "get"): Rule(members=lambda w, s, r: {valuation_of(w, s, r)["pk"]}),
+    ("valuation-list", "post"): Rule(body=valuation_body, ok=201, refused_parent=404),
+    ("valuation-defaults", "get"): Rule(query=project_query, refused_parent=404),
+    ("valuation-detail", "get"): Rule(obj=valuation_of),
+    ("valuation-rerun", "post"): Rule(obj=valuation_of, ok=201),
+    # --- Notifications, webhooks, tokens -------------------------------------------------
+    ("notification-list", "get"): Rule(has_foreign=False),
+    ("notification-mark-read", "post"): Rule(body=own_notification, has_foreign=False),
+    ("notification-detail", "get"): Rule(obj=personal("notifications"), visibility="personal"),
+    ("webhook-endpoint-list", "get"): Rule(who=STAFF, gate="class", members=ids("endpoint")),
+    # Registering checks that the URL's host resolves, and tests have no DNS.
+    ("webhook-endpoint-list", "post"): Rule(
+        who=STAFF, gate="class", body=endpoint_body, ok=None, has_foreign=False
+    ),
+    ("webhook-endpoint-detail", "get"): Rule(
+        obj=pk("endpoint"), visibility="staff_own", who=STAFF, gate="class"
+    ),
+    ("webhook-endpoint-detail", "patch"): Rule(
+        obj=pk("endpoint"), visibility="staff_own", who=STAFF, gate="class", body=description
+    ),
+    ("webhook-endpoint-disable", "post"): Rule(
+        obj=pk("endpoint"), visibility="staff_own", who=STAFF, gate="class", body=reason
+    ),
+    ("webhook-endpoint-enable", "post"): Rule(
+        obj=pk("endpoint"), visibility="staff_own", who=STAFF, gate="class"
+    ),
+    ("webhook-endpoint-rotate-secret", "post"): Rule(
+        obj=pk("endpoint"), visibility="staff_own", who=STAFF, gate="class"
+    ),
+    ("webhook-delivery-list", "get"): Rule(who=STAFF, gate="class", members=ids("delivery")),
+    ("webhook-delivery-detail", "get"): Rule(
+        obj=pk("delivery"), visibility="staff_own", who=STAFF, gate="class", missing=MISSING_UUID
+    ),
+    ("webhook-delivery-redeliver", "post"): Rule(
+        obj=pk("delivery"),
+        visibility="staff_own",
+        who=STAFF,
+        gate="class",
+        ok=202,
+        missing=MISSING_UUID,
+    ),
+    ("token-list", "get"): Rule(has_foreign=False),
+    ("token-list", "post"): Rule(body=token_body, ok=201, has_foreign=False),
+    ("token-detail", "get"): Rule(obj=personal("tokens"), visibility="personal"),
+    ("token-revoke", "post"): Rule(obj=personal("tokens"), visibility="personal"),
+}
+
+
+def expected(rule: Rule, method: str, role: str, which: str) -> int | str:
+    """The status ``role`` gets, or "allowed" (none of 401/403/404)."""
+    if role == "anonymous":
+        return 401
+    kind = KIND[role]
+    if rule.gate == "class" and kind not in rule.who:
+        return 403
+    seen = sees(rule.visibility, role, which)
+    if rule.obj is not None and not seen:
+        return 404
+    if rule.obj is None and not seen and rule.refused_parent:
+        return rule.refused_parent
+    if kind not in rule.who:
+        return 403
+    return "allowed" if rule.ok is None else rule.ok
+
+
+# --- The routes -----------------------------------------------------------------------
+
+
+def api_routes():
+    """(route name, methods) of every route under /api/v1/, from the URL
+    resolver; the methods a viewset route maps, less those its view refuses
+    outright (``http_method_names``)."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    routes = {}
+    for route, pattern in walk(get_resolver().url_patterns):
+        if not route.startswith("api/v1/") or "(?P<format>" in route:
+            continue
+        callback = pattern.callback
+        view = getattr(callback, "cls", None) or callback.view_class
+        if getattr(callback, "actions", None):
+            methods = set(callback.actions)
+        else:
+            methods = {m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
+        routes[pattern.name] = methods & set(view.http_method_names)
+    return routes
+
+
+ROUTES = api_routes()
+CASES = [
+    pytest.param(name, method, role, which, id=f"{name}-{method}-{role}-{which}")
+    for (name, method), rule in RULES.items()
+    for role in ROLES
+    for which in (("own", "foreign") if rule.has_foreign else ("own",))
+]
+
+
+def test_every_route_and_method_is_in_the_matrix():
+    """A new route, or a new method on a route, needs a rule here; a rule
+    for a route that is gone is stale."""
+    routed = {(name, method) for name, methods in ROUTES.items() for method in methods}
+
+    assert routed, "no API routes found"
+    assert not routed - RULES.keys(), sorted(routed - RULES.keys())
+    assert not RULES.keys() - routed, sorted(RULES.keys() - routed)
+
+
+def request(world: World, name: str, method: str, role: str, side: Side, *, kwargs=None):
+    rule = RULES[(name, method)]
+    user = world.user(role)
+    client = client_for(user)
+    if kwargs is None:
+        kwargs = rule.obj(world, side, role) if rule.obj else {}
+    url = reverse(f"api:{name}", kwargs=kwargs)
+    data = rule.body(world, side, role) if rule.body else None
+    if rule.query:
+        return client.get(url, rule.query(world, side, role))
+    call = getattr(client, method)
+    if method == "get":
+        return call(url)
+    if rule.multipart:
+        return call(url, data, format="multipart")
+    return call(url, data, format="json") if data is not None else call(url)
+
+
+@pytest.mark.parametrize(("name", "method", "role", "which"), CASES)
+def test_permission_matrix(world, name, method, role, which):
+    rule = RULES[(name, method)]
+    side = world.side(which)
+    want = expected(rule, method, role, which)
+
+    response = request(world, name, method, role, side)
+
+    if want == "allowed":
+        assert response.status_code not in REFUSALS, _explain(response)
+        assert response.status_code < 500, _explain(response)
+    else:
+        assert response.status_code == want, _explain(response)
+
+    if want == 404 and rule.obj is not None:
+        # Another side's object answers exactly like one that does not exist.
+        kwargs = rule.obj(world, side, role)
+        kwargs[list(kwargs)[-1]] = rule.missing
+        missing = request(world, name, method, role, side, kwargs=kwargs)
+        assert missing.status_code == 404
+        assert missing.json() == response.json()
+
+    if method == "get" and rule.obj is None and rule.members and response.status_code == 200:
+        listed = {str(row["id"]) for row in response.json()["results"]}
+        members = {str(pk) for pk in rule.members(world, side, role)}
+        if sees(rule.visibility, role, which):
+            assert members <= listed, (members, listed)
+        else:
+            assert not members & listed, (members, listed)
+
+
+def _explain(response) -> str:
+    body = response.content[:500].decode(errors="replace")
+    return f"{response.status_code}: {body}"
+
+
+# --- Methods a route does not offer ----------------------------------------------------
+
+UNOFFERED = [
+    pytest.param(name, method, id=f"{name}-{method}")
+    for name, methods in sorted(ROUTES.items())
+    for method in ("get", "post", "put", "patch", "delete")
+    if method not in methods
+]
+
+
+@pytest.mark.parametrize(("name", "method"), UNOFFERED)
+def test_a_method_a_route_does_not_offer_answers_405(world, name, method):
+    rule = next(rule for (n, _), rule in RULES.items() if n == name)
+    kwargs = rule.obj(world, world.a, "superuser") if rule.obj else {}
+
+    response = getattr(client_for(world.superuser), method)(reverse(f"api:{name}", kwargs=kwargs))
+
+    assert response.status_code == 405, _explain(response)
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+# --- Filters by another side's objects -------------------------------------------------
+
+FILTERS = [
+    ("project-list", "enterprise", "enterprise"),
+    ("project-list", "lead_institution", "institution"),
+    ("project-list", "joint_centre", "joint_centre"),
+    ("milestone-list", "project", "project"),
+    ("milestone-list", "agreement", "agreement"),
+    ("stage-transition-list", "project", "project"),
+    ("payment-list", "invoice", "invoice"),
+    ("royalty-report-list", "agreement", "agreement"),
+    ("royalty-report-list", "project", "project"),
+    ("cost-entry-list", "project", "project"),
+    ("document-list", "project", "project"),
+    ("document-list", "agreement", "agreement"),
+    ("document-list", "milestone", "milestones.planned"),
+    ("activity-list", "project", "project"),
+    ("activity-list", "agreement", "agreement"),
+    ("partnership-list", "institution", "institution"),
+    ("agreement-list", "partnership", "partnership"),
+    ("agreement-list", "enterprise", "enterprise"),
+    ("person-list", "enterprise", "enterprise"),
+    ("joint-centre-list", "enterprise", "enterprise"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter", "attribute"),
+    [pytest.param(*f, id=f"{f[0]}?{f[1]}") for f in FILTERS],
+)
+def test_a_partner_filtering_by_another_partners_object_gets_nothing(
+    world, name, parameter, attribute
+):
+    """``?project=<another partner's project>`` lists nothing, as for a
+    project that does not exist; the same filter on its own object does."""
+    client = client_for(world.a.partner)
+    url = reverse(f"api:{name}")
+
+    foreign = client.get(url, {parameter: _attr(world.b, attribute).pk})
+    missing = client.get(url, {parameter: MISSING_ID})
+    own = client.get(url, {parameter: _attr(world.a, attribute).pk})
+
+    assert foreign.status_code == missing.status_code == own.status_code == 200
+    assert foreign.json()["results"] == missing.json()["results"] == []
+    assert own.json()["results"]
+
+
+def test_valuations_of_another_partners_project_answer_like_a_missing_project(world):
+    client = client_for(world.a.partner)
+    url = reverse("api:valuation-list")
+
+    foreign = client.get(url, {"project": world.b.project.pk})
+    missing = client.get(url, {"project": MISSING_ID})
+
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+
+
+def test_the_world_is_what_the_matrix_assumes(world):
+    """Guards the fixture: the states the actions need."""
+    assert world.a.milestones["planned"].status == "planned"
+    assert world.a.project.status == "active"
+    assert not world.a.document.is_internal
+    assert datetime.date(2025, 1, 1) == world.a.reports["submitted"].period_start
