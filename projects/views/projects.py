@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .filtersets import ResearchProjectFilterSet
-from .selectors import project_detail_for, project_list_for
+from projects.filtersets import ResearchProjectFilterSet
+from projects.selectors import project_detail_for, project_list_for
 
 PROJECTS_PER_PAGE = 50
 
