@@ -10,6 +10,7 @@ from projects.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_router")),
