@@ -1,14 +1,17 @@
 """JSON for the API, written by orjson.
 
-A page of 100 projects is some 60 kB of JSON; the standard library's encoder
-spends about 2 ms on it, orjson a tenth of that. The output is the same as
-DRF's JSONRenderer: compact, UTF-8, U+2028 and U+2029 escaped, and every
-type orjson does not write itself the way DRF does (dates and times,
-decimals, lazy translations, querysets, numpy values...) handed to DRF's
-encoder. Pretty printing (``Accept: application/json; indent=4`` and the
-browsable API) and anything orjson refuses (integers beyond 64 bits, for
-one) go to DRF's renderer. Unlike it, orjson writes NaN and infinities as
-null instead of failing; no API response holds them.
+A page of 100 projects is some 60 kB of JSON: DRF's renderer, on the
+standard library's encoder, takes 0.46 ms for it on the benchmark machine,
+this one 0.15 ms. The output is the same as DRF's JSONRenderer: compact,
+UTF-8, U+2028 and U+2029 escaped, and every type orjson does not write
+itself the way DRF does (dates and times, decimals, lazy translations,
+querysets, numpy values...) handed to DRF's encoder. Pretty printing
+(``Accept: application/json; indent=4`` and the browsable API) and anything
+orjson refuses (integers beyond 64 bits, for one) go to DRF's renderer.
+
+Two differences no JSON reader sees: floats in exponent notation lose the
+plus sign (``1e16``, not ``1e+16``), and NaN and infinities, which DRF
+refuses with an error, come out as null; no API response holds them.
 """
 
 import orjson
