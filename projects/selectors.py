@@ -5,9 +5,11 @@ centre they work for or host, or that belong to one of their partnerships.
 A partner user sees the projects its enterprise is a partner of.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from itertools import groupby
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.selectors import (
     has_full_access,
@@ -68,6 +70,56 @@ def project_list_for(user) -> QuerySet[ResearchProject]:
             Prefetch("partner_enterprises", queryset=Enterprise.objects.order_by("name"))
         )
     )
+
+
+def project_list_rows_for(user) -> QuerySet[dict]:
+    """Visible projects as plain rows of what the API's list shows, in one
+    query: the list is the most read page of the API, and building model
+    instances took longer than the query. ``project_partners_of`` adds the
+    partner enterprises of a page in one more."""
+    return projects_visible_to(user).values(
+        "id",
+        "code",
+        "title",
+        "title_zh",
+        "status",
+        "trl",
+        "joint_centre_id",
+        "partnership_id",
+        "agreement_id",
+        "start_date",
+        "updated_at",
+        sector_code=F("current_stage__pipeline__sector__code"),
+        stage_id=F("current_stage_id"),
+        stage_code=F("current_stage__code"),
+        stage_name=F("current_stage__name"),
+        stage_name_zh=F("current_stage__name_zh"),
+        stage_position=F("current_stage__position"),
+        stage_trl_min=F("current_stage__trl_min"),
+        stage_trl_max=F("current_stage__trl_max"),
+        lead_id=F("lead_institution_id"),
+        lead_code=F("lead_institution__code"),
+        lead_name=F("lead_institution__name"),
+    )
+
+
+def project_partners_of(project_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The partner enterprises (id, code and name, by name) of each of the
+    given projects, which the caller sees, in one query."""
+    project_ids = list(project_ids)
+    partners = defaultdict(list)
+    if not project_ids:
+        return partners
+    links = (
+        ResearchProject.partner_enterprises.through.objects.filter(
+            researchproject_id__in=project_ids
+        )
+        .order_by("enterprise__name", "enterprise_id")
+        .values_list("researchproject_id", "enterprise_id", "enterprise__code", "enterprise__name")
+    )
+    for project_id, enterprise_id, code, name in links:
+        partners[project_id].append({"id": enterprise_id, "code": code, "name": name})
+    return partners
 
 
 def project_detail_for(user) -> QuerySet[ResearchProject]:

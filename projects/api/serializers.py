@@ -27,7 +27,7 @@ from projects.models import (
     StageDefinition,
     StageTransition,
 )
-from projects.selectors import documents_visible_to, stages_visible_to
+from projects.selectors import documents_visible_to, project_partners_of, stages_visible_to
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -44,9 +44,60 @@ class PartySummarySerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ProjectRowsSerializer(serializers.ListSerializer):
+    """A page of the project list written straight from the plain rows of
+    ``project_list_rows_for``, with the partner enterprises of the page in
+    one query. Going field by field through DRF took most of the time of a
+    list request. The output is that of ``ProjectListSerializer``'s fields,
+    which remain the schema; model instances still go field by field."""
+
+    def to_representation(self, data):
+        rows = list(data)
+        if not rows or not isinstance(rows[0], dict):
+            return super().to_representation(rows)
+        partners = project_partners_of(row["id"] for row in rows)
+        # The fields ProjectListSerializer has for them: the same formats
+        # and time zone.
+        start_date = serializers.DateField().to_representation
+        updated_at = serializers.DateTimeField().to_representation
+        return [
+            {
+                "id": row["id"],
+                "code": row["code"],
+                "title": row["title"],
+                "title_zh": row["title_zh"],
+                "sector": row["sector_code"],
+                "stage": {
+                    "id": row["stage_id"],
+                    "code": row["stage_code"],
+                    "name": row["stage_name"],
+                    "name_zh": row["stage_name_zh"],
+                    "position": row["stage_position"],
+                    "trl_min": row["stage_trl_min"],
+                    "trl_max": row["stage_trl_max"],
+                },
+                "status": row["status"],
+                "trl": row["trl"],
+                "lead_institution": {
+                    "id": row["lead_id"],
+                    "code": row["lead_code"],
+                    "name": row["lead_name"],
+                },
+                "partner_enterprises": partners.get(row["id"], []),
+                "joint_centre": row["joint_centre_id"],
+                "partnership": row["partnership_id"],
+                "agreement": row["agreement_id"],
+                "start_date": start_date(row["start_date"]),
+                "updated_at": updated_at(row["updated_at"]),
+            }
+            for row in rows
+        ]
+
+
 class ProjectListSerializer(serializers.ModelSerializer):
     """The fields a list shows, kept lean: lists are read far more often
-    than single projects."""
+    than single projects. A list of rows goes through
+    ``ProjectRowsSerializer``."""
 
     sector = serializers.CharField(source="current_stage.pipeline.sector.code")
     stage = StageSummarySerializer(source="current_stage")
@@ -72,6 +123,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
             "start_date",
             "updated_at",
         ]
+        list_serializer_class = ProjectRowsSerializer
 
 
 class GuardSerializer(serializers.Serializer):

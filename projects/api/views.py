@@ -41,7 +41,7 @@ from projects.selectors import (
     payments_visible_to,
     project_cost_ledger,
     project_detail_for,
-    project_list_for,
+    project_list_rows_for,
     projects_visible_to,
     royalty_reports_visible_to,
     stage_transitions_visible_to,
@@ -106,7 +106,7 @@ class ResearchProjectViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return project_list_for(self.request.user)
+            return project_list_rows_for(self.request.user)
         return project_detail_for(self.request.user)
 
     def get_serializer_class(self):
