@@ -6,6 +6,7 @@
 - ``dashboard``: the dashboard and the reports of analytics.
 """
 
-from .projects import home, project_detail, project_list
+from .project_page import project_detail
+from .projects import home, project_list
 
 __all__ = ["home", "project_detail", "project_list"]

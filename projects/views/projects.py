@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from projects.filtersets import ResearchProjectFilterSet
-from projects.selectors import project_detail_for, project_list_for
+from projects.selectors import project_list_for
 
 PROJECTS_PER_PAGE = 50
 
@@ -28,10 +28,3 @@ def project_list(request):
         "projects/list.html",
         {"filterset": filterset, "page": page, "query": query.urlencode()},
     )
-
-
-@login_required
-def project_detail(request, code):
-    project = get_object_or_404(project_detail_for(request.user), code=code)
-    stages = project.pipeline.stages.order_by("position")
-    return render(request, "projects/detail.html", {"project": project, "stages": stages})

@@ -1,0 +1,254 @@
+"""Forms of the staff UI's project pages. They parse and present input;
+the services decide. A refusal from a service (``DomainError``) comes back
+onto the form with ``add_domain_error``: on its field when it names one the
+form has, otherwise as an error of the whole form."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+from core.money import Currency
+from partnerships.choices import Party
+from partnerships.selectors import (
+    agreements_visible_to,
+    enterprises_visible_to,
+    institutions_visible_to,
+    joint_centres_visible_to,
+    partnerships_visible_to,
+    people_visible_to,
+)
+from projects.models import Document, ResearchProject, StageDefinition
+from projects.selectors import documents_visible_to, stages_visible_to
+
+
+class DomainErrorFormMixin:
+    def add_domain_error(self, error: DomainError) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Mark the fields in error, for the eye and for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
+
+
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, so templates render fields alike."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class Form(BootstrapFormMixin, DomainErrorFormMixin, forms.Form):
+    pass
+
+
+def _project_documents(user, project):
+    """Documents of the project the user sees, for evidence."""
+    return documents_visible_to(user).filter(project=project).order_by("-uploaded_at", "-id")
+
+
+class DocumentChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, document):
+        return document.original_name
+
+
+# --- Stage-gate decisions -------------------------------------------------------
+
+
+class GateDecisionForm(Form):
+    """A stage-gate decision: its rationale, the evidence among the project's
+    documents and, for a skip or a revert, the stage it goes to."""
+
+    to_stage = forms.ModelChoiceField(label=_("To stage"), queryset=StageDefinition.objects.none())
+    rationale = forms.CharField(
+        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+    )
+    evidence = DocumentChoiceField(
+        label=_("Evidence"), queryset=Document.objects.none(), required=False
+    )
+
+    def __init__(self, *args, project, user, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].widget.attrs.pop("class", None)
+        self.fields["evidence"].queryset = _project_documents(user, project)
+        current = project.current_stage
+        stages = stages_visible_to(user).filter(pipeline_id=current.pipeline_id)
+        if decision == "skip":
+            stages = stages.filter(position__gt=current.position)
+        elif decision == "revert":
+            stages = stages.filter(position__lt=current.position)
+        else:
+            del self.fields["to_stage"]
+            return
+        self.fields["to_stage"].queryset = stages.order_by("position")
+        self.fields["to_stage"].label_from_instance = lambda stage: stage.name
+
+
+# --- Milestones ------------------------------------------------------------------
+
+
+class MilestoneClaimForm(Form):
+    evidence_note = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Describe the evidence, attach documents of the project, or both."),
+    )
+    documents = DocumentChoiceField(
+        label=_("Documents"), queryset=Document.objects.none(), required=False
+    )
+
+    def __init__(self, *args, project, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].widget.attrs.pop("class", None)
+        # Internal documents are no evidence: the payer cannot see them.
+        self.fields["documents"].queryset = _project_documents(user, project).filter(
+            is_internal=False
+        )
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=True
+    )
+
+
+class VerifyForm(Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class InvoiceForm(Form):
+    issued_on = forms.DateField(
+        label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30
+    )
+
+
+class PaymentForm(Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
+
+    def __init__(self, *args, invoice, **kwargs):
+        currency = invoice.currency if invoice else ""
+        kwargs.setdefault("initial", {"currency": currency, "paid_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+# --- Money and documents -----------------------------------------------------------
+
+
+class CostEntryForm(Form):
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=StageDefinition.objects.none())
+    paid_by = forms.ChoiceField(label=_("Paid by"), choices=Party.choices)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    incurred_on = forms.DateField(
+        label=_("Incurred on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(label=_("Description"), max_length=255)
+
+    def __init__(self, *args, project, user, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "stage": project.current_stage_id,
+                "currency": project.currency,
+                "incurred_on": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stages_visible_to(user).filter(
+            pipeline_id=project.current_stage.pipeline_id
+        )
+        self.fields["stage"].label_from_instance = lambda stage: stage.name
+
+
+class DocumentUploadForm(Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+    is_internal = forms.BooleanField(
+        label=_("Internal (the enterprise does not see it)"), required=False
+    )
+
+
+# --- Registering and editing a project ------------------------------------------------
+
+PROJECT_FIELDS = [
+    "code",
+    "title",
+    "title_zh",
+    "current_stage",
+    "lead_institution",
+    "principal_investigator",
+    "partner_enterprises",
+    "joint_centre",
+    "partnership",
+    "agreement",
+    "therapeutic_area",
+    "trl",
+    "budget",
+    "currency",
+    "start_date",
+    "description",
+]
+
+
+class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
+    """A project's particulars. Its stage is chosen when it is registered
+    and moves only by stage-gate decisions afterwards. Every choice is among
+    what the user may see."""
+
+    class Meta:
+        model = ResearchProject
+        fields = PROJECT_FIELDS
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "partner_enterprises": forms.SelectMultiple(attrs={"size": 5}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        if self.instance.pk:
+            for name in ("code", "current_stage"):
+                del fields[name]
+        else:
+            fields["current_stage"].queryset = stages_visible_to(user).order_by(
+                "pipeline__sector__position", "pipeline__name", "position"
+            )
+            fields["current_stage"].label_from_instance = lambda stage: (
+                f"{stage.pipeline.name} — {stage.position}. {stage.name}"
+            )
+            fields["current_stage"].label = _("Starting stage")
+        fields["lead_institution"].queryset = institutions_visible_to(user)
+        fields["principal_investigator"].queryset = people_visible_to(user)
+        fields["joint_centre"].queryset = joint_centres_visible_to(user)
+        fields["partnership"].queryset = partnerships_visible_to(user)
+        fields["agreement"].queryset = agreements_visible_to(user)
+        fields["partner_enterprises"].queryset = enterprises_visible_to(user).order_by("name")

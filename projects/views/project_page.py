@@ -1,0 +1,674 @@
+"""A project's page and the actions on it: stage-gate decisions, milestones
+and their money, the cost ledger, documents and the activity timeline.
+
+Every region of the page is a partial (``templates/projects/partials/``)
+built by one context function, so the full page and an HTMX refresh of one
+region show the same thing. An action answers with the region it changed,
+re-rendered, and an ``HX-Trigger`` event that makes the regions depending on
+it reload themselves. The services decide; a refusal comes back onto the
+form, next to the field it names.
+"""
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError, Guard
+from partnerships.selectors import agreement_terms_for
+from projects import services
+from projects.choices import MilestoneStatus
+from projects.forms import (
+    CostEntryForm,
+    DocumentUploadForm,
+    GateDecisionForm,
+    InvoiceForm,
+    MilestoneClaimForm,
+    PaymentForm,
+    ReasonForm,
+    VerifyForm,
+)
+from projects.models import Payment
+from projects.selectors import (
+    documents_visible_to,
+    milestones_visible_to,
+    project_cost_ledger,
+    project_detail_for,
+    project_timeline,
+    staff_work_on_project,
+)
+
+ACTIVITY_PER_PAGE = 15
+
+# Events the page's regions listen to (``hx-trigger="… from:body"``).
+PROJECT_CHANGED = "project-changed"
+MILESTONES_CHANGED = "milestones-changed"
+ACTIVITY_CHANGED = "activity-changed"
+
+
+def _project(request, code):
+    """The project, if the user sees it; 404 otherwise, whoever's it is."""
+    evidence = Prefetch(
+        "transitions__evidence",
+        queryset=documents_visible_to(request.user).order_by("original_name"),
+    )
+    return get_object_or_404(
+        project_detail_for(request.user).prefetch_related(evidence), code=code
+    )
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _with_events(response, *events):
+    response["HX-Trigger"] = json.dumps({event: True for event in events})
+    return response
+
+
+# --- Stage gates ------------------------------------------------------------------
+
+
+class GateDecision:
+    def __init__(self, name, label, explanation, service, guard, *, destructive=False):
+        self.name = name
+        self.label = label
+        self.explanation = explanation
+        self.service = service
+        self.guard = guard
+        self.destructive = destructive
+        self.chooses_stage = name in ("skip", "revert")
+
+
+GATE_DECISIONS = {
+    decision.name: decision
+    for decision in (
+        GateDecision(
+            "advance",
+            gettext_lazy("Advance"),
+            gettext_lazy("Pass the gate: move the project to the next stage."),
+            services.project_advance,
+            services.project_advance_guard,
+        ),
+        GateDecision(
+            "skip",
+            gettext_lazy("Skip"),
+            gettext_lazy("Move past one or more stages at once, for a stated reason."),
+            services.project_skip,
+            services.project_skip_guard,
+        ),
+        GateDecision(
+            "hold",
+            gettext_lazy("Hold"),
+            gettext_lazy("Pause the project at its stage."),
+            services.project_hold,
+            services.project_hold_guard,
+        ),
+        GateDecision(
+            "resume",
+            gettext_lazy("Resume"),
+            gettext_lazy("Take up a project on hold again."),
+            services.project_resume,
+            services.project_resume_guard,
+        ),
+        GateDecision(
+            "terminate",
+            gettext_lazy("Terminate"),
+            gettext_lazy(
+                "Stop the project for good. The failure clause of its stage applies; "
+                "this cannot be undone."
+            ),
+            services.project_terminate,
+            services.project_terminate_guard,
+            destructive=True,
+        ),
+        GateDecision(
+            "revert",
+            gettext_lazy("Revert"),
+            gettext_lazy("Send the project back to an earlier stage, e.g. to repeat a study."),
+            services.project_revert,
+            services.project_revert_guard,
+        ),
+    )
+}
+
+
+def _gates_context(request, project, *, form=None, decision=None):
+    stages = list(project.pipeline.stages.order_by("position"))
+    current = project.current_stage
+    next_stage = next((stage for stage in stages if stage.position > current.position), None)
+    buttons = [
+        {"decision": gate, "guard": gate.guard(project, request.user)}
+        for gate in GATE_DECISIONS.values()
+    ]
+    next_milestones = []
+    if next_stage is not None:
+        next_milestones = [
+            milestone
+            for milestone in _milestones(request, project)
+            if milestone.trigger_stage_id == next_stage.pk
+        ]
+    transitions = sorted(
+        project.transitions.all(), key=lambda t: (t.decided_at, t.pk), reverse=True
+    )
+    # When the project last entered each stage, newest decision first.
+    for stage in stages:
+        stage.entered_at = next(
+            (t.decided_at for t in transitions if t.to_stage_id == stage.pk), None
+        )
+    return {
+        "project": project,
+        "stages": stages,
+        "next_stage": next_stage,
+        "next_milestones": next_milestones,
+        "gate_buttons": buttons,
+        "gate_form": form,
+        "gate_decision": decision,
+        "transitions": transitions,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gate_decision(request, code, decision):
+    """The form of a stage-gate decision (GET) and the decision (POST)."""
+    project = _project(request, code)
+    gate = GATE_DECISIONS.get(decision)
+    if gate is None:
+        raise Http404
+    guard = gate.guard(project, request.user)
+    form = GateDecisionForm(
+        request.POST or None, project=project, user=request.user, decision=decision
+    )
+    if request.method == "POST":
+        if not guard:
+            form.is_valid()
+            form.add_error(None, guard.reason)
+        elif form.is_valid():
+            seen = (request.POST.get("seen_stage"), request.POST.get("seen_status"))
+            kwargs = {
+                "project": project,
+                "by": request.user,
+                "rationale": form.cleaned_data["rationale"],
+                "evidence": list(form.cleaned_data["evidence"]),
+            }
+            if gate.chooses_stage:
+                kwargs["to_stage"] = form.cleaned_data["to_stage"]
+            try:
+                if seen != (str(project.current_stage_id), project.status) and all(seen):
+                    raise DomainError(
+                        _(
+                            "Another decision was recorded meanwhile: the project is now "
+                            "%(status)s at %(stage)s. Review it again."
+                        )
+                        % {
+                            "status": project.get_status_display().lower(),
+                            "stage": project.current_stage.name,
+                        },
+                        code="stale",
+                    )
+                gate.service(**kwargs)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                if not _is_htmx(request):
+                    return redirect(project)
+                project = _project(request, code)
+                response = render(
+                    request,
+                    "projects/partials/gates.html",
+                    _gates_context(request, project),
+                )
+                return _with_events(response, PROJECT_CHANGED, ACTIVITY_CHANGED)
+    elif not guard:
+        form.add_error(None, guard.reason)
+    return render(
+        request,
+        "projects/partials/gates.html",
+        _gates_context(request, project, form=form, decision=gate),
+    )
+
+
+# --- Milestones -----------------------------------------------------------------------
+
+
+MILESTONE_SETTLED = {MilestoneStatus.PAID, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED}
+
+
+def _milestones(request, project):
+    """The project's milestones the user sees, with their invoices, payments
+    and evidence, in a fixed number of queries."""
+    cache = request.__dict__.setdefault("_project_milestones", {})
+    if project.pk not in cache:
+        cache[project.pk] = list(
+            milestones_visible_to(request.user)
+            .filter(project=project)
+            .select_related("invoice")
+            .prefetch_related(
+                Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
+                Prefetch(
+                    "documents",
+                    queryset=documents_visible_to(request.user).order_by("original_name"),
+                ),
+            )
+            .order_by("due_date", "id")
+        )
+    return cache[project.pk]
+
+
+def _invoice_of(milestone):
+    return getattr(milestone, "invoice", None)
+
+
+class MilestoneAction:
+    def __init__(self, name, label, form_class, *, destructive=False, enterprise=False):
+        self.name = name
+        self.label = label
+        self.form_class = form_class
+        self.destructive = destructive
+        # Verify and dispute are the enterprise's: in the staff UI only a
+        # superuser, who may act for either side, sees them.
+        self.enterprise = enterprise
+
+
+MILESTONE_ACTIONS = {
+    action.name: action
+    for action in (
+        MilestoneAction("claim", gettext_lazy("Claim"), MilestoneClaimForm),
+        MilestoneAction("verify", gettext_lazy("Verify"), VerifyForm, enterprise=True),
+        MilestoneAction("dispute", gettext_lazy("Dispute"), ReasonForm, enterprise=True),
+        MilestoneAction("invoice", gettext_lazy("Invoice"), InvoiceForm),
+        MilestoneAction("pay", gettext_lazy("Record payment"), PaymentForm),
+        MilestoneAction("cancel", gettext_lazy("Cancel"), ReasonForm, destructive=True),
+        MilestoneAction("waive", gettext_lazy("Waive"), ReasonForm, destructive=True),
+    )
+}
+
+
+def _milestone_guard(action: str, milestone, user, memo: dict) -> Guard:
+    """The guard of an action on a milestone. Guards of milestones in the
+    same state under the same agreement answer the same, so each is asked
+    once per page: the page's queries do not grow with its milestones."""
+    invoice = _invoice_of(milestone)
+    key = (
+        action,
+        milestone.agreement_id,
+        milestone.status,
+        milestone.is_triggered,
+        milestone.trigger_stage_id,
+        invoice is not None,
+    )
+    if key in memo:
+        return memo[key]
+    if action == "claim":
+        guard = services.milestone_claim_guard(milestone, user)
+    elif action == "verify":
+        guard = services.milestone_verify_guard(milestone, user)
+    elif action == "dispute":
+        guard = services.milestone_dispute_guard(milestone, user)
+    elif action == "invoice":
+        guard = services.milestone_invoice_guard(milestone, user)
+    elif action == "pay":
+        if invoice is None:
+            guard = Guard(
+                False, _("Payments are recorded against the invoice: invoice it first."), "no"
+            )
+        else:
+            guard = services.payment_record_guard(invoice, user)
+    else:
+        status = MilestoneStatus.CANCELLED if action == "cancel" else MilestoneStatus.WAIVED
+        guard = services.milestone_close_guard(milestone, user, status)
+    memo[key] = guard
+    return guard
+
+
+def _decorate(milestone, user, today, memo):
+    invoice = _invoice_of(milestone)
+    milestone.invoice_shown = invoice
+    milestone.payments_shown = list(invoice.payments.all()) if invoice else []
+    milestone.paid_total = sum((p.amount for p in milestone.payments_shown), Decimal(0))
+    milestone.outstanding = (invoice.amount - milestone.paid_total) if invoice else None
+    milestone.overdue = milestone.is_overdue(today)
+    milestone.settled = milestone.status in MILESTONE_SETTLED
+    milestone.actions = [
+        {"action": action, "guard": _milestone_guard(action.name, milestone, user, memo)}
+        for action in MILESTONE_ACTIONS.values()
+        if not action.enterprise or user.is_superuser
+    ]
+    return milestone
+
+
+def _milestones_context(request, project):
+    today = timezone.localdate()
+    memo = {}
+    milestones = [
+        _decorate(milestone, request.user, today, memo)
+        for milestone in _milestones(request, project)
+    ]
+    may_plan = project.agreement_id is not None and staff_work_on_project(request.user, project)
+    return {"project": project, "milestones": milestones, "may_plan": may_plan}
+
+
+def _milestone_response(request, project, milestone, *, form=None, action=None, events=()):
+    memo = {}
+    _decorate(milestone, request.user, timezone.localdate(), memo)
+    response = render(
+        request,
+        "projects/partials/milestone.html",
+        {
+            "project": project,
+            "milestone": milestone,
+            "form": form,
+            "form_action": action,
+        },
+    )
+    return _with_events(response, *events) if events else response
+
+
+def _milestone(request, project, pk):
+    milestone = next((m for m in _milestones(request, project) if m.pk == pk), None)
+    if milestone is None:
+        raise Http404
+    return milestone
+
+
+def _action_form(action, request, project, milestone, data=None):
+    kwargs = {}
+    if action.name == "claim":
+        kwargs = {"project": project, "user": request.user}
+    elif action.name == "pay":
+        kwargs = {"invoice": _invoice_of(milestone)}
+    return action.form_class(data, **kwargs)
+
+
+def _perform(action, request, milestone, data):
+    user = request.user
+    if action.name == "claim":
+        services.milestone_claim(
+            milestone=milestone,
+            by=user,
+            evidence_note=data["evidence_note"],
+            documents=list(data["documents"]),
+        )
+    elif action.name == "verify":
+        services.milestone_verify(milestone=milestone, by=user, comment=data["comment"])
+    elif action.name == "dispute":
+        services.milestone_dispute(milestone=milestone, by=user, reason=data["reason"])
+    elif action.name == "invoice":
+        services.milestone_invoice(
+            milestone=milestone,
+            by=user,
+            issued_on=data["issued_on"],
+            payment_terms_days=data["payment_terms_days"],
+        )
+    elif action.name == "pay":
+        services.payment_record(
+            invoice=_invoice_of(milestone),
+            amount=data["amount"],
+            currency=data["currency"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+            by=user,
+        )
+    elif action.name == "cancel":
+        services.milestone_cancel(milestone=milestone, by=user, reason=data["reason"])
+    elif action.name == "waive":
+        services.milestone_waive(milestone=milestone, by=user, reason=data["reason"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_action(request, code, pk, action):
+    """The form of an action on a milestone (GET) and the action (POST),
+    answered with the milestone re-rendered."""
+    project = _project(request, code)
+    milestone = _milestone(request, project, pk)
+    chosen = MILESTONE_ACTIONS.get(action)
+    if chosen is None or (chosen.enterprise and not request.user.is_superuser):
+        raise Http404
+    guard = _milestone_guard(action, milestone, request.user, {})
+    if request.method == "GET":
+        form = _action_form(chosen, request, project, milestone)
+        if not guard:
+            form.add_error(None, guard.reason)
+        return _milestone_response(request, project, milestone, form=form, action=chosen)
+    form = _action_form(chosen, request, project, milestone, request.POST)
+    if not guard:
+        form.is_valid()
+        form.add_error(None, guard.reason)
+    elif form.is_valid():
+        try:
+            _perform(chosen, request, milestone, form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if not _is_htmx(request):
+                return redirect(project)
+            request.__dict__.pop("_project_milestones", None)
+            milestone = _milestone(request, project, pk)
+            return _milestone_response(request, project, milestone, events=(ACTIVITY_CHANGED,))
+    return _milestone_response(request, project, milestone, form=form, action=chosen)
+
+
+@login_required
+@require_POST
+def milestones_from_schedule(request, code):
+    """Create the project's milestones from its agreement's schedule."""
+    project = _project(request, code)
+    error = None
+    try:
+        created = services.milestones_create_from_schedule(project=project, by=request.user)
+    except DomainError as refusal:
+        error, created = refusal.message, []
+    if not _is_htmx(request):
+        return redirect(project)
+    request.__dict__.pop("_project_milestones", None)
+    context = _milestones_context(request, project)
+    context["schedule_error"] = error
+    context["schedule_created"] = None if error else len(created)
+    response = render(request, "projects/partials/milestones.html", context)
+    return _with_events(response, ACTIVITY_CHANGED) if created else response
+
+
+# --- Terms, ledger, documents, activity -----------------------------------------------
+
+
+def _terms_context(request, project):
+    agreement = None
+    if project.agreement_id:
+        agreement = agreement_terms_for(request.user).filter(pk=project.agreement_id).first()
+    if agreement is None:
+        return {"project": project, "agreement": None}
+    ranges = defaultdict(dict)
+    for share in agreement.cost_shares.all():
+        ranges[(share.first_stage, share.last_stage)][share.party] = share.percent
+    cost_shares = [
+        {
+            "first_stage": first,
+            "last_stage": last,
+            "research": parties.get("research", Decimal(0)),
+            "enterprise": parties.get("enterprise", Decimal(0)),
+        }
+        for (first, last), parties in sorted(ranges.items(), key=lambda item: item[0][0].position)
+    ]
+    tiers = list(agreement.royalty_tiers.all())
+    royalty_tiers = [
+        {
+            "tier": tier,
+            "upper_bound": tiers[index + 1].lower_bound if index + 1 < len(tiers) else None,
+        }
+        for index, tier in enumerate(tiers)
+    ]
+    return {
+        "project": project,
+        "agreement": agreement,
+        "cost_shares": cost_shares,
+        "failure_clauses": list(agreement.failure_clauses.all()),
+        "schedule": list(agreement.milestone_schedule.all()),
+        "royalty_tiers": royalty_tiers,
+    }
+
+
+def _ledger_context(request, project, *, form=None):
+    may_record = staff_work_on_project(request.user, project)
+    if form is None and may_record:
+        form = CostEntryForm(project=project, user=request.user)
+    return {
+        "project": project,
+        "ledger": project_cost_ledger(request.user, project),
+        "cost_form": form,
+        "may_record_cost": may_record,
+    }
+
+
+@login_required
+@require_POST
+def cost_entry_create(request, code):
+    project = _project(request, code)
+    form = CostEntryForm(request.POST, project=project, user=request.user)
+    events = ()
+    if form.is_valid():
+        try:
+            services.cost_entry_record(project=project, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if not _is_htmx(request):
+                return redirect(project)
+            form, events = None, (ACTIVITY_CHANGED,)
+    response = render(
+        request, "projects/partials/ledger.html", _ledger_context(request, project, form=form)
+    )
+    return _with_events(response, *events) if events else response
+
+
+def _documents_context(request, project, *, form=None):
+    documents = (
+        documents_visible_to(request.user)
+        .filter(project=project)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    )
+    return {
+        "project": project,
+        "documents": documents,
+        "upload_form": form or DocumentUploadForm(),
+    }
+
+
+@login_required
+@require_POST
+def document_create(request, code):
+    project = _project(request, code)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    events = ()
+    if form.is_valid():
+        try:
+            services.document_upload(
+                uploaded_file=form.cleaned_data["file"],
+                by=request.user,
+                project=project,
+                description=form.cleaned_data["description"],
+                is_internal=form.cleaned_data["is_internal"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if not _is_htmx(request):
+                return redirect(project)
+            form, events = None, (ACTIVITY_CHANGED,)
+    response = render(
+        request,
+        "projects/partials/documents.html",
+        _documents_context(request, project, form=form),
+    )
+    return _with_events(response, *events) if events else response
+
+
+@login_required
+@require_GET
+def document_download(request, code, pk):
+    """The file, if the user sees the document: another partner's, an
+    internal one for a partner, or an unknown one all answer 404."""
+    project = _project(request, code)
+    document = get_object_or_404(documents_visible_to(request.user), pk=pk, project=project)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+def _activity_context(request, project):
+    page = Paginator(project_timeline(request.user, project), ACTIVITY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return {"project": project, "activity_page": page}
+
+
+@login_required
+@require_GET
+def activity(request, code):
+    """A page of the timeline: the whole region, or with ``page`` the next
+    entries for "show more"."""
+    project = _project(request, code)
+    template = (
+        "projects/partials/activity_entries.html"
+        if request.GET.get("page")
+        else "projects/partials/activity.html"
+    )
+    return render(request, template, _activity_context(request, project))
+
+
+# --- The page and its regions --------------------------------------------------------------
+
+SECTIONS = {
+    "header": ("projects/partials/header.html", None),
+    "gates": ("projects/partials/gates.html", _gates_context),
+    "milestones": ("projects/partials/milestones.html", _milestones_context),
+    "ledger": ("projects/partials/ledger.html", _ledger_context),
+    "documents": ("projects/partials/documents.html", _documents_context),
+    "activity": ("projects/partials/activity.html", _activity_context),
+}
+
+
+@login_required
+@require_GET
+def project_section(request, code, section):
+    """One region of the page, re-rendered when an event says it changed."""
+    if section not in SECTIONS:
+        raise Http404
+    project = _project(request, code)
+    template, build = SECTIONS[section]
+    context = build(request, project) if build else {"project": project}
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def project_detail(request, code):
+    """A project's page: where it stands, its gates, milestones, terms,
+    money, documents and activity."""
+    project = _project(request, code)
+    context = {"project": project}
+    for build in (
+        _gates_context,
+        _milestones_context,
+        _terms_context,
+        _ledger_context,
+        _documents_context,
+        _activity_context,
+    ):
+        context.update(build(request, project))
+    context["may_edit"] = staff_work_on_project(request.user, project)
+    return render(request, "projects/detail.html", context)
