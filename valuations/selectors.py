@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
@@ -189,3 +190,94 @@ def valuation_defaults_for(project: ResearchProject) -> dict:
         "sources": rnpv["sources"],
         "notes": rnpv["notes"],
     }
+
+
+def deal_defaults_for(project: ResearchProject, rnpv_inputs: dict) -> tuple[dict | None, list]:
+    """The deal terms of the project's agreement as rNPV deal inputs, where
+    they translate plainly: the upfront, milestones triggered by entering a
+    stage still ahead (paid on success of the phase before it), the royalty
+    tiers and the licensee's cost share when one share covers every phase.
+    Returns the terms (None without any) and notes on what was left out."""
+    agreement = project.agreement
+    if agreement is None:
+        return None, []
+    notes = []
+    if agreement.currency != rnpv_inputs["currency"]:
+        return None, [
+            _(
+                "The agreement's terms are in %(terms)s and the valuation in %(valuation)s: "
+                "enter the deal converted."
+            )
+            % {"terms": agreement.currency, "valuation": rnpv_inputs["currency"]}
+        ]
+    stage = project.current_stage
+    position_of = dict(
+        StageDefinition.objects.filter(pipeline_id=stage.pipeline_id).values_list(
+            "name", "position"
+        )
+    )
+    phases = [(position_of.get(p["name"], 0), p["name"]) for p in rnpv_inputs["phases"]]
+    milestones = []
+    for item in agreement.milestone_schedule.select_related("trigger_stage"):
+        trigger = item.trigger_stage
+        if trigger is None or trigger.pipeline_id != stage.pipeline_id:
+            notes.append(
+                _(
+                    "Milestone “%(name)s” is not tied to a stage of this pipeline: add it by "
+                    "hand if it applies."
+                )
+                % {"name": item.name}
+            )
+            continue
+        before = [name for position, name in phases if position < trigger.position]
+        if trigger.position <= stage.position or not before:
+            continue  # reached already: no longer part of the value ahead
+        milestones.append(
+            {"name": item.name, "amount": str(item.amount), "on_phase_success": before[-1]}
+        )
+    bounds = list(agreement.royalty_tiers.order_by("lower_bound"))
+    tiers = []
+    if bounds and bounds[0].lower_bound > 0:
+        tiers.append({"up_to": str(bounds[0].lower_bound), "rate": "0"})
+    for index, tier in enumerate(bounds):
+        following = bounds[index + 1] if index + 1 < len(bounds) else None
+        tiers.append(
+            {
+                "up_to": str(following.lower_bound) if following else None,
+                "rate": str((tier.rate_percent / 100).normalize()),
+            }
+        )
+    licensee_cost_share = 1.0
+    phase_positions = [position for position, _name in phases]
+    shares = agreement.cost_shares.filter(party="enterprise").select_related(
+        "first_stage", "last_stage"
+    )
+    covering = {
+        share.percent
+        for share in shares
+        for position in phase_positions
+        if share.first_stage.position <= position <= share.last_stage.position
+    }
+    covered = all(
+        any(s.first_stage.position <= p <= s.last_stage.position for s in shares)
+        for p in phase_positions
+    )
+    if len(covering) == 1 and covered:
+        licensee_cost_share = str((covering.pop() / 100).normalize())
+    elif shares:
+        notes.append(
+            _(
+                "The enterprise's cost share differs between stages: the licensee cost share "
+                "is set to 1 (all costs); adjust it to an average."
+            )
+        )
+    if not (agreement.upfront_amount or milestones or tiers):
+        return None, notes
+    return {
+        "upfront": str(agreement.upfront_amount),
+        "milestones": milestones,
+        "royalty_tiers": tiers,
+        "royalty_basis": agreement.royalty_basis,
+        "royalty_years": agreement.royalty_term_years,
+        "licensee_cost_share": licensee_cost_share,
+    }, notes

@@ -1,0 +1,54 @@
+"""Formatting and form helpers of the valuation pages."""
+
+from django import forms, template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def amount(value, decimals=0):
+    """A valuation amount with the language's grouping: ``1,892,221``."""
+    if value is None or value == "":
+        return "—"
+    # number_format cuts decimals off; round first.
+    decimals = int(decimals)
+    return number_format(
+        round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
+
+
+@register.filter
+def percent(value, decimals=1):
+    """A share 0–1 as a percentage: ``0.15028`` -> ``15.0%``."""
+    if value is None or value == "":
+        return "—"
+    decimals = int(decimals)
+    share = round(float(value) * 100, decimals)
+    return number_format(share, decimal_pos=decimals, use_l10n=True) + "%"
+
+
+@register.filter
+def control(field, size=""):
+    """The field's widget with Bootstrap's classes, marked invalid and tied
+    to its help text and errors for screen readers."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if size:
+        css += f" {css.split('-')[0]}-{css.split('-')[1]}-{size}" if "check" not in css else ""
+    attrs = {"class": css}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described.append(f"{field.auto_id}_errors")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "valuations"
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("projects/<str:code>/new/", views.valuation_new, name="new"),
+    path("<int:pk>/", views.valuation_detail, name="detail"),
+    path("<int:pk>/status/", views.valuation_status, name="status"),
+    path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
+]

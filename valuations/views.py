@@ -1,0 +1,207 @@
+"""The valuation workspace of the staff UI: value a project by rNPV, read
+the results, re-run. Reads go through the scoping selectors, writes through
+the services, validation through the API's input serializers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework import serializers
+
+from projects.selectors import projects_visible_to
+
+from .choices import ValuationMethod, ValuationStatus
+from .forms import RnpvWorkspace
+from .selectors import (
+    deal_defaults_for,
+    valuation_defaults_for,
+    valuation_list_for,
+    valuations_visible_to,
+)
+from .services import BACKGROUND_TRIALS, valuation_rerun, valuation_run
+
+VALUATIONS_PER_PAGE = 25
+PROJECTS_SHOWN = 20
+PENDING = (ValuationStatus.QUEUED, ValuationStatus.RUNNING)
+
+
+@login_required
+def workspace(request):
+    """Recent valuations the user may see, and a project to value."""
+    valuations = valuation_list_for(request.user)
+    page = Paginator(valuations, VALUATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()
+    projects = projects_visible_to(request.user).select_related("current_stage")
+    if query:
+        projects = projects.filter(
+            Q(code__icontains=query) | Q(title__icontains=query) | Q(title_zh__icontains=query)
+        )
+    projects = projects.order_by("-updated_at", "code")[:PROJECTS_SHOWN]
+    return render(
+        request,
+        "valuations/workspace.html",
+        {"page": page, "projects": projects, "query": query},
+    )
+
+
+@login_required
+def valuation_new(request, code):
+    """Build an rNPV of a project from its pipeline, edit it, run it."""
+    project = get_object_or_404(
+        projects_visible_to(request.user).select_related(
+            "current_stage__pipeline__sector", "agreement"
+        ),
+        code=code,
+    )
+    defaults = valuation_defaults_for(project)
+    inputs = defaults["rnpv"]
+    deal, deal_notes = deal_defaults_for(project, inputs)
+    if deal:
+        inputs = {**inputs, "deal": deal}
+    if request.method == "POST":
+        workspace = RnpvWorkspace(request.POST)
+        if workspace.is_valid():
+            try:
+                valuation = valuation_run(
+                    project=project,
+                    method=ValuationMethod.RNPV,
+                    inputs=workspace.inputs(),
+                    by=request.user,
+                    label=workspace.label,
+                )
+            except serializers.ValidationError as error:
+                workspace.add_input_errors(error.detail)
+            else:
+                if valuation.status in PENDING:
+                    messages.info(request, _("The simulation runs in the background."))
+                return redirect("valuations:detail", pk=valuation.pk)
+    else:
+        workspace = RnpvWorkspace(inputs=inputs)
+    return render(
+        request,
+        "valuations/new.html",
+        {
+            "project": project,
+            "workspace": workspace,
+            "sources": defaults["sources"],
+            "notes": [*defaults["notes"], *deal_notes],
+            "has_agreement_terms": bool(deal),
+            "background_trials": BACKGROUND_TRIALS,
+        },
+    )
+
+
+def _visible_valuation(request, pk):
+    return get_object_or_404(
+        valuations_visible_to(request.user).select_related("project", "created_by", "rerun_of"),
+        pk=pk,
+    )
+
+
+@login_required
+def valuation_detail(request, pk):
+    valuation = _visible_valuation(request, pk)
+    return render(
+        request, "valuations/detail.html", {"valuation": valuation, **_result_context(valuation)}
+    )
+
+
+@login_required
+def valuation_status(request, pk):
+    """The progress of a queued or running valuation, polled by the result
+    page; once it has finished the page reloads to show the results."""
+    valuation = _visible_valuation(request, pk)
+    if valuation.status not in PENDING and request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "valuations/partials/status.html", {"valuation": valuation})
+
+
+@login_required
+@require_POST
+def valuation_rerun_view(request, pk):
+    valuation = _visible_valuation(request, pk)
+    rerun = valuation_rerun(valuation=valuation, by=request.user)
+    messages.success(request, _("Re-run as valuation #%(id)s.") % {"id": rerun.pk})
+    return redirect("valuations:detail", pk=rerun.pk)
+
+
+def _result_context(valuation) -> dict:
+    """What the result page shows beyond the stored results: the deal
+    structures side by side, and the chart data."""
+    results = valuation.results or {}
+    if valuation.method != ValuationMethod.RNPV or not results:
+        return {"results": results}
+    years = results.get("years", [])
+    context = {
+        "results": results,
+        "chart": {
+            "years": [row["year"] for row in years],
+            "cash_flow": [row["cash_flow"] for row in years],
+            "risk_adjusted_present_value": [row["risk_adjusted_present_value"] for row in years],
+            "labels": {
+                "cash_flow": _("Cash flow"),
+                "risk_adjusted": _("Risk-adjusted present value"),
+                "year": _("Year"),
+                "trials": _("Trials"),
+                "present_value": _("Present value"),
+            },
+        },
+    }
+    risk = results.get("risk")
+    if risk:
+        lump_sum = results["deal"]["lump_sum_equivalent"]
+        context["structures"] = [
+            {
+                "party": _("Licensor (institution)"),
+                "lump_sum": {
+                    "mean": lump_sum,
+                    "sd": 0.0,
+                    "probability_of_loss": float(lump_sum < 0),
+                },
+                "structure": risk["licensor"],
+            },
+            {
+                "party": _("Licensee (enterprise)"),
+                "lump_sum": risk["licensee_lump_sum"],
+                "structure": risk["licensee"],
+            },
+        ]
+    simulation = results.get("simulation")
+    if simulation:
+        parties = [(_("Project"), simulation)]
+        for key, name in (("licensor", _("Licensor")), ("licensee", _("Licensee"))):
+            if simulation.get(key):
+                parties.append((name, simulation[key]))
+        context["simulated"] = [{"name": name, **stats} for name, stats in parties]
+        context["histogram"] = _histogram_rows(simulation["histogram"])
+        context["chart"]["histogram"] = {
+            "labels": [row["label"] for row in context["histogram"]],
+            "counts": simulation["histogram"]["counts"],
+        }
+    return context
+
+
+def _amount(value) -> str:
+    return number_format(round(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def _histogram_rows(histogram) -> list[dict]:
+    edges, counts = histogram["edges"], histogram["counts"]
+    total = sum(counts) or 1
+    return [
+        {
+            "low": edges[index],
+            "high": edges[index + 1],
+            "label": f"{_amount(edges[index])} – {_amount(edges[index + 1])}",
+            "count": count,
+            "share": count / total,
+        }
+        for index, count in enumerate(counts)
+    ]
