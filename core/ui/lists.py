@@ -1,0 +1,301 @@
+"""Filtered, sorted, paginated lists of a scoped queryset.
+
+A list page starts from a scoping selector (what the user may see), narrows
+it with the model's FilterSet (shared with the API), orders it by one of a
+whitelist of columns (``?sort=code``, ``?sort=-code``) and shows one page.
+The export of the page (``?format=csv`` or ``?format=xlsx``) reads exactly
+the same filtered and sorted queryset, so a spreadsheet never holds more or
+other rows than the page promised.
+
+``filtered_list`` does the work for function views; ``FilteredListView`` is
+the same for class-based views, with the export built in.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Page, Paginator
+from django.db.models import F, QuerySet
+from django.http import QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from .exports import (
+    CSV,
+    EXPORT_FORMATS,
+    MAX_EXPORT_ROWS,
+    XLSX,
+    ExportColumn,
+    export_response,
+    export_rows,
+)
+
+PER_PAGE = 50
+
+# Parameters of the page itself, not of the filter.
+PAGE_PARAM = "page"
+SORT_PARAM = "sort"
+FORMAT_PARAM = "format"
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The columns a list may be sorted by: ``columns`` maps a public key
+    (``code``, ``signed_on``) to the fields it orders by, ascending. Only
+    these keys are accepted from the query string; anything else falls back
+    to ``default`` (a key, ``-`` in front for descending). The primary key
+    always ends the ordering, so that pages never overlap or skip rows when
+    many rows share a value."""
+
+    columns: Mapping[str, Sequence[str]]
+    default: str
+
+    def resolve(self, requested: str | None) -> tuple[str, bool]:
+        """The sort key and whether it is descending."""
+        for candidate in (requested or "", self.default):
+            key = candidate.removeprefix("-")
+            if key in self.columns:
+                return key, candidate.startswith("-")
+        raise ValueError(f"The default sort {self.default!r} is not a sortable column.")
+
+    def order_by(self, key: str, descending: bool) -> list:
+        fields = [*self.columns[key], "pk"]
+        # Rows without a value (no signing date yet) go last either way.
+        return [
+            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+            for name in fields
+        ]
+
+
+@dataclass
+class FilteredList:
+    """One page of a filtered, sorted list, and the links that keep its
+    filters: to other pages, to other sort orders, to its export."""
+
+    filterset: object
+    queryset: QuerySet  # Filtered and sorted, all pages.
+    page: Page
+    sort_key: str
+    descending: bool
+    params: QueryDict
+    shown_filters: Sequence[str] = ()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.filterset.is_bound and self.filterset.is_valid()
+
+    def _query(self, drop: Iterable[str], **extra) -> str:
+        params = self.params.copy()
+        for name in drop:
+            params.pop(name, None)
+        for name, value in extra.items():
+            params[name] = value
+        return params.urlencode()
+
+    @property
+    def page_query(self) -> str:
+        """The query string without the page number, for pagination links."""
+        return self._query([PAGE_PARAM, FORMAT_PARAM])
+
+    def sort_query(self, key: str) -> str:
+        """The query string that sorts by ``key``: ascending first, the
+        other way round when already sorted by it. Back to the first page."""
+        descending = key == self.sort_key and not self.descending
+        return self._query(
+            [PAGE_PARAM, FORMAT_PARAM], **{SORT_PARAM: f"-{key}" if descending else key}
+        )
+
+    def aria_sort(self, key: str) -> str:
+        if key != self.sort_key:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+    def export_query(self, export_format: str) -> str:
+        return self._query([PAGE_PARAM], **{FORMAT_PARAM: export_format})
+
+    @property
+    def csv_query(self) -> str:
+        return self.export_query(CSV)
+
+    @property
+    def xlsx_query(self) -> str:
+        return self.export_query(XLSX)
+
+    @property
+    def export_limit(self) -> int:
+        return MAX_EXPORT_ROWS
+
+    @property
+    def export_truncated(self) -> bool:
+        """Whether an export would leave rows out (see MAX_EXPORT_ROWS)."""
+        return self.page.paginator.count > MAX_EXPORT_ROWS
+
+    @property
+    def export_format(self) -> str | None:
+        requested = self.params.get(FORMAT_PARAM)
+        return requested if requested in EXPORT_FORMATS else None
+
+    @property
+    def visible_fields(self):
+        form = self.filterset.form
+        return [form[name] for name in self.shown_filters if name in form.fields]
+
+    @property
+    def hidden_filters(self) -> list[tuple[str, str]]:
+        """Filters given in the address but not shown in the form (a
+        dashboard link to one institution's agreements): kept as hidden
+        inputs, so that filtering again does not silently drop them."""
+        shown = {*self.shown_filters, PAGE_PARAM, SORT_PARAM, FORMAT_PARAM}
+        form_fields = self.filterset.form.fields
+        return [
+            (name, value)
+            for name in self.params
+            if name not in shown and name in form_fields
+            for value in self.params.getlist(name)
+        ]
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(
+            value
+            for name in self.params
+            if name in self.filterset.form.fields
+            for value in self.params.getlist(name)
+        )
+
+
+def style_filter_form(form: forms.Form) -> None:
+    """Bootstrap classes on the widgets of a FilterSet's form, check lists
+    for multiple choices, date pickers for dates, and "All" as the empty
+    choice. Runs before the form is validated, which fixes its labels."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(field, forms.MultipleChoiceField):
+            field.widget = forms.CheckboxSelectMultiple(
+                choices=field.choices, attrs={"class": "form-check-input"}
+            )
+        elif isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+            widget.attrs["class"] = "form-select"
+        elif isinstance(widget, forms.Select):
+            if getattr(field, "empty_label", None) is not None:
+                # django-filter adds the empty choice itself, as it
+                # iterates: set the label, then the choices without it.
+                field.empty_label = _("All")
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [("", _("All"))] + [
+                    choice for choice in field.choices if choice[0] not in ("", None)
+                ]
+            widget.attrs["class"] = "form-select"
+        elif isinstance(field, forms.DateField):
+            widget.input_type = "date"
+            widget.attrs["class"] = "form-control"
+        else:
+            widget.attrs["class"] = "form-control"
+            if name == "q":
+                widget.input_type = "search"
+
+
+def filtered_list(
+    request,
+    *,
+    queryset: QuerySet,
+    filterset_class,
+    sorting: Sorting,
+    shown_filters: Sequence[str] = (),
+    per_page: int = PER_PAGE,
+    configure_form: Callable[[forms.Form], None] | None = None,
+) -> FilteredList:
+    """Filter ``queryset`` (already scoped to the user) by the request's
+    parameters, sort it by a whitelisted column and take the requested
+    page. Invalid filter values filter nothing and are shown as form
+    errors, as django-filter does. ``configure_form`` adjusts the filter
+    form (labels, choices) before it is validated."""
+    params = request.GET
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    style_filter_form(filterset.form)
+    if configure_form is not None:
+        configure_form(filterset.form)
+    sort_key, descending = sorting.resolve(params.get(SORT_PARAM))
+    rows = filterset.qs.order_by(*sorting.order_by(sort_key, descending))
+    page = Paginator(rows, per_page).get_page(params.get(PAGE_PARAM))
+    return FilteredList(
+        filterset=filterset,
+        queryset=rows,
+        page=page,
+        sort_key=sort_key,
+        descending=descending,
+        params=params,
+        shown_filters=shown_filters,
+    )
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """What an export of a list holds: the columns, a ``values()`` view of
+    the list's queryset with the fields they need, and optionally a function
+    that adds to a batch of rows what ``values()`` cannot give in one row
+    (the partner enterprises of projects)."""
+
+    columns: Sequence[ExportColumn]
+    filename: str
+    values: Callable[[QuerySet], QuerySet] | None = None
+    enrich: Callable[[list[dict]], None] | None = None
+    fields: Sequence[str] = dataclass_field(default=())
+
+    def response(self, listing: FilteredList):
+        # Related rows come from ``enrich`` by chunk, not from the page's
+        # prefetching, which a ``values()`` query cannot use.
+        queryset = listing.queryset.prefetch_related(None)
+        if self.values is not None:
+            queryset = self.values(queryset)
+        else:
+            queryset = queryset.values(*self.fields)
+        rows = export_rows(queryset, self.columns, enrich=self.enrich)
+        return export_response(listing.export_format, rows, self.columns, self.filename)
+
+
+class FilteredListView(LoginRequiredMixin, View):
+    """A list page of a scoped queryset: subclasses say where the rows come
+    from (``get_queryset``, a scoping selector), how they are filtered,
+    sorted and exported, and which template shows them."""
+
+    template_name: str
+    filterset_class = None
+    sorting: Sorting
+    shown_filters: Sequence[str] = ()
+    per_page = PER_PAGE
+    export: ListExport | None = None
+    # Labels for filters that the FilterSet leaves unlabelled (date ranges).
+    filter_labels: Mapping[str, str] = {}
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def configure_form(self, form: forms.Form) -> None:
+        """Adjust the filter form for the page: labels, choices."""
+        for name, label in self.filter_labels.items():
+            if name in form.fields:
+                form.fields[name].label = label
+
+    def get_context_data(self, listing: FilteredList) -> dict:
+        return {"listing": listing, "page": listing.page, "filterset": listing.filterset}
+
+    def get(self, request, *args, **kwargs):
+        listing = filtered_list(
+            request,
+            queryset=self.get_queryset(),
+            filterset_class=self.filterset_class,
+            sorting=self.sorting,
+            shown_filters=self.shown_filters,
+            per_page=self.per_page,
+            configure_form=self.configure_form,
+        )
+        if self.export is not None and listing.export_format:
+            return self.export.response(listing)
+        return render(request, self.template_name, self.get_context_data(listing))
