@@ -2,11 +2,12 @@
 and their money, the cost ledger, documents and the activity timeline.
 
 Every region of the page is a partial (``templates/projects/partials/``)
-built by one context function, so the full page and an HTMX refresh of one
-region show the same thing. An action answers with the region it changed,
-re-rendered, and an ``HX-Trigger`` event that makes the regions depending on
-it reload themselves. The services decide; a refusal comes back onto the
-form, next to the field it names.
+built by one context function, so the full page and an HTMX answer show the
+same thing. An action answers with the region it changed, re-rendered, the
+regions that depend on it as out-of-band swaps in the same answer (one
+request, not one per region) and an ``HX-Trigger`` event naming the change
+for anything else on the page that listens. The services decide; a refusal
+comes back onto the form, next to the field it names.
 """
 
 import json
@@ -70,8 +71,26 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _with_events(response, *events):
+# The regions that show what an event changed.
+REGIONS_OF_EVENT = {
+    "project-changed": ("header", "milestones", "activity"),
+    "milestones-changed": ("activity",),
+    "activity-changed": ("activity",),
+}
+
+
+def _with_events(response, *events, request=None, project=None):
+    """Announce the events and, given the request and the project, append
+    the regions they changed as out-of-band swaps."""
     response["HX-Trigger"] = json.dumps({event: True for event in events})
+    if request is not None:
+        request.__dict__.pop("_project_milestones", None)
+        regions = dict.fromkeys(r for event in events for r in REGIONS_OF_EVENT[event])
+        for region in regions:
+            template, build = SECTIONS[region]
+            context = build(request, project) if build else {"project": project}
+            context["oob"] = True
+            response.content += render(request, template, context).content
     return response
 
 
@@ -228,7 +247,7 @@ def gate_decision(request, code, decision):
                     "projects/partials/gates.html",
                     _gates_context(request, project),
                 )
-                return _with_events(response, PROJECT_CHANGED, ACTIVITY_CHANGED)
+                return _with_events(response, PROJECT_CHANGED, request=request, project=project)
     elif not guard:
         form.add_error(None, guard.reason)
     return render(
@@ -359,6 +378,7 @@ def _milestones_context(request, project):
 
 
 def _milestone_response(request, project, milestone, *, form=None, action=None, events=()):
+    """The milestone re-rendered, with the regions its change touched."""
     memo = {}
     _decorate(milestone, request.user, timezone.localdate(), memo)
     response = render(
@@ -371,7 +391,9 @@ def _milestone_response(request, project, milestone, *, form=None, action=None, 
             "form_action": action,
         },
     )
-    return _with_events(response, *events) if events else response
+    if events:
+        return _with_events(response, *events, request=request, project=project)
+    return response
 
 
 def _milestone(request, project, pk):
@@ -476,7 +498,9 @@ def milestones_from_schedule(request, code):
     context["schedule_error"] = error
     context["schedule_created"] = None if error else len(created)
     response = render(request, "projects/partials/milestones.html", context)
-    return _with_events(response, ACTIVITY_CHANGED) if created else response
+    if created:
+        return _with_events(response, MILESTONES_CHANGED, request=request, project=project)
+    return response
 
 
 # --- Terms, ledger, documents, activity -----------------------------------------------
@@ -548,7 +572,9 @@ def cost_entry_create(request, code):
     response = render(
         request, "projects/partials/ledger.html", _ledger_context(request, project, form=form)
     )
-    return _with_events(response, *events) if events else response
+    if events:
+        return _with_events(response, *events, request=request, project=project)
+    return response
 
 
 def _documents_context(request, project, *, form=None):
@@ -591,7 +617,9 @@ def document_create(request, code):
         "projects/partials/documents.html",
         _documents_context(request, project, form=form),
     )
-    return _with_events(response, *events) if events else response
+    if events:
+        return _with_events(response, *events, request=request, project=project)
+    return response
 
 
 @login_required

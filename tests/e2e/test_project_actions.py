@@ -1,0 +1,115 @@
+"""A research-centre staff member in a real browser, on a project's page:
+passes a stage gate, claims a milestone, invoices it once the enterprise has
+verified it, and records the payment."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from partnerships.choices import Party
+from projects import services
+from tests.e2e.test_staff_pages import sign_in
+from tests.factories import (
+    AgreementFactory,
+    CostEntryFactory,
+    CostShareFactory,
+    DocumentFactory,
+    EnterpriseFactory,
+    InstitutionFactory,
+    MilestoneFactory,
+    PartnerUserFactory,
+    ProjectUnderAgreementFactory,
+    RoyaltyTierFactory,
+    StageTransitionFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def project_with_milestone():
+    institution = InstitutionFactory(name="East Lake University", name_zh="东湖大学")
+    enterprise = EnterpriseFactory(name="Hanhai Biopharma", name_zh="瀚海生物医药")
+    agreement = AgreementFactory(
+        partnership__institution=institution,
+        partnership__enterprise=enterprise,
+        reference="AGR-ELU-7",
+        title="Licence of the PD-1/VEGF antibody",
+        upfront_amount=Decimal("1000000"),
+    )
+    staff = UserFactory(email="officer@example.com", full_name="Li Na", institutions=[institution])
+    partner = PartnerUserFactory(enterprise=enterprise)
+    project = ProjectUnderAgreementFactory(
+        code="ELU-007",
+        title="Bispecific antibody against PD-1/VEGF",
+        agreement=agreement,
+        budget=Decimal("8000000"),
+    )
+    StageTransitionFactory(project=project, rationale="Target validated in two models.")
+    stage = project.current_stage
+    CostShareFactory(agreement=agreement, first_stage=stage, party=Party.RESEARCH, percent=70)
+    CostShareFactory(agreement=agreement, first_stage=stage, party=Party.ENTERPRISE, percent=30)
+    RoyaltyTierFactory(agreement=agreement, lower_bound=0, rate_percent=4)
+    CostEntryFactory(project=project, amount=250_000, description="Mouse efficacy study")
+    DocumentFactory(project=project, original_name="efficacy-report.pdf")
+    milestone = MilestoneFactory(
+        project=project,
+        name="Proof of concept in vivo",
+        amount=Decimal("500000"),
+        due_date=datetime.date.today() + datetime.timedelta(days=20),
+    )
+    return staff, partner, project, milestone
+
+
+def test_staff_pass_a_gate_and_take_a_milestone_from_claim_to_payment(
+    page, screenshot, project_with_milestone
+):
+    staff, partner, project, milestone = project_with_milestone
+    sign_in(page, staff.email)
+    page.goto(project.get_absolute_url())
+    assert page.get_by_role("heading", name="Bispecific antibody against PD-1/VEGF").is_visible()
+    screenshot("project-detail")
+
+    # A stage gate: advance with a rationale and the report as evidence.
+    page.get_by_role("button", name="Advance").click()
+    page.get_by_label("Rationale").fill("Lead series meets the candidate profile.")
+    page.get_by_label("efficacy-report.pdf").check()
+    screenshot("project-gate-form")
+    page.get_by_role("button", name="Record: Advance").click()
+    timeline = page.locator("#project-gates table")
+    expect(timeline.get_by_text("Lead series meets the candidate profile.")).to_be_visible()
+    expect(page.locator("#project-header")).to_contain_text("Lead discovery")
+    expect(page.locator("#project-activity")).to_contain_text("Lead discovery")
+
+    # The milestone: claim it with evidence.
+    card = page.locator(f"#milestone-{milestone.pk}")
+    card.get_by_role("button", name="Claim").click()
+    card.get_by_label("Evidence", exact=True).fill("Tumour regression in two xenograft models.")
+    card.get_by_role("button", name="Confirm: Claim").click()
+    expect(card.get_by_test_id("milestone-status")).to_have_text("Claimed")
+
+    # The enterprise verifies it in its portal.
+    services.milestone_verify(milestone=milestone, by=partner, comment="Accepted.")
+    page.reload()
+
+    card = page.locator(f"#milestone-{milestone.pk}")
+    card.get_by_role("button", name="Invoice").click()
+    card.get_by_role("button", name="Confirm: Invoice").click()
+    expect(card.get_by_test_id("milestone-status")).to_have_text("Invoiced")
+    expect(card).to_contain_text("INV-")
+
+    card.get_by_role("button", name="Record payment").click()
+    card.get_by_label("Amount").fill("500000")
+    card.get_by_label("Bank reference").fill("CMB-2025-0042")
+    card.get_by_role("button", name="Confirm: Record payment").click()
+    expect(card.get_by_test_id("milestone-status")).to_have_text("Paid")
+    expect(card).to_contain_text("CMB-2025-0042")
+    screenshot("project-milestone-paid")
+
+    milestone.refresh_from_db()
+    project.refresh_from_db()
+    assert milestone.status == "paid"
+    assert project.current_stage.position == 2
