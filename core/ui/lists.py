@@ -19,6 +19,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -62,13 +63,34 @@ class Sorting:
                 return key, candidate.startswith("-")
         raise ValueError(f"The default sort {self.default!r} is not a sortable column.")
 
-    def order_by(self, key: str, descending: bool) -> list:
-        fields = [*self.columns[key], "pk"]
-        # Rows without a value (no signing date yet) go last either way.
-        return [
-            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-            for name in fields
-        ]
+    def order_by(self, key: str, descending: bool, model) -> list:
+        """The ordering of ``key`` on ``model``'s queryset. Rows without a
+        value (no signing date yet) go last either way; only nullable
+        columns say so, because ``NULLS LAST`` on a descending sort keeps
+        PostgreSQL from reading an index backwards."""
+        ordering = []
+        for name in [*self.columns[key], "pk"]:
+            if _is_nullable(model, name):
+                column = F(name)
+                ordering.append(
+                    column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+                )
+            else:
+                ordering.append(f"-{name}" if descending else name)
+        return ordering
+
+
+def _is_nullable(model, path: str) -> bool:
+    """Whether the column at ``path`` (``partnership__enterprise__name``)
+    can be empty: it or a relation on the way to it is nullable."""
+    if path == "pk":
+        return False
+    for part in path.split(LOOKUP_SEP):
+        field = model._meta.get_field(part)
+        if field.null:
+            return True
+        model = field.related_model
+    return False
 
 
 @dataclass
@@ -222,7 +244,7 @@ def filtered_list(
     if configure_form is not None:
         configure_form(filterset.form)
     sort_key, descending = sorting.resolve(params.get(SORT_PARAM))
-    rows = filterset.qs.order_by(*sorting.order_by(sort_key, descending))
+    rows = filterset.qs.order_by(*sorting.order_by(sort_key, descending, queryset.model))
     page = Paginator(rows, per_page).get_page(params.get(PAGE_PARAM))
     return FilteredList(
         filterset=filterset,

@@ -259,6 +259,19 @@ def test_agreements_sort_by_reference_both_ways(client, superuser):
     assert 'aria-sort="descending"' in descending.text
 
 
+def test_agreements_without_a_signing_date_come_last_either_way(client, superuser):
+    AgreementFactory(reference="AGR-DRAFT", status="draft", signed_on=None)
+    AgreementFactory(reference="AGR-OLD", signed_on=datetime.date(2020, 1, 1))
+    AgreementFactory(reference="AGR-NEW", signed_on=datetime.date(2025, 1, 1))
+    client = signed_in(client, superuser)
+
+    newest_first = client.get(PAGES["agreements:list"], {"sort": "-signed_on"})
+    oldest_first = client.get(PAGES["agreements:list"], {"sort": "signed_on"})
+
+    assert codes_in(newest_first.text, "AGR-") == ["AGR-NEW", "AGR-OLD", "AGR-DRAFT"]
+    assert codes_in(oldest_first.text, "AGR-") == ["AGR-OLD", "AGR-NEW", "AGR-DRAFT"]
+
+
 def test_an_unknown_sort_falls_back_to_the_default(client, superuser):
     AgreementFactory(reference="AGR-ONE")
     client = signed_in(client, superuser)
