@@ -345,7 +345,16 @@ class StageTransition(models.Model):
         verbose_name_plural = _("stage transitions")
         ordering = ["project", "decided_at", "id"]
         get_latest_by = ["decided_at", "id"]
-        indexes = [models.Index(fields=["project", "decided_at"])]
+        indexes = [
+            models.Index(fields=["project", "decided_at"]),
+            # Reverts are rare; the highest stage a project held is read
+            # from them (portfolio analytics), without scanning the history.
+            models.Index(
+                fields=["project", "from_stage"],
+                condition=Q(kind=TransitionKind.REVERT),
+                name="transition_revert_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(rationale=""),

@@ -1,0 +1,840 @@
+"""Portfolio analytics (DESIGN §6): the numbers of the dashboard and the
+reports, over what the user may see.
+
+Every figure starts from a scoping selector (``projects_visible_to`` and its
+siblings) and is summed in the database, with ``annotate``/``aggregate``,
+window functions and subqueries; Python only loops over the few stages,
+cooperation modes and quarters that come back. Money is never added across
+currencies: every money figure is per currency.
+
+Definitions, stated once:
+
+- Funnel: projects by their current stage and status.
+- Conversion: for each cooperation mode (of the project's partnership), the
+  share of its projects that ever reached each stage position. The highest
+  stage a project held is its current stage, or a stage it was sent back
+  from (a revert is the only move back), so only reverts are read from the
+  history. Termination rate: terminated projects over all of the mode's.
+- Years in stage: over the stays in a stage that ended with the project
+  moving on (an advance or a skip), the median time from entering the stage
+  to leaving it, holds included. PostgreSQL computes it with
+  ``percentile_cont(0.5)``; SQLite, which has no such aggregate, with a
+  median aggregate registered on the connection, over each stage's list of
+  durations. Both give the mean of the two middle values of an even list.
+- Receivables aging: the unpaid part of invoiced milestones, by days past
+  the invoice's due date.
+- Expected receipts: open milestones, amount × probability of reaching the
+  trigger stage (the product of the default success probabilities of the
+  current stage and every stage after it before the trigger stage), in the
+  quarter they are expected, discounted from the middle of that quarter to
+  today at ``DEFAULT_DISCOUNT_RATE``. See ``expected_receipts``.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DecimalField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import (
+    Coalesce,
+    Exp,
+    ExtractQuarter,
+    ExtractYear,
+    Floor,
+    Greatest,
+    Lead,
+    Ln,
+    TruncQuarter,
+)
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import has_full_access
+from core.money import quantize_money
+from partnerships.choices import AgreementKind, CooperationMode
+from partnerships.selectors import agreements_visible_to, partnerships_visible_to
+
+from .choices import (
+    MILESTONE_OPEN_STATUSES,
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportStatus,
+    TransitionKind,
+)
+from .computations.receipts import (
+    DAYS_PER_YEAR,
+    Quarter,
+    quarter_discount_factor,
+    quarters_around,
+    years_between,
+)
+from .models import Payment, StageDefinition, StageTransition
+from .selectors import (
+    invoices_visible_to,
+    milestones_visible_to,
+    payments_visible_to,
+    projects_visible_to,
+    royalty_reports_visible_to,
+)
+
+# The annual rate at which expected receipts are discounted to today: a
+# research centre's cost of capital, roughly; the dashboard states it.
+DEFAULT_DISCOUNT_RATE = Decimal("0.08")
+NO_MODE = "none"
+AMOUNT = DecimalField(max_digits=30, decimal_places=6)
+RATIO = DecimalField(max_digits=30, decimal_places=12)
+# Moves that put a project into a stage; holds, resumes and terminations
+# keep it where it is.
+STAGE_MOVES = [
+    TransitionKind.START,
+    TransitionKind.ADVANCE,
+    TransitionKind.SKIP,
+    TransitionKind.REVERT,
+]
+ROYALTY_INCOME_STATUSES = [
+    RoyaltyReportStatus.ACCEPTED,
+    RoyaltyReportStatus.INVOICED,
+    RoyaltyReportStatus.PARTIALLY_PAID,
+    RoyaltyReportStatus.PAID,
+]
+LICENSING_KINDS = [AgreementKind.LICENCE, AgreementKind.ASSIGNMENT]
+
+
+def _scoped_projects(user, *, sector=None, mode=None):
+    projects = projects_visible_to(user).order_by()
+    if sector:
+        projects = projects.filter(current_stage__pipeline__sector__code=sector)
+    if mode == NO_MODE:
+        projects = projects.filter(partnership__isnull=True)
+    elif mode:
+        projects = projects.filter(partnership__mode=mode)
+    return projects
+
+
+def _mode_filter(mode: str | None, field_name: str = "mode") -> Q:
+    if mode is None:
+        return Q(**{f"{field_name}__isnull": True})
+    return Q(**{field_name: mode})
+
+
+def _mode_label(mode: str | None):
+    return CooperationMode(mode).label if mode else _("No partnership")
+
+
+def _modes() -> list[str | None]:
+    return [*CooperationMode.values, None]
+
+
+# --- Pipeline funnel ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """The projects whose current stage is this one, by status."""
+
+    stage: StageDefinition
+    active: int = 0
+    on_hold: int = 0
+    productized: int = 0
+    terminated: int = 0
+
+    @property
+    def in_pipeline(self) -> int:
+        """Projects still in the pipeline or through it: all but the
+        terminated."""
+        return self.active + self.on_hold + self.productized
+
+
+def pipeline_funnel(user, *, sector: str | None = None, mode: str | None = None):
+    """Per stage of every pipeline that holds a project the user sees (or of
+    ``sector``'s pipelines), its projects by status; ``mode`` keeps the
+    projects of partnerships in that cooperation mode."""
+    counts = {
+        row.pop("current_stage"): row
+        for row in _scoped_projects(user, sector=sector, mode=mode)
+        .values("current_stage")
+        .annotate(
+            active=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
+            on_hold=Count("pk", filter=Q(status=ProjectStatus.ON_HOLD)),
+            productized=Count("pk", filter=Q(status=ProjectStatus.PRODUCTIZED)),
+            terminated=Count("pk", filter=Q(status=ProjectStatus.TERMINATED)),
+        )
+    }
+    stages = StageDefinition.objects.select_related("pipeline__sector").order_by(
+        "pipeline__sector__position", "pipeline__code", "position"
+    )
+    if sector:
+        stages = stages.filter(pipeline__sector__code=sector)
+    stages = list(stages)
+    if not sector:
+        # All sectors: only the pipelines that hold one of the projects.
+        occupied = {stage.pipeline_id for stage in stages if stage.pk in counts}
+        stages = [stage for stage in stages if stage.pipeline_id in occupied]
+    return [FunnelStage(stage=stage, **counts.get(stage.pk, {})) for stage in stages]
+
+
+# --- Conversion by cooperation mode ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeConversion:
+    mode: str | None
+    projects: int
+    terminated: int
+    # reached[k] counts the projects that reached stage position k + 1.
+    reached: tuple[int, ...]
+    # median_years[k]: median years in position k + 1, None without stays;
+    # stays[k]: how many stays it is taken over.
+    median_years: tuple[float | None, ...] = ()
+    stays: tuple[int, ...] = ()
+
+    @property
+    def label(self):
+        return _mode_label(self.mode)
+
+    @property
+    def key(self) -> str:
+        return self.mode or NO_MODE
+
+    @property
+    def shares(self) -> tuple[float | None, ...]:
+        """Per position, the share (0–1) of the mode's projects that
+        reached it."""
+        if not self.projects:
+            return tuple(None for _ in self.reached)
+        return tuple(count / self.projects for count in self.reached)
+
+    @property
+    def termination_rate(self) -> float | None:
+        return self.terminated / self.projects if self.projects else None
+
+    @property
+    def positions(self):
+        """Per position: (number, reached, share, median years, stays)."""
+        medians = self.median_years or (None,) * len(self.reached)
+        stays = self.stays or (0,) * len(self.reached)
+        return [
+            (index + 1, self.reached[index], self.shares[index], medians[index], stays[index])
+            for index in range(len(self.reached))
+        ]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    positions: int
+    modes: list[ModeConversion] = field(default_factory=list)
+
+
+def _positions(sector: str | None) -> int:
+    stages = StageDefinition.objects.all()
+    if sector:
+        stages = stages.filter(pipeline__sector__code=sector)
+    return max(stages.values_list("position", flat=True), default=0)
+
+
+def conversion_by_mode(user, *, sector: str | None = None, with_durations: bool = True):
+    """Per cooperation mode: projects, how many reached each stage position,
+    termination rate and (``with_durations``) median years in each stage.
+    Modes without projects are left out."""
+    positions = _positions(sector)
+    projects = _scoped_projects(user, sector=sector)
+    # Projects by mode, status and current stage position: a few hundred
+    # rows whatever the number of projects.
+    counts = projects.values(
+        "status", mode=F("partnership__mode"), position=F("current_stage__position")
+    ).annotate(count=Count("pk"))
+    # The projects that were sent back from a stage higher than the one they
+    # are in, by mode, current position and the highest they held.
+    reverted_from = Subquery(
+        StageTransition.objects.filter(project=OuterRef("pk"), kind=TransitionKind.REVERT)
+        .order_by()
+        .values("project")
+        .annotate(highest=Max("from_stage__position"))
+        .values("highest")[:1],
+        output_field=IntegerField(),
+    )
+    sent_back = (
+        projects.filter(
+            Exists(
+                StageTransition.objects.filter(
+                    project=OuterRef("pk"),
+                    kind=TransitionKind.REVERT,
+                    from_stage__position__gt=OuterRef("current_stage__position"),
+                )
+            )
+        )
+        .annotate(highest=reverted_from)
+        .values("highest", mode=F("partnership__mode"), position=F("current_stage__position"))
+        .annotate(count=Count("pk"))
+    )
+    totals = defaultdict(int)
+    terminated = defaultdict(int)
+    # highest[mode][p]: projects whose highest stage position held is p.
+    highest = defaultdict(lambda: [0] * (positions + 1))
+    for row in counts:
+        totals[row["mode"]] += row["count"]
+        highest[row["mode"]][row["position"]] += row["count"]
+        if row["status"] == ProjectStatus.TERMINATED:
+            terminated[row["mode"]] += row["count"]
+    for row in sent_back:
+        highest[row["mode"]][row["position"]] -= row["count"]
+        highest[row["mode"]][row["highest"]] += row["count"]
+    durations = median_years_in_stage(user, sector=sector) if with_durations else {}
+    modes = []
+    numbers = range(1, positions + 1)
+    for mode in _modes():
+        if not totals[mode]:
+            continue
+        modes.append(
+            ModeConversion(
+                mode=mode,
+                projects=totals[mode],
+                terminated=terminated[mode],
+                reached=tuple(sum(highest[mode][n:]) for n in numbers),
+                median_years=tuple(durations.get((mode, n), (None, 0))[0] for n in numbers),
+                stays=tuple(durations.get((mode, n), (None, 0))[1] for n in numbers),
+            )
+        )
+    return Conversion(positions=positions, modes=modes)
+
+
+class Median(Aggregate):
+    """The median (continuous: the mean of the two middle values of an even
+    list). PostgreSQL's ``percentile_cont``; on SQLite the ``bb_median``
+    aggregate that ``_with_sqlite_median`` registers."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="bb_median",
+            template="%(function)s(%(expressions)s)%(filter)s",
+            **extra_context,
+        )
+
+
+class _SQLiteMedian:
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        return statistics.median(self.values) if self.values else None
+
+
+def _with_sqlite_median():
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_aggregate("bb_median", 1, _SQLiteMedian)
+
+
+def median_years_in_stage(user, *, sector: str | None = None):
+    """{(mode, position): (median years, number of stays)} over the stays in a
+    stage that ended with an advance or a skip."""
+    transitions = StageTransition.objects.filter(kind__in=STAGE_MOVES)
+    if not has_full_access(user):
+        transitions = transitions.filter(project__in=projects_visible_to(user).values("id"))
+    if sector:
+        transitions = transitions.filter(to_stage__pipeline__sector__code=sector)
+    # Each move into a stage, with the next move of the same project: the one
+    # that took it out of the stage.
+    order = [F("decided_at").asc(), F("id").asc()]
+    stays = (
+        transitions.order_by()
+        .annotate(
+            left_at=Window(Lead("decided_at"), partition_by=F("project_id"), order_by=order),
+            left_by=Window(Lead("kind"), partition_by=F("project_id"), order_by=order),
+            mode=F("project__partnership__mode"),
+            position=F("to_stage__position"),
+        )
+        .filter(left_by__in=[TransitionKind.ADVANCE, TransitionKind.SKIP])
+        .annotate(
+            stay=ExpressionWrapper(F("left_at") - F("decided_at"), output_field=DurationField())
+        )
+    )
+    positions = _positions(sector)
+    aggregates = {}
+    for index, mode in enumerate(_modes()):
+        for position in range(1, positions + 1):
+            in_group = _mode_filter(mode) & Q(position=position)
+            aggregates[f"median_{index}_{position}"] = Median(
+                "stay", filter=in_group, output_field=DurationField()
+            )
+            aggregates[f"stays_{index}_{position}"] = Count("id", filter=in_group)
+    _with_sqlite_median()
+    totals = stays.aggregate(**aggregates)
+    durations = {}
+    for index, mode in enumerate(_modes()):
+        for position in range(1, positions + 1):
+            count = totals[f"stays_{index}_{position}"]
+            if count:
+                median = totals[f"median_{index}_{position}"]
+                durations[(mode, position)] = (
+                    median.total_seconds() / 86400 / float(DAYS_PER_YEAR),
+                    count,
+                )
+    return durations
+
+
+# --- Money -----------------------------------------------------------------------
+
+
+AGING_BUCKETS = [
+    ("not_due", _("Not yet due")),
+    ("days_0_30", _("0–30 days")),
+    ("days_31_60", _("31–60 days")),
+    ("days_61_90", _("61–90 days")),
+    ("days_over_90", _("Over 90 days")),
+]
+
+
+@dataclass(frozen=True)
+class AgingRow:
+    currency: str
+    # Outstanding money per bucket key of AGING_BUCKETS, in that order.
+    buckets: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.buckets.values(), Decimal(0))
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.total - self.buckets["not_due"]
+
+
+def _paid_on_invoice():
+    return Coalesce(
+        Subquery(
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1]
+        ),
+        Value(Decimal(0)),
+        output_field=AMOUNT,
+    )
+
+
+def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
+    """Per currency, the unpaid part of invoiced milestones by days past the
+    invoice's due date: not yet due, 0–30, 31–60, 61–90 and over 90."""
+
+    def days_ago(days):
+        return today - datetime.timedelta(days=days)
+
+    ranges = {
+        "not_due": Q(due_on__gt=today),
+        "days_0_30": Q(due_on__lte=today, due_on__gte=days_ago(30)),
+        "days_31_60": Q(due_on__lt=days_ago(30), due_on__gte=days_ago(60)),
+        "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
+        "days_over_90": Q(due_on__lt=days_ago(90)),
+    }
+    rows = (
+        invoices_visible_to(user)
+        .filter(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
+        .order_by()
+        .annotate(outstanding=ExpressionWrapper(F("amount") - _paid_on_invoice(), AMOUNT))
+        .filter(outstanding__gt=0)
+        .values("currency")
+        .annotate(
+            **{
+                key: Coalesce(
+                    Sum("outstanding", filter=condition), Value(Decimal(0)), output_field=AMOUNT
+                )
+                for key, condition in ranges.items()
+            }
+        )
+        .order_by("currency")
+    )
+    return [
+        AgingRow(
+            currency=row["currency"],
+            buckets={
+                key: quantize_money(row[key], row["currency"]) for key, _label in AGING_BUCKETS
+            },
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QuarterlyMoney:
+    """Money per quarter, per currency: ``amounts[currency][i]`` belongs to
+    ``quarters[i]``."""
+
+    quarters: list[Quarter]
+    amounts: dict[str, list[Decimal]]
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted(self.amounts)
+
+    def rows(self):
+        """(quarter, {currency: amount}) in order, for tables."""
+        return [
+            (quarter, {c: self.amounts[c][i] for c in self.currencies})
+            for i, quarter in enumerate(self.quarters)
+        ]
+
+
+def _by_quarter(quarters: list[Quarter], rows, *, date_key="quarter", amount_key="total"):
+    index = {quarter.start: position for position, quarter in enumerate(quarters)}
+    amounts = defaultdict(lambda: [Decimal(0)] * len(quarters))
+    for row in rows:
+        day = row[date_key]
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        position = index.get(day)
+        if position is not None:
+            amounts[row["currency"]][position] = quantize_money(row[amount_key], row["currency"])
+    return QuarterlyMoney(quarters=quarters, amounts=dict(amounts))
+
+
+def received_per_quarter(user, *, today: datetime.date, quarters: int = 8) -> QuarterlyMoney:
+    """Payments received per quarter and currency, over the last
+    ``quarters`` quarters up to today's."""
+    span = quarters_around(today, before=quarters - 1)
+    rows = (
+        payments_visible_to(user)
+        .filter(paid_on__gte=span[0].start, paid_on__lte=span[-1].end)
+        .order_by()
+        .values("currency", quarter=TruncQuarter("paid_on"))
+        .annotate(total=Sum("amount"))
+    )
+    return _by_quarter(span, rows)
+
+
+def royalty_income_per_quarter(user, *, today: datetime.date, quarters: int = 8) -> QuarterlyMoney:
+    """Royalties of accepted reports (accepted, invoiced or paid), per
+    quarter in which the reported period ends, and currency."""
+    span = quarters_around(today, before=quarters - 1)
+    rows = (
+        royalty_reports_visible_to(user)
+        .filter(
+            status__in=ROYALTY_INCOME_STATUSES,
+            period_end__gte=span[0].start,
+            period_end__lte=span[-1].end,
+        )
+        .order_by()
+        .values("currency", quarter=TruncQuarter("period_end"))
+        .annotate(total=Sum("royalty_due"))
+    )
+    return _by_quarter(span, rows)
+
+
+@dataclass(frozen=True)
+class ExpectedReceipts:
+    """Probability-weighted receipts of open milestones per quarter from
+    today's on, and their present value; ``later_*`` beyond the last."""
+
+    quarters: list[Quarter]
+    weighted: dict[str, list[Decimal]]
+    present_value: dict[str, list[Decimal]]
+    later_weighted: dict[str, Decimal]
+    later_present_value: dict[str, Decimal]
+    annual_rate: Decimal
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted(set(self.weighted) | set(self.later_weighted))
+
+    def total_present_value(self, currency: str) -> Decimal:
+        return sum(
+            self.present_value.get(currency, []), Decimal(0)
+        ) + self.later_present_value.get(currency, Decimal(0))
+
+
+def _stages_to_trigger():
+    """The stages a milestone's project still has to pass before entering
+    the trigger stage: its current stage and those after it, before the
+    trigger, in the same pipeline."""
+    return StageDefinition.objects.filter(
+        pipeline=OuterRef("project__current_stage__pipeline"),
+        position__gte=OuterRef("project__current_stage__position"),
+        position__lt=OuterRef("trigger_stage__position"),
+    ).order_by()
+
+
+def _reach_probability():
+    """The probability that the project reaches the milestone's trigger:
+    exp(Σ ln p) over ``_stages_to_trigger`` (a probability of 0 counts as
+    one in a billion, which ln can take)."""
+    product = Subquery(
+        _stages_to_trigger()
+        .values("pipeline")
+        .annotate(
+            p=Exp(Sum(Ln(Greatest(F("default_success_probability"), Value(Decimal("1e-9"))))))
+        )
+        .values("p")[:1],
+        output_field=RATIO,
+    )
+    return Case(
+        # Event-triggered, triggered already, or past the planned state:
+        # claimable, certain.
+        When(trigger_stage__isnull=True, then=Value(Decimal(1))),
+        When(triggered_on__isnull=False, then=Value(Decimal(1))),
+        When(~Q(status=MilestoneStatus.PLANNED), then=Value(Decimal(1))),
+        When(project__status=ProjectStatus.TERMINATED, then=Value(Decimal(0))),
+        When(
+            ~Q(trigger_stage__pipeline=F("project__current_stage__pipeline")),
+            then=Value(Decimal(0)),
+        ),
+        default=Coalesce(product, Value(Decimal(1))),
+        output_field=RATIO,
+    )
+
+
+def _years_to_trigger():
+    """Typical years until an untriggered milestone falls due: the typical
+    durations of the stages still to pass, and the days allowed after the
+    trigger."""
+    typical = Subquery(
+        _stages_to_trigger()
+        .values("pipeline")
+        .annotate(years=Sum("typical_years"))
+        .values("years")[:1],
+        output_field=RATIO,
+    )
+    return ExpressionWrapper(
+        Coalesce(typical, Value(Decimal(0)))
+        + F("due_offset_days") / Value(DAYS_PER_YEAR, output_field=RATIO),
+        output_field=FloatField(),
+    )
+
+
+def expected_receipts(
+    user,
+    *,
+    today: datetime.date,
+    quarters: int = 8,
+    annual_rate: Decimal = DEFAULT_DISCOUNT_RATE,
+) -> ExpectedReceipts:
+    """Open milestones (planned to partially paid) per quarter in which their
+    money is expected, per currency: amount × probability of reaching the
+    trigger stage (see ``_reach_probability``), and discounted to today.
+
+    Invoiced milestones count for what is unpaid, in the quarter the invoice
+    falls due. Other dated milestones count in the quarter of their due
+    date; overdue ones in today's. An untriggered stage milestone falls due
+    after the typical years of the stages still to pass plus its due offset;
+    an event milestone without a date, its due offset from today (it is
+    claimable now). Each quarter's money is discounted from the quarter's
+    midpoint to today (``quarter_discount_factor``).
+    """
+    current = Quarter.of(today)
+    span = quarters_around(today, after=quarters - 1)
+    due = Coalesce("invoice__due_on", "due_date")
+    dated_offset = (ExtractYear(due) - Value(current.year)) * Value(4) + (
+        ExtractQuarter(due) - Value(current.number)
+    )
+    # Undated: quarters of a quarter-year each, counted from today's
+    # quarter's start.
+    elapsed = float(years_between(current.start, today))
+    undated_offset = Floor((Value(elapsed) + _years_to_trigger()) * Value(4.0))
+    unpaid = Case(
+        When(
+            status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID],
+            then=F("amount")
+            - Coalesce(
+                Subquery(
+                    Payment.objects.filter(invoice__milestone=OuterRef("pk"))
+                    .order_by()
+                    .values("invoice")
+                    .annotate(total=Sum("amount"))
+                    .values("total")[:1]
+                ),
+                Value(Decimal(0)),
+                output_field=AMOUNT,
+            ),
+        ),
+        default=F("amount"),
+        output_field=AMOUNT,
+    )
+    rows = (
+        milestones_visible_to(user)
+        .filter(status__in=MILESTONE_OPEN_STATUSES)
+        .order_by()
+        .annotate(
+            offset=Greatest(
+                Case(
+                    When(Q(invoice__isnull=False) | Q(due_date__isnull=False), then=dated_offset),
+                    default=undated_offset,
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            weighted=ExpressionWrapper(unpaid * _reach_probability(), AMOUNT),
+        )
+        .values("currency", "offset")
+        .annotate(total=Sum("weighted"))
+    )
+    weighted = defaultdict(lambda: [Decimal(0)] * quarters)
+    present = defaultdict(lambda: [Decimal(0)] * quarters)
+    later_weighted = defaultdict(Decimal)
+    later_present = defaultdict(Decimal)
+    for row in rows:
+        currency, offset, total = row["currency"], int(row["offset"]), Decimal(row["total"] or 0)
+        value = total * quarter_discount_factor(annual_rate, today, current.shifted(offset))
+        if offset < quarters:
+            weighted[currency][offset] += total
+            present[currency][offset] += value
+        else:
+            later_weighted[currency] += total
+            later_present[currency] += value
+
+    def rounded(amounts):
+        return {
+            currency: (
+                [quantize_money(a, currency) for a in values]
+                if isinstance(values, list)
+                else quantize_money(values, currency)
+            )
+            for currency, values in amounts.items()
+        }
+
+    return ExpectedReceipts(
+        quarters=span,
+        weighted=rounded(weighted),
+        present_value=rounded(present),
+        later_weighted=rounded(later_weighted),
+        later_present_value=rounded(later_present),
+        annual_rate=annual_rate,
+    )
+
+
+# --- Annual tech-transfer metrics -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearMetrics:
+    """One year in the usual form of tech-transfer surveys."""
+
+    year: int
+    agreements_executed: int = 0
+    licences_executed: int = 0
+    licensing_income: dict[str, Decimal] = field(default_factory=dict)
+    startups_formed: int = 0
+    projects_productized: int = 0
+
+
+def annual_metrics(user, *, today: datetime.date, years: int = 5) -> list[YearMetrics]:
+    """For each of the last ``years`` years up to today's:
+
+    - agreements executed: agreements signed that year (of which licences
+      and assignments);
+    - licensing income: payments received that year under licences and
+      assignments (milestones and royalties), per currency;
+    - start-ups formed: co-founded-company partnerships started that year;
+    - projects productized: projects that entered the last stage of their
+      pipeline (status productized) that year.
+    """
+    first = today.year - years + 1
+    agreements = {
+        row["year"]: row
+        for row in agreements_visible_to(user)
+        .filter(signed_on__year__gte=first, signed_on__lte=today)
+        .order_by()
+        .values(year=ExtractYear("signed_on"))
+        .annotate(executed=Count("pk"), licences=Count("pk", filter=Q(kind__in=LICENSING_KINDS)))
+    }
+    income = defaultdict(dict)
+    for row in (
+        payments_visible_to(user)
+        .filter(paid_on__year__gte=first, paid_on__lte=today)
+        .filter(
+            Q(invoice__milestone__agreement__kind__in=LICENSING_KINDS)
+            | Q(invoice__royalty_report__agreement__kind__in=LICENSING_KINDS)
+        )
+        .order_by()
+        .values("currency", year=ExtractYear("paid_on"))
+        .annotate(total=Sum("amount"))
+        .order_by("currency")
+    ):
+        income[row["year"]][row["currency"]] = quantize_money(row["total"], row["currency"])
+    startups = dict(
+        partnerships_visible_to(user)
+        .filter(
+            mode=CooperationMode.CO_FOUNDED_COMPANY,
+            started_on__year__gte=first,
+            started_on__lte=today,
+        )
+        .order_by()
+        .values_list(ExtractYear("started_on"))
+        .annotate(count=Count("pk"))
+    )
+    transitions = StageTransition.objects.filter(
+        to_status=ProjectStatus.PRODUCTIZED, decided_at__year__gte=first
+    ).exclude(from_status=ProjectStatus.PRODUCTIZED)
+    if not has_full_access(user):
+        transitions = transitions.filter(project__in=projects_visible_to(user).values("id"))
+    productized = dict(
+        transitions.order_by()
+        .values_list(ExtractYear("decided_at"))
+        .annotate(count=Count("project", distinct=True))
+    )
+    return [
+        YearMetrics(
+            year=year,
+            agreements_executed=agreements.get(year, {}).get("executed", 0),
+            licences_executed=agreements.get(year, {}).get("licences", 0),
+            licensing_income=income.get(year, {}),
+            startups_formed=startups.get(year, 0),
+            projects_productized=productized.get(year, 0),
+        )
+        for year in range(first, today.year + 1)
+    ]
+
+
+# --- Lists -------------------------------------------------------------------------
+
+
+def overdue_milestones(user, *, today: datetime.date):
+    """Open milestones past their due date, the longest overdue first."""
+    return (
+        milestones_visible_to(user)
+        .overdue(today)
+        .select_related("project", "agreement")
+        .order_by("due_date", "id")
+    )
+
+
+def claims_awaiting_verification(user):
+    """Claimed milestones the payer has not verified or disputed yet, the
+    oldest claim first."""
+    return (
+        milestones_visible_to(user)
+        .filter(status=MilestoneStatus.CLAIMED)
+        .select_related("project", "agreement")
+        .order_by("claimed_at", "id")
+    )
