@@ -109,10 +109,10 @@ def test_the_page_shows_staff_every_section_with_terms_in_words_and_numbers(
     assert "Next gate" in page and "Lead discovery" in page
     assert "Proof of concept" in page and "Overdue" in page
     assert "60.00 %" in page and "40.00 %" in page
-    assert "If terminated at" in page and "break fee 50000.00 CNY" in page
-    assert "IND filed" in page and "2000000.00 CNY" in page
-    assert "0.00 to 10000000.00 CNY" in page and "from 10000000.00 CNY" in page
-    assert "Obligation" in page and "600.00" in page and "400.00" in page
+    assert "If terminated at" in page and "break fee 50,000.00 CNY" in page
+    assert "IND filed" in page and "2,000,000.00 CNY" in page
+    assert "0.00 CNY to 10,000,000.00 CNY" in page and "from 10,000,000.00 CNY" in page
+    assert "Obligation" in page and "600.00 CNY" in page and "400.00 CNY" in page
     assert "tox-report.pdf" in page and "Budget raised." in page
     assert "Create milestones from the agreement’s schedule" in page
 
@@ -275,7 +275,7 @@ def test_invoicing_and_recording_payments(client, staff, project):
     )
     milestone.refresh_from_db()
     assert milestone.status == "partially_paid"
-    assert "TX-1" in response.text and "600.00" in response.text
+    assert "TX-1" in response.text and "outstanding 600.00 CNY" in response.text
 
 
 def test_an_overpayment_is_refused_next_to_the_amount_with_the_input_kept(client, staff, project):
@@ -360,7 +360,7 @@ def test_a_cost_entry_is_recorded_and_the_ledger_redrawn(client, staff, project)
     )
 
     assert project.cost_entries.get().amount == Decimal("2500.00")
-    assert 'id="project-ledger"' in response.text and "2500.00" in response.text
+    assert 'id="project-ledger"' in response.text and "2,500.00 CNY" in response.text
 
 
 def test_a_future_cost_is_refused_next_to_its_date(client, staff, project):
@@ -523,3 +523,11 @@ def test_partners_cannot_open_the_forms(client, partner_user, project):
 
     assert client.get(reverse("projects:create")).status_code == 403
     assert client.get(url("edit", project)).status_code == 404
+
+
+def test_money_shows_the_currency_minor_units_and_digit_grouping():
+    from projects.templatetags.project_page import money
+
+    assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"
+    assert money(Decimal("1250000"), "JPY") == "1,250,000 JPY"
+    assert money(None, "CNY") == "—"
