@@ -102,7 +102,7 @@ class PhaseForm(forms.Form):
     name = forms.CharField(label=_("Phase"), max_length=100)
     years = whole(_("Years"))
     cost = number(_("Cost"))
-    success_probability = number(_("Probability of success"), help_text=_("0–1."))
+    success_probability = number(_("Probability of success"), help_text=_("0–1"))
 
 
 class MilestoneForm(forms.Form):
@@ -134,7 +134,7 @@ class MilestoneForm(forms.Form):
 
 class RoyaltyTierForm(forms.Form):
     up_to = number(_("Annual sales up to"), required=False, help_text=_("Empty on the last tier."))
-    rate = number(_("Rate"), help_text=_("0–1."))
+    rate = number(_("Rate"), help_text=_("0–1"))
 
 
 class DealForm(forms.Form):

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
@@ -181,15 +180,8 @@ def _result_context(valuation) -> dict:
                 parties.append((name, simulation[key]))
         context["simulated"] = [{"name": name, **stats} for name, stats in parties]
         context["histogram"] = _histogram_rows(simulation["histogram"])
-        context["chart"]["histogram"] = {
-            "labels": [row["label"] for row in context["histogram"]],
-            "counts": simulation["histogram"]["counts"],
-        }
+        context["chart"]["histogram"] = simulation["histogram"]
     return context
-
-
-def _amount(value) -> str:
-    return number_format(round(value), decimal_pos=0, use_l10n=True, force_grouping=True)
 
 
 def _histogram_rows(histogram) -> list[dict]:
@@ -199,7 +191,6 @@ def _histogram_rows(histogram) -> list[dict]:
         {
             "low": edges[index],
             "high": edges[index + 1],
-            "label": f"{_amount(edges[index])} – {_amount(edges[index + 1])}",
             "count": count,
             "share": count / total,
         }

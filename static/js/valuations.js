@@ -62,6 +62,18 @@
     return function (value) { return format.format(value); };
   }
 
+  function compact(value) {
+    var lang = document.documentElement.lang || "en";
+    return new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 })
+      .format(value);
+  }
+
+  function zeroLine(colour, otherwise) {
+    return function (context) {
+      return context.tick && context.tick.value === 0 ? colour : otherwise || "rgba(0,0,0,0.08)";
+    };
+  }
+
   function drawCharts() {
     var source = document.getElementById("valuation-chart-data");
     if (!source || typeof Chart === "undefined") return;
@@ -92,6 +104,7 @@
               backgroundColor: LINE,
               pointRadius: 2,
               tension: 0.2,
+              yAxisID: "y1",
               order: 1
             }
           ]
@@ -101,9 +114,33 @@
           interaction: { mode: "index", intersect: false },
           scales: {
             x: { title: { display: true, text: labels.year } },
-            y: { ticks: { callback: format } }
+            y: {
+              title: { display: true, text: labels.cash_flow },
+              grid: { color: zeroLine(BRAND) },
+              ticks: { callback: format }
+            },
+            // Risk-adjusted values are far smaller than the cash flows: an
+            // axis of their own keeps the line readable.
+            y1: {
+              position: "right",
+              title: { display: true, text: labels.risk_adjusted },
+              // Its own zero line, since the two axes' zeros differ.
+              grid: { color: zeroLine(LINE, "transparent") },
+              ticks: { callback: format, color: LINE }
+            }
           },
           plugins: {
+            legend: {
+              labels: {
+                generateLabels: function (chart) {
+                  var items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+                  items.forEach(function (item) {
+                    if (item.datasetIndex === 0) { item.fillStyle = BRAND; item.strokeStyle = BRAND; }
+                  });
+                  return items;
+                }
+              }
+            },
             tooltip: {
               callbacks: {
                 label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y); }
@@ -119,7 +156,7 @@
       new Chart(histogram, {
         type: "bar",
         data: {
-          labels: data.histogram.labels,
+          labels: data.histogram.edges.slice(0, -1).map(compact),
           datasets: [{
             label: labels.trials,
             data: data.histogram.counts,
@@ -130,7 +167,18 @@
         },
         options: {
           maintainAspectRatio: false,
-          plugins: { legend: { display: false } },
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              callbacks: {
+                title: function (items) {
+                  var i = items[0].dataIndex;
+                  var edges = data.histogram.edges;
+                  return format(edges[i]) + " – " + format(edges[i + 1]);
+                }
+              }
+            }
+          },
           scales: {
             x: { title: { display: true, text: labels.present_value }, ticks: { maxRotation: 60 } },
             y: { title: { display: true, text: labels.trials }, ticks: { callback: format } }

@@ -1,0 +1,60 @@
+"""A research-centre staff member values a project in a real browser: starts
+from the pipeline, edits the forecast, adds a simulation and reads the
+chart."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_staff_pages import sign_in
+from tests.factories import InstitutionFactory, ResearchProjectFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def staff_with_project():
+    institution = InstitutionFactory(name="East Lake University", name_zh="东湖大学")
+    staff = UserFactory(email="valuer@example.com", institutions=[institution])
+    ResearchProjectFactory(
+        code="ELU-101",
+        title="Oral GLP-1 agonist",
+        title_zh="口服 GLP-1 激动剂",
+        lead_institution=institution,
+    )
+    return staff
+
+
+def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_project):
+    sign_in(page, staff_with_project.email)
+
+    page.goto("/valuations/")
+    page.get_by_role("link", name="Value ELU-101").click()
+    expect(page.get_by_role("group", name="Development phases")).to_be_visible()
+    expect(page.locator('input[value="Phase II"]')).to_have_count(1)
+    screenshot("valuation-form")
+
+    page.get_by_label("Peak annual sales").fill("1500000000")
+    page.get_by_label("Run a Monte Carlo simulation").check()
+    page.get_by_label("Trials").fill("5000")
+    page.get_by_label("Seed").fill("7")
+    page.get_by_label("Peak sales", exact=True).select_option("triangular")
+    page.get_by_label("Low", exact=True).fill("750000000")
+    page.get_by_label("Mode", exact=True).fill("1500000000")
+    page.get_by_label("High", exact=True).fill("2250000000")
+    page.get_by_role("button", name="Run the valuation").click()
+
+    expect(page.get_by_text("rNPV (risk-adjusted)")).to_be_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart('cashflow-chart')")
+    drawn = page.evaluate(
+        """() => {
+            const canvas = document.getElementById('cashflow-chart');
+            const chart = Chart.getChart(canvas);
+            return {width: canvas.width, height: canvas.height,
+                    datasets: chart.data.datasets.length, years: chart.data.labels.length};
+        }"""
+    )
+    assert drawn["width"] > 0 and drawn["height"] > 0
+    assert drawn["datasets"] == 2 and drawn["years"] > 10
+    assert page.evaluate("() => !!Chart.getChart('histogram-chart')")
+    assert page.locator("#yearly-table tbody tr").count() == drawn["years"]
+    screenshot("valuation")
