@@ -131,6 +131,23 @@ def test_a_partner_of_another_enterprise_gets_not_found(client, project):
     assert client.get(url("section", project, "milestones")).status_code == 404
 
 
+def test_a_partner_reads_its_project_and_is_told_why_it_cannot_decide(
+    client, project, partner_user
+):
+    partner = PartnerUserFactory(enterprise=project.partner_enterprises.get())
+    client.force_login(partner)
+
+    page = client.get(project.get_absolute_url())
+    refused = client.post(gate(project, "advance"), {"rationale": "Push."}, **HTMX)
+
+    project.refresh_from_db()
+    assert page.status_code == 200
+    assert "Only research-centre staff of this project make stage-gate decisions." in page.text
+    assert "Record a cost" not in page.text
+    assert project.current_stage.position == 1
+    assert "Only research-centre staff" in refused.text
+
+
 def test_disabled_decisions_say_why(client, staff, project):
     """Resume is refused for an active project, and the page says why."""
     response = client.get(project.get_absolute_url())
@@ -175,6 +192,26 @@ def test_advancing_moves_the_project_and_answers_with_the_gates(client, staff, p
     assert project.current_stage.position == 2
     assert "project-changed" in response["HX-Trigger"]
     assert "Hit-to-lead criteria met." in response.text
+
+
+def test_hold_resume_revert_and_terminate_through_the_page(client, staff, project):
+    """Each decision is recorded by its service and the status follows."""
+    services.project_advance(project=project, by=staff, rationale="Lead found.")
+    steps = [
+        ("hold", {}, "on_hold", 2),
+        ("resume", {}, "active", 2),
+        ("revert", {"to_stage": first_stage().pk}, "active", 1),
+        ("terminate", {}, "terminated", 1),
+    ]
+    for decision, extra, status, position in steps:
+        response = client.post(
+            gate(project, decision), {"rationale": f"Why {decision}.", **extra}, **HTMX
+        )
+        project.refresh_from_db()
+        assert response.status_code == 200
+        assert (project.status, project.current_stage.position) == (status, position)
+        assert f"Why {decision}." in response.text
+    assert "The project is terminated; that decision is final." in response.text
 
 
 def test_a_decision_without_rationale_shows_the_error_next_to_the_field(client, staff, project):
@@ -392,6 +429,15 @@ def test_an_upload_of_a_wrong_type_says_so_clearly(client, staff, project):
     assert "Files of type .exe are not accepted" in response.text
 
 
+def test_an_upload_over_the_size_limit_says_so_clearly(client, staff, project, settings):
+    settings.DOCUMENT_MAX_BYTES = 10
+
+    response = client.post(url("document_create", project), {"file": pdf()}, **HTMX)
+
+    assert not project.documents.exists()
+    assert "The file is larger than the limit of 10 bytes." in response.text
+
+
 def test_an_uploaded_document_is_listed_and_downloads(client, staff, project):
     client.post(url("document_create", project), {"file": pdf("assay.pdf")}, **HTMX)
     document = project.documents.get()
@@ -531,3 +577,24 @@ def test_money_shows_the_currency_minor_units_and_digit_grouping():
     assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"
     assert money(Decimal("1250000"), "JPY") == "1,250,000 JPY"
     assert money(None, "CNY") == "—"
+
+
+@pytest.mark.parametrize(
+    "section", ["header", "gates", "milestones", "ledger", "documents", "activity"]
+)
+def test_each_region_renders_on_its_own(client, staff, project, section):
+    response = client.get(url("section", project, section), **HTMX)
+
+    assert response.status_code == 200
+    assert f'id="project-{section}"' in response.text
+    assert "<html" not in response.text
+
+
+def test_the_page_renders_in_chinese(client, staff, project):
+    project.title_zh = "双特异性抗体"
+    project.save()
+
+    response = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    assert "双特异性抗体" in response.text
