@@ -34,6 +34,15 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     screenshot("valuation-form")
 
     page.get_by_label("Peak annual sales").fill("1500000000")
+    page.get_by_label("Value a deal").check()
+    page.get_by_label("Upfront").fill("20000000")
+    page.locator('[data-formset-add="milestones"]').click()
+    milestone = page.locator("#milestones-table tbody tr").last
+    milestone.get_by_label("Milestone").fill("Phase II start")
+    milestone.get_by_label("Amount").fill("10000000")
+    milestone.get_by_label("Phase").fill("Phase I")
+    page.locator('[data-formset-add="tiers"]').click()
+    page.locator("#tiers-table tbody tr").last.get_by_label("Rate").fill("0.08")
     page.get_by_label("Run a Monte Carlo simulation").check()
     page.get_by_label("Trials").fill("5000")
     page.get_by_label("Seed").fill("7")
@@ -57,4 +66,9 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     assert drawn["datasets"] == 2 and drawn["years"] > 10
     assert page.evaluate("() => !!Chart.getChart('histogram-chart')")
     assert page.locator("#yearly-table tbody tr").count() == drawn["years"]
+    expect(
+        page.get_by_role("heading", name="Lump sum or milestones and royalties?")
+    ).to_be_visible()
+    expect(page.locator("#structures-table tbody tr")).to_have_count(2)
+    expect(page.get_by_role("rowheader", name="Phase II start")).to_be_visible()
     screenshot("valuation")
