@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.money import Currency
+from core.templatetags.biobridge import localized
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -100,7 +101,7 @@ class GateDecisionForm(Form):
             del self.fields["to_stage"]
             return
         self.fields["to_stage"].queryset = stages.order_by("position")
-        self.fields["to_stage"].label_from_instance = lambda stage: stage.name
+        self.fields["to_stage"].label_from_instance = localized
 
 
 # --- Milestones ------------------------------------------------------------------
@@ -115,6 +116,11 @@ class MilestoneClaimForm(Form):
     )
     documents = DocumentChoiceField(
         label=_("Documents"), queryset=Document.objects.none(), required=False
+    )
+    file = forms.FileField(
+        label=_("Upload new evidence"),
+        required=False,
+        help_text=_("Stored with the project's documents and attached to the claim."),
     )
 
     def __init__(self, *args, project, user, **kwargs):
@@ -185,7 +191,7 @@ class CostEntryForm(Form):
         self.fields["stage"].queryset = stages_visible_to(user).filter(
             pipeline_id=project.current_stage.pipeline_id
         )
-        self.fields["stage"].label_from_instance = lambda stage: stage.name
+        self.fields["stage"].label_from_instance = localized
 
 
 class DocumentUploadForm(Form):

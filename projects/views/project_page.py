@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -403,24 +404,33 @@ def _milestone(request, project, pk):
     return milestone
 
 
-def _action_form(action, request, project, milestone, data=None):
+def _action_form(action, request, project, milestone, data=None, files=None):
     kwargs = {}
     if action.name == "claim":
         kwargs = {"project": project, "user": request.user}
     elif action.name == "pay":
         kwargs = {"invoice": _invoice_of(milestone)}
-    return action.form_class(data, **kwargs)
+    return action.form_class(data, files, **kwargs)
 
 
 def _perform(action, request, milestone, data):
     user = request.user
     if action.name == "claim":
-        services.milestone_claim(
-            milestone=milestone,
-            by=user,
-            evidence_note=data["evidence_note"],
-            documents=list(data["documents"]),
-        )
+        documents = list(data["documents"])
+        # A new file and the claim stand or fall together.
+        with transaction.atomic():
+            if data.get("file"):
+                documents.append(
+                    services.document_upload(
+                        uploaded_file=data["file"], by=user, milestone=milestone
+                    )
+                )
+            services.milestone_claim(
+                milestone=milestone,
+                by=user,
+                evidence_note=data["evidence_note"],
+                documents=documents,
+            )
     elif action.name == "verify":
         services.milestone_verify(milestone=milestone, by=user, comment=data["comment"])
     elif action.name == "dispute":
@@ -463,7 +473,7 @@ def milestone_action(request, code, pk, action):
         if not guard:
             form.add_error(None, guard.reason)
         return _milestone_response(request, project, milestone, form=form, action=chosen)
-    form = _action_form(chosen, request, project, milestone, request.POST)
+    form = _action_form(chosen, request, project, milestone, request.POST, request.FILES)
     if not guard:
         form.is_valid()
         form.add_error(None, guard.reason)

@@ -287,6 +287,27 @@ def test_claiming_with_evidence_answers_with_the_claimed_milestone(client, staff
     assert "activity-changed" in response["HX-Trigger"]
 
 
+def test_a_claim_can_upload_its_evidence(client, staff, project):
+    milestone = MilestoneFactory(project=project)
+
+    client.post(
+        milestone_url(milestone, "claim"), {"evidence_note": "", "file": pdf("pk.pdf")}, **HTMX
+    )
+
+    milestone.refresh_from_db()
+    assert milestone.status == "claimed"
+    assert milestone.documents.get().original_name == "pk.pdf"
+
+
+def test_a_refused_claim_keeps_no_uploaded_file(client, staff, project):
+    """The claim and its new file stand or fall together."""
+    milestone = MilestoneFactory(project=project, status="verified")
+
+    client.post(milestone_url(milestone, "claim"), {"evidence_note": "x", "file": pdf()}, **HTMX)
+
+    assert not project.documents.exists()
+
+
 def test_a_claim_without_evidence_shows_the_error_and_keeps_nothing_lost(client, staff, project):
     milestone = MilestoneFactory(project=project)
 
