@@ -153,7 +153,9 @@ class DealForm(forms.Form):
         help_text=_("From launch; empty: until the end of the plateau."),
     )
     licensee_cost_share = number(
-        _("Licensee's share of development costs"), help_text=_("0–1; 1: the licensee pays all.")
+        _("Licensee's share of development costs"),
+        required=False,
+        help_text=_("0–1; 1 or empty: the licensee pays all."),
     )
 
 
@@ -330,7 +332,9 @@ class RnpvWorkspace:
                 ],
                 "royalty_basis": deal["royalty_basis"],
                 "royalty_years": deal["royalty_years"],
-                "licensee_cost_share": _text(deal["licensee_cost_share"]),
+                "licensee_cost_share": _text(
+                    1 if deal["licensee_cost_share"] is None else deal["licensee_cost_share"]
+                ),
             }
         simulation = self.simulation.cleaned_data
         if simulation["include"]:

@@ -462,3 +462,65 @@ def test_the_result_and_form_pages_cost_a_bounded_number_of_queries(
 
     assert queries_for(staff_client, detail_url(valuation)) <= 8
     assert queries_for(staff_client, new_url(project)) <= 14
+
+
+def test_one_enterprise_cost_share_over_every_phase_becomes_the_licensee_share(
+    staff_client, staff_user
+):
+    from tests.factories import CostShareFactory
+
+    project = ProjectUnderAgreementFactory(
+        agreement__currency="USD", agreement__upfront_amount=Decimal("1000000")
+    )
+    staff_user.institutions.add(project.lead_institution)
+    stages = StageDefinition.objects.filter(pipeline__code="BIOMED-DRUG").order_by("position")
+    for party, percent in (("enterprise", 60), ("research", 40)):
+        CostShareFactory(
+            agreement=project.agreement,
+            first_stage=stages.first(),
+            last_stage=stages.last(),
+            party=party,
+            percent=percent,
+        )
+
+    response = staff_client.get(new_url(project))
+
+    assert Decimal(response.context["workspace"].deal.initial["licensee_cost_share"]) == (
+        Decimal("0.6")
+    )
+
+
+def test_terms_in_another_currency_are_not_prefilled(staff_client, staff_user):
+    """The engine does not convert: a CNY agreement does not fill a USD
+    valuation, and the page says why."""
+    project = ProjectUnderAgreementFactory(
+        agreement__currency="CNY", agreement__upfront_amount=Decimal("1000000")
+    )
+    staff_user.institutions.add(project.lead_institution)
+
+    response = staff_client.get(new_url(project))
+
+    assert response.context["workspace"].deal.initial["include"] is False
+    assert "The agreement&#x27;s terms are in CNY" in response.text
+
+
+def test_the_result_page_reads_in_chinese(staff_client, project):
+    """Numbers follow the language's format (Django's zh-hans groups no
+    digits)."""
+    valuation = valuation_run(project=project, method="rnpv", inputs=quick_inputs(), by=None)
+
+    response = staff_client.get(detail_url(valuation), headers={"accept-language": "zh-hans"})
+
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.text
+    assert "1892" in response.text and "1,892" not in response.text
+
+
+def test_a_project_at_its_last_stage_can_still_be_valued_from_the_form(staff_client, institution):
+    market = StageDefinition.objects.get(pipeline__code="BIOMED-DRUG", code="market")
+    project = ResearchProjectFactory(lead_institution=institution, current_stage=market)
+
+    response = staff_client.get(new_url(project))
+
+    assert response.status_code == 200
+    assert response.context["workspace"].phases.initial == []
