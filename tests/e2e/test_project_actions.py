@@ -113,3 +113,31 @@ def test_staff_pass_a_gate_and_take_a_milestone_from_claim_to_payment(
     project.refresh_from_db()
     assert milestone.status == "paid"
     assert project.current_stage.position == 2
+
+
+def test_staff_register_a_project_and_correct_a_field_error(page, screenshot):
+    institution = InstitutionFactory(name="East Lake University")
+    staff = UserFactory(email="intake@example.com", institutions=[institution])
+    sign_in(page, staff.email)
+
+    page.goto("/projects/new/")
+    page.get_by_label("Code").fill("ELU-042")
+    page.get_by_role("textbox", name="Title", exact=True).fill("CAR-T against solid tumours")
+    page.get_by_label("Starting stage").select_option(
+        label="Drugs and biologics — 1. Basic research"
+    )
+    page.get_by_label("Lead institution").select_option(label="East Lake University")
+    page.get_by_label("Technology readiness level").fill("12")
+    page.get_by_label("Start date").fill("2025-03-01")
+    page.get_by_role("button", name="Register project").click()
+
+    expect(page.locator("#id_trl_error")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value(
+        "CAR-T against solid tumours"
+    )
+    screenshot("project-form")
+
+    page.get_by_label("Technology readiness level").fill("2")
+    page.get_by_role("button", name="Register project").click()
+    expect(page.get_by_role("heading", name="CAR-T against solid tumours")).to_be_visible()
+    expect(page.get_by_text("Project ELU-042 registered.")).to_be_visible()
