@@ -72,3 +72,32 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     expect(page.locator("#structures-table tbody tr")).to_have_count(2)
     expect(page.get_by_role("rowheader", name="Phase II start")).to_be_visible()
     screenshot("valuation")
+
+
+def test_a_queued_simulation_shows_progress_then_its_results(page, staff_with_project):
+    """The result page of a queued run polls every 2 s and reloads itself
+    with the charts once a worker has finished it."""
+    from projects.models import ResearchProject
+    from tests.valuations.conftest import ISSUE_EXAMPLE
+    from valuations.engine import ENGINE_VERSION
+    from valuations.models import Valuation
+    from valuations.services import inputs_validate, valuation_execute
+
+    inputs = inputs_validate("rnpv", {**ISSUE_EXAMPLE, "deal": None})
+    inputs["simulation"]["trials"] = 150_000
+    valuation = Valuation.objects.create(
+        project=ResearchProject.objects.get(code="ELU-101"),
+        method="rnpv",
+        currency="USD",
+        inputs=inputs,
+        engine_version=ENGINE_VERSION,
+        created_by=staff_with_project,
+    )
+    sign_in(page, staff_with_project.email)
+
+    page.goto(f"/valuations/{valuation.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("Queued")
+    valuation_execute(valuation_id=valuation.pk)
+
+    expect(page.get_by_text("rNPV (risk-adjusted)")).to_be_visible(timeout=10_000)
+    page.wait_for_function("() => window.Chart && Chart.getChart('histogram-chart')")
