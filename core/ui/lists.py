@@ -223,6 +223,28 @@ def style_filter_form(form: forms.Form) -> None:
                 widget.input_type = "search"
 
 
+class _KeysFirst:
+    """The rows of a sorted queryset, sliced in two steps: first the
+    primary keys of the slice, in a query that joins only what the filters
+    and the sort need, then the rows of those keys with everything the page
+    shows (``select_related``, prefetches, annotations). With 100,000
+    projects, joining every row's stage, sector and institution before
+    sorting and skipping cost more than the whole page otherwise."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, bounds: slice) -> list:
+        keys = list(self.queryset.values_list("pk", flat=True)[bounds])
+        if not keys:
+            return []
+        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
+        return [rows[key] for key in keys]
+
+
 def filtered_list(
     request,
     *,
@@ -245,7 +267,7 @@ def filtered_list(
         configure_form(filterset.form)
     sort_key, descending = sorting.resolve(params.get(SORT_PARAM))
     rows = filterset.qs.order_by(*sorting.order_by(sort_key, descending, queryset.model))
-    page = Paginator(rows, per_page).get_page(params.get(PAGE_PARAM))
+    page = Paginator(_KeysFirst(rows), per_page).get_page(params.get(PAGE_PARAM))
     return FilteredList(
         filterset=filterset,
         queryset=rows,
