@@ -12,6 +12,7 @@ from partnerships.choices import Party
 from projects import services
 from tests.e2e.test_staff_pages import sign_in
 from tests.factories import (
+    ActivityFactory,
     AgreementFactory,
     CostEntryFactory,
     CostShareFactory,
@@ -141,3 +142,48 @@ def test_staff_register_a_project_and_correct_a_field_error(page, screenshot):
     page.get_by_role("button", name="Register project").click()
     expect(page.get_by_role("heading", name="CAR-T against solid tumours")).to_be_visible()
     expect(page.get_by_text("Project ELU-042 registered.")).to_be_visible()
+
+
+def test_staff_upload_a_document_record_a_cost_and_waive_a_milestone(
+    page, screenshot, project_with_milestone, tmp_path
+):
+    staff, _partner, project, milestone = project_with_milestone
+    for number in range(20):
+        ActivityFactory(project=project, summary=f"Review note {number:02d}")
+    sign_in(page, staff.email)
+    page.goto(project.get_absolute_url())
+
+    # A wrong file type is refused in words; a PDF is listed.
+    documents = page.locator("#project-documents")
+    (tmp_path / "macro.exe").write_bytes(b"MZ\x90\x00")
+    documents.get_by_label("File").set_input_files(tmp_path / "macro.exe")
+    documents.get_by_role("button", name="Upload").click()
+    expect(documents).to_contain_text("Files of type .exe are not accepted")
+    (tmp_path / "gmp-audit.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    documents.get_by_label("File").set_input_files(tmp_path / "gmp-audit.pdf")
+    documents.get_by_role("button", name="Upload").click()
+    expect(documents.get_by_role("link", name="gmp-audit.pdf")).to_be_visible()
+
+    # The enterprise's share of a cost shows in the ledger.
+    ledger = page.locator("#project-ledger")
+    ledger.get_by_text("Record a cost").click()
+    ledger.get_by_label("Paid by").select_option("enterprise")
+    ledger.get_by_label("Amount").fill("100000")
+    ledger.get_by_label("Description").fill("Toxicology batch")
+    ledger.get_by_role("button", name="Record cost").click()
+    expect(ledger).to_contain_text("105,000.00 CNY")
+
+    # Waiving asks for confirmation first.
+    card = page.locator(f"#milestone-{milestone.pk}")
+    card.get_by_role("button", name="Waive").click()
+    card.get_by_label("Reason").fill("Folded into the licence fee.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name="Confirm: Waive").click()
+    expect(card.get_by_test_id("milestone-status")).to_have_text("Waived")
+
+    # The timeline shows the newest first, and more on demand.
+    activity = page.locator("#project-activity")
+    expect(activity).to_contain_text("waived")
+    activity.get_by_role("button", name="Show more").click()
+    expect(activity).to_contain_text("Review note 00")
+    screenshot("project-documents-ledger-activity")
