@@ -89,7 +89,7 @@ def _with_events(response, *events, request=None, project=None):
         regions = dict.fromkeys(r for event in events for r in REGIONS_OF_EVENT[event])
         for region in regions:
             template, build = SECTIONS[region]
-            context = build(request, project) if build else {"project": project}
+            context = build(request, project)
             context["oob"] = True
             response.content += render(request, template, context).content
     return response
@@ -670,8 +670,13 @@ def activity(request, code):
 
 # --- The page and its regions --------------------------------------------------------------
 
+
+def _header_context(request, project):
+    return {"project": project, "may_edit": staff_work_on_project(request.user, project)}
+
+
 SECTIONS = {
-    "header": ("projects/partials/header.html", None),
+    "header": ("projects/partials/header.html", _header_context),
     "gates": ("projects/partials/gates.html", _gates_context),
     "milestones": ("projects/partials/milestones.html", _milestones_context),
     "ledger": ("projects/partials/ledger.html", _ledger_context),
@@ -688,8 +693,7 @@ def project_section(request, code, section):
         raise Http404
     project = _project(request, code)
     template, build = SECTIONS[section]
-    context = build(request, project) if build else {"project": project}
-    return render(request, template, context)
+    return render(request, template, build(request, project))
 
 
 @login_required
@@ -698,8 +702,9 @@ def project_detail(request, code):
     """A project's page: where it stands, its gates, milestones, terms,
     money, documents and activity."""
     project = _project(request, code)
-    context = {"project": project}
+    context = {}
     for build in (
+        _header_context,
         _gates_context,
         _milestones_context,
         _terms_context,
@@ -708,5 +713,4 @@ def project_detail(request, code):
         _activity_context,
     ):
         context.update(build(request, project))
-    context["may_edit"] = staff_work_on_project(request.user, project)
     return render(request, "projects/detail.html", context)

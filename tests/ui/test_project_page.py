@@ -192,6 +192,9 @@ def test_advancing_moves_the_project_and_answers_with_the_gates(client, staff, p
     assert project.current_stage.position == 2
     assert "project-changed" in response["HX-Trigger"]
     assert "Hit-to-lead criteria met." in response.text
+    # The header, milestones and timeline come along, swapped out of band.
+    assert response.text.count('hx-swap-oob="true"') == 3
+    assert "Edit details" in response.text
 
 
 def test_hold_resume_revert_and_terminate_through_the_page(client, staff, project):
