@@ -1,7 +1,9 @@
 """The staff UI's project pages, grouped by subject:
 
-- ``projects``: the project list and a project's page, its forms and
-  stage-gate decisions;
+- ``projects``: the project list;
+- ``project_page``: a project's page and the actions on it (stage-gate
+  decisions, milestones and money, costs, documents, activity);
+- ``project_forms``: registering and editing a project;
 - ``money``: lists of milestones, payments and royalty reports;
 - ``dashboard``: the dashboard and the reports of analytics.
 """
