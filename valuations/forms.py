@@ -373,6 +373,7 @@ class RnpvWorkspace:
             self._place(path, str(message))
 
     def _place(self, path: tuple, message: str) -> None:
+        message = _ui_wording(message)
         head, rest = (path[0], path[1:]) if path else ("", ())
         if head in ("currency", "discount_rate", "timing") and not rest:
             return self.assumptions.add_error(head, message)
@@ -415,6 +416,22 @@ class RnpvWorkspace:
                 form.add_error(field, message)
                 return
         self.section_errors.setdefault(section, []).append(message)
+
+
+# Messages of the input serializers that speak the API's language, said as
+# the form says it.
+UI_WORDING = {
+    "The last tier is open-ended: send up_to null.": _(
+        "The last tier is open-ended: leave it empty."
+    ),
+}
+
+
+def _ui_wording(message: str) -> str:
+    for api_message, ui_message in UI_WORDING.items():
+        if message == str(_(api_message)):
+            return str(ui_message)
+    return message
 
 
 def _flatten(detail, path):

@@ -524,3 +524,11 @@ def test_a_project_at_its_last_stage_can_still_be_valued_from_the_form(staff_cli
 
     assert response.status_code == 200
     assert response.context["workspace"].phases.initial == []
+
+
+def test_an_api_worded_message_is_said_in_the_forms_words(staff_client, project):
+    response = staff_client.post(new_url(project), form_data(**{"tiers-2-up_to": "5000"}))
+
+    assert response.context["workspace"].tiers.forms[2].errors["up_to"] == [
+        "The last tier is open-ended: leave it empty."
+    ]
