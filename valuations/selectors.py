@@ -281,3 +281,14 @@ def deal_defaults_for(project: ResearchProject, rnpv_inputs: dict) -> tuple[dict
         "royalty_years": agreement.royalty_term_years,
         "licensee_cost_share": licensee_cost_share,
     }, notes
+
+
+def project_valuations_for(user, project: ResearchProject, limit: int = 10) -> list[Valuation]:
+    """The newest valuations of ``project`` that ``user`` may see, for the
+    project's page; one query."""
+    return list(
+        valuations_visible_to(user)
+        .filter(project=project)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )

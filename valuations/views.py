@@ -137,22 +137,7 @@ def _result_context(valuation) -> dict:
     results = valuation.results or {}
     if valuation.method != ValuationMethod.RNPV or not results:
         return {"results": results}
-    years = results.get("years", [])
-    context = {
-        "results": results,
-        "chart": {
-            "years": [row["year"] for row in years],
-            "cash_flow": [row["cash_flow"] for row in years],
-            "risk_adjusted_present_value": [row["risk_adjusted_present_value"] for row in years],
-            "labels": {
-                "cash_flow": _("Cash flow"),
-                "risk_adjusted": _("Risk-adjusted present value"),
-                "year": _("Year"),
-                "trials": _("Trials"),
-                "present_value": _("Present value"),
-            },
-        },
-    }
+    context = {"results": results, "chart": cash_flow_chart(results)}
     risk = results.get("risk")
     if risk:
         lump_sum = results["deal"]["lump_sum_equivalent"]
@@ -182,6 +167,23 @@ def _result_context(valuation) -> dict:
         context["histogram"] = _histogram_rows(simulation["histogram"])
         context["chart"]["histogram"] = simulation["histogram"]
     return context
+
+
+def cash_flow_chart(results: dict) -> dict:
+    """The data of the cash-flow chart that js/valuations.js draws."""
+    years = results.get("years", [])
+    return {
+        "years": [row["year"] for row in years],
+        "cash_flow": [row["cash_flow"] for row in years],
+        "risk_adjusted_present_value": [row["risk_adjusted_present_value"] for row in years],
+        "labels": {
+            "cash_flow": _("Cash flow"),
+            "risk_adjusted": _("Risk-adjusted present value"),
+            "year": _("Year"),
+            "trials": _("Trials"),
+            "present_value": _("Present value"),
+        },
+    }
 
 
 def _histogram_rows(histogram) -> list[dict]:

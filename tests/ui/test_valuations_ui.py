@@ -532,3 +532,47 @@ def test_an_api_worded_message_is_said_in_the_forms_words(staff_client, project)
     assert response.context["workspace"].tiers.forms[2].errors["up_to"] == [
         "The last tier is open-ended: leave it empty."
     ]
+
+
+# --- the project page's valuations, ready to include -------------------------------
+
+
+def render_project_valuations(user, project):
+    from django.template import engines
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(project.get_absolute_url())
+    request.user = user
+    template = engines["django"].from_string(
+        "{% load valuations_ui %}{% project_valuations project %}"
+    )
+    return template.render({"project": project}, request)
+
+
+def test_a_projects_valuations_show_the_latest_result_and_the_history(
+    staff_user, partner_user, project
+):
+    """Only the valuations of the viewer's side, in one query."""
+    project.partner_enterprises.add(partner_user.enterprise)
+    older = valuation_run(project=project, method="rnpv", inputs=quick_inputs(), by=staff_user)
+    latest = valuation_run(
+        project=project, method="rnpv", inputs=quick_inputs(), by=staff_user, label="Latest"
+    )
+    theirs = valuation_run(
+        project=project, method="rnpv", inputs=quick_inputs(), by=partner_user, label="Theirs"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        html = render_project_valuations(staff_user, project)
+
+    assert len(queries) == 1
+    assert detail_url(latest) in html and detail_url(older) in html
+    assert "Theirs" not in html and detail_url(theirs) not in html
+    assert "251 USD" in html and 'id="cashflow-chart"' in html
+    assert 'id="valuation-chart-data"' in html and new_url(project) in html
+
+
+def test_a_project_not_valued_yet_says_so(staff_user, project):
+    html = render_project_valuations(staff_user, project)
+
+    assert "Not valued yet." in html and 'id="cashflow-chart"' not in html

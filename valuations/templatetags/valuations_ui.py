@@ -3,6 +3,10 @@
 from django import forms, template
 from django.utils.formats import number_format
 
+from valuations.choices import ValuationMethod, ValuationStatus
+from valuations.selectors import project_valuations_for
+from valuations.views import cash_flow_chart
+
 register = template.Library()
 
 
@@ -52,3 +56,21 @@ def control(field, size=""):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("valuations/partials/project_valuations.html", takes_context=True)
+def project_valuations(context, project, limit=10):
+    """A project's valuations for its page: the latest finished rNPV with
+    its headline figures and cash-flow chart, and the history. Include
+    Chart.js and js/valuations.js on the page to draw the chart."""
+    valuations = project_valuations_for(context["request"].user, project, limit=limit)
+    latest = next(
+        (
+            v
+            for v in valuations
+            if v.status == ValuationStatus.DONE and v.method == ValuationMethod.RNPV
+        ),
+        None,
+    )
+    chart = cash_flow_chart(latest.results) if latest is not None else None
+    return {"project": project, "valuations": valuations, "latest": latest, "chart": chart}
