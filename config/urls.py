@@ -5,10 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import health
-from projects.views import home
+from projects.dashboard_urls import reports_urls
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("projects.dashboard_urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("milestones/", include("projects.money_urls")),
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
+    path("reports/", include(reports_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

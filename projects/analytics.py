@@ -38,7 +38,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Case,
     Count,
     DecimalField,
@@ -166,32 +165,61 @@ class FunnelStage:
         return self.active + self.on_hold + self.productized
 
 
-def pipeline_funnel(user, *, sector: str | None = None, mode: str | None = None):
-    """Per stage of every pipeline that holds a project the user sees (or of
-    ``sector``'s pipelines), its projects by status; ``mode`` keeps the
-    projects of partnerships in that cooperation mode."""
-    counts = {
-        row.pop("current_stage"): row
-        for row in _scoped_projects(user, sector=sector, mode=mode)
-        .values("current_stage")
-        .annotate(
-            active=Count("pk", filter=Q(status=ProjectStatus.ACTIVE)),
-            on_hold=Count("pk", filter=Q(status=ProjectStatus.ON_HOLD)),
-            productized=Count("pk", filter=Q(status=ProjectStatus.PRODUCTIZED)),
-            terminated=Count("pk", filter=Q(status=ProjectStatus.TERMINATED)),
-        )
-    }
+def portfolio_counts(user, *, sector: str | None = None, mode: str | None = None):
+    """The visible projects counted by current stage, status and cooperation
+    mode, in one query: a few hundred rows however many projects there are.
+    The funnel and the conversion both read it, so a page that shows both
+    scans the projects once."""
+    return list(
+        _scoped_projects(user, sector=sector, mode=mode)
+        .values("current_stage_id", "status", mode=F("partnership__mode"))
+        .annotate(count=Count("pk"))
+    )
+
+
+def _stages(sector: str | None = None) -> list[StageDefinition]:
     stages = StageDefinition.objects.select_related("pipeline__sector").order_by(
         "pipeline__sector__position", "pipeline__code", "position"
     )
     if sector:
         stages = stages.filter(pipeline__sector__code=sector)
-    stages = list(stages)
+    return list(stages)
+
+
+def _in_mode(row, mode: str | None) -> bool:
+    if not mode:
+        return True
+    return row["mode"] is None if mode == NO_MODE else row["mode"] == mode
+
+
+def pipeline_funnel(
+    user, *, sector: str | None = None, mode: str | None = None, counts: list | None = None
+):
+    """Per stage of every pipeline that holds a project the user sees (or of
+    ``sector``'s pipelines), its projects by status; ``mode`` keeps the
+    projects of partnerships in that cooperation mode. ``counts``: the
+    user's ``portfolio_counts``, when the caller has them already."""
+    if counts is None:
+        counts = portfolio_counts(user, sector=sector, mode=mode)
+    stages = _stages(sector)
+    tally = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        if _in_mode(row, mode):
+            tally[row["current_stage_id"]][row["status"]] += row["count"]
     if not sector:
         # All sectors: only the pipelines that hold one of the projects.
-        occupied = {stage.pipeline_id for stage in stages if stage.pk in counts}
+        occupied = {stage.pipeline_id for stage in stages if stage.pk in tally}
         stages = [stage for stage in stages if stage.pipeline_id in occupied]
-    return [FunnelStage(stage=stage, **counts.get(stage.pk, {})) for stage in stages]
+    return [
+        FunnelStage(
+            stage=stage,
+            active=tally[stage.pk][ProjectStatus.ACTIVE],
+            on_hold=tally[stage.pk][ProjectStatus.ON_HOLD],
+            productized=tally[stage.pk][ProjectStatus.PRODUCTIZED],
+            terminated=tally[stage.pk][ProjectStatus.TERMINATED],
+        )
+        for stage in stages
+    ]
 
 
 # --- Conversion by cooperation mode ---------------------------------------------
@@ -246,24 +274,24 @@ class Conversion:
     modes: list[ModeConversion] = field(default_factory=list)
 
 
-def _positions(sector: str | None) -> int:
-    stages = StageDefinition.objects.all()
-    if sector:
-        stages = stages.filter(pipeline__sector__code=sector)
-    return max(stages.values_list("position", flat=True), default=0)
-
-
-def conversion_by_mode(user, *, sector: str | None = None, with_durations: bool = True):
+def conversion_by_mode(
+    user, *, sector: str | None = None, with_durations: bool = True, counts: list | None = None
+):
     """Per cooperation mode: projects, how many reached each stage position,
     termination rate and (``with_durations``) median years in each stage.
-    Modes without projects are left out."""
-    positions = _positions(sector)
+    Modes without projects are left out. ``counts``: the user's
+    ``portfolio_counts`` over all sectors, when the caller has them."""
+    stages = _stages(sector)
+    position_of = {stage.pk: stage.position for stage in stages}
+    if counts is None:
+        counts = portfolio_counts(user, sector=sector)
+    # As far as the longest pipeline that holds one of the projects.
+    occupied = {row["current_stage_id"] for row in counts}
+    pipelines = {stage.pipeline_id for stage in stages if stage.pk in occupied}
+    positions = max(
+        (stage.position for stage in stages if stage.pipeline_id in pipelines), default=0
+    )
     projects = _scoped_projects(user, sector=sector)
-    # Projects by mode, status and current stage position: a few hundred
-    # rows whatever the number of projects.
-    counts = projects.values(
-        "status", mode=F("partnership__mode"), position=F("current_stage__position")
-    ).annotate(count=Count("pk"))
     # The projects that were sent back from a stage higher than the one they
     # are in, by mode, current position and the highest they held.
     reverted_from = Subquery(
@@ -293,8 +321,10 @@ def conversion_by_mode(user, *, sector: str | None = None, with_durations: bool 
     # highest[mode][p]: projects whose highest stage position held is p.
     highest = defaultdict(lambda: [0] * (positions + 1))
     for row in counts:
+        if row["current_stage_id"] not in position_of:
+            continue
         totals[row["mode"]] += row["count"]
-        highest[row["mode"]][row["position"]] += row["count"]
+        highest[row["mode"]][position_of[row["current_stage_id"]]] += row["count"]
         if row["status"] == ProjectStatus.TERMINATED:
             terminated[row["mode"]] += row["count"]
     for row in sent_back:
@@ -317,25 +347,6 @@ def conversion_by_mode(user, *, sector: str | None = None, with_durations: bool 
             )
         )
     return Conversion(positions=positions, modes=modes)
-
-
-class Median(Aggregate):
-    """The median (continuous: the mean of the two middle values of an even
-    list). PostgreSQL's ``percentile_cont``; on SQLite the ``bb_median``
-    aggregate that ``_with_sqlite_median`` registers."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="bb_median",
-            template="%(function)s(%(expressions)s)%(filter)s",
-            **extra_context,
-        )
 
 
 class _SQLiteMedian:
@@ -380,27 +391,32 @@ def median_years_in_stage(user, *, sector: str | None = None):
             stay=ExpressionWrapper(F("left_at") - F("decided_at"), output_field=DurationField())
         )
     )
-    positions = _positions(sector)
-    aggregates = {}
-    for index, mode in enumerate(_modes()):
-        for position in range(1, positions + 1):
-            in_group = _mode_filter(mode) & Q(position=position)
-            aggregates[f"median_{index}_{position}"] = Median(
-                "stay", filter=in_group, output_field=DurationField()
-            )
-            aggregates[f"stays_{index}_{position}"] = Count("id", filter=in_group)
+    # Django cannot group the rows of a windowed query, so the median is
+    # taken over the compiled query as a derived table, still in the
+    # database: one sort per group instead of a filtered aggregate per mode
+    # and stage.
+    inner_sql, params = stays.values("mode", "position", "stay").query.sql_with_params()
+    median = (
+        "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY stays.stay)"
+        if connection.vendor == "postgresql"
+        else "bb_median(stays.stay)"
+    )
     _with_sqlite_median()
-    totals = stays.aggregate(**aggregates)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The text is ours; values travel as parameters.
+            f"SELECT stays.mode, stays.position, {median}, COUNT(*) "
+            f"FROM ({inner_sql}) stays GROUP BY stays.mode, stays.position",
+            params,
+        )
+        rows = cursor.fetchall()
     durations = {}
-    for index, mode in enumerate(_modes()):
-        for position in range(1, positions + 1):
-            count = totals[f"stays_{index}_{position}"]
-            if count:
-                median = totals[f"median_{index}_{position}"]
-                durations[(mode, position)] = (
-                    median.total_seconds() / 86400 / float(DAYS_PER_YEAR),
-                    count,
-                )
+    for mode, position, median_stay, count in rows:
+        if not isinstance(median_stay, datetime.timedelta):
+            # SQLite keeps durations as microseconds.
+            median_stay = datetime.timedelta(microseconds=median_stay)
+        years = median_stay.total_seconds() / 86400 / float(DAYS_PER_YEAR)
+        durations[(mode, position)] = (years, count)
     return durations
 
 

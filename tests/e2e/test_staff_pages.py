@@ -54,6 +54,9 @@ def test_staff_find_a_project_and_read_its_history_in_two_languages(
     page.goto("/")
     screenshot("sign-in")
     sign_in(page, staff_with_projects.email)
+    # Staff start at the dashboard; the projects are one click away.
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
 
     assert page.get_by_role("heading", name="Projects").is_visible()
     assert page.get_by_text("ELU-001").is_visible()
