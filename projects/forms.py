@@ -94,7 +94,14 @@ class GateDecisionForm(Form):
         current = project.current_stage
         stages = stages_visible_to(user).filter(pipeline_id=current.pipeline_id)
         if decision == "skip":
-            stages = stages.filter(position__gt=current.position)
+            # A skip passes over the next stage at least.
+            next_position = (
+                stages.filter(position__gt=current.position)
+                .order_by("position")
+                .values_list("position", flat=True)
+                .first()
+            )
+            stages = stages.filter(position__gt=next_position or current.position)
         elif decision == "revert":
             stages = stages.filter(position__lt=current.position)
         else:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -280,7 +280,7 @@ def _milestones(request, project):
                     queryset=documents_visible_to(request.user).order_by("original_name"),
                 ),
             )
-            .order_by("due_date", "id")
+            .order_by(F("due_date").asc(nulls_last=True), "id")
         )
     return cache[project.pk]
 

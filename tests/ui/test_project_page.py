@@ -103,6 +103,7 @@ def test_the_page_shows_staff_every_section_with_terms_in_words_and_numbers(
         'id="project-ledger"',
         'id="project-documents"',
         'id="project-activity"',
+        'id="project-valuations-heading"',
     ):
         assert section in page
     assert "Target validated in two models." in page
@@ -238,6 +239,15 @@ def test_a_skip_goes_to_the_chosen_stage_with_evidence(client, staff, project):
     project.refresh_from_db()
     assert project.current_stage == target
     assert list(project.transitions.latest("decided_at").evidence.all()) == [document]
+
+
+def test_the_skip_form_offers_only_stages_past_the_next(client, staff, project):
+    stages = {s.position: s for s in StageDefinition.objects.filter(pipeline=project.pipeline)}
+
+    response = client.get(gate(project, "skip"), **HTMX)
+
+    assert f'value="{stages[2].pk}"' not in response.text
+    assert f'value="{stages[3].pk}"' in response.text
 
 
 def test_a_refused_decision_shows_the_guard_reason_and_changes_nothing(client, staff, project):
