@@ -58,10 +58,21 @@ def valuation_new(request, code):
         code=code,
     )
     defaults = valuation_defaults_for(project)
-    inputs = defaults["rnpv"]
+    inputs, label = defaults["rnpv"], ""
     deal, deal_notes = deal_defaults_for(project, inputs)
     if deal:
         inputs = {**inputs, "deal": deal}
+    source = None
+    if request.GET.get("from", "").isdigit():
+        # Start from an earlier valuation's inputs: a valuation never
+        # changes, so editing one means running a new one.
+        source = get_object_or_404(
+            valuations_visible_to(request.user),
+            pk=request.GET["from"],
+            project=project,
+            method=ValuationMethod.RNPV,
+        )
+        inputs, label, deal, deal_notes = source.inputs, source.label, None, []
     if request.method == "POST":
         workspace = RnpvWorkspace(request.POST)
         if workspace.is_valid():
@@ -80,7 +91,7 @@ def valuation_new(request, code):
                     messages.info(request, _("The simulation runs in the background."))
                 return redirect("valuations:detail", pk=valuation.pk)
     else:
-        workspace = RnpvWorkspace(inputs=inputs)
+        workspace = RnpvWorkspace(inputs=inputs, label=label)
     return render(
         request,
         "valuations/new.html",
@@ -90,6 +101,7 @@ def valuation_new(request, code):
             "sources": defaults["sources"],
             "notes": [*defaults["notes"], *deal_notes],
             "has_agreement_terms": bool(deal),
+            "source_valuation": source,
             "background_trials": BACKGROUND_TRIALS,
         },
     )

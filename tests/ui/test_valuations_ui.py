@@ -576,3 +576,32 @@ def test_a_project_not_valued_yet_says_so(staff_user, project):
     html = render_project_valuations(staff_user, project)
 
     assert "Not valued yet." in html and 'id="cashflow-chart"' not in html
+
+
+def test_assumptions_of_an_earlier_valuation_can_be_edited_into_a_new_one(
+    staff_client, staff_user, project
+):
+    earlier = valuation_run(
+        project=project, method="rnpv", inputs=quick_inputs(), by=staff_user, label="Draft 1"
+    )
+
+    response = staff_client.get(new_url(project), {"from": earlier.pk})
+
+    workspace = response.context["workspace"]
+    assert [p["name"] for p in workspace.phases.initial] == ["Phase I", "Phase II"]
+    assert workspace.assumptions.initial["peak_sales"] == 1500
+    assert workspace.assumptions.initial["label"] == "Draft 1"
+    assert workspace.simulation.initial["seed"] == 7
+    assert [m["name"] for m in workspace.milestones.initial] == [
+        "Phase II start",
+        "Sales above 1000",
+    ]
+    assert f"valuation #{earlier.pk}" in response.text
+    assert f"?from={earlier.pk}" in staff_client.get(detail_url(earlier)).text
+
+
+def test_another_sides_valuation_cannot_be_a_starting_point(staff_client, partner_user, project):
+    project.partner_enterprises.add(partner_user.enterprise)
+    theirs = valuation_run(project=project, method="rnpv", inputs=quick_inputs(), by=partner_user)
+
+    assert staff_client.get(new_url(project), {"from": theirs.pk}).status_code == 404
