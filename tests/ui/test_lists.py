@@ -312,6 +312,33 @@ def test_pagination_links_keep_the_filters_and_the_sort(client, superuser):
     assert f'name="enterprise" value="{enterprise.pk}"' in first.text
 
 
+@pytest.mark.parametrize("export_format", [None, "csv"])
+def test_an_invalid_filter_shows_its_error_and_no_rows(client, superuser, export_format):
+    PartnershipFactory(code="PS-ANY")
+    params = {"started_after": "not a date"}
+    if export_format:
+        params["format"] = export_format
+    client = signed_in(client, superuser)
+
+    response = client.get(PAGES["partners:partnerships"], params)
+
+    if export_format:
+        assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 1
+    else:
+        assert "Enter a valid date." in response.text
+        assert "PS-ANY" not in response.text
+
+
+def test_the_lists_speak_chinese_when_asked(client, superuser):
+    PartnershipFactory(code="PS-ZH", enterprise=EnterpriseFactory(name="Hanhai", name_zh="瀚海"))
+    client = signed_in(client, superuser)
+
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    response = client.get(PAGES["partners:partnerships"])
+
+    assert "瀚海" in response.text and "Hanhai" not in response.text
+
+
 def test_milestones_filter_by_status_and_overdue(client, superuser):
     late = MilestoneFactory(name="Late payment", due_date=datetime.date(2020, 1, 1))
     MilestoneFactory(name="Future payment", due_date=datetime.date(2099, 1, 1))
