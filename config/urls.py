@@ -7,6 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.views import health
 from projects.dashboard_urls import reports_urls
 
+# Under /api/ a request that reaches no view still answers in the API's
+# error format.
+handler400 = "core.api.errors.bad_request"
+handler404 = "core.api.errors.not_found"
+
 urlpatterns = [
     path("", include("projects.dashboard_urls")),
     path("accounts/", include("accounts.urls")),

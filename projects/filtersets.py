@@ -124,7 +124,10 @@ class RoyaltyReportFilterSet(django_filters.FilterSet):
     project = django_filters.NumberFilter(field_name="project_id")
     status = django_filters.MultipleChoiceFilter(choices=RoyaltyReportStatus.choices)
     kind = django_filters.ChoiceFilter(choices=RoyaltyReportKind.choices)
-    year = django_filters.NumberFilter(field_name="period_start__year")
+    # Dates have four-digit years; a larger one would fail in the lookup.
+    year = django_filters.NumberFilter(
+        field_name="period_start__year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = RoyaltyReport

@@ -552,7 +552,8 @@ class MarketApproachInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=Currency.choices, default=Currency.CNY.value)
     comparables = ComparableInputSerializer(many=True, required=False, default=list)
     comparable_deal_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # Ids are 64-bit: a larger number cannot name a deal (nor be bound).
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         default=list,
         max_length=500,

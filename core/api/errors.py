@@ -9,8 +9,9 @@ act, and 409 when the object's state does not allow the action.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -104,6 +105,28 @@ def api_exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         response.data = error_body(code, str(exc.detail))
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a malformed request that never reached a view, such as
+    one with too many form fields), in the API's error format under /api/."""
+    if _is_api(request):
+        return JsonResponse(error_body("bad_request", _("The request is malformed.")), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception=None):
+    """Django's 404 (no route matches the URL), in the API's error format
+    under /api/: the same answer as for an id that matches nothing."""
+    if _is_api(request):
+        return JsonResponse(
+            error_body("not_found", str(exceptions.NotFound.default_detail)), status=404
+        )
+    return defaults.page_not_found(request, exception)
 
 
 class IdempotencyConflict(exceptions.APIException):

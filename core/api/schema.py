@@ -1,6 +1,7 @@
 """OpenAPI descriptions shared by the API's views."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -37,6 +38,28 @@ READ_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED
 WRITE_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}
 ACTION_ERRORS = {**WRITE_ERRORS, 409: CONFLICT}
 MONEY_ERRORS = {**ACTION_ERRORS, 422: UNPROCESSABLE}
+
+
+LIST_BAD_REQUEST = error("A filter's value is invalid; `fields` names the filter.")
+LIST_NOT_FOUND = error("No such page: the page number is out of range, or the cursor invalid.")
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Every list answers 400 for an invalid filter value and 404 for a page
+    that does not exist; the views need not say so one by one."""
+
+    # ``@extend_schema(responses=…)`` replaces get_response_serializers(), so
+    # the list errors are added where the responses are built.
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self.method == "GET" and getattr(self.view, "action", None) == "list":
+            for code, response in (("400", LIST_BAD_REQUEST), ("404", LIST_NOT_FOUND)):
+                if code not in responses:
+                    responses[code] = self._get_response_for_code(
+                        response, code, direction=direction
+                    )
+            responses = dict(sorted(responses.items()))
+        return responses
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -103,7 +103,9 @@ class PersonSerializer(serializers.ModelSerializer):
         enterprises_visible_to, required=False, allow_null=True
     )
     user = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The linked user account; an administrator links it."
+        read_only=True,
+        allow_null=True,
+        help_text="The linked user account; an administrator links it.",
     )
 
     class Meta:

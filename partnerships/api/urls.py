@@ -2,7 +2,9 @@ from rest_framework.routers import SimpleRouter
 
 from . import views
 
-AGREEMENT = r"agreements/(?P<agreement_pk>[0-9]+)"
+# Any id reaches the view, which answers 404 in the API's error format for
+# one that is not a visible agreement.
+AGREEMENT = r"agreements/(?P<agreement_pk>[^/.]+)"
 
 router = SimpleRouter()
 router.register("institutions", views.InstitutionViewSet, "institution")

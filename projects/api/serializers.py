@@ -233,9 +233,10 @@ class OptionalStageDecisionSerializer(DecisionSerializer):
 
 
 class StageTransitionSerializer(serializers.ModelSerializer):
-    from_stage = StageSummarySerializer()
+    # A project's first transition starts it: it comes from no stage.
+    from_stage = StageSummarySerializer(allow_null=True)
     to_stage = StageSummarySerializer()
-    decided_by = serializers.CharField(source="decided_by.email", default=None)
+    decided_by = serializers.CharField(source="decided_by.email", default=None, allow_null=True)
 
     class Meta:
         model = StageTransition
@@ -469,7 +470,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.email", default=None)
+    actor = serializers.CharField(source="actor.email", default=None, allow_null=True)
 
     class Meta:
         model = Activity

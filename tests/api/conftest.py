@@ -249,7 +249,7 @@ def build_world() -> World:
     for role in ROLES[1:]:
         user = world.user(role)
         world.notifications[role] = Notification.objects.create(
-            recipient=user, kind="milestone_claimed", event_key=f"matrix:{role}", title="Hello"
+            recipient=user, kind="milestone_claimable", event_key=f"matrix:{role}", title="Hello"
         )
         issued = api_token_create(user=user, name=f"matrix {role}")
         world.tokens[role], world.keys[role] = issued.token, issued.key

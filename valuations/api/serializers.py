@@ -8,6 +8,8 @@ field-by-field serialization.
 
 from rest_framework import serializers
 
+from projects.choices import TherapeuticArea
+
 from ..choices import ValuationMethod
 from ..models import ComparableDeal, ReferenceSuccessRate, Valuation
 
@@ -183,7 +185,9 @@ class ScorecardResultSerializer(serializers.Serializer):
 
 class ValuationListSerializer(serializers.ModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
-    created_by = serializers.CharField(source="created_by.email", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.email", read_only=True, default=None, allow_null=True
+    )
     headline_value = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
@@ -233,7 +237,17 @@ class ValuationCreateSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+# Read-only model fields lose ``allow_blank``; say so, or the schema would
+# not admit "" (all areas, or none given).
+def therapeutic_area_field():
+    return serializers.ChoiceField(
+        choices=TherapeuticArea.choices, allow_blank=True, read_only=True
+    )
+
+
 class ReferenceSuccessRateSerializer(serializers.ModelSerializer):
+    therapeutic_area = therapeutic_area_field()
+
     class Meta:
         model = ReferenceSuccessRate
         fields = [
@@ -251,7 +265,10 @@ class ReferenceSuccessRateSerializer(serializers.ModelSerializer):
 
 class ComparableDealSerializer(serializers.ModelSerializer):
     sector = serializers.CharField(source="sector.code", read_only=True)
-    stage = serializers.CharField(source="stage.name", read_only=True, default=None)
+    stage = serializers.CharField(
+        source="stage.name", read_only=True, default=None, allow_null=True
+    )
+    therapeutic_area = therapeutic_area_field()
 
     class Meta:
         model = ComparableDeal

@@ -3,13 +3,26 @@ stored valuations of projects, scoped through ``valuations_visible_to``."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import (
+    ACTION_ERRORS,
+    FORBIDDEN,
+    READ_ERRORS,
+    THROTTLED,
+    UNAUTHORIZED,
+    ErrorSerializer,
+)
 from projects.selectors import projects_visible_to
 
 from ..choices import ValuationMethod, ValuationStatus
@@ -25,11 +38,14 @@ from ..services import market_inputs_resolve, valuation_rerun, valuation_run
 from . import serializers as api
 
 VALIDATION_ERROR = OpenApiResponse(
+    ErrorSerializer,
     description="Invalid input. `error.fields` names each bad field as a dotted path, "
     'e.g. `{"error": {"code": "min_value", "message": "…", "fields": '
-    '{"phases.1.years": ["Ensure this value is greater than or equal to 1."]}}}`.'
+    '{"phases.1.years": ["Ensure this value is greater than or equal to 1."]}}}`.',
 )
-NOT_FOUND = OpenApiResponse(description="No such object among those you may see.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object among those you may see.")
+# What any signed-in operation may answer besides its own outcomes.
+SIGNED_IN_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 429: THROTTLED}
 
 
 def engine_error_detail(error: EngineInputError) -> dict:
@@ -66,7 +82,7 @@ def _compute_view(method, result_serializer, summary, description):
         summary=summary,
         description=description,
         request=INPUT_SERIALIZERS[method],
-        responses={200: result_serializer, 400: VALIDATION_ERROR},
+        responses={200: result_serializer, 400: VALIDATION_ERROR, **SIGNED_IN_ERRORS},
         tags=["valuations: compute"],
     )
 
@@ -143,6 +159,10 @@ PROJECT_PARAMETER = OpenApiParameter(
 
 
 @extend_schema(tags=["valuations"])
+@extend_schema_view(
+    list=extend_schema(responses={200: api.ValuationListSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: api.ValuationSerializer, **READ_ERRORS}),
+)
 class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Stored valuations of projects. A valuation never changes: re-running
     one makes a new one."""
@@ -186,6 +206,7 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             ),
             400: VALIDATION_ERROR,
             404: NOT_FOUND,
+            **SIGNED_IN_ERRORS,
         },
     )
     def create(self, request):
@@ -210,7 +231,11 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         request=None,
-        responses={201: api.ValuationSerializer, 202: api.ValuationSerializer, 404: NOT_FOUND},
+        responses={
+            201: api.ValuationSerializer,
+            202: api.ValuationSerializer,
+            **ACTION_ERRORS,
+        },
     )
     @action(detail=True, methods=["post"])
     def rerun(self, request, pk=None):
@@ -220,7 +245,7 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         parameters=[PROJECT_PARAMETER],
-        responses={200: api.DefaultsSerializer, 404: NOT_FOUND},
+        responses={200: api.DefaultsSerializer, 400: VALIDATION_ERROR, **READ_ERRORS},
     )
     @action(detail=False, methods=["get"])
     def defaults(self, request):
@@ -235,6 +260,12 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 @extend_schema(tags=["valuations: reference data"])
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: api.ReferenceSuccessRateSerializer(many=True), **READ_ERRORS}
+    ),
+    retrieve=extend_schema(responses={200: api.ReferenceSuccessRateSerializer, **READ_ERRORS}),
+)
 class ReferenceSuccessRateViewSet(viewsets.ReadOnlyModelViewSet):
     """Published probabilities of success per clinical phase, with sources."""
 
@@ -245,6 +276,10 @@ class ReferenceSuccessRateViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["valuations: reference data"])
+@extend_schema_view(
+    list=extend_schema(responses={200: api.ComparableDealSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: api.ComparableDealSerializer, **READ_ERRORS}),
+)
 class ComparableDealViewSet(viewsets.ReadOnlyModelViewSet):
     """Comparable deals for the market approach. Partners see published
     deals only."""
