@@ -194,11 +194,14 @@ class ResearchProjectViewSet(
         request=None,
         responses={201: api.MilestoneSerializer(many=True), **ACTION_ERRORS},
     )
+    # A plain list, not a page; the project list's filters do not apply.
     @action(
         detail=True,
         methods=["post"],
         url_path="milestones-from-schedule",
         permission_classes=[IsCentreStaff],
+        pagination_class=None,
+        filter_backends=[],
     )
     def milestones_from_schedule(self, request, pk=None):
         """Create the project's milestones from its agreement's schedule
@@ -322,7 +325,8 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["get"], responses={200: api.PaymentSerializer(many=True), **READ_ERRORS}
     )
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not a page; the milestone list's filters do not apply.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def payments(self, request, pk=None):
         """The payments on the milestone's invoice; POST records one (payee
         staff or finance integration). Send an Idempotency-Key to retry
@@ -419,7 +423,11 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        return royalty_reports_visible_to(self.request.user).prefetch_related("lines")
+        return (
+            royalty_reports_visible_to(self.request.user)
+            .select_related("invoice")
+            .prefetch_related("lines")
+        )
 
     def _report_response(self, report, status_code=200):
         report = self.get_queryset().select_related("invoice").get(pk=report.pk)
