@@ -357,7 +357,7 @@ def test_a_large_simulation_is_queued_and_the_page_polls_for_progress(staff_clie
     valuation = Valuation.objects.get()
     assert valuation.status == ValuationStatus.QUEUED
     page = staff_client.get(response.url)
-    assert 'hx-trigger="every 2s"' in page.text
+    assert 'hx-trigger="every 2s"' in page.text and 'role="status"' in page.text
     assert reverse("valuations:status", args=[valuation.pk]) in page.text
     assert 'id="cashflow-chart"' not in page.text
 
@@ -372,7 +372,7 @@ def test_the_status_partial_reports_progress_while_queued(staff_client, staff_us
 
     assert response.status_code == 200
     assert "Queued" in response.text and "200,000" in response.text
-    assert 'hx-trigger="every 2s"' in response.text and 'role="status"' in response.text
+    assert 'hx-trigger="every 2s"' in response.text
     assert "<html" not in response.text  # a fragment
 
 
@@ -605,3 +605,17 @@ def test_another_sides_valuation_cannot_be_a_starting_point(staff_client, partne
     theirs = valuation_run(project=project, method="rnpv", inputs=quick_inputs(), by=partner_user)
 
     assert staff_client.get(new_url(project), {"from": theirs.pk}).status_code == 404
+
+
+def test_a_failed_valuation_shows_its_error_and_no_results(staff_client, staff_user, project):
+    inputs = quick_inputs()
+    inputs["simulation"]["trials"] = 200_000
+    valuation = valuation_run(project=project, method="rnpv", inputs=inputs, by=staff_user)
+    Valuation.objects.filter(pk=valuation.pk).update(
+        status=ValuationStatus.FAILED, error="phases.0.cost: too large"
+    )
+
+    page = staff_client.get(detail_url(valuation))
+
+    assert "Failed" in page.text and "phases.0.cost: too large" in page.text
+    assert 'hx-trigger="every 2s"' not in page.text and 'id="cashflow-chart"' not in page.text
