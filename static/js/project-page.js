@@ -14,3 +14,15 @@
     showFailure("offline");
   });
 })();
+
+// When an action's form opens, or comes back with errors, put the keyboard
+// in its first field in error, else its first field.
+document.body.addEventListener("htmx:afterSettle", function () {
+  var forms = document.querySelectorAll("form[data-bb-focus]:not([data-bb-focused])");
+  if (!forms.length) return;
+  var form = forms[forms.length - 1];
+  form.setAttribute("data-bb-focused", "");
+  var field = form.querySelector(".is-invalid") ||
+    form.querySelector("textarea, input:not([type=hidden]), select");
+  if (field) field.focus();
+});

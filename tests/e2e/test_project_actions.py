@@ -76,6 +76,7 @@ def test_staff_pass_a_gate_and_take_a_milestone_from_claim_to_payment(
 
     # A stage gate: advance with a rationale and the report as evidence.
     page.get_by_role("button", name="Advance").click()
+    expect(page.get_by_label("Rationale")).to_be_focused()
     page.get_by_label("Rationale").fill("Lead series meets the candidate profile.")
     page.get_by_label("efficacy-report.pdf").check()
     screenshot("project-gate-form")
