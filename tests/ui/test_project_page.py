@@ -250,6 +250,22 @@ def test_the_skip_form_offers_only_stages_past_the_next(client, staff, project):
     assert f'value="{stages[3].pk}"' in response.text
 
 
+def test_a_skip_without_a_stage_keeps_the_rationale_and_evidence(client, staff, project):
+    document = DocumentFactory(project=project)
+
+    response = client.post(
+        gate(project, "skip"),
+        {"rationale": "Licensed-in data.", "evidence": [document.pk]},
+        **HTMX,
+    )
+
+    project.refresh_from_db()
+    assert project.current_stage.position == 1
+    assert 'id="id_to_stage_error"' in response.text
+    assert "Licensed-in data.</textarea>" in response.text
+    assert f'value="{document.pk}" id="id_evidence_0" checked' in response.text
+
+
 def test_a_refused_decision_shows_the_guard_reason_and_changes_nothing(client, staff, project):
     response = client.post(gate(project, "resume"), {"rationale": "Go on."}, **HTMX)
 
