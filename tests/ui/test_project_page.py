@@ -648,3 +648,22 @@ def test_the_page_renders_in_chinese(client, staff, project):
 
     assert response.status_code == 200
     assert "双特异性抗体" in response.text
+
+
+def test_staff_cannot_move_a_project_out_of_their_sight(client, staff):
+    project = ResearchProjectFactory(lead_institution=staff.institutions.get())
+    elsewhere = InstitutionFactory()
+    data = {
+        "title": project.title,
+        "lead_institution": elsewhere.pk,
+        "trl": project.trl,
+        "budget": "5",
+        "currency": "CNY",
+        "start_date": "2024-03-01",
+    }
+
+    response = client.post(url("edit", project), data)
+
+    project.refresh_from_db()
+    assert 'id="id_lead_institution_error"' in response.text
+    assert project.lead_institution_id != elsewhere.pk
