@@ -185,8 +185,12 @@ def _gates_context(request, project, *, form=None, decision=None):
         stage.entered_at = next(
             (t.decided_at for t in transitions if t.to_stage_id == stage.pk), None
         )
+    failure_clause = None
+    if decision is not None and decision.name == "terminate":
+        failure_clause = services.failure_clause_for(project=project, stage=current)
     return {
         "project": project,
+        "failure_clause": failure_clause,
         "stages": stages,
         "next_stage": next_stage,
         "next_milestones": next_milestones,

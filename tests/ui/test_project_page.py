@@ -290,10 +290,18 @@ def test_a_decision_on_a_stale_page_is_refused(client, staff, project):
     assert "Another decision was recorded meanwhile" in response.text
 
 
-def test_terminating_asks_for_confirmation(client, staff, project):
+def test_terminating_asks_for_confirmation_and_shows_the_failure_clause(
+    client, staff, project, agreement
+):
+    FailureClauseFactory(
+        agreement=agreement, stage=project.current_stage, break_fee=Decimal("20000")
+    )
+
     response = client.get(gate(project, "terminate"), **HTMX)
 
     assert "hx-confirm=" in response.text
+    assert "the IP reverts to the institution" in response.text
+    assert "break fee 20,000.00 CNY paid by the enterprise" in response.text
 
 
 # --- Milestones ---------------------------------------------------------------------
