@@ -18,7 +18,7 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.constants import LOOKUP_SEP
 from django.http import QueryDict
 from django.shortcuts import render
@@ -41,6 +41,7 @@ PER_PAGE = 50
 PAGE_PARAM = "page"
 SORT_PARAM = "sort"
 FORMAT_PARAM = "format"
+SEARCH_PARAM = "q"  # The search box of every FilterSet.
 
 
 @dataclass(frozen=True)
@@ -229,20 +230,55 @@ class _KeysFirst:
     and the sort need, then the rows of those keys with everything the page
     shows (``select_related``, prefetches, annotations). With 100,000
     projects, joining every row's stage, sector and institution before
-    sorting and skipping cost more than the whole page otherwise."""
+    sorting and skipping cost more than the whole page otherwise.
 
-    def __init__(self, queryset: QuerySet):
+    With ``count_with_keys`` (a text search, which no index serves and
+    which matches few rows), the count comes with the keys of the requested
+    page in one query (``COUNT(*) OVER ()``) instead of a second scan."""
+
+    def __init__(
+        self, queryset: QuerySet, *, count_with_keys: bool = False, bounds: slice | None = None
+    ):
         self.queryset = queryset
+        # COUNT(*) OVER () counts the rows before DISTINCT removes any.
+        self.count_with_keys = (
+            count_with_keys and bounds is not None and not queryset.query.distinct
+        )
+        self.bounds = bounds
+        self.keys: list | None = None
 
     def count(self) -> int:
+        if self.count_with_keys:
+            rows = list(
+                self.queryset.annotate(matching_rows=Window(Count("pk"))).values_list(
+                    "pk", "matching_rows"
+                )[self.bounds]
+            )
+            if rows:
+                self.keys = [key for key, _total in rows]
+                return rows[0][1]
         return self.queryset.count()
 
     def __getitem__(self, bounds: slice) -> list:
-        keys = list(self.queryset.values_list("pk", flat=True)[bounds])
+        if self.keys is not None and bounds == self.bounds:
+            keys = self.keys
+        else:
+            keys = list(self.queryset.values_list("pk", flat=True)[bounds])
         if not keys:
             return []
         rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
         return [rows[key] for key in keys]
+
+
+def _page_bounds(number: str | None, per_page: int) -> slice | None:
+    """The slice of the requested page, if the number is a page number."""
+    try:
+        number = int(number or 1)
+    except ValueError:
+        return None
+    if number < 1:
+        return None
+    return slice((number - 1) * per_page, number * per_page)
 
 
 def filtered_list(
@@ -270,7 +306,12 @@ def filtered_list(
     # would show, and export, more than the user asked for.
     matching = filterset.qs if filterset.is_valid() else queryset.none()
     rows = matching.order_by(*sorting.order_by(sort_key, descending, queryset.model))
-    page = Paginator(_KeysFirst(rows), per_page).get_page(params.get(PAGE_PARAM))
+    keyed_rows = _KeysFirst(
+        rows,
+        count_with_keys=bool(params.get(SEARCH_PARAM)),
+        bounds=_page_bounds(params.get(PAGE_PARAM), per_page),
+    )
+    page = Paginator(keyed_rows, per_page).get_page(params.get(PAGE_PARAM))
     return FilteredList(
         filterset=filterset,
         queryset=rows,

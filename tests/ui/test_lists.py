@@ -374,6 +374,38 @@ def test_joint_centres_show_their_parties(client, staff_user):
     assert "JC-BIO" in response.text and party.institution.name in response.text
 
 
+def test_a_search_counts_and_pages_its_matches(client, superuser):
+    enterprise = EnterpriseFactory()
+    for number in range(53):
+        ResearchProjectFactory(code=f"PRJ-K{number:02d}", title=f"KRAS inhibitor {number}")
+    ResearchProjectFactory(code="PRJ-OTHER", partner_enterprises=[enterprise])
+    client = signed_in(client, superuser)
+
+    first = client.get(PAGES["projects:list"], {"q": "kras"})
+    second = client.get(PAGES["projects:list"], {"q": "kras", "page": 2})
+    beyond = client.get(PAGES["projects:list"], {"q": "kras", "page": 9})
+
+    assert "53 projects" in first.text
+    assert len(codes_in(first.text, "PRJ-K")) == 50
+    assert codes_in(second.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+    assert codes_in(beyond.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+    assert "PRJ-OTHER" not in first.text + second.text
+
+
+def test_a_search_with_a_filter_on_centre_parties_counts_each_centre_once(client, staff_user):
+    centre = JointCentreFactory(code="JC-TWO")
+    host = JointCentrePartyFactory(centre=centre)
+    JointCentrePartyFactory(centre=centre)
+    client = signed_in(client, staff_user)
+
+    response = client.get(
+        PAGES["partners:joint_centres"], {"q": "JC-TWO", "institution": host.institution_id}
+    )
+
+    assert "1 joint centre" in response.text
+    assert codes_in(response.text, "JC-") == ["JC-TWO"]
+
+
 def test_the_project_list_sorts_by_title(client, superuser):
     ResearchProjectFactory(code="PRJ-B", title="Zebrafish model")
     ResearchProjectFactory(code="PRJ-A", title="Yeast strain")
