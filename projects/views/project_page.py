@@ -68,6 +68,15 @@ def _project(request, code):
     )
 
 
+def _works_on(request, project) -> bool:
+    """Whether the user is the project's research staff, asked once per
+    request: the header, milestones and ledger all want to know."""
+    answers = request.__dict__.setdefault("_works_on_project", {})
+    if project.pk not in answers:
+        answers[project.pk] = staff_work_on_project(request.user, project)
+    return answers[project.pk]
+
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -378,7 +387,7 @@ def _milestones_context(request, project):
         _decorate(milestone, request.user, today, memo)
         for milestone in _milestones(request, project)
     ]
-    may_plan = project.agreement_id is not None and staff_work_on_project(request.user, project)
+    may_plan = project.agreement_id is not None and _works_on(request, project)
     return {"project": project, "milestones": milestones, "may_plan": may_plan}
 
 
@@ -557,7 +566,7 @@ def _terms_context(request, project):
 
 
 def _ledger_context(request, project, *, form=None):
-    may_record = staff_work_on_project(request.user, project)
+    may_record = _works_on(request, project)
     if form is None and may_record:
         form = CostEntryForm(project=project, user=request.user)
     return {
@@ -676,7 +685,7 @@ def activity(request, code):
 
 
 def _header_context(request, project):
-    return {"project": project, "may_edit": staff_work_on_project(request.user, project)}
+    return {"project": project, "may_edit": _works_on(request, project)}
 
 
 SECTIONS = {
