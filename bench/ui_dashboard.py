@@ -1,0 +1,139 @@
+"""Benchmark: the staff dashboard rendered server-side with 100,000 projects on
+PostgreSQL.
+
+    .venv/bin/python bench/ui_dashboard.py            # seed, measure, drop
+    .venv/bin/python bench/ui_dashboard.py --keep     # keep the database
+    .venv/bin/python bench/ui_dashboard.py --reuse    # measure a kept one again
+
+It creates the scratch database ``biobridge_bench_dash`` on the PostgreSQL
+server of ``--server`` (default postgres://postgres@127.0.0.1:5432), migrates
+it, runs ``seed_demo --projects 100000`` and ``VACUUM ANALYZE``, and drops it
+at the end unless ``--keep`` is given. ``--reuse`` measures a database kept
+earlier (it migrates, so that new indexes apply, and analyzes). A database of
+that name that exists already is never overwritten or dropped without
+``--reuse``.
+
+Then, in this process, with DEBUG off, it signs in the demo superuser with
+Django's test client and times ``GET /`` (the dashboard), the same with the
+funnel filtered (``?sector=biomedicine&mode=transfer``), the funnel's htmx
+fragment, the lazily loaded median-years-in-stage fragment and the reports
+page: ``--warmup`` requests first, then the median, p95 and the number of SQL
+queries of ``--runs`` requests. Target: the dashboard under 300 ms.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DATABASE = "biobridge_bench_dash"
+PROJECTS = 100_000
+SUPERUSER_EMAIL = "admin@example.com"
+PAGES = [
+    ("dashboard", "/", {}),
+    ("dashboard, funnel filtered", "/?sector=biomedicine&mode=transfer", {}),
+    (
+        "funnel fragment (htmx)",
+        "/?sector=biomedicine&mode=transfer",
+        {"HX-Request": "true", "HX-Target": "funnel-card"},
+    ),
+    ("median years in stage fragment", "/dashboard/time-in-stage/", {}),
+    ("reports", "/reports/", {}),
+]
+
+
+def psql(server: str, sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", f"{server}/{database}", "-tAc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--projects", type=int, default=PROJECTS)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database")
+    options = parser.parse_args()
+
+    exists = psql(options.server, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")
+    if exists and not options.reuse:
+        sys.exit(f"{DATABASE} exists; drop it, or measure it with --reuse.")
+    if not exists and options.reuse:
+        sys.exit(f"{DATABASE} does not exist; run without --reuse first.")
+    if not exists:
+        psql(options.server, f"CREATE DATABASE {DATABASE}")
+    created = not exists
+    try:
+        os.environ["DATABASE_URL"] = f"{options.server}/{DATABASE}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        os.environ["DEBUG"] = "false"
+        os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+        run(options, seed=created)
+    finally:
+        if not options.keep and not options.reuse:
+            from django.db import connections
+
+            connections.close_all()
+            psql(options.server, f"DROP DATABASE IF EXISTS {DATABASE}")
+            print(f"dropped {DATABASE}")
+
+
+def run(options, *, seed: bool) -> None:
+    sys.path.insert(0, str(REPOSITORY))
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from projects.models import ResearchProject, StageTransition
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if seed:
+        started = time.perf_counter()
+        call_command("seed_demo", projects=options.projects, stdout=StringIO())
+        print(f"seeded in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"{ResearchProject.objects.count():,} projects, "
+        f"{StageTransition.objects.count():,} stage transitions; "
+        f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    )
+
+    client = Client()
+    client.force_login(User.objects.get(email__iexact=SUPERUSER_EMAIL))
+    print(f"{'page':<34} {'median':>9} {'p95':>9} {'queries':>8}")
+    for label, path, headers in PAGES:
+        for _ in range(options.warmup):
+            assert client.get(path, headers=headers).status_code == 200
+        timings = []
+        for _ in range(options.runs):
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path, headers=headers)
+                timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        print(
+            f"{label:<34} {statistics.median(timings):>7.1f}ms {p95:>7.1f}ms "
+            f"{len(queries.captured_queries):>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
