@@ -3,6 +3,8 @@ the services decide. A refusal from a service (``DomainError``) comes back
 onto the form with ``add_domain_error``: on its field when it names one the
 form has, otherwise as an error of the whole form."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -167,8 +169,12 @@ class PaymentForm(Form):
     reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
 
     def __init__(self, *args, invoice, **kwargs):
-        currency = invoice.currency if invoice else ""
-        kwargs.setdefault("initial", {"currency": currency, "paid_on": timezone.localdate()})
+        initial = {"paid_on": timezone.localdate()}
+        if invoice is not None:
+            # Most transfers settle what is outstanding: offer it.
+            paid = sum((payment.amount for payment in invoice.payments.all()), Decimal(0))
+            initial.update(currency=invoice.currency, amount=invoice.amount - paid)
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 
 

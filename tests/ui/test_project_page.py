@@ -373,6 +373,22 @@ def test_invoicing_and_recording_payments(client, staff, project):
     assert "TX-1" in response.text and "outstanding 600.00 CNY" in response.text
 
 
+def test_the_payment_form_offers_what_is_outstanding(client, staff, project):
+    milestone = MilestoneFactory(project=project, status="verified", amount=Decimal("1000"))
+    invoice = services.milestone_invoice(milestone=milestone, by=staff)
+    services.payment_record(
+        invoice=invoice,
+        amount=Decimal("250"),
+        currency="CNY",
+        paid_on=datetime.date(2025, 1, 5),
+        by=staff,
+    )
+
+    response = client.get(milestone_url(milestone, "pay"), **HTMX)
+
+    assert 'name="amount" value="750.00"' in response.text
+
+
 def test_an_overpayment_is_refused_next_to_the_amount_with_the_input_kept(client, staff, project):
     milestone = MilestoneFactory(project=project, status="verified", amount=Decimal("1000"))
     services.milestone_invoice(milestone=milestone, by=staff)
