@@ -74,11 +74,13 @@ def export_rows(
     columns: Sequence[ExportColumn],
     *,
     enrich: Callable[[list[dict]], None] | None = None,
-    limit: int = MAX_EXPORT_ROWS,
+    limit: int | None = None,
 ) -> Iterator[list]:
     """The cells of each row of ``queryset`` (a ``values()`` queryset), at
-    most ``limit`` rows. ``enrich`` completes each chunk of rows with what
-    takes one more query per chunk, never one per row."""
+    most ``limit`` rows (``MAX_EXPORT_ROWS`` by default). ``enrich``
+    completes each chunk of rows with what takes one more query per chunk,
+    never one per row."""
+    limit = MAX_EXPORT_ROWS if limit is None else limit
     cells = [
         (
             column.key,

@@ -25,10 +25,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from . import exports
 from .exports import (
     CSV,
     EXPORT_FORMATS,
-    MAX_EXPORT_ROWS,
     XLSX,
     ExportColumn,
     export_response,
@@ -107,10 +107,6 @@ class FilteredList:
     params: QueryDict
     shown_filters: Sequence[str] = ()
 
-    @property
-    def is_valid(self) -> bool:
-        return self.filterset.is_bound and self.filterset.is_valid()
-
     def _query(self, drop: Iterable[str], **extra) -> str:
         params = self.params.copy()
         for name in drop:
@@ -150,12 +146,12 @@ class FilteredList:
 
     @property
     def export_limit(self) -> int:
-        return MAX_EXPORT_ROWS
+        return exports.MAX_EXPORT_ROWS
 
     @property
     def export_truncated(self) -> bool:
         """Whether an export would leave rows out (see MAX_EXPORT_ROWS)."""
-        return self.page.paginator.count > MAX_EXPORT_ROWS
+        return self.page.paginator.count > exports.MAX_EXPORT_ROWS
 
     @property
     def export_format(self) -> str | None:

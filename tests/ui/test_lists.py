@@ -478,6 +478,22 @@ def test_an_export_is_not_limited_to_one_page(client, superuser, export_format):
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_an_export_stops_at_the_cap_and_the_page_says_so(
+    client, superuser, monkeypatch, export_format
+):
+    monkeypatch.setattr("core.ui.exports.MAX_EXPORT_ROWS", 3)
+    for number in range(5):
+        PartnershipFactory(code=f"PS-CAP{number}")
+    client = signed_in(client, superuser)
+
+    rows = exported(client, PAGES["partners:partnerships"], export_format, {"sort": "code"})
+    page = client.get(PAGES["partners:partnerships"])
+
+    assert [row[0] for row in rows[1:]] == ["PS-CAP0", "PS-CAP1", "PS-CAP2"]
+    assert "Exports hold the first 3 rows." in page.text
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_an_export_keeps_chinese_names_and_numbers(client, superuser, export_format):
     project = ResearchProjectFactory(
         code="PRJ-ZH",
