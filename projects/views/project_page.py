@@ -303,9 +303,12 @@ def _invoice_of(milestone):
 
 
 class MilestoneAction:
-    def __init__(self, name, label, form_class, *, destructive=False, enterprise=False):
+    def __init__(
+        self, name, label, explanation, form_class, *, destructive=False, enterprise=False
+    ):
         self.name = name
         self.label = label
+        self.explanation = explanation
         self.form_class = form_class
         self.destructive = destructive
         # Verify and dispute are the enterprise's: in the staff UI only a
@@ -316,13 +319,57 @@ class MilestoneAction:
 MILESTONE_ACTIONS = {
     action.name: action
     for action in (
-        MilestoneAction("claim", gettext_lazy("Claim"), MilestoneClaimForm),
-        MilestoneAction("verify", gettext_lazy("Verify"), VerifyForm, enterprise=True),
-        MilestoneAction("dispute", gettext_lazy("Dispute"), ReasonForm, enterprise=True),
-        MilestoneAction("invoice", gettext_lazy("Invoice"), InvoiceForm),
-        MilestoneAction("pay", gettext_lazy("Record payment"), PaymentForm),
-        MilestoneAction("cancel", gettext_lazy("Cancel"), ReasonForm, destructive=True),
-        MilestoneAction("waive", gettext_lazy("Waive"), ReasonForm, destructive=True),
+        MilestoneAction(
+            "claim",
+            gettext_lazy("Claim"),
+            gettext_lazy(
+                "Tell the enterprise the milestone is reached, with evidence it can see."
+            ),
+            MilestoneClaimForm,
+        ),
+        MilestoneAction(
+            "verify",
+            gettext_lazy("Verify"),
+            gettext_lazy("Confirm the claim for the enterprise."),
+            VerifyForm,
+            enterprise=True,
+        ),
+        MilestoneAction(
+            "dispute",
+            gettext_lazy("Dispute"),
+            gettext_lazy("Contest the claim for the enterprise; the payee resubmits it."),
+            ReasonForm,
+            enterprise=True,
+        ),
+        MilestoneAction(
+            "invoice",
+            gettext_lazy("Invoice"),
+            gettext_lazy(
+                "Issue the numbered invoice. From then on the milestone is settled by "
+                "payments only."
+            ),
+            InvoiceForm,
+        ),
+        MilestoneAction(
+            "pay",
+            gettext_lazy("Record payment"),
+            gettext_lazy("Record money received against the invoice; part payments are fine."),
+            PaymentForm,
+        ),
+        MilestoneAction(
+            "cancel",
+            gettext_lazy("Cancel"),
+            gettext_lazy("Withdraw a milestone that no longer applies; nothing is owed."),
+            ReasonForm,
+            destructive=True,
+        ),
+        MilestoneAction(
+            "waive",
+            gettext_lazy("Waive"),
+            gettext_lazy("Forgo a payment the enterprise would owe."),
+            ReasonForm,
+            destructive=True,
+        ),
     )
 }
 
