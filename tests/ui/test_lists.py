@@ -154,6 +154,15 @@ def test_every_list_sends_anonymous_visitors_to_sign_in(client, url):
     assert response.url.startswith(reverse("accounts:login"))
 
 
+@pytest.mark.parametrize("url", PAGES.values())
+def test_every_list_answers_a_partner(client, partner_user, url):
+    """Partner users are not refused: a staff list shows them what their
+    selector allows, as the API does (see SCOPED below)."""
+    response = signed_in(client, partner_user).get(url)
+
+    assert response.status_code == 200
+
+
 def test_the_partners_section_opens_on_institutions(client, staff_user):
     response = signed_in(client, staff_user).get("/partners/")
 
@@ -208,10 +217,14 @@ def test_a_partner_sees_only_its_own_enterprise_s_rows(client, partner_user, own
 
 @pytest.mark.parametrize("name", SCOPED)
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
-def test_exports_are_scoped_like_the_page(client, staff_user, own, foreign, name, export_format):
+@pytest.mark.parametrize("role", ["staff_user", "partner_user"])
+def test_exports_are_scoped_like_the_page(
+    client, request, own, foreign, name, export_format, role
+):
     marker = SCOPED[name]
+    user = request.getfixturevalue(role)
 
-    rows = exported(signed_in(client, staff_user), PAGES[name], export_format)
+    rows = exported(signed_in(client, user), PAGES[name], export_format)
 
     cells = {cell for row in rows for cell in row}
     assert marker(own) in cells
