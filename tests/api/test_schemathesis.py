@@ -16,6 +16,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -52,6 +54,18 @@ OPERATIONS = {
     for result in schema.get_all_operations()
     for operation in [result.ok()]
 }
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """Django closes the database connection at the end of each request it
+    serves over WSGI, which would end the test's transaction on PostgreSQL;
+    Django's own test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def route_name(operation) -> str:
