@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 \
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell \
 	$(c) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(c))))
 
-.PHONY: help install browser run serve migrate seed test lint format check messages bench clean
+.PHONY: help install browser run serve migrate seed test lint format check screenshots messages bench clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT)/"
@@ -72,6 +72,10 @@ format: install
 # pytest exits 5 when it collects no test; that is not a failure of the code.
 test: lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Refresh docs/screenshots/ from the end-to-end tests.
+screenshots: install
+	BIOBRIDGE_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest tests/e2e -q
 
 check: install
 	$(MANAGE) check

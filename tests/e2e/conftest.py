@@ -1,8 +1,9 @@
 """End-to-end tests in a real headless Chromium, driven by Playwright.
 
 Debian's Chromium is used (``scripts/install_browser.sh`` installs it;
-``BIOBRIDGE_CHROMIUM`` names another binary). Screenshots of the pages the
-tests visit are written to ``docs/screenshots/``.
+``BIOBRIDGE_CHROMIUM`` names another binary). ``make screenshots`` runs these
+tests and writes the screenshots of the pages they visit to
+``docs/screenshots/``.
 """
 
 import os
@@ -60,11 +61,14 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def screenshot(page):
-    """Save the page as docs/screenshots/<name>.png."""
+def screenshot(page, tmp_path):
+    """Save the page as <name>.png: into docs/screenshots/ when
+    BIOBRIDGE_SCREENSHOTS=1 (``make screenshots``), otherwise into the test's
+    temporary folder, so that running the suite leaves the tree untouched."""
+    folder = SCREENSHOTS if os.environ.get("BIOBRIDGE_SCREENSHOTS") == "1" else tmp_path
 
     def take(name: str):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
     return take
