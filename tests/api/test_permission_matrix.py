@@ -23,7 +23,7 @@ from ``RULES`` fails ``test_every_route_and_method_is_in_the_matrix``.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,8 +37,13 @@ pytestmark = pytest.mark.django_db
 MISSING_ID = "999999999"
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 REFUSALS = {401, 403, 404}
-KIND = {"staff": "staff", "superuser": "superuser", "partner": "partner"}
-KIND["other_partner"] = "partner"
+# The kind of user each role is: both partners are partners.
+KIND = {
+    "staff": "staff",
+    "superuser": "superuser",
+    "partner": "partner",
+    "other_partner": "partner",
+}
 EVERYONE = frozenset({"staff", "superuser", "partner"})
 STAFF = frozenset({"staff", "superuser"})
 PAYER = frozenset({"partner", "superuser"})
@@ -89,6 +94,8 @@ class Rule:
     when the body is valid (``None``: assert no refusal only). A collection
     POST whose body names an object of a side the role cannot see answers
     ``refused_parent``. ``members`` gives the ids a list shows for a side.
+    ``has_foreign=False`` for what belongs to no side (reference data,
+    stateless computations); ``missing`` is an id that matches nothing.
     """
 
     obj: Getter | None = None
@@ -103,7 +110,6 @@ class Rule:
     members: Callable[[World, Side, str], set] | None = None
     has_foreign: bool = True
     missing: str = MISSING_ID
-    overrides: dict = field(default_factory=dict)
 
 
 def pk(attribute: str) -> Getter:
@@ -387,6 +393,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     # --- Partnerships and agreements -------------------------------------------------
     ("partnership-list", "get"): Rule(members=ids("partnership")),
+    # Staff see the other side's institution in the directory, but may not
+    # start a partnership or register a project for it: 403.
     ("partnership-list", "post"): Rule(
         who=STAFF, gate="class", body=partnership_body, ok=201, refused_parent=403
     ),
@@ -791,6 +799,24 @@ def test_valuations_of_another_partners_project_answer_like_a_missing_project(wo
 
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json() == missing.json()
+
+
+def test_a_partner_never_sees_an_internal_document_of_its_own_project(world):
+    """Internal documents are the research party's: for a partner they
+    answer like a missing one, in the detail, the download and the list."""
+    client = client_for(world.a.partner)
+    document = world.a.internal_document
+
+    detail = client.get(reverse("api:document-detail", kwargs={"pk": document.pk}))
+    download = client.get(reverse("api:document-download", kwargs={"pk": document.pk}))
+    listed = client.get(reverse("api:document-list"), {"project": world.a.project.pk})
+    staff_sees = client_for(world.a.staff).get(
+        reverse("api:document-download", kwargs={"pk": document.pk})
+    )
+
+    assert detail.status_code == download.status_code == 404
+    assert document.pk not in {row["id"] for row in listed.json()["results"]}
+    assert staff_sees.status_code == 200
 
 
 def test_the_world_is_what_the_matrix_assumes(world):
