@@ -18,8 +18,9 @@ def percent(ratio, digits: int = 0):
 
 @register.filter
 def money(amount, currency: str = ""):
-    """An amount with thousands grouped per the page's language."""
-    if amount is None:
+    """An amount with thousands grouped per the page's language; none (or
+    no figure for that quarter): an em dash."""
+    if amount is None or amount == "":
         return "—"
     digits = 0 if currency in {"JPY", "KRW"} else 2
     return number_format(amount, digits, use_l10n=True, force_grouping=True)
