@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import has_full_access, is_centre_staff_user
+from core.templatetags.biobridge import localized
 from partnerships.choices import CooperationMode
 from projects import analytics
 from projects.choices import SectorCode
@@ -71,8 +72,6 @@ class AnalyticsFilterForm(forms.Form):
 
 
 def _stage_label(stage, *, with_sector: bool) -> str:
-    from core.templatetags.biobridge import localized
-
     name = localized(stage)
     if with_sector:
         return f"{localized(stage.pipeline.sector)} · {name}"
@@ -106,11 +105,16 @@ def _conversion_chart(conversion) -> dict:
     }
 
 
+def _quarter_label(quarter) -> str:
+    # Translators: a calendar quarter, as in "2026 Q4".
+    return _("%(year)d Q%(number)d") % {"year": quarter.year, "number": quarter.number}
+
+
 def _money_charts(aging, received, royalties, expected) -> dict:
     """Per currency, the quarters from the first received to the last
     expected, with each series where it applies (None elsewhere)."""
-    past = [q.label for q in received.quarters]
-    future = [q.label for q in expected.quarters]
+    past = [_quarter_label(q) for q in received.quarters]
+    future = [_quarter_label(q) for q in expected.quarters]
     labels = past + [label for label in future if label not in past]
     currencies = sorted(
         set(received.currencies) | set(royalties.currencies) | set(expected.currencies)
