@@ -216,3 +216,36 @@ def test_the_reports_export_csv(client, staff_user, agreement, env_stages):
     # Five stages of the environmental pipeline for the one mode.
     assert len(rows) == 6
     assert rows[2].split(",")[1:5] == ["2", "1", "1", "1.0000"]
+
+
+def test_money_received_and_expected_share_the_quarter_axis(
+    client, staff_user, agreement, env_stages
+):
+    from projects.models import Invoice, Payment
+
+    today = timezone.localdate()
+    project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=env_stages[0])
+    paid = MilestoneFactory(project=project, amount=1000, status="paid")
+    invoice = Invoice.objects.create(
+        number="INV-DASH-1",
+        milestone=paid,
+        payee_name="Institute",
+        payer_name="Company",
+        amount=1000,
+        currency="CNY",
+        issued_on=today,
+        due_on=today,
+    )
+    Payment.objects.create(invoice=invoice, amount=1000, currency="CNY", paid_on=today)
+    MilestoneFactory(project=project, amount=2000, due_date=today)  # expected now
+    client.force_login(staff_user)
+
+    chart = chart_data(client.get(DASHBOARD), "money-data-CNY")
+
+    received, royalties, expected = (dataset["data"] for dataset in chart["datasets"])
+    assert royalties[7] == 0
+    # Eight quarters received up to this one, eight expected from this one.
+    assert len(chart["labels"]) == 15
+    assert received[7] == 1000 and received[8] is None
+    assert expected[:7] == [None] * 7
+    assert 1900 < expected[7] <= 2000
