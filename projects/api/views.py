@@ -2,11 +2,9 @@
 stage-gate decisions and money transitions as actions that call the
 services. Refusals come back in the one error format (400/403/409)."""
 
-from django.db import transaction
 from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +16,6 @@ from core.api.idempotency import idempotent
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, MONEY_ERRORS, READ_ERRORS, WRITE_ERRORS
-from core.errors import PermissionDenied
 from partnerships.selectors import agreements_visible_to
 from projects import services
 from projects.filtersets import (
@@ -54,22 +51,6 @@ from . import serializers as api
 def _decision_response(view, project):
     project = project_detail_for(view.request.user).get(pk=project.pk)
     return Response(api.ProjectDetailSerializer(project, context={"request": view.request}).data)
-
-
-def _still_visible(request, project):
-    """The project as the user sees it after registering or changing it. A
-    project the user would no longer see (led by an institution it does not
-    work for, outside its centres and partnerships) is refused, and the
-    caller's transaction rolls back."""
-    detail = project_detail_for(request.user).filter(pk=project.pk).first()
-    if detail is None:
-        raise PermissionDenied(
-            _(
-                "Staff register and keep projects only under their own institutions, "
-                "joint centres or partnerships."
-            )
-        )
-    return detail
 
 
 DECISION_DOC = {"responses": {200: api.ProjectDetailSerializer, **ACTION_ERRORS}}
@@ -123,11 +104,10 @@ class ResearchProjectViewSet(
         partners = data.pop("partner_enterprises", [])
         from projects.models import ResearchProject
 
-        with transaction.atomic():
-            project = services.project_register(
-                project=ResearchProject(**data), by=request.user, partner_enterprises=partners
-            )
-            detail = _still_visible(request, project)
+        project = services.project_register(
+            project=ResearchProject(**data), by=request.user, partner_enterprises=partners
+        )
+        detail = project_detail_for(request.user).get(pk=project.pk)
         return Response(
             api.ProjectDetailSerializer(detail, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -141,11 +121,9 @@ class ResearchProjectViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         partners = data.pop("partner_enterprises", None)
-        with transaction.atomic():
-            services.project_update(
-                project=project, by=request.user, partner_enterprises=partners, **data
-            )
-            _still_visible(request, project)
+        services.project_update(
+            project=project, by=request.user, partner_enterprises=partners, **data
+        )
         return _decision_response(self, project)
 
     def _decide(self, request, service, serializer_class=api.DecisionSerializer):

@@ -9,6 +9,8 @@ from projects.activity import activity_record
 from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
+from .registration import refuse_out_of_reach
+
 EDITABLE_FIELDS = {
     "title",
     "title_zh",
@@ -50,6 +52,7 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
         setattr(project, field, value)
     project.full_clean()
     project.save()
+    refuse_out_of_reach(by, project)
     changed = {
         field: [before[field], value] for field, value in changes.items() if before[field] != value
     }

@@ -6,10 +6,29 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.errors import DomainError
 from partnerships.models import Enterprise
 from projects.activity import activity_record
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageTransition
+from projects.selectors import staff_work_on_project
+
+
+class ProjectOutOfReach(DomainError):
+    code = "permission_denied"
+
+
+def refuse_out_of_reach(user, project: ResearchProject) -> None:
+    """Refuse to register or keep a project the user would not work on; the
+    caller's transaction then rolls the change back."""
+    if not staff_work_on_project(user, project):
+        raise ProjectOutOfReach(
+            _(
+                "Staff register and keep projects only under their own institutions, "
+                "joint centres or partnerships."
+            ),
+            field="lead_institution",
+        )
 
 
 @transaction.atomic
@@ -21,9 +40,13 @@ def project_register(
     rationale: str = "Project registered.",
 ) -> ResearchProject:
     """Save a new project and open its gate history with the stage it starts
-    at, so that every project's stage is explained by a recorded decision."""
+    at, so that every project's stage is explained by a recorded decision.
+    Staff register projects only where they work: under their institutions,
+    joint centres or partnerships."""
     project.full_clean()
     project.save()
+    if by is not None:
+        refuse_out_of_reach(by, project)
     if partner_enterprises:
         project.partner_enterprises.set(partner_enterprises)
     start = StageTransition.objects.create(

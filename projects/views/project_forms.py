@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,39 +15,19 @@ from projects.forms import ProjectForm
 from projects.selectors import project_detail_for, staff_work_on_project
 
 
-class _OutOfSight(DomainError):
-    code = "out_of_sight"
-
-
-def _keep_in_sight(user, project):
-    """Staff register and keep projects only where they see them: under
-    their institutions, joint centres or partnerships. Raised inside the
-    transaction, so the change rolls back."""
-    if not project_detail_for(user).filter(pk=project.pk).exists():
-        raise _OutOfSight(
-            _(
-                "Staff register and keep projects only under their own institutions, "
-                "joint centres or partnerships."
-            ),
-            field="lead_institution",
-        )
-
-
 def _save(form, user, *, project=None):
     """Call the service; put its refusals on the form. The project, or None."""
     data = dict(form.cleaned_data)
     partners = list(data.pop("partner_enterprises", []))
     try:
-        with transaction.atomic():
-            if project is None:
-                saved = services.project_register(
-                    project=form.instance, by=user, partner_enterprises=partners
-                )
-            else:
-                saved = services.project_update(
-                    project=project, by=user, partner_enterprises=partners, **data
-                )
-            _keep_in_sight(user, saved)
+        if project is None:
+            saved = services.project_register(
+                project=form.instance, by=user, partner_enterprises=partners
+            )
+        else:
+            saved = services.project_update(
+                project=project, by=user, partner_enterprises=partners, **data
+            )
     except DomainError as error:
         form.add_domain_error(error)
     except ValidationError as error:
