@@ -96,8 +96,7 @@ class ProjectRowsSerializer(serializers.ListSerializer):
 
 class ProjectListSerializer(serializers.ModelSerializer):
     """The fields a list shows, kept lean: lists are read far more often
-    than single projects. A list of rows goes through
-    ``ProjectRowsSerializer``."""
+    than single projects."""
 
     sector = serializers.CharField(source="current_stage.pipeline.sector.code")
     stage = StageSummarySerializer(source="current_stage")
@@ -123,6 +122,8 @@ class ProjectListSerializer(serializers.ModelSerializer):
             "start_date",
             "updated_at",
         ]
+        # Lists of plain rows (the API's project list) go through
+        # ProjectRowsSerializer; model instances still go field by field.
         list_serializer_class = ProjectRowsSerializer
 
 
