@@ -82,7 +82,7 @@ check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: install
-	$(MANAGE) makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(MANAGE) makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --locale zh_Hans --ignore '.venv/*'
 
 bench: install

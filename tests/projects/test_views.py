@@ -117,3 +117,4 @@ def test_the_list_speaks_chinese_when_asked(client, superuser):
 
     assert "PD-1 抗体" in response.text
     assert "生物医药" in response.text
+    assert "<h1" in response.text and "项目</h1>" in response.text
