@@ -390,18 +390,16 @@ def project_skip(
     return transition
 
 
-@transaction.atomic
-def project_hold(
-    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
-) -> StageTransition:
+def _status_decision(project, *, by, rationale, evidence, guard, kind, to_status):
+    """A decision that changes the status and keeps the stage."""
     rationale = _require_rationale(rationale)
     project = _locked(project)
-    project_hold_guard(project, by).raise_if_denied()
+    guard(project, by).raise_if_denied()
     return _record(
         project=project,
-        kind=TransitionKind.HOLD,
+        kind=kind,
         to_stage=project.current_stage,
-        to_status=ProjectStatus.ON_HOLD,
+        to_status=to_status,
         by=by,
         rationale=rationale,
         evidence=evidence,
@@ -409,20 +407,32 @@ def project_hold(
 
 
 @transaction.atomic
-def project_resume(
+def project_hold(
     *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
 ) -> StageTransition:
-    rationale = _require_rationale(rationale)
-    project = _locked(project)
-    project_resume_guard(project, by).raise_if_denied()
-    return _record(
-        project=project,
-        kind=TransitionKind.RESUME,
-        to_stage=project.current_stage,
-        to_status=ProjectStatus.ACTIVE,
+    return _status_decision(
+        project,
         by=by,
         rationale=rationale,
         evidence=evidence,
+        guard=project_hold_guard,
+        kind=TransitionKind.HOLD,
+        to_status=ProjectStatus.ON_HOLD,
+    )
+
+
+@transaction.atomic
+def project_resume(
+    *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
+) -> StageTransition:
+    return _status_decision(
+        project,
+        by=by,
+        rationale=rationale,
+        evidence=evidence,
+        guard=project_resume_guard,
+        kind=TransitionKind.RESUME,
+        to_status=ProjectStatus.ACTIVE,
     )
 
 
@@ -433,17 +443,14 @@ def project_terminate(
     """End the project for good. The failure clause of the stage it ends in
     (who bears sunk costs, IP reversion, break fee) is recorded with the
     decision."""
-    rationale = _require_rationale(rationale)
-    project = _locked(project)
-    project_terminate_guard(project, by).raise_if_denied()
-    return _record(
-        project=project,
-        kind=TransitionKind.TERMINATE,
-        to_stage=project.current_stage,
-        to_status=ProjectStatus.TERMINATED,
+    return _status_decision(
+        project,
         by=by,
         rationale=rationale,
         evidence=evidence,
+        guard=project_terminate_guard,
+        kind=TransitionKind.TERMINATE,
+        to_status=ProjectStatus.TERMINATED,
     )
 
 
