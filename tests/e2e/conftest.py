@@ -41,8 +41,11 @@ def browser():
     executable = chromium_path()
     if executable is None:
         pytest.skip("Chromium is not installed: run scripts/install_browser.sh")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Two cores run the server, the browser and the database at once in CI;
+    # give assertions the same patience as actions.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
@@ -55,7 +58,7 @@ def page(browser, live_server):
         base_url=live_server.url, viewport={"width": 1366, "height": 860}, locale="en-GB"
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(15_000)
     yield page
     context.close()
 
