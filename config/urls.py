@@ -23,6 +23,7 @@ urlpatterns = [
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
     path("reports/", include(reports_urls)),
+    path("portal/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -71,13 +71,13 @@ def test_anonymous_visitors_are_asked_to_sign_in(client):
         assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_partners_start_at_their_projects_and_cannot_open_the_reports(client, partner_user):
+def test_partners_start_at_the_portal_and_cannot_open_the_reports(client, partner_user):
     client.force_login(partner_user)
 
-    assert client.get(DASHBOARD).url == reverse("projects:list")
-    assert client.get(REPORTS).status_code == 403
-    assert client.get(reverse("reports:annual-csv")).status_code == 403
-    assert client.get(reverse("dashboard-time-in-stage")).status_code == 403
+    assert client.get(DASHBOARD).url == reverse("portal:overview")
+    assert client.get(REPORTS).status_code == 404
+    assert client.get(reverse("reports:annual-csv")).status_code == 404
+    assert client.get(reverse("dashboard-time-in-stage")).status_code == 302
 
 
 def test_staff_see_their_portfolio_on_the_dashboard(client, staff_user, agreement, env_stages):
