@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editing_urls, views
 
 app_name = "partners"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprises"),
     path("joint-centres/", views.JointCentreListView.as_view(), name="joint_centres"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnerships"),
+    *editing_urls.directory_urlpatterns,
 ]
