@@ -689,3 +689,12 @@ def test_staff_cannot_move_a_project_out_of_their_sight(client, staff):
     project.refresh_from_db()
     assert 'id="id_lead_institution_error"' in response.text
     assert project.lead_institution_id != elsewhere.pk
+
+
+def test_chinese_pages_group_amounts_in_thousands_with_commas():
+    from django.utils import translation
+
+    from projects.templatetags.project_page import money
+
+    with translation.override("zh-hans"):
+        assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"
