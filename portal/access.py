@@ -30,6 +30,8 @@ STAFF_UI_NAMESPACES = frozenset(
     }
 )
 STAFF_UI_URL_NAMES = frozenset({"dashboard", "home", "dashboard-time-in-stage"})
+# The start page, where signing in lands: a partner user starts at the portal.
+START_PAGE_URL_NAMES = frozenset({"dashboard", "home"})
 # Where a partner user starts, in place of the staff dashboard.
 PARTNER_HOME = "portal:overview"
 
@@ -56,7 +58,7 @@ class StaffPagesForStaffOnlyMiddleware:
         match = request.resolver_match
         if not is_staff_ui_route(match) or not is_partner_user(request.user):
             return None
-        if match.url_name in STAFF_UI_URL_NAMES:
+        if match.url_name in START_PAGE_URL_NAMES:
             return redirect(PARTNER_HOME)
         raise Http404
 

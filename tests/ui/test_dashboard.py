@@ -77,7 +77,7 @@ def test_partners_start_at_the_portal_and_cannot_open_the_reports(client, partne
     assert client.get(DASHBOARD).url == reverse("portal:overview")
     assert client.get(REPORTS).status_code == 404
     assert client.get(reverse("reports:annual-csv")).status_code == 404
-    assert client.get(reverse("dashboard-time-in-stage")).status_code == 302
+    assert client.get(reverse("dashboard-time-in-stage")).status_code == 404
 
 
 def test_staff_see_their_portfolio_on_the_dashboard(client, staff_user, agreement, env_stages):
