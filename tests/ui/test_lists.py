@@ -643,3 +643,10 @@ def test_a_staff_member_of_no_institution_sees_empty_lists(client):
 
     assert response.status_code == 200
     assert "Nothing here yet." in response.text
+
+
+def test_the_project_list_offers_to_register_a_project(client, staff_user):
+    response = signed_in(client, staff_user).get(PAGES["projects:list"])
+
+    assert f'href="{reverse("projects:create")}"' in response.text
+    assert "New project" in response.text
