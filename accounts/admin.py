@@ -9,7 +9,7 @@ from .models import ApiToken, User
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
-        fields = ("email", "full_name", "role", "enterprise")
+        fields = ("email", "full_name", "role", "enterprise", "is_partner_admin")
 
 
 class UserEditForm(UserChangeForm):
@@ -23,22 +23,44 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "enterprise", "is_active", "is_superuser"]
-    list_filter = ["role", "is_active", "is_staff", "is_superuser", "enterprise"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "enterprise",
+        "is_partner_admin",
+        "is_active",
+        "is_superuser",
+    ]
+    list_filter = [
+        "role",
+        "is_active",
+        "is_partner_admin",
+        "is_staff",
+        "is_superuser",
+        "enterprise",
+    ]
     search_fields = ["email", "full_name", "enterprise__name"]
     autocomplete_fields = ["enterprise"]
     filter_horizontal = ["institutions", "joint_centres", "groups", "user_permissions"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "invited_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name"]}),
         (
             _("Works for"),
             {
-                "fields": ["role", "enterprise", "institutions", "joint_centres"],
+                "fields": [
+                    "role",
+                    "enterprise",
+                    "is_partner_admin",
+                    "institutions",
+                    "joint_centres",
+                ],
                 "description": _(
-                    "Partner users belong to one enterprise. Research-centre staff "
-                    "see what their institutions and joint centres are party to."
+                    "Partner users belong to one enterprise; its partner admins "
+                    "invite and remove its partner users in the portal. Research-centre "
+                    "staff see what their institutions and joint centres are party to."
                 ),
             },
         ),
@@ -46,14 +68,22 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "invited_at"]}),
     ]
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "role", "enterprise", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "role",
+                    "enterprise",
+                    "is_partner_admin",
+                    "password1",
+                    "password2",
+                ],
             },
         ),
     ]

@@ -49,7 +49,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("May sign in to the Django admin."),
     )
+    is_partner_admin = models.BooleanField(
+        _("partner admin"),
+        default=False,
+        help_text=_("May invite and remove the enterprise's partner users in the portal."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
+    invited_at = models.DateTimeField(
+        _("invited at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the latest invitation to the portal was sent; empty once it is accepted."
+        ),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -83,6 +96,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_partner_not_superuser",
                 violation_error_message=_("A partner user cannot be a superuser."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_partner_admin=False) | models.Q(role=Role.PARTNER),
+                name="user_partner_admin_is_partner",
+                violation_error_message=_("Only a partner user can be a partner admin."),
+            ),
         ]
 
     def __str__(self):
@@ -105,6 +123,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_centre_staff(self) -> bool:
         return self.role == Role.CENTRE_STAFF
+
+    @property
+    def is_invitation_pending(self) -> bool:
+        """Invited to the portal and not signed up yet."""
+        return self.invited_at is not None and not self.is_active
 
 
 class ApiToken(models.Model):

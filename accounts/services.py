@@ -1,17 +1,26 @@
-"""Writes to accounts: API tokens."""
+"""Writes to accounts: API tokens, and the enterprise's team in the portal."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
 
+from .choices import Role
 from .models import ApiToken, User
+from .selectors import is_partner_user
+from .tokens import invitation_token_generator
 
 TOKEN_PREFIX = "bb_"
 
@@ -70,3 +79,183 @@ def api_tokens_revoke_all(*, user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+# --- The enterprise's team in the partner portal ------------------------------------------
+
+
+class TeamError(DomainError):
+    code = "invalid_team_change"
+
+
+def team_members_visible_to(user):
+    """The partner users of the user's enterprise, the user included; nobody
+    for anyone else. The team page and the team's services read only
+    these, so another enterprise's user answers 404."""
+    if not is_partner_user(user):
+        return User.objects.none()
+    return User.objects.filter(role=Role.PARTNER, enterprise_id=user.enterprise_id).order_by(
+        "-is_active", "full_name", "email"
+    )
+
+
+def may_manage_team(user) -> bool:
+    """Partner admins invite and remove their enterprise's partner users."""
+    return is_partner_user(user) and user.is_partner_admin
+
+
+def _require_team_admin(by) -> None:
+    if not may_manage_team(by):
+        raise PermissionDenied(
+            _("Only a partner admin of your enterprise can change its team."),
+            code="not_partner_admin",
+        )
+
+
+def _colleague_for_update(*, by, user) -> User:
+    colleague = team_members_visible_to(by).select_for_update().filter(pk=user.pk).first()
+    if colleague is None:
+        raise TeamError(_("User not found."), code="not_found")
+    return colleague
+
+
+def invitation_url(user: User) -> str:
+    path = reverse(
+        "portal:invitation_accept",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_token_generator.make_token(user),
+        },
+    )
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _send_invitation(*, user: User, by: User) -> None:
+    """Email the one-time link once the invitation is committed. The text
+    is written now, in the inviting admin's language."""
+    context = {
+        "user": user,
+        "invited_by": by,
+        "enterprise": user.enterprise,
+        "url": invitation_url(user),
+        "timeout_days": getattr(settings, "INVITATION_TIMEOUT_DAYS", 7),
+    }
+    subject = " ".join(render_to_string("portal/emails/invitation_subject.txt", context).split())
+    body = render_to_string("portal/emails/invitation_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[user.email]
+        )
+    )
+
+
+@transaction.atomic
+def partner_user_invite(
+    *, by: User, email: str, full_name: str = "", is_partner_admin: bool = False
+) -> User:
+    """Invite a colleague to the portal: an inactive partner user of the
+    admin's enterprise, without a usable password, who chooses one through
+    the link emailed to them."""
+    _require_team_admin(by)
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise TeamError(_("Enter the colleague's email address."), field="email")
+    if User.objects.filter(email__iexact=email).exists():
+        raise TeamError(
+            _("%(email)s already has a BioBridge account.") % {"email": email},
+            code="email_taken",
+            field="email",
+        )
+    user = User(
+        email=email,
+        full_name=(full_name or "").strip()[:150],
+        role=Role.PARTNER,
+        enterprise_id=by.enterprise_id,
+        is_partner_admin=bool(is_partner_admin),
+        is_active=False,
+        invited_at=timezone.now(),
+    )
+    user.set_unusable_password()
+    user.save()
+    _send_invitation(user=user, by=by)
+    return user
+
+
+@transaction.atomic
+def partner_invitation_resend(*, by: User, user: User) -> User:
+    """Send a pending invitation again, with a new link; the old link dies."""
+    _require_team_admin(by)
+    colleague = _colleague_for_update(by=by, user=user)
+    if not colleague.is_invitation_pending:
+        raise TeamError(
+            _("%(name)s has no pending invitation.") % {"name": colleague},
+            code="not_invited",
+        )
+    colleague.invited_at = timezone.now()
+    colleague.save(update_fields=["invited_at"])
+    _send_invitation(user=colleague, by=by)
+    return colleague
+
+
+@transaction.atomic
+def partner_user_remove(*, by: User, user: User) -> User:
+    """Take a colleague off the portal at once: deactivated, API tokens
+    revoked, signed out everywhere, a pending invitation cancelled."""
+    _require_team_admin(by)
+    if user.pk == by.pk:
+        raise TeamError(_("You cannot remove yourself."), code="self_removal")
+    colleague = _colleague_for_update(by=by, user=user)
+    colleague.is_active = False
+    colleague.is_partner_admin = False
+    colleague.invited_at = None
+    # A new password hash changes the session auth hash: Django drops the
+    # colleague's sessions on their next request, and old invitation links
+    # no longer match.
+    colleague.set_unusable_password()
+    colleague.save(update_fields=["is_active", "is_partner_admin", "invited_at", "password"])
+    api_tokens_revoke_all(user=colleague)
+    return colleague
+
+
+def invitation_user(uidb64: str, token: str) -> User | None:
+    """The invited user a link names, if the link is still good."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, role=Role.PARTNER).select_related("enterprise").first()
+    if user is None or not user.is_invitation_pending:
+        return None
+    if not invitation_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str, password: str) -> User:
+    """The invitee chose a password (already validated): the account is
+    active and the link is spent."""
+    user = User.objects.select_for_update().filter(pk=user.pk).first()
+    if (
+        user is None
+        or not user.is_invitation_pending
+        or not invitation_token_generator.check_token(user, token)
+    ):
+        raise TeamError(
+            _("This invitation link is no longer valid. Ask your partner admin for a new one."),
+            code="invitation_invalid",
+        )
+    user.set_password(password)
+    user.is_active = True
+    user.invited_at = None
+    user.save(update_fields=["password", "is_active", "invited_at"])
+    return user
+
+
+def sign_in_username(request, credentials) -> str:
+    """The account a sign-in attempt names, as the lockout counts it:
+    ``Wang@Example.com`` and ``wang@example.com`` are the same account."""
+    username = (credentials or {}).get("username") or ""
+    if not username and request is not None:
+        username = request.POST.get("username", "")
+    return User.objects.normalize_email(username.strip()).lower()

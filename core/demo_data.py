@@ -253,6 +253,8 @@ class LoginSpec:
     superuser: bool = False
     enterprise: str = ""
     person: str = ""
+    # Invites and removes the enterprise's partner users in the portal.
+    partner_admin: bool = False
 
 
 INSTITUTIONS = (
@@ -893,6 +895,7 @@ LOGINS = (
         role=Role.PARTNER,
         enterprise="HHB",
         person="wang.hao@hanhai.example.com",
+        partner_admin=True,
     ),
     LoginSpec(
         email=PARTNER_B_EMAIL,
@@ -900,6 +903,7 @@ LOGINS = (
         role=Role.PARTNER,
         enterprise="CFB",
         person="chen.yu@cellforge.example.com",
+        partner_admin=True,
     ),
 )
 
@@ -1944,11 +1948,13 @@ def _upsert_login(
             full_name=spec.full_name,
             role=spec.role,
             enterprise=enterprise,
+            is_partner_admin=spec.partner_admin,
         )
     else:
         user.full_name = spec.full_name
         user.role = spec.role
         user.enterprise = enterprise
+        user.is_partner_admin = spec.partner_admin
         user.is_superuser = user.is_staff = spec.superuser
         user.is_active = True
         # The demo logins are documented with their password: restore it if

@@ -4,6 +4,7 @@ Each variable has a default that lets BioBridge run on one machine with no
 services: SQLite, tasks run eagerly in-process, mail to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "webhooks",
     "portal",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,9 @@ MIDDLEWARE = [
     "portal.access.StaffPagesForStaffOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the
+    # lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +120,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True
+# A colleague invited to the partner portal has this long to accept.
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failed attempts for
+# one account from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES. Counting the pair, not the account alone, keeps an
+# attacker from locking a real user out from elsewhere. The API's token
+# authentication does not sign in and is not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.services.sign_in_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -26,3 +26,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # Throttling has its own tests; elsewhere it must not interfere.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"}}
+
+# The sign-in lockout has its own tests, which switch it on; elsewhere it
+# would log every sign-in and refuse Client.login(), which authenticates
+# without a request.
+AXES_ENABLED = False
