@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -50,6 +51,9 @@ class Institution(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partners:institution_detail", args=[self.code])
+
 
 class Enterprise(TimeStampedModel):
     """A company that funds, licenses or co-develops research results."""
@@ -86,6 +90,9 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:enterprise_detail", args=[self.code])
 
 
 class Person(TimeStampedModel):
@@ -189,6 +196,9 @@ class JointCentre(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:joint_centre_detail", args=[self.code])
 
 
 class JointCentreParty(models.Model):
@@ -343,6 +353,9 @@ class Partnership(TimeStampedModel):
     def __str__(self):
         return f"{self.code} — {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("partners:partnership_detail", args=[self.code])
+
     @property
     def research_party(self):
         return self.institution or self.joint_centre
@@ -482,6 +495,9 @@ class Agreement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.reference} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.reference])
 
     @property
     def enterprise_ip_share(self):

@@ -6,7 +6,7 @@ centres they work for. A partner user sees its own enterprise and what that
 enterprise is party to. Superusers see everything; anyone else nothing.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from accounts.selectors import (
     has_full_access,
@@ -254,3 +254,40 @@ def agreement_terms_for(user) -> QuerySet[Agreement]:
         ),
         "royalty_tiers",
     )
+
+
+# --- Detail pages of the staff UI ----------------------------------------------
+
+
+def institution_partnerships_for(user, institution) -> QuerySet[Partnership]:
+    """The visible partnerships of an institution: its own and those of the
+    joint centres it hosts."""
+    hosted = JointCentreParty.objects.filter(institution=institution).values("centre_id")
+    return partnerships_visible_to(user).filter(
+        Q(institution=institution) | Q(joint_centre__in=hosted)
+    )
+
+
+def centre_funding_for(user, centre) -> QuerySet[dict]:
+    """Per currency, what the visible parties of a joint centre commit each
+    year, summed by the database."""
+    return (
+        centre_parties_visible_to(user)
+        .filter(centre=centre)
+        .values("currency")
+        .annotate(total=Sum("annual_funding_commitment"), parties=Count("id"))
+        .order_by("currency")
+    )
+
+
+def enterprise_accounts_for(user, enterprise):
+    """The partner users (portal accounts) of an enterprise the user sees:
+    research-centre staff and superusers only."""
+    from accounts.models import User
+
+    if not (has_full_access(user) or is_centre_staff_user(user)):
+        return User.objects.none()
+    return User.objects.filter(
+        role="partner",
+        enterprise__in=enterprises_visible_to(user).filter(pk=enterprise.pk).values("id"),
+    ).order_by("full_name", "email")

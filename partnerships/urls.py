@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editing_urls, views
+from . import detail_views, editing_urls, views
 
 app_name = "partners"
 
@@ -11,4 +11,24 @@ urlpatterns = [
     path("joint-centres/", views.JointCentreListView.as_view(), name="joint_centres"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnerships"),
     *editing_urls.directory_urlpatterns,
+    path(
+        "institutions/<str:code>/",
+        detail_views.institution_detail,
+        name="institution_detail",
+    ),
+    path(
+        "enterprises/<str:code>/",
+        detail_views.enterprise_detail,
+        name="enterprise_detail",
+    ),
+    path(
+        "joint-centres/<str:code>/",
+        detail_views.joint_centre_detail,
+        name="joint_centre_detail",
+    ),
+    path(
+        "partnerships/<str:code>/",
+        detail_views.partnership_detail,
+        name="partnership_detail",
+    ),
 ]

@@ -7,9 +7,24 @@ A partner user sees the projects its enterprise is a partner of.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.selectors import (
     has_full_access,
@@ -18,7 +33,7 @@ from accounts.selectors import (
     staff_centre_filter,
     staff_institution_ids,
 )
-from core.money import quantize_money
+from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.models import Enterprise, JointCentre, Partnership
 
 from .computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
@@ -348,4 +363,219 @@ def agreement_cost_ledger(user, agreement) -> list[LedgerLine]:
     return _ledger(
         CostShare.objects.filter(agreement=agreement),
         CostEntry.objects.filter(project__agreement=agreement),
+    )
+
+
+# --- Money owed and received, for the detail pages of the staff UI ------------
+#
+# Sums are computed by the database, grouped by currency, from the scoping
+# selectors: a page shows the money of what the user sees, and its queries do
+# not grow with the milestones, reports or payments behind it.
+
+# Money the payee may expect: claimed or later, not yet paid in full. A
+# disputed claim is contested and planned milestones are not yet due.
+MILESTONE_OWED_STATUSES = ("claimed", "verified", "invoiced", "partially_paid")
+ROYALTY_OWED_STATUSES = ("accepted", "invoiced", "partially_paid")
+
+
+def _party_filter(prefix: str, party: dict) -> Q:
+    """Milestones, royalty reports or payments (through ``prefix``) under
+    the agreements of one institution, enterprise, joint centre, partnership
+    or agreement."""
+    paths = {
+        "institution": "agreement__partnership__institution",
+        "enterprise": "agreement__partnership__enterprise",
+        "joint_centre": "agreement__partnership__joint_centre",
+        "partnership": "agreement__partnership",
+        "agreement": "agreement",
+    }
+    ((kind, value),) = party.items()
+    return Q(**{f"{prefix}{paths[kind]}": value})
+
+
+class MoneyPosition:
+    """What one currency's money stands at for a party: owed (outstanding on
+    claimed, verified and invoiced milestones and on accepted and invoiced
+    royalty reports), of which overdue, and received."""
+
+    def __init__(self, currency: str):
+        self.currency = currency
+        zero = quantize_money(Decimal(0), currency)
+        self.milestones_owed = zero
+        self.milestones_owed_count = 0
+        self.milestones_overdue = zero
+        self.milestones_overdue_count = 0
+        self.royalties_owed = zero
+        self.royalties_owed_count = 0
+        self.royalties_overdue = zero
+        self.milestones_received = zero
+        self.royalties_received = zero
+        self.payments_count = 0
+        self.last_paid_on = None
+
+    @property
+    def owed(self) -> Decimal:
+        return self.milestones_owed + self.royalties_owed
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.milestones_overdue + self.royalties_overdue
+
+    @property
+    def received(self) -> Decimal:
+        return self.milestones_received + self.royalties_received
+
+
+def money_position_for(user, *, today, **party) -> list[MoneyPosition]:
+    """Per currency, the money owed, overdue and received under the
+    agreements of one party (``institution=``, ``enterprise=``,
+    ``joint_centre=``, ``partnership=`` or ``agreement=``), as the user may
+    see it, in three queries whatever the number of rows behind it."""
+    zero = Value(Decimal(0), output_field=_money_output())
+    milestone_overdue = Q(due_date__lt=today)
+    milestones = (
+        milestones_visible_to(user)
+        .filter(_party_filter("", party), status__in=MILESTONE_OWED_STATUSES)
+        .values("currency")
+        .annotate(
+            billed=Sum("amount"),
+            count=Count("id"),
+            overdue_billed=Coalesce(Sum("amount", filter=milestone_overdue), zero),
+            overdue_count=Count("id", filter=milestone_overdue),
+        )
+        .order_by("currency")
+    )
+    royalty_overdue = Q(invoice__due_on__lt=today)
+    royalties = (
+        royalty_reports_visible_to(user)
+        .filter(_party_filter("", party), status__in=ROYALTY_OWED_STATUSES)
+        .values("currency")
+        .annotate(
+            billed=Sum("royalty_due"),
+            count=Count("id"),
+            overdue_billed=Coalesce(Sum("royalty_due", filter=royalty_overdue), zero),
+        )
+        .order_by("currency")
+    )
+    for_milestone = Q(invoice__milestone__isnull=False)
+    for_royalty = Q(invoice__royalty_report__isnull=False)
+    open_milestone = Q(invoice__milestone__status__in=MILESTONE_OWED_STATUSES)
+    open_royalty = Q(invoice__royalty_report__status__in=ROYALTY_OWED_STATUSES)
+    payments = (
+        payments_visible_to(user)
+        .filter(
+            _party_filter("invoice__milestone__", party)
+            | _party_filter("invoice__royalty_report__", party)
+        )
+        .values("currency")
+        .annotate(
+            milestones=Coalesce(Sum("amount", filter=for_milestone), zero),
+            royalties=Coalesce(Sum("amount", filter=for_royalty), zero),
+            # Part payments reduce what is still owed.
+            milestones_open=Coalesce(Sum("amount", filter=open_milestone), zero),
+            milestones_open_overdue=Coalesce(
+                Sum("amount", filter=open_milestone & Q(invoice__milestone__due_date__lt=today)),
+                zero,
+            ),
+            royalties_open=Coalesce(Sum("amount", filter=open_royalty), zero),
+            royalties_open_overdue=Coalesce(
+                Sum("amount", filter=open_royalty & Q(invoice__due_on__lt=today)), zero
+            ),
+            count=Count("id"),
+            last_paid_on=Max("paid_on"),
+        )
+        .order_by("currency")
+    )
+    positions: dict[str, MoneyPosition] = {}
+
+    def position(currency):
+        if currency not in positions:
+            positions[currency] = MoneyPosition(currency)
+        return positions[currency]
+
+    paid = {row["currency"]: row for row in payments}
+    for row in milestones:
+        line = position(row["currency"])
+        part_paid = paid.get(row["currency"], {})
+        line.milestones_owed = quantize_money(
+            row["billed"] - part_paid.get("milestones_open", 0), line.currency
+        )
+        line.milestones_owed_count = row["count"]
+        line.milestones_overdue = quantize_money(
+            row["overdue_billed"] - part_paid.get("milestones_open_overdue", 0), line.currency
+        )
+        line.milestones_overdue_count = row["overdue_count"]
+    for row in royalties:
+        line = position(row["currency"])
+        part_paid = paid.get(row["currency"], {})
+        line.royalties_owed = quantize_money(
+            row["billed"] - part_paid.get("royalties_open", 0), line.currency
+        )
+        line.royalties_owed_count = row["count"]
+        line.royalties_overdue = quantize_money(
+            row["overdue_billed"] - part_paid.get("royalties_open_overdue", 0), line.currency
+        )
+    for currency, row in paid.items():
+        line = position(currency)
+        line.milestones_received = quantize_money(row["milestones"], currency)
+        line.royalties_received = quantize_money(row["royalties"], currency)
+        line.payments_count = row["count"]
+        line.last_paid_on = row["last_paid_on"]
+    return [positions[currency] for currency in sorted(positions)]
+
+
+def _money_output():
+    return DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+
+
+def _with_paid_and_outstanding(queryset, amount="amount"):
+    """Annotate ``paid`` (received on the row's invoice so far) and
+    ``outstanding`` (its amount less ``paid``)."""
+    paid = Coalesce(
+        Subquery(
+            Payment.objects.filter(invoice=OuterRef("invoice"))
+            .values("invoice")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        Value(Decimal(0)),
+        output_field=_money_output(),
+    )
+    return queryset.annotate(paid=paid).annotate(
+        outstanding=ExpressionWrapper(F(amount) - F("paid"), output_field=_money_output())
+    )
+
+
+def milestones_owed_for(user, **party) -> QuerySet[Milestone]:
+    """The milestones still owed under one party's agreements (see
+    ``money_position_for``), earliest due first, each with ``paid``: what
+    was received on its invoice so far."""
+    return _with_paid_and_outstanding(
+        milestones_visible_to(user)
+        .filter(_party_filter("", party), status__in=MILESTONE_OWED_STATUSES)
+        .select_related("invoice")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def agreement_milestones_for(user, agreement) -> QuerySet[Milestone]:
+    """All the milestones of an agreement the user sees, with their
+    invoices and what was paid on each, by due date."""
+    return _with_paid_and_outstanding(
+        milestones_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("invoice")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
+    """The royalty reports of an agreement the user sees, newest period
+    first, with their invoices and what was paid on each."""
+    return _with_paid_and_outstanding(
+        royalty_reports_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("invoice")
+        .order_by("-period_start", "kind", "id"),
+        amount="royalty_due",
     )
