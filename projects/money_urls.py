@@ -7,4 +7,9 @@ app_name = "milestones"
 urlpatterns = [
     path("", money.MilestoneListView.as_view(), name="list"),
     path("payments/", money.PaymentListView.as_view(), name="payments"),
+    path(
+        "invoices/<int:invoice_pk>/download/",
+        money.invoice_download,
+        name="invoice_download",
+    ),
 ]

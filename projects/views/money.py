@@ -3,11 +3,15 @@ reports. Each starts from its scoping selector, so a partner user who opens
 one sees only what its enterprise is party to, as in the API."""
 
 import django_filters
+from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
@@ -19,7 +23,9 @@ from projects.choices import (
     RoyaltyReportStatus,
 )
 from projects.filtersets import MilestoneFilterSet, PaymentFilterSet, RoyaltyReportFilterSet
+from projects.invoice_documents import invoice_filename, invoice_pdf, with_document_data
 from projects.selectors import (
+    invoices_visible_to,
     milestones_visible_to,
     payments_visible_to,
     royalty_reports_visible_to,
@@ -268,3 +274,22 @@ class RoyaltyReportListView(FilteredListView):
 
     def get_context_data(self, listing):
         return {**super().get_context_data(listing), "clear_url": reverse_lazy("royalties:list")}
+
+
+# --- Invoice documents ------------------------------------------------------------
+
+
+def invoice_pdf_response(invoice) -> HttpResponse:
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+    return response
+
+
+@login_required
+@require_GET
+def invoice_download(request, invoice_pk):
+    """The invoice as a PDF, if the user sees it; 404 otherwise."""
+    invoice = get_object_or_404(
+        with_document_data(invoices_visible_to(request.user)), pk=invoice_pk
+    )
+    return invoice_pdf_response(invoice)

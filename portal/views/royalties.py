@@ -1,0 +1,424 @@
+"""Royalty reports in the partner portal: what the enterprise has reported,
+where the year stands against the minimum annual royalty, which reports are
+due, and reporting a period's net sales in two steps — the figures, then a
+preview of the royalty they owe — before the report is submitted.
+
+Only the agreements of the partner's own enterprise are offered; another
+enterprise's agreement or report answers 404.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.errors import DomainError
+from core.money import quantize_money
+from partnerships.choices import RoyaltyBasis
+from partnerships.selectors import agreements_visible_to
+from portal.access import partner_view
+from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
+from projects import services
+from projects.choices import ProjectStatus, RoyaltyReportKind, RoyaltyReportStatus
+from projects.computations.royalties import Tier, royalty_on_annual_sales
+from projects.models import Payment
+from projects.selectors import projects_visible_to, royalty_reports_visible_to
+from projects.services.reminders import last_ended_period
+from projects.services.royalties import agreement_tiers, royalty_preview
+
+# --- What the preview shows ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierSlice:
+    """The part of a report's sales that falls in one tier, and its royalty."""
+
+    lower_bound: Decimal
+    upper_bound: Decimal | None
+    rate_percent: Decimal
+    sales: Decimal
+    royalty: Decimal
+
+
+def tier_slices(
+    *, tiers: list[Tier], sales_earlier_in_year: Decimal, period_sales: Decimal
+) -> list[TierSlice]:
+    """How the marginal tiers charge one period's sales, band by band: the
+    slice of the year's sales that the period adds to each band. The
+    royalties add up to ``royalty_for_period`` before rounding."""
+    start, end = sales_earlier_in_year, sales_earlier_in_year + period_sales
+    uppers = [tier.lower_bound for tier in tiers[1:]] + [None]
+    slices = []
+    for tier, upper in zip(tiers, uppers, strict=True):
+        top = end if upper is None else min(end, upper)
+        sales = max(Decimal(0), top - max(start, tier.lower_bound))
+        slices.append(
+            TierSlice(
+                lower_bound=tier.lower_bound,
+                upper_bound=upper,
+                rate_percent=tier.rate_percent,
+                sales=sales,
+                royalty=sales * tier.rate_percent / 100,
+            )
+        )
+    return slices
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def _royalty_agreements(user):
+    """Signed agreements of the partner's enterprise that carry royalties."""
+    return (
+        agreements_visible_to(user)
+        .filter(
+            Q(royalty_tiers__isnull=False) | Q(sublicense_income_share__gt=0),
+            partnership__enterprise_id=user.enterprise_id,
+            status="signed",
+        )
+        .distinct()
+        .order_by("reference")
+    )
+
+
+def _enterprise_reports(user):
+    agreements = agreements_visible_to(user).filter(partnership__enterprise_id=user.enterprise_id)
+    return royalty_reports_visible_to(user).filter(agreement__in=agreements.values("id"))
+
+
+def _due_report(agreement, reports, on_market: bool, today):
+    """The latest ended period that has no sales report yet, if the licensee
+    should report it (a product of the agreement is on the market)."""
+    if not on_market:
+        return None
+    start, end = last_ended_period(agreement.royalty_reporting, today)
+    takes_effect = agreement.effective_on or agreement.signed_on
+    if (takes_effect and end < takes_effect) or (
+        agreement.expires_on and start > agreement.expires_on
+    ):
+        return None
+    reported = any(
+        report.kind == RoyaltyReportKind.SALES
+        and report.period_start <= end
+        and report.period_end >= start
+        for report in reports
+    )
+    if reported:
+        return None
+    due_on = end + timedelta(days=agreement.royalty_report_due_days)
+    return {"start": start, "end": end, "due_on": due_on, "late": today > due_on}
+
+
+@partner_view
+@require_GET
+def royalty_report_list(request):
+    today = timezone.localdate()
+    agreements = list(_royalty_agreements(request.user))
+    reports = list(
+        _enterprise_reports(request.user)
+        .select_related("invoice")
+        .order_by("-period_start", "-id")
+    )
+    on_market = set(
+        projects_visible_to(request.user)
+        .filter(agreement__in=[a.pk for a in agreements], status=ProjectStatus.PRODUCTIZED)
+        .values_list("agreement_id", flat=True)
+    )
+    summaries = []
+    for agreement in agreements:
+        own = [report for report in reports if report.agreement_id == agreement.pk]
+        this_year = sum(
+            (r.royalty_due for r in own if r.period_start.year == today.year), Decimal(0)
+        )
+        minimum = agreement.minimum_annual_royalty
+        summaries.append(
+            {
+                "agreement": agreement,
+                "year": today.year,
+                "royalties_this_year": this_year,
+                "minimum": minimum,
+                "shortfall": max(Decimal(0), minimum - this_year) if minimum else Decimal(0),
+                "minimum_reached": bool(minimum) and this_year >= minimum,
+                "due": _due_report(agreement, own, agreement.pk in on_market, today),
+                "queried": [r for r in own if r.status == RoyaltyReportStatus.QUERIED],
+            }
+        )
+    return render(
+        request,
+        "portal/royalty_report_list.html",
+        {"summaries": summaries, "reports": reports},
+    )
+
+
+def _report(request, report_pk):
+    reports = (
+        _enterprise_reports(request.user)
+        .select_related("invoice", "submitted_by")
+        .prefetch_related(
+            "lines",
+            Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
+        )
+    )
+    return get_object_or_404(reports, pk=report_pk)
+
+
+@partner_view
+@require_GET
+def royalty_report_detail(request, report_pk):
+    report = _report(request, report_pk)
+    invoice = getattr(report, "invoice", None)
+    payments = list(invoice.payments.all()) if invoice else []
+    paid = sum((payment.amount for payment in payments), Decimal(0))
+    return render(
+        request,
+        "portal/royalty_report_detail.html",
+        {
+            "report": report,
+            "agreement": report.agreement,
+            "invoice": invoice,
+            "payments": payments,
+            "paid_total": paid,
+            "outstanding": invoice.amount - paid if invoice else None,
+        },
+    )
+
+
+# --- Reporting sales: figures, preview, submit --------------------------------------
+
+
+class _DryRun(Exception):
+    """Raised to roll back a trial submission."""
+
+
+def _check_with_service(service, **kwargs):
+    """Run the submission and roll it back: the preview is refused on
+    exactly the rules the submission is, without repeating them here."""
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def _preview_context(request, agreement, *, net_sales, sublicense_income, period, corrected):
+    """The royalty the figures owe, and how it follows from the terms."""
+    year = period[0].year
+    earlier = royalty_reports_visible_to(request.user).filter(
+        agreement=agreement, kind=RoyaltyReportKind.SALES, period_start__year=year
+    )
+    if corrected is not None:
+        earlier = earlier.filter(pk__lt=corrected.pk)
+    totals = earlier.aggregate(sales=Sum("net_sales"), royalties=Sum("royalty_due"))
+    sales_before = totals["sales"] or Decimal(0)
+    royalty_due = royalty_preview(
+        agreement=agreement,
+        period_start=period[0],
+        net_sales=net_sales,
+        sublicense_income=sublicense_income,
+        corrected_report=corrected,
+    )
+    tiers = agreement_tiers(agreement)
+    whole_basis = agreement.royalty_basis == RoyaltyBasis.WHOLE
+    currency = agreement.currency
+    sublicense_royalty = quantize_money(
+        sublicense_income * agreement.sublicense_income_share / 100, currency
+    )
+    # All the year's royalties, true-ups aside, with this report.
+    year_royalties = royalty_reports_visible_to(request.user).filter(
+        agreement=agreement, kind=RoyaltyReportKind.SALES, period_start__year=year
+    )
+    if corrected is not None:
+        year_royalties = year_royalties.exclude(pk=corrected.pk)
+    royalties_before = year_royalties.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
+    royalties_after = royalties_before + royalty_due
+    minimum = agreement.minimum_annual_royalty
+    reached = [tier for tier in tiers if tier.lower_bound <= sales_before + net_sales]
+    return {
+        "year": year,
+        "royalty_due": royalty_due,
+        "tiers_royalty": royalty_due - sublicense_royalty,
+        "whole_basis": whole_basis,
+        "slices": (
+            []
+            if whole_basis
+            else tier_slices(
+                tiers=tiers, sales_earlier_in_year=sales_before, period_sales=net_sales
+            )
+        ),
+        "whole_rate": reached[-1].rate_percent if reached else Decimal(0),
+        "whole_before": quantize_money(
+            royalty_on_annual_sales(sales_before, tiers, agreement.royalty_basis), currency
+        ),
+        "whole_after": quantize_money(
+            royalty_on_annual_sales(sales_before + net_sales, tiers, agreement.royalty_basis),
+            currency,
+        ),
+        "net_sales": net_sales,
+        "sales_before": sales_before,
+        "sales_after": sales_before + net_sales,
+        "sublicense_income": sublicense_income,
+        "sublicense_royalty": sublicense_royalty,
+        "royalties_before": royalties_before,
+        "royalties_after": royalties_after,
+        "minimum": minimum,
+        "minimum_shortfall": max(Decimal(0), minimum - royalties_after) if minimum else None,
+    }
+
+
+def _figures(form, formset):
+    """The service's keyword arguments from valid forms."""
+    data = form.cleaned_data
+    kwargs = {"sublicense_income": data.get("sublicense_income") or Decimal(0)}
+    if formset is not None:
+        kwargs["lines"] = sales_lines(formset)
+        kwargs["net_sales"] = sum((line.net_sales for line in kwargs["lines"]), Decimal(0))
+    else:
+        kwargs["net_sales"] = data["net_sales"]
+    if data.get("note"):
+        kwargs["note"] = data["note"]
+    return kwargs
+
+
+def _report_sales(request, *, agreement, report=None):
+    """The two steps of reporting (or correcting) a period's sales.
+
+    ``step`` in the POST says what the partner pressed: ``preview`` (the
+    figures are checked and the royalty shown), ``change`` (back to the
+    figures, as typed) or ``confirm`` (submit)."""
+    breakdown = agreement.sales_breakdown_required
+    fixed_period = (report.period_start, report.period_end) if report is not None else None
+    projects = None
+    if report is None:
+        projects = projects_visible_to(request.user).filter(agreement=agreement).order_by("code")
+    form_kwargs = {
+        "agreement": agreement,
+        "projects": projects,
+        "breakdown": breakdown,
+        "fixed_period": fixed_period,
+    }
+    data = request.POST if request.method == "POST" else None
+    form = RoyaltyFiguresForm(data, initial=_initial(agreement, report), **form_kwargs)
+    formset = None
+    if breakdown:
+        initial_lines = (
+            [
+                {"product": line.product, "territory": line.territory, "net_sales": line.net_sales}
+                for line in report.lines.all()
+            ]
+            if report is not None
+            else None
+        )
+        formset = SalesLineFormSet(data, initial=initial_lines, prefix="lines")
+    context = {
+        "agreement": agreement,
+        "report": report,
+        "form": form,
+        "formset": formset,
+        "breakdown": breakdown,
+        "fixed_period": fixed_period,
+    }
+    step = request.POST.get("step") if data is not None else None
+    valid = data is not None and form.is_valid() and (formset is None or formset.is_valid())
+    if not valid or step not in ("preview", "confirm"):
+        status = 400 if data is not None and step in ("preview", "confirm") else 200
+        return render(request, "portal/royalty_report_form.html", context, status=status)
+
+    figures = _figures(form, formset)
+    period = form.period()
+    if report is None:
+        service = services.royalty_report_submit
+        kwargs = {
+            "agreement": agreement,
+            "by": request.user,
+            "period_start": period[0],
+            "period_end": period[1],
+            "project": form.cleaned_data.get("project"),
+            **figures,
+        }
+    else:
+        service = services.royalty_report_resubmit
+        kwargs = {"report": report, "by": request.user, **figures}
+    try:
+        if step == "preview":
+            _check_with_service(service, **kwargs)
+        else:
+            submitted = service(**kwargs)
+    except DomainError as error:
+        if error.field == "lines" and formset is not None:
+            context["lines_error"] = error.message
+        else:
+            form.add_domain_error(error)
+        return render(request, "portal/royalty_report_form.html", context, status=400)
+    if step == "preview":
+        context.update(
+            _preview_context(
+                request,
+                agreement,
+                net_sales=figures["net_sales"],
+                sublicense_income=figures["sublicense_income"],
+                period=period,
+                corrected=report,
+            )
+        )
+        context["period"] = period
+        context["lines"] = figures.get("lines", [])
+        return render(request, "portal/royalty_report_preview.html", context)
+    messages.success(
+        request,
+        _("Royalty report for %(start)s – %(end)s submitted: royalty %(royalty)s %(currency)s.")
+        % {
+            "start": submitted.period_start,
+            "end": submitted.period_end,
+            "royalty": submitted.royalty_due,
+            "currency": submitted.currency,
+        },
+    )
+    return redirect("portal:royalty_report_detail", report_pk=submitted.pk)
+
+
+def _initial(agreement, report):
+    if report is not None:
+        return {
+            "net_sales": report.net_sales,
+            "sublicense_income": report.sublicense_income,
+            "note": report.note,
+        }
+    start, end = last_ended_period(agreement.royalty_reporting, timezone.localdate())
+    return {"period_start": start, "period_end": end}
+
+
+@partner_view
+@require_http_methods(["GET", "POST"])
+def royalty_report_new(request):
+    """Report a period's sales under ``?agreement=<reference>``; without
+    one, choose the agreement."""
+    agreements = _royalty_agreements(request.user)
+    reference = request.GET.get("agreement")
+    if not reference:
+        choices = list(agreements)
+        if len(choices) == 1:
+            return redirect(f"{request.path}?agreement={choices[0].reference}")
+        return render(request, "portal/royalty_report_choose.html", {"agreements": choices})
+    agreement = get_object_or_404(
+        agreements.prefetch_related("royalty_tiers"), reference=reference
+    )
+    return _report_sales(request, agreement=agreement)
+
+
+@partner_view
+@require_http_methods(["GET", "POST"])
+def royalty_report_resubmit(request, report_pk):
+    """Correct a report the licensor queried, and submit it again."""
+    report = _report(request, report_pk)
+    if report.status != RoyaltyReportStatus.QUERIED:
+        messages.info(request, _("Only a queried report is corrected and resubmitted."))
+        return redirect("portal:royalty_report_detail", report_pk=report.pk)
+    return _report_sales(request, agreement=report.agreement, report=report)

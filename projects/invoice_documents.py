@@ -1,0 +1,216 @@
+"""The invoice as a PDF, for the payer's accounts department and the payee's
+files. One function renders it for the staff UI and the partner portal alike;
+it reads the invoice it is given and what hangs off it (the milestone or
+royalty report billed, the agreement, the payments), so the caller decides
+what to fetch and through which scoping selector.
+
+Latin text is set in Helvetica; anything else (Chinese names of parties,
+projects and milestones) in the CID font STSong-Light, which every PDF
+reader carries, so no font file ships with BioBridge.
+"""
+
+import io
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from core.money import MINOR_UNITS
+
+LATIN = "Helvetica"
+LATIN_BOLD = "Helvetica-Bold"
+CJK = "STSong-Light"
+LEFT = 20 * mm
+RIGHT = A4[0] - 20 * mm
+TOP = A4[1] - 22 * mm
+BOTTOM = 22 * mm
+
+
+def _register_fonts() -> None:
+    if CJK not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+
+
+def _font_for(text: str, *, bold: bool = False) -> str:
+    if all(ord(character) < 256 for character in text):
+        return LATIN_BOLD if bold else LATIN
+    return CJK
+
+
+def _money(amount, currency: str) -> str:
+    places = MINOR_UNITS.get(currency, 2)
+    text = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return f"{text} {currency}"
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+class _Page:
+    """A cursor down an A4 page; a new page starts when the text reaches
+    the bottom margin."""
+
+    def __init__(self, pdf: canvas.Canvas):
+        self.pdf = pdf
+        self.y = TOP
+
+    def _room(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self.pdf.showPage()
+            self.y = TOP
+
+    def text(self, text: str, *, size: float = 10, bold: bool = False, gap: float = 5 * mm):
+        text = str(text)
+        self._room(gap)
+        self.pdf.setFont(_font_for(text, bold=bold), size)
+        self.pdf.drawString(LEFT, self.y, text)
+        self.y -= gap
+
+    def row(self, label: str, value: str, *, bold: bool = False) -> None:
+        label, value = str(label), str(value)
+        self._room(6 * mm)
+        self.pdf.setFont(_font_for(label), 10)
+        self.pdf.drawString(LEFT, self.y, label)
+        self.pdf.setFont(_font_for(value, bold=bold), 10)
+        self.pdf.drawString(LEFT + 55 * mm, self.y, value)
+        self.y -= 6 * mm
+
+    def amount_row(self, label: str, value: str, *, bold: bool = False) -> None:
+        label, value = str(label), str(value)
+        self._room(6 * mm)
+        self.pdf.setFont(_font_for(label, bold=bold), 10)
+        self.pdf.drawString(LEFT, self.y, label)
+        self.pdf.setFont(_font_for(value, bold=bold), 10)
+        self.pdf.drawRightString(RIGHT, self.y, value)
+        self.y -= 6 * mm
+
+    def rule(self) -> None:
+        self._room(4 * mm)
+        self.pdf.setLineWidth(0.5)
+        self.pdf.line(LEFT, self.y + 3 * mm, RIGHT, self.y + 3 * mm)
+        self.y -= 2 * mm
+
+    def space(self, height: float = 4 * mm) -> None:
+        self.y -= height
+
+
+def with_document_data(invoices: QuerySet) -> QuerySet:
+    """The invoices (from the caller's scoping selector) with what their
+    document shows, in a fixed number of queries."""
+    from projects.models import Payment
+
+    return invoices.select_related(
+        "milestone__agreement",
+        "milestone__project",
+        "milestone__trigger_stage",
+        "royalty_report__agreement",
+        "royalty_report__project",
+    ).prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
+
+
+def _billed(invoice):
+    """What the invoice is for, its agreement and its project (if any)."""
+    if invoice.milestone_id:
+        milestone = invoice.milestone
+        return milestone, milestone.agreement, milestone.project
+    report = invoice.royalty_report
+    return report, report.agreement, report.project
+
+
+def invoice_pdf(invoice) -> bytes:
+    """The invoice as a PDF: number and dates, payee and payer, what it
+    bills, the amount, how to pay, the payments received and the balance."""
+    _register_fonts()
+    billed, agreement, project = _billed(invoice)
+    payments = sorted(invoice.payments.all(), key=lambda payment: (payment.paid_on, payment.pk))
+    paid = sum((payment.amount for payment in payments), Decimal(0))
+    balance = invoice.amount - paid
+    currency = invoice.currency
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(f"{_('Invoice')} {invoice.number}")
+    pdf.setAuthor(invoice.payee_name)
+    pdf.setSubject(agreement.reference)
+    page = _Page(pdf)
+
+    page.text(_("Invoice"), size=20, bold=True, gap=9 * mm)
+    page.text(invoice.number, size=13, bold=True, gap=9 * mm)
+    page.row(_("Issued on"), _date(invoice.issued_on))
+    page.row(_("Due on"), _date(invoice.due_on))
+    page.space()
+    page.row(_("From (payee)"), invoice.payee_name, bold=True)
+    page.row(_("To (payer)"), invoice.payer_name, bold=True)
+    page.row(_("Agreement"), f"{agreement.reference} · {agreement.title}")
+    if project is not None:
+        page.row(_("Project"), f"{project.code} · {project.title}")
+        if project.title_zh:
+            page.row("", project.title_zh)
+    page.space()
+
+    page.text(_("Billed"), size=12, bold=True, gap=7 * mm)
+    page.rule()
+    if invoice.milestone_id:
+        description = _("Milestone payment: %(name)s") % {"name": billed.name}
+        if billed.trigger_stage_id:
+            detail = _("On entering %(stage)s") % {"stage": billed.trigger_stage.name}
+        else:
+            detail = billed.trigger_event
+    else:
+        description = _("Royalties for %(start)s – %(end)s") % {
+            "start": _date(billed.period_start),
+            "end": _date(billed.period_end),
+        }
+        detail = _("Net sales %(sales)s") % {"sales": _money(billed.net_sales, currency)}
+    page.amount_row(description, _money(invoice.amount, currency))
+    if detail:
+        page.text(detail, size=9)
+    page.rule()
+    page.amount_row(_("Total due"), _money(invoice.amount, currency), bold=True)
+    page.space()
+
+    page.text(_("Payment"), size=12, bold=True, gap=7 * mm)
+    terms_days = (invoice.due_on - invoice.issued_on).days
+    page.text(
+        _("Please pay %(amount)s by %(due)s (%(days)s days from issue).")
+        % {
+            "amount": _money(invoice.amount, currency),
+            "due": _date(invoice.due_on),
+            "days": terms_days,
+        }
+    )
+    page.text(
+        _("Quote the invoice number %(number)s and agreement %(reference)s with the transfer.")
+        % {"number": invoice.number, "reference": agreement.reference}
+    )
+    page.text(_("Currency of payment: %(currency)s.") % {"currency": currency})
+    page.space()
+
+    page.text(_("Payments received"), size=12, bold=True, gap=7 * mm)
+    page.rule()
+    if payments:
+        for payment in payments:
+            label = _date(payment.paid_on)
+            if payment.reference:
+                label = f"{label} · {payment.reference}"
+            page.amount_row(label, _money(payment.amount, payment.currency))
+    else:
+        page.text(_("None yet."))
+    page.rule()
+    page.amount_row(_("Paid"), _money(paid, currency))
+    page.amount_row(_("Balance outstanding"), _money(balance, currency), bold=True)
+
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def invoice_filename(invoice) -> str:
+    return f"{invoice.number}.pdf"
