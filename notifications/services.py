@@ -5,7 +5,10 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.selectors import is_partner_user
+
 from .choices import NotificationKind
+from .links import partner_link
 from .models import Notification
 
 
@@ -21,11 +24,22 @@ def notify(
     """Create a notice for each recipient who has not been told of
     ``event_key`` yet, and email it once the transaction commits.
 
-    Returns the notices created; a repeated event creates none."""
+    Returns the notices created; a repeated event creates none. ``url`` is
+    the staff UI's address; partner users, who use the portal, get the
+    portal's page of the same object (see ``notifications.links``)."""
     from .tasks import send_notification_email
 
     created = []
+    partner_links = {}
     for recipient in recipients:
+        link = url
+        if is_partner_user(recipient):
+            # Every partner of one enterprise sees the same objects.
+            if recipient.enterprise_id not in partner_links:
+                partner_links[recipient.enterprise_id] = partner_link(
+                    user=recipient, kind=kind, event_key=event_key, url=url
+                )
+            link = partner_links[recipient.enterprise_id]
         try:
             # A savepoint per notice: a duplicate must not spoil the caller's
             # transaction.
@@ -36,7 +50,7 @@ def notify(
                     event_key=event_key[:200],
                     title=str(title)[:200],
                     body=str(body),
-                    url=url,
+                    url=link,
                 )
         except IntegrityError:
             continue
