@@ -14,7 +14,7 @@ def notice(recipient, *, title="Milestone claimed", url="", read=False, key=None
 
     return Notification.objects.create(
         recipient=recipient,
-        kind="milestone_claimed",
+        kind="claim_awaiting_verification",
         event_key=key or f"{title}-{Notification.objects.count()}",
         title=title,
         body="Please verify it.",
