@@ -243,9 +243,7 @@ def test_the_enterprise_page_shows_what_it_owes_and_paid_to_the_users_institutio
     assert "999,000" not in page and "111,000" not in page and "1,037,000" not in page
 
 
-def test_a_superuser_sees_the_enterprise_money_with_every_institution(
-    client, superuser, world
-):
+def test_a_superuser_sees_the_enterprise_money_with_every_institution(client, superuser, world):
     client.force_login(superuser)
 
     money = money_table(client.get(world.enterprise.get_absolute_url()).text)
@@ -290,9 +288,7 @@ def test_the_joint_centre_page_shows_its_parties_funding_partnerships_and_projec
     assert "PS-ELU" not in page  # not a partnership of the centre
 
 
-def test_the_partnership_page_shows_parties_agreements_projects_and_money(
-    client, staff, world
-):
+def test_the_partnership_page_shows_parties_agreements_projects_and_money(client, staff, world):
     response = client.get(world.partnership.get_absolute_url())
 
     assert response.status_code == 200
@@ -432,7 +428,9 @@ def test_the_pages_take_as_many_queries_for_many_rows_as_for_few(client, staff, 
         )
         agreement = AgreementFactory(partnership=partnership, currency="CNY")
         AgreementFactory(partnership=world.partnership, currency="CNY")
-        project = ProjectUnderAgreementFactory(agreement=world.agreement, joint_centre=world.centre)
+        project = ProjectUnderAgreementFactory(
+            agreement=world.agreement, joint_centre=world.centre
+        )
         ProjectUnderAgreementFactory(agreement=agreement)
         invoice = invoiced_milestone(project, staff, "1000", LONG_AGO, f"Extra {n}")
         pay(invoice, "100", staff)
