@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from projects import services
 from tests.factories import (
@@ -460,3 +460,52 @@ def test_the_pages_take_as_many_queries_for_many_rows_as_for_few(client, staff, 
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert len(queries) == few[name], name
+
+
+# --- Links to the forms -------------------------------------------------------------
+
+
+def route_exists(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def test_each_page_offers_its_edit_form_when_there_is_one(client, staff, world):
+    """The forms are their own routes; a page links them once they exist
+    and shows no dead button before."""
+    forms = {
+        world.institution.get_absolute_url(): [
+            ("partners:institution_edit", world.institution.code)
+        ],
+        world.enterprise.get_absolute_url(): [("partners:enterprise_edit", world.enterprise.code)],
+        world.centre.get_absolute_url(): [("partners:joint_centre_edit", world.centre.code)],
+        world.partnership.get_absolute_url(): [
+            ("partners:partnership_edit", world.partnership.code)
+        ],
+        world.agreement.get_absolute_url(): [
+            ("agreements:edit", world.agreement.reference),
+            ("agreements:terms", world.agreement.reference),
+        ],
+    }
+    for page_url, routes in forms.items():
+        page = client.get(page_url).text
+        for name, arg in routes:
+            form_url = route_exists(name, arg)
+            if form_url:
+                assert f'href="{form_url}"' in page, name
+            else:
+                assert "Edit" not in page.split("</header>")[0].split("<header")[-1], name
+
+
+def test_the_people_cards_offer_to_add_a_person_to_the_organisation(client, staff, world):
+    create_url = route_exists("partners:person_create")
+    institution_page = client.get(world.institution.get_absolute_url()).text
+    enterprise_page = client.get(world.enterprise.get_absolute_url()).text
+
+    if create_url:
+        assert f"{create_url}?institution={world.institution.code}" in institution_page
+        assert f"{create_url}?enterprise=HHB" in enterprise_page
+    else:
+        assert "Add person" not in institution_page + enterprise_page
