@@ -184,7 +184,7 @@ def test_verifying_in_place_answers_with_the_panel_in_its_new_state(client, part
     response = client.post(verify_url(own.claimed_milestone), {"comment": ""}, **HTMX)
 
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "portal/partials/milestone_panel.html"
+    assert response.templates[0].name == "portal/partials/milestone_panel.html"
     assert 'data-testid="milestone-status">Verified<' in response.content.decode()
 
 
