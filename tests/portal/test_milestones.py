@@ -293,3 +293,11 @@ def test_a_milestone_invoice_pdf_has_the_dates_of_issue(own):
 
     assert "30 days" in text
     assert Milestone.objects.filter(pk=own.invoiced_milestone.pk).exists()
+
+
+def test_the_staff_project_page_links_the_invoice_pdf(client, own):
+    client.force_login(UserFactory(institutions=[own.partnership.institution]))
+
+    page = client.get(own.project.get_absolute_url()).content.decode()
+
+    assert reverse("milestones:invoice_download", kwargs={"invoice_pk": own.invoice.pk}) in page

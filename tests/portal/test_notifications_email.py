@@ -14,6 +14,7 @@ from django.urls import reverse
 from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
+from notifications.services import notify
 from projects import services
 from projects.choices import ProjectStatus
 from projects.models import StageDefinition
@@ -176,3 +177,20 @@ def test_a_queried_royalty_report_links_to_the_report_in_the_portal(
     page = reverse("portal:royalty_report_detail", kwargs={"report_pk": report.pk})
     assert f"{SITE}{page}" in email.body
     assert "Q1 seems low." in email.body
+
+
+def test_a_notice_about_a_project_leads_partners_to_its_portal_page(
+    own, partner_user, payee_staff
+):
+    notify(
+        recipients=[partner_user, payee_staff],
+        kind=NotificationKind.STAGE_CHANGED,
+        event_key="stage_changed:999",
+        title="Advanced",
+        url=own.project.get_absolute_url(),
+    )
+
+    assert Notification.objects.get(recipient=partner_user).url == reverse(
+        "portal:project_detail", kwargs={"code": own.project.code}
+    )
+    assert Notification.objects.get(recipient=payee_staff).url == own.project.get_absolute_url()
