@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from portal.views import agreements, overview, projects
+
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("projects/", projects.project_list, name="projects"),
+    path("projects/<str:code>/", projects.project_detail, name="project_detail"),
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/<str:reference>/", agreements.agreement_detail, name="agreement_detail"),
+]

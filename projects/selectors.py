@@ -298,15 +298,19 @@ def project_timeline(user, project: ResearchProject) -> QuerySet[Activity]:
 # --- The cost-sharing ledger ------------------------------------------------------
 
 
+def _share_range(share) -> ShareRange:
+    return ShareRange(
+        pipeline_id=share.first_stage.pipeline_id,
+        first_position=share.first_stage.position,
+        last_position=share.last_stage.position,
+        party=share.party,
+        percent=share.percent,
+    )
+
+
 def _ledger(shares_queryset, entries_queryset) -> list[LedgerLine]:
     shares = [
-        ShareRange(
-            pipeline_id=share.first_stage.pipeline_id,
-            first_position=share.first_stage.position,
-            last_position=share.last_stage.position,
-            party=share.party,
-            percent=share.percent,
-        )
+        _share_range(share)
         for share in shares_queryset.select_related("first_stage", "last_stage")
     ]
     costs = (
@@ -321,6 +325,10 @@ def _ledger(shares_queryset, entries_queryset) -> list[LedgerLine]:
             "stage__pipeline_id", "stage__position", "paid_by", "amount", "currency"
         )
     )
+    return _rounded_ledger(shares, costs)
+
+
+def _rounded_ledger(shares: list[ShareRange], costs: Iterable[Cost]) -> list[LedgerLine]:
     # Round the research party's obligation and give the enterprise the rest,
     # so that the obligations add up to what was spent and the balances net
     # to zero.
@@ -579,3 +587,206 @@ def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
         .order_by("-period_start", "kind", "id"),
         amount="royalty_due",
     )
+
+
+# --- The partner portal -------------------------------------------------------------
+#
+# What a partner's overview and pages show, read through the scoping
+# selectors above, in a fixed number of queries whatever the number of rows.
+
+
+def project_stage_counts(user) -> list[StageDefinition]:
+    """The stages at which the user's projects stand, by sector, pipeline
+    and position, each with ``project_count``: counted in the database."""
+    counts = dict(
+        projects_visible_to(user)
+        .order_by()
+        .values_list("current_stage_id")
+        .annotate(projects=Count("id"))
+    )
+    stages = list(
+        stages_visible_to(user)
+        .filter(pk__in=list(counts))
+        .order_by("pipeline__sector__position", "pipeline__code", "position")
+    )
+    for stage in stages:
+        stage.project_count = counts[stage.pk]
+    return stages
+
+
+def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:
+    """Visible invoices not yet paid in full that fall due by ``due_by``
+    (overdue ones included), soonest first, with ``paid`` and
+    ``outstanding`` computed in the database."""
+    return (
+        invoices_visible_to(user)
+        .annotate(
+            paid=Coalesce(
+                Sum("payments__amount"),
+                Value(Decimal(0)),
+                output_field=_money_output(),
+            )
+        )
+        .annotate(
+            outstanding=ExpressionWrapper(F("amount") - F("paid"), output_field=_money_output())
+        )
+        .filter(outstanding__gt=0, due_on__lte=due_by)
+        .select_related("milestone__project", "royalty_report__agreement")
+        .order_by("due_on", "id")
+    )
+
+
+def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
+    """Visible milestones that can be claimed (their stage was entered, or
+    an event triggers them) and are not invoiced yet, falling due by
+    ``due_by``: money the payer should expect to be asked for."""
+    from .choices import MilestoneStatus
+
+    return (
+        milestones_visible_to(user)
+        .filter(
+            Q(trigger_stage__isnull=True) | Q(triggered_on__isnull=False),
+            status__in=(
+                MilestoneStatus.PLANNED,
+                MilestoneStatus.CLAIMED,
+                MilestoneStatus.DISPUTED,
+                MilestoneStatus.VERIFIED,
+            ),
+            due_date__isnull=False,
+            due_date__lte=due_by,
+        )
+        .order_by("due_date", "id")
+    )
+
+
+def claims_awaiting_verification(user) -> QuerySet[Milestone]:
+    """Visible milestones claimed by the payee, oldest claim first."""
+    from .choices import MilestoneStatus
+
+    return (
+        milestones_visible_to(user)
+        .filter(status=MilestoneStatus.CLAIMED)
+        .order_by(F("claimed_at").asc(nulls_last=True), "id")
+    )
+
+
+def royalty_reports_due_for(user, *, today) -> list[dict]:
+    """The sales reports the user's agreements owe for the last period that
+    ended before ``today``, as the daily reminders count them: signed
+    agreements with royalty tiers and a product on the market, inside the
+    royalty term, with no sales report covering the period. Each entry
+    gives the agreement, the period, the due date and whether it is late."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, Min
+
+    from partnerships.selectors import agreements_visible_to
+
+    from .choices import ProjectStatus, RoyaltyReportKind
+    from .services.reminders import last_ended_period
+
+    on_market = ResearchProject.objects.filter(
+        agreement=OuterRef("pk"), status=ProjectStatus.PRODUCTIZED
+    )
+    agreements = list(
+        agreements_visible_to(user)
+        .filter(Exists(on_market), status="signed", royalty_tiers__isnull=False)
+        .distinct()
+        .annotate(
+            first_sales=Min(
+                "royalty_reports__period_start",
+                filter=Q(royalty_reports__kind=RoyaltyReportKind.SALES),
+            )
+        )
+        .order_by("reference")
+    )
+    periods = {
+        agreement.pk: last_ended_period(agreement.royalty_reporting, today)
+        for agreement in agreements
+    }
+    reported = set()
+    if agreements:
+        earliest = min(start for start, _end in periods.values())
+        reported = {
+            (agreement_id, start, end)
+            for agreement_id, start, end in RoyaltyReport.objects.filter(
+                agreement__in=[agreement.pk for agreement in agreements],
+                kind=RoyaltyReportKind.SALES,
+                period_end__gte=earliest,
+            ).values_list("agreement_id", "period_start", "period_end")
+        }
+    due = []
+    for agreement in agreements:
+        start, end = periods[agreement.pk]
+        last_year = None
+        if agreement.first_sales is not None:
+            if agreement.royalty_term_years:
+                last_year = agreement.first_sales.year + agreement.royalty_term_years - 1
+            if agreement.expires_on and (
+                last_year is None or agreement.expires_on.year < last_year
+            ):
+                last_year = agreement.expires_on.year
+        if (agreement.expires_on and agreement.expires_on < start) or (
+            last_year is not None and start.year > last_year
+        ):
+            continue
+        if any(
+            agreement_id == agreement.pk and report_start <= end and report_end >= start
+            for agreement_id, report_start, report_end in reported
+        ):
+            continue
+        due_on = end + timedelta(days=agreement.royalty_report_due_days)
+        due.append(
+            {
+                "agreement": agreement,
+                "period_start": start,
+                "period_end": end,
+                "due_on": due_on,
+                "late": today > due_on,
+            }
+        )
+    return due
+
+
+def enterprise_cost_balances(user) -> list[dict]:
+    """Per visible agreement and currency, the enterprise's line of the
+    cost-sharing ledger (obligation, paid, balance), in two queries for all
+    agreements: a positive balance is owed to the enterprise."""
+    from partnerships.models import CostShare
+    from partnerships.selectors import agreements_visible_to
+
+    agreements = agreements_visible_to(user)
+    shares = defaultdict(list)
+    for share in CostShare.objects.filter(agreement__in=agreements.values("id")).select_related(
+        "first_stage", "last_stage", "agreement"
+    ):
+        shares[share.agreement_id].append(share)
+    costs = defaultdict(list)
+    reference = {}
+    entries = CostEntry.objects.filter(project__agreement__in=agreements.values("id")).values_list(
+        "project__agreement_id",
+        "project__agreement__reference",
+        "stage__pipeline_id",
+        "stage__position",
+        "paid_by",
+        "amount",
+        "currency",
+    )
+    for agreement_id, ref, pipeline_id, position, paid_by, amount, currency in entries:
+        reference[agreement_id] = ref
+        costs[agreement_id].append(
+            Cost(
+                pipeline_id=pipeline_id,
+                stage_position=position,
+                paid_by=paid_by,
+                amount=amount,
+                currency=currency,
+            )
+        )
+    balances = []
+    for agreement_id in sorted(costs, key=reference.get):
+        shares_of = [_share_range(share) for share in shares[agreement_id]]
+        for line in _rounded_ledger(shares_of, costs[agreement_id]):
+            if line.party == "enterprise":
+                balances.append({"reference": reference[agreement_id], "line": line})
+    return balances

@@ -1,0 +1,67 @@
+"""The partner's start page: where its projects stand, the money that falls
+due in the next 90 days, the claims and royalty reports waiting for it, and
+what happened lately."""
+
+from datetime import timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.access import partner_view
+from projects.selectors import (
+    activities_visible_to,
+    claims_awaiting_verification,
+    enterprise_cost_balances,
+    invoices_open_for,
+    milestones_expected_for,
+    project_stage_counts,
+    royalty_reports_due_for,
+)
+
+# How far ahead the overview looks for money falling due.
+HORIZON_DAYS = 90
+RECENT_ACTIVITY = 10
+
+
+def _stages_by_sector(stages):
+    """The stage counts grouped by sector, in the order of the sectors."""
+    sectors = []
+    for stage in stages:
+        sector = stage.pipeline.sector
+        if not sectors or sectors[-1]["sector"].pk != sector.pk:
+            sectors.append({"sector": sector, "stages": [], "total": 0})
+        sectors[-1]["stages"].append(stage)
+        sectors[-1]["total"] += stage.project_count
+    return sectors
+
+
+@require_GET
+@partner_view
+def overview(request):
+    user = request.user
+    today = timezone.localdate()
+    due_by = today + timedelta(days=HORIZON_DAYS)
+    invoices = list(invoices_open_for(user, due_by=due_by))
+    for invoice in invoices:
+        invoice.overdue = invoice.due_on < today
+    expected = list(milestones_expected_for(user, due_by=due_by))
+    for milestone in expected:
+        milestone.overdue = milestone.due_date < today
+    balances = enterprise_cost_balances(user)
+    context = {
+        "today": today,
+        "horizon_days": HORIZON_DAYS,
+        "due_by": due_by,
+        "sectors": _stages_by_sector(project_stage_counts(user)),
+        "open_invoices": invoices,
+        "overdue_invoices": sum(1 for invoice in invoices if invoice.overdue),
+        "expected_milestones": expected,
+        "owed_to_partner": [entry for entry in balances if entry["line"].balance > 0],
+        "claims": list(claims_awaiting_verification(user).select_related("project")),
+        "royalty_reports_due": royalty_reports_due_for(user, today=today),
+        "activity": list(
+            activities_visible_to(user).order_by("-created_at", "-id")[:RECENT_ACTIVITY]
+        ),
+    }
+    return render(request, "portal/overview.html", context)

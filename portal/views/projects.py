@@ -1,0 +1,140 @@
+"""The partner's projects: a list to search and filter, and a page for each
+with its road to market, milestones, documents and activity."""
+
+import django_filters
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from core.templatetags.biobridge import localized
+from core.ui.lists import Sorting, filtered_list
+from portal.access import partner_view
+from projects.filtersets import ResearchProjectFilterSet
+from projects.selectors import (
+    documents_visible_to,
+    milestones_visible_to,
+    project_detail_for,
+    project_list_for,
+    project_timeline,
+    projects_visible_to,
+    stages_visible_to,
+)
+
+PROJECTS_PER_PAGE = 25
+ACTIVITY_PER_PAGE = 15
+
+PROJECT_SORTING = Sorting(
+    columns={
+        "code": ["code"],
+        "title": ["title"],
+        "stage": ["current_stage__pipeline__sector__position", "current_stage__position"],
+        "status": ["status"],
+        "start_date": ["start_date"],
+    },
+    default="code",
+)
+
+
+class PortalProjectFilterSet(ResearchProjectFilterSet):
+    """The staff list's filters, with the stage chosen by name among the
+    stages of the partner's own pipelines (see ``_offer_stages``)."""
+
+    stage = django_filters.ChoiceFilter(
+        field_name="current_stage", choices=(), label=_("Stage"), empty_label=_("All")
+    )
+
+
+def _stage_choices(user):
+    pipelines = projects_visible_to(user).values("current_stage__pipeline_id")
+    stages = (
+        stages_visible_to(user)
+        .filter(pipeline__in=pipelines)
+        .order_by("pipeline__sector__position", "pipeline__code", "position")
+    )
+    return [
+        (str(stage.pk), f"{localized(stage.pipeline.sector)} · {localized(stage)}")
+        for stage in stages
+    ]
+
+
+@require_GET
+@partner_view
+def project_list(request):
+    listing = filtered_list(
+        request,
+        queryset=project_list_for(request.user),
+        filterset_class=PortalProjectFilterSet,
+        sorting=PROJECT_SORTING,
+        shown_filters=("q", "stage", "status"),
+        per_page=PROJECTS_PER_PAGE,
+        configure_form=lambda form: setattr(
+            form.fields["stage"], "choices", _stage_choices(request.user)
+        ),
+    )
+    return render(
+        request,
+        "portal/project_list.html",
+        {"listing": listing, "filterset": listing.filterset, "page": listing.page},
+    )
+
+
+def _road(project):
+    """The stages of the project's pipeline, each with the day the project
+    last entered it, and the gate decisions newest first."""
+    stages = list(project.pipeline.stages.order_by("position"))
+    transitions = sorted(
+        project.transitions.all(), key=lambda t: (t.decided_at, t.pk), reverse=True
+    )
+    for stage in stages:
+        stage.entered_at = next(
+            (t.decided_at for t in transitions if t.to_stage_id == stage.pk), None
+        )
+    return stages, transitions
+
+
+@partner_view
+def project_detail(request, code):
+    user = request.user
+    evidence = Prefetch(
+        "transitions__evidence",
+        queryset=documents_visible_to(user).order_by("original_name"),
+    )
+    project = get_object_or_404(project_detail_for(user).prefetch_related(evidence), code=code)
+    # Looked up before the method is checked: another enterprise's project
+    # answers 404 to any request, exactly like a missing one.
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    today = timezone.localdate()
+    stages, transitions = _road(project)
+    milestones = list(
+        milestones_visible_to(user)
+        .filter(project=project)
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    documents = (
+        documents_visible_to(user)
+        .filter(project=project)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    )
+    activity = Paginator(project_timeline(user, project), ACTIVITY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/project_detail.html",
+        {
+            "project": project,
+            "stages": stages,
+            "transitions": transitions,
+            "milestones": milestones,
+            "documents": documents,
+            "activity_page": activity,
+        },
+    )
