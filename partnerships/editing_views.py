@@ -68,7 +68,7 @@ def _require_staff(user) -> None:
         raise PermissionDenied
 
 
-def _detail_url(obj, fallback: str) -> str:
+def _detail_url(obj, fallback: str | None) -> str | None:
     """The object's page, or ``fallback`` (a URL name) while it has none."""
     get_url = getattr(obj, "get_absolute_url", None)
     if get_url is not None:
@@ -76,7 +76,7 @@ def _detail_url(obj, fallback: str) -> str:
             return get_url()
         except NoReverseMatch:
             pass
-    return reverse(fallback)
+    return reverse(fallback) if fallback else None
 
 
 def _call(form, service, **kwargs):
@@ -98,7 +98,7 @@ def _page(request, form, *, title, list_url, list_label, obj=None, submit, forms
             "list_url": list_url,
             "list_label": list_label,
             "object": obj,
-            "object_url": _detail_url(obj, "partners:index") if obj is not None else "",
+            "object_url": (_detail_url(obj, None) if obj is not None else None) or list_url,
             "submit_label": submit,
             "formsets": formsets,
             "wide_fields": WIDE_FIELDS,

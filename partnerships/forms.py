@@ -223,7 +223,20 @@ class CentrePartyForm(Form):
         self.fields["party"].label = party_label
 
 
-CentrePartyFormSet = forms.formset_factory(CentrePartyForm, extra=1, can_delete=True)
+class RowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+def row_formset(form_class):
+    """Rows with one blank row to add to and a "Remove" box on each."""
+    return forms.formset_factory(form_class, formset=RowFormSet, extra=1, can_delete=True)
+
+
+CentrePartyFormSet = row_formset(CentrePartyForm)
 
 
 # --- Partnerships and agreements ------------------------------------------------------
@@ -337,10 +350,10 @@ class CostShareRowForm(Form):
     first_stage = ObjectChoiceField(label=_("From stage"))
     last_stage = ObjectChoiceField(label=_("To stage"))
     research_percent = forms.DecimalField(
-        label=_("Research party (%)"), max_digits=5, decimal_places=2
+        label=_("Research party (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
     enterprise_percent = forms.DecimalField(
-        label=_("Enterprise (%)"), max_digits=5, decimal_places=2
+        label=_("Enterprise (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100
     )
 
     def __init__(self, *args, stages, **kwargs):
@@ -363,7 +376,9 @@ class RoyaltyTierRowForm(Form):
     lower_bound = forms.DecimalField(
         label=_("Annual net sales from"), max_digits=18, decimal_places=2, min_value=0
     )
-    rate_percent = forms.DecimalField(label=_("Royalty rate (%)"), max_digits=7, decimal_places=4)
+    rate_percent = forms.DecimalField(
+        label=_("Royalty rate (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
+    )
 
 
 class FailureClauseRowForm(Form):
@@ -424,7 +439,7 @@ class ScheduleItemRowForm(Form):
         return data
 
 
-CostShareFormSet = forms.formset_factory(CostShareRowForm, extra=1, can_delete=True)
-RoyaltyTierFormSet = forms.formset_factory(RoyaltyTierRowForm, extra=1, can_delete=True)
-FailureClauseFormSet = forms.formset_factory(FailureClauseRowForm, extra=1, can_delete=True)
-ScheduleItemFormSet = forms.formset_factory(ScheduleItemRowForm, extra=1, can_delete=True)
+CostShareFormSet = row_formset(CostShareRowForm)
+RoyaltyTierFormSet = row_formset(RoyaltyTierRowForm)
+FailureClauseFormSet = row_formset(FailureClauseRowForm)
+ScheduleItemFormSet = row_formset(ScheduleItemRowForm)

@@ -729,6 +729,7 @@ def test_a_rate_above_100_is_shown_on_its_row(client, staff, agreement):
     response = client.post(terms_url(agreement), tier_rows(("0", "5"), ("100", "120")))
 
     assert response.status_code == 200
+    assert response.context["terms"].royalty_tiers.forms[1].errors["rate_percent"]
     assert not agreement.royalty_tiers.exists()
 
 
