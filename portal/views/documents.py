@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.templatetags.biobridge import localized
@@ -101,6 +102,7 @@ class PortalDocumentUploadForm(Form):
 
 
 @partner_view
+@require_GET
 def document_list(request):
     """The partner's documents, newest first, optionally of one project."""
     filter_form = DocumentFilterForm(request.GET or None, user=request.user)

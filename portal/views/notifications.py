@@ -4,7 +4,7 @@ list, with their links turned into the portal's pages."""
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.ui.navigation import safe_next
 from notifications.selectors import notifications_visible_to
@@ -37,6 +37,7 @@ def portal_url(url: str) -> str:
 
 
 @partner_view
+@require_GET
 def notification_list(request):
     """The partner's notices, newest first; unread ones stand out."""
     only_unread = request.GET.get("unread") == "1"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
 
 from accounts.services import (
     TeamError,
@@ -63,6 +64,7 @@ def _team_page(request, *, form=None, status=200):
 
 
 @partner_view
+@require_GET
 def team(request):
     """The enterprise's partner users; partner admins also see the
     invitation form and the buttons to resend and remove."""
