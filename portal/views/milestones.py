@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,10 +204,19 @@ def _render_milestone(request, milestone, *, status=200, **kwargs):
     return render(request, template, context, status=status)
 
 
+def not_a_read(request):
+    """405 for a write to a page that is only read. Pages of one object call
+    it after looking the object up, so that another enterprise's object
+    answers 404 to any method, as a missing one does."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
 @partner_view
-@require_GET
 def milestone_detail(request, milestone_pk):
-    return _render_milestone(request, _milestone(request, milestone_pk))
+    milestone = _milestone(request, milestone_pk)
+    return not_a_read(request) or _render_milestone(request, milestone)
 
 
 def _decide(request, milestone_pk, *, form_class, form_key, service, done_message):
@@ -264,10 +274,9 @@ def milestone_dispute(request, milestone_pk):
 
 
 @partner_view
-@require_GET
 def invoice_download(request, invoice_pk):
     """The invoice as a PDF; another enterprise's answers 404."""
     invoice = get_object_or_404(
         with_document_data(enterprise_invoices(request.user)), pk=invoice_pk
     )
-    return invoice_pdf_response(invoice)
+    return not_a_read(request) or invoice_pdf_response(invoice)

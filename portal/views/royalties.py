@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +26,7 @@ from partnerships.choices import RoyaltyBasis
 from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
+from portal.views.milestones import not_a_read
 from projects import services
 from projects.choices import ProjectStatus, RoyaltyReportKind, RoyaltyReportStatus
 from projects.computations.royalties import Tier, royalty_on_annual_sales
@@ -32,6 +34,7 @@ from projects.models import Payment
 from projects.selectors import projects_visible_to, royalty_reports_visible_to
 from projects.services.reminders import last_ended_period
 from projects.services.royalties import agreement_tiers, royalty_preview
+from projects.templatetags.project_page import money
 
 # --- What the preview shows ---------------------------------------------------------
 
@@ -170,9 +173,10 @@ def _report(request, report_pk):
 
 
 @partner_view
-@require_GET
 def royalty_report_detail(request, report_pk):
     report = _report(request, report_pk)
+    if refused := not_a_read(request):
+        return refused
     invoice = getattr(report, "invoice", None)
     payments = list(invoice.payments.all()) if invoice else []
     paid = sum((payment.amount for payment in payments), Decimal(0))
@@ -373,12 +377,11 @@ def _report_sales(request, *, agreement, report=None):
         return render(request, "portal/royalty_report_preview.html", context)
     messages.success(
         request,
-        _("Royalty report for %(start)s – %(end)s submitted: royalty %(royalty)s %(currency)s.")
+        _("Royalty report for %(start)s – %(end)s submitted: royalty %(royalty)s.")
         % {
-            "start": submitted.period_start,
-            "end": submitted.period_end,
-            "royalty": submitted.royalty_due,
-            "currency": submitted.currency,
+            "start": date_format(submitted.period_start, "SHORT_DATE_FORMAT"),
+            "end": date_format(submitted.period_end, "SHORT_DATE_FORMAT"),
+            "royalty": money(submitted.royalty_due, submitted.currency),
         },
     )
     return redirect("portal:royalty_report_detail", report_pk=submitted.pk)
