@@ -80,6 +80,9 @@ def agreement_detail(request, reference):
     context = _terms(agreement)
     context.update(
         {
+            # The terms partial then names the agreement without linking to
+            # the staff page, which partners cannot open.
+            "on_agreement_page": True,
             "ledger": ledger,
             "enterprise_lines": [line for line in ledger if line.party == "enterprise"],
             "projects": project_list_for(user).filter(agreement=agreement).order_by("code"),

@@ -110,6 +110,7 @@ def test_the_page_words_the_terms(client, partner_user, own):
     assert "from 10,000,000.00 CNY" in text
     assert [row["enterprise"] for row in response.context["cost_shares"]] == [Decimal("30.00")]
     assert "PRJ-OWN" in text
+    assert f'href="{agreement.get_absolute_url()}"' not in text  # A staff page.
 
 
 def test_the_ledger_shows_the_enterprises_share_paid_and_balance(client, partner_user, own):
