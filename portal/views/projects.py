@@ -3,7 +3,7 @@ with its road to market, milestones, documents and activity."""
 
 import django_filters
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET
 
 from core.templatetags.biobridge import localized
 from core.ui.lists import Sorting, filtered_list
+from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from portal.access import partner_view
 from projects.filtersets import ResearchProjectFilterSet
 from projects.selectors import (
     documents_visible_to,
-    milestones_visible_to,
     project_detail_for,
     project_list_for,
+    project_milestones_for,
     project_timeline,
     projects_visible_to,
     stages_visible_to,
@@ -110,11 +111,16 @@ def project_detail(request, code):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     today = timezone.localdate()
     stages, transitions = _road(project)
-    milestones = list(
-        milestones_visible_to(user)
-        .filter(project=project)
-        .order_by(F("due_date").asc(nulls_last=True), "id")
-    )
+    # On a project shared with another enterprise, the agreement and the
+    # partnership it runs under may be the other enterprise's.
+    agreement = partnership = None
+    if project.agreement_id:
+        agreement = agreements_visible_to(user).filter(pk=project.agreement_id).first()
+    if agreement is not None:
+        partnership = agreement.partnership
+    elif project.partnership_id:
+        partnership = partnerships_visible_to(user).filter(pk=project.partnership_id).first()
+    milestones = list(project_milestones_for(user, project))
     for milestone in milestones:
         milestone.overdue = milestone.is_overdue(today)
     documents = (
@@ -131,6 +137,8 @@ def project_detail(request, code):
         "portal/project_detail.html",
         {
             "project": project,
+            "agreement": agreement,
+            "partnership": partnership,
             "stages": stages,
             "transitions": transitions,
             "milestones": milestones,

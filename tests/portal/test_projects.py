@@ -253,3 +253,32 @@ def test_a_post_answers_404_for_a_foreign_project_and_405_for_an_own_one(
 
     assert client.post(detail(foreign.project)).status_code == 404
     assert client.post(detail(own.project)).status_code == 405
+
+
+def test_on_a_shared_project_each_enterprise_sees_only_its_own_agreement_and_milestones(
+    client, partner_user, other_partner_user, own, foreign
+):
+    shared = ProjectUnderAgreementFactory(
+        agreement=own.agreement,
+        code="PRJ-SHARED",
+        partner_enterprises=[partner_user.enterprise, other_partner_user.enterprise],
+    )
+    MilestoneFactory(project=shared, name="Own option fee")
+    MilestoneFactory(
+        project=shared, agreement=foreign.agreement, name="Co-development fee", status="claimed"
+    )
+
+    client.force_login(other_partner_user)
+    as_co_partner = client.get(detail(shared))
+    client.force_login(partner_user)
+    as_lead_partner = client.get(detail(shared))
+    overview = client.get(reverse("portal:overview"))
+
+    assert as_co_partner.status_code == 200
+    assert "Co-development fee" in as_co_partner.text
+    assert "Own option fee" not in as_co_partner.text
+    assert "AGR-OWN" not in as_co_partner.text
+    assert "Own option fee" in as_lead_partner.text
+    assert "AGR-OWN" in as_lead_partner.text
+    assert "Co-development fee" not in as_lead_partner.text
+    assert "Co-development fee" not in overview.text
