@@ -119,6 +119,29 @@ def _due_report(agreement, reports, on_market: bool, today):
     return {"start": start, "end": end, "due_on": due_on, "late": today > due_on}
 
 
+def _year_positions(agreement, reports, today) -> list[dict]:
+    """The royalties of this year and, while it has reports, last year,
+    against the minimum annual royalty."""
+    minimum = agreement.minimum_annual_royalty
+    positions = []
+    for year in (today.year - 1, today.year):
+        of_year = [report for report in reports if report.period_start.year == year]
+        if year < today.year and not of_year:
+            continue
+        royalties = sum((report.royalty_due for report in of_year), Decimal(0))
+        positions.append(
+            {
+                "year": year,
+                "royalties": royalties,
+                "minimum": minimum,
+                "shortfall": max(Decimal(0), minimum - royalties) if minimum else Decimal(0),
+                "trued_up": any(r.kind == RoyaltyReportKind.MINIMUM_TRUE_UP for r in of_year),
+                "ended": year < today.year,
+            }
+        )
+    return positions
+
+
 @partner_view
 @require_GET
 def royalty_report_list(request):
@@ -137,18 +160,10 @@ def royalty_report_list(request):
     summaries = []
     for agreement in agreements:
         own = [report for report in reports if report.agreement_id == agreement.pk]
-        this_year = sum(
-            (r.royalty_due for r in own if r.period_start.year == today.year), Decimal(0)
-        )
-        minimum = agreement.minimum_annual_royalty
         summaries.append(
             {
                 "agreement": agreement,
-                "year": today.year,
-                "royalties_this_year": this_year,
-                "minimum": minimum,
-                "shortfall": max(Decimal(0), minimum - this_year) if minimum else Decimal(0),
-                "minimum_reached": bool(minimum) and this_year >= minimum,
+                "years": _year_positions(agreement, own, today),
                 "due": _due_report(agreement, own, agreement.pk in on_market, today),
                 "queried": [r for r in own if r.status == RoyaltyReportStatus.QUERIED],
             }

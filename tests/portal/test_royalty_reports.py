@@ -95,6 +95,24 @@ def test_the_list_shows_the_enterprises_reports_and_the_minimum_royalty(
     assert [r.pk for r in response.context["reports"]] == [own.royalty_report.pk]
 
 
+def test_the_list_shows_where_the_year_stands_against_the_minimum(client, partner, own, terms):
+    this_year = datetime.date.today().year
+    RoyaltyReportFactory(
+        agreement=own.agreement,
+        period_start=datetime.date(this_year, 1, 1),
+        period_end=datetime.date(this_year, 1, 31),
+        royalty_due=30_000,
+    )
+
+    response = client.get(reverse("portal:royalty_reports"))
+
+    (summary,) = response.context["summaries"]
+    current = summary["years"][-1]
+    assert current["year"] == this_year
+    assert (current["royalties"], current["shortfall"]) == (Decimal(30_000), Decimal(70_000))
+    assert "70,000.00 CNY to go to the minimum" in response.content.decode()
+
+
 def test_the_list_takes_as_many_queries_for_many_reports_as_for_one(
     client, partner, own, terms, django_assert_num_queries
 ):
