@@ -188,6 +188,7 @@ def test_the_institution_page_shows_its_facts_people_partnerships_projects_and_m
     assert "155,000.00 CNY" in money
     assert "Preclinical package" in page and "Overdue" in page
     assert "Phase I start" not in page
+    assert "joint centres it hosts is on the centres’ pages" in page
     # The other institution's partnership, project and money stay off.
     assert "PS-OTHER" not in page and "OTH-001" not in page and "999,000" not in page
 
