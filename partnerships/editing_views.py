@@ -88,7 +88,7 @@ def _call(form, service, **kwargs):
     return None
 
 
-def _page(request, form, *, title, list_url, list_label, obj=None, submit, formsets=()):
+def _page(request, form, *, title, list_url, list_label, obj=None, submit, formsets=(), links=()):
     return render(
         request,
         FORM_TEMPLATE,
@@ -102,6 +102,7 @@ def _page(request, form, *, title, list_url, list_label, obj=None, submit, forms
             "submit_label": submit,
             "formsets": formsets,
             "wide_fields": WIDE_FIELDS,
+            "links": links,
         },
     )
 
@@ -513,6 +514,12 @@ def agreement_edit(request, reference):
         list_label=_("Agreements"),
         obj=agreement,
         submit=_("Save"),
+        links=[
+            (
+                reverse("agreements:terms", args=[agreement.reference]),
+                _("Payment terms, cost shares, royalty tiers and schedule"),
+            )
+        ],
     )
 
 

@@ -564,6 +564,8 @@ def test_editing_an_agreement_records_what_changed(client, staff, agreement):
     agreement.refresh_from_db()
     assert response.status_code == 302
     assert agreement.territory == "Greater China"
+    page = client.get(reverse("agreements:edit", args=[agreement.reference]))
+    assert f'href="{terms_url(agreement)}"' in page.content.decode()
     assert Activity.objects.filter(verb="agreement.updated", agreement=agreement).exists()
 
 
@@ -928,3 +930,19 @@ def test_the_terms_page_takes_as_many_queries_for_many_rows_as_for_one(client, s
 
     assert len(response.context["terms"].schedule.initial_forms) == 6
     assert len(six) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("page", "create"),
+    [
+        ("partners:institutions", "partners:institution_create"),
+        ("partners:enterprises", "partners:enterprise_create"),
+        ("partners:joint_centres", "partners:joint_centre_create"),
+        ("partners:partnerships", "partners:partnership_create"),
+        ("agreements:list", "agreements:create"),
+    ],
+)
+def test_each_list_offers_to_create_a_new_one(client, staff, page, create):
+    response = client.get(reverse(page))
+
+    assert f'href="{reverse(create)}"' in response.content.decode()
