@@ -129,6 +129,19 @@ def test_a_stage_of_another_pipeline_is_refused_by_the_filter(client, partner_us
     assert response.context["filterset"].form.errors
 
 
+def test_the_list_is_paginated(client, partner_user, own):
+    for n in range(30):
+        ProjectUnderAgreementFactory(agreement=own.agreement, code=f"PRJ-PAGE-{n:02d}")
+    client.force_login(partner_user)
+
+    first = client.get(PROJECTS)
+    second = client.get(PROJECTS, {"page": 2})
+
+    assert len(first.context["page"]) == 25
+    assert len(second.context["page"]) == 6
+    assert "Page 2 of 2" in second.text
+
+
 def test_the_list_takes_as_many_queries_for_many_rows_as_for_one(client, partner_user, own):
     client.force_login(partner_user)
     with CaptureQueriesContext(connection) as one:
@@ -282,3 +295,22 @@ def test_on_a_shared_project_each_enterprise_sees_only_its_own_agreement_and_mil
     assert "AGR-OWN" in as_lead_partner.text
     assert "Co-development fee" not in as_lead_partner.text
     assert "Co-development fee" not in overview.text
+
+
+def test_the_portal_pages_read_in_chinese(client, partner_user, own):
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(partner_user)
+    sector = own.project.current_stage.pipeline.sector
+
+    pages = [
+        reverse("portal:overview"),
+        PROJECTS,
+        detail(own.project),
+        reverse("portal:agreements"),
+        reverse("portal:agreement_detail", args=[own.agreement.reference]),
+    ]
+    responses = [client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans") for url in pages]
+
+    assert [response.status_code for response in responses] == [200] * len(pages)
+    assert sector.name_zh and sector.name_zh in responses[2].text
+    assert own.project.current_stage.name_zh in responses[1].text
