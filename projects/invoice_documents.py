@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -68,19 +69,27 @@ class _Page:
 
     def text(self, text: str, *, size: float = 10, bold: bool = False, gap: float = 5 * mm):
         text = str(text)
-        self._room(gap)
-        self.pdf.setFont(_font_for(text, bold=bold), size)
-        self.pdf.drawString(LEFT, self.y, text)
-        self.y -= gap
+        font = _font_for(text, bold=bold)
+        # Long names and titles wrap rather than run off the page.
+        for line in simpleSplit(text, font, size, RIGHT - LEFT) or [""]:
+            self._room(gap)
+            self.pdf.setFont(font, size)
+            self.pdf.drawString(LEFT, self.y, line)
+            self.y -= gap
 
     def row(self, label: str, value: str, *, bold: bool = False) -> None:
         label, value = str(label), str(value)
+        font = _font_for(value, bold=bold)
+        lines = simpleSplit(value, font, 10, RIGHT - LEFT - 55 * mm) or [""]
         self._room(6 * mm)
         self.pdf.setFont(_font_for(label), 10)
         self.pdf.drawString(LEFT, self.y, label)
-        self.pdf.setFont(_font_for(value, bold=bold), 10)
-        self.pdf.drawString(LEFT + 55 * mm, self.y, value)
-        self.y -= 6 * mm
+        for line in lines:
+            self._room(5 * mm)
+            self.pdf.setFont(font, 10)
+            self.pdf.drawString(LEFT + 55 * mm, self.y, line)
+            self.y -= 5 * mm
+        self.y -= 1 * mm
 
     def amount_row(self, label: str, value: str, *, bold: bool = False) -> None:
         label, value = str(label), str(value)

@@ -12,8 +12,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from projects.invoice_documents import invoice_pdf
+from projects.invoice_documents import LEFT, RIGHT, invoice_pdf
 from projects.models import Milestone
 from tests.factories import DocumentFactory, MilestoneFactory, UserFactory
 from tests.portal.conftest import make_invoice_and_payment
@@ -301,3 +303,16 @@ def test_the_staff_project_page_links_the_invoice_pdf(client, own):
     page = client.get(own.project.get_absolute_url()).content.decode()
 
     assert reverse("milestones:invoice_download", kwargs={"invoice_pk": own.invoice.pk}) in page
+
+
+def test_a_long_agreement_title_wraps_onto_more_lines_of_the_pdf(own):
+    own.agreement.title = "Exclusive worldwide licence " * 7
+    own.agreement.save()
+
+    text = pdf_text(invoice_pdf(own.invoice))
+
+    values = re.findall(r"212\.5984 [\d.]+ Tm \((.*?)\) Tj", text)
+    title_lines = [line for line in values if "licence" in line or "Exclusive" in line]
+    assert len(title_lines) >= 2
+    width = RIGHT - LEFT - 55 * mm
+    assert all(stringWidth(line, "Helvetica", 10) <= width for line in title_lines)
