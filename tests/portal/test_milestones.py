@@ -316,3 +316,22 @@ def test_a_long_agreement_title_wraps_onto_more_lines_of_the_pdf(own):
     assert len(title_lines) >= 2
     width = RIGHT - LEFT - 55 * mm
     assert all(stringWidth(line, "Helvetica", 10) <= width for line in title_lines)
+
+
+def test_the_milestone_page_takes_as_many_queries_for_many_payments_and_documents(
+    client, partner, own, django_assert_num_queries
+):
+    milestone = own.invoiced_milestone
+    address = detail_url(milestone)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(address).status_code == 200
+    for number in range(8):
+        DocumentFactory(project=own.project, milestone=milestone)
+        own.invoice.payments.create(
+            amount=Decimal("10.00"),
+            currency=own.invoice.currency,
+            paid_on=datetime.date(2025, 4, 21),
+            reference=f"BANK-X{number}",
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(address).status_code == 200
