@@ -208,7 +208,12 @@ def _under_visible_projects(queryset, user, path="project"):
 
 
 def milestones_visible_to(user) -> QuerySet[Milestone]:
-    return _under_visible_projects(
+    """Milestones of the projects the user sees; a partner sees only those
+    of its own agreements (on a project shared by two enterprises, one's
+    milestones, claims and invoices are none of the other's business)."""
+    from partnerships.selectors import agreements_visible_to
+
+    milestones = _under_visible_projects(
         Milestone.objects.select_related(
             "project",
             "agreement__partnership__institution",
@@ -218,6 +223,9 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
         ),
         user,
     )
+    if is_partner_user(user):
+        milestones = milestones.filter(agreement__in=agreements_visible_to(user).values("id"))
+    return milestones
 
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:

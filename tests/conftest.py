@@ -2,6 +2,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 
 from tests.factories import (
     EnterpriseFactory,
@@ -62,6 +63,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     transactional test in an earlier run; start every run with the data."""
     with django_db_blocker.unblock():
         seed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def language_of_each_test_starts_afresh():
+    """A request in Chinese leaves the language active in the thread (the
+    locale middleware activates, nothing deactivates); what a later test
+    renders or records must not depend on the one before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

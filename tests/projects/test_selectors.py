@@ -182,3 +182,46 @@ def test_the_project_list_costs_the_same_queries_for_1_and_50_rows(
     ResearchProjectFactory.create_batch(49, partner_enterprises=[enterprise])
     with django_assert_num_queries(2):
         assert len(render_rows()) == 50
+
+
+def test_on_a_shared_project_each_partner_sees_only_its_own_agreement_s_money(
+    partner_user, other_partner_user
+):
+    """Two enterprises on one project, each under its own agreement: the
+    milestones, invoices and payments of one are not the other's, in every
+    entry point (portal, API, exports) since they all read these selectors."""
+    from projects.models import Invoice
+    from projects.selectors import (
+        invoices_visible_to,
+        milestones_visible_to,
+        payments_visible_to,
+    )
+    from tests.factories import MilestoneFactory, PartnershipFactory, ProjectUnderAgreementFactory
+
+    own_agreement = AgreementFactory(
+        partnership=PartnershipFactory(enterprise=partner_user.enterprise)
+    )
+    other_agreement = AgreementFactory(
+        partnership=PartnershipFactory(enterprise=other_partner_user.enterprise)
+    )
+    shared = ProjectUnderAgreementFactory(agreement=own_agreement)
+    shared.partner_enterprises.add(other_partner_user.enterprise)
+    own = MilestoneFactory(project=shared, agreement=own_agreement)
+    other = MilestoneFactory(project=shared, agreement=other_agreement, status="invoiced")
+    Invoice.objects.create(
+        number="INV-OTHER",
+        milestone=other,
+        payee_name="Payee",
+        payer_name="Other",
+        amount=other.amount,
+        currency=other.currency,
+        issued_on="2025-04-01",
+        due_on="2025-05-01",
+    )
+
+    assert projects_visible_to(other_partner_user).filter(pk=shared.pk).exists()
+    assert list(milestones_visible_to(partner_user)) == [own]
+    assert list(milestones_visible_to(other_partner_user)) == [other]
+    assert not invoices_visible_to(partner_user).exists()
+    assert invoices_visible_to(other_partner_user).get().number == "INV-OTHER"
+    assert not payments_visible_to(partner_user).exists()
