@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from .choices import Role
+from .models import User
 
 
 def has_full_access(user) -> bool:
@@ -34,3 +35,19 @@ def staff_centre_filter(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}staff_users": user}) | Q(
         **{f"{prefix}parties__institution__in": staff_institution_ids(user)}
     )
+
+
+def team_members_visible_to(user):
+    """The partner users of the user's enterprise, the user included; nobody
+    for anyone else. The team page and the team's services read only
+    these, so another enterprise's user answers 404."""
+    if not is_partner_user(user):
+        return User.objects.none()
+    return User.objects.filter(role=Role.PARTNER, enterprise_id=user.enterprise_id).order_by(
+        "-is_active", "full_name", "email"
+    )
+
+
+def may_manage_team(user) -> bool:
+    """Partner admins invite and remove their enterprise's partner users."""
+    return is_partner_user(user) and user.is_partner_admin

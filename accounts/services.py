@@ -19,7 +19,7 @@ from core.errors import DomainError, PermissionDenied
 
 from .choices import Role
 from .models import ApiToken, User
-from .selectors import is_partner_user
+from .selectors import may_manage_team, team_members_visible_to
 from .tokens import invitation_token_generator
 
 TOKEN_PREFIX = "bb_"
@@ -86,22 +86,6 @@ def api_tokens_revoke_all(*, user: User) -> int:
 
 class TeamError(DomainError):
     code = "invalid_team_change"
-
-
-def team_members_visible_to(user):
-    """The partner users of the user's enterprise, the user included; nobody
-    for anyone else. The team page and the team's services read only
-    these, so another enterprise's user answers 404."""
-    if not is_partner_user(user):
-        return User.objects.none()
-    return User.objects.filter(role=Role.PARTNER, enterprise_id=user.enterprise_id).order_by(
-        "-is_active", "full_name", "email"
-    )
-
-
-def may_manage_team(user) -> bool:
-    """Partner admins invite and remove their enterprise's partner users."""
-    return is_partner_user(user) and user.is_partner_admin
 
 
 def _require_team_admin(by) -> None:

@@ -18,15 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import may_manage_team, team_members_visible_to
 from accounts.services import (
     TeamError,
     invitation_accept,
     invitation_user,
-    may_manage_team,
     partner_invitation_resend,
     partner_user_invite,
     partner_user_remove,
-    team_members_visible_to,
 )
 from core.errors import DomainError, PermissionDenied
 from portal.access import PARTNER_HOME, partner_view
