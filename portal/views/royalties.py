@@ -8,7 +8,6 @@ enterprise's agreement or report answers 404.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -28,10 +27,14 @@ from portal.access import partner_view
 from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
 from portal.views.milestones import not_a_read
 from projects import services
-from projects.choices import ProjectStatus, RoyaltyReportKind, RoyaltyReportStatus
+from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
 from projects.computations.royalties import Tier, royalty_on_annual_sales
 from projects.models import Payment
-from projects.selectors import projects_visible_to, royalty_reports_visible_to
+from projects.selectors import (
+    projects_visible_to,
+    royalty_reports_due_for,
+    royalty_reports_visible_to,
+)
 from projects.services.reminders import last_ended_period
 from projects.services.royalties import agreement_tiers, royalty_preview
 from projects.templatetags.project_page import money
@@ -96,29 +99,6 @@ def _enterprise_reports(user):
     return royalty_reports_visible_to(user).filter(agreement__in=agreements.values("id"))
 
 
-def _due_report(agreement, reports, on_market: bool, today):
-    """The latest ended period that has no sales report yet, if the licensee
-    should report it (a product of the agreement is on the market)."""
-    if not on_market:
-        return None
-    start, end = last_ended_period(agreement.royalty_reporting, today)
-    takes_effect = agreement.effective_on or agreement.signed_on
-    if (takes_effect and end < takes_effect) or (
-        agreement.expires_on and start > agreement.expires_on
-    ):
-        return None
-    reported = any(
-        report.kind == RoyaltyReportKind.SALES
-        and report.period_start <= end
-        and report.period_end >= start
-        for report in reports
-    )
-    if reported:
-        return None
-    due_on = end + timedelta(days=agreement.royalty_report_due_days)
-    return {"start": start, "end": end, "due_on": due_on, "late": today > due_on}
-
-
 def _year_positions(agreement, reports, today) -> list[dict]:
     """The royalties of this year and, while it has reports, last year,
     against the minimum annual royalty."""
@@ -152,11 +132,11 @@ def royalty_report_list(request):
         .select_related("invoice")
         .order_by("-period_start", "-id")
     )
-    on_market = set(
-        projects_visible_to(request.user)
-        .filter(agreement__in=[a.pk for a in agreements], status=ProjectStatus.PRODUCTIZED)
-        .values_list("agreement_id", flat=True)
-    )
+    # The same rule as the overview and the daily reminders.
+    due = {
+        entry["agreement"].pk: entry
+        for entry in royalty_reports_due_for(request.user, today=today)
+    }
     summaries = []
     for agreement in agreements:
         own = [report for report in reports if report.agreement_id == agreement.pk]
@@ -164,7 +144,7 @@ def royalty_report_list(request):
             {
                 "agreement": agreement,
                 "years": _year_positions(agreement, own, today),
-                "due": _due_report(agreement, own, agreement.pk in on_market, today),
+                "due": due.get(agreement.pk),
                 "queried": [r for r in own if r.status == RoyaltyReportStatus.QUERIED],
             }
         )
