@@ -243,3 +243,22 @@ def sign_in_username(request, credentials) -> str:
     if not username and request is not None:
         username = request.POST.get("username", "")
     return User.objects.normalize_email(username.strip()).lower()
+
+
+def sign_in_address(request) -> str | None:
+    """The address a sign-in attempt comes from, as the lockout counts it.
+
+    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies every request arrives from
+    a proxy, so the client is the entry that the outermost trusted proxy
+    appended to ``X-Forwarded-For``: that many entries from the right.
+    Entries further left were written by the client and prove nothing."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = [
+            entry.strip()
+            for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if entry.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")

@@ -139,6 +139,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.services.sign_in_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind reverse proxies every request comes from a proxy's address, which
+# would lock an account out for everyone: with TRUSTED_PROXY_COUNT proxies in
+# front, the client's address is read from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.services.sign_in_address"
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"

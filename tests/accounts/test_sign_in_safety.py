@@ -177,3 +177,50 @@ def test_the_sign_in_form_needs_its_csrf_token_too(account):
     response = sign_in(client, account.email, DEMO_PASSWORD)
 
     assert response.status_code == 403
+
+
+def test_behind_a_proxy_the_client_s_address_is_counted_not_the_proxy_s(lockout, account):
+    """With one trusted proxy (TRUSTED_PROXY_COUNT=1), the address the proxy
+    appended to X-Forwarded-For is the client's; what the client wrote there
+    itself is not trusted, and the proxy's own address is shared by all."""
+    lockout.TRUSTED_PROXY_COUNT = 1
+
+    def through_proxy(client_address, claimed="198.51.100.9"):
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{claimed}, {client_address}")
+
+    for _ in range(5):
+        attacked = through_proxy("203.0.113.7").post(
+            reverse("accounts:login"), {"username": account.email, "password": "wrong"}
+        )
+    elsewhere = through_proxy("192.0.2.44").post(
+        reverse("accounts:login"), {"username": account.email, "password": DEMO_PASSWORD}
+    )
+    # Another claimed address does not buy the attacker new attempts.
+    still_locked = through_proxy("203.0.113.7", claimed="198.51.100.77").post(
+        reverse("accounts:login"), {"username": account.email, "password": DEMO_PASSWORD}
+    )
+
+    assert attacked.status_code == 429
+    assert elsewhere.status_code == 302
+    assert still_locked.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "forwarded,proxies,address",
+    [
+        ("", 0, "10.0.0.2"),
+        ("198.51.100.9, 203.0.113.7", 0, "10.0.0.2"),
+        ("198.51.100.9, 203.0.113.7", 1, "203.0.113.7"),
+        ("198.51.100.9, 203.0.113.7, 10.0.0.1", 2, "203.0.113.7"),
+        ("203.0.113.7", 2, "10.0.0.2"),
+    ],
+)
+def test_the_address_counted_is_the_one_the_trusted_proxies_saw(
+    settings, rf, forwarded, proxies, address
+):
+    from accounts.services import sign_in_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert sign_in_address(request) == address
