@@ -8,8 +8,6 @@ lists are capped or fetched with their relations, so a page takes the same
 number of queries whatever the rows behind it.
 """
 
-from collections import defaultdict
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -41,6 +39,7 @@ from .selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from .terms_display import agreement_terms_context
 
 # Projects and owed milestones shown on a page; the rest are a link away.
 PROJECTS_SHOWN = 25
@@ -185,40 +184,6 @@ def partnership_detail(request, code):
 
 
 # --- Agreements -----------------------------------------------------------------------
-
-
-def agreement_terms_context(agreement) -> dict:
-    """The terms of an agreement fetched by ``agreement_terms_for``, as
-    ``projects/partials/terms.html`` shows them: cost shares by stage range,
-    failure clauses, milestone schedule and royalty tiers with their upper
-    bounds."""
-    ranges = defaultdict(dict)
-    for share in agreement.cost_shares.all():
-        ranges[(share.first_stage, share.last_stage)][share.party] = share.percent
-    cost_shares = [
-        {
-            "first_stage": first,
-            "last_stage": last,
-            "research": parties.get("research", Decimal(0)),
-            "enterprise": parties.get("enterprise", Decimal(0)),
-        }
-        for (first, last), parties in sorted(ranges.items(), key=lambda item: item[0][0].position)
-    ]
-    tiers = list(agreement.royalty_tiers.all())
-    royalty_tiers = [
-        {
-            "tier": tier,
-            "upper_bound": tiers[index + 1].lower_bound if index + 1 < len(tiers) else None,
-        }
-        for index, tier in enumerate(tiers)
-    ]
-    return {
-        "agreement": agreement,
-        "cost_shares": cost_shares,
-        "failure_clauses": list(agreement.failure_clauses.all()),
-        "schedule": list(agreement.milestone_schedule.all()),
-        "royalty_tiers": royalty_tiers,
-    }
 
 
 @login_required

@@ -1,9 +1,6 @@
 """The partner's agreements: a list, and a page for each with its terms in
 plain words and where the enterprise stands in the cost sharing."""
 
-from collections import defaultdict
-from decimal import Decimal
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
@@ -11,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from partnerships.selectors import agreement_terms_for, agreements_visible_to
+from partnerships.terms_display import agreement_terms_context
 from portal.access import partner_view
 from projects.selectors import agreement_cost_ledger, project_list_for, projects_visible_to
 
@@ -35,39 +33,6 @@ def agreement_list(request):
     return render(request, "portal/agreement_list.html", {"page": page})
 
 
-def _terms(agreement) -> dict:
-    """The terms as the staff page's terms partial shows them: cost shares
-    per range of stages with both parties' percent, royalty tiers with the
-    top of each band."""
-    ranges = defaultdict(dict)
-    for share in agreement.cost_shares.all():
-        ranges[(share.first_stage, share.last_stage)][share.party] = share.percent
-    cost_shares = [
-        {
-            "first_stage": first,
-            "last_stage": last,
-            "research": parties.get("research", Decimal(0)),
-            "enterprise": parties.get("enterprise", Decimal(0)),
-        }
-        for (first, last), parties in sorted(ranges.items(), key=lambda item: item[0][0].position)
-    ]
-    tiers = list(agreement.royalty_tiers.all())
-    royalty_tiers = [
-        {
-            "tier": tier,
-            "upper_bound": tiers[index + 1].lower_bound if index + 1 < len(tiers) else None,
-        }
-        for index, tier in enumerate(tiers)
-    ]
-    return {
-        "agreement": agreement,
-        "cost_shares": cost_shares,
-        "failure_clauses": list(agreement.failure_clauses.all()),
-        "schedule": list(agreement.milestone_schedule.all()),
-        "royalty_tiers": royalty_tiers,
-    }
-
-
 @partner_view
 def agreement_detail(request, reference):
     user = request.user
@@ -77,7 +42,7 @@ def agreement_detail(request, reference):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     ledger = agreement_cost_ledger(user, agreement)
-    context = _terms(agreement)
+    context = agreement_terms_context(agreement)
     context.update(
         {
             # The terms partial then names the agreement without linking to

@@ -11,7 +11,6 @@ comes back onto the form, next to the field it names.
 """
 
 import json
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, Guard
 from partnerships.selectors import agreement_terms_for
+from partnerships.terms_display import agreement_terms_context
 from projects import services
 from projects.choices import MilestoneStatus
 from projects.forms import (
@@ -582,34 +582,7 @@ def _terms_context(request, project):
         agreement = agreement_terms_for(request.user).filter(pk=project.agreement_id).first()
     if agreement is None:
         return {"project": project, "agreement": None}
-    ranges = defaultdict(dict)
-    for share in agreement.cost_shares.all():
-        ranges[(share.first_stage, share.last_stage)][share.party] = share.percent
-    cost_shares = [
-        {
-            "first_stage": first,
-            "last_stage": last,
-            "research": parties.get("research", Decimal(0)),
-            "enterprise": parties.get("enterprise", Decimal(0)),
-        }
-        for (first, last), parties in sorted(ranges.items(), key=lambda item: item[0][0].position)
-    ]
-    tiers = list(agreement.royalty_tiers.all())
-    royalty_tiers = [
-        {
-            "tier": tier,
-            "upper_bound": tiers[index + 1].lower_bound if index + 1 < len(tiers) else None,
-        }
-        for index, tier in enumerate(tiers)
-    ]
-    return {
-        "project": project,
-        "agreement": agreement,
-        "cost_shares": cost_shares,
-        "failure_clauses": list(agreement.failure_clauses.all()),
-        "schedule": list(agreement.milestone_schedule.all()),
-        "royalty_tiers": royalty_tiers,
-    }
+    return {"project": project, **agreement_terms_context(agreement)}
 
 
 def _ledger_context(request, project, *, form=None):
