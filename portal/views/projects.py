@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.templatetags.biobridge import localized
-from core.ui.lists import Sorting, filtered_list
+from core.ui.exports import ExportColumn, choice_label
+from core.ui.lists import ListExport, Sorting, filtered_list
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from portal.access import partner_view
+from projects.choices import ProjectStatus
 from projects.filtersets import ResearchProjectFilterSet
 from projects.selectors import (
     documents_visible_to,
@@ -37,6 +39,36 @@ PROJECT_SORTING = Sorting(
         "start_date": ["start_date"],
     },
     default="code",
+)
+
+
+# What a partner may take away: the project's own particulars, not the
+# staff list's budget, partnership or fellow partner enterprises (a project
+# may be shared with another enterprise under its own agreement).
+PORTAL_PROJECT_EXPORT = ListExport(
+    filename="projects",
+    fields=(
+        "code",
+        "title",
+        "title_zh",
+        "current_stage__pipeline__sector__name",
+        "current_stage__name",
+        "status",
+        "trl",
+        "lead_institution__name",
+        "start_date",
+    ),
+    columns=(
+        ExportColumn(_("Code"), "code"),
+        ExportColumn(_("Title"), "title", width=40),
+        ExportColumn(_("Title in Chinese"), "title_zh", width=30),
+        ExportColumn(_("Sector"), "current_stage__pipeline__sector__name", width=20),
+        ExportColumn(_("Stage"), "current_stage__name", width=24),
+        ExportColumn(_("Status"), "status", choice_label(ProjectStatus.choices)),
+        ExportColumn(_("TRL"), "trl", width=6),
+        ExportColumn(_("Lead institution"), "lead_institution__name", width=30),
+        ExportColumn(_("Start date"), "start_date", width=12),
+    ),
 )
 
 
@@ -76,6 +108,8 @@ def project_list(request):
             form.fields["stage"], "choices", _stage_choices(request.user)
         ),
     )
+    if listing.export_format:
+        return PORTAL_PROJECT_EXPORT.response(listing)
     return render(
         request,
         "portal/project_list.html",

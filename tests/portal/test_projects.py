@@ -314,3 +314,27 @@ def test_the_portal_pages_read_in_chinese(client, partner_user, own):
     assert [response.status_code for response in responses] == [200] * len(pages)
     assert sector.name_zh and sector.name_zh in responses[2].text
     assert own.project.current_stage.name_zh in responses[1].text
+
+
+# --- Export -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_export_holds_the_partner_s_projects_and_not_its_fellow_partners(
+    client, partner_user, own, foreign, export_format
+):
+    """A project shared with another enterprise is exported without the
+    other enterprise, the budget or the staff's partnership columns."""
+    from tests.ui.test_lists import exported
+
+    own.project.partner_enterprises.add(foreign.partnership.enterprise)
+    client.force_login(partner_user)
+
+    rows = exported(client, PROJECTS, export_format)
+
+    cells = {cell for row in rows for cell in row}
+    assert rows[0][:2] == ["Code", "Title"]
+    assert own.project.code in cells
+    assert foreign.project.code not in cells
+    assert foreign.partnership.enterprise.name not in cells
+    assert not {"Budget", "Partner enterprises", "Partnership"} & set(rows[0])
