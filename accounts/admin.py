@@ -38,6 +38,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_partner_admin",
         "is_staff",
         "is_superuser",
+        "language",
         "enterprise",
     ]
     search_fields = ["email", "full_name", "enterprise__name"]
@@ -46,7 +47,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "invited_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name"]}),
+        (_("Person"), {"fields": ["full_name", "language"]}),
         (
             _("Works for"),
             {

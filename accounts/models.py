@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -55,6 +56,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May invite and remove the enterprise's partner users in the portal."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the user's notices and emails; empty for the site's default."
+        ),
+    )
     invited_at = models.DateTimeField(
         _("invited at"),
         null=True,

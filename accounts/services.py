@@ -262,3 +262,29 @@ def sign_in_address(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+# --- The user's language ------------------------------------------------------------------
+
+
+class LanguageError(DomainError):
+    code = "unknown_language"
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language the user chose: their notices and emails are
+    written in it, also when someone else's action or a nightly task sends
+    them."""
+    from django.utils.translation import get_supported_language_variant
+
+    try:
+        language = get_supported_language_variant(language or "")
+    except LookupError:
+        raise LanguageError(
+            _("BioBridge does not speak %(language)s.") % {"language": language},
+            field="language",
+        ) from None
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

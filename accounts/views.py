@@ -1,5 +1,7 @@
 """The signed-in user's API tokens: create (the key is shown once), list,
-revoke."""
+revoke; and the language switch, which remembers the user's choice."""
+
+import contextlib
 
 from django import forms
 from django.contrib import messages
@@ -7,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
 from core.errors import DomainError
 
 from .models import ApiToken
-from .services import api_token_create, api_token_revoke
+from .services import api_token_create, api_token_revoke, user_language_set
 
 
 class ApiTokenForm(forms.Form):
@@ -62,3 +66,16 @@ def token_revoke(request, pk):
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+def language_set(request):
+    """Django's language switch, which also remembers a signed-in user's
+    choice: notices written for them by others' actions and by nightly tasks
+    follow it, where the cookie cannot reach."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get(LANGUAGE_QUERY_PARAMETER) if request.method == "POST" else None
+    if language and request.user.is_authenticated:
+        # Django's view has ignored an unknown language too.
+        with contextlib.suppress(DomainError):
+            user_language_set(user=request.user, language=language)
+    return response

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views import language_set
 from core.views import health
 from projects.dashboard_urls import reports_urls
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("valuations/", include("valuations.urls")),
     path("reports/", include(reports_urls)),
     path("portal/", include("portal.urls")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,14 +2,17 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.selectors import is_partner_user
 
 from .choices import NotificationKind
 from .links import partner_link
 from .models import Notification
+from .text import NoticeText
 
 
 def notify(
@@ -17,12 +20,15 @@ def notify(
     recipients: Iterable,
     kind: NotificationKind,
     event_key: str,
-    title: str,
-    body: str = "",
+    title: NoticeText | str,
+    body: NoticeText | str = "",
     url: str = "",
 ) -> list[Notification]:
     """Create a notice for each recipient who has not been told of
     ``event_key`` yet, and email it once the transaction commits.
+
+    ``title`` and ``body`` are written in each recipient's language (see
+    ``notifications.text``); plain strings are stored as they are.
 
     Returns the notices created; a repeated event creates none. ``url`` is
     the staff UI's address; partner users, who use the portal, get the
@@ -40,6 +46,8 @@ def notify(
                     user=recipient, kind=kind, event_key=event_key, url=url
                 )
             link = partner_links[recipient.enterprise_id]
+        with translation.override(recipient_language(recipient)):
+            words = {"title": str(title)[:200], "body": str(body)}
         try:
             # A savepoint per notice: a duplicate must not spoil the caller's
             # transaction.
@@ -48,9 +56,8 @@ def notify(
                     recipient=recipient,
                     kind=kind,
                     event_key=event_key[:200],
-                    title=str(title)[:200],
-                    body=str(body),
                     url=link,
+                    **words,
                 )
         except IntegrityError:
             continue
@@ -64,9 +71,13 @@ def notify(
     return created
 
 
+def recipient_language(user) -> str:
+    """The language a user's notices and emails are written in."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def notification_email_send(*, notification_id: int) -> bool:
     """Email one notice, at most once. Returns whether an email went out."""
-    from django.conf import settings
     from django.core.mail import send_mail
 
     with transaction.atomic():
@@ -78,12 +89,12 @@ def notification_email_send(*, notification_id: int) -> bool:
         )
         if notification is None or not notification.recipient.email:
             return False
-        body = notification.body
-        if notification.url:
-            base = getattr(settings, "SITE_URL", "").rstrip("/")
-            body = f"{body}\n\n{base}{notification.url}".strip()
+        # The notice was written in the recipient's language; whatever the
+        # email adds around it must be too, whoever's request or task sends it.
+        with translation.override(recipient_language(notification.recipient)):
+            subject, body = _email_text(notification)
         send_mail(
-            subject=f"[BioBridge] {notification.title}",
+            subject=subject,
             message=body,
             from_email=None,
             recipient_list=[notification.recipient.email],
@@ -91,6 +102,16 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def _email_text(notification: Notification) -> tuple[str, str]:
+    subject = _("[BioBridge] %(title)s") % {"title": notification.title}
+    body = notification.body
+    if notification.url:
+        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        link = _("Open it in BioBridge: %(link)s") % {"link": f"{base}{notification.url}"}
+        body = f"{body}\n\n{link}".strip()
+    return subject, body
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

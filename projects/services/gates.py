@@ -13,10 +13,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from notifications.text import NoticeText
 from partnerships.selectors import research_party_users
 from projects.activity import activity_record
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
@@ -269,8 +271,12 @@ def _record(
         recipients=project_stakeholders(project),
         kind=NotificationKind.STAGE_CHANGED,
         event_key=f"stage_changed:{transition.pk}",
-        title=_("%(code)s: %(kind)s — %(stage)s")
-        % {"code": project.code, "kind": transition.get_kind_display(), "stage": to_stage.name},
+        title=NoticeText(
+            gettext_lazy("%(code)s: %(kind)s — %(stage)s"),
+            code=project.code,
+            kind=TransitionKind(transition.kind).label,
+            stage=to_stage.name,
+        ),
         body=rationale,
         url=project.get_absolute_url(),
     )
@@ -310,14 +316,19 @@ def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], b
             recipients=research_party_users(milestone.agreement),
             kind=NotificationKind.MILESTONE_CLAIMABLE,
             event_key=f"milestone_claimable:{milestone.pk}:{today}",
-            title=_("%(code)s: milestone “%(name)s” can be claimed")
-            % {"code": project.code, "name": milestone.name},
-            body=_("The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence.")
-            % {
-                "stage": milestone.trigger_stage.name,
-                "amount": milestone.amount,
-                "currency": milestone.currency,
-            },
+            title=NoticeText(
+                gettext_lazy("%(code)s: milestone “%(name)s” can be claimed"),
+                code=project.code,
+                name=milestone.name,
+            ),
+            body=NoticeText(
+                gettext_lazy(
+                    "The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence."
+                ),
+                stage=milestone.trigger_stage.name,
+                amount=milestone.amount,
+                currency=milestone.currency,
+            ),
             url=project.get_absolute_url(),
         )
 

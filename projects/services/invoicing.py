@@ -13,11 +13,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.money import quantize_money
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from notifications.text import NoticeText, choice_label, lowercase
 from partnerships.models import Agreement
 from partnerships.selectors import acts_for_research_party, enterprise_users, research_party_users
 from projects.activity import activity_record
@@ -218,14 +220,16 @@ def payment_record(
         + list(research_party_users(billed.agreement)),
         kind=NotificationKind.PAYMENT_RECORDED,
         event_key=f"payment_recorded:{payment.pk}",
-        title=_("Payment received on invoice %(number)s") % {"number": invoice.number},
-        body=_("%(amount)s %(currency)s on %(date)s; %(status)s.")
-        % {
-            "amount": amount,
-            "currency": currency,
-            "date": paid_on,
-            "status": billed.get_status_display().lower(),
-        },
+        title=NoticeText(
+            gettext_lazy("Payment received on invoice %(number)s"), number=invoice.number
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s on %(date)s; %(status)s."),
+            amount=amount,
+            currency=currency,
+            date=paid_on,
+            status=lowercase(choice_label(billed, "status")),
+        ),
         url=project.get_absolute_url() if project else "",
     )
     return payment

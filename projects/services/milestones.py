@@ -11,10 +11,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from notifications.text import NoticeText
 from partnerships.selectors import (
     acts_for_enterprise,
     acts_for_research_party,
@@ -178,14 +180,17 @@ def milestone_claim(
         recipients=enterprise_users(milestone.agreement),
         kind=NotificationKind.CLAIM_AWAITING_VERIFICATION,
         event_key=f"milestone_claimed:{milestone.pk}:{milestone.claimed_at.timestamp()}",
-        title=_("%(code)s: please verify the claim for “%(name)s”")
-        % {"code": milestone.project.code, "name": milestone.name},
-        body=_("%(amount)s %(currency)s. Evidence: %(evidence)s")
-        % {
-            "amount": milestone.amount,
-            "currency": milestone.currency,
-            "evidence": evidence_note or _("see the attached documents"),
-        },
+        title=NoticeText(
+            gettext_lazy("%(code)s: please verify the claim for “%(name)s”"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s. Evidence: %(evidence)s"),
+            amount=milestone.amount,
+            currency=milestone.currency,
+            evidence=evidence_note or gettext_lazy("see the attached documents"),
+        ),
         url=milestone.project.get_absolute_url(),
     )
     return milestone
@@ -212,8 +217,11 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
         recipients=research_party_users(milestone.agreement),
         kind=NotificationKind.MILESTONE_VERIFIED,
         event_key=f"milestone_verified:{milestone.pk}",
-        title=_("%(code)s: “%(name)s” verified, ready to invoice")
-        % {"code": milestone.project.code, "name": milestone.name},
+        title=NoticeText(
+            gettext_lazy("%(code)s: “%(name)s” verified, ready to invoice"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
         body=milestone.verification_comment,
         url=milestone.project.get_absolute_url(),
     )
@@ -239,8 +247,11 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
         recipients=research_party_users(milestone.agreement),
         kind=NotificationKind.MILESTONE_DISPUTED,
         event_key=f"milestone_disputed:{milestone.pk}:{timezone.now().timestamp()}",
-        title=_("%(code)s: the claim for “%(name)s” is disputed")
-        % {"code": milestone.project.code, "name": milestone.name},
+        title=NoticeText(
+            gettext_lazy("%(code)s: the claim for “%(name)s” is disputed"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
         body=reason,
         url=milestone.project.get_absolute_url(),
     )
@@ -280,15 +291,18 @@ def milestone_invoice(
         recipients=enterprise_users(milestone.agreement),
         kind=NotificationKind.INVOICE_ISSUED,
         event_key=f"invoice_issued:{invoice.pk}",
-        title=_("Invoice %(number)s: %(amount)s %(currency)s due %(due)s")
-        % {
-            "number": invoice.number,
-            "amount": invoice.amount,
-            "currency": invoice.currency,
-            "due": invoice.due_on,
-        },
-        body=_("For milestone “%(name)s” of %(code)s.")
-        % {"name": milestone.name, "code": milestone.project.code},
+        title=NoticeText(
+            gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
+            number=invoice.number,
+            amount=invoice.amount,
+            currency=invoice.currency,
+            due=invoice.due_on,
+        ),
+        body=NoticeText(
+            gettext_lazy("For milestone “%(name)s” of %(code)s."),
+            name=milestone.name,
+            code=milestone.project.code,
+        ),
         url=milestone.project.get_absolute_url(),
     )
     return invoice
@@ -407,9 +421,16 @@ def _tell_payee_claimable(milestone: Milestone) -> None:
         recipients=research_party_users(milestone.agreement),
         kind=NotificationKind.MILESTONE_CLAIMABLE,
         event_key=f"milestone_claimable:{milestone.pk}:{milestone.triggered_on}",
-        title=_("%(code)s: milestone “%(name)s” can be claimed")
-        % {"code": milestone.project.code, "name": milestone.name},
-        body=_("%(amount)s %(currency)s, due %(due)s.")
-        % {"amount": milestone.amount, "currency": milestone.currency, "due": milestone.due_date},
+        title=NoticeText(
+            gettext_lazy("%(code)s: milestone “%(name)s” can be claimed"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s, due %(due)s."),
+            amount=milestone.amount,
+            currency=milestone.currency,
+            due=milestone.due_date,
+        ),
         url=milestone.project.get_absolute_url(),
     )

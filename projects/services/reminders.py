@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from notifications.text import NoticeText, lowercase
 from partnerships.choices import RoyaltyReporting
 from partnerships.models import Agreement
 from partnerships.selectors import enterprise_users, research_party_users
-from projects.choices import MILESTONE_OPEN_STATUSES, ProjectStatus, RoyaltyReportKind
+from projects.choices import (
+    MILESTONE_OPEN_STATUSES,
+    MilestoneStatus,
+    ProjectStatus,
+    RoyaltyReportKind,
+)
 from projects.models import Milestone, ResearchProject, RoyaltyReport
 
 from .royalties import _royalty_years, royalty_year_true_up
@@ -41,6 +47,15 @@ def _milestone_audience(milestone: Milestone):
     )
 
 
+def _milestone_state(milestone: Milestone) -> NoticeText:
+    return NoticeText(
+        gettext_lazy("%(amount)s %(currency)s, now %(status)s."),
+        amount=milestone.amount,
+        currency=milestone.currency,
+        status=lowercase(MilestoneStatus(milestone.status).label),
+    )
+
+
 def _remind_milestones(today: date, result: ReminderRound) -> None:
     open_milestones = Milestone.objects.filter(
         status__in=MILESTONE_OPEN_STATUSES, due_date__isnull=False
@@ -58,18 +73,13 @@ def _remind_milestones(today: date, result: ReminderRound) -> None:
                     recipients=_milestone_audience(milestone),
                     kind=NotificationKind.MILESTONE_DUE_SOON,
                     event_key=f"milestone_due:{milestone.pk}:{milestone.due_date}:{days}",
-                    title=_("%(code)s: “%(name)s” falls due on %(due)s")
-                    % {
-                        "code": milestone.project.code,
-                        "name": milestone.name,
-                        "due": milestone.due_date,
-                    },
-                    body=_("%(amount)s %(currency)s, now %(status)s.")
-                    % {
-                        "amount": milestone.amount,
-                        "currency": milestone.currency,
-                        "status": milestone.get_status_display().lower(),
-                    },
+                    title=NoticeText(
+                        gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s"),
+                        code=milestone.project.code,
+                        name=milestone.name,
+                        due=milestone.due_date,
+                    ),
+                    body=_milestone_state(milestone),
                     url=milestone.project.get_absolute_url(),
                 )
             )
@@ -79,18 +89,13 @@ def _remind_milestones(today: date, result: ReminderRound) -> None:
                 recipients=_milestone_audience(milestone),
                 kind=NotificationKind.MILESTONE_OVERDUE,
                 event_key=f"milestone_overdue:{milestone.pk}:{today}",
-                title=_("%(code)s: “%(name)s” is overdue since %(due)s")
-                % {
-                    "code": milestone.project.code,
-                    "name": milestone.name,
-                    "due": milestone.due_date,
-                },
-                body=_("%(amount)s %(currency)s, now %(status)s.")
-                % {
-                    "amount": milestone.amount,
-                    "currency": milestone.currency,
-                    "status": milestone.get_status_display().lower(),
-                },
+                title=NoticeText(
+                    gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
+                    code=milestone.project.code,
+                    name=milestone.name,
+                    due=milestone.due_date,
+                ),
+                body=_milestone_state(milestone),
                 url=milestone.project.get_absolute_url(),
             )
         )
@@ -142,13 +147,18 @@ def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
                 recipients=enterprise_users(agreement),
                 kind=NotificationKind.ROYALTY_REPORT_DUE,
                 event_key=f"royalty_due:{agreement.pk}:{start}:{'late' if late else 'due'}",
-                title=(
-                    _("%(reference)s: royalty report for %(start)s–%(end)s is late")
+                title=NoticeText(
+                    gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s is late")
                     if late
-                    else _("%(reference)s: royalty report for %(start)s–%(end)s due %(due)s")
-                )
-                % {"reference": agreement.reference, "start": start, "end": end, "due": due_on},
-                body=_("Report net sales for the period in the partner portal."),
+                    else gettext_lazy(
+                        "%(reference)s: royalty report for %(start)s–%(end)s due %(due)s"
+                    ),
+                    reference=agreement.reference,
+                    start=start,
+                    end=end,
+                    due=due_on,
+                ),
+                body=gettext_lazy("Report net sales for the period in the partner portal."),
             )
         )
 

@@ -13,11 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.money import quantize_money
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from notifications.text import NoticeText
 from partnerships.models import Agreement, RoyaltyTier
 from partnerships.selectors import (
     acts_for_enterprise,
@@ -374,10 +376,17 @@ def royalty_report_submit(
         recipients=research_party_users(agreement),
         kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
         event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
-        title=_("%(reference)s: royalty report for %(start)s–%(end)s")
-        % {"reference": agreement.reference, "start": period_start, "end": period_end},
-        body=_("Royalty due %(royalty)s %(currency)s.")
-        % {"royalty": royalty_due, "currency": agreement.currency},
+        title=NoticeText(
+            gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s"),
+            reference=agreement.reference,
+            start=period_start,
+            end=period_end,
+        ),
+        body=NoticeText(
+            gettext_lazy("Royalty due %(royalty)s %(currency)s."),
+            royalty=royalty_due,
+            currency=agreement.currency,
+        ),
     )
     return report
 
@@ -424,12 +433,12 @@ def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyRe
         recipients=enterprise_users(report.agreement),
         kind=NotificationKind.ROYALTY_REPORT_QUERIED,
         event_key=f"royalty_report_queried:{report.pk}:{timezone.now().timestamp()}",
-        title=_("%(reference)s: your royalty report for %(start)s–%(end)s is queried")
-        % {
-            "reference": report.agreement.reference,
-            "start": report.period_start,
-            "end": report.period_end,
-        },
+        title=NoticeText(
+            gettext_lazy("%(reference)s: your royalty report for %(start)s–%(end)s is queried"),
+            reference=report.agreement.reference,
+            start=report.period_start,
+            end=report.period_end,
+        ),
         body=reason,
     )
     return report
@@ -502,14 +511,17 @@ def royalty_report_resubmit(
         recipients=research_party_users(agreement),
         kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
         event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
-        title=_("%(reference)s: corrected royalty report for %(start)s–%(end)s")
-        % {
-            "reference": agreement.reference,
-            "start": report.period_start,
-            "end": report.period_end,
-        },
-        body=_("Royalty due %(royalty)s %(currency)s.")
-        % {"royalty": report.royalty_due, "currency": agreement.currency},
+        title=NoticeText(
+            gettext_lazy("%(reference)s: corrected royalty report for %(start)s–%(end)s"),
+            reference=agreement.reference,
+            start=report.period_start,
+            end=report.period_end,
+        ),
+        body=NoticeText(
+            gettext_lazy("Royalty due %(royalty)s %(currency)s."),
+            royalty=report.royalty_due,
+            currency=agreement.currency,
+        ),
     )
     return report
 
@@ -579,15 +591,18 @@ def royalty_report_invoice(
         recipients=enterprise_users(report.agreement),
         kind=NotificationKind.INVOICE_ISSUED,
         event_key=f"invoice_issued:{invoice.pk}",
-        title=_("Invoice %(number)s: %(amount)s %(currency)s due %(due)s")
-        % {
-            "number": invoice.number,
-            "amount": invoice.amount,
-            "currency": invoice.currency,
-            "due": invoice.due_on,
-        },
-        body=_("Royalties for %(start)s–%(end)s.")
-        % {"start": report.period_start, "end": report.period_end},
+        title=NoticeText(
+            gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
+            number=invoice.number,
+            amount=invoice.amount,
+            currency=invoice.currency,
+            due=invoice.due_on,
+        ),
+        body=NoticeText(
+            gettext_lazy("Royalties for %(start)s–%(end)s."),
+            start=report.period_start,
+            end=report.period_end,
+        ),
     )
     return invoice
 
