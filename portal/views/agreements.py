@@ -2,7 +2,7 @@
 plain words and where the enterprise stands in the cost sharing."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -18,18 +18,21 @@ AGREEMENTS_PER_PAGE = 25
 @require_GET
 @partner_view
 def agreement_list(request):
-    agreements = (
-        agreements_visible_to(request.user)
-        .annotate(
-            project_count=Count(
-                "projects",
-                filter=Q(projects__in=projects_visible_to(request.user).values("id")),
-                distinct=True,
-            )
-        )
-        .order_by("-signed_on", "reference")
-    )
+    agreements = agreements_visible_to(request.user).order_by("-signed_on", "reference")
     page = Paginator(agreements, AGREEMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # The page's projects counted in one grouped query: annotating the count
+    # joined thousands of projects to the agreements' wide rows and sorted
+    # them (0.2 s for an enterprise with 23,000 projects).
+    counts = dict(
+        projects_visible_to(request.user)
+        .filter(agreement__in=[agreement.pk for agreement in page.object_list])
+        .order_by()
+        .values_list("agreement")
+        .annotate(Count("id"))
+    )
+    for agreement in page.object_list:
+        agreement.project_count = counts.get(agreement.pk, 0)
     return render(request, "portal/agreement_list.html", {"page": page})
 
 

@@ -82,7 +82,12 @@ class PortalProjectFilterSet(ResearchProjectFilterSet):
 
 
 def _stage_choices(user):
-    pipelines = projects_visible_to(user).values("current_stage__pipeline_id")
+    # Distinct, so that PostgreSQL reads the partner's projects once for
+    # their few pipelines rather than once per stage (0.75 s at 23,000
+    # projects).
+    pipelines = (
+        projects_visible_to(user).order_by().values("current_stage__pipeline_id").distinct()
+    )
     stages = (
         stages_visible_to(user)
         .filter(pipeline__in=pipelines)
