@@ -36,6 +36,19 @@ def agreement_list(request):
     return render(request, "portal/agreement_list.html", {"page": page})
 
 
+# An agreement may carry thousands of projects: the page names the first
+# ones and links to the project list filtered by the agreement.
+PROJECTS_SHOWN = 10
+
+
+def _projects_shown(user, agreement) -> dict:
+    projects = project_list_for(user).filter(agreement=agreement)
+    return {
+        "projects": projects.order_by("code")[:PROJECTS_SHOWN],
+        "projects_count": projects.count(),
+    }
+
+
 @partner_view
 def agreement_detail(request, reference):
     user = request.user
@@ -53,7 +66,7 @@ def agreement_detail(request, reference):
             "on_agreement_page": True,
             "ledger": ledger,
             "enterprise_lines": [line for line in ledger if line.party == "enterprise"],
-            "projects": project_list_for(user).filter(agreement=agreement).order_by("code"),
+            **_projects_shown(user, agreement),
         }
     )
     return render(request, "portal/agreement_detail.html", context)

@@ -62,7 +62,16 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = _partner_projects(user)
+        # Only projects that have documents to show: an enterprise may have
+        # thousands of projects, most of them without any.
+        self.fields["project"].queryset = _partner_projects(user).filter(
+            id__in=documents_visible_to(user).values("project_id")
+        )
+
+
+# Above this many projects a drop-down is no help (and a heavy page): the
+# partner types the project's code, which is checked the same way.
+PROJECT_CHOICES_LISTED = 200
 
 
 class PortalDocumentUploadForm(Form):
@@ -83,7 +92,15 @@ class PortalDocumentUploadForm(Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = _partner_projects(user)
+        projects = _partner_projects(user)
+        self.fields["project"].queryset = projects
+        if projects.count() > PROJECT_CHOICES_LISTED:
+            self.fields["project"].widget = forms.TextInput(
+                attrs={"class": "form-control", "autocomplete": "off"}
+            )
+            self.fields["project"].help_text = _("The project's code, e.g. %(code)s.") % {
+                "code": projects.values_list("code", flat=True).first()
+            }
         self.fields["milestone"].queryset = _partner_milestones(user).select_related("project")
         self.fields["file"].help_text = _(
             "Accepted: %(types)s; at most %(limit)s. The file is checked on its content."

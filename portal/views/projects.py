@@ -79,6 +79,8 @@ class PortalProjectFilterSet(ResearchProjectFilterSet):
     stage = django_filters.ChoiceFilter(
         field_name="current_stage", choices=(), label=_("Stage"), empty_label=_("All")
     )
+    # The agreement page's "all projects" link.
+    agreement = django_filters.CharFilter(field_name="agreement__reference", label=_("Agreement"))
 
 
 def _stage_choices(user):

@@ -160,3 +160,23 @@ def test_a_post_answers_404_for_a_foreign_agreement_and_405_for_an_own_one(
 
     assert client.post(detail(foreign.agreement)).status_code == 404
     assert client.post(detail(own.agreement)).status_code == 405
+
+
+def test_an_agreement_with_many_projects_names_the_first_and_links_to_all(
+    client, partner_user, own, monkeypatch
+):
+    from portal.views import agreements
+    from tests.factories import ProjectUnderAgreementFactory
+
+    monkeypatch.setattr(agreements, "PROJECTS_SHOWN", 1)
+    ProjectUnderAgreementFactory(agreement=own.agreement, code="PRJ-ZZ-LAST")
+    client.force_login(partner_user)
+
+    page = client.get(detail(own.agreement)).content.decode()
+    all_projects = client.get(f"{reverse('portal:projects')}?agreement={own.agreement.reference}")
+
+    assert own.project.code in page
+    assert "PRJ-ZZ-LAST" not in page
+    assert f"{reverse('portal:projects')}?agreement={own.agreement.reference}" in page
+    assert "All 2 projects" in page
+    assert all_projects.context["page"].paginator.count == 2

@@ -235,3 +235,41 @@ def test_a_milestone_of_another_project_is_refused(signed_in, own):
         "This milestone belongs to another project."
     ]
     assert not Document.objects.filter(original_name="mixed.pdf").exists()
+
+
+# --- An enterprise with many projects ---------------------------------------------
+
+
+def test_the_project_filter_offers_only_projects_that_have_documents(signed_in, own):
+    from tests.factories import ProjectUnderAgreementFactory
+
+    ProjectUnderAgreementFactory(agreement=own.agreement, code="PRJ-NO-DOCUMENTS")
+
+    form = signed_in.get(reverse("portal:documents")).context["filter_form"]
+
+    assert [project.code for project in form.fields["project"].queryset] == [own.project.code]
+
+
+def test_with_many_projects_the_upload_form_takes_a_typed_project_code(
+    signed_in, own, foreign, monkeypatch
+):
+    from portal.views import documents
+
+    monkeypatch.setattr(documents, "PROJECT_CHOICES_LISTED", 0)
+
+    page = signed_in.get(reverse("portal:document_upload")).content.decode()
+    refused = signed_in.post(
+        reverse("portal:document_upload"),
+        {"project": foreign.project.code, "file": pdf("plan.pdf")},
+    )
+    accepted = signed_in.post(
+        reverse("portal:document_upload"),
+        {"project": own.project.code, "file": pdf("plan.pdf")},
+    )
+
+    assert 'type="text" name="project"' in page
+    assert own.project.code in page  # The example in the help text.
+    assert refused.status_code == 400
+    assert "project" in refused.context["form"].errors
+    assert accepted.status_code == 302
+    assert Document.objects.get(original_name="plan.pdf").project == own.project
