@@ -1,10 +1,13 @@
-"""The signed-in user's API tokens: create (the key is shown once), list,
-revoke; and the language switch, which remembers the user's choice."""
+"""Signing in, the signed-in user's API tokens (create — the key is shown
+once —, list, revoke), and the language switch, which remembers the user's
+choice."""
 
 import contextlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
 from core.errors import DomainError
 
+from .forms import EmailAuthenticationForm
 from .models import ApiToken
 from .services import api_token_create, api_token_revoke, user_language_set
 
@@ -79,3 +83,27 @@ def language_set(request):
         with contextlib.suppress(DomainError):
             user_language_set(user=request.user, language=language)
     return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, which then speaks the user's chosen language on this
+    device too (the language switch stores the choice with the user)."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

@@ -322,3 +322,29 @@ class TestTheLanguageSwitch:
 
         assert response.status_code == 200
         assert 'name="language"' in response.content.decode()
+
+
+def test_signing_in_on_a_new_device_speaks_the_user_s_language(client):
+    from tests.factories import DEMO_PASSWORD, PartnerUserFactory
+
+    user = PartnerUserFactory(language="zh-hans")
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": DEMO_PASSWORD}
+    )
+    overview = client.get(response.url, follow=True)
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert '<html lang="zh-hans">' in overview.content.decode()
+
+
+def test_a_user_without_a_chosen_language_keeps_the_browser_s(client):
+    from tests.factories import DEMO_PASSWORD, PartnerUserFactory
+
+    user = PartnerUserFactory()
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": DEMO_PASSWORD}
+    )
+
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
