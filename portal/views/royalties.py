@@ -7,12 +7,11 @@ Only the agreements of the partner's own enterprise are offered; another
 enterprise's agreement or report answers 404.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,15 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
-from core.money import quantize_money
-from partnerships.choices import RoyaltyBasis
 from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
 from portal.views.milestones import not_a_read
 from projects import services
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
-from projects.computations.royalties import Tier, royalty_on_annual_sales
 from projects.models import Payment
 from projects.selectors import (
     projects_visible_to,
@@ -36,46 +32,8 @@ from projects.selectors import (
     royalty_reports_visible_to,
 )
 from projects.services.reminders import last_ended_period
-from projects.services.royalties import agreement_tiers, royalty_preview
+from projects.services.royalties import royalty_preview_breakdown
 from projects.templatetags.project_page import money
-
-# --- What the preview shows ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TierSlice:
-    """The part of a report's sales that falls in one tier, and its royalty."""
-
-    lower_bound: Decimal
-    upper_bound: Decimal | None
-    rate_percent: Decimal
-    sales: Decimal
-    royalty: Decimal
-
-
-def tier_slices(
-    *, tiers: list[Tier], sales_earlier_in_year: Decimal, period_sales: Decimal
-) -> list[TierSlice]:
-    """How the marginal tiers charge one period's sales, band by band: the
-    slice of the year's sales that the period adds to each band. The
-    royalties add up to ``royalty_for_period`` before rounding."""
-    start, end = sales_earlier_in_year, sales_earlier_in_year + period_sales
-    uppers = [tier.lower_bound for tier in tiers[1:]] + [None]
-    slices = []
-    for tier, upper in zip(tiers, uppers, strict=True):
-        top = end if upper is None else min(end, upper)
-        sales = max(Decimal(0), top - max(start, tier.lower_bound))
-        slices.append(
-            TierSlice(
-                lower_bound=tier.lower_bound,
-                upper_bound=upper,
-                rate_percent=tier.rate_percent,
-                sales=sales,
-                royalty=sales * tier.rate_percent / 100,
-            )
-        )
-    return slices
-
 
 # --- Reading ---------------------------------------------------------------------------
 
@@ -207,71 +165,6 @@ def _check_with_service(service, **kwargs):
         pass
 
 
-def _preview_context(request, agreement, *, net_sales, sublicense_income, period, corrected):
-    """The royalty the figures owe, and how it follows from the terms."""
-    year = period[0].year
-    earlier = royalty_reports_visible_to(request.user).filter(
-        agreement=agreement, kind=RoyaltyReportKind.SALES, period_start__year=year
-    )
-    if corrected is not None:
-        earlier = earlier.filter(pk__lt=corrected.pk)
-    totals = earlier.aggregate(sales=Sum("net_sales"), royalties=Sum("royalty_due"))
-    sales_before = totals["sales"] or Decimal(0)
-    royalty_due = royalty_preview(
-        agreement=agreement,
-        period_start=period[0],
-        net_sales=net_sales,
-        sublicense_income=sublicense_income,
-        corrected_report=corrected,
-    )
-    tiers = agreement_tiers(agreement)
-    whole_basis = agreement.royalty_basis == RoyaltyBasis.WHOLE
-    currency = agreement.currency
-    sublicense_royalty = quantize_money(
-        sublicense_income * agreement.sublicense_income_share / 100, currency
-    )
-    # All the year's royalties, true-ups aside, with this report.
-    year_royalties = royalty_reports_visible_to(request.user).filter(
-        agreement=agreement, kind=RoyaltyReportKind.SALES, period_start__year=year
-    )
-    if corrected is not None:
-        year_royalties = year_royalties.exclude(pk=corrected.pk)
-    royalties_before = year_royalties.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
-    royalties_after = royalties_before + royalty_due
-    minimum = agreement.minimum_annual_royalty
-    reached = [tier for tier in tiers if tier.lower_bound <= sales_before + net_sales]
-    return {
-        "year": year,
-        "royalty_due": royalty_due,
-        "tiers_royalty": royalty_due - sublicense_royalty,
-        "whole_basis": whole_basis,
-        "slices": (
-            []
-            if whole_basis
-            else tier_slices(
-                tiers=tiers, sales_earlier_in_year=sales_before, period_sales=net_sales
-            )
-        ),
-        "whole_rate": reached[-1].rate_percent if reached else Decimal(0),
-        "whole_before": quantize_money(
-            royalty_on_annual_sales(sales_before, tiers, agreement.royalty_basis), currency
-        ),
-        "whole_after": quantize_money(
-            royalty_on_annual_sales(sales_before + net_sales, tiers, agreement.royalty_basis),
-            currency,
-        ),
-        "net_sales": net_sales,
-        "sales_before": sales_before,
-        "sales_after": sales_before + net_sales,
-        "sublicense_income": sublicense_income,
-        "sublicense_royalty": sublicense_royalty,
-        "royalties_before": royalties_before,
-        "royalties_after": royalties_after,
-        "minimum": minimum,
-        "minimum_shortfall": max(Decimal(0), minimum - royalties_after) if minimum else None,
-    }
-
-
 def _figures(form, formset):
     """The service's keyword arguments from valid forms."""
     data = form.cleaned_data
@@ -358,13 +251,12 @@ def _report_sales(request, *, agreement, report=None):
         return render(request, "portal/royalty_report_form.html", context, status=400)
     if step == "preview":
         context.update(
-            _preview_context(
-                request,
-                agreement,
+            royalty_preview_breakdown(
+                agreement=agreement,
+                period_start=period[0],
                 net_sales=figures["net_sales"],
                 sublicense_income=figures["sublicense_income"],
-                period=period,
-                corrected=report,
+                corrected_report=report,
             )
         )
         context["period"] = period

@@ -82,3 +82,38 @@ def royalty_for_period(
 def minimum_royalty_shortfall(*, royalties_in_year: Decimal, minimum: Decimal) -> Decimal:
     """What the licensee still owes to reach the minimum annual royalty."""
     return max(Decimal(0), minimum - royalties_in_year)
+
+
+@dataclass(frozen=True)
+class TierSlice:
+    """The part of a report's sales that falls in one tier, and its royalty."""
+
+    lower_bound: Decimal
+    upper_bound: Decimal | None
+    rate_percent: Decimal
+    sales: Decimal
+    royalty: Decimal
+
+
+def tier_slices(
+    *, tiers: Sequence[Tier], sales_earlier_in_year: Decimal, period_sales: Decimal
+) -> list[TierSlice]:
+    """How the marginal tiers charge one period's sales, band by band: the
+    slice of the year's sales that the period adds to each band. The
+    royalties add up to ``royalty_for_period`` before rounding."""
+    start, end = sales_earlier_in_year, sales_earlier_in_year + period_sales
+    uppers = [tier.lower_bound for tier in tiers[1:]] + [None]
+    slices = []
+    for tier, upper in zip(tiers, uppers, strict=True):
+        top = end if upper is None else min(end, upper)
+        sales = max(Decimal(0), top - max(start, tier.lower_bound))
+        slices.append(
+            TierSlice(
+                lower_bound=tier.lower_bound,
+                upper_bound=upper,
+                rate_percent=tier.rate_percent,
+                sales=sales,
+                royalty=sales * tier.rate_percent / 100,
+            )
+        )
+    return slices

@@ -20,6 +20,7 @@ from core.money import quantize_money
 from notifications.choices import NotificationKind
 from notifications.services import notify
 from notifications.text import NoticeText
+from partnerships.choices import RoyaltyBasis
 from partnerships.models import Agreement, RoyaltyTier
 from partnerships.selectors import (
     acts_for_enterprise,
@@ -38,6 +39,8 @@ from projects.computations.royalties import (
     TierError,
     minimum_royalty_shortfall,
     royalty_for_period,
+    royalty_on_annual_sales,
+    tier_slices,
     validate_tiers,
 )
 from projects.models import Invoice, ResearchProject, RoyaltyReport, RoyaltyReportLine
@@ -160,6 +163,83 @@ def royalty_preview(
     )
     royalty += sublicense_income * agreement.sublicense_income_share / 100
     return quantize_money(royalty, agreement.currency)
+
+
+def royalty_preview_breakdown(
+    *,
+    agreement: Agreement,
+    period_start: date,
+    net_sales: Decimal,
+    sublicense_income: Decimal = Decimal(0),
+    corrected_report: RoyaltyReport | None = None,
+) -> dict:
+    """What the licensee sees before confirming a report: the royalty it
+    would owe (``royalty_preview``) and how it follows from the terms — the
+    year's sales before and with it, the tiers' slices (marginal basis) or
+    the rate reached (whole basis), the sublicense share, and the year's
+    royalties against the minimum annual royalty."""
+    year = period_start.year
+    year_reports = agreement.royalty_reports.filter(
+        kind=RoyaltyReportKind.SALES, period_start__year=year
+    )
+    earlier = year_reports
+    others = year_reports
+    if corrected_report is not None:
+        earlier = earlier.filter(pk__lt=corrected_report.pk)
+        others = others.exclude(pk=corrected_report.pk)
+    sales_before = earlier.aggregate(total=Sum("net_sales"))["total"] or Decimal(0)
+    royalty_due = royalty_preview(
+        agreement=agreement,
+        period_start=period_start,
+        net_sales=net_sales,
+        sublicense_income=sublicense_income,
+        corrected_report=corrected_report,
+    )
+    tiers = agreement_tiers(agreement)
+    currency = agreement.currency
+    whole_basis = agreement.royalty_basis == RoyaltyBasis.WHOLE
+    sublicense_royalty = quantize_money(
+        sublicense_income * agreement.sublicense_income_share / 100, currency
+    )
+    # All the year's royalties, true-ups aside, with this report.
+    royalties_before = others.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
+    royalties_after = royalties_before + royalty_due
+    minimum = agreement.minimum_annual_royalty
+    reached = [tier for tier in tiers if tier.lower_bound <= sales_before + net_sales]
+    return {
+        "year": year,
+        "royalty_due": royalty_due,
+        "tiers_royalty": royalty_due - sublicense_royalty,
+        "whole_basis": whole_basis,
+        "slices": (
+            []
+            if whole_basis
+            else tier_slices(
+                tiers=tiers, sales_earlier_in_year=sales_before, period_sales=net_sales
+            )
+        ),
+        "whole_rate": reached[-1].rate_percent if reached else Decimal(0),
+        "whole_before": quantize_money(
+            royalty_on_annual_sales(sales_before, tiers, agreement.royalty_basis), currency
+        ),
+        "whole_after": quantize_money(
+            royalty_on_annual_sales(sales_before + net_sales, tiers, agreement.royalty_basis),
+            currency,
+        ),
+        "net_sales": net_sales,
+        "sales_before": sales_before,
+        "sales_after": sales_before + net_sales,
+        "sublicense_income": sublicense_income,
+        "sublicense_royalty": sublicense_royalty,
+        "royalties_before": royalties_before,
+        "royalties_after": royalties_after,
+        "minimum": minimum,
+        "minimum_shortfall": (
+            minimum_royalty_shortfall(royalties_in_year=royalties_after, minimum=minimum)
+            if minimum
+            else None
+        ),
+    }
 
 
 def _validated_sales(

@@ -209,3 +209,25 @@ class TestMinimumShortfall:
     )
     def test_the_licensee_tops_up_only_what_is_missing(self, royalties, minimum, shortfall):
         assert minimum_royalty_shortfall(royalties_in_year=royalties, minimum=minimum) == shortfall
+
+
+def test_tier_slices_show_band_by_band_what_the_period_adds():
+    from projects.computations.royalties import Tier, royalty_for_period, tier_slices
+
+    tiers = [Tier(Decimal(0), Decimal(5)), Tier(Decimal(1_000_000), Decimal(8))]
+
+    slices = tier_slices(
+        tiers=tiers, sales_earlier_in_year=Decimal(100_000), period_sales=Decimal(1_100_000)
+    )
+
+    assert [(s.lower_bound, s.upper_bound, s.sales) for s in slices] == [
+        (Decimal(0), Decimal(1_000_000), Decimal(900_000)),
+        (Decimal(1_000_000), None, Decimal(200_000)),
+    ]
+    assert (
+        sum(s.royalty for s in slices)
+        == Decimal(61_000)
+        == royalty_for_period(
+            sales_earlier_in_year=Decimal(100_000), period_sales=Decimal(1_100_000), tiers=tiers
+        )
+    )
