@@ -84,16 +84,20 @@ def partner_and_pages(User, Role):
     from django.db.models import Count, Q
 
     from partnerships.selectors import agreements_visible_to
-    from portal.views.milestones import enterprise_invoices, enterprise_milestones
     from projects.models import ResearchProject
-    from projects.selectors import documents_visible_to, projects_visible_to
+    from projects.selectors import (
+        documents_visible_to,
+        invoices_visible_to,
+        milestones_visible_to,
+        projects_visible_to,
+    )
 
     links = ResearchProject.partner_enterprises.through.objects
     busiest = links.values("enterprise_id").annotate(n=Count("id")).order_by("-n", "enterprise_id")
     enterprise_id = busiest[0]["enterprise_id"]
     user = User.objects.filter(role=Role.PARTNER, enterprise_id=enterprise_id).order_by("pk")[0]
 
-    milestones = enterprise_milestones(user)
+    milestones = milestones_visible_to(user)
     project = (
         projects_visible_to(user)
         .annotate(
@@ -116,7 +120,7 @@ def partner_and_pages(User, Role):
     print(
         f"partner {user.email} ({user.enterprise.code}, {user.enterprise.name}): "
         f"{projects_visible_to(user).count():,} projects, "
-        f"{milestones.count():,} milestones, {enterprise_invoices(user).count():,} invoices, "
+        f"{milestones.count():,} milestones, {invoices_visible_to(user).count():,} invoices, "
         f"{agreements_visible_to(user).count():,} agreements, "
         f"{documents_visible_to(user).count():,} documents"
     )

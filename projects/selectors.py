@@ -603,26 +603,13 @@ def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
 # selectors above, in a fixed number of queries whatever the number of rows.
 
 
-def _own_agreements_only(queryset, user, *paths):
-    """For a partner, what falls under its own enterprise's agreements: on a
-    project shared by two enterprises, each pays under its own agreement
-    and sees nothing of the other's milestones and invoices."""
-    from partnerships.selectors import agreements_visible_to
-
-    if has_full_access(user) or not is_partner_user(user):
-        return queryset
-    own = agreements_visible_to(user).values("id")
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{path}__in": own})
-    return queryset.filter(condition)
-
-
 def project_milestones_for(user, project: ResearchProject) -> QuerySet[Milestone]:
     """A project's milestones the user sees, earliest due first."""
-    return _own_agreements_only(
-        milestones_visible_to(user).filter(project=project), user, "agreement"
-    ).order_by(F("due_date").asc(nulls_last=True), "id")
+    return (
+        milestones_visible_to(user)
+        .filter(project=project)
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
 
 
 def project_stage_counts(user) -> list[StageDefinition]:
@@ -648,9 +635,7 @@ def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:
     """Visible invoices not yet paid in full that fall due by ``due_by``
     (overdue ones included), soonest first, with ``paid`` and
     ``outstanding`` computed in the database."""
-    invoices = _own_agreements_only(
-        invoices_visible_to(user), user, "milestone__agreement", "royalty_report__agreement"
-    )
+    invoices = invoices_visible_to(user)
     return (
         invoices.annotate(
             paid=Coalesce(
@@ -675,7 +660,7 @@ def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
     from .choices import MilestoneStatus
 
     return (
-        _own_agreements_only(milestones_visible_to(user), user, "agreement")
+        milestones_visible_to(user)
         .filter(
             Q(trigger_stage__isnull=True) | Q(triggered_on__isnull=False),
             status__in=(
@@ -696,7 +681,7 @@ def claims_awaiting_verification(user) -> QuerySet[Milestone]:
     from .choices import MilestoneStatus
 
     return (
-        _own_agreements_only(milestones_visible_to(user), user, "agreement")
+        milestones_visible_to(user)
         .filter(status=MilestoneStatus.CLAIMED)
         .order_by(F("claimed_at").asc(nulls_last=True), "id")
     )

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
-from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from portal.forms import MilestoneDisputeForm, MilestoneVerifyForm
 from projects import services
@@ -49,23 +48,6 @@ MILESTONE_TABS = {
 SETTLED = {MilestoneStatus.PAID, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED}
 
 
-def _own_agreements(user):
-    return agreements_visible_to(user).filter(partnership__enterprise_id=user.enterprise_id)
-
-
-def enterprise_milestones(user):
-    """The milestones the partner's enterprise pays."""
-    return milestones_visible_to(user).filter(agreement__in=_own_agreements(user).values("id"))
-
-
-def enterprise_invoices(user):
-    """The invoices addressed to the partner's enterprise."""
-    agreements = _own_agreements(user).values("id")
-    return invoices_visible_to(user).filter(
-        Q(milestone__agreement__in=agreements) | Q(royalty_report__agreement__in=agreements)
-    )
-
-
 def _with_paid(invoices):
     zero = Value(0, output_field=DecimalField(max_digits=20, decimal_places=2))
     return invoices.annotate(
@@ -91,7 +73,7 @@ def invoice_list(request):
 
 
 def _money_page(request, tab):
-    milestones = enterprise_milestones(request.user)
+    milestones = milestones_visible_to(request.user)
     counts = milestones.aggregate(
         awaiting=Count("id", filter=Q(status=MilestoneStatus.CLAIMED)),
         open=Count(
@@ -130,16 +112,12 @@ def _tabs(counts):
 
 
 def _invoice_tab(request, counts):
-    invoices = _with_paid(enterprise_invoices(request.user)).order_by("-issued_on", "-number")
+    invoices = _with_paid(invoices_visible_to(request.user)).order_by("-issued_on", "-number")
     page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for invoice in page.object_list:
         invoice.overdue = invoice.outstanding > 0 and invoice.due_on < today
-    payments = (
-        payments_visible_to(request.user)
-        .filter(invoice__in=enterprise_invoices(request.user).values("id"))
-        .order_by("-paid_on", "-id")[:PER_PAGE]
-    )
+    payments = payments_visible_to(request.user).order_by("-paid_on", "-id")[:PER_PAGE]
     return render(
         request,
         "portal/invoice_list.html",
@@ -158,7 +136,7 @@ def _invoice_tab(request, counts):
 
 def _milestone(request, milestone_pk):
     milestones = (
-        enterprise_milestones(request.user)
+        milestones_visible_to(request.user)
         .select_related("invoice", "claimed_by", "verified_by")
         .prefetch_related(
             Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
@@ -277,6 +255,6 @@ def milestone_dispute(request, milestone_pk):
 def invoice_download(request, invoice_pk):
     """The invoice as a PDF; another enterprise's answers 404."""
     invoice = get_object_or_404(
-        with_document_data(enterprise_invoices(request.user)), pk=invoice_pk
+        with_document_data(invoices_visible_to(request.user)), pk=invoice_pk
     )
     return not_a_read(request) or invoice_pdf_response(invoice)
