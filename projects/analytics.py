@@ -74,6 +74,7 @@ from core.money import quantize_money
 from partnerships.choices import AgreementKind, CooperationMode
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 
+from . import selectors
 from .choices import (
     MILESTONE_OPEN_STATUSES,
     MilestoneStatus,
@@ -847,10 +848,5 @@ def overdue_milestones(user, *, today: datetime.date):
 
 def claims_awaiting_verification(user):
     """Claimed milestones the payer has not verified or disputed yet, the
-    oldest claim first."""
-    return (
-        milestones_visible_to(user)
-        .filter(status=MilestoneStatus.CLAIMED)
-        .select_related("project", "agreement")
-        .order_by("claimed_at", "id")
-    )
+    oldest claim first, with their project and agreement for the list."""
+    return selectors.claims_awaiting_verification(user).select_related("project", "agreement")
