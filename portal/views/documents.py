@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.templatetags.biobridge import localized
-from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from projects.forms import Form
 from projects.selectors import documents_visible_to, milestones_visible_to, projects_visible_to
@@ -31,13 +30,8 @@ def _partner_projects(user):
 
 def _partner_milestones(user):
     """Milestones the partner may attach evidence to: those of its own
-    agreements (a shared project's other agreements stay with their
-    enterprise)."""
-    return (
-        milestones_visible_to(user)
-        .filter(agreement__in=agreements_visible_to(user).values("id"))
-        .order_by("project__code", "due_date", "pk")
-    )
+    agreements, which is what its scoping selector gives it."""
+    return milestones_visible_to(user).order_by("project__code", "due_date", "pk")
 
 
 class ProjectChoiceField(forms.ModelChoiceField):
