@@ -65,6 +65,7 @@ from partnerships.choices import (
     RoyaltyReporting,
     SunkCostBearer,
 )
+from partnerships.computations.royalties import Tier
 from partnerships.models import (
     Agreement,
     Enterprise,
@@ -86,7 +87,6 @@ from projects.choices import (
     TherapeuticArea,
     TransitionKind,
 )
-from projects.computations.royalties import Tier
 from projects.models import (
     CostEntry,
     Invoice,

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from .computations.royalties import Tier, TierError, validate_tiers
 from .models import (
     Agreement,
     CostShare,
@@ -172,8 +173,6 @@ class RoyaltyTierFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        from projects.computations.royalties import Tier, TierError, validate_tiers
-
         tiers = sorted(
             (
                 Tier(

@@ -23,6 +23,7 @@ from core.api.pagination import StandardPagination
 from core.api.permissions import ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, WRITE_ERRORS
 from partnerships import services
+from partnerships.computations.royalties import Tier
 from partnerships.filtersets import (
     AgreementFilterSet,
     EnterpriseFilterSet,
@@ -46,7 +47,6 @@ from partnerships.selectors import (
     people_visible_to,
 )
 from projects.api.serializers import LedgerLineSerializer
-from projects.computations.royalties import Tier
 from projects.selectors import agreement_cost_ledger
 from projects.services import cost_shares_set, royalty_tiers_set
 from projects.services.costs import CostShareInput

@@ -21,6 +21,15 @@ from notifications.choices import NotificationKind
 from notifications.services import notify
 from notifications.text import NoticeText
 from partnerships.choices import RoyaltyBasis
+from partnerships.computations.royalties import (
+    Tier,
+    TierError,
+    minimum_royalty_shortfall,
+    royalty_for_period,
+    royalty_on_annual_sales,
+    tier_slices,
+    validate_tiers,
+)
 from partnerships.models import Agreement, RoyaltyTier
 from partnerships.selectors import (
     acts_for_enterprise,
@@ -33,15 +42,6 @@ from projects.choices import (
     ROYALTY_REPORT_TRANSITIONS,
     RoyaltyReportKind,
     RoyaltyReportStatus,
-)
-from projects.computations.royalties import (
-    Tier,
-    TierError,
-    minimum_royalty_shortfall,
-    royalty_for_period,
-    royalty_on_annual_sales,
-    tier_slices,
-    validate_tiers,
 )
 from projects.models import Invoice, ResearchProject, RoyaltyReport, RoyaltyReportLine
 

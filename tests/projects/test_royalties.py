@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from notifications.models import Notification
+from partnerships.computations.royalties import Tier
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
-from projects.computations.royalties import Tier
 from projects.models import Activity, RoyaltyReport
 from projects.selectors import royalty_reports_visible_to
 from projects.services import (

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.computations.royalties import (
+from partnerships.computations.royalties import (
     Tier,
     TierError,
     minimum_royalty_shortfall,
     royalty_for_period,
     royalty_on_annual_sales,
+    tier_slices,
     validate_tiers,
 )
 
@@ -212,8 +213,6 @@ class TestMinimumShortfall:
 
 
 def test_tier_slices_show_band_by_band_what_the_period_adds():
-    from projects.computations.royalties import Tier, royalty_for_period, tier_slices
-
     tiers = [Tier(Decimal(0), Decimal(5)), Tier(Decimal(1_000_000), Decimal(8))]
 
     slices = tier_slices(
