@@ -77,6 +77,7 @@ from partnerships.models import (
     Partnership,
     Person,
 )
+from partnerships.services import CostShareInput, cost_shares_set, royalty_tiers_set
 from projects.activity import activity_record
 from projects.choices import (
     MilestoneStatus,
@@ -100,7 +101,6 @@ from projects.models import (
 )
 from projects.services import (
     cost_entry_record,
-    cost_shares_set,
     document_upload,
     milestone_cancel,
     milestone_claim,
@@ -114,10 +114,8 @@ from projects.services import (
     royalty_report_invoice,
     royalty_report_query,
     royalty_report_submit,
-    royalty_tiers_set,
     royalty_year_true_up,
 )
-from projects.services.costs import CostShareInput
 from projects.services.royalties import SalesLine
 
 DEMO_PASSWORD = "biobridge-demo"

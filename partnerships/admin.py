@@ -17,6 +17,7 @@ from .models import (
     Person,
     RoyaltyTier,
 )
+from .services import CostShareInput, TermsError, validate_cost_shares
 
 
 class PersonInline(admin.TabularInline):
@@ -145,8 +146,6 @@ class CostShareFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        from projects.services.costs import CostShareInput, TermsError, validate_cost_shares
-
         if self.instance.pk:
             Agreement.objects.select_for_update().filter(pk=self.instance.pk).first()
         shares = [

@@ -2,8 +2,7 @@
 joint centres), partnerships, and agreements with their terms.
 
 Viewsets are declarations over the scoping selectors; writes go through
-``partnerships.services`` (and the cost-share and royalty-tier services of
-``projects``). Everyone signed in reads within their scope; only
+``partnerships.services``. Everyone signed in reads within their scope; only
 research-centre staff write, and partners get 403. Another partner's object
 answers 404, in detail and nested routes alike.
 """
@@ -48,8 +47,6 @@ from partnerships.selectors import (
 )
 from projects.api.serializers import LedgerLineSerializer
 from projects.selectors import agreement_cost_ledger
-from projects.services import cost_shares_set, royalty_tiers_set
-from projects.services.costs import CostShareInput
 
 from . import serializers as api
 
@@ -294,9 +291,9 @@ class AgreementViewSet(ServiceWritesViewSet):
             )
             serializer.is_valid(raise_exception=True)
             shares = serializer.validated_data["cost_shares"]
-            cost_shares_set(
+            services.cost_shares_set(
                 agreement=agreement,
-                shares=[CostShareInput(**share) for share in shares],
+                shares=[services.CostShareInput(**share) for share in shares],
                 by=request.user,
             )
             agreement = self.get_object()
@@ -317,7 +314,7 @@ class AgreementViewSet(ServiceWritesViewSet):
             serializer = api.RoyaltyTermsWriteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            royalty_tiers_set(
+            services.royalty_tiers_set(
                 agreement=agreement,
                 tiers=[Tier(**tier) for tier in data["royalty_tiers"]],
                 basis=data.get("royalty_basis"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from notifications.models import Notification
 from partnerships.computations.royalties import Tier
+from partnerships.services import royalty_tiers_set
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
 from projects.models import Activity, RoyaltyReport
 from projects.selectors import royalty_reports_visible_to
@@ -28,7 +29,6 @@ from projects.services import (
     royalty_report_query,
     royalty_report_resubmit,
     royalty_report_submit,
-    royalty_tiers_set,
     royalty_year_true_up,
 )
 from projects.services.royalties import SalesLine
