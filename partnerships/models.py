@@ -664,8 +664,9 @@ class MilestoneScheduleItem(models.Model):
 
 
 class RoyaltyTier(models.Model):
-    """A band of annual net sales and its royalty rate. A tier runs from its
-    lower bound up to the next tier's."""
+    """A band of annual net sales and its royalty rate. A tier runs from
+    above its lower bound up to the next tier's, that threshold included:
+    sales exactly at a threshold pay the lower tier's rate."""
 
     agreement = models.ForeignKey(
         Agreement,
@@ -701,4 +702,4 @@ class RoyaltyTier(models.Model):
         ]
 
     def __str__(self):
-        return f"≥ {self.lower_bound}: {self.rate_percent}%"
+        return f"> {self.lower_bound}: {self.rate_percent}%"

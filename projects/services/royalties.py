@@ -26,6 +26,7 @@ from partnerships.computations.royalties import (
     minimum_royalty_shortfall,
     royalty_for_period,
     royalty_on_annual_sales,
+    tier_holding,
     tier_slices,
 )
 from partnerships.models import Agreement
@@ -159,7 +160,7 @@ def royalty_preview_breakdown(
     royalties_before = others.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
     royalties_after = royalties_before + royalty_due
     minimum = agreement.minimum_annual_royalty
-    reached = [tier for tier in tiers if tier.lower_bound <= sales_before + net_sales]
+    holding = tier_holding(sales_before + net_sales, tiers)
     return {
         "year": year,
         "royalty_due": royalty_due,
@@ -172,7 +173,7 @@ def royalty_preview_breakdown(
                 tiers=tiers, sales_earlier_in_year=sales_before, period_sales=net_sales
             )
         ),
-        "whole_rate": reached[-1].rate_percent if reached else Decimal(0),
+        "whole_rate": holding.rate_percent if holding else Decimal(0),
         "whole_before": quantize_money(
             royalty_on_annual_sales(sales_before, tiers, agreement.royalty_basis), currency
         ),
