@@ -76,13 +76,14 @@ from partnerships.models import (
     Partnership,
     Person,
 )
+from pipelines.choices import SectorCode
+from pipelines.models import Sector, StageDefinition
 from projects.activity import activity_record
 from projects.choices import (
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
-    SectorCode,
     TherapeuticArea,
     TransitionKind,
 )
@@ -94,8 +95,6 @@ from projects.models import (
     Payment,
     ResearchProject,
     RoyaltyReport,
-    Sector,
-    StageDefinition,
     StageTransition,
 )
 from projects.services import (

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
+from pipelines.selectors import stages_visible_to
 from projects.computations.royalties import Tier
-from projects.selectors import stages_visible_to
 from projects.services.costs import (
     CostShareInput,
     TermsError,

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "core",
     "accounts",
+    "pipelines",
     "partnerships",
     "projects",
     "valuations",

@@ -15,8 +15,9 @@ from core.money import Currency, quantize_money
 from partnerships.choices import Party
 from partnerships.models import Agreement, CostShare, FailureClause
 from partnerships.selectors import acts_for_research_party
+from pipelines.models import StageDefinition
 from projects.activity import activity_record
-from projects.models import CostEntry, ResearchProject, StageDefinition
+from projects.models import CostEntry, ResearchProject
 from projects.selectors import staff_work_on_project
 
 PERCENT_STEP = Decimal("0.01")

@@ -50,12 +50,13 @@ from partnerships.models import (
     Person,
     RoyaltyTier,
 )
+from pipelines.choices import SectorCode
+from pipelines.models import StageDefinition
 from projects.choices import (
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
-    SectorCode,
     TransitionKind,
 )
 from projects.models import (
@@ -68,7 +69,6 @@ from projects.models import (
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
-    StageDefinition,
     StageTransition,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
