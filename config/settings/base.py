@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "notifications",
     "webhooks",
     "portal",
+    "demo",
     "axes",
 ]
 

@@ -6,7 +6,7 @@ enterprise's project or at a staff page."""
 import pytest
 from playwright.sync_api import expect
 
-from core.demo_data import DEMO_PASSWORD, PARTNER_A_EMAIL, seed_demo
+from demo.demo_data import DEMO_PASSWORD, PARTNER_A_EMAIL, seed_demo
 from projects.models import ResearchProject
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

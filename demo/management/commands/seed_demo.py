@@ -2,13 +2,13 @@
 and with ``--projects N`` add N generated projects (without money) for
 benchmarks.
 
-The data and the logic live in ``core.demo_data``; this command only reads
+The data and the logic live in ``demo.demo_data``; this command only reads
 its options and reports.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo_data import DEFAULT_BATCH_SIZE, generate_projects, seed_demo
+from demo.demo_data import DEFAULT_BATCH_SIZE, generate_projects, seed_demo
 
 
 class Command(BaseCommand):

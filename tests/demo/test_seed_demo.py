@@ -23,7 +23,7 @@ from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
-from core.demo_data import (
+from demo.demo_data import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     DEMO_TIME_ZONE,
