@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "notifications",
     "webhooks",
     "portal",
+    "demo",
     "axes",
 ]
 

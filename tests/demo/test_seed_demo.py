@@ -23,17 +23,15 @@ from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
-from core.demo_data import (
+from demo.history import GATE_EVIDENCE, StageFacts, plan_history
+from demo.specs import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     DEMO_TIME_ZONE,
-    GATE_EVIDENCE,
     PARTNER_A_EMAIL,
     PARTNER_B_EMAIL,
     PROJECTS,
     STAFF_EMAIL,
-    StageFacts,
-    plan_history,
 )
 from notifications.models import Notification
 from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize, RoyaltyBasis
