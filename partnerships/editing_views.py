@@ -21,7 +21,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
 from partnerships.computations.royalties import Tier
-from projects.selectors import stages_visible_to
+from pipelines.selectors import stages_visible_to
 
 from . import services
 from .forms import (

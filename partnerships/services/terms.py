@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.events import publish
+from pipelines.models import StageDefinition
 
 from ..choices import Party
 from ..computations.royalties import Tier, TierError, validate_tiers
@@ -32,11 +33,8 @@ class TermsError(DomainError):
 
 @dataclass(frozen=True)
 class CostShareInput:
-    """One party's share of the costs of a range of stages of one pipeline
-    (``first_stage`` and ``last_stage`` are stage definitions)."""
-
-    first_stage: models.Model
-    last_stage: models.Model
+    first_stage: StageDefinition
+    last_stage: StageDefinition
     party: str
     percent: Decimal
 

@@ -12,8 +12,9 @@ from core.errors import DomainError
 from core.money import Currency, quantize_money
 from partnerships.choices import Party
 from partnerships.models import FailureClause
+from pipelines.models import StageDefinition
 from projects.activity import activity_record
-from projects.models import CostEntry, ResearchProject, StageDefinition
+from projects.models import CostEntry, ResearchProject
 from projects.selectors import staff_work_on_project
 
 
