@@ -8,6 +8,7 @@ enterprise is party to. Superusers see everything; anyone else nothing.
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -158,7 +159,6 @@ def research_party_users(agreement: Agreement):
     """Active staff who work for the agreement's institution or joint centre,
     directly or through a host institution: the people told of claims,
     verifications and disputes."""
-    from accounts.models import User
 
     partnership = agreement.partnership
     users = User.objects.filter(is_active=True, role="centre_staff")
@@ -176,7 +176,6 @@ def research_party_users(agreement: Agreement):
 
 def enterprise_users(agreement: Agreement):
     """Active partner users of the agreement's enterprise."""
-    from accounts.models import User
 
     return User.objects.filter(
         is_active=True, role="partner", enterprise_id=agreement.partnership.enterprise_id
@@ -288,7 +287,6 @@ def centre_funding_for(user, centre) -> QuerySet[dict]:
 def enterprise_accounts_for(user, enterprise):
     """The partner users (portal accounts) of an enterprise the user sees:
     research-centre staff and superusers only."""
-    from accounts.models import User
 
     if not (has_full_access(user) or is_centre_staff_user(user)):
         return User.objects.none()

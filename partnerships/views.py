@@ -32,7 +32,7 @@ from .filtersets import (
     JointCentreFilterSet,
     PartnershipFilterSet,
 )
-from .models import Agreement
+from .models import Agreement, Enterprise
 from .selectors import (
     agreements_visible_to,
     centre_parties_visible_to,
@@ -107,7 +107,6 @@ class InstitutionListView(PartnerDirectoryView):
 
 def _enterprise_sectors(rows: list[dict]) -> None:
     """The sectors of a chunk of enterprises, in one query."""
-    from .models import Enterprise
 
     names: dict[int, list[str]] = {}
     links = (

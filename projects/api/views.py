@@ -16,6 +16,7 @@ from core.api.idempotency import idempotent
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, MONEY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from core.errors import TransitionNotAllowed
 from partnerships.selectors import agreements_visible_to
 from projects import services
 from projects.filtersets import (
@@ -29,6 +30,7 @@ from projects.filtersets import (
     RoyaltyReportFilterSet,
     StageTransitionFilterSet,
 )
+from projects.models import ResearchProject
 from projects.selectors import (
     activities_visible_to,
     cost_entries_visible_to,
@@ -102,7 +104,6 @@ class ResearchProjectViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         partners = data.pop("partner_enterprises", [])
-        from projects.models import ResearchProject
 
         project = services.project_register(
             project=ResearchProject(**data), by=request.user, partner_enterprises=partners
@@ -319,8 +320,6 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def _record_payment(self, request, milestone):
         invoice = getattr(milestone, "invoice", None)
         if invoice is None:
-            from core.errors import TransitionNotAllowed
-
             raise TransitionNotAllowed("The milestone has no invoice yet.", code="not_invoiced")
         return _record_payment(request, invoice)
 
