@@ -27,6 +27,15 @@ from .selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from .services import (
+    AGREEMENT_FIELDS,
+    ENTERPRISE_FIELDS,
+    INSTITUTION_FIELDS,
+    JOINT_CENTRE_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PAYMENT_TERMS_FIELDS,
+    PERSON_FIELDS,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -111,7 +120,7 @@ def stage_group(stage) -> str:
 class InstitutionForm(ModelForm):
     class Meta:
         model = Institution
-        fields = ["code", "name", "name_zh", "kind", "country", "city", "website"]
+        fields = INSTITUTION_FIELDS.all
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,17 +132,7 @@ class InstitutionForm(ModelForm):
 class EnterpriseForm(ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "code",
-            "name",
-            "name_zh",
-            "size",
-            "sectors",
-            "country",
-            "city",
-            "website",
-            "unified_social_credit_code",
-        ]
+        fields = ENTERPRISE_FIELDS.all
         widgets = {"sectors": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, user, **kwargs):
@@ -149,15 +148,7 @@ class PersonForm(ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "name_zh",
-            "job_title",
-            "email",
-            "phone",
-            "institution",
-            "enterprise",
-        ]
+        fields = PERSON_FIELDS.all
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,15 +164,7 @@ class PersonForm(ModelForm):
 class JointCentreForm(ModelForm):
     class Meta:
         model = JointCentre
-        fields = [
-            "code",
-            "name",
-            "name_zh",
-            "established_on",
-            "focus_sectors",
-            "governance_contacts",
-            "description",
-        ]
+        fields = JOINT_CENTRE_FIELDS.without("parties")  # parties: rows below the form
         widgets = {
             "established_on": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -245,18 +228,7 @@ CentrePartyFormSet = row_formset(CentrePartyForm)
 class PartnershipForm(ModelForm):
     class Meta:
         model = Partnership
-        fields = [
-            "code",
-            "title",
-            "mode",
-            "status",
-            "institution",
-            "joint_centre",
-            "enterprise",
-            "started_on",
-            "ended_on",
-            "description",
-        ]
+        fields = PARTNERSHIP_FIELDS.all
         widgets = {
             "started_on": DATE,
             "ended_on": DATE,
@@ -278,30 +250,13 @@ class PartnershipForm(ModelForm):
         )
 
 
-AGREEMENT_PARTICULARS = [
-    "partnership",
-    "reference",
-    "title",
-    "kind",
-    "status",
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "exclusivity",
-    "field_of_use",
-    "territory",
-    "institution_ip_share",
-    "currency",
-]
-
-
 class AgreementForm(ModelForm):
     """An agreement's particulars. Its payment terms are edited on the
     terms page."""
 
     class Meta:
         model = Agreement
-        fields = AGREEMENT_PARTICULARS
+        fields = AGREEMENT_FIELDS.all
         widgets = {
             "signed_on": DATE,
             "effective_on": DATE,
@@ -319,24 +274,10 @@ class AgreementForm(ModelForm):
             self.fields["partnership"].queryset = partnerships_visible_to(user)
 
 
-PAYMENT_TERMS = [
-    "upfront_amount",
-    "upfront_due_on",
-    "royalty_basis",
-    "royalty_term_years",
-    "minimum_annual_royalty",
-    "sublicense_income_share",
-    "equity_share",
-    "royalty_reporting",
-    "royalty_report_due_days",
-    "sales_breakdown_required",
-]
-
-
 class PaymentTermsForm(ModelForm):
     class Meta:
         model = Agreement
-        fields = PAYMENT_TERMS
+        fields = PAYMENT_TERMS_FIELDS.all
         widgets = {"upfront_due_on": DATE}
 
 

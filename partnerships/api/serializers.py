@@ -27,6 +27,17 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from partnerships.services import (
+    AGREEMENT_FIELDS,
+    ENTERPRISE_FIELDS,
+    FAILURE_CLAUSE_FIELDS,
+    INSTITUTION_FIELDS,
+    JOINT_CENTRE_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PAYMENT_TERMS_FIELDS,
+    PERSON_FIELDS,
+    SCHEDULE_ITEM_FIELDS,
+)
 from pipelines.selectors import sectors_visible_to, stages_visible_to
 from projects.api.serializers import PartySummarySerializer, StageSummarySerializer
 
@@ -55,17 +66,7 @@ class CodeFixedOnUpdate:
 class InstitutionSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
     class Meta:
         model = Institution
-        fields = [
-            "id",
-            "code",
-            "name",
-            "name_zh",
-            "kind",
-            "country",
-            "city",
-            "website",
-            *TIMESTAMPS,
-        ]
+        fields = ["id", *INSTITUTION_FIELDS.all, *TIMESTAMPS]
         read_only_fields = ["id", *TIMESTAMPS]
 
 
@@ -79,19 +80,7 @@ class EnterpriseSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "id",
-            "code",
-            "name",
-            "name_zh",
-            "size",
-            "sectors",
-            "country",
-            "city",
-            "website",
-            "unified_social_credit_code",
-            *TIMESTAMPS,
-        ]
+        fields = ["id", *ENTERPRISE_FIELDS.all, *TIMESTAMPS]
         read_only_fields = ["id", *TIMESTAMPS]
 
 
@@ -110,18 +99,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "full_name",
-            "name_zh",
-            "job_title",
-            "email",
-            "phone",
-            "institution",
-            "enterprise",
-            "user",
-            *TIMESTAMPS,
-        ]
+        fields = ["id", *PERSON_FIELDS.all, "user", *TIMESTAMPS]
         read_only_fields = ["id", *TIMESTAMPS]
 
 
@@ -167,18 +145,7 @@ class JointCentreSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
 
     class Meta:
         model = JointCentre
-        fields = [
-            "id",
-            "code",
-            "name",
-            "name_zh",
-            "established_on",
-            "parties",
-            "focus_sectors",
-            "governance_contacts",
-            "description",
-            *TIMESTAMPS,
-        ]
+        fields = ["id", *JOINT_CENTRE_FIELDS.all, *TIMESTAMPS]
         read_only_fields = ["id", *TIMESTAMPS]
 
 
@@ -192,20 +159,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = [
-            "id",
-            "code",
-            "title",
-            "mode",
-            "status",
-            "institution",
-            "joint_centre",
-            "enterprise",
-            "started_on",
-            "ended_on",
-            "description",
-            *TIMESTAMPS,
-        ]
+        fields = ["id", *PARTNERSHIP_FIELDS.all, *TIMESTAMPS]
 
 
 class PartnershipWriteSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
@@ -219,18 +173,7 @@ class PartnershipWriteSerializer(CodeFixedOnUpdate, serializers.ModelSerializer)
 
     class Meta:
         model = Partnership
-        fields = [
-            "code",
-            "title",
-            "mode",
-            "status",
-            "institution",
-            "joint_centre",
-            "enterprise",
-            "started_on",
-            "ended_on",
-            "description",
-        ]
+        fields = [*PARTNERSHIP_FIELDS.all]
 
 
 class PartnershipSummarySerializer(serializers.ModelSerializer):
@@ -239,32 +182,10 @@ class PartnershipSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "title", "mode"]
 
 
-PAYMENT_TERMS = [
-    "upfront_amount",
-    "upfront_due_on",
-    "royalty_basis",
-    "royalty_term_years",
-    "minimum_annual_royalty",
-    "sublicense_income_share",
-    "equity_share",
-    "royalty_reporting",
-    "royalty_report_due_days",
-    "sales_breakdown_required",
-]
-
-AGREEMENT_PARTICULARS = [
-    "title",
-    "kind",
-    "status",
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "exclusivity",
-    "field_of_use",
-    "territory",
-    "institution_ip_share",
-    "currency",
-]
+# An agreement's particulars without the partnership and reference, which
+# the list shows apart.
+AGREEMENT_PARTICULARS = AGREEMENT_FIELDS.editable
+PAYMENT_TERMS = PAYMENT_TERMS_FIELDS.editable
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -293,7 +214,7 @@ class AgreementWriteSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = ["partnership", "reference", *AGREEMENT_PARTICULARS, *PAYMENT_TERMS]
+        fields = [*AGREEMENT_FIELDS.all, *PAYMENT_TERMS_FIELDS.all]
 
 
 # --- Terms ----------------------------------------------------------------------
@@ -362,16 +283,7 @@ class FailureClauseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FailureClause
-        fields = [
-            "id",
-            "agreement",
-            "stage",
-            "sunk_costs_borne_by",
-            "ip_reverts_to_institution",
-            "break_fee",
-            "break_fee_payer",
-            "notes",
-        ]
+        fields = ["id", "agreement", *FAILURE_CLAUSE_FIELDS.all]
 
 
 class FailureClauseWriteSerializer(serializers.ModelSerializer):
@@ -379,14 +291,7 @@ class FailureClauseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FailureClause
-        fields = [
-            "stage",
-            "sunk_costs_borne_by",
-            "ip_reverts_to_institution",
-            "break_fee",
-            "break_fee_payer",
-            "notes",
-        ]
+        fields = [*FAILURE_CLAUSE_FIELDS.all]
 
 
 class MilestoneScheduleItemSerializer(serializers.ModelSerializer):
@@ -421,15 +326,7 @@ class MilestoneScheduleItemWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MilestoneScheduleItem
-        fields = [
-            "position",
-            "name",
-            "kind",
-            "amount",
-            "trigger_stage",
-            "trigger_event",
-            "due_offset_days",
-        ]
+        fields = [*SCHEDULE_ITEM_FIELDS.all]
 
 
 class AgreementTermsSerializer(serializers.ModelSerializer):

@@ -6,6 +6,15 @@ The modules group the services by subject; import from this package.
 """
 
 from .agreements import (
+    AGREEMENT_FIELDS,
+    ENTERPRISE_FIELDS,
+    FAILURE_CLAUSE_FIELDS,
+    INSTITUTION_FIELDS,
+    JOINT_CENTRE_FIELDS,
+    PARTNERSHIP_FIELDS,
+    PAYMENT_TERMS_FIELDS,
+    PERSON_FIELDS,
+    SCHEDULE_ITEM_FIELDS,
     CentrePartyInput,
     PartnershipError,
     agreement_create,
@@ -36,6 +45,15 @@ from .terms import (
 )
 
 __all__ = [
+    "AGREEMENT_FIELDS",
+    "ENTERPRISE_FIELDS",
+    "FAILURE_CLAUSE_FIELDS",
+    "INSTITUTION_FIELDS",
+    "JOINT_CENTRE_FIELDS",
+    "PARTNERSHIP_FIELDS",
+    "PAYMENT_TERMS_FIELDS",
+    "PERSON_FIELDS",
+    "SCHEDULE_ITEM_FIELDS",
     "CentrePartyInput",
     "CostShareInput",
     "PartnershipError",

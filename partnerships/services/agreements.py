@@ -31,6 +31,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.events import publish
 from core.money import Currency
+from core.writable import WritableFields
 
 from ..choices import PartnershipStatus
 from ..events import AgreementCreated, AgreementTermsChanged, AgreementUpdated
@@ -53,80 +54,110 @@ class PartnershipError(DomainError):
 
 
 # Codes and references appear in invoice numbers and documents: they are
-# chosen once, at creation.
-INSTITUTION_FIELDS = {"name", "name_zh", "kind", "country", "city", "website"}
-ENTERPRISE_FIELDS = {
-    "name",
-    "name_zh",
-    "size",
-    "country",
-    "city",
-    "website",
-    "unified_social_credit_code",
-}
-PERSON_FIELDS = {
-    "full_name",
-    "name_zh",
-    "job_title",
-    "email",
-    "phone",
-    "institution",
-    "enterprise",
-}
-JOINT_CENTRE_FIELDS = {"name", "name_zh", "established_on", "description"}
-PARTNERSHIP_FIELDS = {
-    "title",
-    "mode",
-    "status",
-    "institution",
-    "joint_centre",
-    "enterprise",
-    "started_on",
-    "ended_on",
-    "description",
-}
+# chosen once, at creation. The order is the order forms show the fields in.
+INSTITUTION_FIELDS = WritableFields(
+    fixed=("code",), editable=("name", "name_zh", "kind", "country", "city", "website")
+)
+ENTERPRISE_FIELDS = WritableFields(
+    fixed=("code",),
+    editable=(
+        "name",
+        "name_zh",
+        "size",
+        "sectors",
+        "country",
+        "city",
+        "website",
+        "unified_social_credit_code",
+    ),
+    relations=("sectors",),
+)
+PERSON_FIELDS = WritableFields(
+    editable=("full_name", "name_zh", "job_title", "email", "phone", "institution", "enterprise")
+)
+# A centre's parties (host institutions, lead enterprises) are rows of their
+# own, given as a whole like the many-to-many relations.
+JOINT_CENTRE_FIELDS = WritableFields(
+    fixed=("code",),
+    editable=(
+        "name",
+        "name_zh",
+        "established_on",
+        "parties",
+        "focus_sectors",
+        "governance_contacts",
+        "description",
+    ),
+    relations=("parties", "focus_sectors", "governance_contacts"),
+)
+PARTNERSHIP_FIELDS = WritableFields(
+    fixed=("code",),
+    editable=(
+        "title",
+        "mode",
+        "status",
+        "institution",
+        "joint_centre",
+        "enterprise",
+        "started_on",
+        "ended_on",
+        "description",
+    ),
+)
 PARTNERSHIP_PARTIES = {"institution", "joint_centre", "enterprise"}
-AGREEMENT_FIELDS = {
-    "title",
-    "kind",
-    "status",
-    "signed_on",
-    "effective_on",
-    "expires_on",
-    "exclusivity",
-    "field_of_use",
-    "territory",
-    "institution_ip_share",
-    "currency",
-    # Payment terms (DESIGN §5).
-    "upfront_amount",
-    "upfront_due_on",
-    "royalty_basis",
-    "royalty_term_years",
-    "minimum_annual_royalty",
-    "sublicense_income_share",
-    "equity_share",
-    "royalty_reporting",
-    "royalty_report_due_days",
-    "sales_breakdown_required",
-}
-FAILURE_CLAUSE_FIELDS = {
-    "stage",
-    "sunk_costs_borne_by",
-    "ip_reverts_to_institution",
-    "break_fee",
-    "break_fee_payer",
-    "notes",
-}
-SCHEDULE_ITEM_FIELDS = {
-    "position",
-    "name",
-    "kind",
-    "amount",
-    "trigger_stage",
-    "trigger_event",
-    "due_offset_days",
-}
+AGREEMENT_FIELDS = WritableFields(
+    fixed=("partnership", "reference"),
+    editable=(
+        "title",
+        "kind",
+        "status",
+        "signed_on",
+        "effective_on",
+        "expires_on",
+        "exclusivity",
+        "field_of_use",
+        "territory",
+        "institution_ip_share",
+        "currency",
+    ),
+)
+# The payment terms of an agreement (DESIGN §5), edited on the terms page.
+PAYMENT_TERMS_FIELDS = WritableFields(
+    editable=(
+        "upfront_amount",
+        "upfront_due_on",
+        "royalty_basis",
+        "royalty_term_years",
+        "minimum_annual_royalty",
+        "sublicense_income_share",
+        "equity_share",
+        "royalty_reporting",
+        "royalty_report_due_days",
+        "sales_breakdown_required",
+    )
+)
+_AGREEMENT_COLUMNS = AGREEMENT_FIELDS.columns | PAYMENT_TERMS_FIELDS.columns
+FAILURE_CLAUSE_FIELDS = WritableFields(
+    editable=(
+        "stage",
+        "sunk_costs_borne_by",
+        "ip_reverts_to_institution",
+        "break_fee",
+        "break_fee_payer",
+        "notes",
+    )
+)
+SCHEDULE_ITEM_FIELDS = WritableFields(
+    editable=(
+        "position",
+        "name",
+        "kind",
+        "amount",
+        "trigger_stage",
+        "trigger_event",
+        "due_offset_days",
+    )
+)
 
 PARTNERSHIP_TRANSITIONS = {
     PartnershipStatus.NEGOTIATING: {PartnershipStatus.ACTIVE, PartnershipStatus.ENDED},
@@ -165,8 +196,8 @@ def _require_research_party_staff(partnership: Partnership, by) -> None:
         )
 
 
-def _refuse_unknown(changes: dict, editable: set[str]) -> None:
-    unknown = sorted(set(changes) - editable)
+def _refuse_unknown(changes: dict, editable: Iterable[str]) -> None:
+    unknown = sorted(set(changes) - set(editable))
     if unknown:
         raise PartnershipError(
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)},
@@ -248,7 +279,7 @@ def _check_transition(transitions: dict, before: str, after: str) -> None:
 @transaction.atomic
 def institution_create(*, by, code: str, name: str, kind: str, **details) -> Institution:
     _require_directory_editor(by)
-    _refuse_unknown(details, INSTITUTION_FIELDS)
+    _refuse_unknown(details, INSTITUTION_FIELDS.columns)
     institution = Institution(code=code, name=name, kind=kind, **details)
     _validate(institution)
     _insert(institution)
@@ -258,7 +289,7 @@ def institution_create(*, by, code: str, name: str, kind: str, **details) -> Ins
 @transaction.atomic
 def institution_update(*, institution: Institution, by, **changes) -> Institution:
     _require_directory_editor(by)
-    _refuse_unknown(changes, INSTITUTION_FIELDS)
+    _refuse_unknown(changes, INSTITUTION_FIELDS.columns)
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     _apply(institution, changes)
     _validate(institution)
@@ -271,7 +302,7 @@ def enterprise_create(
     *, by, code: str, name: str, size: str, sectors: Iterable = (), **details
 ) -> Enterprise:
     _require_directory_editor(by)
-    _refuse_unknown(details, ENTERPRISE_FIELDS)
+    _refuse_unknown(details, ENTERPRISE_FIELDS.columns)
     enterprise = Enterprise(code=code, name=name, size=size, **details)
     _validate(enterprise)
     _insert(enterprise)
@@ -284,7 +315,7 @@ def enterprise_update(
     *, enterprise: Enterprise, by, sectors: Iterable | None = None, **changes
 ) -> Enterprise:
     _require_directory_editor(by)
-    _refuse_unknown(changes, ENTERPRISE_FIELDS)
+    _refuse_unknown(changes, ENTERPRISE_FIELDS.columns)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _apply(enterprise, changes)
     _validate(enterprise)
@@ -299,7 +330,7 @@ def person_create(*, by, full_name: str, **details) -> Person:
     """A contact of an institution or an enterprise (exactly one of them).
     Linking a user account is done by an administrator."""
     _require_directory_editor(by)
-    _refuse_unknown(details, PERSON_FIELDS)
+    _refuse_unknown(details, PERSON_FIELDS.columns)
     person = Person(full_name=full_name, **details)
     _validate(person)
     person.save()
@@ -309,7 +340,7 @@ def person_create(*, by, full_name: str, **details) -> Person:
 @transaction.atomic
 def person_update(*, person: Person, by, **changes) -> Person:
     _require_directory_editor(by)
-    _refuse_unknown(changes, PERSON_FIELDS)
+    _refuse_unknown(changes, PERSON_FIELDS.columns)
     person = Person.objects.select_for_update().get(pk=person.pk)
     _apply(person, changes)
     _validate(person)
@@ -413,7 +444,7 @@ def joint_centre_create(
     """Register a joint centre with its host institutions and lead
     enterprises and what each commits per year."""
     _require_directory_editor(by)
-    _refuse_unknown(details, JOINT_CENTRE_FIELDS)
+    _refuse_unknown(details, JOINT_CENTRE_FIELDS.columns)
     centre = JointCentre(code=code, name=name, established_on=established_on, **details)
     _validate(centre)
     _validate_centre_parties(parties)
@@ -437,7 +468,7 @@ def joint_centre_update(
     """Change a joint centre; ``parties``, when given, replaces the list of
     its parties."""
     _require_directory_editor(by)
-    _refuse_unknown(changes, JOINT_CENTRE_FIELDS)
+    _refuse_unknown(changes, JOINT_CENTRE_FIELDS.columns)
     # Lock the centre: two editors replacing its parties at once would
     # otherwise mix their lists.
     centre = JointCentre.objects.select_for_update().get(pk=centre.pk)
@@ -462,7 +493,7 @@ def partnership_create(
 ) -> Partnership:
     """Open a partnership between an institution (or a joint centre) the
     user works for and an enterprise."""
-    _refuse_unknown(details, PARTNERSHIP_FIELDS)
+    _refuse_unknown(details, PARTNERSHIP_FIELDS.columns)
     partnership = Partnership(
         code=code, title=title, mode=mode, enterprise=enterprise, started_on=started_on, **details
     )
@@ -477,7 +508,7 @@ def partnership_update(*, partnership: Partnership, by, **changes) -> Partnershi
     """Change a partnership. Its parties are fixed once it has an
     agreement; its status moves forward only (negotiating → active →
     ended)."""
-    _refuse_unknown(changes, PARTNERSHIP_FIELDS)
+    _refuse_unknown(changes, PARTNERSHIP_FIELDS.columns)
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     _require_research_party_staff(partnership, by)
     status_before = partnership.status
@@ -505,7 +536,7 @@ def agreement_create(
 ) -> Agreement:
     """Record a contract under a partnership, with its scope and payment
     terms. Schedules, clauses, shares and tiers are added afterwards."""
-    _refuse_unknown(terms, AGREEMENT_FIELDS)
+    _refuse_unknown(terms, _AGREEMENT_COLUMNS)
     # Lock the partnership: its parties must not change while the
     # agreement is written.
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
@@ -535,7 +566,7 @@ def agreement_create(
 def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
     """Change an agreement's particulars and payment terms. Its status moves
     forward only (draft → signed → terminated)."""
-    _refuse_unknown(changes, AGREEMENT_FIELDS)
+    _refuse_unknown(changes, _AGREEMENT_COLUMNS)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _require_agreement_editor(agreement, by)
     status_before = agreement.status
@@ -586,7 +617,7 @@ def failure_clause_create(
 ) -> FailureClause:
     """What happens if a project under the agreement ends at ``stage``; one
     clause per stage."""
-    _refuse_unknown(details, FAILURE_CLAUSE_FIELDS)
+    _refuse_unknown(details, FAILURE_CLAUSE_FIELDS.editable)
     agreement = _locked_agreement(agreement, by)
     clause = FailureClause(
         agreement=agreement,
@@ -602,14 +633,14 @@ def failure_clause_create(
         "terms.failure_clause_added",
         _("Failure clause at %(stage)s added to %(reference)s.")
         % {"stage": clause.stage.name, "reference": agreement.reference},
-        {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS)},
+        {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS.editable)},
     )
     return clause
 
 
 @transaction.atomic
 def failure_clause_update(*, clause: FailureClause, by, **changes) -> FailureClause:
-    _refuse_unknown(changes, FAILURE_CLAUSE_FIELDS)
+    _refuse_unknown(changes, FAILURE_CLAUSE_FIELDS.editable)
     agreement = _locked_agreement(clause.agreement, by)
     clause = FailureClause.objects.select_for_update().get(pk=clause.pk, agreement=agreement)
     changed = _apply(clause, changes)
@@ -635,7 +666,7 @@ def failure_clause_update(*, clause: FailureClause, by, **changes) -> FailureCla
 def failure_clause_delete(*, clause: FailureClause, by) -> None:
     agreement = _locked_agreement(clause.agreement, by)
     clause = FailureClause.objects.select_for_update().get(pk=clause.pk, agreement=agreement)
-    before = {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS)}
+    before = {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS.editable)}
     stage_name = clause.stage.name
     clause.delete()
     _record_terms(
@@ -664,7 +695,7 @@ def milestone_schedule_item_create(
 ) -> MilestoneScheduleItem:
     """A milestone payment the agreement promises, triggered by entering a
     stage or by an event. Without a position it goes last."""
-    _refuse_unknown(details, SCHEDULE_ITEM_FIELDS)
+    _refuse_unknown(details, SCHEDULE_ITEM_FIELDS.editable)
     agreement = _locked_agreement(agreement, by)
     if position is None:
         last = agreement.milestone_schedule.aggregate(last=Max("position"))["last"]
@@ -685,7 +716,7 @@ def milestone_schedule_item_create(
             "currency": agreement.currency,
             "reference": agreement.reference,
         },
-        {"item": item.pk, **_values(item, SCHEDULE_ITEM_FIELDS)},
+        {"item": item.pk, **_values(item, SCHEDULE_ITEM_FIELDS.editable)},
     )
     return item
 
@@ -696,7 +727,7 @@ def milestone_schedule_item_update(
 ) -> MilestoneScheduleItem:
     """Change a scheduled milestone payment. Milestones already created from
     it for projects keep their own amounts and dates."""
-    _refuse_unknown(changes, SCHEDULE_ITEM_FIELDS)
+    _refuse_unknown(changes, SCHEDULE_ITEM_FIELDS.editable)
     agreement = _locked_agreement(item.agreement, by)
     item = MilestoneScheduleItem.objects.select_for_update().get(pk=item.pk, agreement=agreement)
     changed = _apply(item, changes)
@@ -722,7 +753,7 @@ def milestone_schedule_item_update(
 def milestone_schedule_item_delete(*, item: MilestoneScheduleItem, by) -> None:
     agreement = _locked_agreement(item.agreement, by)
     item = MilestoneScheduleItem.objects.select_for_update().get(pk=item.pk, agreement=agreement)
-    before = {"item": item.pk, **_values(item, SCHEDULE_ITEM_FIELDS)}
+    before = {"item": item.pk, **_values(item, SCHEDULE_ITEM_FIELDS.editable)}
     name = item.name
     item.delete()
     _record_terms(
