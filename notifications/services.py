@@ -23,6 +23,7 @@ def notify(
     title: NoticeText | str,
     body: NoticeText | str = "",
     url: str = "",
+    portal_url: str | None = None,
 ) -> list[Notification]:
     """Create a notice for each recipient who has not been told of
     ``event_key`` yet, and email it once the transaction commits.
@@ -31,21 +32,19 @@ def notify(
     ``notifications.text``); plain strings are stored as they are.
 
     Returns the notices created; a repeated event creates none. ``url`` is
-    the staff UI's address; partner users, who use the portal, get the
-    portal's page of the same object (see ``notifications.links``)."""
+    the staff UI's address; partner users, who use the portal, get
+    ``portal_url``, the portal's page of the same object, or failing that
+    the portal page ``notifications.links`` finds for the staff address."""
     from .tasks import send_notification_email
 
     created = []
-    partner_links = {}
+    partner_url = None
     for recipient in recipients:
         link = url
         if is_partner_user(recipient):
-            # Every partner of one enterprise sees the same objects.
-            if recipient.enterprise_id not in partner_links:
-                partner_links[recipient.enterprise_id] = partner_link(
-                    user=recipient, kind=kind, event_key=event_key, url=url
-                )
-            link = partner_links[recipient.enterprise_id]
+            if partner_url is None:
+                partner_url = partner_link(portal_url=portal_url, url=url)
+            link = partner_url
         with translation.override(recipient_language(recipient)):
             words = {"title": str(title)[:200], "body": str(body)}
         try:
