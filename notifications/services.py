@@ -1,7 +1,9 @@
 """Telling people: in-app notices and their emails."""
 
 from collections.abc import Iterable
+from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -13,6 +15,9 @@ from .choices import NotificationKind
 from .links import partner_link
 from .models import Notification
 from .text import NoticeText
+
+# ``tasks.send_notification_email``, which emails one notice.
+EMAIL_TASK = "notifications.tasks.send_notification_email"
 
 
 def notify(
@@ -35,8 +40,6 @@ def notify(
     the staff UI's address; partner users, who use the portal, get
     ``portal_url``, the portal's page of the same object, or failing that
     the portal page ``notifications.links`` finds for the staff address."""
-    from .tasks import send_notification_email
-
     created = []
     partner_url = None
     for recipient in recipients:
@@ -64,10 +67,15 @@ def notify(
         # Robust: the change and its notice are committed by then; a mail
         # server or broker that is down is logged, it does not turn the
         # user's completed action into an error.
-        transaction.on_commit(
-            lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
-        )
+        transaction.on_commit(partial(_queue_email, notification.pk), robust=True)
     return created
+
+
+def _queue_email(notification_id: int) -> None:
+    # Found by name in Celery's registry: task modules are a layer above
+    # the services, which must not import them. Unlike ``send_task``, the
+    # registered task also runs in eager mode.
+    current_app.tasks[EMAIL_TASK].delay(notification_id)
 
 
 def recipient_language(user) -> str:

@@ -14,12 +14,16 @@ events.
 from datetime import datetime
 from functools import partial
 
+from celery import current_app
 from django.db import models, transaction
 from django.utils import timezone
 
 from .choices import EventType
 from .models import OutboxEvent
 from .selectors import OBJECT_KINDS, object_api_path, subscribed_event_types
+
+# ``tasks.dispatch_event``, which turns an outbox event into deliveries.
+DISPATCH_TASK = "webhooks.tasks.dispatch_event"
 
 # The keys of ``data`` in the request body that BioBridge fills in itself.
 RESERVED_DATA_KEYS = frozenset({"object_type", "object_id", "url"})
@@ -84,7 +88,7 @@ def _publish(
 
 def _queue_dispatch(event_id) -> None:
     # robust=True above: a broker that is down must not fail the request that
-    # made the change; the sweep dispatches the event later.
-    from .tasks import dispatch_event
-
-    dispatch_event.delay(str(event_id))
+    # made the change; the sweep dispatches the event later. The task is
+    # found by name in Celery's registry: task modules are a layer above
+    # this one, which must not import them.
+    current_app.tasks[DISPATCH_TASK].delay(str(event_id))
