@@ -39,8 +39,6 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
     if has_full_access(user) or is_centre_staff_user(user):
         return institutions
     if is_partner_user(user):
-        from projects.models import ResearchProject
-
         enterprise_id = user.enterprise_id
         return institutions.filter(
             Q(
@@ -48,10 +46,13 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
                     "institution_id"
                 )
             )
+            # The institutions leading the projects the enterprise partners
+            # in, through the projects' reverse relation: projects sit above
+            # this app and are not imported here.
             | Q(
-                id__in=ResearchProject.objects.filter(partner_enterprises=enterprise_id).values(
-                    "lead_institution_id"
-                )
+                id__in=Institution.objects.filter(
+                    led_projects__partner_enterprises=enterprise_id
+                ).values("id")
             )
             | Q(
                 id__in=JointCentreParty.objects.filter(
@@ -96,11 +97,15 @@ def people_visible_to(user) -> QuerySet[Person]:
     if has_full_access(user) or is_centre_staff_user(user):
         return people
     if is_partner_user(user):
-        from projects.selectors import projects_visible_to
-
+        # A partner sees the projects its enterprise partners in
+        # (``projects_visible_to``), so the investigators leading them.
         return people.filter(
             Q(enterprise_id=user.enterprise_id)
-            | Q(id__in=projects_visible_to(user).values("principal_investigator_id"))
+            | Q(
+                id__in=Person.objects.filter(
+                    led_projects__partner_enterprises=user.enterprise_id
+                ).values("id")
+            )
         )
     return people.none()
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
-from projects.selectors import sectors_visible_to
+from pipelines.selectors import sectors_visible_to
 
 from .choices import (
     AgreementKind,

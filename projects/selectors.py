@@ -35,6 +35,8 @@ from accounts.selectors import (
 )
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.models import Enterprise, JointCentre, Partnership
+from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
 
 from .computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
 from .models import (
@@ -44,11 +46,8 @@ from .models import (
     Invoice,
     Milestone,
     Payment,
-    Pipeline,
     ResearchProject,
     RoyaltyReport,
-    Sector,
-    StageDefinition,
     StageTransition,
 )
 
@@ -157,21 +156,6 @@ def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:
     return StageTransition.objects.filter(
         project__in=projects_visible_to(user).values("id")
     ).select_related("project", "from_stage", "to_stage", "decided_by")
-
-
-def sectors_visible_to(user) -> QuerySet[Sector]:
-    """Sectors and pipelines are reference data: every signed-in user reads them."""
-    return Sector.objects.all() if user.is_authenticated else Sector.objects.none()
-
-
-def pipelines_visible_to(user) -> QuerySet[Pipeline]:
-    pipelines = Pipeline.objects.select_related("sector")
-    return pipelines if user.is_authenticated else pipelines.none()
-
-
-def stages_visible_to(user) -> QuerySet[StageDefinition]:
-    stages = StageDefinition.objects.select_related("pipeline__sector")
-    return stages if user.is_authenticated else stages.none()
 
 
 def project_stakeholders(project: ResearchProject):

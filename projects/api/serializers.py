@@ -14,6 +14,8 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
 from projects.models import (
     Activity,
     CostEntry,
@@ -24,10 +26,9 @@ from projects.models import (
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
-    StageDefinition,
     StageTransition,
 )
-from projects.selectors import documents_visible_to, project_partners_of, stages_visible_to
+from projects.selectors import documents_visible_to, project_partners_of
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
 from core.events import publish
+from pipelines.models import StageDefinition
 from projects.activity import activity_record
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
 from projects.events import MilestoneClaimable, ProjectStageChanged
-from projects.models import Document, Milestone, ResearchProject, StageDefinition, StageTransition
+from projects.models import Document, Milestone, ResearchProject, StageTransition
 from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for

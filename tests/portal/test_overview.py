@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from projects.services.reminders import last_ended_period
 from tests.factories import (
     ActivityFactory,

@@ -8,7 +8,8 @@ from django.conf import settings
 from rest_framework import serializers
 
 from config.celery import app
-from projects.models import CostEntry, Sector, StageDefinition
+from pipelines.models import Sector, StageDefinition
+from projects.models import CostEntry
 from valuations.choices import ValuationStatus
 from valuations.models import ComparableDeal, Valuation
 from valuations.services import valuation_execute, valuation_run
