@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-type Handler = Callable[[DomainEvent], None]
+type Handler = Callable[[DomainEvent], object]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,13 +45,19 @@ def subscribe(*event_types: type[DomainEvent]) -> Callable[[Handler], Handler]:
     return register
 
 
-def publish(event: DomainEvent) -> None:
+def publish(event: DomainEvent) -> list:
     """Call every handler of the event's type and of its base types, in the
     order they subscribed. A handler's error propagates: the change and its
-    consequences fail together."""
+    consequences fail together.
+
+    Returns what the handlers returned, in that order. Most return nothing;
+    a publisher that reports what it achieved (the daily reminders count the
+    reminders that told somebody) reads the answers."""
+    answers = []
     for event_type in type(event).__mro__:
         for handler in tuple(_handlers.get(event_type, ())):
-            handler(event)
+            answers.append(handler(event))
+    return answers
 
 
 def handlers_of(event_type: type[DomainEvent]) -> list[Handler]:

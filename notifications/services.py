@@ -1,7 +1,9 @@
 """Telling people: in-app notices and their emails."""
 
 from collections.abc import Iterable
+from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -14,6 +16,9 @@ from .links import partner_link
 from .models import Notification
 from .text import NoticeText
 
+# ``tasks.send_notification_email``, which emails one notice.
+EMAIL_TASK = "notifications.tasks.send_notification_email"
+
 
 def notify(
     *,
@@ -23,6 +28,7 @@ def notify(
     title: NoticeText | str,
     body: NoticeText | str = "",
     url: str = "",
+    portal_url: str | None = None,
 ) -> list[Notification]:
     """Create a notice for each recipient who has not been told of
     ``event_key`` yet, and email it once the transaction commits.
@@ -31,21 +37,17 @@ def notify(
     ``notifications.text``); plain strings are stored as they are.
 
     Returns the notices created; a repeated event creates none. ``url`` is
-    the staff UI's address; partner users, who use the portal, get the
-    portal's page of the same object (see ``notifications.links``)."""
-    from .tasks import send_notification_email
-
+    the staff UI's address; partner users, who use the portal, get
+    ``portal_url``, the portal's page of the same object, or failing that
+    the portal page ``notifications.links`` finds for the staff address."""
     created = []
-    partner_links = {}
+    partner_url = None
     for recipient in recipients:
         link = url
         if is_partner_user(recipient):
-            # Every partner of one enterprise sees the same objects.
-            if recipient.enterprise_id not in partner_links:
-                partner_links[recipient.enterprise_id] = partner_link(
-                    user=recipient, kind=kind, event_key=event_key, url=url
-                )
-            link = partner_links[recipient.enterprise_id]
+            if partner_url is None:
+                partner_url = partner_link(portal_url=portal_url, url=url)
+            link = partner_url
         with translation.override(recipient_language(recipient)):
             words = {"title": str(title)[:200], "body": str(body)}
         try:
@@ -65,10 +67,15 @@ def notify(
         # Robust: the change and its notice are committed by then; a mail
         # server or broker that is down is logged, it does not turn the
         # user's completed action into an error.
-        transaction.on_commit(
-            lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
-        )
+        transaction.on_commit(partial(_queue_email, notification.pk), robust=True)
     return created
+
+
+def _queue_email(notification_id: int) -> None:
+    # Found by name in Celery's registry: task modules are a layer above
+    # the services, which must not import them. Unlike ``send_task``, the
+    # registered task also runs in eager mode.
+    current_app.tasks[EMAIL_TASK].delay(notification_id)
 
 
 def recipient_language(user) -> str:

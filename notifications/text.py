@@ -1,9 +1,9 @@
 """A notice's words, written in each reader's language.
 
-A service that tells people something does not know which language each of
+A handler that tells people something does not know which language each of
 them reads: the person whose action raised the notice may work in Chinese
 while the partner told of it reads English, and the nightly reminders have
-no language at all. So the service hands ``notify`` a ``NoticeText``, the
+no language at all. So the handler hands ``notify`` a ``NoticeText``, the
 translatable template and its values, and ``notify`` renders it once per
 recipient inside that recipient's language. Templates are ``gettext_lazy``
 strings, so ``makemessages`` still finds them; lazy values (choice labels

@@ -3,8 +3,6 @@ terms, milestones, royalties and money."""
 
 from django.db import models
 
-from webhooks.events import publish_for_activity
-
 from .models import Activity
 
 
@@ -32,9 +30,6 @@ def activity_record(
         changes=_json_safe(changes or {}),
         is_internal=is_internal,
     )
-    # Integrations hear of the change through the outbox, written in the
-    # same transaction, so a rolled-back change is never announced.
-    publish_for_activity(activity)
     return activity
 
 

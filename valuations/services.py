@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import User
+from core.events import publish
 from projects.models import ResearchProject
-from webhooks.events import event_publish
 
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
+from .events import ValuationFinished
 from .methods import INPUT_SERIALIZERS, run_method
 from .models import Valuation
 from .selectors import comparable_deals_visible_to, probability_to_market_from
@@ -212,9 +213,5 @@ def valuation_execute(*, valuation_id: int) -> Valuation:
         valuation = Valuation.objects.get(pk=valuation_id)
         if finished:
             # Only the run that stored the results announces them.
-            event_publish(
-                event_type="valuation.finished",
-                obj=valuation,
-                data={"status": valuation.status, "project_id": valuation.project_id},
-            )
+            publish(ValuationFinished(valuation=valuation))
     return valuation

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -47,6 +48,9 @@ from .signing import signature_header
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "BioBridge-Webhooks/1"
+
+# ``tasks.deliver``, which makes one attempt at a delivery.
+DELIVER_TASK = "webhooks.tasks.deliver"
 
 
 class WebhookError(DomainError):
@@ -337,8 +341,9 @@ def outbox_event_dispatch(*, event_id) -> list | None:
 
 
 def _queue_deliveries(delivery_ids) -> None:
-    from .tasks import deliver
-
+    # Found by name in Celery's registry: task modules are a layer above
+    # the services, which must not import them.
+    deliver = current_app.tasks[DELIVER_TASK]
     for delivery_id in delivery_ids:
         deliver.delay(str(delivery_id))
 

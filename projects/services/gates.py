@@ -13,18 +13,15 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
-from notifications.choices import NotificationKind
-from notifications.services import notify
-from notifications.text import NoticeText
-from partnerships.selectors import research_party_users
+from core.events import publish
 from pipelines.models import StageDefinition
 from projects.activity import activity_record
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
+from projects.events import MilestoneClaimable, ProjectStageChanged
 from projects.models import Document, Milestone, ResearchProject, StageTransition
-from projects.selectors import project_stakeholders, staff_work_on_project
+from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for
 
@@ -253,7 +250,7 @@ def _record(
                 "break_fee": clause.break_fee,
                 "break_fee_payer": clause.break_fee_payer,
             }
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb=f"project.{kind}",
         target=transition,
@@ -268,19 +265,7 @@ def _record(
         },
         changes=changes,
     )
-    notify(
-        recipients=project_stakeholders(project),
-        kind=NotificationKind.STAGE_CHANGED,
-        event_key=f"stage_changed:{transition.pk}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: %(kind)s — %(stage)s"),
-            code=project.code,
-            kind=TransitionKind(transition.kind).label,
-            stage=to_stage.name,
-        ),
-        body=rationale,
-        url=project.get_absolute_url(),
-    )
+    publish(ProjectStageChanged(project=project, transition=transition, activity=activity))
     return transition
 
 
@@ -313,25 +298,7 @@ def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], b
             % {"name": milestone.name, "due": milestone.due_date},
             changes={"triggered_on": today, "due_date": milestone.due_date},
         )
-        notify(
-            recipients=research_party_users(milestone.agreement),
-            kind=NotificationKind.MILESTONE_CLAIMABLE,
-            event_key=f"milestone_claimable:{milestone.pk}:{today}",
-            title=NoticeText(
-                gettext_lazy("%(code)s: milestone “%(name)s” can be claimed"),
-                code=project.code,
-                name=milestone.name,
-            ),
-            body=NoticeText(
-                gettext_lazy(
-                    "The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence."
-                ),
-                stage=milestone.trigger_stage.name,
-                amount=milestone.amount,
-                currency=milestone.currency,
-            ),
-            url=project.get_absolute_url(),
-        )
+        publish(MilestoneClaimable(milestone=milestone, on_stage_entry=True))
 
 
 @transaction.atomic

@@ -13,21 +13,19 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied
+from core.events import publish
 from core.money import quantize_money
-from notifications.choices import NotificationKind
-from notifications.services import notify
-from notifications.text import NoticeText, choice_label, lowercase
 from partnerships.models import Agreement
-from partnerships.selectors import acts_for_research_party, enterprise_users, research_party_users
+from partnerships.selectors import acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import (
     MILESTONE_TRANSITIONS,
     ROYALTY_REPORT_TRANSITIONS,
     MilestoneStatus,
 )
+from projects.events import MilestonePaid, PaymentRecorded
 from projects.models import Invoice, InvoiceSequence, Milestone, Payment, RoyaltyReport
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
@@ -200,7 +198,7 @@ def payment_record(
     billed.save(update_fields=["status", "updated_at"])
 
     project = billed.project
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb="payment.recorded",
         target=payment,
@@ -215,21 +213,9 @@ def payment_record(
             "status": [old_status, billed.status],
         },
     )
-    notify(
-        recipients=list(enterprise_users(billed.agreement))
-        + list(research_party_users(billed.agreement)),
-        kind=NotificationKind.PAYMENT_RECORDED,
-        event_key=f"payment_recorded:{payment.pk}",
-        title=NoticeText(
-            gettext_lazy("Payment received on invoice %(number)s"), number=invoice.number
-        ),
-        body=NoticeText(
-            gettext_lazy("%(amount)s %(currency)s on %(date)s; %(status)s."),
-            amount=amount,
-            currency=currency,
-            date=paid_on,
-            status=lowercase(choice_label(billed, "status")),
-        ),
-        url=project.get_absolute_url() if project else "",
-    )
+    publish(PaymentRecorded(payment=payment, invoice=invoice, billed=billed, activity=activity))
+    if fully_paid and isinstance(billed, Milestone):
+        publish(
+            MilestonePaid(milestone=billed, invoice=invoice, payment=payment, activity=activity)
+        )
     return payment

@@ -11,20 +11,19 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
-from notifications.choices import NotificationKind
-from notifications.services import notify
-from notifications.text import NoticeText
-from partnerships.selectors import (
-    acts_for_enterprise,
-    acts_for_research_party,
-    enterprise_users,
-    research_party_users,
-)
+from core.events import publish
+from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
+from projects.events import (
+    MilestoneClaimable,
+    MilestoneClaimed,
+    MilestoneDisputed,
+    MilestoneInvoiced,
+    MilestoneVerified,
+)
 from projects.models import Document, Invoice, Milestone, ResearchProject
 from projects.selectors import staff_work_on_project
 
@@ -119,7 +118,7 @@ def _move(
     old_status = milestone.status
     milestone.status = to_status
     milestone.save()
-    activity_record(
+    return activity_record(
         actor=by,
         verb=verb,
         target=milestone,
@@ -167,7 +166,7 @@ def milestone_claim(
         if document.milestone_id != milestone.pk:
             document.milestone = milestone
             document.save(update_fields=["milestone"])
-    _move(
+    activity = _move(
         milestone,
         MilestoneStatus.CLAIMED,
         by=by,
@@ -176,23 +175,7 @@ def milestone_claim(
         % {"name": milestone.name},
         changes={"evidence": evidence_note, "documents": [doc.pk for doc in documents]},
     )
-    notify(
-        recipients=enterprise_users(milestone.agreement),
-        kind=NotificationKind.CLAIM_AWAITING_VERIFICATION,
-        event_key=f"milestone_claimed:{milestone.pk}:{milestone.claimed_at.timestamp()}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: please verify the claim for “%(name)s”"),
-            code=milestone.project.code,
-            name=milestone.name,
-        ),
-        body=NoticeText(
-            gettext_lazy("%(amount)s %(currency)s. Evidence: %(evidence)s"),
-            amount=milestone.amount,
-            currency=milestone.currency,
-            evidence=evidence_note or gettext_lazy("see the attached documents"),
-        ),
-        url=milestone.project.get_absolute_url(),
-    )
+    publish(MilestoneClaimed(milestone=milestone, activity=activity))
     return milestone
 
 
@@ -205,7 +188,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
     milestone.verified_at = timezone.now()
     milestone.verified_by = by
     milestone.dispute_reason = ""
-    _move(
+    activity = _move(
         milestone,
         MilestoneStatus.VERIFIED,
         by=by,
@@ -213,18 +196,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
         summary=_("%(name)s verified by the enterprise.") % {"name": milestone.name},
         changes={"comment": milestone.verification_comment},
     )
-    notify(
-        recipients=research_party_users(milestone.agreement),
-        kind=NotificationKind.MILESTONE_VERIFIED,
-        event_key=f"milestone_verified:{milestone.pk}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: “%(name)s” verified, ready to invoice"),
-            code=milestone.project.code,
-            name=milestone.name,
-        ),
-        body=milestone.verification_comment,
-        url=milestone.project.get_absolute_url(),
-    )
+    publish(MilestoneVerified(milestone=milestone, activity=activity))
     return milestone
 
 
@@ -235,7 +207,7 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
     milestone = _locked(milestone)
     milestone_dispute_guard(milestone, by).raise_if_denied(MilestoneError)
     milestone.dispute_reason = reason
-    _move(
+    activity = _move(
         milestone,
         MilestoneStatus.DISPUTED,
         by=by,
@@ -243,18 +215,7 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
         summary=_("%(name)s disputed: %(reason)s") % {"name": milestone.name, "reason": reason},
         changes={"reason": reason},
     )
-    notify(
-        recipients=research_party_users(milestone.agreement),
-        kind=NotificationKind.MILESTONE_DISPUTED,
-        event_key=f"milestone_disputed:{milestone.pk}:{timezone.now().timestamp()}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: the claim for “%(name)s” is disputed"),
-            code=milestone.project.code,
-            name=milestone.name,
-        ),
-        body=reason,
-        url=milestone.project.get_absolute_url(),
-    )
+    publish(MilestoneDisputed(milestone=milestone, activity=activity))
     return milestone
 
 
@@ -278,7 +239,7 @@ def milestone_invoice(
         issued_on=issued_on,
         payment_terms_days=payment_terms_days,
     )
-    _move(
+    activity = _move(
         milestone,
         MilestoneStatus.INVOICED,
         by=by,
@@ -287,24 +248,7 @@ def milestone_invoice(
         % {"number": invoice.number, "name": milestone.name},
         changes={"invoice": invoice.number, "due_on": invoice.due_on},
     )
-    notify(
-        recipients=enterprise_users(milestone.agreement),
-        kind=NotificationKind.INVOICE_ISSUED,
-        event_key=f"invoice_issued:{invoice.pk}",
-        title=NoticeText(
-            gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
-            number=invoice.number,
-            amount=invoice.amount,
-            currency=invoice.currency,
-            due=invoice.due_on,
-        ),
-        body=NoticeText(
-            gettext_lazy("For milestone “%(name)s” of %(code)s."),
-            name=milestone.name,
-            code=milestone.project.code,
-        ),
-        url=milestone.project.get_absolute_url(),
-    )
+    publish(MilestoneInvoiced(milestone=milestone, invoice=invoice, activity=activity))
     return invoice
 
 
@@ -396,7 +340,7 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
             changes={"amount": milestone.amount, "trigger_stage": item.trigger_stage_id},
         )
         if triggered_on is not None:
-            _tell_payee_claimable(milestone)
+            publish(MilestoneClaimable(milestone=milestone, on_stage_entry=False))
         created.append(milestone)
     return created
 
@@ -414,23 +358,3 @@ def _stage_entry_dates(project: ResearchProject) -> dict:
             if stage.pk == transition.to_stage_id or moved_up:
                 entered[stage.pk] = day
     return entered
-
-
-def _tell_payee_claimable(milestone: Milestone) -> None:
-    notify(
-        recipients=research_party_users(milestone.agreement),
-        kind=NotificationKind.MILESTONE_CLAIMABLE,
-        event_key=f"milestone_claimable:{milestone.pk}:{milestone.triggered_on}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: milestone “%(name)s” can be claimed"),
-            code=milestone.project.code,
-            name=milestone.name,
-        ),
-        body=NoticeText(
-            gettext_lazy("%(amount)s %(currency)s, due %(due)s."),
-            amount=milestone.amount,
-            currency=milestone.currency,
-            due=milestone.due_date,
-        ),
-        url=milestone.project.get_absolute_url(),
-    )

@@ -1,26 +1,23 @@
 """The daily round of reminders: milestones due in 30 and 7 days, overdue
 milestones, royalty reports due, and minimum-royalty true-ups after a year
-ends. Every notice carries an event key, so running the round twice on a
-day sends nothing twice."""
+ends. The round announces each reminder as an event; the notices it leads to
+carry an event key, so running the round twice on a day sends nothing
+twice, and the round counts only the reminders that told somebody."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy
 
-from notifications.choices import NotificationKind
-from notifications.services import notify
-from notifications.text import NoticeText, lowercase
+from core.events import DomainEvent, publish
 from partnerships.computations.reporting import last_ended_period
 from partnerships.models import Agreement
-from partnerships.selectors import enterprise_users, research_party_users
 from projects.choices import (
     MILESTONE_OPEN_STATUSES,
-    MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
 )
+from projects.events import MilestoneDueSoon, MilestoneOverdue, RoyaltyReportDue
 from projects.models import Milestone, ResearchProject, RoyaltyReport
 
 from .royalties import _royalty_years, royalty_year_true_up
@@ -36,19 +33,10 @@ class ReminderRound:
     true_ups: int = 0
 
 
-def _milestone_audience(milestone: Milestone):
-    return list(enterprise_users(milestone.agreement)) + list(
-        research_party_users(milestone.agreement)
-    )
-
-
-def _milestone_state(milestone: Milestone) -> NoticeText:
-    return NoticeText(
-        gettext_lazy("%(amount)s %(currency)s, now %(status)s."),
-        amount=milestone.amount,
-        currency=milestone.currency,
-        status=lowercase(MilestoneStatus(milestone.status).label),
-    )
+def _told(event: DomainEvent) -> bool:
+    """Announce a reminder; whether anybody was told of it (a handler
+    answers what it told, and nothing once everybody knows)."""
+    return any(publish(event))
 
 
 def _remind_milestones(today: date, result: ReminderRound) -> None:
@@ -63,37 +51,9 @@ def _remind_milestones(today: date, result: ReminderRound) -> None:
             due_date__gte=today + timedelta(days=narrower + 1),
             due_date__lte=today + timedelta(days=days),
         ):
-            result.due_soon += bool(
-                notify(
-                    recipients=_milestone_audience(milestone),
-                    kind=NotificationKind.MILESTONE_DUE_SOON,
-                    event_key=f"milestone_due:{milestone.pk}:{milestone.due_date}:{days}",
-                    title=NoticeText(
-                        gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s"),
-                        code=milestone.project.code,
-                        name=milestone.name,
-                        due=milestone.due_date,
-                    ),
-                    body=_milestone_state(milestone),
-                    url=milestone.project.get_absolute_url(),
-                )
-            )
+            result.due_soon += _told(MilestoneDueSoon(milestone=milestone, days=days))
     for milestone in open_milestones.overdue(today):
-        result.overdue += bool(
-            notify(
-                recipients=_milestone_audience(milestone),
-                kind=NotificationKind.MILESTONE_OVERDUE,
-                event_key=f"milestone_overdue:{milestone.pk}:{today}",
-                title=NoticeText(
-                    gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
-                    code=milestone.project.code,
-                    name=milestone.name,
-                    due=milestone.due_date,
-                ),
-                body=_milestone_state(milestone),
-                url=milestone.project.get_absolute_url(),
-            )
-        )
+        result.overdue += _told(MilestoneOverdue(milestone=milestone, today=today))
 
 
 def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
@@ -127,23 +87,13 @@ def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
             continue
         due_on = end + timedelta(days=agreement.royalty_report_due_days)
         late = today > due_on
-        result.royalty_reports_due += bool(
-            notify(
-                recipients=enterprise_users(agreement),
-                kind=NotificationKind.ROYALTY_REPORT_DUE,
-                event_key=f"royalty_due:{agreement.pk}:{start}:{'late' if late else 'due'}",
-                title=NoticeText(
-                    gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s is late")
-                    if late
-                    else gettext_lazy(
-                        "%(reference)s: royalty report for %(start)s–%(end)s due %(due)s"
-                    ),
-                    reference=agreement.reference,
-                    start=start,
-                    end=end,
-                    due=due_on,
-                ),
-                body=gettext_lazy("Report net sales for the period in the partner portal."),
+        result.royalty_reports_due += _told(
+            RoyaltyReportDue(
+                agreement=agreement,
+                period_start=start,
+                period_end=end,
+                due_on=due_on,
+                late=late,
             )
         )
 

@@ -13,13 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
+from core.events import publish
 from core.money import quantize_money
-from notifications.choices import NotificationKind
-from notifications.services import notify
-from notifications.text import NoticeText
 from partnerships.choices import RoyaltyBasis
 from partnerships.computations.royalties import (
     Tier,
@@ -30,17 +27,18 @@ from partnerships.computations.royalties import (
     tier_slices,
 )
 from partnerships.models import Agreement
-from partnerships.selectors import (
-    acts_for_enterprise,
-    acts_for_research_party,
-    enterprise_users,
-    research_party_users,
-)
+from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import (
     ROYALTY_REPORT_TRANSITIONS,
     RoyaltyReportKind,
     RoyaltyReportStatus,
+)
+from projects.events import (
+    RoyaltyReportInvoiced,
+    RoyaltyReportQueried,
+    RoyaltyReportResubmitted,
+    RoyaltyReportSubmitted,
 )
 from projects.models import Invoice, ResearchProject, RoyaltyReport, RoyaltyReportLine
 
@@ -384,7 +382,7 @@ def royalty_report_submit(
         )
         for line in lines
     )
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb="royalty_report.submitted",
         target=report,
@@ -407,22 +405,7 @@ def royalty_report_submit(
             "sublicense_income": sublicense_income,
         },
     )
-    notify(
-        recipients=research_party_users(agreement),
-        kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
-        event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
-        title=NoticeText(
-            gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s"),
-            reference=agreement.reference,
-            start=period_start,
-            end=period_end,
-        ),
-        body=NoticeText(
-            gettext_lazy("Royalty due %(royalty)s %(currency)s."),
-            royalty=royalty_due,
-            currency=agreement.currency,
-        ),
-    )
+    publish(RoyaltyReportSubmitted(report=report, activity=activity))
     return report
 
 
@@ -455,7 +438,7 @@ def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyRe
     report.status = RoyaltyReportStatus.QUERIED
     report.query_reason = reason
     report.save(update_fields=["status", "query_reason", "updated_at"])
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb="royalty_report.queried",
         target=report,
@@ -464,18 +447,7 @@ def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyRe
         summary=_("Royalty report queried: %(reason)s") % {"reason": reason},
         changes={"reason": reason},
     )
-    notify(
-        recipients=enterprise_users(report.agreement),
-        kind=NotificationKind.ROYALTY_REPORT_QUERIED,
-        event_key=f"royalty_report_queried:{report.pk}:{timezone.now().timestamp()}",
-        title=NoticeText(
-            gettext_lazy("%(reference)s: your royalty report for %(start)s–%(end)s is queried"),
-            reference=report.agreement.reference,
-            start=report.period_start,
-            end=report.period_end,
-        ),
-        body=reason,
-    )
+    publish(RoyaltyReportQueried(report=report, activity=activity))
     return report
 
 
@@ -528,7 +500,7 @@ def royalty_report_resubmit(
         )
         for line in lines
     )
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb="royalty_report.resubmitted",
         target=report,
@@ -541,23 +513,7 @@ def royalty_report_resubmit(
             "after": {"net_sales": report.net_sales, "royalty_due": report.royalty_due},
         },
     )
-    # The licensor's staff review the corrected report as they did the first.
-    notify(
-        recipients=research_party_users(agreement),
-        kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
-        event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
-        title=NoticeText(
-            gettext_lazy("%(reference)s: corrected royalty report for %(start)s–%(end)s"),
-            reference=agreement.reference,
-            start=report.period_start,
-            end=report.period_end,
-        ),
-        body=NoticeText(
-            gettext_lazy("Royalty due %(royalty)s %(currency)s."),
-            royalty=report.royalty_due,
-            currency=agreement.currency,
-        ),
-    )
+    publish(RoyaltyReportResubmitted(report=report, activity=activity))
     return report
 
 
@@ -612,7 +568,7 @@ def royalty_report_invoice(
     )
     report.status = RoyaltyReportStatus.INVOICED
     report.save(update_fields=["status", "updated_at"])
-    activity_record(
+    activity = activity_record(
         actor=by,
         verb="royalty_report.invoiced",
         target=report,
@@ -622,23 +578,7 @@ def royalty_report_invoice(
         % {"number": invoice.number, "start": report.period_start, "end": report.period_end},
         changes={"invoice": invoice.number},
     )
-    notify(
-        recipients=enterprise_users(report.agreement),
-        kind=NotificationKind.INVOICE_ISSUED,
-        event_key=f"invoice_issued:{invoice.pk}",
-        title=NoticeText(
-            gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
-            number=invoice.number,
-            amount=invoice.amount,
-            currency=invoice.currency,
-            due=invoice.due_on,
-        ),
-        body=NoticeText(
-            gettext_lazy("Royalties for %(start)s–%(end)s."),
-            start=report.period_start,
-            end=report.period_end,
-        ),
-    )
+    publish(RoyaltyReportInvoiced(report=report, invoice=invoice, activity=activity))
     return invoice
 
 

@@ -1,0 +1,376 @@
+"""Who is told of what: the notices each domain event leads to.
+
+Each handler chooses the recipients, writes the notice's words in each
+recipient's language (``NoticeText``), gives the staff UI's address and the
+portal's page of the object in the event, and names the event with a key:
+notices are unique per recipient and key, so an event told twice (a
+reminder round run twice on a day) tells nobody twice. Keep the keys'
+format as it is: notices already stored carry it.
+
+Registered by ``NotificationsConfig.ready()``.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from core.events import subscribe
+from partnerships.selectors import enterprise_users, research_party_users
+from projects.choices import MilestoneStatus, TransitionKind
+from projects.events import (
+    MilestoneClaimable,
+    MilestoneClaimed,
+    MilestoneDisputed,
+    MilestoneDueSoon,
+    MilestoneInvoiced,
+    MilestoneOverdue,
+    MilestoneVerified,
+    PaymentRecorded,
+    ProjectStageChanged,
+    RoyaltyReportDue,
+    RoyaltyReportInvoiced,
+    RoyaltyReportQueried,
+    RoyaltyReportResubmitted,
+    RoyaltyReportSubmitted,
+)
+from projects.selectors import project_stakeholders
+
+from .choices import NotificationKind
+from .links import (
+    invoice_page,
+    milestone_page,
+    project_page,
+    royalty_report_form,
+    royalty_report_page,
+)
+from .models import Notification
+from .services import notify
+from .text import NoticeText, choice_label, lowercase
+
+# --- Stage gates ----------------------------------------------------------------
+
+
+@subscribe(ProjectStageChanged)
+def tell_stage_changed(event: ProjectStageChanged) -> list[Notification]:
+    project, transition = event.project, event.transition
+    return notify(
+        recipients=project_stakeholders(project),
+        kind=NotificationKind.STAGE_CHANGED,
+        event_key=f"stage_changed:{transition.pk}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: %(kind)s — %(stage)s"),
+            code=project.code,
+            kind=TransitionKind(transition.kind).label,
+            stage=transition.to_stage.name,
+        ),
+        body=transition.rationale,
+        url=project.get_absolute_url(),
+        portal_url=project_page(project),
+    )
+
+
+# --- Milestones -----------------------------------------------------------------
+
+
+@subscribe(MilestoneClaimable)
+def tell_milestone_claimable(event: MilestoneClaimable) -> list[Notification]:
+    milestone = event.milestone
+    if event.on_stage_entry:
+        body = NoticeText(
+            gettext_lazy(
+                "The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence."
+            ),
+            stage=milestone.trigger_stage.name,
+            amount=milestone.amount,
+            currency=milestone.currency,
+        )
+    else:
+        body = NoticeText(
+            gettext_lazy("%(amount)s %(currency)s, due %(due)s."),
+            amount=milestone.amount,
+            currency=milestone.currency,
+            due=milestone.due_date,
+        )
+    return notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_CLAIMABLE,
+        event_key=f"milestone_claimable:{milestone.pk}:{milestone.triggered_on}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: milestone “%(name)s” can be claimed"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=body,
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(MilestoneClaimed)
+def tell_claim_awaiting_verification(event: MilestoneClaimed) -> list[Notification]:
+    milestone = event.milestone
+    return notify(
+        recipients=enterprise_users(milestone.agreement),
+        kind=NotificationKind.CLAIM_AWAITING_VERIFICATION,
+        event_key=f"milestone_claimed:{milestone.pk}:{milestone.claimed_at.timestamp()}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: please verify the claim for “%(name)s”"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s. Evidence: %(evidence)s"),
+            amount=milestone.amount,
+            currency=milestone.currency,
+            evidence=milestone.claim_note or gettext_lazy("see the attached documents"),
+        ),
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(MilestoneVerified)
+def tell_milestone_verified(event: MilestoneVerified) -> list[Notification]:
+    milestone = event.milestone
+    return notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_VERIFIED,
+        event_key=f"milestone_verified:{milestone.pk}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: “%(name)s” verified, ready to invoice"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=milestone.verification_comment,
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(MilestoneDisputed)
+def tell_milestone_disputed(event: MilestoneDisputed) -> list[Notification]:
+    milestone = event.milestone
+    return notify(
+        recipients=research_party_users(milestone.agreement),
+        kind=NotificationKind.MILESTONE_DISPUTED,
+        # Each dispute of a claim is news: a claim may be disputed again
+        # after it is resubmitted.
+        event_key=f"milestone_disputed:{milestone.pk}:{timezone.now().timestamp()}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: the claim for “%(name)s” is disputed"),
+            code=milestone.project.code,
+            name=milestone.name,
+        ),
+        body=milestone.dispute_reason,
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(MilestoneInvoiced)
+def tell_milestone_invoice_issued(event: MilestoneInvoiced) -> list[Notification]:
+    milestone, invoice = event.milestone, event.invoice
+    return notify(
+        recipients=enterprise_users(milestone.agreement),
+        kind=NotificationKind.INVOICE_ISSUED,
+        event_key=f"invoice_issued:{invoice.pk}",
+        title=_invoice_title(invoice),
+        body=NoticeText(
+            gettext_lazy("For milestone “%(name)s” of %(code)s."),
+            name=milestone.name,
+            code=milestone.project.code,
+        ),
+        url=milestone.project.get_absolute_url(),
+        portal_url=invoice_page(invoice),
+    )
+
+
+def _invoice_title(invoice) -> NoticeText:
+    return NoticeText(
+        gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
+        number=invoice.number,
+        amount=invoice.amount,
+        currency=invoice.currency,
+        due=invoice.due_on,
+    )
+
+
+# --- Money ----------------------------------------------------------------------
+
+
+@subscribe(PaymentRecorded)
+def tell_payment_recorded(event: PaymentRecorded) -> list[Notification]:
+    payment, invoice, billed = event.payment, event.invoice, event.billed
+    project = billed.project
+    return notify(
+        recipients=list(enterprise_users(billed.agreement))
+        + list(research_party_users(billed.agreement)),
+        kind=NotificationKind.PAYMENT_RECORDED,
+        event_key=f"payment_recorded:{payment.pk}",
+        title=NoticeText(
+            gettext_lazy("Payment received on invoice %(number)s"), number=invoice.number
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s on %(date)s; %(status)s."),
+            amount=payment.amount,
+            currency=payment.currency,
+            date=payment.paid_on,
+            status=lowercase(choice_label(billed, "status")),
+        ),
+        url=project.get_absolute_url() if project else "",
+        portal_url=invoice_page(invoice),
+    )
+
+
+# --- Royalties ------------------------------------------------------------------
+
+
+@subscribe(RoyaltyReportSubmitted)
+def tell_royalty_report_submitted(event: RoyaltyReportSubmitted) -> list[Notification]:
+    return _tell_royalty_report_to_review(
+        event.report,
+        gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s"),
+    )
+
+
+@subscribe(RoyaltyReportResubmitted)
+def tell_royalty_report_resubmitted(event: RoyaltyReportResubmitted) -> list[Notification]:
+    # The licensor's staff review the corrected report as they did the first.
+    return _tell_royalty_report_to_review(
+        event.report,
+        gettext_lazy("%(reference)s: corrected royalty report for %(start)s–%(end)s"),
+    )
+
+
+def _tell_royalty_report_to_review(report, title) -> list[Notification]:
+    agreement = report.agreement
+    return notify(
+        recipients=research_party_users(agreement),
+        kind=NotificationKind.ROYALTY_REPORT_SUBMITTED,
+        event_key=f"royalty_report_submitted:{report.pk}:{report.submitted_at.timestamp()}",
+        title=NoticeText(
+            title,
+            reference=agreement.reference,
+            start=report.period_start,
+            end=report.period_end,
+        ),
+        body=NoticeText(
+            gettext_lazy("Royalty due %(royalty)s %(currency)s."),
+            royalty=report.royalty_due,
+            currency=agreement.currency,
+        ),
+        portal_url=royalty_report_page(report),
+    )
+
+
+@subscribe(RoyaltyReportQueried)
+def tell_royalty_report_queried(event: RoyaltyReportQueried) -> list[Notification]:
+    report = event.report
+    return notify(
+        recipients=enterprise_users(report.agreement),
+        kind=NotificationKind.ROYALTY_REPORT_QUERIED,
+        event_key=f"royalty_report_queried:{report.pk}:{timezone.now().timestamp()}",
+        title=NoticeText(
+            gettext_lazy("%(reference)s: your royalty report for %(start)s–%(end)s is queried"),
+            reference=report.agreement.reference,
+            start=report.period_start,
+            end=report.period_end,
+        ),
+        body=report.query_reason,
+        portal_url=royalty_report_page(report),
+    )
+
+
+@subscribe(RoyaltyReportInvoiced)
+def tell_royalty_invoice_issued(event: RoyaltyReportInvoiced) -> list[Notification]:
+    report, invoice = event.report, event.invoice
+    return notify(
+        recipients=enterprise_users(report.agreement),
+        kind=NotificationKind.INVOICE_ISSUED,
+        event_key=f"invoice_issued:{invoice.pk}",
+        title=_invoice_title(invoice),
+        body=NoticeText(
+            gettext_lazy("Royalties for %(start)s–%(end)s."),
+            start=report.period_start,
+            end=report.period_end,
+        ),
+        portal_url=invoice_page(invoice),
+    )
+
+
+# --- The daily reminders --------------------------------------------------------
+
+
+def _milestone_audience(milestone):
+    return list(enterprise_users(milestone.agreement)) + list(
+        research_party_users(milestone.agreement)
+    )
+
+
+def _milestone_state(milestone) -> NoticeText:
+    return NoticeText(
+        gettext_lazy("%(amount)s %(currency)s, now %(status)s."),
+        amount=milestone.amount,
+        currency=milestone.currency,
+        status=lowercase(MilestoneStatus(milestone.status).label),
+    )
+
+
+@subscribe(MilestoneDueSoon)
+def remind_milestone_due_soon(event: MilestoneDueSoon) -> list[Notification]:
+    milestone = event.milestone
+    return notify(
+        recipients=_milestone_audience(milestone),
+        kind=NotificationKind.MILESTONE_DUE_SOON,
+        event_key=f"milestone_due:{milestone.pk}:{milestone.due_date}:{event.days}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s"),
+            code=milestone.project.code,
+            name=milestone.name,
+            due=milestone.due_date,
+        ),
+        body=_milestone_state(milestone),
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(MilestoneOverdue)
+def remind_milestone_overdue(event: MilestoneOverdue) -> list[Notification]:
+    milestone = event.milestone
+    return notify(
+        recipients=_milestone_audience(milestone),
+        kind=NotificationKind.MILESTONE_OVERDUE,
+        event_key=f"milestone_overdue:{milestone.pk}:{event.today}",
+        title=NoticeText(
+            gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
+            code=milestone.project.code,
+            name=milestone.name,
+            due=milestone.due_date,
+        ),
+        body=_milestone_state(milestone),
+        url=milestone.project.get_absolute_url(),
+        portal_url=milestone_page(milestone),
+    )
+
+
+@subscribe(RoyaltyReportDue)
+def remind_royalty_report_due(event: RoyaltyReportDue) -> list[Notification]:
+    agreement = event.agreement
+    return notify(
+        recipients=enterprise_users(agreement),
+        kind=NotificationKind.ROYALTY_REPORT_DUE,
+        event_key=(
+            f"royalty_due:{agreement.pk}:{event.period_start}:{'late' if event.late else 'due'}"
+        ),
+        title=NoticeText(
+            gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s is late")
+            if event.late
+            else gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s due %(due)s"),
+            reference=agreement.reference,
+            start=event.period_start,
+            end=event.period_end,
+            due=event.due_on,
+        ),
+        body=gettext_lazy("Report net sales for the period in the partner portal."),
+        portal_url=royalty_report_form(agreement),
+    )

@@ -1,0 +1,112 @@
+"""What integrations hear of: the outbox events each domain event leads to.
+
+The handlers run in the publisher's transaction, so an outbox event commits
+or rolls back with the change it announces (see ``webhooks.events``).
+Events about a change on the activity timeline carry that entry: its verb
+as ``action``, its id, project, agreement and changes, and its time as the
+event's ``occurred_at``.
+
+Registered by ``WebhooksConfig.ready()``.
+"""
+
+from core.events import subscribe
+from projects.events import (
+    MilestoneClaimed,
+    MilestoneDisputed,
+    MilestoneInvoiced,
+    MilestonePaid,
+    MilestoneVerified,
+    PaymentRecorded,
+    ProjectStageChanged,
+    RoyaltyReportSubmitted,
+)
+from projects.models import Activity
+from valuations.events import ValuationFinished
+
+from .choices import EventType
+from .events import event_publish
+from .models import OutboxEvent
+
+
+def _timeline_data(activity: Activity) -> dict:
+    return {
+        "action": activity.verb,
+        "activity_id": activity.pk,
+        "project_id": activity.project_id,
+        "agreement_id": activity.agreement_id,
+        "changes": activity.changes,
+    }
+
+
+@subscribe(ProjectStageChanged)
+def announce_stage_changed(event: ProjectStageChanged) -> OutboxEvent | None:
+    # Integrations care about the project the decision moved, not about the
+    # transition the timeline entry is about.
+    return event_publish(
+        event_type=EventType.PROJECT_STAGE_CHANGED,
+        obj=event.project,
+        data={**_timeline_data(event.activity), "transition_id": event.transition.pk},
+        occurred_at=event.activity.created_at,
+    )
+
+
+# A claim resubmitted after a dispute is announced as claimed: it is a claim
+# again for the payer.
+MILESTONE_EVENT_TYPES = {
+    MilestoneClaimed: EventType.MILESTONE_CLAIMED,
+    MilestoneVerified: EventType.MILESTONE_VERIFIED,
+    MilestoneDisputed: EventType.MILESTONE_DISPUTED,
+    MilestoneInvoiced: EventType.MILESTONE_INVOICED,
+}
+
+
+@subscribe(*MILESTONE_EVENT_TYPES)
+def announce_milestone_moved(
+    event: MilestoneClaimed | MilestoneVerified | MilestoneDisputed | MilestoneInvoiced,
+) -> OutboxEvent | None:
+    return event_publish(
+        event_type=MILESTONE_EVENT_TYPES[type(event)],
+        obj=event.milestone,
+        data=_timeline_data(event.activity),
+        occurred_at=event.activity.created_at,
+    )
+
+
+@subscribe(PaymentRecorded)
+def announce_payment_recorded(event: PaymentRecorded) -> OutboxEvent | None:
+    return event_publish(
+        event_type=EventType.PAYMENT_RECORDED,
+        obj=event.payment,
+        data=_timeline_data(event.activity),
+        occurred_at=event.activity.created_at,
+    )
+
+
+@subscribe(MilestonePaid)
+def announce_milestone_paid(event: MilestonePaid) -> OutboxEvent | None:
+    return event_publish(
+        event_type=EventType.MILESTONE_PAID,
+        obj=event.milestone,
+        data={**_timeline_data(event.activity), "payment_id": event.payment.pk},
+        occurred_at=event.activity.created_at,
+    )
+
+
+@subscribe(RoyaltyReportSubmitted)
+def announce_royalty_report_submitted(event: RoyaltyReportSubmitted) -> OutboxEvent | None:
+    return event_publish(
+        event_type=EventType.ROYALTY_REPORT_SUBMITTED,
+        obj=event.report,
+        data=_timeline_data(event.activity),
+        occurred_at=event.activity.created_at,
+    )
+
+
+@subscribe(ValuationFinished)
+def announce_valuation_finished(event: ValuationFinished) -> OutboxEvent | None:
+    valuation = event.valuation
+    return event_publish(
+        event_type=EventType.VALUATION_FINISHED,
+        obj=valuation,
+        data={"status": valuation.status, "project_id": valuation.project_id},
+    )
