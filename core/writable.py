@@ -10,24 +10,30 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class WritableFields:
-    """``fixed`` are chosen once, at creation (codes and references appear in
-    invoice numbers and documents); ``editable`` can change later, in the
-    order forms show them; ``relations`` are the many-to-many among them,
-    set as a whole after the row is saved."""
+    """``fields`` in the order forms and the API show them; among them,
+    ``fixed`` are chosen once, at creation (codes and references appear in
+    invoice numbers and documents; a project's stage moves only by gate
+    decisions), and ``relations`` are set as a whole after the row is saved
+    (many-to-many, or rows of their own)."""
 
-    editable: tuple[str, ...]
+    fields: tuple[str, ...]
     fixed: tuple[str, ...] = ()
     relations: tuple[str, ...] = ()
 
     def __post_init__(self):
-        unknown = set(self.relations) - set(self.editable)
+        unknown = (set(self.fixed) | set(self.relations)) - set(self.fields)
         if unknown:
-            raise ValueError(f"Relations must be editable fields: {sorted(unknown)}")
+            raise ValueError(f"Not among the fields: {sorted(unknown)}")
 
     @property
     def all(self) -> tuple[str, ...]:
-        """Every field a create writes: the fixed ones first."""
-        return (*self.fixed, *self.editable)
+        """Every field a create writes."""
+        return self.fields
+
+    @property
+    def editable(self) -> tuple[str, ...]:
+        """The fields that can change after creation."""
+        return tuple(name for name in self.fields if name not in self.fixed)
 
     @property
     def columns(self) -> frozenset[str]:
@@ -36,4 +42,4 @@ class WritableFields:
 
     def without(self, *names: str) -> tuple[str, ...]:
         """``all`` less some fields, for a door that shows them otherwise."""
-        return tuple(name for name in self.all if name not in names)
+        return tuple(name for name in self.fields if name not in names)

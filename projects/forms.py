@@ -25,6 +25,7 @@ from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
 from projects.models import Document, ResearchProject
 from projects.selectors import documents_visible_to
+from projects.services import PROJECT_FIELDS
 
 
 def _project_documents(user, project):
@@ -182,25 +183,6 @@ class DocumentUploadForm(Form):
 
 # --- Registering and editing a project ------------------------------------------------
 
-PROJECT_FIELDS = [
-    "code",
-    "title",
-    "title_zh",
-    "current_stage",
-    "lead_institution",
-    "principal_investigator",
-    "partner_enterprises",
-    "joint_centre",
-    "partnership",
-    "agreement",
-    "therapeutic_area",
-    "trl",
-    "budget",
-    "currency",
-    "start_date",
-    "description",
-]
-
 
 class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
     """A project's particulars. Its stage is chosen when it is registered
@@ -209,7 +191,7 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
 
     class Meta:
         model = ResearchProject
-        fields = PROJECT_FIELDS
+        fields = PROJECT_FIELDS.all
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 4}),

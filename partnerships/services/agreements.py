@@ -56,11 +56,11 @@ class PartnershipError(DomainError):
 # Codes and references appear in invoice numbers and documents: they are
 # chosen once, at creation. The order is the order forms show the fields in.
 INSTITUTION_FIELDS = WritableFields(
-    fixed=("code",), editable=("name", "name_zh", "kind", "country", "city", "website")
+    fields=("code", "name", "name_zh", "kind", "country", "city", "website"), fixed=("code",)
 )
 ENTERPRISE_FIELDS = WritableFields(
-    fixed=("code",),
-    editable=(
+    fields=(
+        "code",
         "name",
         "name_zh",
         "size",
@@ -70,16 +70,17 @@ ENTERPRISE_FIELDS = WritableFields(
         "website",
         "unified_social_credit_code",
     ),
+    fixed=("code",),
     relations=("sectors",),
 )
 PERSON_FIELDS = WritableFields(
-    editable=("full_name", "name_zh", "job_title", "email", "phone", "institution", "enterprise")
+    fields=("full_name", "name_zh", "job_title", "email", "phone", "institution", "enterprise")
 )
 # A centre's parties (host institutions, lead enterprises) are rows of their
 # own, given as a whole like the many-to-many relations.
 JOINT_CENTRE_FIELDS = WritableFields(
-    fixed=("code",),
-    editable=(
+    fields=(
+        "code",
         "name",
         "name_zh",
         "established_on",
@@ -88,11 +89,12 @@ JOINT_CENTRE_FIELDS = WritableFields(
         "governance_contacts",
         "description",
     ),
+    fixed=("code",),
     relations=("parties", "focus_sectors", "governance_contacts"),
 )
 PARTNERSHIP_FIELDS = WritableFields(
-    fixed=("code",),
-    editable=(
+    fields=(
+        "code",
         "title",
         "mode",
         "status",
@@ -103,11 +105,13 @@ PARTNERSHIP_FIELDS = WritableFields(
         "ended_on",
         "description",
     ),
+    fixed=("code",),
 )
 PARTNERSHIP_PARTIES = {"institution", "joint_centre", "enterprise"}
 AGREEMENT_FIELDS = WritableFields(
-    fixed=("partnership", "reference"),
-    editable=(
+    fields=(
+        "partnership",
+        "reference",
         "title",
         "kind",
         "status",
@@ -120,10 +124,11 @@ AGREEMENT_FIELDS = WritableFields(
         "institution_ip_share",
         "currency",
     ),
+    fixed=("partnership", "reference"),
 )
 # The payment terms of an agreement (DESIGN §5), edited on the terms page.
 PAYMENT_TERMS_FIELDS = WritableFields(
-    editable=(
+    fields=(
         "upfront_amount",
         "upfront_due_on",
         "royalty_basis",
@@ -138,7 +143,7 @@ PAYMENT_TERMS_FIELDS = WritableFields(
 )
 _AGREEMENT_COLUMNS = AGREEMENT_FIELDS.columns | PAYMENT_TERMS_FIELDS.columns
 FAILURE_CLAUSE_FIELDS = WritableFields(
-    editable=(
+    fields=(
         "stage",
         "sunk_costs_borne_by",
         "ip_reverts_to_institution",
@@ -148,7 +153,7 @@ FAILURE_CLAUSE_FIELDS = WritableFields(
     )
 )
 SCHEDULE_ITEM_FIELDS = WritableFields(
-    editable=(
+    fields=(
         "position",
         "name",
         "kind",

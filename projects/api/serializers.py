@@ -192,24 +192,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResearchProject
-        fields = [
-            "code",
-            "title",
-            "title_zh",
-            "current_stage",
-            "lead_institution",
-            "principal_investigator",
-            "partner_enterprises",
-            "joint_centre",
-            "partnership",
-            "agreement",
-            "therapeutic_area",
-            "trl",
-            "budget",
-            "currency",
-            "start_date",
-            "description",
-        ]
+        fields = services.PROJECT_FIELDS.all
 
     def get_fields(self):
         fields = super().get_fields()

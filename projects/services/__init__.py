@@ -6,7 +6,7 @@ The modules group the services by subject; import from this package.
 
 from .costs import cost_entry_record, failure_clause_for
 from .documents import document_upload
-from .editing import project_update
+from .editing import PROJECT_FIELDS, project_update
 from .gates import (
     project_advance,
     project_advance_guard,
@@ -47,6 +47,7 @@ from .royalties import (
 )
 
 __all__ = [
+    "PROJECT_FIELDS",
     "cost_entry_record",
     "document_upload",
     "failure_clause_for",

@@ -5,27 +5,36 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.writable import WritableFields
 from projects.activity import activity_record
 from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
 from .registration import refuse_out_of_reach
 
-EDITABLE_FIELDS = {
-    "title",
-    "title_zh",
-    "lead_institution",
-    "principal_investigator",
-    "joint_centre",
-    "partnership",
-    "agreement",
-    "therapeutic_area",
-    "trl",
-    "budget",
-    "currency",
-    "start_date",
-    "description",
-}
+# A project's code is chosen once; its stage moves only by gate decisions.
+PROJECT_FIELDS = WritableFields(
+    fields=(
+        "code",
+        "title",
+        "title_zh",
+        "current_stage",
+        "lead_institution",
+        "principal_investigator",
+        "partner_enterprises",
+        "joint_centre",
+        "partnership",
+        "agreement",
+        "therapeutic_area",
+        "trl",
+        "budget",
+        "currency",
+        "start_date",
+        "description",
+    ),
+    fixed=("code", "current_stage"),
+    relations=("partner_enterprises",),
+)
 
 
 class ProjectEditError(DomainError):
@@ -35,7 +44,7 @@ class ProjectEditError(DomainError):
 @transaction.atomic
 def project_update(*, project: ResearchProject, by, partner_enterprises=None, **changes):
     """Change a project's particulars and record what changed."""
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - PROJECT_FIELDS.columns
     if unknown:
         raise ProjectEditError(
             _("These fields change through stage-gate decisions or not at all: %(fields)s.")
