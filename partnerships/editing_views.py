@@ -12,14 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
+from core.ui.editing import WIDE_FIELDS, Editing, editing_views, is_staff, object_url
+from core.ui.forms import add_service_error
 from partnerships.computations.royalties import Tier
 from pipelines.selectors import stages_visible_to
 
@@ -37,7 +38,6 @@ from .forms import (
     PersonForm,
     RoyaltyTierFormSet,
     ScheduleItemFormSet,
-    add_service_error,
 )
 from .selectors import (
     acts_for_research_party,
@@ -58,25 +58,11 @@ from .services import (
 )
 
 FORM_TEMPLATE = "partnerships/form.html"
-WIDE_FIELDS = ["title", "description", "field_of_use", "name"]
 
 
 def _require_staff(user) -> None:
-    """The forms are for research-centre staff; the services check the
-    rest."""
-    if not (has_full_access(user) or is_centre_staff_user(user)):
+    if not is_staff(user):
         raise PermissionDenied
-
-
-def _detail_url(obj, fallback: str | None) -> str | None:
-    """The object's page, or ``fallback`` (a URL name) while it has none."""
-    get_url = getattr(obj, "get_absolute_url", None)
-    if get_url is not None:
-        try:
-            return get_url()
-        except NoReverseMatch:
-            pass
-    return reverse(fallback) if fallback else None
 
 
 def _call(form, service, **kwargs):
@@ -98,7 +84,7 @@ def _page(request, form, *, title, list_url, list_label, obj=None, submit, forms
             "list_url": list_url,
             "list_label": list_label,
             "object": obj,
-            "object_url": (_detail_url(obj, None) if obj is not None else None) or list_url,
+            "object_url": (object_url(obj, None) if obj is not None else None) or list_url,
             "submit_label": submit,
             "formsets": formsets,
             "wide_fields": WIDE_FIELDS,
@@ -109,167 +95,65 @@ def _page(request, form, *, title, list_url, list_label, obj=None, submit, forms
 
 def _saved(request, obj, fallback):
     messages.success(request, _("%(name)s saved.") % {"name": obj})
-    return redirect(_detail_url(obj, fallback))
+    return redirect(object_url(obj, fallback))
 
 
-def _form_view(request, form, *, save, fallback, **page):
-    """GET shows the form; a valid POST calls ``save(cleaned_data)`` and goes
-    to the saved object's page."""
-    if request.method == "POST" and form.is_valid():
-        saved = save(dict(form.cleaned_data))
-        if saved is not None:
-            return _saved(request, saved, fallback)
-    return _page(request, form, **page)
+# --- Institutions, enterprises and people --------------------------------------------
 
-
-# --- Institutions and enterprises -----------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def institution_create(request):
-    _require_staff(request.user)
-    form = InstitutionForm(request.POST or None, user=request.user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _call(form, services.institution_create, by=request.user, **data),
-        fallback="partners:institutions",
-        title=_("New institution"),
-        list_url=reverse("partners:institutions"),
-        list_label=_("Institutions"),
-        submit=_("Create institution"),
+institution_create, institution_edit = editing_views(
+    Editing(
+        form=InstitutionForm,
+        visible_to=institutions_visible_to,
+        key="code",
+        noun="institution",
+        create=services.institution_create,
+        update=services.institution_update,
+        template=FORM_TEMPLATE,
+        list_url="partners:institutions",
+        list_label=gettext_lazy("Institutions"),
+        new_title=gettext_lazy("New institution"),
+        create_label=gettext_lazy("Create institution"),
     )
+)
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def institution_edit(request, code):
-    institution = get_object_or_404(institutions_visible_to(request.user), code=code)
-    _require_staff(request.user)
-    form = InstitutionForm(request.POST or None, instance=institution, user=request.user)
-    return _form_view(
-        request,
-        form,
-        # The form's validation wrote onto the instance; the service works
-        # from the row as stored.
-        save=lambda data: _call(
-            form,
-            services.institution_update,
-            institution=institutions_visible_to(request.user).get(pk=institution.pk),
-            by=request.user,
-            **data,
-        ),
-        fallback="partners:institutions",
-        title=_("Edit %(name)s") % {"name": institution.code},
-        list_url=reverse("partners:institutions"),
-        list_label=_("Institutions"),
-        obj=institution,
-        submit=_("Save"),
+enterprise_create, enterprise_edit = editing_views(
+    Editing(
+        form=EnterpriseForm,
+        visible_to=enterprises_visible_to,
+        key="code",
+        noun="enterprise",
+        create=services.enterprise_create,
+        update=services.enterprise_update,
+        template=FORM_TEMPLATE,
+        list_url="partners:enterprises",
+        list_label=gettext_lazy("Enterprises"),
+        new_title=gettext_lazy("New enterprise"),
+        create_label=gettext_lazy("Create enterprise"),
     )
+)
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_create(request):
-    _require_staff(request.user)
-    form = EnterpriseForm(request.POST or None, user=request.user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _call(form, services.enterprise_create, by=request.user, **data),
-        fallback="partners:enterprises",
-        title=_("New enterprise"),
-        list_url=reverse("partners:enterprises"),
-        list_label=_("Enterprises"),
-        submit=_("Create enterprise"),
+person_create, person_edit = editing_views(
+    Editing(
+        form=PersonForm,
+        visible_to=people_visible_to,
+        key="pk",
+        noun="person",
+        create=services.person_create,
+        update=services.person_update,
+        template=FORM_TEMPLATE,
+        list_url="partners:index",
+        list_label=gettext_lazy("Partners"),
+        new_title=gettext_lazy("New person"),
+        create_label=gettext_lazy("Add person"),
+        initial_from_query={
+            "institution": institutions_visible_to,
+            "enterprise": enterprises_visible_to,
+        },
+        # A person has no page of their own: their organisation's shows them.
+        saved_page=lambda person: person.organisation,
+        title_field="full_name",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_edit(request, code):
-    enterprise = get_object_or_404(enterprises_visible_to(request.user), code=code)
-    _require_staff(request.user)
-    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _call(
-            form,
-            services.enterprise_update,
-            enterprise=enterprises_visible_to(request.user).get(pk=enterprise.pk),
-            by=request.user,
-            **data,
-        ),
-        fallback="partners:enterprises",
-        title=_("Edit %(name)s") % {"name": enterprise.code},
-        list_url=reverse("partners:enterprises"),
-        list_label=_("Enterprises"),
-        obj=enterprise,
-        submit=_("Save"),
-    )
-
-
-# --- People ---------------------------------------------------------------------------
-
-
-def _person_fallback(person) -> str:
-    return "partners:institutions" if person.institution_id else "partners:enterprises"
-
-
-def _person_saved(request, person):
-    """A person has no page of their own yet: show their organisation."""
-    if hasattr(person, "get_absolute_url"):
-        return _saved(request, person, _person_fallback(person))
-    return _saved(request, person.organisation, _person_fallback(person))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_create(request):
-    _require_staff(request.user)
-    initial = {}
-    if code := request.GET.get("institution"):
-        initial["institution"] = institutions_visible_to(request.user).filter(code=code).first()
-    if code := request.GET.get("enterprise"):
-        initial["enterprise"] = enterprises_visible_to(request.user).filter(code=code).first()
-    form = PersonForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        person = _call(form, services.person_create, by=request.user, **form.cleaned_data)
-        if person is not None:
-            return _person_saved(request, person)
-    return _page(
-        request,
-        form,
-        title=_("New person"),
-        list_url=reverse("partners:index"),
-        list_label=_("Partners"),
-        submit=_("Add person"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def person_edit(request, pk):
-    person = get_object_or_404(people_visible_to(request.user), pk=pk)
-    _require_staff(request.user)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        stored = people_visible_to(request.user).get(pk=person.pk)
-        saved = _call(
-            form, services.person_update, person=stored, by=request.user, **form.cleaned_data
-        )
-        if saved is not None:
-            return _person_saved(request, saved)
-    return _page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": person.full_name},
-        list_url=reverse("partners:index"),
-        list_label=_("Partners"),
-        submit=_("Save"),
-    )
+)
 
 
 # --- Joint centres ----------------------------------------------------------------------
@@ -402,125 +286,68 @@ def joint_centre_edit(request, code):
     return _centre_page(request, centre=centre)
 
 
-# --- Partnerships ----------------------------------------------------------------------
+# --- Partnerships and agreements -------------------------------------------------------
 
 
-def _save_partnership(form, user, data, partnership=None):
-    try:
-        if partnership is None:
-            return services.partnership_create(by=user, **data)
-        return services.partnership_update(partnership=partnership, by=user, **data)
-    except RefusedPermission as error:
-        # The user does not work for the research party chosen: say so there.
-        field = "joint_centre" if data.get("joint_centre") else "institution"
-        form.add_error(field, error.message)
-    except (DomainError, ValidationError) as error:
-        add_service_error(form, error)
-    return None
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def partnership_create(request):
-    _require_staff(request.user)
-    form = PartnershipForm(request.POST or None, user=request.user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _save_partnership(form, request.user, data),
-        fallback="partners:partnerships",
-        title=_("New partnership"),
-        list_url=reverse("partners:partnerships"),
-        list_label=_("Partnerships"),
-        submit=_("Create partnership"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def partnership_edit(request, code):
-    user = request.user
-    partnership = get_object_or_404(partnerships_visible_to(user), code=code)
-    if not staff_works_for_research_party(
+def _works_for_research_party(user, partnership) -> bool:
+    return staff_works_for_research_party(
         user, institution=partnership.institution, joint_centre=partnership.joint_centre
-    ):
-        raise PermissionDenied
-    form = PartnershipForm(request.POST or None, instance=partnership, user=user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _save_partnership(
-            form, user, data, partnerships_visible_to(user).get(pk=partnership.pk)
-        ),
-        fallback="partners:partnerships",
-        title=_("Edit %(name)s") % {"name": partnership.code},
-        list_url=reverse("partners:partnerships"),
-        list_label=_("Partnerships"),
-        obj=partnership,
-        submit=_("Save"),
     )
 
 
-# --- Agreements ------------------------------------------------------------------------
+def _acts_for_research_party(user, agreement) -> bool:
+    return acts_for_research_party(user, agreement) and not getattr(user, "is_partner", False)
+
+
+partnership_create, partnership_edit = editing_views(
+    Editing(
+        form=PartnershipForm,
+        visible_to=partnerships_visible_to,
+        key="code",
+        noun="partnership",
+        create=services.partnership_create,
+        update=services.partnership_update,
+        template=FORM_TEMPLATE,
+        list_url="partners:partnerships",
+        list_label=gettext_lazy("Partnerships"),
+        new_title=gettext_lazy("New partnership"),
+        create_label=gettext_lazy("Create partnership"),
+        may_edit=_works_for_research_party,
+        # The user does not work for the research party chosen: say so there.
+        refused_at=lambda data: "joint_centre" if data.get("joint_centre") else "institution",
+    )
+)
+
+agreement_create, agreement_edit = editing_views(
+    Editing(
+        form=AgreementForm,
+        visible_to=agreements_visible_to,
+        key="reference",
+        noun="agreement",
+        create=services.agreement_create,
+        update=services.agreement_update,
+        template=FORM_TEMPLATE,
+        list_url="agreements:list",
+        list_label=gettext_lazy("Agreements"),
+        new_title=gettext_lazy("New agreement"),
+        create_label=gettext_lazy("Record agreement"),
+        initial_from_query={"partnership": partnerships_visible_to},
+        may_edit=_acts_for_research_party,
+        links=lambda agreement: [
+            (
+                reverse("agreements:terms", args=[agreement.reference]),
+                gettext_lazy("Payment terms, cost shares, royalty tiers and schedule"),
+            )
+        ],
+    )
+)
 
 
 def _editable_agreement(user, reference):
     agreement = get_object_or_404(agreements_visible_to(user), reference=reference)
-    if not acts_for_research_party(user, agreement) or getattr(user, "is_partner", False):
+    if not _acts_for_research_party(user, agreement):
         raise PermissionDenied
     return agreement
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_create(request):
-    user = request.user
-    _require_staff(user)
-    initial = {}
-    if code := request.GET.get("partnership"):
-        initial["partnership"] = partnerships_visible_to(user).filter(code=code).first()
-    form = AgreementForm(request.POST or None, initial=initial, user=user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _call(form, services.agreement_create, by=user, **data),
-        fallback="agreements:list",
-        title=_("New agreement"),
-        list_url=reverse("agreements:list"),
-        list_label=_("Agreements"),
-        submit=_("Record agreement"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_edit(request, reference):
-    user = request.user
-    agreement = _editable_agreement(user, reference)
-    form = AgreementForm(request.POST or None, instance=agreement, user=user)
-    return _form_view(
-        request,
-        form,
-        save=lambda data: _call(
-            form,
-            services.agreement_update,
-            agreement=agreements_visible_to(user).get(pk=agreement.pk),
-            by=user,
-            **data,
-        ),
-        fallback="agreements:list",
-        title=_("Edit %(name)s") % {"name": agreement.reference},
-        list_url=reverse("agreements:list"),
-        list_label=_("Agreements"),
-        obj=agreement,
-        submit=_("Save"),
-        links=[
-            (
-                reverse("agreements:terms", args=[agreement.reference]),
-                _("Payment terms, cost shares, royalty tiers and schedule"),
-            )
-        ],
-    )
 
 
 # --- Terms editor ----------------------------------------------------------------------
@@ -801,7 +628,7 @@ def agreement_terms(request, reference):
         "partnerships/terms_form.html",
         {
             "agreement": agreement,
-            "agreement_url": _detail_url(agreement, "agreements:list"),
+            "agreement_url": object_url(agreement, "agreements:list"),
             "terms": editor,
         },
     )

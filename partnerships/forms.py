@@ -47,18 +47,6 @@ class ModelForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         pass
 
 
-def add_service_error(form, error) -> None:
-    """Put a service's refusal on the form: on the field it names when the
-    form has it, otherwise on the whole form."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_domain_error(error)
-
-
 class ObjectChoiceField(forms.ChoiceField):
     """A choice among objects loaded once per page (see ``set_objects``).
     It cleans to the object; anything else is not a valid choice."""

@@ -2,6 +2,7 @@
 service's refusal shown at the field it names."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.errors import DomainError
 
@@ -44,3 +45,15 @@ class BootstrapFormMixin:
 
 class Form(BootstrapFormMixin, DomainErrorFormMixin, forms.Form):
     pass
+
+
+def add_service_error(form, error) -> None:
+    """Put a service's refusal on the form: on the field it names when the
+    form has it, otherwise on the whole form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_domain_error(error)

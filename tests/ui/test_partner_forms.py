@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.errors import PermissionDenied as RefusedPermission
-from partnerships import editing_views, services
+from partnerships import editing_views
 from partnerships.choices import CooperationMode, PartnershipStatus
 from partnerships.models import (
     Agreement,
@@ -29,6 +29,7 @@ from partnerships.models import (
     Person,
     RoyaltyTier,
 )
+from partnerships.services import agreements as agreement_services
 from pipelines.models import StageDefinition
 from projects.models import Activity
 from tests.factories import (
@@ -190,10 +191,11 @@ def test_the_forms_refuse_users_who_are_not_research_centre_staff(rf, view):
 
 
 def test_a_refusal_from_the_service_is_shown_on_the_form(client, staff, monkeypatch):
-    def refuse(**kwargs):
+    def refuse(by):
         raise RefusedPermission("Only research-centre staff edit the directory.")
 
-    monkeypatch.setattr(services, "institution_create", refuse)
+    # The service's own check of the user's rights says no.
+    monkeypatch.setattr(agreement_services, "_require_directory_editor", refuse)
 
     response = client.post(
         reverse("partners:institution_create"),
