@@ -12,7 +12,6 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import serializers
 
 from accounts.models import User
 from projects.models import ResearchProject
@@ -20,6 +19,7 @@ from webhooks.events import event_publish
 
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
+from .errors import ValuationInputError
 from .methods import INPUT_SERIALIZERS, run_method
 from .models import Valuation
 from .selectors import comparable_deals_visible_to, probability_to_market_from
@@ -41,10 +41,11 @@ def _plain(value):
 
 
 def inputs_validate(method: str, inputs: dict) -> dict:
-    """Validated inputs of ``method``; a ``serializers.ValidationError``
-    names every bad field."""
+    """Validated inputs of ``method``; a ``ValuationInputError`` names every
+    bad field."""
     serializer = INPUT_SERIALIZERS[ValuationMethod(method)](data=inputs)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        raise ValuationInputError.from_detail(serializer.errors)
     return _plain(serializer.validated_data)
 
 
@@ -61,17 +62,21 @@ def market_inputs_resolve(data: dict, *, user: User) -> dict:
     for index, deal_id in enumerate(ids):
         deal = deals.get(deal_id)
         if deal is None:
-            errors[index] = [_("No comparable deal %(id)s.") % {"id": deal_id}]
+            errors[f"comparable_deal_ids.{index}"] = [
+                _("No comparable deal %(id)s.") % {"id": deal_id}
+            ]
             continue
         if deal.currency != data["currency"]:
-            errors[index] = [
+            errors[f"comparable_deal_ids.{index}"] = [
                 _("Deal %(id)s is in %(currency)s; convert it or value in that currency.")
                 % {"id": deal_id, "currency": deal.currency}
             ]
             continue
         probability = probability_to_market_from(deal.stage) if deal.stage_id else None
         if data["subject_probability_of_success"] is not None and not probability:
-            errors[index] = [_("Deal %(id)s has no stage to adjust from.") % {"id": deal_id}]
+            errors[f"comparable_deal_ids.{index}"] = [
+                _("Deal %(id)s has no stage to adjust from.") % {"id": deal_id}
+            ]
             continue
         recorded.append(
             {
@@ -84,7 +89,7 @@ def market_inputs_resolve(data: dict, *, user: User) -> dict:
             }
         )
     if errors:
-        raise serializers.ValidationError({"comparable_deal_ids": errors})
+        raise ValuationInputError(errors)
     return {**data, "recorded_comparables": recorded}
 
 
@@ -104,7 +109,7 @@ def cost_inputs_resolve(data: dict, *, project: ResearchProject, today=None) -> 
         for entry in entries
     ]
     if not ledger and not data["costs"]:
-        raise serializers.ValidationError(
+        raise ValuationInputError(
             {"costs_from_ledger": [_("The project has no cost entries in this currency.")]}
         )
     return {**data, "ledger_costs": ledger}

@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 from django.conf import settings
-from rest_framework import serializers
 
 from config.celery import app
 from projects.models import CostEntry, Sector, StageDefinition
 from valuations.choices import ValuationStatus
+from valuations.errors import ValuationInputError
 from valuations.models import ComparableDeal, Valuation
 from valuations.services import valuation_execute, valuation_run
 from valuations.tasks import valuation_compute
@@ -135,7 +135,7 @@ def test_partners_cannot_use_unpublished_comparable_deals(partner_user, project)
         source="BioBridge agreement",
     )
 
-    with pytest.raises(serializers.ValidationError) as error:
+    with pytest.raises(ValuationInputError) as error:
         valuation_run(
             project=project,
             method="market_approach",
@@ -143,7 +143,7 @@ def test_partners_cannot_use_unpublished_comparable_deals(partner_user, project)
             inputs={"currency": "USD", "comparable_deal_ids": [deal.pk]},
         )
 
-    assert "comparable_deal_ids" in error.value.detail
+    assert "comparable_deal_ids.0" in error.value.fields
 
 
 def test_cost_approach_takes_the_cost_ledger(staff_user, project):
