@@ -9,6 +9,7 @@ idempotent, because a broker may deliver the task twice.
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 # Simulations with more trials than this run in a Celery task; smaller ones
 # finish within the request.
 BACKGROUND_TRIALS = 100_000
+VALUATION_COMPUTE_TASK = "valuations.tasks.valuation_compute"
 
 
 def _plain(value):
@@ -179,11 +181,14 @@ def _valuation_start(
         rerun_of=rerun_of,
     )
     if runs_in_background(method, inputs):
-        from .tasks import valuation_compute
-
-        transaction.on_commit(lambda: valuation_compute.delay(valuation.pk))
+        transaction.on_commit(lambda: _valuation_compute_task().delay(valuation.pk))
         return valuation
     return valuation_execute(valuation_id=valuation.pk)
+
+
+def _valuation_compute_task():
+    # By name from Celery's registry: the task module imports this one.
+    return current_app.tasks[VALUATION_COMPUTE_TASK]
 
 
 def valuation_execute(*, valuation_id: int) -> Valuation:

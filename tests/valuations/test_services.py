@@ -38,6 +38,20 @@ def test_a_queued_valuation_is_run_by_the_task(
     assert valuation.started_at <= valuation.finished_at
 
 
+def test_a_queued_valuation_starts_its_task_once_the_valuation_is_saved(
+    staff_user, project, issue_example, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        valuation = valuation_run(
+            project=project, method="rnpv", inputs=large(issue_example), by=staff_user
+        )
+
+    assert valuation.status == ValuationStatus.QUEUED
+    assert len(callbacks) == 1
+    valuation.refresh_from_db()
+    assert valuation.status == ValuationStatus.DONE
+
+
 def test_running_the_task_twice_has_the_effect_of_once(
     staff_user, project, issue_example, django_capture_on_commit_callbacks
 ):

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from .errors import EngineInputError
+
 
 class Timing(StrEnum):
     END_OF_YEAR = "end_of_year"
@@ -29,7 +31,5 @@ def discount_factors(years, rate: float, timing: Timing | str = Timing.END_OF_YE
 
 
 def check_rate(field: str, rate: float) -> None:
-    from .errors import EngineInputError
-
     if not np.isfinite(rate) or rate <= -1.0:
         raise EngineInputError(field, "A discount rate must be greater than -1 (i.e. -100%).")
