@@ -23,7 +23,7 @@ from portal.access import partner_view
 from portal.forms import MilestoneDisputeForm, MilestoneVerifyForm
 from projects import services
 from projects.choices import MilestoneStatus
-from projects.invoice_documents import with_document_data
+from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.models import Payment
 from projects.selectors import (
     documents_visible_to,
@@ -31,7 +31,6 @@ from projects.selectors import (
     milestones_visible_to,
     payments_visible_to,
 )
-from projects.views.money import invoice_pdf_response
 
 PER_PAGE = 50
 
