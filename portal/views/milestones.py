@@ -9,8 +9,7 @@ invoice answers 404, like one that does not exist.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,8 +25,10 @@ from projects.choices import MilestoneStatus
 from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.models import Payment
 from projects.selectors import (
+    billed_with_amount_paid,
     documents_visible_to,
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
 )
@@ -45,13 +46,6 @@ MILESTONE_TABS = {
     "all": (gettext_lazy("All"), None),
 }
 SETTLED = {MilestoneStatus.PAID, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED}
-
-
-def _with_paid(invoices):
-    zero = Value(0, output_field=DecimalField(max_digits=20, decimal_places=2))
-    return invoices.annotate(
-        paid_total=Coalesce(Sum("payments__amount"), zero),
-    ).annotate(outstanding=F("amount") - F("paid_total"))
 
 
 # --- Lists -------------------------------------------------------------------------
@@ -111,7 +105,9 @@ def _tabs(counts):
 
 
 def _invoice_tab(request, counts):
-    invoices = _with_paid(invoices_visible_to(request.user)).order_by("-issued_on", "-number")
+    invoices = invoices_with_amount_paid(invoices_visible_to(request.user)).order_by(
+        "-issued_on", "-number"
+    )
     page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for invoice in page.object_list:
@@ -135,7 +131,7 @@ def _invoice_tab(request, counts):
 
 def _milestone(request, milestone_pk):
     milestones = (
-        milestones_visible_to(request.user)
+        billed_with_amount_paid(milestones_visible_to(request.user))
         .select_related("invoice", "claimed_by", "verified_by")
         .prefetch_related(
             Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
@@ -150,7 +146,6 @@ def _milestone(request, milestone_pk):
 
 def _decision_context(request, milestone, *, verify_form=None, dispute_form=None, done=None):
     invoice = getattr(milestone, "invoice", None)
-    paid = sum((payment.amount for payment in invoice.payments.all()), 0) if invoice else 0
     verify_guard = services.milestone_verify_guard(milestone, request.user)
     dispute_guard = services.milestone_dispute_guard(milestone, request.user)
     return {
@@ -159,8 +154,8 @@ def _decision_context(request, milestone, *, verify_form=None, dispute_form=None
         "agreement": milestone.agreement,
         "invoice": invoice,
         "payments": list(invoice.payments.all()) if invoice else [],
-        "paid_total": paid,
-        "outstanding": invoice.amount - paid if invoice else None,
+        "paid_total": milestone.amount_paid,
+        "outstanding": invoice.amount - milestone.amount_paid if invoice else None,
         "overdue": milestone.is_overdue(timezone.localdate()),
         "settled": milestone.status in SETTLED,
         "verify_guard": verify_guard,

@@ -2,7 +2,6 @@
 stage-gate decisions and money transitions as actions that call the
 services. Refusals come back in the one error format (400/403/409)."""
 
-from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -33,7 +32,9 @@ from projects.selectors import (
     activities_visible_to,
     cost_entries_visible_to,
     documents_visible_to,
+    invoice_amount_paid,
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
     project_cost_ledger,
@@ -326,7 +327,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _invoice_data(invoice):
-    invoice.amount_paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or 0
+    invoice.amount_paid = invoice_amount_paid(invoice)
     return api.InvoiceSerializer(invoice).data
 
 
@@ -350,10 +351,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # An aggregate drops the model's default ordering; pages need one.
-        return (
-            invoices_visible_to(self.request.user)
-            .annotate(amount_paid=Sum("payments__amount"))
-            .order_by("-issued_on", "-number")
+        return invoices_with_amount_paid(invoices_visible_to(self.request.user)).order_by(
+            "-issued_on", "-number"
         )
 
     @extend_schema(

@@ -11,7 +11,6 @@ comes back onto the form, next to the field it names.
 """
 
 import json
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -41,6 +40,7 @@ from projects.forms import (
 )
 from projects.models import Payment
 from projects.selectors import (
+    billed_with_amount_paid,
     documents_visible_to,
     milestones_visible_to,
     project_cost_ledger,
@@ -283,7 +283,7 @@ def _milestones(request, project):
     cache = request.__dict__.setdefault("_project_milestones", {})
     if project.pk not in cache:
         cache[project.pk] = list(
-            milestones_visible_to(request.user)
+            billed_with_amount_paid(milestones_visible_to(request.user))
             .filter(project=project)
             .select_related("invoice")
             .prefetch_related(
@@ -415,8 +415,7 @@ def _decorate(milestone, user, today, memo):
     invoice = _invoice_of(milestone)
     milestone.invoice_shown = invoice
     milestone.payments_shown = list(invoice.payments.all()) if invoice else []
-    milestone.paid_total = sum((p.amount for p in milestone.payments_shown), Decimal(0))
-    milestone.outstanding = (invoice.amount - milestone.paid_total) if invoice else None
+    milestone.outstanding = (invoice.amount - milestone.amount_paid) if invoice else None
     milestone.overdue = milestone.is_overdue(today)
     milestone.settled = milestone.status in MILESTONE_SETTLED
     milestone.actions = [

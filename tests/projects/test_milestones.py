@@ -18,6 +18,7 @@ from notifications.choices import NotificationKind
 from notifications.models import Notification
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
 from projects.models import Activity, Invoice, Milestone, StageDefinition
+from projects.selectors import invoice_amount_paid
 from projects.services import (
     invoice_issue,
     milestone_cancel,
@@ -35,7 +36,6 @@ from projects.services import (
     payment_record,
     payment_record_guard,
 )
-from projects.services.invoicing import invoice_amount_paid
 from tests.factories import (
     DocumentFactory,
     MilestoneFactory,
