@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError
 from portal.access import partner_view
 from portal.forms import MilestoneDisputeForm, MilestoneVerifyForm
-from projects import services
 from projects.choices import MilestoneStatus
 from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.models import Payment
@@ -32,6 +31,7 @@ from projects.selectors import (
     milestones_visible_to,
     payments_visible_to,
 )
+from projects.services.milestone_actions import milestone_act, milestone_action_guard
 
 PER_PAGE = 50
 
@@ -146,8 +146,8 @@ def _milestone(request, milestone_pk):
 
 def _decision_context(request, milestone, *, verify_form=None, dispute_form=None, done=None):
     invoice = getattr(milestone, "invoice", None)
-    verify_guard = services.milestone_verify_guard(milestone, request.user)
-    dispute_guard = services.milestone_dispute_guard(milestone, request.user)
+    verify_guard = milestone_action_guard("verify", milestone, request.user)
+    dispute_guard = milestone_action_guard("dispute", milestone, request.user)
     return {
         "milestone": milestone,
         "project": milestone.project,
@@ -191,7 +191,7 @@ def milestone_detail(request, milestone_pk):
     return not_a_read(request) or _render_milestone(request, milestone)
 
 
-def _decide(request, milestone_pk, *, form_class, form_key, service, done_message):
+def _decide(request, milestone_pk, *, form_class, form_key, action, done_message):
     """Verify or dispute: the form, the service, and the page again, with the
     refusal on the form when the service refuses."""
     milestone = _milestone(request, milestone_pk)
@@ -200,7 +200,7 @@ def _decide(request, milestone_pk, *, form_class, form_key, service, done_messag
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(milestone=milestone, by=request.user, **form.cleaned_data)
+            milestone_act(action=action, milestone=milestone, by=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -224,7 +224,7 @@ def milestone_verify(request, milestone_pk):
         milestone_pk,
         form_class=MilestoneVerifyForm,
         form_key="verify_form",
-        service=services.milestone_verify,
+        action="verify",
         done_message=_("“%(name)s” verified. The research team can now invoice it."),
     )
 
@@ -237,7 +237,7 @@ def milestone_dispute(request, milestone_pk):
         milestone_pk,
         form_class=MilestoneDisputeForm,
         form_key="dispute_form",
-        service=services.milestone_dispute,
+        action="dispute",
         done_message=_("“%(name)s” disputed. The research team has been told why."),
     )
 

@@ -44,6 +44,7 @@ from projects.selectors import (
     royalty_reports_visible_to,
     stage_transitions_visible_to,
 )
+from projects.services.milestone_actions import milestone_act
 from projects.services.royalties import SalesLine, royalty_preview
 
 from . import serializers as api
@@ -241,43 +242,43 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return milestones_visible_to(self.request.user).select_related("invoice")
 
-    def _act(self, request, service, serializer_class=None, **extra):
+    def _act(self, request, action, serializer_class=None):
         milestone = self.get_object()
         data = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        service(milestone=milestone, by=request.user, **data, **extra)
+        milestone_act(action=action, milestone=milestone, by=request.user, **data)
         return _milestone_response(request, milestone)
 
     @extend_schema(request=api.ClaimSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Claim that the milestone is reached, with evidence (payee staff)."""
-        return self._act(request, services.milestone_claim, api.ClaimSerializer)
+        return self._act(request, "claim", api.ClaimSerializer)
 
     @extend_schema(request=api.CommentSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Confirm the claim (the paying enterprise)."""
-        return self._act(request, services.milestone_verify, api.CommentSerializer)
+        return self._act(request, "verify", api.CommentSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
         """Contest the claim, with a reason (the paying enterprise)."""
-        return self._act(request, services.milestone_dispute, api.ReasonSerializer)
+        return self._act(request, "dispute", api.ReasonSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(request, services.milestone_cancel, api.ReasonSerializer)
+        return self._act(request, "cancel", api.ReasonSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
-        return self._act(request, services.milestone_waive, api.ReasonSerializer)
+        return self._act(request, "waive", api.ReasonSerializer)
 
     @extend_schema(
         request=api.InvoiceRequestSerializer,
@@ -291,8 +292,8 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         milestone = self.get_object()
         serializer = api.InvoiceRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invoice = services.milestone_invoice(
-            milestone=milestone, by=request.user, **serializer.validated_data
+        invoice = milestone_act(
+            action="invoice", milestone=milestone, by=request.user, **serializer.validated_data
         )
         return Response(_invoice_data(invoice), status=status.HTTP_201_CREATED)
 
