@@ -15,6 +15,7 @@ from core.api.idempotency import idempotent
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, MONEY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from core.errors import TransitionNotAllowed
 from partnerships.selectors import agreements_visible_to
 from projects import services
 from projects.filtersets import (
@@ -321,8 +322,6 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def _record_payment(self, request, milestone):
         invoice = getattr(milestone, "invoice", None)
         if invoice is None:
-            from core.errors import TransitionNotAllowed
-
             raise TransitionNotAllowed("The milestone has no invoice yet.", code="not_invoiced")
         return _record_payment(request, invoice)
 
