@@ -21,7 +21,8 @@ from webhooks.events import event_publish
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
 from .errors import ValuationInputError
-from .methods import INPUT_SERIALIZERS, run_method
+from .inputs import inputs_validate
+from .methods import run_method
 from .models import Valuation
 from .selectors import comparable_deals_visible_to, probability_to_market_from
 
@@ -31,24 +32,6 @@ logger = logging.getLogger(__name__)
 # finish within the request.
 BACKGROUND_TRIALS = 100_000
 VALUATION_COMPUTE_TASK = "valuations.tasks.valuation_compute"
-
-
-def _plain(value):
-    """Validated data as plain JSON types (dicts, lists, numbers, text)."""
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def inputs_validate(method: str, inputs: dict) -> dict:
-    """Validated inputs of ``method``; a ``ValuationInputError`` names every
-    bad field."""
-    serializer = INPUT_SERIALIZERS[ValuationMethod(method)](data=inputs)
-    if not serializer.is_valid():
-        raise ValuationInputError.from_detail(serializer.errors)
-    return _plain(serializer.validated_data)
 
 
 def market_inputs_resolve(data: dict, *, user: User) -> dict:

@@ -28,7 +28,8 @@ from projects.selectors import projects_visible_to
 from ..choices import ValuationMethod, ValuationStatus
 from ..engine import EngineInputError
 from ..errors import ValuationInputError
-from ..methods import INPUT_SERIALIZERS, run_method
+from ..inputs import INPUT_SERIALIZERS
+from ..methods import run_method
 from ..selectors import (
     comparable_deals_visible_to,
     reference_rates_visible_to,
