@@ -324,7 +324,7 @@ def issue_tokens(env: dict, count: int) -> tuple[list[str], list[str], int, dict
 
     from accounts.models import User
     from accounts.services import api_token_create
-    from core.demo_data import ADMIN_EMAIL
+    from demo.specs import ADMIN_EMAIL
     from projects.models import ResearchProject
 
     admin = User.objects.get(email__iexact=ADMIN_EMAIL)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from .computations.royalties import Tier, TierError, validate_tiers
 from .models import (
     Agreement,
     CostShare,
@@ -16,6 +17,7 @@ from .models import (
     Person,
     RoyaltyTier,
 )
+from .services import CostShareInput, TermsError, validate_cost_shares
 
 
 class PersonInline(admin.TabularInline):
@@ -144,8 +146,6 @@ class CostShareFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        from projects.services.costs import CostShareInput, TermsError, validate_cost_shares
-
         if self.instance.pk:
             Agreement.objects.select_for_update().filter(pk=self.instance.pk).first()
         shares = [
@@ -172,8 +172,6 @@ class RoyaltyTierFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        from projects.computations.royalties import Tier, TierError, validate_tiers
-
         tiers = sorted(
             (
                 Tier(

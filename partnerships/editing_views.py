@@ -20,15 +20,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
-from projects.computations.royalties import Tier
-from projects.selectors import stages_visible_to
-from projects.services.costs import (
-    CostShareInput,
-    TermsError,
-    cost_shares_set,
-    validate_cost_shares,
-)
-from projects.services.royalties import royalty_tiers_set
+from partnerships.computations.royalties import Tier
+from pipelines.selectors import stages_visible_to
 
 from . import services
 from .forms import (
@@ -55,6 +48,13 @@ from .selectors import (
     partnerships_visible_to,
     people_visible_to,
     staff_works_for_research_party,
+)
+from .services import (
+    CostShareInput,
+    TermsError,
+    cost_shares_set,
+    royalty_tiers_set,
+    validate_cost_shares,
 )
 
 FORM_TEMPLATE = "partnerships/form.html"

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import Currency
 from core.templatetags.biobridge import localized
-from projects.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
-from projects.selectors import sectors_visible_to
+from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
+from pipelines.selectors import sectors_visible_to
 
 from .choices import MilestoneKind, Party, SunkCostBearer
 from .models import Agreement, Enterprise, Institution, JointCentre, Partnership, Person

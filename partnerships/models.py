@@ -63,7 +63,7 @@ class Enterprise(TimeStampedModel):
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=EnterpriseSize.choices)
     sectors = models.ManyToManyField(
-        "projects.Sector", verbose_name=_("sectors"), blank=True, related_name="enterprises"
+        "pipelines.Sector", verbose_name=_("sectors"), blank=True, related_name="enterprises"
     )
     country = CountryField(_("country"), default="CN")
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -176,7 +176,7 @@ class JointCentre(TimeStampedModel):
         related_name="led_centres",
     )
     focus_sectors = models.ManyToManyField(
-        "projects.Sector",
+        "pipelines.Sector",
         verbose_name=_("focus sectors"),
         blank=True,
         related_name="joint_centres",
@@ -524,13 +524,13 @@ class CostShare(models.Model):
         related_name="cost_shares",
     )
     first_stage = models.ForeignKey(
-        "projects.StageDefinition",
+        "pipelines.StageDefinition",
         verbose_name=_("first stage"),
         on_delete=models.PROTECT,
         related_name="+",
     )
     last_stage = models.ForeignKey(
-        "projects.StageDefinition",
+        "pipelines.StageDefinition",
         verbose_name=_("last stage"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -571,7 +571,7 @@ class FailureClause(models.Model):
         related_name="failure_clauses",
     )
     stage = models.ForeignKey(
-        "projects.StageDefinition",
+        "pipelines.StageDefinition",
         verbose_name=_("stage"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -625,7 +625,7 @@ class MilestoneScheduleItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
     amount = money_field(_("amount"), validators=[MinValueValidator(0)])
     trigger_stage = models.ForeignKey(
-        "projects.StageDefinition",
+        "pipelines.StageDefinition",
         verbose_name=_("triggered by entering stage"),
         on_delete=models.PROTECT,
         null=True,
@@ -664,8 +664,9 @@ class MilestoneScheduleItem(models.Model):
 
 
 class RoyaltyTier(models.Model):
-    """A band of annual net sales and its royalty rate. A tier runs from its
-    lower bound up to the next tier's."""
+    """A band of annual net sales and its royalty rate. A tier runs from
+    above its lower bound up to the next tier's, that threshold included:
+    sales exactly at a threshold pay the lower tier's rate."""
 
     agreement = models.ForeignKey(
         Agreement,
@@ -701,4 +702,4 @@ class RoyaltyTier(models.Model):
         ]
 
     def __str__(self):
-        return f"≥ {self.lower_bound}: {self.rate_percent}%"
+        return f"> {self.lower_bound}: {self.rate_percent}%"

@@ -8,6 +8,7 @@ enterprise is party to. Superusers see everything; anyone else nothing.
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -39,8 +40,6 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
     if has_full_access(user) or is_centre_staff_user(user):
         return institutions
     if is_partner_user(user):
-        from projects.models import ResearchProject
-
         enterprise_id = user.enterprise_id
         return institutions.filter(
             Q(
@@ -48,10 +47,13 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
                     "institution_id"
                 )
             )
+            # The institutions leading the projects the enterprise partners
+            # in, through the projects' reverse relation: projects sit above
+            # this app and are not imported here.
             | Q(
-                id__in=ResearchProject.objects.filter(partner_enterprises=enterprise_id).values(
-                    "lead_institution_id"
-                )
+                id__in=Institution.objects.filter(
+                    led_projects__partner_enterprises=enterprise_id
+                ).values("id")
             )
             | Q(
                 id__in=JointCentreParty.objects.filter(
@@ -96,11 +98,15 @@ def people_visible_to(user) -> QuerySet[Person]:
     if has_full_access(user) or is_centre_staff_user(user):
         return people
     if is_partner_user(user):
-        from projects.selectors import projects_visible_to
-
+        # A partner sees the projects its enterprise partners in
+        # (``projects_visible_to``), so the investigators leading them.
         return people.filter(
             Q(enterprise_id=user.enterprise_id)
-            | Q(id__in=projects_visible_to(user).values("principal_investigator_id"))
+            | Q(
+                id__in=Person.objects.filter(
+                    led_projects__partner_enterprises=user.enterprise_id
+                ).values("id")
+            )
         )
     return people.none()
 
@@ -153,7 +159,6 @@ def research_party_users(agreement: Agreement):
     """Active staff who work for the agreement's institution or joint centre,
     directly or through a host institution: the people told of claims,
     verifications and disputes."""
-    from accounts.models import User
 
     partnership = agreement.partnership
     users = User.objects.filter(is_active=True, role="centre_staff")
@@ -171,7 +176,6 @@ def research_party_users(agreement: Agreement):
 
 def enterprise_users(agreement: Agreement):
     """Active partner users of the agreement's enterprise."""
-    from accounts.models import User
 
     return User.objects.filter(
         is_active=True, role="partner", enterprise_id=agreement.partnership.enterprise_id
@@ -283,7 +287,6 @@ def centre_funding_for(user, centre) -> QuerySet[dict]:
 def enterprise_accounts_for(user, enterprise):
     """The partner users (portal accounts) of an enterprise the user sees:
     research-centre staff and superusers only."""
-    from accounts.models import User
 
     if not (has_full_access(user) or is_centre_staff_user(user)):
         return User.objects.none()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
-from projects.selectors import sectors_visible_to
+from pipelines.selectors import sectors_visible_to
 
 from .choices import (
     AgreementKind,
@@ -32,7 +32,7 @@ from .filtersets import (
     JointCentreFilterSet,
     PartnershipFilterSet,
 )
-from .models import Agreement
+from .models import Agreement, Enterprise
 from .selectors import (
     agreements_visible_to,
     centre_parties_visible_to,
@@ -107,7 +107,6 @@ class InstitutionListView(PartnerDirectoryView):
 
 def _enterprise_sectors(rows: list[dict]) -> None:
     """The sectors of a chunk of enterprises, in one query."""
-    from .models import Enterprise
 
     names: dict[int, list[str]] = {}
     links = (

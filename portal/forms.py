@@ -8,7 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import Form
+from core.ui.forms import Form
 from projects.services.royalties import SalesLine
 
 DATE_WIDGET = {"type": "date"}

@@ -73,6 +73,7 @@ from accounts.selectors import has_full_access
 from core.money import quantize_money
 from partnerships.choices import AgreementKind, CooperationMode
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
+from pipelines.models import StageDefinition
 
 from . import selectors
 from .choices import (
@@ -89,7 +90,7 @@ from .computations.receipts import (
     quarters_around,
     years_between,
 )
-from .models import Payment, StageDefinition, StageTransition
+from .models import Payment, StageTransition
 from .selectors import (
     invoices_visible_to,
     invoices_with_amount_paid,

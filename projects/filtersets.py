@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.choices import CooperationMode, MilestoneKind, Party
+from pipelines.choices import SectorCode
 
 from .choices import (
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
-    SectorCode,
     TransitionKind,
 )
 from .models import (

@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
 from core.money import Currency
 from core.templatetags.biobridge import localized
+from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -21,45 +21,10 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from projects.models import Document, ResearchProject, StageDefinition
-from projects.selectors import documents_visible_to, stages_visible_to
-
-
-class DomainErrorFormMixin:
-    def add_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        # Mark the fields in error, for the eye and for screen readers.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
-
-
-class BootstrapFormMixin:
-    """Bootstrap classes on every widget, so templates render fields alike."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class Form(BootstrapFormMixin, DomainErrorFormMixin, forms.Form):
-    pass
+from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
+from projects.models import Document, ResearchProject
+from projects.selectors import documents_visible_to
 
 
 def _project_documents(user, project):

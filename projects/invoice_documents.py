@@ -24,6 +24,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from core.money import MINOR_UNITS
+from projects.models import Payment
 
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -114,7 +115,6 @@ class _Page:
 def with_document_data(invoices: QuerySet) -> QuerySet:
     """The invoices (from the caller's scoping selector) with what their
     document shows, in a fixed number of queries."""
-    from projects.models import Payment
 
     return invoices.select_related(
         "milestone__agreement",

@@ -7,15 +7,18 @@ A partner user sees the projects its enterprise is a partner of.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -26,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -34,8 +38,13 @@ from accounts.selectors import (
     staff_institution_ids,
 )
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
-from partnerships.models import Enterprise, JointCentre, Partnership
+from partnerships.computations.reporting import last_ended_period
+from partnerships.models import CostShare, Enterprise, JointCentre, Partnership
+from partnerships.selectors import agreements_visible_to
+from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
 
+from .choices import MilestoneStatus, ProjectStatus, RoyaltyReportKind
 from .computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
 from .models import (
     Activity,
@@ -44,11 +53,8 @@ from .models import (
     Invoice,
     Milestone,
     Payment,
-    Pipeline,
     ResearchProject,
     RoyaltyReport,
-    Sector,
-    StageDefinition,
     StageTransition,
 )
 
@@ -159,25 +165,9 @@ def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:
     ).select_related("project", "from_stage", "to_stage", "decided_by")
 
 
-def sectors_visible_to(user) -> QuerySet[Sector]:
-    """Sectors and pipelines are reference data: every signed-in user reads them."""
-    return Sector.objects.all() if user.is_authenticated else Sector.objects.none()
-
-
-def pipelines_visible_to(user) -> QuerySet[Pipeline]:
-    pipelines = Pipeline.objects.select_related("sector")
-    return pipelines if user.is_authenticated else pipelines.none()
-
-
-def stages_visible_to(user) -> QuerySet[StageDefinition]:
-    stages = StageDefinition.objects.select_related("pipeline__sector")
-    return stages if user.is_authenticated else stages.none()
-
-
 def project_stakeholders(project: ResearchProject):
     """The people told of a project's stage changes: staff of its lead
     institution and joint centre, and the users of its partner enterprises."""
-    from accounts.models import User
 
     audience = Q(role="centre_staff", institutions=project.lead_institution_id) | Q(
         role="partner", enterprise__in=project.partner_enterprises.values("id")
@@ -211,7 +201,6 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
     """Milestones of the projects the user sees; a partner sees only those
     of its own agreements (on a project shared by two enterprises, one's
     milestones, claims and invoices are none of the other's business)."""
-    from partnerships.selectors import agreements_visible_to
 
     milestones = _under_visible_projects(
         Milestone.objects.select_related(
@@ -248,7 +237,6 @@ def payments_visible_to(user) -> QuerySet[Payment]:
 def royalty_reports_visible_to(user) -> QuerySet[RoyaltyReport]:
     """Reports of the agreements the user sees (a report belongs to an
     agreement; its project, when named, is under the same agreement)."""
-    from partnerships.selectors import agreements_visible_to
 
     reports = RoyaltyReport.objects.select_related("agreement__partnership", "project")
     if has_full_access(user):
@@ -261,8 +249,6 @@ def cost_entries_visible_to(user) -> QuerySet[CostEntry]:
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
-    from partnerships.selectors import agreements_visible_to
-
     documents = Document.objects.select_related("project", "agreement", "milestone")
     if has_full_access(user):
         return documents
@@ -281,8 +267,6 @@ def documents_visible_to(user) -> QuerySet[Document]:
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
-    from partnerships.selectors import agreements_visible_to
-
     activities = Activity.objects.select_related("actor", "project", "agreement")
     if has_full_access(user):
         return activities
@@ -361,7 +345,6 @@ def _rounded_ledger(shares: list[ShareRange], costs: Iterable[Cost]) -> list[Led
 def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:
     """Per currency and party: obligation under the cost shares, paid, and
     balance, for one project the user sees."""
-    from partnerships.models import CostShare
 
     project = projects_visible_to(user).get(pk=project.pk)
     return _ledger(
@@ -372,8 +355,6 @@ def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:
 
 def agreement_cost_ledger(user, agreement) -> list[LedgerLine]:
     """The ledger over all projects under an agreement the user sees."""
-    from partnerships.models import CostShare
-    from partnerships.selectors import agreements_visible_to
 
     agreement = agreements_visible_to(user).get(pk=agreement.pk)
     return _ledger(
@@ -680,7 +661,6 @@ def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
     """Visible milestones that can be claimed (their stage was entered, or
     an event triggers them) and are not invoiced yet, falling due by
     ``due_by``: money the payer should expect to be asked for."""
-    from .choices import MilestoneStatus
 
     return (
         milestones_visible_to(user)
@@ -701,7 +681,6 @@ def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
 
 def claims_awaiting_verification(user) -> QuerySet[Milestone]:
     """Visible milestones claimed by the payee, oldest claim first."""
-    from .choices import MilestoneStatus
 
     return (
         milestones_visible_to(user)
@@ -716,14 +695,6 @@ def royalty_reports_due_for(user, *, today) -> list[dict]:
     agreements with royalty tiers and a product on the market, inside the
     royalty term, with no sales report covering the period. Each entry
     gives the agreement, the period, the due date and whether it is late."""
-    from datetime import timedelta
-
-    from django.db.models import Exists, Min
-
-    from partnerships.selectors import agreements_visible_to
-
-    from .choices import ProjectStatus, RoyaltyReportKind
-    from .services.reminders import last_ended_period
 
     on_market = ResearchProject.objects.filter(
         agreement=OuterRef("pk"), status=ProjectStatus.PRODUCTIZED
@@ -792,8 +763,6 @@ def enterprise_cost_balances(user) -> list[dict]:
     """Per visible agreement and currency, the enterprise's line of the
     cost-sharing ledger (obligation, paid, balance), in two queries for all
     agreements: a positive balance is owed to the enterprise."""
-    from partnerships.models import CostShare
-    from partnerships.selectors import agreements_visible_to
 
     agreements = agreements_visible_to(user)
     shares = defaultdict(list)

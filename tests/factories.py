@@ -19,7 +19,8 @@ from partnerships.models import (
     Partnership,
     Person,
 )
-from projects.models import ResearchProject, StageDefinition, StageTransition
+from pipelines.models import StageDefinition
+from projects.models import ResearchProject, StageTransition
 
 DEMO_PASSWORD = "correct horse battery staple"
 

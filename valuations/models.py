@@ -197,13 +197,13 @@ class ComparableDeal(models.Model):
         _("year signed"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
     sector = models.ForeignKey(
-        "projects.Sector",
+        "pipelines.Sector",
         verbose_name=_("sector"),
         on_delete=models.PROTECT,
         related_name="comparable_deals",
     )
     stage = models.ForeignKey(
-        "projects.StageDefinition",
+        "pipelines.StageDefinition",
         verbose_name=_("stage at signing"),
         on_delete=models.PROTECT,
         null=True,

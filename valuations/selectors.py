@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
-from projects.choices import SectorCode
-from projects.models import ResearchProject, StageDefinition
+from pipelines.choices import SectorCode
+from pipelines.models import StageDefinition
+from projects.models import ResearchProject
 from projects.selectors import projects_visible_to
 
 from .choices import ClinicalPhase

@@ -37,12 +37,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "core",
     "accounts",
+    "pipelines",
     "partnerships",
     "projects",
     "valuations",
     "notifications",
     "webhooks",
     "portal",
+    "demo",
     "axes",
 ]
 

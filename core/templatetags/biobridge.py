@@ -1,5 +1,8 @@
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import get_language
+
+from core.money import MINOR_UNITS
 
 register = template.Library()
 
@@ -16,3 +19,14 @@ def localized(obj, field: str = "name"):
         if chinese:
             return chinese
     return getattr(obj, field, "")
+
+
+@register.filter
+def money(amount, currency=""):
+    """An amount with its currency's minor units and the language's digit
+    grouping: ``1,250,000.00 CNY``, ``1.250.000,00 CNY``."""
+    if amount is None or amount == "":
+        return "—"
+    places = MINOR_UNITS.get(currency, 2)
+    text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return f"{text} {currency}".strip()

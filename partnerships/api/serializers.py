@@ -27,8 +27,8 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from pipelines.selectors import sectors_visible_to, stages_visible_to
 from projects.api.serializers import PartySummarySerializer, StageSummarySerializer
-from projects.selectors import sectors_visible_to, stages_visible_to
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}

@@ -2,8 +2,7 @@
 joint centres), partnerships, and agreements with their terms.
 
 Viewsets are declarations over the scoping selectors; writes go through
-``partnerships.services`` (and the cost-share and royalty-tier services of
-``projects``). Everyone signed in reads within their scope; only
+``partnerships.services``. Everyone signed in reads within their scope; only
 research-centre staff write, and partners get 403. Another partner's object
 answers 404, in detail and nested routes alike.
 """
@@ -23,6 +22,7 @@ from core.api.pagination import StandardPagination
 from core.api.permissions import ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, WRITE_ERRORS
 from partnerships import services
+from partnerships.computations.royalties import Tier
 from partnerships.filtersets import (
     AgreementFilterSet,
     EnterpriseFilterSet,
@@ -46,10 +46,7 @@ from partnerships.selectors import (
     people_visible_to,
 )
 from projects.api.serializers import LedgerLineSerializer
-from projects.computations.royalties import Tier
 from projects.selectors import agreement_cost_ledger
-from projects.services import cost_shares_set, royalty_tiers_set
-from projects.services.costs import CostShareInput
 
 from . import serializers as api
 
@@ -294,9 +291,9 @@ class AgreementViewSet(ServiceWritesViewSet):
             )
             serializer.is_valid(raise_exception=True)
             shares = serializer.validated_data["cost_shares"]
-            cost_shares_set(
+            services.cost_shares_set(
                 agreement=agreement,
-                shares=[CostShareInput(**share) for share in shares],
+                shares=[services.CostShareInput(**share) for share in shares],
                 by=request.user,
             )
             agreement = self.get_object()
@@ -317,7 +314,7 @@ class AgreementViewSet(ServiceWritesViewSet):
             serializer = api.RoyaltyTermsWriteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            royalty_tiers_set(
+            services.royalty_tiers_set(
                 agreement=agreement,
                 tiers=[Tier(**tier) for tier in data["royalty_tiers"]],
                 basis=data.get("royalty_basis"),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.templatetags.biobridge import localized
+from core.ui.forms import Form
 from portal.access import partner_view
-from projects.forms import Form
 from projects.selectors import documents_visible_to, milestones_visible_to, projects_visible_to
 from projects.services import document_upload as document_upload_service
 from projects.services.documents import ALLOWED_TYPES, max_document_bytes

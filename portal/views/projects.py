@@ -14,6 +14,7 @@ from core.templatetags.biobridge import localized
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import ListExport, Sorting, filtered_list
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
+from pipelines.selectors import stages_visible_to
 from portal.access import partner_view
 from projects.choices import ProjectStatus
 from projects.filtersets import ResearchProjectFilterSet
@@ -24,7 +25,6 @@ from projects.selectors import (
     project_milestones_for,
     project_timeline,
     projects_visible_to,
-    stages_visible_to,
 )
 
 PROJECTS_PER_PAGE = 25

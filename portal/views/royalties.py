@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.templatetags.biobridge import money
+from partnerships.computations.reporting import last_ended_period
 from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
@@ -32,9 +34,7 @@ from projects.selectors import (
     royalty_reports_due_for,
     royalty_reports_visible_to,
 )
-from projects.services.reminders import last_ended_period
 from projects.services.royalties import royalty_preview_breakdown
-from projects.templatetags.project_page import money
 
 # --- Reading ---------------------------------------------------------------------------
 

@@ -28,8 +28,8 @@ from accounts.services import (
     partner_user_remove,
 )
 from core.errors import DomainError, PermissionDenied
+from core.ui.forms import Form
 from portal.access import PARTNER_HOME, partner_view
-from projects.forms import Form
 
 # The invitee is signed in by the backend that checks passwords; the
 # lockout backend in front of it only counts failed attempts.

@@ -1,6 +1,7 @@
 """Serializers of the projects API. Reads show what a client needs; writes
 take only the fields a client may set, and the services apply the rules."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -14,6 +15,9 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
+from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
+from projects import services
 from projects.models import (
     Activity,
     CostEntry,
@@ -24,10 +28,9 @@ from projects.models import (
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
-    StageDefinition,
     StageTransition,
 )
-from projects.selectors import documents_visible_to, project_partners_of, stages_visible_to
+from projects.selectors import documents_visible_to, project_partners_of, projects_visible_to
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -152,7 +155,6 @@ class ProjectDetailSerializer(ProjectListSerializer):
     def get_available_decisions(self, project) -> dict[str, dict]:
         """Each stage-gate decision with whether the user may take it now,
         and why not."""
-        from projects import services
 
         user = self.context["request"].user
         guards = {
@@ -290,8 +292,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
     def get_is_overdue(self, milestone) -> bool:
-        from django.utils import timezone
-
         return milestone.is_overdue(timezone.localdate())
 
     def get_invoice(self, milestone) -> int | None:
@@ -427,8 +427,6 @@ class CostEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
     def get_fields(self):
-        from projects.selectors import projects_visible_to
-
         fields = super().get_fields()
         fields["project"] = ScopedPrimaryKeyRelatedField(projects_visible_to)
         fields["stage"] = ScopedPrimaryKeyRelatedField(stages_visible_to)

@@ -29,6 +29,7 @@ from projects.filtersets import (
     RoyaltyReportFilterSet,
     StageTransitionFilterSet,
 )
+from projects.models import ResearchProject
 from projects.selectors import (
     activities_visible_to,
     cost_entries_visible_to,
@@ -105,7 +106,6 @@ class ResearchProjectViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         partners = data.pop("partner_enterprises", [])
-        from projects.models import ResearchProject
 
         project = services.project_register(
             project=ResearchProject(**data), by=request.user, partner_enterprises=partners

@@ -4,7 +4,7 @@ API, admin, Celery tasks) calls these functions; none repeats their rules.
 The modules group the services by subject; import from this package.
 """
 
-from .costs import cost_entry_record, cost_shares_set, failure_clause_for
+from .costs import cost_entry_record, failure_clause_for
 from .documents import document_upload
 from .editing import project_update
 from .gates import (
@@ -43,13 +43,11 @@ from .royalties import (
     royalty_report_query,
     royalty_report_resubmit,
     royalty_report_submit,
-    royalty_tiers_set,
     royalty_year_true_up,
 )
 
 __all__ = [
     "cost_entry_record",
-    "cost_shares_set",
     "document_upload",
     "failure_clause_for",
     "invoice_issue",
@@ -86,6 +84,5 @@ __all__ = [
     "royalty_report_query",
     "royalty_report_resubmit",
     "royalty_report_submit",
-    "royalty_tiers_set",
     "royalty_year_true_up",
 ]

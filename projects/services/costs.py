@@ -1,8 +1,6 @@
-"""Cost shares, failure clauses and cost entries (DESIGN §5)."""
+"""Failure clauses as they apply to a project, and cost entries (DESIGN §5).
+The cost shares themselves are terms of the agreement: ``partnerships``."""
 
-import itertools
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,129 +11,11 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.money import Currency, quantize_money
 from partnerships.choices import Party
-from partnerships.models import Agreement, CostShare, FailureClause
-from partnerships.selectors import acts_for_research_party
+from partnerships.models import FailureClause
+from pipelines.models import StageDefinition
 from projects.activity import activity_record
-from projects.models import CostEntry, ResearchProject, StageDefinition
+from projects.models import CostEntry, ResearchProject
 from projects.selectors import staff_work_on_project
-
-PERCENT_STEP = Decimal("0.01")
-
-
-class TermsError(DomainError):
-    code = "invalid_terms"
-
-
-@dataclass(frozen=True)
-class CostShareInput:
-    first_stage: StageDefinition
-    last_stage: StageDefinition
-    party: str
-    percent: Decimal
-
-
-def _require_terms_editor(agreement: Agreement, by) -> None:
-    if not acts_for_research_party(by, agreement) or by.is_partner:
-        raise TermsError(
-            _("Only the research party's staff edit the terms."), code="permission_denied"
-        )
-
-
-def validate_cost_shares(shares: list[CostShareInput]) -> None:
-    """Every stage range's shares add up to exactly 100, each party has one
-    share per range, and ranges of one pipeline do not overlap."""
-    ranges: dict[tuple[int, int], list[CostShareInput]] = defaultdict(list)
-    for share in shares:
-        if share.party not in Party.values:
-            raise TermsError(_("Unknown party %(party)s.") % {"party": share.party}, field="party")
-        if not 0 <= share.percent <= 100:
-            raise TermsError(_("A cost share is between 0 and 100 percent."), field="percent")
-        if Decimal(share.percent) != Decimal(share.percent).quantize(PERCENT_STEP):
-            # Stored to two places, finer shares would no longer add up to 100.
-            raise TermsError(
-                _("A cost share has at most two decimal places."),
-                code="percent_precision",
-                field="percent",
-            )
-        if share.first_stage.pipeline_id != share.last_stage.pipeline_id:
-            raise TermsError(_("A stage range lies within one pipeline."), field="last_stage")
-        if share.first_stage.position > share.last_stage.position:
-            raise TermsError(
-                _("A stage range runs forward: its first stage comes first."), field="last_stage"
-            )
-        ranges[share.first_stage.pk, share.last_stage.pk].append(share)
-
-    spans = []
-    for group in ranges.values():
-        parties = [share.party for share in group]
-        if len(parties) != len(set(parties)):
-            raise TermsError(_("A party has one share per stage range."), field="party")
-        total = sum((share.percent for share in group), Decimal(0))
-        first, last = group[0].first_stage, group[0].last_stage
-        if total != 100:
-            raise TermsError(
-                _("The shares of %(first)s–%(last)s add up to %(total)s%%, not 100%%.")
-                % {"first": first.name, "last": last.name, "total": total},
-                code="shares_not_100",
-                field="percent",
-            )
-        spans.append((first.pipeline_id, first.position, last.position, first, last))
-    spans.sort(key=lambda span: span[:3])
-    for earlier, later in itertools.pairwise(spans):
-        if earlier[0] == later[0] and later[1] <= earlier[2]:
-            raise TermsError(
-                _("Stage ranges %(a)s and %(b)s overlap.")
-                % {
-                    "a": f"{earlier[3].name}–{earlier[4].name}",
-                    "b": f"{later[3].name}–{later[4].name}",
-                },
-                code="ranges_overlap",
-                field="first_stage",
-            )
-
-
-@transaction.atomic
-def cost_shares_set(*, agreement: Agreement, shares: list[CostShareInput], by) -> list[CostShare]:
-    """Replace the agreement's cost shares. For every stage range the
-    parties' shares add up to exactly 100, and ranges of one pipeline do not
-    overlap. The agreement is locked, so two editors cannot together leave a
-    schedule that adds up to something else."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_terms_editor(agreement, by)
-    validate_cost_shares(shares)
-
-    before = list(agreement.cost_shares.values("first_stage", "last_stage", "party", "percent"))
-    agreement.cost_shares.all().delete()
-    created = CostShare.objects.bulk_create(
-        CostShare(
-            agreement=agreement,
-            first_stage=share.first_stage,
-            last_stage=share.last_stage,
-            party=share.party,
-            percent=share.percent,
-        )
-        for share in shares
-    )
-    activity_record(
-        actor=by,
-        verb="terms.cost_shares_set",
-        target=agreement,
-        agreement=agreement,
-        summary=_("Cost shares of %(reference)s updated.") % {"reference": agreement.reference},
-        changes={
-            "before": before,
-            "after": [
-                {
-                    "first_stage": s.first_stage.pk,
-                    "last_stage": s.last_stage.pk,
-                    "party": s.party,
-                    "percent": s.percent,
-                }
-                for s in shares
-            ],
-        },
-    )
-    return created
 
 
 def failure_clause_for(*, project: ResearchProject, stage: StageDefinition):

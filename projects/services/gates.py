@@ -20,9 +20,10 @@ from notifications.choices import NotificationKind
 from notifications.services import notify
 from notifications.text import NoticeText
 from partnerships.selectors import research_party_users
+from pipelines.models import StageDefinition
 from projects.activity import activity_record
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
-from projects.models import Document, Milestone, ResearchProject, StageDefinition, StageTransition
+from projects.models import Document, Milestone, ResearchProject, StageTransition
 from projects.selectors import project_stakeholders, staff_work_on_project
 
 from .costs import failure_clause_for

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from notifications.choices import NotificationKind
 from notifications.services import notify
 from notifications.text import NoticeText, lowercase
-from partnerships.choices import RoyaltyReporting
+from partnerships.computations.reporting import last_ended_period
 from partnerships.models import Agreement
 from partnerships.selectors import enterprise_users, research_party_users
 from projects.choices import (
@@ -26,11 +26,6 @@ from projects.models import Milestone, ResearchProject, RoyaltyReport
 from .royalties import _royalty_years, royalty_year_true_up
 
 DUE_SOON_WINDOWS = (30, 7)
-PERIOD_MONTHS = {
-    RoyaltyReporting.QUARTERLY: 3,
-    RoyaltyReporting.SEMI_ANNUAL: 6,
-    RoyaltyReporting.ANNUAL: 12,
-}
 
 
 @dataclass
@@ -99,16 +94,6 @@ def _remind_milestones(today: date, result: ReminderRound) -> None:
                 url=milestone.project.get_absolute_url(),
             )
         )
-
-
-def last_ended_period(reporting: str, today: date) -> tuple[date, date]:
-    """The latest reporting period that ended before ``today``."""
-    months = PERIOD_MONTHS[RoyaltyReporting(reporting)]
-    start_month = ((today.month - 1) // months) * months + 1
-    current_start = date(today.year, start_month, 1)
-    end = current_start - timedelta(days=1)
-    start_month = ((end.month - 1) // months) * months + 1
-    return date(end.year, start_month, 1), end
 
 
 def _remind_royalty_reports(today: date, result: ReminderRound) -> None:

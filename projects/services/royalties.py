@@ -21,7 +21,15 @@ from notifications.choices import NotificationKind
 from notifications.services import notify
 from notifications.text import NoticeText
 from partnerships.choices import RoyaltyBasis
-from partnerships.models import Agreement, RoyaltyTier
+from partnerships.computations.royalties import (
+    Tier,
+    minimum_royalty_shortfall,
+    royalty_for_period,
+    royalty_on_annual_sales,
+    tier_holding,
+    tier_slices,
+)
+from partnerships.models import Agreement
 from partnerships.selectors import (
     acts_for_enterprise,
     acts_for_research_party,
@@ -34,18 +42,8 @@ from projects.choices import (
     RoyaltyReportKind,
     RoyaltyReportStatus,
 )
-from projects.computations.royalties import (
-    Tier,
-    TierError,
-    minimum_royalty_shortfall,
-    royalty_for_period,
-    royalty_on_annual_sales,
-    tier_slices,
-    validate_tiers,
-)
 from projects.models import Invoice, ResearchProject, RoyaltyReport, RoyaltyReportLine
 
-from .costs import TermsError, _require_terms_editor
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
 
 
@@ -58,49 +56,6 @@ class SalesLine:
     product: str
     territory: str
     net_sales: Decimal
-
-
-# --- Terms --------------------------------------------------------------------
-
-
-@transaction.atomic
-def royalty_tiers_set(
-    *, agreement: Agreement, tiers: Sequence[Tier], by, basis: str | None = None
-) -> list[RoyaltyTier]:
-    """Replace the agreement's royalty tiers (and optionally its basis)."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_terms_editor(agreement, by)
-    tiers = sorted(tiers, key=lambda tier: tier.lower_bound)
-    try:
-        validate_tiers(tiers)
-    except TierError as error:
-        raise TermsError(str(error), code="invalid_tiers", field="royalty_tiers") from error
-    if basis is not None:
-        agreement.royalty_basis = basis
-        agreement.save(update_fields=["royalty_basis", "updated_at"])
-    before = list(agreement.royalty_tiers.values("lower_bound", "rate_percent"))
-    agreement.royalty_tiers.all().delete()
-    created = RoyaltyTier.objects.bulk_create(
-        RoyaltyTier(
-            agreement=agreement, lower_bound=tier.lower_bound, rate_percent=tier.rate_percent
-        )
-        for tier in tiers
-    )
-    activity_record(
-        actor=by,
-        verb="terms.royalty_tiers_set",
-        target=agreement,
-        agreement=agreement,
-        summary=_("Royalty tiers of %(reference)s updated.") % {"reference": agreement.reference},
-        changes={
-            "basis": agreement.royalty_basis,
-            "before": before,
-            "after": [
-                {"lower_bound": t.lower_bound, "rate_percent": t.rate_percent} for t in tiers
-            ],
-        },
-    )
-    return created
 
 
 def agreement_tiers(agreement: Agreement) -> list[Tier]:
@@ -205,7 +160,7 @@ def royalty_preview_breakdown(
     royalties_before = others.aggregate(total=Sum("royalty_due"))["total"] or Decimal(0)
     royalties_after = royalties_before + royalty_due
     minimum = agreement.minimum_annual_royalty
-    reached = [tier for tier in tiers if tier.lower_bound <= sales_before + net_sales]
+    holding = tier_holding(sales_before + net_sales, tiers)
     return {
         "year": year,
         "royalty_due": royalty_due,
@@ -218,7 +173,7 @@ def royalty_preview_breakdown(
                 tiers=tiers, sales_earlier_in_year=sales_before, period_sales=net_sales
             )
         ),
-        "whole_rate": reached[-1].rate_percent if reached else Decimal(0),
+        "whole_rate": holding.rate_percent if holding else Decimal(0),
         "whole_before": quantize_money(
             royalty_on_annual_sales(sales_before, tiers, agreement.royalty_basis), currency
         ),

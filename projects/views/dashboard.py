@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.templatetags.biobridge import localized
 from partnerships.choices import CooperationMode
+from pipelines.choices import SectorCode
 from projects import analytics
-from projects.choices import SectorCode
 
 OVERDUE_SHOWN = 10
 CLAIMS_SHOWN = 10

@@ -25,8 +25,8 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_create
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
+from pipelines.models import StageDefinition
 from projects import services as project_services
-from projects.models import StageDefinition
 from tests.factories import (
     ActivityFactory,
     AgreementFactory,

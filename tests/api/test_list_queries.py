@@ -21,13 +21,8 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
-from projects.models import (
-    Invoice,
-    Payment,
-    RoyaltyReportLine,
-    Sector,
-    StageDefinition,
-)
+from pipelines.models import Sector, StageDefinition
+from projects.models import Invoice, Payment, RoyaltyReportLine
 from tests.api.conftest import SCORECARD_INPUTS, client_for
 from tests.api.test_permission_matrix import ROUTES
 from tests.factories import (

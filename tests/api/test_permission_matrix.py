@@ -29,7 +29,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.api.conftest import ROLES, SCORECARD_INPUTS, Side, World, client_for
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.factories import (
     DEMO_PASSWORD,
     AgreementFactory,

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partnerships.models import CostShare, RoyaltyTier
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.e2e.test_staff_pages import sign_in
 from tests.factories import (
     AgreementFactory,

@@ -6,7 +6,8 @@ enterprise's project or at a staff page."""
 import pytest
 from playwright.sync_api import expect
 
-from core.demo_data import DEMO_PASSWORD, PARTNER_A_EMAIL, seed_demo
+from demo.seeding import seed_demo
+from demo.specs import DEMO_PASSWORD, PARTNER_A_EMAIL
 from projects.models import ResearchProject
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -18,8 +18,9 @@ from notifications.models import Notification
 from notifications.selectors import notifications_visible_to
 from notifications.services import notifications_mark_read, notify
 from notifications.tasks import send_notification_email
+from pipelines.models import StageDefinition
 from projects.choices import MilestoneStatus, ProjectStatus, RoyaltyReportKind
-from projects.models import Activity, StageDefinition
+from projects.models import Activity
 from projects.services.reminders import reminders_send
 from projects.tasks import send_daily_reminders
 from tests.factories import (

@@ -6,7 +6,7 @@ another institution and ``other_partner_user``'s enterprise."""
 import pytest
 from rest_framework.test import APIClient
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.factories import (
     AgreementFactory,
     InstitutionFactory,

@@ -18,7 +18,8 @@ from partnerships.models import (
     Partnership,
     RoyaltyTier,
 )
-from projects.models import Activity, Pipeline, Sector, StageDefinition
+from pipelines.models import Pipeline, Sector, StageDefinition
+from projects.models import Activity
 from tests.factories import (
     AgreementFactory,
     CostEntryFactory,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.factories import (
     AgreementFactory,
     CostEntryFactory,

@@ -15,9 +15,9 @@ from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.services import notify
+from pipelines.models import StageDefinition
 from projects import services
 from projects.choices import ProjectStatus
-from projects.models import StageDefinition
 from projects.services.reminders import reminders_send
 from tests.factories import (
     MilestoneFactory,

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import StageDefinition
-from projects.services.reminders import last_ended_period
+from partnerships.computations.reporting import last_ended_period
+from pipelines.models import StageDefinition
 from tests.factories import (
     ActivityFactory,
     CostEntryFactory,

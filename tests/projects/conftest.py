@@ -4,7 +4,7 @@ whom ``partner_user`` acts), and a project run under it."""
 
 import pytest
 
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.factories import (
     AgreementFactory,
     InstitutionFactory,

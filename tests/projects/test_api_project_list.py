@@ -7,8 +7,8 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from pipelines.models import StageDefinition
 from projects.api.serializers import ProjectListSerializer, StageSummarySerializer
-from projects.models import StageDefinition
 from projects.selectors import project_list_for
 from tests.factories import (
     AgreementFactory,

@@ -15,16 +15,9 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.errors import DomainError
+from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus
-from projects.models import (
-    Activity,
-    Invoice,
-    Payment,
-    Pipeline,
-    Sector,
-    StageDefinition,
-    StageTransition,
-)
+from projects.models import Activity, Invoice, Payment, StageTransition
 from projects.services import (
     milestone_claim,
     milestone_invoice,

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from partnerships.models import CostShare, RoyaltyTier
+from partnerships.services import CostShareInput, cost_shares_set
+from pipelines.models import StageDefinition
 from projects.computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
-from projects.models import Activity, CostEntry, StageDefinition
+from projects.models import Activity, CostEntry
 from projects.selectors import agreement_cost_ledger, project_cost_ledger
-from projects.services import cost_entry_record, cost_shares_set, failure_clause_for
-from projects.services.costs import CostShareInput
+from projects.services import cost_entry_record, failure_clause_for
 from tests.factories import (
     AgreementFactory,
     CostEntryFactory,

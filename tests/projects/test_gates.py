@@ -17,15 +17,9 @@ from core.errors import TransitionNotAllowed
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from partnerships.models import FailureClause
+from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
-from projects.models import (
-    Activity,
-    Pipeline,
-    ResearchProject,
-    Sector,
-    StageDefinition,
-    StageTransition,
-)
+from projects.models import Activity, ResearchProject, StageTransition
 from projects.services import (
     milestone_claim_guard,
     project_advance,

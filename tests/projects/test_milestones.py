@@ -16,8 +16,9 @@ from django.utils import timezone
 from core.errors import DomainError
 from notifications.choices import NotificationKind
 from notifications.models import Notification
+from pipelines.models import StageDefinition
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
-from projects.models import Activity, Invoice, Milestone, StageDefinition
+from projects.models import Activity, Invoice, Milestone
 from projects.selectors import invoice_amount_paid
 from projects.services import (
     invoice_issue,

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from projects.models import StageDefinition, StageTransition
+from pipelines.models import StageDefinition
+from projects.models import StageTransition
 from tests.factories import (
     AgreementFactory,
     PartnershipFactory,

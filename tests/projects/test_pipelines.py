@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.models import Pipeline, Sector
+from pipelines.models import Pipeline, Sector
 
 pytestmark = pytest.mark.django_db
 

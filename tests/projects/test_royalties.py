@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from notifications.models import Notification
+from partnerships.computations.royalties import Tier
+from partnerships.services import royalty_tiers_set
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
-from projects.computations.royalties import Tier
 from projects.models import Activity, RoyaltyReport
 from projects.selectors import royalty_reports_visible_to
 from projects.services import (
@@ -28,10 +29,9 @@ from projects.services import (
     royalty_report_query,
     royalty_report_resubmit,
     royalty_report_submit,
-    royalty_tiers_set,
     royalty_year_true_up,
 )
-from projects.services.royalties import SalesLine
+from projects.services.royalties import SalesLine, royalty_preview_breakdown
 from tests.factories import (
     AgreementFactory,
     InstitutionFactory,
@@ -121,7 +121,7 @@ class TestRoyaltyDue:
     def test_with_the_whole_basis_crossing_a_threshold_lifts_the_years_earlier_sales(
         self, licence, report_sales
     ):
-        """Reaching 1,000,000 takes the year to 8%: Q2 pays 32,000 on its own
+        """Passing 1,000,000 takes the year to 8%: Q2 pays 32,000 on its own
         sales plus 3% more on Q1's 800,000."""
         licence.royalty_basis = "whole"
         licence.save()
@@ -130,6 +130,32 @@ class TestRoyaltyDue:
         second = report_sales(2, 400_000)
 
         assert second.royalty_due == D("56000.00")
+
+    def test_with_the_whole_basis_a_year_exactly_at_a_threshold_keeps_the_lower_rate(
+        self, licence, report_sales
+    ):
+        """5% up to 1,000,000 included: Q1 600,000 and Q2 400,000 bring the
+        year to exactly 1,000,000, all of it still at 5%."""
+        licence.royalty_basis = "whole"
+        licence.save()
+        report_sales(1, 600_000)
+
+        second = report_sales(2, 400_000)
+        third = report_sales(3, D("0.01"))
+
+        assert second.royalty_due == D("20000.00")
+        # The next cent lifts the whole year to 8%.
+        assert third.royalty_due == D("30000.00")
+
+    def test_the_preview_of_a_whole_basis_year_at_a_threshold_shows_the_lower_rate(self, licence):
+        licence.royalty_basis = "whole"
+        licence.save()
+
+        preview = royalty_preview_breakdown(
+            agreement=licence, period_start=date(2025, 1, 1), net_sales=D(1_000_000)
+        )
+
+        assert (preview["whole_rate"], preview["royalty_due"]) == (D(5), D("50000.00"))
 
     def test_sales_of_an_earlier_year_do_not_count_toward_this_years_thresholds(
         self, report_sales

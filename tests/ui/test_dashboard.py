@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.choices import CooperationMode
-from projects.models import StageDefinition
+from pipelines.models import StageDefinition
 from tests.factories import (
     AgreementFactory,
     MilestoneFactory,

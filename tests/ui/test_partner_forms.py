@@ -29,7 +29,8 @@ from partnerships.models import (
     Person,
     RoyaltyTier,
 )
-from projects.models import Activity, StageDefinition
+from pipelines.models import StageDefinition
+from projects.models import Activity
 from tests.factories import (
     AgreementFactory,
     CostShareFactory,
@@ -215,7 +216,7 @@ def test_signing_in_is_required(client):
 
 
 def test_creating_an_enterprise_with_its_sectors(client, staff):
-    from projects.models import Sector
+    from pipelines.models import Sector
 
     sectors = list(Sector.objects.all()[:2])
     response = client.post(

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pipelines.models import StageDefinition
 from projects import services
-from projects.models import Milestone, ResearchProject, StageDefinition
+from projects.models import Milestone, ResearchProject
 from tests.factories import (
     ActivityFactory,
     AgreementFactory,
@@ -644,7 +645,7 @@ def test_partners_cannot_open_the_forms(client, partner_user, project):
 
 
 def test_money_shows_the_currency_minor_units_and_digit_grouping():
-    from projects.templatetags.project_page import money
+    from core.templatetags.biobridge import money
 
     assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"
     assert money(Decimal("1250000"), "JPY") == "1,250,000 JPY"
@@ -694,7 +695,7 @@ def test_staff_cannot_move_a_project_out_of_their_sight(client, staff):
 def test_chinese_pages_group_amounts_in_thousands_with_commas():
     from django.utils import translation
 
-    from projects.templatetags.project_page import money
+    from core.templatetags.biobridge import money
 
     with translation.override("zh-hans"):
         assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"

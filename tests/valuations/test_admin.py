@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from projects.models import Sector, StageDefinition
+from pipelines.models import Sector, StageDefinition
 from valuations.models import ComparableDeal, ReferenceSuccessRate, Valuation
 from valuations.services import valuation_run
 

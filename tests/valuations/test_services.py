@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 
 from config.celery import app
-from projects.models import CostEntry, Sector, StageDefinition
+from pipelines.models import Sector, StageDefinition
+from projects.models import CostEntry
 from valuations.choices import ValuationStatus
 from valuations.errors import ValuationInputError
 from valuations.models import ComparableDeal, Valuation

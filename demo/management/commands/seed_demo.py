@@ -2,13 +2,15 @@
 and with ``--projects N`` add N generated projects (without money) for
 benchmarks.
 
-The data and the logic live in ``core.demo_data``; this command only reads
-its options and reports.
+The data and the logic live in the ``demo`` app (``demo.seeding`` and
+``demo.bulk``); this command only reads its options and reports.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo_data import DEFAULT_BATCH_SIZE, generate_projects, seed_demo
+from demo.bulk import generate_projects
+from demo.drafts import DEFAULT_BATCH_SIZE
+from demo.seeding import seed_demo
 
 
 class Command(BaseCommand):

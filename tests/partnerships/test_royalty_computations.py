@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.computations.royalties import (
+from partnerships.computations.royalties import (
     Tier,
     TierError,
     minimum_royalty_shortfall,
     royalty_for_period,
     royalty_on_annual_sales,
+    tier_slices,
     validate_tiers,
 )
 
@@ -87,11 +88,12 @@ class TestWholeBasis:
         [
             (D("0.01"), D("0.0005")),
             (D("999999.99"), D("49999.9995")),
-            # Reaching 1,000,000 takes all sales to 8%.
-            (D("1000000.00"), D("80000")),
+            # Sales exactly at 1,000,000 are the top of the 5% band ...
+            (D("1000000.00"), D("50000")),
+            # ... and any sale above it takes all sales to 8%.
             (D("1000000.01"), D("80000.0008")),
             (D("4999999.99"), D("399999.9992")),
-            (D("5000000.00"), D("500000")),
+            (D("5000000.00"), D("400000")),
             (D("5000000.01"), D("500000.001")),
             (D(6_000_000), D(600_000)),
         ],
@@ -107,11 +109,14 @@ class TestWholeBasis:
             (D(5_000_000), D(100_000)),
         ],
     )
-    def test_whole_royalty_jumps_at_a_threshold(self, threshold, jump):
-        below = royalty_on_annual_sales(threshold - CENT, TIERS, "whole")
+    def test_whole_royalty_jumps_just_above_a_threshold(self, threshold, jump):
+        """Sales exactly at a threshold keep the lower tier's rate; the
+        next cent of sales lifts all of them to the higher one."""
         at = royalty_on_annual_sales(threshold, TIERS, "whole")
+        above = royalty_on_annual_sales(threshold + CENT, TIERS, "whole")
 
-        assert at - below > jump - CENT
+        assert at - royalty_on_annual_sales(threshold - CENT, TIERS, "whole") < CENT
+        assert above - at > jump
 
     def test_sales_below_a_first_tier_above_zero_owe_nothing(self):
         """Tiers saved without a zero tier (say, through raw rows) must not
@@ -212,8 +217,6 @@ class TestMinimumShortfall:
 
 
 def test_tier_slices_show_band_by_band_what_the_period_adds():
-    from projects.computations.royalties import Tier, royalty_for_period, tier_slices
-
     tiers = [Tier(Decimal(0), Decimal(5)), Tier(Decimal(1_000_000), Decimal(8))]
 
     slices = tier_slices(

@@ -23,17 +23,15 @@ from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
-from core.demo_data import (
+from demo.history import GATE_EVIDENCE, StageFacts, plan_history
+from demo.specs import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     DEMO_TIME_ZONE,
-    GATE_EVIDENCE,
     PARTNER_A_EMAIL,
     PARTNER_B_EMAIL,
     PROJECTS,
     STAFF_EMAIL,
-    StageFacts,
-    plan_history,
 )
 from notifications.models import Notification
 from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize, RoyaltyBasis
@@ -50,12 +48,13 @@ from partnerships.models import (
     Person,
     RoyaltyTier,
 )
+from pipelines.choices import SectorCode
+from pipelines.models import StageDefinition
 from projects.choices import (
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
-    SectorCode,
     TransitionKind,
 )
 from projects.models import (
@@ -68,7 +67,6 @@ from projects.models import (
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
-    StageDefinition,
     StageTransition,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to

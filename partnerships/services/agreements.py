@@ -14,7 +14,8 @@ Partners never write here. A refusal raises ``core.errors.PermissionDenied``
 ``full_clean`` (400 with field errors).
 
 Cost shares and royalty tiers are replaced as a whole by
-``projects.services.cost_shares_set`` and ``royalty_tiers_set``.
+``cost_shares_set`` and ``royalty_tiers_set`` (``terms.py``). Every change
+is announced with an event of ``partnerships.events``.
 """
 
 from collections.abc import Iterable
@@ -28,11 +29,12 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.events import publish
 from core.money import Currency
-from projects.activity import activity_record
 
-from .choices import PartnershipStatus
-from .models import (
+from ..choices import PartnershipStatus
+from ..events import AgreementCreated, AgreementTermsChanged, AgreementUpdated
+from ..models import (
     Agreement,
     Enterprise,
     FailureClause,
@@ -43,7 +45,7 @@ from .models import (
     Partnership,
     Person,
 )
-from .selectors import acts_for_research_party, staff_works_for_research_party
+from ..selectors import acts_for_research_party, staff_works_for_research_party
 
 
 class PartnershipError(DomainError):
@@ -517,13 +519,14 @@ def agreement_create(
         )
     _validate(agreement)
     _insert(agreement)
-    activity_record(
-        actor=by,
-        verb="agreement.created",
-        target=agreement,
-        agreement=agreement,
-        summary=_("Agreement %(reference)s recorded.") % {"reference": agreement.reference},
-        changes={"status": agreement.status, "kind": agreement.kind, **terms},
+    publish(
+        AgreementCreated(
+            agreement=agreement,
+            by=by,
+            verb="agreement.created",
+            summary=_("Agreement %(reference)s recorded.") % {"reference": agreement.reference},
+            changes={"status": agreement.status, "kind": agreement.kind, **terms},
+        )
     )
     return agreement
 
@@ -541,14 +544,15 @@ def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
     _validate(agreement)
     agreement.save()
     if changed:
-        activity_record(
-            actor=by,
-            verb="agreement.updated",
-            target=agreement,
-            agreement=agreement,
-            summary=_("Agreement %(reference)s changed: %(fields)s.")
-            % {"reference": agreement.reference, "fields": ", ".join(sorted(changed))},
-            changes=changed,
+        publish(
+            AgreementUpdated(
+                agreement=agreement,
+                by=by,
+                verb="agreement.updated",
+                summary=_("Agreement %(reference)s changed: %(fields)s.")
+                % {"reference": agreement.reference, "fields": ", ".join(sorted(changed))},
+                changes=changed,
+            )
         )
     return agreement
 
@@ -562,13 +566,10 @@ def _locked_agreement(agreement: Agreement, by) -> Agreement:
 
 
 def _record_terms(by, agreement: Agreement, verb: str, summary: str, changes: dict) -> None:
-    activity_record(
-        actor=by,
-        verb=verb,
-        target=agreement,
-        agreement=agreement,
-        summary=summary,
-        changes=changes,
+    publish(
+        AgreementTermsChanged(
+            agreement=agreement, by=by, verb=verb, summary=summary, changes=changes
+        )
     )
 
 

@@ -1,0 +1,1 @@
+"""Pure computations over agreement terms: no ORM, no side effects."""

@@ -1,0 +1,45 @@
+"""What partnerships' services announce: an agreement was recorded, its
+particulars changed, or its terms changed.
+
+Each event carries the agreement, who made the change, and the account of it
+that the timeline keeps: a stable ``verb`` (``terms.royalty_tiers_set``), the
+sentence people read, and the values before and after. The timeline lives
+above this app (``projects``), so it subscribes to these events rather than
+being called from here.
+"""
+
+from dataclasses import dataclass, field
+
+from accounts.models import User
+from core.events import DomainEvent
+
+from .models import Agreement
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementEvent(DomainEvent):
+    """Base of the events about one agreement."""
+
+    agreement: Agreement
+    by: User
+    verb: str
+    summary: str
+    changes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementCreated(AgreementEvent):
+    """A contract was recorded under a partnership."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementUpdated(AgreementEvent):
+    """An agreement's particulars or payment terms changed (only sent when
+    a value did change)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementTermsChanged(AgreementEvent):
+    """A term of the agreement changed: its cost shares or royalty tiers
+    (replaced as a whole), a failure clause or a scheduled milestone
+    payment. ``verb`` says which."""
