@@ -93,6 +93,7 @@ from .computations.receipts import (
 from .models import Payment, StageTransition
 from .selectors import (
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
     projects_visible_to,
@@ -449,20 +450,6 @@ class AgingRow:
         return self.total - self.buckets["not_due"]
 
 
-def _paid_on_invoice():
-    return Coalesce(
-        Subquery(
-            Payment.objects.filter(invoice=OuterRef("pk"))
-            .order_by()
-            .values("invoice")
-            .annotate(total=Sum("amount"))
-            .values("total")[:1]
-        ),
-        Value(Decimal(0)),
-        output_field=AMOUNT,
-    )
-
-
 def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
     """Per currency, the unpaid part of invoiced milestones by days past the
     invoice's due date: not yet due, 0–30, 31–60, 61–90 and over 90."""
@@ -478,10 +465,13 @@ def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
         "days_over_90": Q(due_on__lt=days_ago(90)),
     }
     rows = (
-        invoices_visible_to(user)
-        .filter(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
-        .order_by()
-        .annotate(outstanding=ExpressionWrapper(F("amount") - _paid_on_invoice(), AMOUNT))
+        invoices_with_amount_paid(
+            invoices_visible_to(user)
+            .filter(
+                milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]
+            )
+            .order_by()
+        )
         .filter(outstanding__gt=0)
         .values("currency")
         .annotate(

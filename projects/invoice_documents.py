@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -223,3 +224,11 @@ def invoice_pdf(invoice) -> bytes:
 
 def invoice_filename(invoice) -> str:
     return f"{invoice.number}.pdf"
+
+
+def invoice_pdf_response(invoice) -> HttpResponse:
+    """The invoice's PDF as a download, as the staff UI and the portal both
+    answer it."""
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+    return response

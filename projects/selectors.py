@@ -525,29 +525,62 @@ def _money_output():
     return DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
 
 
-def _with_paid_and_outstanding(queryset, amount="amount"):
-    """Annotate ``paid`` (received on the row's invoice so far) and
-    ``outstanding`` (its amount less ``paid``)."""
-    paid = Coalesce(
+# --- Amount paid --------------------------------------------------------------------
+#
+# What was received on an invoice is the sum of its payments, 0 before the
+# first. Pages, endpoints and services all read it from here.
+
+
+def _amount_paid(invoice_ref: str):
+    """The sum of the payments on the invoice whose id the annotated rows
+    hold in ``invoice_ref``; 0 when there are none (or no invoice)."""
+    return Coalesce(
         Subquery(
-            Payment.objects.filter(invoice=OuterRef("invoice"))
+            Payment.objects.filter(invoice=OuterRef(invoice_ref))
+            .order_by()
             .values("invoice")
             .annotate(total=Sum("amount"))
-            .values("total")
+            .values("total")[:1]
         ),
         Value(Decimal(0)),
         output_field=_money_output(),
     )
-    return queryset.annotate(paid=paid).annotate(
-        outstanding=ExpressionWrapper(F(amount) - F("paid"), output_field=_money_output())
+
+
+def _with_amount_paid(queryset, *, invoice_ref: str, amount: str):
+    return queryset.annotate(amount_paid=_amount_paid(invoice_ref)).annotate(
+        outstanding=ExpressionWrapper(F(amount) - F("amount_paid"), output_field=_money_output())
+    )
+
+
+def invoices_with_amount_paid(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """The invoices, each with ``amount_paid`` (received on it so far) and
+    ``outstanding`` (its amount less that), computed in the database."""
+    return _with_amount_paid(invoices, invoice_ref="pk", amount="amount")
+
+
+def billed_with_amount_paid(queryset, *, amount: str = "amount"):
+    """Milestones or royalty reports, each with ``amount_paid`` on its
+    invoice and ``outstanding`` (its ``amount`` less that; a royalty report
+    bills its ``royalty_due``)."""
+    return _with_amount_paid(queryset, invoice_ref="invoice", amount=amount)
+
+
+def invoice_amount_paid(invoice: Invoice) -> Decimal:
+    """What was received on one invoice so far, read afresh: a service that
+    has locked the invoice reads it inside its transaction."""
+    return (
+        invoices_with_amount_paid(Invoice.objects.filter(pk=invoice.pk))
+        .values_list("amount_paid", flat=True)
+        .get()
     )
 
 
 def milestones_owed_for(user, **party) -> QuerySet[Milestone]:
     """The milestones still owed under one party's agreements (see
-    ``money_position_for``), earliest due first, each with ``paid``: what
-    was received on its invoice so far."""
-    return _with_paid_and_outstanding(
+    ``money_position_for``), earliest due first, each with ``amount_paid``:
+    what was received on its invoice so far."""
+    return billed_with_amount_paid(
         milestones_visible_to(user)
         .filter(_party_filter("", party), status__in=MILESTONE_OWED_STATUSES)
         .select_related("invoice")
@@ -558,7 +591,7 @@ def milestones_owed_for(user, **party) -> QuerySet[Milestone]:
 def agreement_milestones_for(user, agreement) -> QuerySet[Milestone]:
     """All the milestones of an agreement the user sees, with their
     invoices and what was paid on each, by due date."""
-    return _with_paid_and_outstanding(
+    return billed_with_amount_paid(
         milestones_visible_to(user)
         .filter(agreement=agreement)
         .select_related("invoice")
@@ -569,7 +602,7 @@ def agreement_milestones_for(user, agreement) -> QuerySet[Milestone]:
 def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
     """The royalty reports of an agreement the user sees, newest period
     first, with their invoices and what was paid on each."""
-    return _with_paid_and_outstanding(
+    return billed_with_amount_paid(
         royalty_reports_visible_to(user)
         .filter(agreement=agreement)
         .select_related("invoice")
@@ -614,20 +647,10 @@ def project_stage_counts(user) -> list[StageDefinition]:
 
 def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:
     """Visible invoices not yet paid in full that fall due by ``due_by``
-    (overdue ones included), soonest first, with ``paid`` and
+    (overdue ones included), soonest first, with ``amount_paid`` and
     ``outstanding`` computed in the database."""
-    invoices = invoices_visible_to(user)
     return (
-        invoices.annotate(
-            paid=Coalesce(
-                Sum("payments__amount"),
-                Value(Decimal(0)),
-                output_field=_money_output(),
-            )
-        )
-        .annotate(
-            outstanding=ExpressionWrapper(F("amount") - F("paid"), output_field=_money_output())
-        )
+        invoices_with_amount_paid(invoices_visible_to(user))
         .filter(outstanding__gt=0, due_on__lte=due_by)
         .select_related("milestone__project", "royalty_report__agreement")
         .order_by("due_on", "id")

@@ -366,11 +366,13 @@ class RnpvWorkspace:
 
     # --- serializer errors back onto the forms ------------------------------
 
-    def add_input_errors(self, detail) -> None:
-        """Put the errors of a ``serializers.ValidationError`` (its
-        ``detail``) next to the fields they name."""
-        for path, message in _flatten(detail, ()):
-            self._place(path, str(message))
+    def add_input_errors(self, fields: dict[str, list[str]]) -> None:
+        """Put the messages of a ``ValuationInputError`` (its ``fields``,
+        keyed by dotted paths) next to the fields they name."""
+        for where, messages in fields.items():
+            path = tuple(part for part in where.split(".") if part != "non_field_errors")
+            for message in messages:
+                self._place(path, str(message))
 
     def _place(self, path: tuple, message: str) -> None:
         message = _ui_wording(message)
@@ -432,20 +434,3 @@ def _ui_wording(message: str) -> str:
         if message == str(_(api_message)):
             return str(ui_message)
     return message
-
-
-def _flatten(detail, path):
-    """``{"phases": [{}, {"years": ["…"]}]}`` -> ``[(("phases", 1, "years"), "…")]``."""
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            key = "" if key == "non_field_errors" else key
-            yield from _flatten(value, (*path, key) if key != "" else path)
-    elif isinstance(detail, list):
-        if all(isinstance(item, str) for item in detail):
-            for message in detail:
-                yield path, message
-        else:
-            for index, item in enumerate(detail):
-                yield from _flatten(item, (*path, index))
-    else:
-        yield path, detail

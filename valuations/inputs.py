@@ -1,10 +1,11 @@
-"""Valuation inputs: validate what a user sends and build the engine's
-dataclasses from it.
+"""Valuation inputs: validate what a user sends, method by method.
 
-The API, the services and the Celery task all read inputs through these
-serializers, so a stored valuation is re-run from exactly the rules that
-accepted it. Numbers may come as JSON numbers or as decimal strings
-("1500.50"); the engine computes in float64 (docs/valuation.md says why).
+The API and the services read inputs through these serializers
+(``inputs_validate``), so a stored valuation is re-run from exactly the rules
+that accepted it. This is the one module of the valuation domain written
+with DRF's serializers; a refusal leaves it as a ``ValuationInputError``.
+Numbers may come as JSON numbers or as decimal strings ("1500.50"); the
+engine computes in float64 (docs/valuation.md says why).
 """
 
 import math
@@ -18,20 +19,18 @@ from rest_framework import serializers
 
 from core.money import Currency
 
-from .engine.cost import CostItem
-from .engine.deal import Deal, Milestone, RoyaltyBasis, RoyaltyTier
-from .engine.market import Comparable
+from .choices import ValuationMethod
+from .engine.deal import RoyaltyBasis
 from .engine.montecarlo import (
     DEFAULT_BINS,
     MAX_BINS,
     MAX_TRIALS,
-    Distribution,
     DistributionKind,
-    Simulation,
 )
-from .engine.rnpv import MAX_HORIZON_YEARS, Asset, Commercial, Phase
+from .engine.rnpv import MAX_HORIZON_YEARS
 from .engine.scorecard import CRITERIA, MAX_SCORE
 from .engine.timing import Timing
+from .errors import ValuationInputError
 
 # Amounts beyond this are typing errors, and would lose float precision.
 MAX_AMOUNT = 1e15
@@ -370,81 +369,6 @@ class RnpvInputSerializer(serializers.Serializer):
         return attrs
 
 
-def build_asset(data: dict) -> Asset:
-    commercial = data["commercial"]
-    return Asset(
-        phases=tuple(
-            Phase(
-                name=p["name"],
-                years=p["years"],
-                cost=p["cost"],
-                success_probability=p["success_probability"],
-            )
-            for p in data["phases"]
-        ),
-        commercial=Commercial(
-            peak_sales=commercial["peak_sales"],
-            ramp=tuple(commercial["ramp"]),
-            plateau_years=commercial["plateau_years"],
-            erosion=tuple(commercial["erosion"]),
-            cogs_rate=commercial["cogs_rate"],
-            opex_rate=commercial["opex_rate"],
-            tax_rate=commercial["tax_rate"],
-            launch_delay=commercial["launch_delay"],
-        ),
-        discount_rate=data["discount_rate"],
-        timing=Timing(data["timing"]),
-    )
-
-
-def build_deal(data: dict | None) -> Deal | None:
-    if not data:
-        return None
-    return Deal(
-        upfront=data["upfront"],
-        milestones=tuple(
-            Milestone(
-                name=m["name"],
-                amount=m["amount"],
-                on_phase_success=m["on_phase_success"],
-                on_annual_sales_at_least=m["on_annual_sales_at_least"],
-            )
-            for m in data["milestones"]
-        ),
-        royalty_tiers=tuple(RoyaltyTier(t["up_to"], t["rate"]) for t in data["royalty_tiers"]),
-        royalty_basis=RoyaltyBasis(data["royalty_basis"]),
-        royalty_years=data["royalty_years"],
-        licensee_cost_share=data["licensee_cost_share"],
-    )
-
-
-def _distribution(data: dict | None) -> Distribution | None:
-    if not data:
-        return None
-    return Distribution(
-        kind=DistributionKind(data["distribution"]),
-        low=data.get("low"),
-        mode=data.get("mode"),
-        high=data.get("high"),
-        mean=data.get("mean"),
-        sd=data.get("sd"),
-    )
-
-
-def build_simulation(data: dict | None) -> Simulation | None:
-    if not data:
-        return None
-    return Simulation(
-        trials=data["trials"],
-        seed=data["seed"],
-        bins=data["bins"],
-        peak_sales=_distribution(data.get("peak_sales")),
-        phase_costs={k: _distribution(v) for k, v in data["phase_costs"].items()},
-        phase_years={k: _distribution(v) for k, v in data["phase_years"].items()},
-        launch_delay=_distribution(data.get("launch_delay")),
-    )
-
-
 # --- Income, cost and market approaches, scorecard -------------------------
 
 
@@ -531,13 +455,6 @@ class CostApproachInputSerializer(serializers.Serializer):
         return attrs
 
 
-def build_cost_items(data: dict) -> tuple[CostItem, ...]:
-    """The costs sent, then the project's cost entries (resolved into
-    ``ledger_costs`` by services.cost_inputs_resolve)."""
-    items = [*data["costs"], *data.get("ledger_costs", [])]
-    return tuple(CostItem(c["amount"], c["years_ago"], c["label"]) for c in items)
-
-
 class ComparableInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     value = NumberField(min_value=0)
@@ -585,22 +502,6 @@ class MarketApproachInputSerializer(serializers.Serializer):
         return attrs
 
 
-def build_comparables(data: dict) -> tuple[Comparable, ...]:
-    """The comparables sent, then the recorded deals they named (resolved
-    into ``recorded_comparables`` by services.market_inputs_resolve)."""
-    items = [*data["comparables"], *data.get("recorded_comparables", [])]
-    return tuple(
-        Comparable(
-            name=c["name"],
-            value=c["value"],
-            adjustment=c["adjustment"],
-            probability_of_success=c["probability_of_success"],
-            weight=c["weight"],
-        )
-        for c in items
-    )
-
-
 class ScorecardInputSerializer(serializers.Serializer):
     trl = serializers.IntegerField(min_value=1, max_value=9)
     scores = serializers.DictField(
@@ -632,3 +533,32 @@ class ScorecardInputSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+INPUT_SERIALIZERS = {
+    ValuationMethod.RNPV: RnpvInputSerializer,
+    ValuationMethod.RELIEF_FROM_ROYALTY: ReliefFromRoyaltyInputSerializer,
+    ValuationMethod.PROFIT_SPLIT: ProfitSplitInputSerializer,
+    ValuationMethod.EXCESS_EARNINGS: ExcessEarningsInputSerializer,
+    ValuationMethod.COST_APPROACH: CostApproachInputSerializer,
+    ValuationMethod.MARKET_APPROACH: MarketApproachInputSerializer,
+    ValuationMethod.SCORECARD: ScorecardInputSerializer,
+}
+
+
+def _plain(value):
+    """Validated data as plain JSON types (dicts, lists, numbers, text)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def inputs_validate(method: str, inputs: dict) -> dict:
+    """Validated inputs of ``method``, as plain JSON types; a
+    ``ValuationInputError`` names every bad field."""
+    serializer = INPUT_SERIALIZERS[ValuationMethod(method)](data=inputs)
+    if not serializer.is_valid():
+        raise ValuationInputError.from_detail(serializer.errors)
+    return _plain(serializer.validated_data)

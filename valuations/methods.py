@@ -1,42 +1,122 @@
 """Run a valuation method on validated inputs: the one bridge between the
-inputs that users send and the pure engine. The API's stateless endpoints,
-the services and the Celery task all call ``run_method``."""
+inputs that users send and the pure engine, building the engine's
+dataclasses from them. The API's stateless endpoints, the services and the
+Celery task all call ``run_method``."""
 
 from dataclasses import asdict
 
 from .choices import ValuationMethod
-from .engine.cost import cost_approach
-from .engine.deal import deal_split
+from .engine.cost import CostItem, cost_approach
+from .engine.deal import Deal, Milestone, RoyaltyBasis, RoyaltyTier, deal_split
 from .engine.income import excess_earnings, profit_split, relief_from_royalty
-from .engine.market import market_approach
-from .engine.montecarlo import simulate
-from .engine.rnpv import rnpv
+from .engine.market import Comparable, market_approach
+from .engine.montecarlo import Distribution, DistributionKind, Simulation, simulate
+from .engine.rnpv import Asset, Commercial, Phase, rnpv
 from .engine.scorecard import maturity_scorecard
 from .engine.timing import Timing
-from .inputs import (
-    CostApproachInputSerializer,
-    ExcessEarningsInputSerializer,
-    MarketApproachInputSerializer,
-    ProfitSplitInputSerializer,
-    ReliefFromRoyaltyInputSerializer,
-    RnpvInputSerializer,
-    ScorecardInputSerializer,
-    build_asset,
-    build_comparables,
-    build_cost_items,
-    build_deal,
-    build_simulation,
-)
 
-INPUT_SERIALIZERS = {
-    ValuationMethod.RNPV: RnpvInputSerializer,
-    ValuationMethod.RELIEF_FROM_ROYALTY: ReliefFromRoyaltyInputSerializer,
-    ValuationMethod.PROFIT_SPLIT: ProfitSplitInputSerializer,
-    ValuationMethod.EXCESS_EARNINGS: ExcessEarningsInputSerializer,
-    ValuationMethod.COST_APPROACH: CostApproachInputSerializer,
-    ValuationMethod.MARKET_APPROACH: MarketApproachInputSerializer,
-    ValuationMethod.SCORECARD: ScorecardInputSerializer,
-}
+# --- The engine's inputs from validated data ------------------------------
+
+
+def build_asset(data: dict) -> Asset:
+    commercial = data["commercial"]
+    return Asset(
+        phases=tuple(
+            Phase(
+                name=p["name"],
+                years=p["years"],
+                cost=p["cost"],
+                success_probability=p["success_probability"],
+            )
+            for p in data["phases"]
+        ),
+        commercial=Commercial(
+            peak_sales=commercial["peak_sales"],
+            ramp=tuple(commercial["ramp"]),
+            plateau_years=commercial["plateau_years"],
+            erosion=tuple(commercial["erosion"]),
+            cogs_rate=commercial["cogs_rate"],
+            opex_rate=commercial["opex_rate"],
+            tax_rate=commercial["tax_rate"],
+            launch_delay=commercial["launch_delay"],
+        ),
+        discount_rate=data["discount_rate"],
+        timing=Timing(data["timing"]),
+    )
+
+
+def build_deal(data: dict | None) -> Deal | None:
+    if not data:
+        return None
+    return Deal(
+        upfront=data["upfront"],
+        milestones=tuple(
+            Milestone(
+                name=m["name"],
+                amount=m["amount"],
+                on_phase_success=m["on_phase_success"],
+                on_annual_sales_at_least=m["on_annual_sales_at_least"],
+            )
+            for m in data["milestones"]
+        ),
+        royalty_tiers=tuple(RoyaltyTier(t["up_to"], t["rate"]) for t in data["royalty_tiers"]),
+        royalty_basis=RoyaltyBasis(data["royalty_basis"]),
+        royalty_years=data["royalty_years"],
+        licensee_cost_share=data["licensee_cost_share"],
+    )
+
+
+def _distribution(data: dict | None) -> Distribution | None:
+    if not data:
+        return None
+    return Distribution(
+        kind=DistributionKind(data["distribution"]),
+        low=data.get("low"),
+        mode=data.get("mode"),
+        high=data.get("high"),
+        mean=data.get("mean"),
+        sd=data.get("sd"),
+    )
+
+
+def build_simulation(data: dict | None) -> Simulation | None:
+    if not data:
+        return None
+    return Simulation(
+        trials=data["trials"],
+        seed=data["seed"],
+        bins=data["bins"],
+        peak_sales=_distribution(data.get("peak_sales")),
+        phase_costs={k: _distribution(v) for k, v in data["phase_costs"].items()},
+        phase_years={k: _distribution(v) for k, v in data["phase_years"].items()},
+        launch_delay=_distribution(data.get("launch_delay")),
+    )
+
+
+def build_cost_items(data: dict) -> tuple[CostItem, ...]:
+    """The costs sent, then the project's cost entries (resolved into
+    ``ledger_costs`` by services.cost_inputs_resolve)."""
+    items = [*data["costs"], *data.get("ledger_costs", [])]
+    return tuple(CostItem(c["amount"], c["years_ago"], c["label"]) for c in items)
+
+
+def build_comparables(data: dict) -> tuple[Comparable, ...]:
+    """The comparables sent, then the recorded deals they named (resolved
+    into ``recorded_comparables`` by services.market_inputs_resolve)."""
+    items = [*data["comparables"], *data.get("recorded_comparables", [])]
+    return tuple(
+        Comparable(
+            name=c["name"],
+            value=c["value"],
+            adjustment=c["adjustment"],
+            probability_of_success=c["probability_of_success"],
+            weight=c["weight"],
+        )
+        for c in items
+    )
+
+
+# --- The methods ------------------------------------------------------------
 
 
 def rnpv_results(data: dict) -> dict:

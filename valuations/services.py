@@ -9,10 +9,10 @@ idempotent, because a broker may deliver the task twice.
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import serializers
 
 from accounts.models import User
 from core.events import publish
@@ -20,8 +20,10 @@ from projects.models import ResearchProject
 
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
+from .errors import ValuationInputError
 from .events import ValuationFinished
-from .methods import INPUT_SERIALIZERS, run_method
+from .inputs import inputs_validate
+from .methods import run_method
 from .models import Valuation
 from .selectors import comparable_deals_visible_to, probability_to_market_from
 
@@ -30,23 +32,7 @@ logger = logging.getLogger(__name__)
 # Simulations with more trials than this run in a Celery task; smaller ones
 # finish within the request.
 BACKGROUND_TRIALS = 100_000
-
-
-def _plain(value):
-    """Validated data as plain JSON types (dicts, lists, numbers, text)."""
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def inputs_validate(method: str, inputs: dict) -> dict:
-    """Validated inputs of ``method``; a ``serializers.ValidationError``
-    names every bad field."""
-    serializer = INPUT_SERIALIZERS[ValuationMethod(method)](data=inputs)
-    serializer.is_valid(raise_exception=True)
-    return _plain(serializer.validated_data)
+VALUATION_COMPUTE_TASK = "valuations.tasks.valuation_compute"
 
 
 def market_inputs_resolve(data: dict, *, user: User) -> dict:
@@ -62,17 +48,21 @@ def market_inputs_resolve(data: dict, *, user: User) -> dict:
     for index, deal_id in enumerate(ids):
         deal = deals.get(deal_id)
         if deal is None:
-            errors[index] = [_("No comparable deal %(id)s.") % {"id": deal_id}]
+            errors[f"comparable_deal_ids.{index}"] = [
+                _("No comparable deal %(id)s.") % {"id": deal_id}
+            ]
             continue
         if deal.currency != data["currency"]:
-            errors[index] = [
+            errors[f"comparable_deal_ids.{index}"] = [
                 _("Deal %(id)s is in %(currency)s; convert it or value in that currency.")
                 % {"id": deal_id, "currency": deal.currency}
             ]
             continue
         probability = probability_to_market_from(deal.stage) if deal.stage_id else None
         if data["subject_probability_of_success"] is not None and not probability:
-            errors[index] = [_("Deal %(id)s has no stage to adjust from.") % {"id": deal_id}]
+            errors[f"comparable_deal_ids.{index}"] = [
+                _("Deal %(id)s has no stage to adjust from.") % {"id": deal_id}
+            ]
             continue
         recorded.append(
             {
@@ -85,7 +75,7 @@ def market_inputs_resolve(data: dict, *, user: User) -> dict:
             }
         )
     if errors:
-        raise serializers.ValidationError({"comparable_deal_ids": errors})
+        raise ValuationInputError(errors)
     return {**data, "recorded_comparables": recorded}
 
 
@@ -105,7 +95,7 @@ def cost_inputs_resolve(data: dict, *, project: ResearchProject, today=None) -> 
         for entry in entries
     ]
     if not ledger and not data["costs"]:
-        raise serializers.ValidationError(
+        raise ValuationInputError(
             {"costs_from_ledger": [_("The project has no cost entries in this currency.")]}
         )
     return {**data, "ledger_costs": ledger}
@@ -175,11 +165,14 @@ def _valuation_start(
         rerun_of=rerun_of,
     )
     if runs_in_background(method, inputs):
-        from .tasks import valuation_compute
-
-        transaction.on_commit(lambda: valuation_compute.delay(valuation.pk))
+        transaction.on_commit(lambda: _valuation_compute_task().delay(valuation.pk))
         return valuation
     return valuation_execute(valuation_id=valuation.pk)
+
+
+def _valuation_compute_task():
+    # By name from Celery's registry: the task module imports this one.
+    return current_app.tasks[VALUATION_COMPUTE_TASK]
 
 
 def valuation_execute(*, valuation_id: int) -> Valuation:

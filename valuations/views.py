@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework import serializers
 
 from projects.selectors import projects_visible_to
 
 from .choices import ValuationMethod, ValuationStatus
+from .errors import ValuationInputError
 from .forms import RnpvWorkspace
 from .selectors import (
     deal_defaults_for,
@@ -84,8 +84,8 @@ def valuation_new(request, code):
                     by=request.user,
                     label=workspace.label,
                 )
-            except serializers.ValidationError as error:
-                workspace.add_input_errors(error.detail)
+            except ValuationInputError as error:
+                workspace.add_input_errors(error.fields)
             else:
                 if valuation.status in PENDING:
                     messages.info(request, _("The simulation runs in the background."))

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, field_errors, first_code
 
 FORBIDDEN_CODES = {
     "permission_denied",
@@ -34,45 +34,9 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": body}
 
 
-def _field_errors(detail) -> dict:
-    """DRF's nested error details as {field: [messages]} (nested fields
-    joined with dots, list items with their index)."""
-    fields: dict[str, list[str]] = {}
-
-    def walk(prefix, value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), item)
-        elif (
-            isinstance(value, list)
-            and value
-            and not isinstance(value[0], str | exceptions.ErrorDetail)
-        ):
-            for index, item in enumerate(value):
-                if item:
-                    walk(f"{prefix}.{index}" if prefix else str(index), item)
-        else:
-            messages = value if isinstance(value, list) else [value]
-            fields.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
-
-    walk("", detail)
-    return fields
-
-
-def _first_code(detail, default: str) -> str:
-    if isinstance(detail, exceptions.ErrorDetail):
-        return detail.code or default
-    if isinstance(detail, dict):
-        for value in detail.values():
-            return _first_code(value, default)
-    if isinstance(detail, list) and detail:
-        return _first_code(detail[0], default)
-    return default
-
-
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        fields = {exc.field: [exc.message]} if exc.field else None
+        fields = exc.fields
         if exc.code in FORBIDDEN_CODES:
             status_code = status.HTTP_403_FORBIDDEN
         elif exc.code == "not_found":
@@ -97,9 +61,9 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
-            _first_code(exc.detail, "invalid"),
+            first_code(exc.detail, "invalid"),
             _("The request has errors; see the fields."),
-            _field_errors(exc.detail),
+            field_errors(exc.detail),
         )
     elif isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code

@@ -9,8 +9,7 @@ invoice answers 404, like one that does not exist.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,17 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError
 from portal.access import partner_view
 from portal.forms import MilestoneDisputeForm, MilestoneVerifyForm
-from projects import services
 from projects.choices import MilestoneStatus
-from projects.invoice_documents import with_document_data
+from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.models import Payment
 from projects.selectors import (
+    billed_with_amount_paid,
     documents_visible_to,
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
 )
-from projects.views.money import invoice_pdf_response
+from projects.services.milestone_actions import milestone_act, milestone_action_guard
 
 PER_PAGE = 50
 
@@ -46,13 +46,6 @@ MILESTONE_TABS = {
     "all": (gettext_lazy("All"), None),
 }
 SETTLED = {MilestoneStatus.PAID, MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED}
-
-
-def _with_paid(invoices):
-    zero = Value(0, output_field=DecimalField(max_digits=20, decimal_places=2))
-    return invoices.annotate(
-        paid_total=Coalesce(Sum("payments__amount"), zero),
-    ).annotate(outstanding=F("amount") - F("paid_total"))
 
 
 # --- Lists -------------------------------------------------------------------------
@@ -112,7 +105,9 @@ def _tabs(counts):
 
 
 def _invoice_tab(request, counts):
-    invoices = _with_paid(invoices_visible_to(request.user)).order_by("-issued_on", "-number")
+    invoices = invoices_with_amount_paid(invoices_visible_to(request.user)).order_by(
+        "-issued_on", "-number"
+    )
     page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for invoice in page.object_list:
@@ -136,7 +131,7 @@ def _invoice_tab(request, counts):
 
 def _milestone(request, milestone_pk):
     milestones = (
-        milestones_visible_to(request.user)
+        billed_with_amount_paid(milestones_visible_to(request.user))
         .select_related("invoice", "claimed_by", "verified_by")
         .prefetch_related(
             Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
@@ -151,17 +146,16 @@ def _milestone(request, milestone_pk):
 
 def _decision_context(request, milestone, *, verify_form=None, dispute_form=None, done=None):
     invoice = getattr(milestone, "invoice", None)
-    paid = sum((payment.amount for payment in invoice.payments.all()), 0) if invoice else 0
-    verify_guard = services.milestone_verify_guard(milestone, request.user)
-    dispute_guard = services.milestone_dispute_guard(milestone, request.user)
+    verify_guard = milestone_action_guard("verify", milestone, request.user)
+    dispute_guard = milestone_action_guard("dispute", milestone, request.user)
     return {
         "milestone": milestone,
         "project": milestone.project,
         "agreement": milestone.agreement,
         "invoice": invoice,
         "payments": list(invoice.payments.all()) if invoice else [],
-        "paid_total": paid,
-        "outstanding": invoice.amount - paid if invoice else None,
+        "paid_total": milestone.amount_paid,
+        "outstanding": invoice.amount - milestone.amount_paid if invoice else None,
         "overdue": milestone.is_overdue(timezone.localdate()),
         "settled": milestone.status in SETTLED,
         "verify_guard": verify_guard,
@@ -197,7 +191,7 @@ def milestone_detail(request, milestone_pk):
     return not_a_read(request) or _render_milestone(request, milestone)
 
 
-def _decide(request, milestone_pk, *, form_class, form_key, service, done_message):
+def _decide(request, milestone_pk, *, form_class, form_key, action, done_message):
     """Verify or dispute: the form, the service, and the page again, with the
     refusal on the form when the service refuses."""
     milestone = _milestone(request, milestone_pk)
@@ -206,7 +200,7 @@ def _decide(request, milestone_pk, *, form_class, form_key, service, done_messag
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            service(milestone=milestone, by=request.user, **form.cleaned_data)
+            milestone_act(action=action, milestone=milestone, by=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -230,7 +224,7 @@ def milestone_verify(request, milestone_pk):
         milestone_pk,
         form_class=MilestoneVerifyForm,
         form_key="verify_form",
-        service=services.milestone_verify,
+        action="verify",
         done_message=_("“%(name)s” verified. The research team can now invoice it."),
     )
 
@@ -243,7 +237,7 @@ def milestone_dispute(request, milestone_pk):
         milestone_pk,
         form_class=MilestoneDisputeForm,
         form_key="dispute_form",
-        service=services.milestone_dispute,
+        action="dispute",
         done_message=_("“%(name)s” disputed. The research team has been told why."),
     )
 

@@ -29,6 +29,7 @@ from projects import services
 from projects.choices import RoyaltyReportKind, RoyaltyReportStatus
 from projects.models import Payment
 from projects.selectors import (
+    billed_with_amount_paid,
     projects_visible_to,
     royalty_reports_due_for,
     royalty_reports_visible_to,
@@ -115,7 +116,7 @@ def royalty_report_list(request):
 
 def _report(request, report_pk):
     reports = (
-        _enterprise_reports(request.user)
+        billed_with_amount_paid(_enterprise_reports(request.user), amount="royalty_due")
         .select_related("invoice", "submitted_by")
         .prefetch_related(
             "lines",
@@ -132,7 +133,6 @@ def royalty_report_detail(request, report_pk):
         return refused
     invoice = getattr(report, "invoice", None)
     payments = list(invoice.payments.all()) if invoice else []
-    paid = sum((payment.amount for payment in payments), Decimal(0))
     return render(
         request,
         "portal/royalty_report_detail.html",
@@ -141,8 +141,8 @@ def royalty_report_detail(request, report_pk):
             "agreement": report.agreement,
             "invoice": invoice,
             "payments": payments,
-            "paid_total": paid,
-            "outstanding": invoice.amount - paid if invoice else None,
+            "paid_total": report.amount_paid,
+            "outstanding": invoice.amount - report.amount_paid if invoice else None,
         },
     )
 

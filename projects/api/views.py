@@ -2,7 +2,6 @@
 stage-gate decisions and money transitions as actions that call the
 services. Refusals come back in the one error format (400/403/409)."""
 
-from django.db.models import Sum
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -35,7 +34,9 @@ from projects.selectors import (
     activities_visible_to,
     cost_entries_visible_to,
     documents_visible_to,
+    invoice_amount_paid,
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
     project_cost_ledger,
@@ -45,6 +46,7 @@ from projects.selectors import (
     royalty_reports_visible_to,
     stage_transitions_visible_to,
 )
+from projects.services.milestone_actions import milestone_act
 from projects.services.royalties import SalesLine, royalty_preview
 
 from . import serializers as api
@@ -241,43 +243,43 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return milestones_visible_to(self.request.user).select_related("invoice")
 
-    def _act(self, request, service, serializer_class=None, **extra):
+    def _act(self, request, action, serializer_class=None):
         milestone = self.get_object()
         data = {}
         if serializer_class is not None:
             serializer = serializer_class(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        service(milestone=milestone, by=request.user, **data, **extra)
+        milestone_act(action=action, milestone=milestone, by=request.user, **data)
         return _milestone_response(request, milestone)
 
     @extend_schema(request=api.ClaimSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Claim that the milestone is reached, with evidence (payee staff)."""
-        return self._act(request, services.milestone_claim, api.ClaimSerializer)
+        return self._act(request, "claim", api.ClaimSerializer)
 
     @extend_schema(request=api.CommentSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Confirm the claim (the paying enterprise)."""
-        return self._act(request, services.milestone_verify, api.CommentSerializer)
+        return self._act(request, "verify", api.CommentSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
         """Contest the claim, with a reason (the paying enterprise)."""
-        return self._act(request, services.milestone_dispute, api.ReasonSerializer)
+        return self._act(request, "dispute", api.ReasonSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(request, services.milestone_cancel, api.ReasonSerializer)
+        return self._act(request, "cancel", api.ReasonSerializer)
 
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
-        return self._act(request, services.milestone_waive, api.ReasonSerializer)
+        return self._act(request, "waive", api.ReasonSerializer)
 
     @extend_schema(
         request=api.InvoiceRequestSerializer,
@@ -291,8 +293,8 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         milestone = self.get_object()
         serializer = api.InvoiceRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invoice = services.milestone_invoice(
-            milestone=milestone, by=request.user, **serializer.validated_data
+        invoice = milestone_act(
+            action="invoice", milestone=milestone, by=request.user, **serializer.validated_data
         )
         return Response(_invoice_data(invoice), status=status.HTTP_201_CREATED)
 
@@ -325,7 +327,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _invoice_data(invoice):
-    invoice.amount_paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or 0
+    invoice.amount_paid = invoice_amount_paid(invoice)
     return api.InvoiceSerializer(invoice).data
 
 
@@ -349,10 +351,8 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # An aggregate drops the model's default ordering; pages need one.
-        return (
-            invoices_visible_to(self.request.user)
-            .annotate(amount_paid=Sum("payments__amount"))
-            .order_by("-issued_on", "-number")
+        return invoices_with_amount_paid(invoices_visible_to(self.request.user)).order_by(
+            "-issued_on", "-number"
         )
 
     @extend_schema(

@@ -27,6 +27,7 @@ from projects.choices import (
 )
 from projects.events import MilestonePaid, PaymentRecorded
 from projects.models import Invoice, InvoiceSequence, Milestone, Payment, RoyaltyReport
+from projects.selectors import invoice_amount_paid
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
@@ -92,12 +93,6 @@ def _billed(invoice: Invoice):
         .select_related("agreement__partnership", "project")
         .get(pk=invoice.royalty_report_id)
     )
-
-
-def invoice_amount_paid(invoice: Invoice) -> Decimal:
-    from django.db.models import Sum
-
-    return invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 def payment_record_guard(invoice: Invoice, user) -> Guard:

@@ -6,7 +6,6 @@ import django_filters
 from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -23,7 +22,7 @@ from projects.choices import (
     RoyaltyReportStatus,
 )
 from projects.filtersets import MilestoneFilterSet, PaymentFilterSet, RoyaltyReportFilterSet
-from projects.invoice_documents import invoice_filename, invoice_pdf, with_document_data
+from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.selectors import (
     invoices_visible_to,
     milestones_visible_to,
@@ -277,12 +276,6 @@ class RoyaltyReportListView(FilteredListView):
 
 
 # --- Invoice documents ------------------------------------------------------------
-
-
-def invoice_pdf_response(invoice) -> HttpResponse:
-    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
-    return response
 
 
 @login_required

@@ -11,7 +11,6 @@ comes back onto the form, next to the field it names.
 """
 
 import json
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -41,6 +40,7 @@ from projects.forms import (
 )
 from projects.models import Payment
 from projects.selectors import (
+    billed_with_amount_paid,
     documents_visible_to,
     milestones_visible_to,
     project_cost_ledger,
@@ -48,6 +48,7 @@ from projects.selectors import (
     project_timeline,
     staff_work_on_project,
 )
+from projects.services.milestone_actions import milestone_act, milestone_action_guard
 
 ACTIVITY_PER_PAGE = 15
 
@@ -283,7 +284,7 @@ def _milestones(request, project):
     cache = request.__dict__.setdefault("_project_milestones", {})
     if project.pk not in cache:
         cache[project.pk] = list(
-            milestones_visible_to(request.user)
+            billed_with_amount_paid(milestones_visible_to(request.user))
             .filter(project=project)
             .select_related("invoice")
             .prefetch_related(
@@ -389,24 +390,7 @@ def _milestone_guard(action: str, milestone, user, memo: dict) -> Guard:
     )
     if key in memo:
         return memo[key]
-    if action == "claim":
-        guard = services.milestone_claim_guard(milestone, user)
-    elif action == "verify":
-        guard = services.milestone_verify_guard(milestone, user)
-    elif action == "dispute":
-        guard = services.milestone_dispute_guard(milestone, user)
-    elif action == "invoice":
-        guard = services.milestone_invoice_guard(milestone, user)
-    elif action == "pay":
-        if invoice is None:
-            guard = Guard(
-                False, _("Payments are recorded against the invoice: invoice it first."), "no"
-            )
-        else:
-            guard = services.payment_record_guard(invoice, user)
-    else:
-        status = MilestoneStatus.CANCELLED if action == "cancel" else MilestoneStatus.WAIVED
-        guard = services.milestone_close_guard(milestone, user, status)
+    guard = milestone_action_guard(action, milestone, user)
     memo[key] = guard
     return guard
 
@@ -415,8 +399,7 @@ def _decorate(milestone, user, today, memo):
     invoice = _invoice_of(milestone)
     milestone.invoice_shown = invoice
     milestone.payments_shown = list(invoice.payments.all()) if invoice else []
-    milestone.paid_total = sum((p.amount for p in milestone.payments_shown), Decimal(0))
-    milestone.outstanding = (invoice.amount - milestone.paid_total) if invoice else None
+    milestone.outstanding = (invoice.amount - milestone.amount_paid) if invoice else None
     milestone.overdue = milestone.is_overdue(today)
     milestone.settled = milestone.status in MILESTONE_SETTLED
     milestone.actions = [
@@ -475,46 +458,24 @@ def _action_form(action, request, project, milestone, data=None, files=None):
 
 def _perform(action, request, milestone, data):
     user = request.user
-    if action.name == "claim":
-        documents = list(data["documents"])
-        # A new file and the claim stand or fall together.
-        with transaction.atomic():
-            if data.get("file"):
-                documents.append(
-                    services.document_upload(
-                        uploaded_file=data["file"], by=user, milestone=milestone
-                    )
-                )
-            services.milestone_claim(
-                milestone=milestone,
-                by=user,
-                evidence_note=data["evidence_note"],
-                documents=documents,
+    if action.name != "claim":
+        # Each action's form names its fields as its service names its inputs.
+        milestone_act(action=action.name, milestone=milestone, by=user, **data)
+        return
+    documents = list(data["documents"])
+    # A new file and the claim stand or fall together.
+    with transaction.atomic():
+        if data.get("file"):
+            documents.append(
+                services.document_upload(uploaded_file=data["file"], by=user, milestone=milestone)
             )
-    elif action.name == "verify":
-        services.milestone_verify(milestone=milestone, by=user, comment=data["comment"])
-    elif action.name == "dispute":
-        services.milestone_dispute(milestone=milestone, by=user, reason=data["reason"])
-    elif action.name == "invoice":
-        services.milestone_invoice(
+        milestone_act(
+            action="claim",
             milestone=milestone,
             by=user,
-            issued_on=data["issued_on"],
-            payment_terms_days=data["payment_terms_days"],
+            evidence_note=data["evidence_note"],
+            documents=documents,
         )
-    elif action.name == "pay":
-        services.payment_record(
-            invoice=_invoice_of(milestone),
-            amount=data["amount"],
-            currency=data["currency"],
-            paid_on=data["paid_on"],
-            reference=data["reference"],
-            by=user,
-        )
-    elif action.name == "cancel":
-        services.milestone_cancel(milestone=milestone, by=user, reason=data["reason"])
-    elif action.name == "waive":
-        services.milestone_waive(milestone=milestone, by=user, reason=data["reason"])
 
 
 @login_required

@@ -22,7 +22,8 @@ from partnerships.computations.royalties import Tier, royalty_on_annual_sales, t
 from projects.services import royalty_report_submit
 from tests.factories import PartnerUserFactory, ProjectUnderAgreementFactory, RoyaltyTierFactory
 from valuations.engine.deal import RoyaltyTier, royalty
-from valuations.inputs import DealInputSerializer, build_deal
+from valuations.inputs import DealInputSerializer
+from valuations.methods import build_deal
 from valuations.selectors import deal_defaults_for, valuation_defaults_for
 
 D = Decimal

@@ -94,7 +94,7 @@ def test_the_invoices_tab_shows_amounts_paid_and_outstanding_and_the_payments(
     assert own.invoice.number in page
     assert "BANK-OWN" in page
     (invoice,) = response.context["invoices"]
-    assert invoice.paid_total == Decimal("1000.00")
+    assert invoice.amount_paid == Decimal("1000.00")
     assert invoice.outstanding == own.invoice.amount - Decimal("1000.00")
     assert reverse("portal:invoice_download", kwargs={"invoice_pk": own.invoice.pk}) in page
     assert foreign.invoice.number not in page and "BANK-FOREIGN" not in page

@@ -8,13 +8,16 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from core.errors import DomainError
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from projects.choices import MilestoneStatus
 from projects.models import Activity, Invoice, Payment
+from projects.selectors import invoice_amount_paid, invoices_with_amount_paid
 from projects.services import (
     invoice_issue,
     milestone_claim,
@@ -373,3 +376,33 @@ class TestPayments:
             pay(invoice, Decimal("100000.00"), by=foreign_staff)
 
         assert error.value.code == "not_payee"
+
+
+class TestAmountPaid:
+    def test_what_was_paid_is_the_sum_of_the_payments_and_zero_before_the_first(
+        self, invoice, staff_user
+    ):
+        def amounts():
+            row = invoices_with_amount_paid(Invoice.objects.filter(pk=invoice.pk)).get()
+            return row.amount_paid, row.outstanding
+
+        before = amounts()
+        pay(invoice, Decimal("30000.00"), by=staff_user, reference="BANK-1")
+        pay(invoice, Decimal("20000.50"), by=staff_user, reference="BANK-2")
+
+        assert before == (Decimal("0.00"), Decimal("100000.00"))
+        assert amounts() == (Decimal("50000.50"), Decimal("49999.50"))
+        assert invoice_amount_paid(invoice) == Decimal("50000.50")
+
+    def test_the_invoice_list_of_the_api_says_what_was_paid_on_each_invoice(
+        self, invoice, staff_user
+    ):
+        client = APIClient()
+        client.force_login(staff_user)
+
+        unpaid = client.get(reverse("api:invoice-list")).json()["results"][0]
+        pay(invoice, Decimal("30000.00"), by=staff_user)
+        part_paid = client.get(reverse("api:invoice-list")).json()["results"][0]
+
+        assert unpaid["amount_paid"] == "0.00"
+        assert part_paid["amount_paid"] == "30000.00"

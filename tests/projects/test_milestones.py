@@ -19,6 +19,7 @@ from notifications.models import Notification
 from pipelines.models import StageDefinition
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
 from projects.models import Activity, Invoice, Milestone
+from projects.selectors import invoice_amount_paid
 from projects.services import (
     invoice_issue,
     milestone_cancel,
@@ -36,7 +37,6 @@ from projects.services import (
     payment_record,
     payment_record_guard,
 )
-from projects.services.invoicing import invoice_amount_paid
 from tests.factories import (
     DocumentFactory,
     MilestoneFactory,

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from valuations.engine.deal import deal_split
-from valuations.inputs import RnpvInputSerializer, build_asset, build_deal
+from valuations.inputs import RnpvInputSerializer
+from valuations.methods import build_asset, build_deal
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,9 @@ from projects.selectors import projects_visible_to
 
 from ..choices import ValuationMethod, ValuationStatus
 from ..engine import EngineInputError
-from ..methods import INPUT_SERIALIZERS, run_method
+from ..errors import ValuationInputError
+from ..inputs import INPUT_SERIALIZERS
+from ..methods import run_method
 from ..selectors import (
     comparable_deals_visible_to,
     reference_rates_visible_to,
@@ -225,8 +227,8 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 label=body.validated_data["label"],
                 by=request.user,
             )
-        except serializers.ValidationError as error:
-            raise serializers.ValidationError({"inputs": error.detail}) from error
+        except ValuationInputError as error:
+            raise error.under("inputs") from error
         return self._created(valuation)
 
     @extend_schema(
