@@ -24,7 +24,9 @@ from tests.factories import PartnerUserFactory, ProjectUnderAgreementFactory, Ro
 from valuations.engine.deal import RoyaltyTier, royalty
 from valuations.inputs import DealInputSerializer
 from valuations.methods import build_deal
+from valuations.models import Valuation
 from valuations.selectors import deal_defaults_for, valuation_defaults_for
+from valuations.services import valuation_run
 
 D = Decimal
 CENT = D("0.01")
@@ -160,3 +162,39 @@ def test_a_valuation_prefilled_from_an_agreement_expects_the_royalty_invoiced():
 
     assert report.royalty_due == D("50000.00")
     assert quantize_money(D(repr(float(valued))), "USD") == report.royalty_due
+
+
+@pytest.mark.django_db
+def test_a_stored_valuation_prefilled_from_an_agreement_counts_the_royalty_invoiced(superuser):
+    """The same agreement, stored as a valuation: with one certain,
+    undiscounted year on the market at 1,000,000 of sales, the deal's royalty
+    value is that year's royalty — 50,000.00, what the report is charged."""
+    project = ProjectUnderAgreementFactory(
+        agreement__royalty_basis="whole", agreement__currency="USD"
+    )
+    agreement = project.agreement
+    RoyaltyTierFactory(agreement=agreement, lower_bound=0, rate_percent=5)
+    RoyaltyTierFactory(agreement=agreement, lower_bound=1_000_000, rate_percent=8)
+    report = royalty_report_submit(
+        agreement=agreement,
+        by=PartnerUserFactory(enterprise=agreement.partnership.enterprise),
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        net_sales=D(1_000_000),
+    )
+    inputs = valuation_defaults_for(project)["rnpv"]
+    deal, _notes = deal_defaults_for(project, inputs)
+    inputs = {
+        **inputs,
+        "discount_rate": 0,
+        "phases": [{**phase, "success_probability": 1} for phase in inputs["phases"]],
+        "commercial": {"peak_sales": 1_000_000, "ramp": [], "plateau_years": 1, "erosion": []},
+        "deal": {**deal, "upfront": 0, "milestones": [], "royalty_years": 1},
+    }
+
+    valuation = valuation_run(project=project, method="rnpv", inputs=inputs, by=superuser)
+
+    stored = Valuation.objects.get(pk=valuation.pk)
+    assert stored.inputs["deal"]["royalty_basis"] == "whole"
+    royalty_value = D(str(stored.results["deal"]["royalty_rnpv"]))
+    assert quantize_money(royalty_value, "USD") == report.royalty_due == D("50000.00")
