@@ -3,13 +3,11 @@ the services decide. A refusal from a service (``DomainError``) comes back
 onto the form with ``add_domain_error``: on its field when it names one the
 form has, otherwise as an error of the whole form."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import Currency
+from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
 from partnerships.choices import Party
@@ -134,12 +132,13 @@ class PaymentForm(Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
 
-    def __init__(self, *args, invoice, **kwargs):
+    def __init__(self, *args, invoice, outstanding=None, **kwargs):
+        """``outstanding``: what is left to pay on the invoice, from the
+        amount-paid selectors; most transfers settle it, so it is offered."""
         initial = {"paid_on": timezone.localdate()}
         if invoice is not None:
-            # Most transfers settle what is outstanding: offer it.
-            paid = sum((payment.amount for payment in invoice.payments.all()), Decimal(0))
-            initial.update(currency=invoice.currency, amount=invoice.amount - paid)
+            amount = None if outstanding is None else quantize_money(outstanding, invoice.currency)
+            initial.update(currency=invoice.currency, amount=amount)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 

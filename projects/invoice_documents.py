@@ -10,7 +10,6 @@ reader carries, so no font file ships with BioBridge.
 """
 
 import io
-from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
@@ -25,6 +24,7 @@ from reportlab.pdfgen import canvas
 
 from core.money import MINOR_UNITS
 from projects.models import Payment
+from projects.selectors import invoices_with_amount_paid
 
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -116,13 +116,17 @@ def with_document_data(invoices: QuerySet) -> QuerySet:
     """The invoices (from the caller's scoping selector) with what their
     document shows, in a fixed number of queries."""
 
-    return invoices.select_related(
-        "milestone__agreement",
-        "milestone__project",
-        "milestone__trigger_stage",
-        "royalty_report__agreement",
-        "royalty_report__project",
-    ).prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
+    return (
+        invoices_with_amount_paid(invoices)
+        .select_related(
+            "milestone__agreement",
+            "milestone__project",
+            "milestone__trigger_stage",
+            "royalty_report__agreement",
+            "royalty_report__project",
+        )
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
+    )
 
 
 def _billed(invoice):
@@ -136,12 +140,12 @@ def _billed(invoice):
 
 def invoice_pdf(invoice) -> bytes:
     """The invoice as a PDF: number and dates, payee and payer, what it
-    bills, the amount, how to pay, the payments received and the balance."""
+    bills, the amount, how to pay, the payments received and the balance.
+    ``invoice`` comes from ``with_document_data``."""
     _register_fonts()
     billed, agreement, project = _billed(invoice)
     payments = sorted(invoice.payments.all(), key=lambda payment: (payment.paid_on, payment.pk))
-    paid = sum((payment.amount for payment in payments), Decimal(0))
-    balance = invoice.amount - paid
+    paid, balance = invoice.amount_paid, invoice.outstanding
     currency = invoice.currency
 
     buffer = io.BytesIO()

@@ -452,7 +452,10 @@ def _action_form(action, request, project, milestone, data=None, files=None):
     if action.name == "claim":
         kwargs = {"project": project, "user": request.user}
     elif action.name == "pay":
-        kwargs = {"invoice": _invoice_of(milestone)}
+        kwargs = {
+            "invoice": _invoice_of(milestone),
+            "outstanding": getattr(milestone, "outstanding", None),
+        }
     return action.form_class(data, files, **kwargs)
 
 
