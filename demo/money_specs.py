@@ -72,7 +72,7 @@ class TermsSpec:
     pipeline: str
     upfront: int = 0
     schedule: tuple[ScheduleItemSpec, ...] = ()
-    # (annual net sales from, rate in percent)
+    # (annual net sales above, rate in percent)
     tiers: tuple[tuple[int, str], ...] = ()
     royalty_basis: str = RoyaltyBasis.MARGINAL
     royalty_term_years: int | None = None

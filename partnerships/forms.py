@@ -303,7 +303,7 @@ class CostShareRowForm(Form):
 
 class RoyaltyTierRowForm(Form):
     lower_bound = forms.DecimalField(
-        label=_("Annual net sales from"), max_digits=18, decimal_places=2, min_value=0
+        label=_("Annual net sales above"), max_digits=18, decimal_places=2, min_value=0
     )
     rate_percent = forms.DecimalField(
         label=_("Royalty rate (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100

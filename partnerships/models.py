@@ -674,7 +674,7 @@ class RoyaltyTier(models.Model):
         on_delete=models.CASCADE,
         related_name="royalty_tiers",
     )
-    lower_bound = money_field(_("annual net sales from"), validators=[MinValueValidator(0)])
+    lower_bound = money_field(_("annual net sales above"), validators=[MinValueValidator(0)])
     rate_percent = models.DecimalField(
         _("royalty rate (%)"),
         max_digits=7,

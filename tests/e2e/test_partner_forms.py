@@ -69,7 +69,7 @@ def test_staff_set_cost_shares_that_add_up_to_100_and_add_a_royalty_tier(
 
     tiers = page.locator("#royalty-tiers")
     tiers.get_by_role("button", name="Add a tier").click()
-    tiers.get_by_label("Annual net sales from").nth(1).fill("10000000")
+    tiers.get_by_label("Annual net sales above").nth(1).fill("10000000")
     tiers.get_by_label("Royalty rate (%)").nth(1).fill("6")
     screenshot("agreement-terms")
     tiers.get_by_role("button", name="Save royalty tiers").click()

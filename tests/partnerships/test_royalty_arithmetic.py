@@ -35,7 +35,7 @@ BASES = ["marginal", "whole"]
 # Tier sets as a licence writes them: (lower bound, rate in percent).
 TIER_SETS = {
     "5% up to 1,000,000, 8% above": [(0, 5), (1_000_000, 8)],
-    "5%, 8% from 1,000,000, 10% from 5,000,000": [(0, 5), (1_000_000, 8), (5_000_000, 10)],
+    "5%, 8% above 1,000,000, 10% above 5,000,000": [(0, 5), (1_000_000, 8), (5_000_000, 10)],
     "rates with fractions, thresholds with cents": [
         (0, D("3.25")),
         (D("250000.50"), D("4.75")),

@@ -1,7 +1,7 @@
 """Royalty tier arithmetic: pure functions over plain decimals.
 
 The tiers of these tests are those of a typical licence: 5% of annual net
-sales up to 1,000,000, 8% from 1,000,000 and 10% from 5,000,000. Expected
+sales up to 1,000,000, 8% above 1,000,000 and 10% above 5,000,000. Expected
 amounts are computed by hand.
 """
 

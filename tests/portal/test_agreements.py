@@ -107,7 +107,7 @@ def test_the_page_words_the_terms(client, partner_user, own):
     assert "15.00 %" in text and "20.00 %" in text
     assert "IND accepted" in text
     assert "the IP reverts to the institution" in text
-    assert "from 10,000,000.00 CNY" in text
+    assert "above 10,000,000.00 CNY" in text
     assert [row["enterprise"] for row in response.context["cost_shares"]] == [Decimal("30.00")]
     assert "PRJ-OWN" in text
     assert f'href="{agreement.get_absolute_url()}"' not in text  # A staff page.

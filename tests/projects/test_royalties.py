@@ -4,7 +4,7 @@ submitted → accepted (or queried and resubmitted) → invoiced → paid. After
 year ends, a shortfall against the minimum annual royalty is trued up.
 
 The licence of these tests charges 5% of annual net sales up to 1,000,000,
-8% from 1,000,000 and 10% from 5,000,000, 20% of sublicense income, and a
+8% above 1,000,000 and 10% above 5,000,000, 20% of sublicense income, and a
 minimum annual royalty of 100,000 CNY. Today is fixed at 20 May 2026, so
 2025 has ended and 2026 has not.
 """

@@ -320,7 +320,7 @@ def test_the_agreement_page_shows_header_terms_milestones_reports_ledger_and_pro
     assert "60.00 %" in page and "40.00 %" in page
     assert "If terminated at" in page and "break fee 50,000.00 CNY" in page
     assert "IND filed" in page and "2,000,000.00 CNY" in page
-    assert "from 10,000,000.00 CNY" in page
+    assert "above 10,000,000.00 CNY" in page
     # Milestones with their invoices and the project they belong to.
     milestones = page[page.index('data-testid="agreement-milestones"') :]
     assert world.overdue_invoice.number in milestones

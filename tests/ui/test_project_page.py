@@ -113,7 +113,7 @@ def test_the_page_shows_staff_every_section_with_terms_in_words_and_numbers(
     assert "60.00 %" in page and "40.00 %" in page
     assert "If terminated at" in page and "break fee 50,000.00 CNY" in page
     assert "IND filed" in page and "2,000,000.00 CNY" in page
-    assert "0.00 CNY to 10,000,000.00 CNY" in page and "from 10,000,000.00 CNY" in page
+    assert "0.00 CNY to 10,000,000.00 CNY" in page and "above 10,000,000.00 CNY" in page
     assert "Obligation" in page and "600.00 CNY" in page and "400.00 CNY" in page
     assert "tox-report.pdf" in page and "Budget raised." in page
     assert "Create milestones from the agreement’s schedule" in page
