@@ -17,7 +17,7 @@ from .models import (
     Person,
     RoyaltyTier,
 )
-from .services import CostShareInput, TermsError, validate_cost_shares
+from .services import PAYMENT_TERMS_FIELDS, CostShareInput, TermsError, validate_cost_shares
 
 
 class PersonInline(admin.TabularInline):
@@ -238,18 +238,7 @@ AgreementAdmin.fieldsets = [
     (
         _("Payment terms"),
         {
-            "fields": [
-                "upfront_amount",
-                "upfront_due_on",
-                "royalty_basis",
-                "royalty_term_years",
-                "minimum_annual_royalty",
-                "sublicense_income_share",
-                "equity_share",
-                "royalty_reporting",
-                "royalty_report_due_days",
-                "sales_breakdown_required",
-            ],
+            "fields": PAYMENT_TERMS_FIELDS.all,
             "description": _(
                 "Cost shares must add up to exactly 100% per stage range, without "
                 "overlapping ranges; royalty tiers start at zero sales and rise."
