@@ -7,13 +7,20 @@ event's object, through that object's own scoping selector, so a webhook
 never reveals more than its owner's screens do.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
 
 from accounts.selectors import has_full_access, is_centre_staff_user
+from projects.selectors import (
+    milestones_visible_to,
+    payments_visible_to,
+    projects_visible_to,
+    royalty_reports_visible_to,
+)
+from valuations.selectors import valuations_visible_to
 
 from .models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -25,29 +32,21 @@ class ObjectKind:
 
     name: str
     api_route: str
-    visible_to: str
+    visible_to: Callable[..., QuerySet]
 
 
 # Keyed by the model's label; api_route names the object's detail route in
 # the REST API (config/api_router.py).
 OBJECT_KINDS = {
-    "projects.researchproject": ObjectKind(
-        "project", "api:project-detail", "projects.selectors.projects_visible_to"
-    ),
-    "projects.milestone": ObjectKind(
-        "milestone", "api:milestone-detail", "projects.selectors.milestones_visible_to"
-    ),
-    "projects.payment": ObjectKind(
-        "payment", "api:payment-detail", "projects.selectors.payments_visible_to"
-    ),
+    "projects.researchproject": ObjectKind("project", "api:project-detail", projects_visible_to),
+    "projects.milestone": ObjectKind("milestone", "api:milestone-detail", milestones_visible_to),
+    "projects.payment": ObjectKind("payment", "api:payment-detail", payments_visible_to),
     "projects.royaltyreport": ObjectKind(
         "royalty_report",
         "api:royalty-report-detail",
-        "projects.selectors.royalty_reports_visible_to",
+        royalty_reports_visible_to,
     ),
-    "valuations.valuation": ObjectKind(
-        "valuation", "api:valuation-detail", "valuations.selectors.valuations_visible_to"
-    ),
+    "valuations.valuation": ObjectKind("valuation", "api:valuation-detail", valuations_visible_to),
 }
 OBJECT_KINDS_BY_NAME = {kind.name: kind for kind in OBJECT_KINDS.values()}
 
@@ -95,8 +94,7 @@ def event_visible_to(user, event: OutboxEvent) -> bool:
     kind = OBJECT_KINDS_BY_NAME.get(event.object_type)
     if kind is None:
         return False
-    selector = import_string(kind.visible_to)
-    return selector(user).filter(pk=event.object_id).exists()
+    return kind.visible_to(user).filter(pk=event.object_id).exists()
 
 
 def subscribed_event_types() -> set[str]:
