@@ -8,6 +8,7 @@ side sees the other's. Superusers see everything.
 """
 
 import math
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -21,7 +22,7 @@ from pipelines.models import StageDefinition
 from projects.models import ResearchProject
 from projects.selectors import projects_visible_to
 
-from .choices import ClinicalPhase
+from .choices import ClinicalPhase, ValuationStatus
 from .models import ComparableDeal, ReferenceSuccessRate, Valuation
 
 DEFAULT_DISCOUNT_RATE = 0.10
@@ -292,4 +293,20 @@ def project_valuations_for(user, project: ResearchProject, limit: int = 10) -> l
         .filter(project=project)
         .select_related("created_by")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# A queued valuation whose task never reached the broker, or a running one
+# whose worker died and whose task the broker no longer holds, is run again
+# by the sweep; running twice has the effect of once (valuation_execute).
+QUEUED_VALUATION_GRACE = timedelta(minutes=2)
+RUNNING_VALUATION_GRACE = timedelta(minutes=30)
+
+
+def valuations_stalled(now=None) -> QuerySet[Valuation]:
+    """Valuations queued or running for longer than any run takes."""
+    now = now or timezone.now()
+    return Valuation.objects.filter(
+        Q(status=ValuationStatus.QUEUED, created_at__lte=now - QUEUED_VALUATION_GRACE)
+        | Q(status=ValuationStatus.RUNNING, started_at__lte=now - RUNNING_VALUATION_GRACE)
     )

@@ -220,6 +220,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.sweep_outbox",
         "schedule": 60.0,
     },
+    "notifications-sweep-unsent-emails": {
+        "task": "notifications.tasks.sweep_unsent_emails",
+        "schedule": 60.0,
+    },
+    "valuations-sweep-stalled": {
+        "task": "valuations.tasks.sweep_stalled_valuations",
+        "schedule": 60.0,
+    },
 }
 
 # --- Webhooks -------------------------------------------------------------
