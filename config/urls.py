@@ -12,6 +12,7 @@ from projects.dashboard_urls import reports_urls
 # error format.
 handler400 = "core.api.errors.bad_request"
 handler404 = "core.api.errors.not_found"
+handler500 = "core.api.errors.server_error"
 
 urlpatterns = [
     path("", include("projects.dashboard_urls")),
