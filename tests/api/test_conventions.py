@@ -5,13 +5,17 @@ and fields a client may not write staying unwritten."""
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import api_token_create
+from core.api import idempotency
 from core.api.throttling import UserOrTokenRateThrottle
 from core.models import IdempotencyRecord
 from projects.models import Invoice, Payment, ResearchProject, RoyaltyReport
@@ -293,6 +297,43 @@ def test_a_refused_request_keeps_no_key(world):
     assert refused.status_code == 400
     assert accepted.status_code == 201
     assert "Idempotent-Replayed" not in accepted
+
+
+@money_posts
+def test_a_request_cut_off_by_the_database_leaves_no_effect_and_can_be_retried(
+    world, name, monkeypatch
+):
+    """The database went away after the work but before its answer was kept:
+    the two commit together, so neither did, and the key is free again once
+    the lease of the dead request ran out."""
+    post = MONEY_POSTS[name]
+    created = post.created()
+
+    def database_gone(record, response):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(idempotency, "_complete", database_gone)
+    client = client_for(world.user(post.role))
+    client.raise_request_exception = False
+    body = post.body
+    if post is MONEY_POSTS["royalty-report-submit"]:
+        body = {**body, "agreement": world.a.agreement.pk}
+    cut_off = client.post(post.url(world), body, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    monkeypatch.undo()
+
+    assert cut_off.status_code == 503
+    assert post.created() == created
+    too_soon = send(world, post, post.body, "key-1")
+    assert_error_format(too_soon, 409, code="idempotency_key_in_use")
+
+    IdempotencyRecord.objects.filter(key="key-1").update(
+        created_at=timezone.now() - idempotency.IN_FLIGHT_LEASE - timedelta(seconds=1)
+    )
+    retried = send(world, post, post.body, "key-1")
+
+    assert 200 <= retried.status_code < 300, retried.content[:300]
+    assert "Idempotent-Replayed" not in retried
+    assert send(world, post, post.body, "key-1")["Idempotent-Replayed"] == "true"
 
 
 # --- Throttling --------------------------------------------------------------------
