@@ -104,6 +104,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A cache that is down must cost a request little time.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -207,6 +209,21 @@ CELERY_RESULT_BACKEND = env(
     default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None,
 )
 CELERY_TASK_ACKS_LATE = True
+# Nothing reads a task's result: services record outcomes in the database.
+# Without results, queuing a task never touches the result backend, which
+# would retry for twenty seconds while Redis is down.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down costs a request about a second, not minutes: the
+# task is queued again by the sweeps (webhook outbox, unsent emails, stalled
+# valuations) once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -13,6 +13,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.services import api_token_create
 from core.api import idempotency
@@ -359,6 +360,25 @@ def test_a_burst_over_the_rate_is_a_429_with_retry_after(world, low_rate):
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     assert_error_format(responses[-1], 429, code="throttled")
     assert int(responses[-1]["Retry-After"]) > 0
+
+
+class UnreachableCache:
+    """A cache whose server is down, as Redis answers then."""
+
+    def get(self, *args, **kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    set = get
+
+
+def test_requests_pass_unthrottled_while_the_cache_is_down(world, monkeypatch):
+    """Throttling counts in the cache; when it cannot be reached the API
+    keeps answering rather than failing every request."""
+    monkeypatch.setattr(UserOrTokenRateThrottle, "cache", UnreachableCache())
+
+    responses = burst(client_for(token=world.keys["staff"]))
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
 
 
 def test_each_token_has_its_own_rate(world, low_rate):
