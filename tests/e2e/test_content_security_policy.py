@@ -84,8 +84,26 @@ def test_the_staff_pages_break_no_rule_of_the_policy(watched, demo_world):
 
     project = demo_world
     visit(page, problems, f"/projects/{project.code}/")
+    # A milestone's action form, swapped in by htmx, closes through the
+    # static script.
+    page.locator("article.bb-milestone button[hx-get]:enabled").first.click()
+    close = page.locator("[data-bb-remove]")
+    expect(close).to_be_visible()
+    close.click()
+    expect(page.locator("[data-bb-remove]")).to_have_count(0)
+    check(page, problems, "milestone action form")
+
     visit(page, problems, "/valuations/")
     visit(page, problems, f"/valuations/projects/{project.code}/new/")
+    page.get_by_label("Peak annual sales").fill("1500000000")
+    page.get_by_role("button", name="Run the valuation").click()
+    expect(page.get_by_text("rNPV (risk-adjusted)")).to_be_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart('cashflow-chart')")
+    check(page, problems, "valuation")
+    # The project page now draws the latest valuation's cash flow too.
+    visit(page, problems, f"/projects/{project.code}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart('cashflow-chart')")
+    check(page, problems, "project page with a valuation")
     visit(page, problems, "/accounts/tokens/")
     visit(page, problems, "/accounts/password/change/")
     visit(page, problems, "/api/docs/")
