@@ -247,7 +247,10 @@ def invitation_accept(*, user: User, token: str, password: str) -> User:
 def sign_in_username(request, credentials) -> str:
     """The account a sign-in attempt names, as the lockout counts it:
     ``Wang@Example.com`` and ``wang@example.com`` are the same account."""
-    username = (credentials or {}).get("username") or ""
+    # django-axes files the account under the user model's USERNAME_FIELD
+    # ("email"); a form names it "username".
+    credentials = credentials or {}
+    username = credentials.get("username") or credentials.get(User.USERNAME_FIELD) or ""
     if not username and request is not None:
         username = request.POST.get("username", "")
     return User.objects.normalize_email(username.strip()).lower()

@@ -19,7 +19,7 @@ from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
 from core.errors import DomainError
 
-from .forms import EmailAuthenticationForm
+from .forms import CountedPasswordChangeForm, EmailAuthenticationForm
 from .models import ApiToken
 from .services import (
     api_token_create,
@@ -164,6 +164,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -271,6 +271,32 @@ def test_changing_needs_the_current_password(client, account):
     assert account.check_password(DEMO_PASSWORD)
 
 
+def test_wrong_current_passwords_count_towards_the_sign_in_lockout(lockout, account):
+    client = Client()
+    client.force_login(account)
+
+    def change(old_password):
+        return client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": old_password,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    for _ in range(5):
+        response = change("a guess")
+    # Locked out, even the right password changes nothing for now.
+    right = change(DEMO_PASSWORD)
+
+    assert response.status_code == 429
+    assert right.status_code == 429
+    account.refresh_from_db()
+    assert account.check_password(DEMO_PASSWORD)
+
+
 def test_changing_needs_a_signed_in_user(client):
     response = client.get(reverse("accounts:password_change"))
 
