@@ -286,8 +286,10 @@ def password_reset_request(*, email: str, address: str | None) -> None:
 
     Whoever asks learns nothing: the caller shows the same page whether an
     account exists or not, and the email is written and sent by a task, so
-    the answer takes as long either way. Requests count like failed sign-ins:
-    after ``AXES_FAILURE_LIMIT`` for one address from one client within the
+    with a broker the answer takes as long either way (tasks that run
+    eagerly, without one, send it before answering). Requests count like
+    failed sign-ins, whether the account exists or not: after
+    ``AXES_FAILURE_LIMIT`` for one address from one client within the
     lockout's cool-off, further ones send nothing, which keeps the form from
     flooding someone's inbox."""
     email = sign_in_username(None, {"username": email})
