@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
 from core.money import quantize_money
-from core.text import text_input
+from core.text import text_input, visible_text
 from partnerships.choices import RoyaltyBasis
 from partnerships.computations.royalties import (
     Tier,
@@ -234,7 +234,10 @@ def _validated_sales(
     if lines:
         if any(line.net_sales < 0 for line in lines):
             raise RoyaltyError(_("Net sales cannot be negative."), field="lines")
-        keys = [(line.product.strip(), line.territory.strip()) for line in lines]
+        keys = [
+            (_line_text(line.product, "product"), _line_text(line.territory, "territory"))
+            for line in lines
+        ]
         if not all(product and territory for product, territory in keys):
             raise RoyaltyError(
                 _("Each line names a product and a territory."),
@@ -302,6 +305,12 @@ def royalty_report_submit_guard(agreement: Agreement, user) -> Guard:
         return ALLOWED
     return denied(
         _("Only the licensee, or the licensor's staff for it, report sales."), "not_party"
+    )
+
+
+def _line_text(value: str, field: str) -> str:
+    return text_input(
+        value, model=RoyaltyReportLine, field=field, name="lines", error_class=RoyaltyError
     )
 
 
@@ -382,8 +391,8 @@ def royalty_report_submit(
     RoyaltyReportLine.objects.bulk_create(
         RoyaltyReportLine(
             report=report,
-            product=line.product.strip(),
-            territory=line.territory.strip(),
+            product=visible_text(line.product),
+            territory=visible_text(line.territory),
             net_sales=line.net_sales,
         )
         for line in lines
@@ -506,8 +515,8 @@ def royalty_report_resubmit(
     RoyaltyReportLine.objects.bulk_create(
         RoyaltyReportLine(
             report=report,
-            product=line.product.strip(),
-            territory=line.territory.strip(),
+            product=visible_text(line.product),
+            territory=visible_text(line.territory),
             net_sales=line.net_sales,
         )
         for line in lines
