@@ -157,7 +157,10 @@ class ResearchProject(TimeStampedModel):
             and self.partnership_id
             and self.agreement.partnership_id != self.partnership_id
         ):
-            errors["agreement"] = _("The agreement belongs to another partnership.")
+            errors["agreement"] = ValidationError(
+                _("The agreement belongs to another partnership."),
+                code="agreement_of_other_partnership",
+            )
         if (
             self.partnership_id
             and self.joint_centre_id
