@@ -1,7 +1,9 @@
 """What counts as blank text and how long text may be (``core.text``)."""
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from core.errors import DomainError
 from core.text import (
@@ -85,3 +87,28 @@ def test_a_limited_text_field_holds_its_limit_in_full_clean():
         field.clean("x" * 11, None)
     with pytest.raises(ValidationError):
         field.clean("\u200b", None)
+
+
+# Text the system writes, not a person: an engine's error, a notice composed
+# from templates, the excerpt of a webhook receiver's answer (cut to size
+# when stored).
+WRITTEN_BY_THE_SYSTEM = {
+    "valuations.Valuation.error",
+    "notifications.Notification.body",
+    "webhooks.WebhookDelivery.response_excerpt",
+}
+
+
+def test_every_text_a_person_writes_has_a_limit():
+    """A new free-text field is a ``LimitedTextField``, so the services, the
+    forms and the API refuse overlong text alike."""
+    unlimited = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        # The project's own apps, not Django's or a library's.
+        if "site-packages" not in model._meta.app_config.path
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and not isinstance(field, LimitedTextField)
+    }
+
+    assert unlimited == WRITTEN_BY_THE_SYSTEM
