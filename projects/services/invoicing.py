@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.money import quantize_money
+from core.text import text_input
 from partnerships.models import Agreement
 from partnerships.selectors import acts_for_research_party
 from projects.activity import activity_record
@@ -159,7 +160,7 @@ def payment_record(
         raise PaymentError(
             _("A payment cannot be dated in the future."), code="future_payment", field="paid_on"
         )
-    reference = (reference or "").strip()
+    reference = text_input(reference, model=Payment, field="reference", error_class=PaymentError)
     if reference and invoice.payments.filter(reference=reference).exists():
         raise PaymentError(
             _("A payment with reference %(reference)s is already recorded on this invoice.")

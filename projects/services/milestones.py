@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
+from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
@@ -99,11 +100,15 @@ def _locked(milestone: Milestone) -> Milestone:
     )
 
 
-def _required_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise MilestoneError(message, code=f"{field}_required", field=field)
-    return value
+def _text(value: str, *, field: str, name: str, required: str | None = None) -> str:
+    return text_input(
+        value,
+        model=Milestone,
+        field=field,
+        name=name,
+        required=required,
+        error_class=MilestoneError,
+    )
 
 
 def _move(
@@ -138,7 +143,7 @@ def milestone_claim(
     milestone = _locked(milestone)
     milestone_claim_guard(milestone, by).raise_if_denied(MilestoneError)
     documents = list(documents)
-    evidence_note = (evidence_note or "").strip()
+    evidence_note = _text(evidence_note, field="claim_note", name="evidence_note")
     if not evidence_note and not documents:
         raise MilestoneError(
             _("A claim needs evidence: describe it or attach documents."),
@@ -184,7 +189,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
     """The payer confirms the claim."""
     milestone = _locked(milestone)
     milestone_verify_guard(milestone, by).raise_if_denied(MilestoneError)
-    milestone.verification_comment = (comment or "").strip()
+    milestone.verification_comment = _text(comment, field="verification_comment", name="comment")
     milestone.verified_at = timezone.now()
     milestone.verified_by = by
     milestone.dispute_reason = ""
@@ -203,7 +208,9 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
 @transaction.atomic
 def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
     """The payer contests the claim, saying why."""
-    reason = _required_text(reason, "reason", _("A dispute states its reason."))
+    reason = _text(
+        reason, field="dispute_reason", name="reason", required=_("A dispute states its reason.")
+    )
     milestone = _locked(milestone)
     milestone_dispute_guard(milestone, by).raise_if_denied(MilestoneError)
     milestone.dispute_reason = reason
@@ -253,8 +260,11 @@ def milestone_invoice(
 
 
 def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus) -> Milestone:
-    reason = _required_text(
-        reason, "reason", _("Cancelling or waiving a milestone needs a reason.")
+    reason = _text(
+        reason,
+        field="closing_reason",
+        name="reason",
+        required=_("Cancelling or waiving a milestone needs a reason."),
     )
     milestone = _locked(milestone)
     milestone_close_guard(milestone, by, to_status).raise_if_denied(MilestoneError)
