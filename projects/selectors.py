@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -26,6 +27,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -40,7 +42,7 @@ from accounts.selectors import (
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.computations.reporting import last_ended_period
 from partnerships.models import CostShare, Enterprise, JointCentre, Partnership
-from partnerships.selectors import agreements_visible_to
+from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
 
@@ -81,11 +83,37 @@ def projects_visible_to(user) -> QuerySet[ResearchProject]:
     return projects.none()
 
 
+def _terms_shown_to(user) -> dict:
+    """``shown_partnership_id`` and ``shown_agreement_id``: the partnership
+    and agreement a project runs under, as the user may know them. A
+    partner on a project shared under another enterprise's agreement is not
+    told which one (null): it sees only what its own agreement governs."""
+    if not is_partner_user(user):
+        return {
+            "shown_partnership_id": F("partnership_id"),
+            "shown_agreement_id": F("agreement_id"),
+        }
+    return {
+        "shown_partnership_id": Case(
+            When(
+                partnership__in=partnerships_visible_to(user).values("id"),
+                then=F("partnership_id"),
+            ),
+            default=None,
+        ),
+        "shown_agreement_id": Case(
+            When(agreement__in=agreements_visible_to(user).values("id"), then=F("agreement_id")),
+            default=None,
+        ),
+    }
+
+
 def project_list_for(user) -> QuerySet[ResearchProject]:
     """Visible projects with what a list shows, in a fixed number of queries
     whatever the page size."""
     return (
         projects_visible_to(user)
+        .annotate(**_terms_shown_to(user))
         .select_related("current_stage__pipeline__sector", "lead_institution", "joint_centre")
         .prefetch_related(
             Prefetch("partner_enterprises", queryset=Enterprise.objects.order_by("name"))
@@ -106,8 +134,6 @@ def project_list_rows_for(user) -> QuerySet[dict]:
         "status",
         "trl",
         "joint_centre_id",
-        "partnership_id",
-        "agreement_id",
         "start_date",
         "updated_at",
         sector_code=F("current_stage__pipeline__sector__code"),
@@ -121,6 +147,7 @@ def project_list_rows_for(user) -> QuerySet[dict]:
         lead_id=F("lead_institution_id"),
         lead_code=F("lead_institution__code"),
         lead_name=F("lead_institution__name"),
+        **_terms_shown_to(user),
     )
 
 
@@ -245,10 +272,25 @@ def royalty_reports_visible_to(user) -> QuerySet[RoyaltyReport]:
 
 
 def cost_entries_visible_to(user) -> QuerySet[CostEntry]:
-    return _under_visible_projects(CostEntry.objects.select_related("project", "stage"), user)
+    """Cost entries of the projects the user sees. A project's costs are
+    shared under the agreement the project runs under, so a partner sees
+    them only when that agreement is its own: on a project shared with
+    another enterprise under that enterprise's agreement, the costs and
+    their split are the other's."""
+    entries = _under_visible_projects(CostEntry.objects.select_related("project", "stage"), user)
+    if is_partner_user(user):
+        entries = entries.filter(project__agreement__in=agreements_visible_to(user).values("id"))
+    return entries
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
+    """Documents of the projects and agreements the user sees. A partner
+    sees on a shared project only what its own agreement governs: a
+    document reaches it when every link it has is the partner's (its
+    project, its agreement, its milestone) and it is not internal. A
+    project document linked to no agreement and no milestone is shared
+    project-wide on purpose; claim evidence on another enterprise's
+    milestone, or a document of another enterprise's agreement, is not."""
     documents = Document.objects.select_related("project", "agreement", "milestone")
     if has_full_access(user):
         return documents
@@ -258,10 +300,10 @@ def documents_visible_to(user) -> QuerySet[Document]:
         | Q(project__isnull=True, agreement__in=visible_agreements)
     )
     if is_partner_user(user):
-        # On a project shared by two enterprises, what belongs to one
-        # partner's agreement stays with that partner.
         visible = visible.filter(
-            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements),
+            Q(milestone__isnull=True) | Q(milestone__agreement__in=visible_agreements),
+            is_internal=False,
         )
     return visible
 
@@ -347,9 +389,16 @@ def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:
     balance, for one project the user sees."""
 
     project = projects_visible_to(user).get(pk=project.pk)
+    if is_partner_user(user) and not (
+        agreements_visible_to(user).filter(pk=project.agreement_id).exists()
+    ):
+        # The project runs under another enterprise's agreement: its cost
+        # split is none of this partner's business (see
+        # ``cost_entries_visible_to``).
+        return []
     return _ledger(
         CostShare.objects.filter(agreement_id=project.agreement_id),
-        CostEntry.objects.filter(project=project),
+        cost_entries_visible_to(user).filter(project=project),
     )
 
 

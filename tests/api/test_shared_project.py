@@ -1,0 +1,164 @@
+"""On a project shared by two enterprises, each partner sees through the API
+only what its own agreement governs: its milestones, invoices, payments,
+royalty reports, documents and its side of the cost-sharing ledger, and
+documents shared project-wide on purpose.
+
+Every list of the API is read from the URL configuration and walked as each
+partner, bare and filtered by the other enterprise's objects; every detail
+and download of the other enterprise's objects answers 404; the ledgers and
+the valuation defaults hold none of its costs. See ``tests/shared_project``.
+"""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from tests.api.conftest import client_for
+from tests.api.test_permission_matrix import ROUTES
+from tests.shared_project import build_shared_world, leaks
+
+pytestmark = pytest.mark.django_db
+
+LISTS = sorted(
+    name for name, methods in ROUTES.items() if name.endswith("-list") and "get" in methods
+)
+
+
+@pytest.fixture
+def world(partner_user, other_partner_user):
+    return build_shared_world(partner_user, other_partner_user)
+
+
+def list_url(name, side) -> str:
+    """The list's URL; a list nested under an agreement, under the side's
+    own (another enterprise's agreement answers 404, see below)."""
+    try:
+        return reverse(f"api:{name}")
+    except NoReverseMatch:
+        return reverse(f"api:{name}", kwargs={"agreement_pk": side.agreement.pk})
+
+
+def rows(response) -> list[dict]:
+    body = response.json()
+    return body.get("results", []) if isinstance(body, dict) else body
+
+
+def filters(world, other):
+    """Query strings choosing the other side's objects, or the shared
+    projects, as a curious partner would try them."""
+    return [
+        {},
+        {"milestone": other.claimed.pk},
+        {"milestone": other.invoiced.pk},
+        {"invoice": other.invoice.pk},
+        {"agreement": other.agreement.pk},
+        {"partnership": other.partnership.pk},
+        {"royalty_report": other.royalty_report.pk},
+        {"project": world.alpha.project.pk},
+        {"project": world.bravo.project.pk},
+        {"project": other.project.code},
+    ]
+
+
+def test_the_api_has_lists_to_walk():
+    assert {"document-list", "milestone-list", "cost-entry-list"} <= set(LISTS)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_no_list_shows_a_partner_the_other_agreement_s_objects(world, name):
+    kind = name.removesuffix("-list")
+    for side, other in world.sides():
+        client = client_for(side.user)
+        for query in filters(world, other):
+            response = client.get(list_url(name, side), query)
+
+            where = f"{side.word} GET {name} {query}"
+            assert response.status_code < 500, where
+            assert not leaks(response.text, other), where
+            if response.status_code == 200 and kind in other.ids():
+                shown = {row["id"] for row in rows(response)}
+                assert not shown & other.ids()[kind], where
+
+
+@pytest.mark.parametrize(
+    "kind", ["milestone", "invoice", "payment", "royalty-report", "cost-entry", "document"]
+)
+def test_each_partner_lists_its_own_objects_of_the_shared_projects(world, kind):
+    """The walk above is not vacuous: each side finds its own objects."""
+    for side, _other in world.sides():
+        response = client_for(side.user).get(reverse(f"api:{kind}-list"))
+
+        assert response.status_code == 200
+        assert side.ids()[kind] <= {row["id"] for row in rows(response)}, side.word
+
+
+def test_the_other_agreement_s_objects_answer_404(world):
+    for side, other in world.sides():
+        client = client_for(side.user)
+        for kind, ids in other.ids().items():
+            for pk in ids:
+                response = client.get(reverse(f"api:{kind}-detail", kwargs={"pk": pk}))
+                assert response.status_code == 404, f"{side.word} {kind} {pk}"
+        for document in (other.agreement_document, other.evidence):
+            url = reverse("api:document-download", kwargs={"pk": document.pk})
+            assert client.get(url).status_code == 404, f"{side.word} {document}"
+        for name in LISTS:
+            try:
+                url = reverse(f"api:{name}", kwargs={"agreement_pk": other.agreement.pk})
+            except NoReverseMatch:
+                continue
+            assert client.get(url).status_code == 404, f"{side.word} {name}"
+
+
+def test_a_document_shared_project_wide_reaches_both_partners(world):
+    for side, _other in world.sides():
+        url = reverse("api:document-download", kwargs={"pk": world.project_wide.pk})
+        assert client_for(side.user).get(url).status_code == 200, side.word
+
+
+def test_claim_evidence_joins_the_agreement_of_the_milestone(world):
+    """The flow that leaked: a document uploaded to the project alone, then
+    attached to BRAVO's disputed milestone when staff claimed it again."""
+    evidence = world.bravo.evidence
+    evidence.refresh_from_db()
+
+    assert evidence.milestone == world.bravo.claimed
+    assert evidence.agreement == world.bravo.agreement
+
+
+def test_the_project_ledger_is_the_partner_s_own_side_only(world):
+    for side, other in world.sides():
+        client = client_for(side.user)
+        own = client.get(reverse("api:project-ledger", kwargs={"pk": side.project.pk}))
+        others = client.get(reverse("api:project-ledger", kwargs={"pk": other.project.pk}))
+        agreement = client.get(reverse("api:agreement-ledger", kwargs={"pk": side.agreement.pk}))
+
+        assert own.status_code == others.status_code == agreement.status_code == 200
+        assert {line["party"] for line in own.json()} == {"research", "enterprise"}
+        assert own.json() == agreement.json()
+        # The project runs under the other enterprise's agreement: its cost
+        # split is not this partner's.
+        assert others.json() == []
+
+
+def test_the_valuation_defaults_hold_none_of_the_other_agreement_s_costs(world):
+    url = reverse("api:valuation-defaults")
+    for side, other in world.sides():
+        client = client_for(side.user)
+        own = client.get(url, {"project": side.project.pk})
+        others = client.get(url, {"project": other.project.pk})
+
+        assert own.status_code == others.status_code == 200
+        assert f"{side.word} pilot batch" in own.text
+        assert not leaks(others.text, other)
+
+
+def test_the_project_does_not_name_the_other_enterprise_s_agreement(world):
+    for side, other in world.sides():
+        client = client_for(side.user)
+        detail = client.get(reverse("api:project-detail", kwargs={"pk": other.project.pk}))
+        listed = {row["id"]: row for row in rows(client.get(reverse("api:project-list")))}
+
+        assert detail.json()["agreement"] is None
+        assert detail.json()["partnership"] is None
+        assert listed[other.project.pk]["agreement"] is None
+        assert listed[side.project.pk]["agreement"] == side.agreement.pk
