@@ -35,6 +35,7 @@ from tests.factories import (
     PartnershipFactory,
     ProjectUnderAgreementFactory,
     RoyaltyReportFactory,
+    RoyaltyTierFactory,
     UserFactory,
 )
 
@@ -103,6 +104,7 @@ def _terms(enterprise, institution, word: str):
     agreement = AgreementFactory(
         partnership=partnership, reference=f"AGR-{word}", title=f"{word} licence"
     )
+    RoyaltyTierFactory(agreement=agreement, lower_bound=0, rate_percent=5)
     CostShareFactory(agreement=agreement, party="research", percent=40)
     CostShareFactory(agreement=agreement, party="enterprise", percent=60)
     return partnership, agreement
