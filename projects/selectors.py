@@ -108,6 +108,21 @@ def _terms_shown_to(user) -> dict:
     }
 
 
+def project_terms_for(user, project: ResearchProject) -> tuple:
+    """(agreement, partnership) a project runs under, as the user may know
+    them, each None when unknown to it: a partner on a project shared under
+    another enterprise's agreement sees neither. The project's page names
+    them from here."""
+    agreement = partnership = None
+    if project.agreement_id:
+        agreement = agreements_visible_to(user).filter(pk=project.agreement_id).first()
+    if agreement is not None:
+        partnership = agreement.partnership
+    elif project.partnership_id:
+        partnership = partnerships_visible_to(user).filter(pk=project.partnership_id).first()
+    return agreement, partnership
+
+
 def project_list_for(user) -> QuerySet[ResearchProject]:
     """Visible projects with what a list shows, in a fixed number of queries
     whatever the page size."""
@@ -187,9 +202,16 @@ def project_detail_for(user) -> QuerySet[ResearchProject]:
 
 
 def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:
-    return StageTransition.objects.filter(
-        project__in=projects_visible_to(user).values("id")
-    ).select_related("project", "from_stage", "to_stage", "decided_by")
+    """Gate decisions of the projects the user sees, each with the evidence
+    the user may see (``documents_visible_to``): a document that became
+    another enterprise's claim evidence, or an internal one, is left out."""
+    return (
+        StageTransition.objects.filter(project__in=projects_visible_to(user).values("id"))
+        .select_related("project", "from_stage", "to_stage", "decided_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=documents_visible_to(user).order_by("original_name"))
+        )
+    )
 
 
 def project_stakeholders(project: ResearchProject):

@@ -8,7 +8,8 @@ Each enterprise has, under its own agreement, a milestone claimed on the
 other's project with a staff-uploaded document as evidence (BRAVO's through a
 dispute and a new claim, as the documents first leaked), a milestone invoiced
 and part paid on its own project, a royalty report, cost entries on its own
-project and a document of its agreement. One document of HEC-004 is shared
+project and a document of its agreement, all made by the services, so that
+their activity and notices exist too. One document of HEC-004 is shared
 project-wide on purpose.
 
 Everything an agreement governs carries its enterprise's word (ALPHA or
@@ -23,19 +24,25 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.models import Invoice, Payment
+from projects.services.costs import cost_entry_record
 from projects.services.documents import document_upload
-from projects.services.milestones import milestone_claim, milestone_dispute
+from projects.services.invoicing import payment_record
+from projects.services.milestones import (
+    milestone_claim,
+    milestone_dispute,
+    milestone_invoice,
+    milestone_verify,
+)
+from projects.services.royalties import royalty_report_submit
 from tests.factories import (
     AgreementFactory,
-    CostEntryFactory,
     CostShareFactory,
     InstitutionFactory,
     MilestoneFactory,
     PartnershipFactory,
     ProjectUnderAgreementFactory,
-    RoyaltyReportFactory,
     RoyaltyTierFactory,
+    StageTransitionFactory,
     UserFactory,
 )
 
@@ -134,6 +141,8 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
         lower = word.lower()
         # Staff upload the evidence to the project alone, as they do.
         evidence = _upload(f"{lower}-evidence.pdf", by=staff, project=other_project)
+        # A gate decision cited it while it was the project's alone.
+        StageTransitionFactory(project=other_project).evidence.add(evidence)
         claimed = MilestoneFactory(
             project=other_project, agreement=agreement, name=f"{word} option fee"
         )
@@ -142,23 +151,17 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
             milestone_dispute(milestone=claimed, by=user, reason="No report received.")
         milestone_claim(milestone=claimed, by=staff, documents=[evidence])
         invoiced = MilestoneFactory(
-            project=own_project, agreement=agreement, name=f"{word} licence fee", status="invoiced"
+            project=own_project, agreement=agreement, name=f"{word} licence fee"
         )
-        invoice = Invoice.objects.create(
-            number=f"INV-{word}-2025-0001",
-            milestone=invoiced,
-            payee_name="Payee",
-            payer_name=user.enterprise.name,
-            amount=invoiced.amount,
-            currency=invoiced.currency,
-            issued_on=datetime.date(2025, 4, 1),
-            due_on=datetime.date(2025, 5, 1),
-        )
-        payment = Payment.objects.create(
+        milestone_claim(milestone=invoiced, by=staff, evidence_note="Licence signed.")
+        milestone_verify(milestone=invoiced, by=user)
+        invoice = milestone_invoice(milestone=invoiced, by=staff)
+        payment = payment_record(
             invoice=invoice,
             amount=Decimal("1000.00"),
-            currency=invoiced.currency,
-            paid_on=datetime.date(2025, 4, 20),
+            currency=invoice.currency,
+            paid_on=invoice.issued_on,
+            by=staff,
             reference=f"BANK-{word}",
         )
         sides[word] = Side(
@@ -171,12 +174,23 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
             invoiced=invoiced,
             invoice=invoice,
             payment=payment,
-            royalty_report=RoyaltyReportFactory(agreement=agreement, project=own_project),
-            cost_entry=CostEntryFactory(
+            royalty_report=royalty_report_submit(
+                agreement=agreement,
+                by=user,
+                period_start=datetime.date(2025, 1, 1),
+                period_end=datetime.date(2025, 3, 31),
+                net_sales=Decimal("100000.00"),
                 project=own_project,
+            ),
+            cost_entry=cost_entry_record(
+                project=own_project,
+                stage=own_project.current_stage,
                 paid_by="enterprise",
                 amount=Decimal("70000.00"),
+                currency="CNY",
+                incurred_on=datetime.date(2025, 3, 1),
                 description=f"{word} pilot batch",
+                by=staff,
             ),
             agreement_document=_upload(f"{lower}-contract.pdf", by=staff, agreement=agreement),
             evidence=evidence,
@@ -187,5 +201,7 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
 
 
 def leaks(text: str, other: Side) -> bool:
-    """Whether ``text`` names anything the other side's agreement governs."""
-    return other.word.lower() in text.lower()
+    """Whether ``text`` names anything the other side's agreement governs:
+    its word, or its invoice's number (numbered by the payee, not by the
+    enterprise)."""
+    return other.word.lower() in text.lower() or other.invoice.number in text

@@ -109,6 +109,17 @@ def test_the_other_agreement_s_objects_answer_404(world):
             assert client.get(url).status_code == 404, f"{side.word} {name}"
 
 
+def test_a_gate_decision_cites_only_the_evidence_the_partner_sees(world):
+    """A document cited at a gate, later made the other enterprise's claim
+    evidence, drops out of the decision's evidence for this partner."""
+    for side, other in world.sides():
+        response = client_for(side.user).get(reverse("api:stage-transition-list"))
+
+        cited = {pk for row in rows(response) for pk in row["evidence"]}
+        assert side.evidence.pk in cited, side.word
+        assert not cited & other.ids()["document"], side.word
+
+
 def test_a_document_shared_project_wide_reaches_both_partners(world):
     for side, _other in world.sides():
         url = reverse("api:document-download", kwargs={"pk": world.project_wide.pk})

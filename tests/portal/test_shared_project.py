@@ -157,3 +157,17 @@ def test_the_project_exports_hold_nothing_of_the_other_agreement(client, world, 
         cells = " ".join(cell for row in rows for cell in row)
         assert {world.alpha.project.code, world.bravo.project.code} <= set(cells.split())
         assert not leaks(cells, other), side.word
+
+
+def test_the_project_list_does_not_tell_which_agreement_a_shared_project_runs_under(client, world):
+    """Filtering by the other enterprise's agreement finds nothing, though
+    the project under it is shared with the partner."""
+    for side, other in world.sides():
+        client.force_login(side.user)
+        url = reverse("portal:projects")
+
+        by_other = client.get(url, {"agreement": other.agreement.reference})
+        by_own = client.get(url, {"agreement": side.agreement.reference})
+
+        assert list(by_other.context["page"].object_list) == []
+        assert list(by_own.context["page"].object_list) == [side.project]
