@@ -17,6 +17,7 @@ from tests.factories import (
     AgreementFactory,
     DocumentFactory,
     InstitutionFactory,
+    MilestoneFactory,
     ResearchProjectFactory,
     UserFactory,
 )
@@ -267,3 +268,23 @@ class TestDocumentsVisibleTo:
         )
 
         assert list(documents_visible_to(partner_user)) == [own]
+
+    def test_on_a_shared_project_a_partner_sees_the_documents_of_its_own_agreement_only(
+        self, project, partner_user, other_partner_user
+    ):
+        """Evidence of the other enterprise's milestone and documents of its
+        agreement stay its own; a document of the project alone is shared
+        with every partner on purpose."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+        other_terms = AgreementFactory(partnership__enterprise=other_partner_user.enterprise)
+        other_claim = MilestoneFactory(project=project, agreement=other_terms)
+        evidence = DocumentFactory(project=project, milestone=other_claim)
+        contract = DocumentFactory(project=project, agreement=other_terms)
+        project_wide = DocumentFactory(project=project)
+
+        assert list(documents_visible_to(partner_user)) == [project_wide]
+        assert set(documents_visible_to(other_partner_user)) == {
+            evidence,
+            contract,
+            project_wide,
+        }
