@@ -173,3 +173,28 @@ def test_the_project_does_not_name_the_other_enterprise_s_agreement(world):
         assert detail.json()["partnership"] is None
         assert listed[other.project.pk]["agreement"] is None
         assert listed[side.project.pk]["agreement"] == side.agreement.pk
+
+
+def test_a_partner_s_cost_valuation_takes_in_none_of_the_other_agreement_s_costs(world):
+    """Valued from the ledger, the project under the other enterprise's
+    agreement has no costs this partner may see."""
+    inputs = {"currency": "CNY", "costs_from_ledger": True}
+    for side, other in world.sides():
+        client = client_for(side.user)
+
+        own = client.post(
+            reverse("api:valuation-list"),
+            {"project": side.project.pk, "method": "cost_approach", "inputs": inputs},
+            format="json",
+        )
+        others = client.post(
+            reverse("api:valuation-list"),
+            {"project": other.project.pk, "method": "cost_approach", "inputs": inputs},
+            format="json",
+        )
+
+        assert own.status_code == 201, own.json()
+        assert f"{side.word} pilot batch" in own.text
+        assert others.status_code == 400
+        assert "costs_from_ledger" in others.text
+        assert not leaks(others.text, other)
