@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import (
     has_full_access,
@@ -309,10 +310,12 @@ def documents_visible_to(user) -> QuerySet[Document]:
     """Documents of the projects and agreements the user sees. A partner
     sees on a shared project only what its own agreement governs: a
     document reaches it when every link it has is the partner's (its
-    project, its agreement, its milestone) and it is not internal. A
-    project document linked to no agreement and no milestone is shared
-    project-wide on purpose; claim evidence on another enterprise's
-    milestone, or a document of another enterprise's agreement, is not."""
+    project, its agreement, its milestone, its uploader when a partner) and
+    it is not internal. A project document that staff linked to no
+    agreement and no milestone is shared project-wide on purpose; claim
+    evidence on another enterprise's milestone, a document of another
+    enterprise's agreement, or one another enterprise's user uploaded, is
+    not."""
     documents = Document.objects.select_related("project", "agreement", "milestone")
     if has_full_access(user):
         return documents
@@ -325,9 +328,21 @@ def documents_visible_to(user) -> QuerySet[Document]:
         visible = visible.filter(
             Q(agreement__isnull=True) | Q(agreement__in=visible_agreements),
             Q(milestone__isnull=True) | Q(milestone__agreement__in=visible_agreements),
+            _not_another_enterprises("uploaded_by", user),
             is_internal=False,
         )
     return visible
+
+
+def _not_another_enterprises(path: str, user) -> Q:
+    """Made by staff, by the system or by the partner's own enterprise: what
+    another enterprise's users upload or do on a shared project without an
+    agreement is theirs, not shared on purpose."""
+    return (
+        Q(**{f"{path}__isnull": True})
+        | ~Q(**{f"{path}__role": Role.PARTNER})
+        | Q(**{f"{path}__enterprise_id": user.enterprise_id})
+    )
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
@@ -341,7 +356,9 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     )
     if is_partner_user(user):
         visible = visible.filter(
-            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+            Q(agreement__in=visible_agreements)
+            | Q(agreement__isnull=True) & _not_another_enterprises("actor", user),
+            is_internal=False,
         )
     return visible
 

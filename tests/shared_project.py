@@ -8,7 +8,8 @@ Each enterprise has, under its own agreement, a milestone claimed on the
 other's project with a staff-uploaded document as evidence (BRAVO's through a
 dispute and a new claim, as the documents first leaked), a milestone invoiced
 and part paid on its own project, a royalty report, cost entries on its own
-project and a document of its agreement, all made by the services, so that
+project, a document of its agreement and a document its user uploaded to
+the other's project, all made by the services, so that
 their activity and notices exist too. One document of HEC-004 is shared
 project-wide on purpose.
 
@@ -66,6 +67,7 @@ class Side:
     cost_entry: object
     agreement_document: object
     evidence: object
+    upload: object
 
     def ids(self) -> dict[str, set[int]]:
         """The side's objects by the API's name for their kind."""
@@ -75,7 +77,7 @@ class Side:
             "payment": {self.payment.pk},
             "royalty-report": {self.royalty_report.pk},
             "cost-entry": {self.cost_entry.pk},
-            "document": {self.agreement_document.pk, self.evidence.pk},
+            "document": {self.agreement_document.pk, self.evidence.pk, self.upload.pk},
             "agreement": {self.agreement.pk},
             "partnership": {self.partnership.pk},
         }
@@ -194,6 +196,9 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
             ),
             agreement_document=_upload(f"{lower}-contract.pdf", by=staff, agreement=agreement),
             evidence=evidence,
+            # The partner's own upload to the project it shares under the
+            # other's agreement.
+            upload=_upload(f"{lower}-lab-notes.pdf", by=user, project=other_project),
         )
     return SharedWorld(
         alpha=sides["ALPHA"], bravo=sides["BRAVO"], staff=staff, project_wide=project_wide

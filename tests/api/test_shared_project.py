@@ -98,7 +98,7 @@ def test_the_other_agreement_s_objects_answer_404(world):
             for pk in ids:
                 response = client.get(reverse(f"api:{kind}-detail", kwargs={"pk": pk}))
                 assert response.status_code == 404, f"{side.word} {kind} {pk}"
-        for document in (other.agreement_document, other.evidence):
+        for document in (other.agreement_document, other.evidence, other.upload):
             url = reverse("api:document-download", kwargs={"pk": document.pk})
             assert client.get(url).status_code == 404, f"{side.word} {document}"
         for name in LISTS:

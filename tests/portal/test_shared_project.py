@@ -31,7 +31,12 @@ def own_values(world, side):
         "milestone_pk": [side.claimed.pk, side.invoiced.pk],
         "invoice_pk": [side.invoice.pk],
         "report_pk": [side.royalty_report.pk],
-        "document_pk": [side.agreement_document.pk, side.evidence.pk, world.project_wide.pk],
+        "document_pk": [
+            side.agreement_document.pk,
+            side.evidence.pk,
+            side.upload.pk,
+            world.project_wide.pk,
+        ],
     }
 
 
@@ -41,7 +46,7 @@ def other_values(other):
         "milestone_pk": [other.claimed.pk, other.invoiced.pk],
         "invoice_pk": [other.invoice.pk],
         "report_pk": [other.royalty_report.pk],
-        "document_pk": [other.agreement_document.pk, other.evidence.pk],
+        "document_pk": [other.agreement_document.pk, other.evidence.pk, other.upload.pk],
     }
 
 
@@ -142,7 +147,7 @@ def test_each_partner_finds_its_own_objects_on_the_shared_projects(client, world
         assert f"{side.word} licence fee" in own_project.text
         assert side.agreement.reference in own_project.text
         assert f"{side.word} option fee" in other_project.text
-        for name in ("evidence", "contract"):
+        for name in ("evidence", "contract", "lab-notes"):
             assert f"{side.word.lower()}-{name}.pdf" in documents.text
         assert "common-protocol.pdf" in documents.text
 
