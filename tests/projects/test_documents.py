@@ -288,3 +288,21 @@ class TestDocumentsVisibleTo:
             contract,
             project_wide,
         }
+
+    def test_what_another_enterprise_s_user_uploads_to_a_shared_project_stays_its_own(
+        self, project, partner_user, other_partner_user, staff_user
+    ):
+        """Only staff share a document with every partner of a project."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+        theirs = document_upload(
+            uploaded_file=upload("lab-notes.pdf", PDF), by=other_partner_user, project=project
+        )
+        ours = document_upload(
+            uploaded_file=upload("minutes.pdf", PDF), by=partner_user, project=project
+        )
+        shared = document_upload(
+            uploaded_file=upload("protocol.pdf", PDF), by=staff_user, project=project
+        )
+
+        assert set(documents_visible_to(partner_user)) == {ours, shared}
+        assert set(documents_visible_to(other_partner_user)) == {theirs, shared}
