@@ -124,6 +124,17 @@ def project_terms_for(user, project: ResearchProject) -> tuple:
     return agreement, partnership
 
 
+def projects_in_mode(user, projects: QuerySet, mode: str) -> QuerySet[ResearchProject]:
+    """Those of ``projects`` whose partnership works in the cooperation
+    ``mode``, as the user may know it: a partner filters through its own
+    partnerships only, so the filter does not tell how another enterprise
+    works on a project they share."""
+    projects = projects.filter(partnership__mode=mode)
+    if is_partner_user(user):
+        projects = projects.filter(partnership__in=partnerships_visible_to(user).values("id"))
+    return projects
+
+
 def project_list_for(user) -> QuerySet[ResearchProject]:
     """Visible projects with what a list shows, in a fixed number of queries
     whatever the page size."""

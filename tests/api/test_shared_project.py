@@ -198,3 +198,15 @@ def test_a_partner_s_cost_valuation_takes_in_none_of_the_other_agreement_s_costs
         assert others.status_code == 400
         assert "costs_from_ledger" in others.text
         assert not leaks(others.text, other)
+
+
+def test_filtering_by_cooperation_mode_does_not_tell_how_the_other_enterprise_works(world):
+    world.bravo.partnership.mode = "contract_rd"
+    world.bravo.partnership.save(update_fields=["mode"])
+    url = reverse("api:project-list")
+
+    as_alpha = client_for(world.alpha.user).get(url, {"mode": "contract_rd"})
+    as_bravo = client_for(world.bravo.user).get(url, {"mode": "contract_rd"})
+
+    assert [row["code"] for row in rows(as_alpha)] == []
+    assert [row["code"] for row in rows(as_bravo)] == [world.bravo.project.code]
