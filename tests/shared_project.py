@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from projects.models import Activity
 from projects.services.costs import cost_entry_record
 from projects.services.documents import document_upload
 from projects.services.invoicing import payment_record
@@ -80,6 +81,9 @@ class Side:
             "document": {self.agreement_document.pk, self.evidence.pk, self.upload.pk},
             "agreement": {self.agreement.pk},
             "partnership": {self.partnership.pk},
+            "activity": set(
+                Activity.objects.filter(agreement=self.agreement).values_list("pk", flat=True)
+            ),
         }
 
 
