@@ -20,7 +20,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user, is_partner
 from pipelines.choices import SectorCode
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject
-from projects.selectors import projects_visible_to
+from projects.selectors import cost_entries_visible_to, projects_visible_to
 
 from .choices import ClinicalPhase, ValuationStatus
 from .models import ComparableDeal, ReferenceSuccessRate, Valuation
@@ -148,12 +148,17 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
     }
 
 
-def cost_approach_defaults_for(project: ResearchProject, today=None) -> dict:
+def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> dict:
     """Starting inputs for the cost approach: the project's cost entries in
-    its currency; without any, the pipeline's typical costs of the stages
-    already passed."""
+    its currency that the user sees; without any, the pipeline's typical
+    costs of the stages already passed. A partner on a project shared under
+    another enterprise's agreement sees none of its costs."""
     today = today or timezone.localdate()
-    entries = project.cost_entries.filter(currency=project.currency).order_by("incurred_on")
+    entries = (
+        cost_entries_visible_to(user)
+        .filter(project=project, currency=project.currency)
+        .order_by("incurred_on")
+    )
     costs = [
         {
             "amount": str(entry.amount),
@@ -184,11 +189,11 @@ def cost_approach_defaults_for(project: ResearchProject, today=None) -> dict:
     }
 
 
-def valuation_defaults_for(project: ResearchProject) -> dict:
+def valuation_defaults_for(user, project: ResearchProject) -> dict:
     rnpv = rnpv_defaults_for(project)
     return {
         "rnpv": rnpv["inputs"],
-        "cost_approach": cost_approach_defaults_for(project),
+        "cost_approach": cost_approach_defaults_for(user, project),
         "sources": rnpv["sources"],
         "notes": rnpv["notes"],
     }

@@ -89,8 +89,8 @@ class ProjectRowsSerializer(serializers.ListSerializer):
                 },
                 "partner_enterprises": partners.get(row["id"], []),
                 "joint_centre": row["joint_centre_id"],
-                "partnership": row["partnership_id"],
-                "agreement": row["agreement_id"],
+                "partnership": row["shown_partnership_id"],
+                "agreement": row["shown_agreement_id"],
                 "start_date": start_date(row["start_date"]),
                 "updated_at": updated_at(row["updated_at"]),
             }
@@ -106,6 +106,14 @@ class ProjectListSerializer(serializers.ModelSerializer):
     stage = StageSummarySerializer(source="current_stage")
     lead_institution = PartySummarySerializer()
     partner_enterprises = PartySummarySerializer(many=True)
+    # As the scoping selector shows them: on a project shared under another
+    # enterprise's agreement, a partner is not told which one.
+    partnership = serializers.IntegerField(
+        source="shown_partnership_id", read_only=True, allow_null=True
+    )
+    agreement = serializers.IntegerField(
+        source="shown_agreement_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ResearchProject

@@ -25,7 +25,7 @@ from projects.events import (
     MilestoneInvoiced,
     MilestoneVerified,
 )
-from projects.models import Document, Invoice, Milestone, ResearchProject
+from projects.models import Activity, Document, Invoice, Milestone, ResearchProject
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
@@ -163,14 +163,39 @@ def milestone_claim(
             code="internal_evidence",
             field="documents",
         )
+    if any(
+        doc.agreement_id not in (None, milestone.agreement_id)
+        or (doc.milestone_id is not None and doc.milestone.agreement_id != milestone.agreement_id)
+        for doc in documents
+    ):
+        # Evidence joins the milestone's agreement: a document of another
+        # agreement would move out of sight of the partner it belongs to.
+        raise MilestoneError(
+            _("Evidence must not be a document of another agreement."),
+            code="foreign_evidence",
+            field="documents",
+        )
     resubmission = milestone.status == MilestoneStatus.DISPUTED
     milestone.claim_note = evidence_note
     milestone.claimed_at = timezone.now()
     milestone.claimed_by = by
     for document in documents:
-        if document.milestone_id != milestone.pk:
+        # Evidence is governed by the milestone's agreement: on a project
+        # shared by two enterprises, the other one must not see it.
+        if (document.milestone_id, document.agreement_id) != (
+            milestone.pk,
+            milestone.agreement_id,
+        ):
             document.milestone = milestone
-            document.save(update_fields=["milestone"])
+            document.agreement_id = milestone.agreement_id
+            document.save(update_fields=["milestone", "agreement"])
+            # The record of its upload names the file: it follows the
+            # document out of the other enterprise's timeline.
+            Activity.objects.filter(
+                target_type=Document._meta.label_lower,
+                target_id=document.pk,
+                agreement__isnull=True,
+            ).update(agreement_id=milestone.agreement_id)
     activity = _move(
         milestone,
         MilestoneStatus.CLAIMED,
