@@ -453,6 +453,7 @@ def broker_down(app, redis, sink, receiver, setup, writes: int) -> dict:
     started_at = _now()
     redis.stop()
     milestones = setup["milestones"]
+    outage_began = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         answers = list(
             pool.map(
@@ -462,6 +463,7 @@ def broker_down(app, redis, sink, receiver, setup, writes: int) -> dict:
                 range(writes),
             )
         )
+    writes_took = time.monotonic() - outage_began
     statuses = Counter(answer[0] for answer in answers)
     redis.start()
     outage_ended = time.monotonic()
@@ -485,11 +487,12 @@ def broker_down(app, redis, sink, receiver, setup, writes: int) -> dict:
     with receiver.lock:
         deliveries = Counter({event: receiver.events[event] for event in events})
     with sink.lock:
-        emails = Counter((message["To"], message["Subject"]) for message in sink.messages)
+        emails = len(sink.messages)
     payments = Payment.objects.filter(reference__startswith="BROKER")
     return {
         "writes": writes,
         "answers": dict(statuses),
+        "seconds_for_the_writes_with_8_clients": round(writes_took, 1),
         "payments_recorded": payments.count(),
         "amount_recorded": str(sum((p.amount for p in payments), Decimal(0))),
         "webhook_events": len(events),
@@ -497,8 +500,10 @@ def broker_down(app, redis, sink, receiver, setup, writes: int) -> dict:
         "webhook_events_lost": sum(1 for n in deliveries.values() if n == 0),
         "webhook_events_doubled": sum(1 for n in deliveries.values() if n > 1),
         "notices_to_email": notices.count(),
-        "emails_received": sum(emails.values()),
-        "emails_doubled": sum(n - 1 for n in emails.values() if n > 1),
+        "emails_received": emails,
+        # Each notice is emailed at most once (its emailed_at is set under a
+        # row lock): more emails than notices would be a doubled one.
+        "emails_beyond_one_per_notice": max(0, emails - notices.count()),
         "notices_not_emailed": notices.filter(emailed_at__isnull=True).count(),
         "seconds_to_settle_after_broker_returned": round(time.monotonic() - outage_ended),
     }
