@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.dates import BUSINESS, date_check
 from core.errors import DomainError
 from partnerships.models import Enterprise
 from projects.activity import activity_record
@@ -44,6 +45,7 @@ def project_register(
     Staff register projects only where they work: under their institutions,
     joint centres or partnerships."""
     project.full_clean()
+    date_check(project.start_date, field="start_date", bounds=BUSINESS)
     project.save()
     if by is not None:
         refuse_out_of_reach(by, project)

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
 from core.money import quantize_money
@@ -204,6 +205,7 @@ def _validated_sales(
     lines: Sequence[SalesLine],
     sublicense_income: Decimal,
 ) -> Decimal:
+    date_check(period_start, field="period_start", bounds=PAST)
     if period_end < period_start:
         raise RoyaltyError(
             _("A period cannot end before it starts."), code="invalid_period", field="period_end"
