@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
+    # Before anything reads the session, the user or the database.
+    "core.middleware.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.access.StaffPagesForStaffOnlyMiddleware",
