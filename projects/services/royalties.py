@@ -205,7 +205,6 @@ def _validated_sales(
     lines: Sequence[SalesLine],
     sublicense_income: Decimal,
 ) -> Decimal:
-    date_check(period_start, field="period_start", bounds=PAST)
     if period_end < period_start:
         raise RoyaltyError(
             _("A period cannot end before it starts."), code="invalid_period", field="period_end"
@@ -222,6 +221,9 @@ def _validated_sales(
             code="period_not_ended",
             field="period_end",
         )
+    # The more telling refusals above come first: what is left is a period
+    # that starts before any the centre records.
+    date_check(period_start, field="period_start", bounds=PAST)
     if agreement.status != Agreement.Status.SIGNED:
         raise RoyaltyError(_("The agreement is not in force."), code="agreement_not_signed")
     if not agreement.royalty_tiers.exists() and not agreement.sublicense_income_share:
