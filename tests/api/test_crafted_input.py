@@ -96,6 +96,8 @@ def _filter_names() -> list[str]:
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(f"{config.name}.filtersets")
     names = {"page", "page_size", "ordering", "sort", "search", "q", "next", "format"}
+    # Forms that read their dates from the query (previews, prefilled forms).
+    names.update(DATE_FIELDS)
     pending = [django_filters.FilterSet]
     while pending:
         filterset = pending.pop()
