@@ -4,8 +4,9 @@ page cursor or a date at the ends of the calendar with a 4xx (or the page
 itself), never a 5xx.
 
 The routes are read from the URL configuration, so a new route is tried as
-soon as it exists. Writes are tried with the permission matrix's bodies, with
-their dates moved to the ends of the calendar.
+soon as it exists. API writes are tried with the permission matrix's bodies,
+and the staff UI's and the portal's dated forms with what their page shows,
+each with its dates moved to the ends of the calendar.
 """
 
 import base64
@@ -239,3 +240,130 @@ def test_a_write_with_a_date_at_the_end_of_the_calendar_is_no_server_error(
         for variant in variants:
             response = getattr(client, method)(url, variant, format="json")
             _refuse_5xx(response, f"{method} {url} {extreme}")
+
+
+# The staff UI's and the portal's forms that write a date: (route, its
+# keywords for side a, query, who fills it in, fields the page's form does
+# not hold).
+DATE_FORMS = {
+    "project edit": ("projects:edit", lambda s: {"code": s.project.code}, {}, "superuser", {}),
+    "partnership edit": (
+        "partners:partnership_edit",
+        lambda s: {"code": s.partnership.code},
+        {},
+        "superuser",
+        {},
+    ),
+    "joint centre edit": (
+        "partners:joint_centre_edit",
+        lambda s: {"code": s.joint_centre.code},
+        {},
+        "superuser",
+        {},
+    ),
+    "agreement edit": (
+        "agreements:edit",
+        lambda s: {"reference": s.agreement.reference},
+        {},
+        "superuser",
+        {},
+    ),
+    "agreement terms": (
+        "agreements:terms",
+        lambda s: {"reference": s.agreement.reference},
+        {},
+        "superuser",
+        {"section": "payment"},
+    ),
+    "invoice": (
+        "projects:milestone_action",
+        lambda s: {
+            "code": s.project.code,
+            "pk": s.milestones["verified"].pk,
+            "action": "invoice",
+        },
+        {},
+        "superuser",
+        {"payment_terms_days": "30"},
+    ),
+    "payment": (
+        "projects:milestone_action",
+        lambda s: {"code": s.project.code, "pk": s.milestones["invoiced"].pk, "action": "pay"},
+        {},
+        "superuser",
+        {"amount": "1.00", "currency": "CNY", "reference": "Crafted"},
+    ),
+    "cost entry": (
+        "projects:cost_entry_create",
+        lambda s: {"code": s.project.code},
+        {},
+        "superuser",
+        {
+            "paid_by": "enterprise",
+            "amount": "10.00",
+            "currency": "CNY",
+            "description": "Crafted",
+        },
+    ),
+    "royalty report": (
+        "portal:royalty_report_new",
+        lambda s: {},
+        {"agreement": None},
+        "partner",
+        {"net_sales": "1000", "step": "confirm"},
+    ),
+}
+
+
+def _form_data(response) -> dict:
+    """What the page's forms and formsets would send as they stand."""
+    context = response.context or {}
+    forms = [context.get("form")]
+    if context.get("terms") is not None:
+        forms.append(context["terms"].payment)
+    for entry in context.get("formsets") or ():
+        formset = entry["formset"] if isinstance(entry, dict) else entry
+        forms += [formset.management_form, *formset.forms]
+    data = {}
+    for form in forms:
+        for bound in form or ():
+            value = bound.value()
+            if value is False:
+                # An unticked box sends nothing.
+                continue
+            if value is None:
+                value = ""
+            data[bound.html_name] = (
+                [str(item) for item in value] if isinstance(value, list) else str(value)
+            )
+    return data
+
+
+def _with_dates(data: dict, value: str) -> dict:
+    """``data`` with every date field, prefixed or not, set to ``value``."""
+    dated = {**data, **dict.fromkeys(DATE_FIELDS, value)}
+    for key in data:
+        if key.rsplit("-", 1)[-1] in DATE_FIELDS:
+            dated[key] = value
+    return dated
+
+
+@pytest.mark.parametrize("form", sorted(DATE_FORMS))
+def test_a_form_with_a_date_at_the_end_of_the_calendar_is_shown_again_not_saved(world, form):
+    """The page's own form, as it stands, with every date moved to the
+    ends of the calendar: the service refuses it and the page shows the form
+    again with the error (a redirect would mean it was saved)."""
+    name, kwargs, query, role, extra = DATE_FORMS[form]
+    side = world.a
+    url = reverse(name, kwargs=kwargs(side))
+    if "agreement" in query:
+        query = {"agreement": side.agreement.reference}
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    client = _client(world, role)
+    data = {**_form_data(client.get(url)), **extra}
+    if form == "cost entry":
+        data["stage"] = str(side.project.current_stage_id)
+    for extreme in EXTREME_DATES:
+        response = client.post(url, _with_dates(data, extreme))
+        assert response.status_code in (200, 400), f"{form} {extreme}: {response.status_code}"
