@@ -175,6 +175,10 @@ def test_a_nul_byte_in_the_path_answers_404_and_in_the_query_400(world):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
     assert _client(world, "superuser").get("/projects/", {"agreement": NUL}).status_code == 400
+    # A quoted cookie may spell NUL as an octal escape; the session store
+    # would look it up.
+    cookie = Client().get("/portal/", HTTP_COOKIE='sessionid="\\000abcdefghijklmnop"')
+    assert cookie.status_code == 400
 
 
 def test_a_nul_byte_in_a_json_body_or_a_form_field_answers_400(world):
