@@ -44,9 +44,10 @@ NUL = "\x00"
 class NulByteMiddleware:
     """Answers a request that carries a NUL byte, which no name, code, date
     or text of the business contains, before any view looks it up: 404 when
-    it is in the path, 400 when it is in the query string, a form field, a
-    JSON body or a cookie. PostgreSQL refuses NUL in text, so a lookup with
-    it would fail as a server error; one check here covers every route."""
+    it is in the path, 400 when it is in the query string, a header, a
+    cookie, a form field or a JSON body. PostgreSQL refuses NUL in text, so
+    a lookup with it would fail as a server error; one check here covers
+    every route."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +68,10 @@ def _carries_nul(request) -> bool:
     if _has_nul(request.GET.lists()) or _has_nul(
         (name, [value]) for name, value in request.COOKIES.items()
     ):
+        return True
+    # Headers a view stores or looks up (an Idempotency-Key, a token); a
+    # front server may pass a NUL in them.
+    if any(NUL in str(value) for name, value in request.META.items() if name.startswith("HTTP_")):
         return True
     if request.method not in ("POST", "PUT", "PATCH"):
         return False

@@ -179,6 +179,13 @@ def test_a_nul_byte_in_the_path_answers_404_and_in_the_query_400(world):
     # would look it up.
     cookie = Client().get("/portal/", HTTP_COOKIE='sessionid="\\000abcdefghijklmnop"')
     assert cookie.status_code == 400
+    key = client_for(world.a.staff).post(
+        reverse("api:invoice-payments", kwargs={"pk": world.a.invoice.pk}),
+        {"amount": "1.00", "currency": "CNY", "paid_on": "2025-06-01"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=f"key{NUL}",
+    )
+    assert key.status_code == 400
 
 
 def test_a_nul_byte_in_a_json_body_or_a_form_field_answers_400(world):
