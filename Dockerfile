@@ -47,9 +47,10 @@ WORKDIR /app
 COPY . .
 
 # Static files are collected (hashed and compressed by whitenoise) at build
-# time. Production settings insist on SECRET_KEY and ALLOWED_HOSTS; these
-# placeholders exist only for this step and are not kept in the image.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+# time. Production settings insist on SECRET_KEY, ALLOWED_HOSTS and a real
+# mailer; these placeholders exist only for this step and are not kept in the
+# image.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost EMAIL_URL=smtp://localhost:25 \
        python manage.py collectstatic --noinput \
     && python -m compileall -q /app \
     && mkdir -p /app/media /var/lib/celery \

@@ -1,5 +1,6 @@
 """Who a user acts for. The scoping selectors of every app build on these."""
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 
 from .choices import Role
@@ -51,3 +52,17 @@ def team_members_visible_to(user):
 def may_manage_team(user) -> bool:
     """Partner admins invite and remove their enterprise's partner users."""
     return is_partner_user(user) and user.is_partner_admin
+
+
+def password_reset_recipients(email: str | None):
+    """The accounts a password-reset link may be sent to: active, with a
+    password of their own. An invitee who has not accepted yet has neither
+    and uses the invitation link."""
+    users = (
+        User.objects.filter(is_active=True)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exclude(password="")
+    )
+    if email is not None:
+        users = users.filter(email__iexact=email)
+    return users

@@ -1,16 +1,22 @@
-"""Writes to accounts: API tokens, and the enterprise's team in the portal."""
+"""Writes to accounts: API tokens, the enterprise's team in the portal, and
+password resets."""
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from axes.utils import reset as axes_reset
+from celery import current_app
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -19,8 +25,10 @@ from core.errors import DomainError, PermissionDenied
 
 from .choices import Role
 from .models import ApiToken, User
-from .selectors import may_manage_team, team_members_visible_to
+from .selectors import may_manage_team, password_reset_recipients, team_members_visible_to
 from .tokens import invitation_token_generator
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "bb_"
 
@@ -239,7 +247,10 @@ def invitation_accept(*, user: User, token: str, password: str) -> User:
 def sign_in_username(request, credentials) -> str:
     """The account a sign-in attempt names, as the lockout counts it:
     ``Wang@Example.com`` and ``wang@example.com`` are the same account."""
-    username = (credentials or {}).get("username") or ""
+    # django-axes files the account under the user model's USERNAME_FIELD
+    # ("email"); a form names it "username".
+    credentials = credentials or {}
+    username = credentials.get("username") or credentials.get(User.USERNAME_FIELD) or ""
     if not username and request is not None:
         username = request.POST.get("username", "")
     return User.objects.normalize_email(username.strip()).lower()
@@ -262,6 +273,90 @@ def sign_in_address(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+# --- Password reset ----------------------------------------------------------------------
+
+PASSWORD_RESET_TASK = "accounts.tasks.send_password_reset_email"
+
+
+def password_reset_request(*, email: str, address: str | None) -> None:
+    """Someone asks for a reset link for ``email``: each active account with
+    that address and a password gets one by email.
+
+    Whoever asks learns nothing: the caller shows the same page whether an
+    account exists or not, and the email is written and sent by a task, so
+    with a broker the answer takes as long either way (tasks that run
+    eagerly, without one, send it before answering). Requests count like
+    failed sign-ins, whether the account exists or not: after
+    ``AXES_FAILURE_LIMIT`` for one address from one client within the
+    lockout's cool-off, further ones send nothing, which keeps the form from
+    flooding someone's inbox."""
+    email = sign_in_username(None, {"username": email})
+    if not email or _password_reset_throttled(email=email, address=address):
+        return
+    for user in password_reset_recipients(email):
+        transaction.on_commit(
+            lambda pk=user.pk: current_app.tasks[PASSWORD_RESET_TASK].delay(pk), robust=True
+        )
+
+
+def _password_reset_throttled(*, email: str, address: str | None) -> bool:
+    if not settings.AXES_ENABLED:
+        return False
+    digest = hashlib.sha256(f"{email}|{address}".encode()).hexdigest()
+    key = f"accounts:password-reset:{digest}"
+    cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cache.add(key, 0, timeout=cooloff)
+    try:
+        requests = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=cooloff)
+        requests = 1
+    if requests > settings.AXES_FAILURE_LIMIT:
+        logger.warning("Password reset requests for one account throttled from %s", address)
+        return True
+    return False
+
+
+def password_reset_url(user: User) -> str:
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def password_reset_email_send(*, user_id: int) -> bool:
+    """Email a reset link to the user, in their language. The link comes
+    from ``SITE_URL``, never from the request's Host header, which the
+    asker controls."""
+    user = password_reset_recipients(None).filter(pk=user_id).first()
+    if user is None:
+        return False
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "url": password_reset_url(user),
+            "timeout_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+        subject = " ".join(
+            render_to_string("registration/password_reset_subject.txt", context).split()
+        )
+        body = render_to_string("registration/password_reset_email.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+    return True
+
+
+def password_reset_complete(*, user: User) -> None:
+    """The owner of the mailbox chose a new password: a lockout of the
+    account ends, since whoever caused it does not know the new password.
+    The new password hash already ends the account's other sessions and
+    spends the link."""
+    axes_reset(username=sign_in_username(None, {"username": user.email}))
 
 
 # --- The user's language ------------------------------------------------------------------

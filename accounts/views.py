@@ -1,6 +1,6 @@
-"""Signing in, the signed-in user's API tokens (create — the key is shown
-once —, list, revoke), and the language switch, which remembers the user's
-choice."""
+"""Signing in, resetting a forgotten password by email, changing one's
+password, the signed-in user's API tokens (create — the key is shown once —,
+list, revoke), and the language switch, which remembers the user's choice."""
 
 import contextlib
 
@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import i18n as i18n_views
@@ -18,9 +19,16 @@ from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 
 from core.errors import DomainError
 
-from .forms import EmailAuthenticationForm
+from .forms import CountedPasswordChangeForm, EmailAuthenticationForm
 from .models import ApiToken
-from .services import api_token_create, api_token_revoke, user_language_set
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    password_reset_complete,
+    password_reset_request,
+    sign_in_address,
+    user_language_set,
+)
 
 
 class ApiTokenForm(forms.Form):
@@ -107,3 +115,60 @@ class SignInView(auth_views.LoginView):
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Asks for an email address and answers with the same page whether an
+    account has it or not; the link goes out by email only."""
+
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        password_reset_request(
+            email=form.cleaned_data["email"], address=sign_in_address(self.request)
+        )
+        return redirect(self.success_url)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "reset_timeout_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The emailed link: choose a new password. It does not sign in; the user
+    signs in with the new password through the ordinary, counted sign-in."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_complete(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in user changes their password; this session stays signed
+    in, their other sessions end."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"

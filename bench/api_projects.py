@@ -458,6 +458,9 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
+        # Production insists on a mailer that delivers; the bench only reads
+        # and sends no mail.
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "REDIS_URL": options.redis,
         "CELERY_BROKER_URL": "",
         # Far above what the run sends, so that the throttle is consulted on

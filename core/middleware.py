@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
@@ -35,6 +37,39 @@ class RequestBodyLimitMiddleware:
                     ),
                     status=413,
                 )
+        return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+
+
+class UntrustedProxyWarningMiddleware:
+    """Warns once per process when a request carries ``X-Forwarded-For``
+    while ``TRUSTED_PROXY_COUNT`` is 0.
+
+    That header usually means a proxy is in front, and then every sign-in
+    seems to come from the proxy's address: a few failures by one client lock
+    an account out for everyone. Once is enough to be seen in the log without
+    filling it; the header alone proves nothing, so the request goes on."""
+
+    warned = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not UntrustedProxyWarningMiddleware.warned
+            and not settings.TRUSTED_PROXY_COUNT
+            and "HTTP_X_FORWARDED_FOR" in request.META
+        ):
+            UntrustedProxyWarningMiddleware.warned = True
+            logger.warning(
+                "A request arrived with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0: "
+                "if BioBridge runs behind a proxy, set TRUSTED_PROXY_COUNT to the number "
+                "of proxies, or the sign-in lockout counts the proxy's address for every "
+                "client (see docs/deployment.md)."
+            )
         return self.get_response(request)
 
 

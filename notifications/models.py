@@ -38,7 +38,15 @@ class Notification(models.Model):
                 violation_error_message=_("This user was already told of this event."),
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The sweep of emails whose task was lost reads only these.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

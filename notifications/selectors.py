@@ -1,3 +1,8 @@
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from .models import Notification
 
 
@@ -6,3 +11,22 @@ def notifications_visible_to(user):
     if not (user.is_authenticated and user.is_active):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+# A notice is emailed by a task queued when its transaction commits; one whose
+# task never reached the broker (it was down) is picked up by the sweep after
+# this grace, and only while the news is fresh.
+EMAIL_SWEEP_GRACE = timedelta(minutes=2)
+EMAIL_SWEEP_WINDOW = timedelta(days=3)
+
+
+def notifications_awaiting_email(now=None) -> QuerySet[Notification]:
+    """Notices not emailed yet, older than the grace and younger than the
+    window, to recipients who can receive an email."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lte=now - EMAIL_SWEEP_GRACE,
+        created_at__gte=now - EMAIL_SWEEP_WINDOW,
+        recipient__is_active=True,
+    ).exclude(recipient__email="")

@@ -15,11 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import Currency
 from core.templatetags.biobridge import localized
+from core.text import max_length_of
 from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
 from pipelines.selectors import sectors_visible_to
 
 from .choices import MilestoneKind, Party, SunkCostBearer
-from .models import Agreement, Enterprise, Institution, JointCentre, Partnership, Person
+from .models import (
+    Agreement,
+    Enterprise,
+    FailureClause,
+    Institution,
+    JointCentre,
+    MilestoneScheduleItem,
+    Partnership,
+    Person,
+)
 from .selectors import (
     enterprises_visible_to,
     institutions_visible_to,
@@ -327,7 +337,9 @@ class FailureClauseRowForm(Form):
     break_fee_payer = forms.ChoiceField(
         label=_("Break fee paid by"), choices=Party.choices, initial=Party.ENTERPRISE
     )
-    notes = forms.CharField(label=_("Notes"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=max_length_of(FailureClause, "notes")
+    )
 
     def __init__(self, *args, stages, clauses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,13 +357,19 @@ class FailureClauseRowForm(Form):
 
 class ScheduleItemRowForm(Form):
     item = ObjectChoiceField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(
+        label=_("Name"), max_length=max_length_of(MilestoneScheduleItem, "name")
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=MilestoneKind.choices, initial=MilestoneKind.SCIENTIFIC
     )
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
     trigger_stage = ObjectChoiceField(label=_("Triggered by entering stage"), required=False)
-    trigger_event = forms.CharField(label=_("or by event"), max_length=200, required=False)
+    trigger_event = forms.CharField(
+        label=_("or by event"),
+        max_length=max_length_of(MilestoneScheduleItem, "trigger_event"),
+        required=False,
+    )
     due_offset_days = forms.IntegerField(
         label=_("Due (days after)"), min_value=0, max_value=3650, initial=30
     )

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
 from core.money import currency_field, money_field
+from core.text import DESCRIPTION_MAX_LENGTH, LimitedTextField, validate_not_blank
 from core.validators import code_validator
 
 from .choices import (
@@ -36,7 +37,7 @@ class Institution(TimeStampedModel):
         validators=[code_validator],
         help_text=_("Short code used in references and invoice numbers, e.g. THU."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
     country = CountryField(_("country"), default="CN")
@@ -59,7 +60,7 @@ class Enterprise(TimeStampedModel):
     """A company that funds, licenses or co-develops research results."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=EnterpriseSize.choices)
     sectors = models.ManyToManyField(
@@ -99,7 +100,7 @@ class Person(TimeStampedModel):
     """A contact at an institution or an enterprise; a user account may be
     linked to it."""
 
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_not_blank])
     name_zh = models.CharField(_("name in Chinese"), max_length=150, blank=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -160,7 +161,7 @@ class JointCentre(TimeStampedModel):
     from the basic-research stage onward."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     established_on = models.DateField(_("established on"))
     host_institutions = models.ManyToManyField(
@@ -187,7 +188,7 @@ class JointCentre(TimeStampedModel):
         blank=True,
         related_name="governed_centres",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("joint centre")
@@ -289,7 +290,7 @@ class Partnership(TimeStampedModel):
     enterprise, in one of the cooperation modes that analytics compare."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_not_blank])
     mode = models.CharField(_("cooperation mode"), max_length=30, choices=CooperationMode.choices)
     status = models.CharField(
         _("status"),
@@ -321,7 +322,7 @@ class Partnership(TimeStampedModel):
     )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("partnership")
@@ -379,7 +380,7 @@ class Agreement(TimeStampedModel):
     reference = models.CharField(
         _("reference"), max_length=40, unique=True, validators=[code_validator]
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_not_blank])
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -393,7 +394,9 @@ class Agreement(TimeStampedModel):
         choices=Exclusivity.choices,
         default=Exclusivity.NOT_APPLICABLE,
     )
-    field_of_use = models.TextField(_("field of use"), blank=True)
+    field_of_use = LimitedTextField(
+        _("field of use"), max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
     territory = models.CharField(_("territory"), max_length=200, blank=True)
     institution_ip_share = models.DecimalField(
         _("institution's IP share (%)"),
@@ -587,7 +590,7 @@ class FailureClause(models.Model):
     break_fee_payer = models.CharField(
         _("break fee paid by"), max_length=20, choices=Party.choices, default=Party.ENTERPRISE
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("failure clause")
@@ -621,7 +624,7 @@ class MilestoneScheduleItem(models.Model):
         related_name="milestone_schedule",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
     amount = money_field(_("amount"), validators=[MinValueValidator(0)])
     trigger_stage = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.money import currency_field, money_field
+from core.text import LimitedTextField
 from core.validators import code_validator
 
 from .choices import SectorCode
@@ -48,7 +49,7 @@ class Pipeline(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     name_zh = models.CharField(_("name in Chinese"), max_length=150, blank=True)
-    source = models.TextField(
+    source = LimitedTextField(
         _("source of the reference figures"),
         blank=True,
         help_text=_("Where the default probabilities, durations and costs come from."),

@@ -8,7 +8,9 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.text import max_length_of
 from core.ui.forms import Form
+from projects.models import Milestone, RoyaltyReport, RoyaltyReportLine
 from projects.services.royalties import SalesLine
 
 DATE_WIDGET = {"type": "date"}
@@ -22,6 +24,7 @@ class MilestoneVerifyForm(Form):
         label=_("Comment for the research team"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=max_length_of(Milestone, "verification_comment"),
         help_text=_("Optional: e.g. who checked the evidence."),
     )
 
@@ -30,6 +33,7 @@ class MilestoneDisputeForm(Form):
     reason = forms.CharField(
         label=_("Reason for the dispute"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(Milestone, "dispute_reason"),
         help_text=_("Say what is missing or wrong; the research team resubmits the claim."),
     )
 
@@ -63,7 +67,10 @@ class RoyaltyFiguresForm(Form):
         empty_label=_("— not tied to one project —"),
     )
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=max_length_of(RoyaltyReport, "note"),
     )
 
     def __init__(
@@ -109,8 +116,12 @@ class RoyaltyFiguresForm(Form):
 
 
 class SalesLineForm(Form):
-    product = forms.CharField(label=_("Product"), max_length=200)
-    territory = forms.CharField(label=_("Territory"), max_length=100)
+    product = forms.CharField(
+        label=_("Product"), max_length=max_length_of(RoyaltyReportLine, "product")
+    )
+    territory = forms.CharField(
+        label=_("Territory"), max_length=max_length_of(RoyaltyReportLine, "territory")
+    )
     net_sales = forms.DecimalField(
         label=_("Net sales"), max_digits=18, decimal_places=2, min_value=Decimal(0)
     )

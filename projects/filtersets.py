@@ -26,6 +26,7 @@ from .models import (
     RoyaltyReport,
     StageTransition,
 )
+from .selectors import projects_in_mode
 
 
 class ResearchProjectFilterSet(django_filters.FilterSet):
@@ -40,7 +41,7 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         choices=ProjectStatus.choices, label=_("Status"), empty_label=_("All")
     )
     mode = django_filters.ChoiceFilter(
-        field_name="partnership__mode",
+        method="filter_mode",
         choices=CooperationMode.choices,
         label=_("Cooperation mode"),
         empty_label=_("All"),
@@ -64,6 +65,14 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(code__icontains=value) | Q(title__icontains=value) | Q(title_zh__icontains=value)
         )
+
+    def filter_mode(self, queryset, name, value):
+        # Without a request (a filterset built in code) the queryset is the
+        # caller's, already scoped; the mode is then read as stored.
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.filter(partnership__mode=value)
+        return projects_in_mode(user, queryset, value)
 
 
 class MilestoneFilterSet(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
+from core.text import NOTE_MAX_LENGTH, max_length_of
 from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
 from partnerships.choices import Party
 from partnerships.selectors import (
@@ -21,7 +22,14 @@ from partnerships.selectors import (
 )
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
-from projects.models import Document, ResearchProject
+from projects.models import (
+    CostEntry,
+    Document,
+    Milestone,
+    Payment,
+    ResearchProject,
+    StageTransition,
+)
 from projects.selectors import documents_visible_to
 from projects.services import PROJECT_FIELDS
 
@@ -47,7 +55,10 @@ class GateDecisionForm(Form):
 
     to_stage = forms.ModelChoiceField(label=_("To stage"), queryset=StageDefinition.objects.none())
     rationale = forms.CharField(
-        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=True
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
+        max_length=max_length_of(StageTransition, "rationale"),
     )
     evidence = DocumentChoiceField(
         label=_("Evidence"), queryset=Document.objects.none(), required=False
@@ -85,6 +96,7 @@ class MilestoneClaimForm(Form):
         label=_("Evidence"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=max_length_of(Milestone, "claim_note"),
         help_text=_("Describe the evidence, attach documents of the project, or both."),
     )
     documents = DocumentChoiceField(
@@ -106,14 +118,22 @@ class MilestoneClaimForm(Form):
 
 
 class ReasonForm(Form):
+    # The reason of a dispute, a cancellation, a waiver or a query: each is
+    # stored in a field of the note's length.
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=True
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=True,
+        max_length=NOTE_MAX_LENGTH,
     )
 
 
 class VerifyForm(Form):
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=max_length_of(Milestone, "verification_comment"),
     )
 
 
@@ -130,7 +150,9 @@ class PaymentForm(Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
+    reference = forms.CharField(
+        label=_("Bank reference"), max_length=max_length_of(Payment, "reference"), required=False
+    )
 
     def __init__(self, *args, invoice, outstanding=None, **kwargs):
         """``outstanding``: what is left to pay on the invoice, from the
@@ -154,7 +176,9 @@ class CostEntryForm(Form):
     incurred_on = forms.DateField(
         label=_("Incurred on"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    description = forms.CharField(label=_("Description"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"), max_length=max_length_of(CostEntry, "description")
+    )
 
     def __init__(self, *args, project, user, **kwargs):
         kwargs.setdefault(
@@ -174,7 +198,9 @@ class CostEntryForm(Form):
 
 class DocumentUploadForm(Form):
     file = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=max_length_of(Document, "description"), required=False
+    )
     is_internal = forms.BooleanField(
         label=_("Internal (the enterprise does not see it)"), required=False
     )

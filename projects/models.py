@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.money import currency_field, money_field
+from core.text import DESCRIPTION_MAX_LENGTH, LimitedTextField, validate_not_blank
 from core.validators import code_validator
 from partnerships.choices import MilestoneKind, Party
 from pipelines.choices import SectorCode
@@ -37,7 +38,7 @@ class ResearchProject(TimeStampedModel):
     """
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_not_blank])
     title_zh = models.CharField(_("title in Chinese"), max_length=250, blank=True)
     current_stage = models.ForeignKey(
         StageDefinition,
@@ -108,7 +109,7 @@ class ResearchProject(TimeStampedModel):
     budget = money_field(_("budget"), default=0, validators=[MinValueValidator(0)])
     currency = currency_field()
     start_date = models.DateField(_("start date"))
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("research project")
@@ -156,7 +157,10 @@ class ResearchProject(TimeStampedModel):
             and self.partnership_id
             and self.agreement.partnership_id != self.partnership_id
         ):
-            errors["agreement"] = _("The agreement belongs to another partnership.")
+            errors["agreement"] = ValidationError(
+                _("The agreement belongs to another partnership."),
+                code="agreement_of_other_partnership",
+            )
         if (
             self.partnership_id
             and self.joint_centre_id
@@ -215,7 +219,7 @@ class StageTransition(models.Model):
         related_name="stage_decisions",
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    rationale = models.TextField(_("rationale"))
+    rationale = LimitedTextField(_("rationale"))
     evidence = models.ManyToManyField(
         "Document", verbose_name=_("evidence"), blank=True, related_name="transitions"
     )
@@ -397,7 +401,7 @@ class Milestone(TimeStampedModel):
         choices=MilestoneStatus.choices,
         default=MilestoneStatus.PLANNED,
     )
-    claim_note = models.TextField(_("claim evidence"), blank=True)
+    claim_note = LimitedTextField(_("claim evidence"), blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -407,7 +411,7 @@ class Milestone(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    verification_comment = models.TextField(_("verification comment"), blank=True)
+    verification_comment = LimitedTextField(_("verification comment"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,8 +421,8 @@ class Milestone(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    dispute_reason = models.TextField(_("dispute reason"), blank=True)
-    closing_reason = models.TextField(_("reason for cancelling or waiving"), blank=True)
+    dispute_reason = LimitedTextField(_("dispute reason"), blank=True)
+    closing_reason = LimitedTextField(_("reason for cancelling or waiving"), blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -506,8 +510,8 @@ class RoyaltyReport(TimeStampedModel):
         choices=RoyaltyReportStatus.choices,
         default=RoyaltyReportStatus.SUBMITTED,
     )
-    note = models.TextField(_("note"), blank=True)
-    query_reason = models.TextField(_("query"), blank=True)
+    note = LimitedTextField(_("note"), blank=True)
+    query_reason = LimitedTextField(_("query"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -26,9 +27,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
+from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import (
     has_full_access,
@@ -40,7 +43,7 @@ from accounts.selectors import (
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.computations.reporting import last_ended_period
 from partnerships.models import CostShare, Enterprise, JointCentre, Partnership
-from partnerships.selectors import agreements_visible_to
+from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
 
@@ -81,11 +84,63 @@ def projects_visible_to(user) -> QuerySet[ResearchProject]:
     return projects.none()
 
 
+def _terms_shown_to(user) -> dict:
+    """``shown_partnership_id`` and ``shown_agreement_id``: the partnership
+    and agreement a project runs under, as the user may know them. A
+    partner on a project shared under another enterprise's agreement is not
+    told which one (null): it sees only what its own agreement governs."""
+    if not is_partner_user(user):
+        return {
+            "shown_partnership_id": F("partnership_id"),
+            "shown_agreement_id": F("agreement_id"),
+        }
+    return {
+        "shown_partnership_id": Case(
+            When(
+                partnership__in=partnerships_visible_to(user).values("id"),
+                then=F("partnership_id"),
+            ),
+            default=None,
+        ),
+        "shown_agreement_id": Case(
+            When(agreement__in=agreements_visible_to(user).values("id"), then=F("agreement_id")),
+            default=None,
+        ),
+    }
+
+
+def project_terms_for(user, project: ResearchProject) -> tuple:
+    """(agreement, partnership) a project runs under, as the user may know
+    them, each None when unknown to it: a partner on a project shared under
+    another enterprise's agreement sees neither. The project's page names
+    them from here."""
+    agreement = partnership = None
+    if project.agreement_id:
+        agreement = agreements_visible_to(user).filter(pk=project.agreement_id).first()
+    if agreement is not None:
+        partnership = agreement.partnership
+    elif project.partnership_id:
+        partnership = partnerships_visible_to(user).filter(pk=project.partnership_id).first()
+    return agreement, partnership
+
+
+def projects_in_mode(user, projects: QuerySet, mode: str) -> QuerySet[ResearchProject]:
+    """Those of ``projects`` whose partnership works in the cooperation
+    ``mode``, as the user may know it: a partner filters through its own
+    partnerships only, so the filter does not tell how another enterprise
+    works on a project they share."""
+    projects = projects.filter(partnership__mode=mode)
+    if is_partner_user(user):
+        projects = projects.filter(partnership__in=partnerships_visible_to(user).values("id"))
+    return projects
+
+
 def project_list_for(user) -> QuerySet[ResearchProject]:
     """Visible projects with what a list shows, in a fixed number of queries
     whatever the page size."""
     return (
         projects_visible_to(user)
+        .annotate(**_terms_shown_to(user))
         .select_related("current_stage__pipeline__sector", "lead_institution", "joint_centre")
         .prefetch_related(
             Prefetch("partner_enterprises", queryset=Enterprise.objects.order_by("name"))
@@ -106,8 +161,6 @@ def project_list_rows_for(user) -> QuerySet[dict]:
         "status",
         "trl",
         "joint_centre_id",
-        "partnership_id",
-        "agreement_id",
         "start_date",
         "updated_at",
         sector_code=F("current_stage__pipeline__sector__code"),
@@ -121,6 +174,7 @@ def project_list_rows_for(user) -> QuerySet[dict]:
         lead_id=F("lead_institution_id"),
         lead_code=F("lead_institution__code"),
         lead_name=F("lead_institution__name"),
+        **_terms_shown_to(user),
     )
 
 
@@ -160,9 +214,16 @@ def project_detail_for(user) -> QuerySet[ResearchProject]:
 
 
 def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:
-    return StageTransition.objects.filter(
-        project__in=projects_visible_to(user).values("id")
-    ).select_related("project", "from_stage", "to_stage", "decided_by")
+    """Gate decisions of the projects the user sees, each with the evidence
+    the user may see (``documents_visible_to``): a document that became
+    another enterprise's claim evidence, or an internal one, is left out."""
+    return (
+        StageTransition.objects.filter(project__in=projects_visible_to(user).values("id"))
+        .select_related("project", "from_stage", "to_stage", "decided_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=documents_visible_to(user).order_by("original_name"))
+        )
+    )
 
 
 def project_stakeholders(project: ResearchProject):
@@ -245,10 +306,27 @@ def royalty_reports_visible_to(user) -> QuerySet[RoyaltyReport]:
 
 
 def cost_entries_visible_to(user) -> QuerySet[CostEntry]:
-    return _under_visible_projects(CostEntry.objects.select_related("project", "stage"), user)
+    """Cost entries of the projects the user sees. A project's costs are
+    shared under the agreement the project runs under, so a partner sees
+    them only when that agreement is its own: on a project shared with
+    another enterprise under that enterprise's agreement, the costs and
+    their split are the other's."""
+    entries = _under_visible_projects(CostEntry.objects.select_related("project", "stage"), user)
+    if is_partner_user(user):
+        entries = entries.filter(project__agreement__in=agreements_visible_to(user).values("id"))
+    return entries
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
+    """Documents of the projects and agreements the user sees. A partner
+    sees on a shared project only what its own agreement governs: a
+    document reaches it when every link it has is the partner's (its
+    project, its agreement, its milestone, its uploader when a partner) and
+    it is not internal. A project document that staff linked to no
+    agreement and no milestone is shared project-wide on purpose; claim
+    evidence on another enterprise's milestone, a document of another
+    enterprise's agreement, or one another enterprise's user uploaded, is
+    not."""
     documents = Document.objects.select_related("project", "agreement", "milestone")
     if has_full_access(user):
         return documents
@@ -258,12 +336,24 @@ def documents_visible_to(user) -> QuerySet[Document]:
         | Q(project__isnull=True, agreement__in=visible_agreements)
     )
     if is_partner_user(user):
-        # On a project shared by two enterprises, what belongs to one
-        # partner's agreement stays with that partner.
         visible = visible.filter(
-            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements),
+            Q(milestone__isnull=True) | Q(milestone__agreement__in=visible_agreements),
+            _not_another_enterprises("uploaded_by", user),
+            is_internal=False,
         )
     return visible
+
+
+def _not_another_enterprises(path: str, user) -> Q:
+    """Made by staff, by the system or by the partner's own enterprise: what
+    another enterprise's users upload or do on a shared project without an
+    agreement is theirs, not shared on purpose."""
+    return (
+        Q(**{f"{path}__isnull": True})
+        | ~Q(**{f"{path}__role": Role.PARTNER})
+        | Q(**{f"{path}__enterprise_id": user.enterprise_id})
+    )
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
@@ -277,7 +367,9 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     )
     if is_partner_user(user):
         visible = visible.filter(
-            Q(agreement__isnull=True) | Q(agreement__in=visible_agreements), is_internal=False
+            Q(agreement__in=visible_agreements)
+            | Q(agreement__isnull=True) & _not_another_enterprises("actor", user),
+            is_internal=False,
         )
     return visible
 
@@ -347,9 +439,16 @@ def project_cost_ledger(user, project: ResearchProject) -> list[LedgerLine]:
     balance, for one project the user sees."""
 
     project = projects_visible_to(user).get(pk=project.pk)
+    if is_partner_user(user) and not (
+        agreements_visible_to(user).filter(pk=project.agreement_id).exists()
+    ):
+        # The project runs under another enterprise's agreement: its cost
+        # split is none of this partner's business (see
+        # ``cost_entries_visible_to``).
+        return []
     return _ledger(
         CostShare.objects.filter(agreement_id=project.agreement_id),
-        CostEntry.objects.filter(project=project),
+        cost_entries_visible_to(user).filter(project=project),
     )
 
 

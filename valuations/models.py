@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.money import currency_field, money_field
+from core.text import LimitedTextField, validate_not_blank
 from projects.choices import TherapeuticArea
 
 from .choices import ClinicalPhase, ValuationMethod, ValuationStatus
@@ -147,7 +148,7 @@ class ReferenceSuccessRate(models.Model):
         _("typical cost"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     typical_cost_currency = currency_field()
-    source = models.TextField(
+    source = LimitedTextField(
         _("source"), help_text=_("The publication the figures come from, or 'BioBridge estimate'.")
     )
 
@@ -190,7 +191,7 @@ class ComparableDeal(models.Model):
     (press releases, filings) are marked public, and only those are shown to
     enterprise partners."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_not_blank])
     licensor = models.CharField(_("licensor"), max_length=200, blank=True)
     licensee = models.CharField(_("licensee"), max_length=200, blank=True)
     signed_year = models.PositiveSmallIntegerField(
@@ -245,7 +246,7 @@ class ComparableDeal(models.Model):
         default=False,
         help_text=_("Terms are public (press release, filing); partners may see the deal."),
     )
-    source = models.TextField(_("source"))
+    source = LimitedTextField(_("source"))
 
     class Meta:
         verbose_name = _("comparable deal")

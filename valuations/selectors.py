@@ -8,6 +8,7 @@ side sees the other's. Superusers see everything.
 """
 
 import math
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -19,9 +20,9 @@ from accounts.selectors import has_full_access, is_centre_staff_user, is_partner
 from pipelines.choices import SectorCode
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject
-from projects.selectors import projects_visible_to
+from projects.selectors import cost_entries_visible_to, projects_visible_to
 
-from .choices import ClinicalPhase
+from .choices import ClinicalPhase, ValuationStatus
 from .models import ComparableDeal, ReferenceSuccessRate, Valuation
 
 DEFAULT_DISCOUNT_RATE = 0.10
@@ -147,12 +148,17 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
     }
 
 
-def cost_approach_defaults_for(project: ResearchProject, today=None) -> dict:
+def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> dict:
     """Starting inputs for the cost approach: the project's cost entries in
-    its currency; without any, the pipeline's typical costs of the stages
-    already passed."""
+    its currency that the user sees; without any, the pipeline's typical
+    costs of the stages already passed. A partner on a project shared under
+    another enterprise's agreement sees none of its costs."""
     today = today or timezone.localdate()
-    entries = project.cost_entries.filter(currency=project.currency).order_by("incurred_on")
+    entries = (
+        cost_entries_visible_to(user)
+        .filter(project=project, currency=project.currency)
+        .order_by("incurred_on")
+    )
     costs = [
         {
             "amount": str(entry.amount),
@@ -183,11 +189,11 @@ def cost_approach_defaults_for(project: ResearchProject, today=None) -> dict:
     }
 
 
-def valuation_defaults_for(project: ResearchProject) -> dict:
+def valuation_defaults_for(user, project: ResearchProject) -> dict:
     rnpv = rnpv_defaults_for(project)
     return {
         "rnpv": rnpv["inputs"],
-        "cost_approach": cost_approach_defaults_for(project),
+        "cost_approach": cost_approach_defaults_for(user, project),
         "sources": rnpv["sources"],
         "notes": rnpv["notes"],
     }
@@ -292,4 +298,20 @@ def project_valuations_for(user, project: ResearchProject, limit: int = 10) -> l
         .filter(project=project)
         .select_related("created_by")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# A queued valuation whose task never reached the broker, or a running one
+# whose worker died and whose task the broker no longer holds, is run again
+# by the sweep; running twice has the effect of once (valuation_execute).
+QUEUED_VALUATION_GRACE = timedelta(minutes=2)
+RUNNING_VALUATION_GRACE = timedelta(minutes=30)
+
+
+def valuations_stalled(now=None) -> QuerySet[Valuation]:
+    """Valuations queued or running for longer than any run takes."""
+    now = now or timezone.now()
+    return Valuation.objects.filter(
+        Q(status=ValuationStatus.QUEUED, created_at__lte=now - QUEUED_VALUATION_GRACE)
+        | Q(status=ValuationStatus.RUNNING, started_at__lte=now - RUNNING_VALUATION_GRACE)
     )

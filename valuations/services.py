@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.events import publish
 from projects.models import ResearchProject
+from projects.selectors import cost_entries_visible_to
 
 from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
@@ -79,13 +80,21 @@ def market_inputs_resolve(data: dict, *, user: User) -> dict:
     return {**data, "recorded_comparables": recorded}
 
 
-def cost_inputs_resolve(data: dict, *, project: ResearchProject, today=None) -> dict:
-    """Add the project's cost entries in the valuation's currency to the
-    inputs, each aged in years from the day it was incurred."""
+def cost_inputs_resolve(
+    data: dict, *, project: ResearchProject, by: User | None, today=None
+) -> dict:
+    """Add the project's cost entries in the valuation's currency that the
+    valuer sees to the inputs, each aged in years from the day it was
+    incurred. A partner on a project shared under another enterprise's
+    agreement sees none of its costs, so none enter its valuation; a run
+    by no one (a system task) reads them all."""
     if not data.get("costs_from_ledger"):
         return data
     today = today or timezone.localdate()
-    entries = project.cost_entries.filter(currency=data["currency"]).order_by("incurred_on", "pk")
+    entries = project.cost_entries.all()
+    if by is not None:
+        entries = cost_entries_visible_to(by).filter(project=project)
+    entries = entries.filter(currency=data["currency"]).order_by("incurred_on", "pk")
     ledger = [
         {
             "amount": float(entry.amount),
@@ -122,7 +131,7 @@ def valuation_run(
     if method == ValuationMethod.MARKET_APPROACH:
         data = market_inputs_resolve(data, user=by)
     if method == ValuationMethod.COST_APPROACH:
-        data = cost_inputs_resolve(data, project=project)
+        data = cost_inputs_resolve(data, project=project, by=by)
     scorecard_inputs = inputs_validate(ValuationMethod.SCORECARD, scorecard) if scorecard else None
     return _valuation_start(
         project=project,

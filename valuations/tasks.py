@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .selectors import valuations_stalled
 from .services import VALUATION_COMPUTE_TASK, valuation_execute
 
 
@@ -8,3 +9,14 @@ def valuation_compute(valuation_id: int) -> str:
     """Run a queued valuation (a large simulation). Idempotent: a second
     delivery of the same task leaves the first run's results."""
     return valuation_execute(valuation_id=valuation_id).status
+
+
+@shared_task(ignore_result=True)
+def sweep_stalled_valuations() -> int:
+    """Every minute (``CELERY_BEAT_SCHEDULE``): run again the valuations whose
+    task was lost (broker down when queued, or restarted while a worker
+    held it)."""
+    ids = list(valuations_stalled().values_list("pk", flat=True)[:100])
+    for valuation_id in ids:
+        valuation_compute.delay(valuation_id)
+    return len(ids)

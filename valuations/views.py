@@ -57,7 +57,7 @@ def valuation_new(request, code):
         ),
         code=code,
     )
-    defaults = valuation_defaults_for(project)
+    defaults = valuation_defaults_for(request.user, project)
     inputs, label = defaults["rnpv"], ""
     deal, deal_notes = deal_defaults_for(project, inputs)
     if deal:

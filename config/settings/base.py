@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.UntrustedProxyWarningMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session, the user or any view reaches the database.
     "core.middleware.NulByteMiddleware",
@@ -88,6 +91,26 @@ TEMPLATES = [
     },
 ]
 
+# --- Content Security Policy ----------------------------------------------
+# Pages load scripts, styles, images and fonts from BioBridge itself and run
+# no inline script, event handler or style: an injected <script> or
+# onclick= does not run even if it got past escaping. Templates declare
+# behaviour with data attributes that static/js/biobridge.js handles. The
+# policy is enforced everywhere, tests included, so a page that breaks it
+# fails its tests. data: images are Bootstrap's icons in its stylesheet.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 # --- Data -----------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -107,6 +130,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A cache that is down must cost a request little time.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -125,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True
+# A password-reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_MINUTES", default=60) * 60
 # A colleague invited to the partner portal has this long to accept.
 INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
 
@@ -210,6 +237,21 @@ CELERY_RESULT_BACKEND = env(
     default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None,
 )
 CELERY_TASK_ACKS_LATE = True
+# Nothing reads a task's result: services record outcomes in the database.
+# Without results, queuing a task never touches the result backend, which
+# would retry for twenty seconds while Redis is down.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down costs a request about a second, not minutes: the
+# task is queued again by the sweeps (webhook outbox, unsent emails, stalled
+# valuations) once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -221,6 +263,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "webhooks-sweep-outbox": {
         "task": "webhooks.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    "notifications-sweep-unsent-emails": {
+        "task": "notifications.tasks.sweep_unsent_emails",
+        "schedule": 60.0,
+    },
+    "valuations-sweep-stalled": {
+        "task": "valuations.tasks.sweep_stalled_valuations",
         "schedule": 60.0,
     },
 }

@@ -1,7 +1,9 @@
 """Settings for production: PostgreSQL, Redis, gunicorn behind a proxy."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, MAILERS, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -26,4 +28,24 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+# Every subdomain of the site's domain must be served over HTTPS too, and the
+# domain may be submitted to the browsers' preload list. Switch either off
+# only for a domain whose other hosts still speak plain HTTP (see
+# docs/deployment.md): preloading is hard to undo.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Invitations and password resets are links sent by email: a console or
+# in-memory mailer would write them to the log or lose them, so production
+# does not start without a real one.
+_UNDELIVERING_MAILERS = {
+    f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("console", "dummy", "filebased", "locmem")
+}
+if not env("EMAIL_URL", default="") or MAILERS["default"]["BACKEND"] in _UNDELIVERING_MAILERS:
+    raise ImproperlyConfigured(
+        "Production needs a mailer that delivers: set EMAIL_URL, e.g. "
+        "smtp+tls://user:password@smtp.example.com:587. Invitation and "
+        "password-reset links would otherwise be written to the log or lost."
+    )

@@ -7,9 +7,14 @@ the services become 400 when a field is at fault, 403 when the user may not
 act, and 409 when the object's state does not allow the action.
 """
 
+import sys
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -17,6 +22,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError, field_errors, first_code
+
+# How long a client should wait before trying again while the database is
+# unreachable: a PostgreSQL restart takes seconds.
+RETRY_AFTER_SECONDS = 5
 
 FORBIDDEN_CODES = {
     "permission_denied",
@@ -103,3 +112,24 @@ class IdempotencyMismatch(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
     default_detail = _("This Idempotency-Key was used with a different request.")
+
+
+def server_error(request):
+    """Django's 500, but 503 with ``Retry-After`` while the database cannot
+    be reached (restarting, failing over): the request changed nothing, and
+    the client may simply try again. Under /api/ in the API's error format;
+    elsewhere a page that needs no database."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DatabaseOperationalError | DatabaseInterfaceError):
+        message = _("BioBridge cannot reach its database for a moment; try again shortly.")
+        if _is_api(request):
+            response = JsonResponse(error_body("service_unavailable", message), status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if _is_api(request):
+        return JsonResponse(
+            error_body("server_error", _("Something went wrong on our side.")), status=500
+        )
+    return defaults.server_error(request)

@@ -6,6 +6,12 @@ doing anything again; the same key with a different request answers 422; a
 key whose first request is still running answers 409. Only successful
 responses are kept: after an error the client may retry with the same key.
 Keys are per user and kept for ``IDEMPOTENCY_KEY_TTL``.
+
+The request's work and the stored response commit in one transaction: a
+retry either replays a response whose effect happened, or does the work for
+the first time — also when the database went away in between. A key left in
+flight by a request that died (the database restarted under it) may be taken
+over after ``IN_FLIGHT_LEASE``.
 """
 
 import hashlib
@@ -14,7 +20,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -25,6 +31,10 @@ from .errors import IdempotencyConflict, IdempotencyMismatch
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+
+
+# Longer than any money-moving request takes.
+IN_FLIGHT_LEASE = timedelta(minutes=1)
 
 
 def _ttl() -> timedelta:
@@ -56,7 +66,28 @@ def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyRecord, bool]:
             )
         return record, True
     except IntegrityError:
-        return IdempotencyRecord.objects.get(user=user, key=key), False
+        pass
+    # A request that died in flight left its claim behind: take it over once
+    # the lease ran out (one request wins the update).
+    abandoned = IdempotencyRecord.objects.filter(
+        user=user,
+        key=key,
+        fingerprint=fingerprint,
+        state=IdempotencyRecord.State.IN_FLIGHT,
+        created_at__lt=timezone.now() - IN_FLIGHT_LEASE,
+    )
+    if abandoned.update(created_at=timezone.now()):
+        return IdempotencyRecord.objects.get(user=user, key=key), True
+    return IdempotencyRecord.objects.get(user=user, key=key), False
+
+
+def _complete(record: IdempotencyRecord, response) -> None:
+    """Keep the response to replay, in the transaction of the work."""
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        state=IdempotencyRecord.State.COMPLETED,
+        response_status=response.status_code,
+        response_body=json.loads(json.dumps(response.data, default=str)),
+    )
 
 
 def idempotent(view_method):
@@ -82,16 +113,18 @@ def idempotent(view_method):
                 headers={"Idempotent-Replayed": "true"},
             )
         try:
-            response = view_method(self, request, *args, **kwargs)
+            with transaction.atomic():
+                response = view_method(self, request, *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    _complete(record, response)
+        except (OperationalError, InterfaceError):
+            # The database is unreachable: nothing committed, and the claim
+            # is released when its lease runs out.
+            raise
         except BaseException:
             record.delete()
             raise
-        if 200 <= response.status_code < 300:
-            record.state = IdempotencyRecord.State.COMPLETED
-            record.response_status = response.status_code
-            record.response_body = json.loads(json.dumps(response.data, default=str))
-            record.save(update_fields=["state", "response_status", "response_body"])
-        else:
+        if not 200 <= response.status_code < 300:
             record.delete()
         return response
 

@@ -1,6 +1,11 @@
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 
 class UserOrTokenRateThrottle(SimpleRateThrottle):
@@ -17,3 +22,13 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        # The counts live in the cache (Redis in production). While it is
+        # down, let requests through: refusing every request would turn a
+        # cache outage into an outage of the API.
+        try:
+            return super().allow_request(request, view)
+        except RedisError as error:
+            logger.warning("Throttling skipped: the cache is unreachable (%s)", error)
+            return True

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from core.templatetags.biobridge import localized
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import ListExport, Sorting, filtered_list
-from partnerships.selectors import agreements_visible_to, partnerships_visible_to
+from partnerships.selectors import agreements_visible_to
 from pipelines.selectors import stages_visible_to
 from portal.access import partner_view
 from projects.choices import ProjectStatus
@@ -23,6 +23,7 @@ from projects.selectors import (
     project_detail_for,
     project_list_for,
     project_milestones_for,
+    project_terms_for,
     project_timeline,
     projects_visible_to,
 )
@@ -80,7 +81,13 @@ class PortalProjectFilterSet(ResearchProjectFilterSet):
         field_name="current_stage", choices=(), label=_("Stage"), empty_label=_("All")
     )
     # The agreement page's "all projects" link.
-    agreement = django_filters.CharFilter(field_name="agreement__reference", label=_("Agreement"))
+    agreement = django_filters.CharFilter(method="filter_agreement", label=_("Agreement"))
+
+    def filter_agreement(self, queryset, name, value):
+        # Among the partner's own agreements only: the filter must not tell
+        # which other enterprise's agreement a shared project runs under.
+        own = agreements_visible_to(self.request.user).filter(reference=value)
+        return queryset.filter(agreement__in=own.values("id"))
 
 
 def _stage_choices(user):
@@ -154,13 +161,7 @@ def project_detail(request, code):
     stages, transitions = _road(project)
     # On a project shared with another enterprise, the agreement and the
     # partnership it runs under may be the other enterprise's.
-    agreement = partnership = None
-    if project.agreement_id:
-        agreement = agreements_visible_to(user).filter(pk=project.agreement_id).first()
-    if agreement is not None:
-        partnership = agreement.partnership
-    elif project.partnership_id:
-        partnership = partnerships_visible_to(user).filter(pk=project.partnership_id).first()
+    agreement, partnership = project_terms_for(user, project)
     milestones = list(project_milestones_for(user, project))
     for milestone in milestones:
         milestone.overdue = milestone.is_overdue(today)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.money import Currency
+from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -88,8 +89,8 @@ class ProjectRowsSerializer(serializers.ListSerializer):
                 },
                 "partner_enterprises": partners.get(row["id"], []),
                 "joint_centre": row["joint_centre_id"],
-                "partnership": row["partnership_id"],
-                "agreement": row["agreement_id"],
+                "partnership": row["shown_partnership_id"],
+                "agreement": row["shown_agreement_id"],
                 "start_date": start_date(row["start_date"]),
                 "updated_at": updated_at(row["updated_at"]),
             }
@@ -105,6 +106,14 @@ class ProjectListSerializer(serializers.ModelSerializer):
     stage = StageSummarySerializer(source="current_stage")
     lead_institution = PartySummarySerializer()
     partner_enterprises = PartySummarySerializer(many=True)
+    # As the scoping selector shows them: on a project shared under another
+    # enterprise's agreement, a partner is not told which one.
+    partnership = serializers.IntegerField(
+        source="shown_partnership_id", read_only=True, allow_null=True
+    )
+    agreement = serializers.IntegerField(
+        source="shown_agreement_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ResearchProject
@@ -204,7 +213,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    rationale = serializers.CharField(max_length=5000)
+    rationale = serializers.CharField(max_length=max_length_of(StageTransition, "rationale"))
     evidence = ScopedPrimaryKeyRelatedField(
         documents_visible_to, many=True, required=False, default=list
     )
@@ -283,18 +292,26 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.Serializer):
-    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Milestone, "claim_note")
+    )
     documents = ScopedPrimaryKeyRelatedField(
         documents_visible_to, many=True, required=False, default=list
     )
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=max_length_of(Milestone, "verification_comment"),
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
+    # The reason of a dispute, a cancellation, a waiver or a query: each is
+    # stored in a field of the note's length.
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class InvoiceRequestSerializer(serializers.Serializer):
@@ -333,7 +350,9 @@ class PaymentRequestSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=0)
     currency = serializers.ChoiceField(choices=Currency.choices)
     paid_on = serializers.DateField()
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Payment, "reference")
+    )
 
 
 class RoyaltyReportLineSerializer(serializers.ModelSerializer):
@@ -378,7 +397,9 @@ class SalesFiguresSerializer(serializers.Serializer):
     net_sales = serializers.DecimalField(**MONEY, min_value=0, required=False)
     lines = RoyaltyReportLineSerializer(many=True, required=False, default=list)
     sublicense_income = serializers.DecimalField(**MONEY, min_value=0, required=False, default=0)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(RoyaltyReport, "note")
+    )
 
 
 class RoyaltyReportSubmitSerializer(SalesFiguresSerializer):
@@ -447,7 +468,9 @@ class DocumentUploadSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False, allow_null=True)
     agreement = serializers.IntegerField(required=False, allow_null=True)
     milestone = serializers.IntegerField(required=False, allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(Document, "description")
+    )
     is_internal = serializers.BooleanField(required=False, default=False)
 
 

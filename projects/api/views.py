@@ -215,7 +215,7 @@ class StageTransitionViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        return stage_transitions_visible_to(self.request.user).prefetch_related("evidence")
+        return stage_transitions_visible_to(self.request.user)
 
 
 def _milestone_response(request, milestone):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.dates import PAST, date_check
 from core.errors import DomainError
 from core.money import Currency, quantize_money
+from core.text import text_input
 from partnerships.choices import Party
 from partnerships.models import FailureClause
 from pipelines.models import StageDefinition
@@ -59,9 +60,13 @@ def cost_entry_record(
     if incurred_on > timezone.localdate():
         raise CostEntryError(_("A cost cannot be dated in the future."), field="incurred_on")
     date_check(incurred_on, field="incurred_on", bounds=PAST)
-    description = (description or "").strip()
-    if not description:
-        raise CostEntryError(_("Say what the money was spent on."), field="description")
+    description = text_input(
+        description,
+        model=CostEntry,
+        field="description",
+        required=_("Say what the money was spent on."),
+        error_class=CostEntryError,
+    )
     entry = CostEntry.objects.create(
         project=project,
         stage=stage,

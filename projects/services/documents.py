@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import is_partner_user
 from core.errors import DomainError
+from core.text import text_input
 from partnerships.selectors import agreements_visible_to
 from projects.activity import activity_record
 from projects.models import Document
@@ -120,7 +121,9 @@ def document_upload(
         original_name=PurePath(uploaded_file.name).name[:255],
         content_type=content_type,
         size=uploaded_file.size,
-        description=(description or "").strip()[:255],
+        description=text_input(
+            description, model=Document, field="description", error_class=DocumentError
+        ),
         project=project,
         agreement=agreement,
         milestone=milestone,

@@ -11,7 +11,7 @@ from projects.activity import activity_record
 from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
-from .registration import refuse_out_of_reach
+from .registration import refuse_foreign_lead, refuse_out_of_reach, refuse_untied_partners
 
 # A project's code is chosen once; its stage moves only by gate decisions.
 PROJECT_FIELDS = WritableFields(
@@ -36,6 +36,10 @@ PROJECT_FIELDS = WritableFields(
     fixed=("code", "current_stage"),
     relations=("partner_enterprises",),
 )
+
+
+# The fields that decide which enterprises may partner the project.
+LINKS = {"agreement", "partnership", "joint_centre"}
 
 
 class ProjectEditError(DomainError):
@@ -66,6 +70,17 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
     dates_check({field: getattr(project, field) for field in changes}, {"start_date": BUSINESS})
     project.save()
     refuse_out_of_reach(by, project)
+    if "lead_institution" in changes and before["lead_institution"] != project.lead_institution:
+        refuse_foreign_lead(by, project)
+    if partner_enterprises is not None:
+        partner_enterprises = list(partner_enterprises)
+    if partner_enterprises is not None or changes.keys() & LINKS:
+        refuse_untied_partners(
+            project,
+            project.partner_enterprises.all()
+            if partner_enterprises is None
+            else partner_enterprises,
+        )
     changed = {
         field: [before[field], value] for field, value in changes.items() if before[field] != value
     }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
 from core.events import publish
+from core.text import text_input
 from pipelines.models import StageDefinition
 from projects.activity import activity_record
 from projects.choices import MilestoneStatus, ProjectStatus, TransitionKind
@@ -191,14 +192,13 @@ def _locked(project: ResearchProject) -> ResearchProject:
 
 
 def _require_rationale(rationale: str) -> str:
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise TransitionNotAllowed(
-            _("Every stage-gate decision states its rationale."),
-            code="rationale_required",
-            field="rationale",
-        )
-    return rationale
+    return text_input(
+        rationale,
+        model=StageTransition,
+        field="rationale",
+        required=_("Every stage-gate decision states its rationale."),
+        error_class=TransitionNotAllowed,
+    )
 
 
 def _record(

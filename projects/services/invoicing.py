@@ -18,6 +18,7 @@ from core.dates import INVOICE, PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.money import quantize_money
+from core.text import text_input
 from partnerships.models import Agreement
 from partnerships.selectors import acts_for_research_party
 from projects.activity import activity_record
@@ -164,7 +165,7 @@ def payment_record(
             _("A payment cannot be dated in the future."), code="future_payment", field="paid_on"
         )
     date_check(paid_on, field="paid_on", bounds=PAST)
-    reference = (reference or "").strip()
+    reference = text_input(reference, model=Payment, field="reference", error_class=PaymentError)
     if reference and invoice.payments.filter(reference=reference).exists():
         raise PaymentError(
             _("A payment with reference %(reference)s is already recorded on this invoice.")

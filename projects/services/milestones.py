@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
+from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
@@ -24,7 +25,7 @@ from projects.events import (
     MilestoneInvoiced,
     MilestoneVerified,
 )
-from projects.models import Document, Invoice, Milestone, ResearchProject
+from projects.models import Activity, Document, Invoice, Milestone, ResearchProject
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
@@ -99,11 +100,15 @@ def _locked(milestone: Milestone) -> Milestone:
     )
 
 
-def _required_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise MilestoneError(message, code=f"{field}_required", field=field)
-    return value
+def _text(value: str, *, field: str, name: str, required: str | None = None) -> str:
+    return text_input(
+        value,
+        model=Milestone,
+        field=field,
+        name=name,
+        required=required,
+        error_class=MilestoneError,
+    )
 
 
 def _move(
@@ -138,7 +143,7 @@ def milestone_claim(
     milestone = _locked(milestone)
     milestone_claim_guard(milestone, by).raise_if_denied(MilestoneError)
     documents = list(documents)
-    evidence_note = (evidence_note or "").strip()
+    evidence_note = _text(evidence_note, field="claim_note", name="evidence_note")
     if not evidence_note and not documents:
         raise MilestoneError(
             _("A claim needs evidence: describe it or attach documents."),
@@ -158,14 +163,39 @@ def milestone_claim(
             code="internal_evidence",
             field="documents",
         )
+    if any(
+        doc.agreement_id not in (None, milestone.agreement_id)
+        or (doc.milestone_id is not None and doc.milestone.agreement_id != milestone.agreement_id)
+        for doc in documents
+    ):
+        # Evidence joins the milestone's agreement: a document of another
+        # agreement would move out of sight of the partner it belongs to.
+        raise MilestoneError(
+            _("Evidence must not be a document of another agreement."),
+            code="foreign_evidence",
+            field="documents",
+        )
     resubmission = milestone.status == MilestoneStatus.DISPUTED
     milestone.claim_note = evidence_note
     milestone.claimed_at = timezone.now()
     milestone.claimed_by = by
     for document in documents:
-        if document.milestone_id != milestone.pk:
+        # Evidence is governed by the milestone's agreement: on a project
+        # shared by two enterprises, the other one must not see it.
+        if (document.milestone_id, document.agreement_id) != (
+            milestone.pk,
+            milestone.agreement_id,
+        ):
             document.milestone = milestone
-            document.save(update_fields=["milestone"])
+            document.agreement_id = milestone.agreement_id
+            document.save(update_fields=["milestone", "agreement"])
+            # The record of its upload names the file: it follows the
+            # document out of the other enterprise's timeline.
+            Activity.objects.filter(
+                target_type=Document._meta.label_lower,
+                target_id=document.pk,
+                agreement__isnull=True,
+            ).update(agreement_id=milestone.agreement_id)
     activity = _move(
         milestone,
         MilestoneStatus.CLAIMED,
@@ -184,7 +214,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
     """The payer confirms the claim."""
     milestone = _locked(milestone)
     milestone_verify_guard(milestone, by).raise_if_denied(MilestoneError)
-    milestone.verification_comment = (comment or "").strip()
+    milestone.verification_comment = _text(comment, field="verification_comment", name="comment")
     milestone.verified_at = timezone.now()
     milestone.verified_by = by
     milestone.dispute_reason = ""
@@ -203,7 +233,9 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
 @transaction.atomic
 def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
     """The payer contests the claim, saying why."""
-    reason = _required_text(reason, "reason", _("A dispute states its reason."))
+    reason = _text(
+        reason, field="dispute_reason", name="reason", required=_("A dispute states its reason.")
+    )
     milestone = _locked(milestone)
     milestone_dispute_guard(milestone, by).raise_if_denied(MilestoneError)
     milestone.dispute_reason = reason
@@ -253,8 +285,11 @@ def milestone_invoice(
 
 
 def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus) -> Milestone:
-    reason = _required_text(
-        reason, "reason", _("Cancelling or waiving a milestone needs a reason.")
+    reason = _text(
+        reason,
+        field="closing_reason",
+        name="reason",
+        required=_("Cancelling or waiving a milestone needs a reason."),
     )
     milestone = _locked(milestone)
     milestone_close_guard(milestone, by, to_status).raise_if_denied(MilestoneError)

@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import has_full_access, staff_institution_ids
 from core.dates import BUSINESS, date_check
 from core.errors import DomainError
-from partnerships.models import Enterprise
+from partnerships.models import Enterprise, Institution, JointCentreParty
 from projects.activity import activity_record
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageTransition
@@ -32,6 +34,75 @@ def refuse_out_of_reach(user, project: ResearchProject) -> None:
         )
 
 
+class ProjectLinkError(DomainError):
+    """A project's parties do not fit together."""
+
+    code = "inconsistent_links"
+
+
+def lead_institutions_of(user) -> set[int]:
+    """The institutions a staff member may register projects for: those it
+    works for, and the hosts of the joint centres it works for directly."""
+    return set(
+        Institution.objects.filter(
+            Q(pk__in=staff_institution_ids(user)) | Q(centre_memberships__centre__staff_users=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def refuse_foreign_lead(user, project: ResearchProject) -> None:
+    """Staff lead projects only for an institution they work for: a project
+    led by another institution would be that institution's to register."""
+    if user is None or has_full_access(user):
+        return
+    if project.lead_institution_id not in lead_institutions_of(user):
+        raise ProjectLinkError(
+            _("Staff register projects only for an institution they work for."),
+            code="foreign_lead_institution",
+            field="lead_institution",
+        )
+
+
+def _centre_of(project: ResearchProject):
+    if project.joint_centre_id:
+        return project.joint_centre_id
+    partnership = project.agreement.partnership if project.agreement_id else project.partnership
+    return partnership.joint_centre_id if partnership else None
+
+
+def refuse_untied_partners(project: ResearchProject, partner_enterprises) -> None:
+    """A partner enterprise is the enterprise of the project's agreement (or,
+    without one, of its partnership), or, on a joint centre's project, one
+    of the centre's lead enterprises, which share its projects. Any other
+    enterprise would see a project run under someone else's contract. (An
+    agreement of another partnership is refused by the project's
+    ``clean``.)"""
+    partnership = project.agreement.partnership if project.agreement_id else project.partnership
+    allowed = {partnership.enterprise_id} if partnership else set()
+    centre = _centre_of(project)
+    if centre is not None:
+        allowed |= set(
+            JointCentreParty.objects.filter(
+                centre_id=centre, enterprise__isnull=False
+            ).values_list("enterprise_id", flat=True)
+        )
+    untied = sorted(
+        (enterprise for enterprise in partner_enterprises if enterprise.pk not in allowed),
+        key=lambda enterprise: enterprise.name,
+    )
+    if untied:
+        raise ProjectLinkError(
+            _(
+                "%(enterprises)s is not a party to the project's agreement or partnership: "
+                "partner enterprises are the agreement's enterprise (or the lead enterprises "
+                "of its joint centre)."
+            )
+            % {"enterprises": ", ".join(enterprise.name for enterprise in untied)},
+            code="untied_partner",
+            field="partner_enterprises",
+        )
+
+
 @transaction.atomic
 def project_register(
     *,
@@ -43,12 +114,18 @@ def project_register(
     """Save a new project and open its gate history with the stage it starts
     at, so that every project's stage is explained by a recorded decision.
     Staff register projects only where they work: under their institutions,
-    joint centres or partnerships."""
+    joint centres or partnerships, led by an institution they work for. Its
+    partner enterprises are parties to its agreement or partnership."""
     project.full_clean()
     date_check(project.start_date, field="start_date", bounds=BUSINESS)
     project.save()
     if by is not None:
+        # Out of sight first: a project the user would not even see is
+        # refused as such, not for its details.
         refuse_out_of_reach(by, project)
+    refuse_foreign_lead(by, project)
+    partner_enterprises = list(partner_enterprises)
+    refuse_untied_partners(project, partner_enterprises)
     if partner_enterprises:
         project.partner_enterprises.set(partner_enterprises)
     start = StageTransition.objects.create(

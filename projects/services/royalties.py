@@ -18,6 +18,7 @@ from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
 from core.money import quantize_money
+from core.text import text_input, visible_text
 from partnerships.choices import RoyaltyBasis
 from partnerships.computations.royalties import (
     Tier,
@@ -237,7 +238,10 @@ def _validated_sales(
     if lines:
         if any(line.net_sales < 0 for line in lines):
             raise RoyaltyError(_("Net sales cannot be negative."), field="lines")
-        keys = [(line.product.strip(), line.territory.strip()) for line in lines]
+        keys = [
+            (_line_text(line.product, "product"), _line_text(line.territory, "territory"))
+            for line in lines
+        ]
         if not all(product and territory for product, territory in keys):
             raise RoyaltyError(
                 _("Each line names a product and a territory."),
@@ -308,6 +312,16 @@ def royalty_report_submit_guard(agreement: Agreement, user) -> Guard:
     )
 
 
+def _line_text(value: str, field: str) -> str:
+    return text_input(
+        value, model=RoyaltyReportLine, field=field, name="lines", error_class=RoyaltyError
+    )
+
+
+def _note(note: str) -> str:
+    return text_input(note, model=RoyaltyReport, field="note", error_class=RoyaltyError)
+
+
 @transaction.atomic
 def royalty_report_submit(
     *,
@@ -323,6 +337,7 @@ def royalty_report_submit(
 ) -> RoyaltyReport:
     """The licensee reports a period's net sales; the royalty due is
     computed from the tiers on the year's sales to date."""
+    note = _note(note)
     # Lock the agreement: two reports of one year must see each other's
     # sales, or both would be charged from the bottom tier.
     agreement = (
@@ -369,7 +384,7 @@ def royalty_report_submit(
                 royalty_due=royalty_due,
                 currency=agreement.currency,
                 status=RoyaltyReportStatus.SUBMITTED,
-                note=(note or "").strip(),
+                note=note,
                 submitted_by=by,
                 submitted_at=timezone.now(),
             )
@@ -380,8 +395,8 @@ def royalty_report_submit(
     RoyaltyReportLine.objects.bulk_create(
         RoyaltyReportLine(
             report=report,
-            product=line.product.strip(),
-            territory=line.territory.strip(),
+            product=visible_text(line.product),
+            territory=visible_text(line.territory),
             net_sales=line.net_sales,
         )
         for line in lines
@@ -432,9 +447,14 @@ def royalty_report_review_guard(report: RoyaltyReport, user, to_status) -> Guard
 @transaction.atomic
 def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyReport:
     """The licensor questions a report; the licensee corrects and resubmits."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise RoyaltyError(_("Say what is in question."), code="reason_required", field="reason")
+    reason = text_input(
+        reason,
+        model=RoyaltyReport,
+        field="query_reason",
+        name="reason",
+        required=_("Say what is in question."),
+        error_class=RoyaltyError,
+    )
     report = _locked(report)
     royalty_report_review_guard(report, by, RoyaltyReportStatus.QUERIED).raise_if_denied(
         RoyaltyError
@@ -466,6 +486,7 @@ def royalty_report_resubmit(
     note: str = "",
 ) -> RoyaltyReport:
     """The licensee corrects a queried report; the royalty is recomputed."""
+    note = _note(note)
     report = _locked(report)
     agreement = Agreement.objects.select_for_update().get(pk=report.agreement_id)
     if not acts_for_enterprise(by, agreement) and not acts_for_research_party(by, agreement):
@@ -490,7 +511,7 @@ def royalty_report_resubmit(
         corrected_report=report,
     )
     report.status = RoyaltyReportStatus.SUBMITTED
-    report.note = (note or report.note).strip()
+    report.note = note or report.note
     report.submitted_by = by
     report.submitted_at = timezone.now()
     report.save()
@@ -498,8 +519,8 @@ def royalty_report_resubmit(
     RoyaltyReportLine.objects.bulk_create(
         RoyaltyReportLine(
             report=report,
-            product=line.product.strip(),
-            territory=line.territory.strip(),
+            product=visible_text(line.product),
+            territory=visible_text(line.territory),
             net_sales=line.net_sales,
         )
         for line in lines

@@ -224,3 +224,47 @@ def test_the_address_counted_is_the_one_the_trusted_proxies_saw(
     request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert sign_in_address(request) == address
+
+
+@pytest.fixture
+def proxy_warning_not_yet_given(monkeypatch):
+    from core.middleware import UntrustedProxyWarningMiddleware
+
+    monkeypatch.setattr(UntrustedProxyWarningMiddleware, "warned", False)
+
+
+def _proxy_warnings(caplog):
+    return [
+        record
+        for record in caplog.records
+        if record.name == "core.middleware" and "TRUSTED_PROXY_COUNT" in record.getMessage()
+    ]
+
+
+def test_a_forwarded_request_with_no_trusted_proxy_is_logged_once_per_process(
+    settings, client, caplog, proxy_warning_not_yet_given
+):
+    """X-Forwarded-For with TRUSTED_PROXY_COUNT=0 means a proxy the lockout
+    does not know about: every client would seem to share its address."""
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    with caplog.at_level("WARNING", logger="core.middleware"):
+        for _ in range(3):
+            response = client.get(reverse("accounts:login"), HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert response.status_code == 200
+    [warning] = _proxy_warnings(caplog)
+    assert warning.levelname == "WARNING"
+    assert "docs/deployment.md" in warning.getMessage()
+
+
+def test_no_warning_without_the_header_or_with_a_trusted_proxy(
+    settings, client, caplog, proxy_warning_not_yet_given
+):
+    with caplog.at_level("WARNING", logger="core.middleware"):
+        settings.TRUSTED_PROXY_COUNT = 0
+        client.get(reverse("accounts:login"))
+        settings.TRUSTED_PROXY_COUNT = 1
+        client.get(reverse("accounts:login"), HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert _proxy_warnings(caplog) == []

@@ -5,13 +5,18 @@ and fields a client may not write staying unwritten."""
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.services import api_token_create
+from core.api import idempotency
 from core.api.throttling import UserOrTokenRateThrottle
 from core.models import IdempotencyRecord
 from projects.models import Invoice, Payment, ResearchProject, RoyaltyReport
@@ -295,6 +300,43 @@ def test_a_refused_request_keeps_no_key(world):
     assert "Idempotent-Replayed" not in accepted
 
 
+@money_posts
+def test_a_request_cut_off_by_the_database_leaves_no_effect_and_can_be_retried(
+    world, name, monkeypatch
+):
+    """The database went away after the work but before its answer was kept:
+    the two commit together, so neither did, and the key is free again once
+    the lease of the dead request ran out."""
+    post = MONEY_POSTS[name]
+    created = post.created()
+
+    def database_gone(record, response):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(idempotency, "_complete", database_gone)
+    client = client_for(world.user(post.role))
+    client.raise_request_exception = False
+    body = post.body
+    if post is MONEY_POSTS["royalty-report-submit"]:
+        body = {**body, "agreement": world.a.agreement.pk}
+    cut_off = client.post(post.url(world), body, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    monkeypatch.undo()
+
+    assert cut_off.status_code == 503
+    assert post.created() == created
+    too_soon = send(world, post, post.body, "key-1")
+    assert_error_format(too_soon, 409, code="idempotency_key_in_use")
+
+    IdempotencyRecord.objects.filter(key="key-1").update(
+        created_at=timezone.now() - idempotency.IN_FLIGHT_LEASE - timedelta(seconds=1)
+    )
+    retried = send(world, post, post.body, "key-1")
+
+    assert 200 <= retried.status_code < 300, retried.content[:300]
+    assert "Idempotent-Replayed" not in retried
+    assert send(world, post, post.body, "key-1")["Idempotent-Replayed"] == "true"
+
+
 # --- Throttling --------------------------------------------------------------------
 
 
@@ -318,6 +360,25 @@ def test_a_burst_over_the_rate_is_a_429_with_retry_after(world, low_rate):
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     assert_error_format(responses[-1], 429, code="throttled")
     assert int(responses[-1]["Retry-After"]) > 0
+
+
+class UnreachableCache:
+    """A cache whose server is down, as Redis answers then."""
+
+    def get(self, *args, **kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    set = get
+
+
+def test_requests_pass_unthrottled_while_the_cache_is_down(world, monkeypatch):
+    """Throttling counts in the cache; when it cannot be reached the API
+    keeps answering rather than failing every request."""
+    monkeypatch.setattr(UserOrTokenRateThrottle, "cache", UnreachableCache())
+
+    responses = burst(client_for(token=world.keys["staff"]))
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
 
 
 def test_each_token_has_its_own_rate(world, low_rate):

@@ -218,7 +218,6 @@ def project_body(world, side, role):
         "title": "Enzyme recycling",
         "current_stage": stages()[0].pk,
         "lead_institution": side.institution.pk,
-        "partner_enterprises": [side.enterprise.pk],
         "trl": 1,
         "start_date": "2025-01-01",
     }

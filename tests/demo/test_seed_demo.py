@@ -71,6 +71,7 @@ from projects.models import (
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
 from projects.services import milestone_verify_guard
+from projects.services.registration import refuse_untied_partners
 
 pytestmark = pytest.mark.django_db
 
@@ -339,6 +340,8 @@ class TestDemoWorld:
                     assert project.joint_centre_id is None, project.code
                     assert project.lead_institution_id == partnership.institution_id
             assert project.principal_investigator.institution_id == project.lead_institution_id
+            # The rule the registration and editing services enforce.
+            refuse_untied_partners(project, project.partner_enterprises.all())
             is_biomedicine = project.sector.code == SectorCode.BIOMEDICINE
             assert bool(project.therapeutic_area) == is_biomedicine, project.code
 
@@ -465,6 +468,7 @@ class TestGeneratedProjects:
         last_positions = last_position_of_pipeline()
         for project in generated:
             assert project.partner_enterprises.all()
+            refuse_untied_partners(project, project.partner_enterprises.all())
             assert_history_explains_the_project(project, last_positions)
 
     def test_a_second_run_continues_the_numbering(self, demo):

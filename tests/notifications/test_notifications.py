@@ -21,6 +21,7 @@ from notifications.tasks import send_notification_email
 from pipelines.models import StageDefinition
 from projects.choices import MilestoneStatus, ProjectStatus, RoyaltyReportKind
 from projects.models import Activity
+from projects.services.milestones import milestone_claim
 from projects.services.reminders import reminders_send
 from projects.tasks import send_daily_reminders
 from tests.factories import (
@@ -446,3 +447,28 @@ class TestDailyTask:
 
         assert again["overdue"] == 0
         assert notices(NotificationKind.MILESTONE_OVERDUE).count() == 1
+
+
+class TestPlainTextEmail:
+    def test_names_and_notes_reach_the_reader_unescaped(
+        self, staff_user, partner_user, enterprise, agreement, django_capture_on_commit_callbacks
+    ):
+        """A notice's email is plain text: a milestone, evidence or
+        enterprise named with quotes and angle brackets reads as written."""
+        enterprise.name = "Quote \"<&>' Bio"
+        enterprise.save(update_fields=["name"])
+        project = ProjectUnderAgreementFactory(agreement=agreement, code="PRJ-Q")
+        milestone = MilestoneFactory(project=project, name="Quote \"<&>' Bio: first lot")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            milestone_claim(
+                milestone=milestone, by=staff_user, evidence_note="Batch <7> & 'QC' \"passed\""
+            )
+
+        (email,) = [email for email in mail.outbox if email.to == [partner_user.email]]
+        assert email.subject == (
+            "[BioBridge] PRJ-Q: please verify the claim for “Quote \"<&>' Bio: first lot”"
+        )
+        assert "Batch <7> & 'QC' \"passed\"" in email.body
+        for entity in ("&quot;", "&#x27;", "&lt;", "&amp;"):
+            assert entity not in email.subject + email.body

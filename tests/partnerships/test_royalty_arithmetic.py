@@ -154,7 +154,9 @@ def test_a_valuation_prefilled_from_an_agreement_expects_the_royalty_invoiced():
         period_end=date(2025, 12, 31),
         net_sales=D(1_000_000),
     )
-    deal_inputs, _notes = deal_defaults_for(project, valuation_defaults_for(project)["rnpv"])
+    deal_inputs, _notes = deal_defaults_for(
+        project, valuation_defaults_for(licensee, project)["rnpv"]
+    )
     serializer = DealInputSerializer(data=deal_inputs)
     assert serializer.is_valid(), serializer.errors
     deal = build_deal(serializer.validated_data)
@@ -182,7 +184,7 @@ def test_a_stored_valuation_prefilled_from_an_agreement_counts_the_royalty_invoi
         period_end=date(2025, 12, 31),
         net_sales=D(1_000_000),
     )
-    inputs = valuation_defaults_for(project)["rnpv"]
+    inputs = valuation_defaults_for(superuser, project)["rnpv"]
     deal, _notes = deal_defaults_for(project, inputs)
     inputs = {
         **inputs,

@@ -3,10 +3,11 @@ front door calls them (the staff UI calls them without the API's
 permission classes in front)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.errors import PermissionDenied
 from partnerships import services
-from partnerships.models import Institution, Partnership
+from partnerships.models import Agreement, Institution, Partnership
 from tests.factories import (
     AgreementFactory,
     InstitutionFactory,
@@ -79,3 +80,41 @@ def test_fields_that_are_not_editable_are_refused_by_name(staff_user, institutio
 
     assert error.value.code == "not_editable"
     assert error.value.field == "code"
+
+
+# --- Free text -------------------------------------------------------------------------
+
+
+def test_a_field_of_use_longer_than_its_limit_is_refused_at_its_field(
+    staff_user, institution, enterprise
+):
+    agreement = AgreementFactory(
+        partnership=PartnershipFactory(institution=institution, enterprise=enterprise)
+    )
+    limit = Agreement._meta.get_field("field_of_use").max_length
+
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_update(agreement=agreement, by=staff_user, field_of_use="x" * 100_000)
+
+    assert "field_of_use" in refused.value.message_dict
+    services.agreement_update(agreement=agreement, by=staff_user, field_of_use="x" * limit)
+
+
+def test_a_partnership_titled_by_a_zero_width_space_is_refused(
+    staff_user, institution, enterprise
+):
+    partnership = PartnershipFactory(institution=institution, enterprise=enterprise)
+
+    with pytest.raises(ValidationError) as refused:
+        services.partnership_update(partnership=partnership, by=staff_user, title="\u200b")
+
+    assert refused.value.error_dict["title"][0].code == "blank"
+    partnership.refresh_from_db()
+    assert partnership.title != "\u200b"
+
+
+def test_an_enterprise_named_by_invisible_characters_is_refused(superuser):
+    with pytest.raises(ValidationError) as refused:
+        services.enterprise_create(by=superuser, code="NIL", name="\ufeff\u2060", size="startup")
+
+    assert "name" in refused.value.message_dict

@@ -324,3 +324,27 @@ def test_the_invitation_url_is_absolute(admin, settings):
     invitee = partner_user_invite(by=admin, email="abs@example.com", full_name="A")
 
     assert invitation_url(invitee).startswith("https://biobridge.example.com/portal/invitations/")
+
+
+def test_the_invitation_email_is_plain_text_with_the_enterprise_name_as_written(
+    admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An email is no web page: quotes and angle brackets in a name reach the
+    reader as they are, not as HTML entities."""
+    admin.enterprise.name = "Quote \"<&>' Bio"
+    admin.enterprise.save(update_fields=["name"])
+    admin.full_name = "O'Brien <Admin>"
+    admin.save(update_fields=["full_name"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_user_invite(by=admin, email="quote@example.com", full_name='Zhao "Z" Min')
+
+    (email,) = mailoutbox
+    assert email.subject == (
+        "[BioBridge] You are invited to the partner portal of Quote \"<&>' Bio"
+    )
+    assert "partner portal of Quote \"<&>' Bio:" in email.body
+    assert "O'Brien <Admin> invites you" in email.body
+    assert "&quot;" not in email.body + email.subject
+    assert "&#x27;" not in email.body + email.subject
+    assert "&lt;" not in email.body + email.subject

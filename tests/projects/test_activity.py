@@ -62,6 +62,20 @@ class TestActivitiesVisibleTo:
 
         assert list(activities_visible_to(partner_user)) == [own]
 
+    def test_on_a_shared_project_a_partner_does_not_see_what_another_enterprise_did(
+        self, project, partner_user, other_partner_user, staff_user
+    ):
+        """What another enterprise's user did on the project under no
+        agreement (an upload of its own) stays with that enterprise; what
+        staff and the partner's own colleagues did is shared."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+        by_staff = ActivityFactory(project=project, actor=staff_user)
+        by_colleague = ActivityFactory(project=project, actor=partner_user)
+        by_other = ActivityFactory(project=project, actor=other_partner_user)
+
+        assert set(activities_visible_to(partner_user)) == {by_staff, by_colleague}
+        assert set(activities_visible_to(other_partner_user)) == {by_staff, by_other}
+
     def test_staff_see_the_internal_entries_of_their_projects(self, project, staff_user):
         shared = ActivityFactory(project=project)
         internal = ActivityFactory(project=project, is_internal=True)

@@ -19,7 +19,11 @@ from partnerships.services import CostShareInput, cost_shares_set
 from pipelines.models import StageDefinition
 from projects.computations.ledger import Cost, LedgerLine, ShareRange, cost_ledger
 from projects.models import Activity, CostEntry
-from projects.selectors import agreement_cost_ledger, project_cost_ledger
+from projects.selectors import (
+    agreement_cost_ledger,
+    cost_entries_visible_to,
+    project_cost_ledger,
+)
 from projects.services import cost_entry_record, failure_clause_for
 from tests.factories import (
     AgreementFactory,
@@ -595,6 +599,17 @@ class TestCostLedger:
             project_cost_ledger(other_partner_user, project)
         with pytest.raises(project.agreement.DoesNotExist):
             agreement_cost_ledger(other_partner_user, project.agreement)
+
+    def test_a_partner_sharing_a_project_under_another_agreement_reads_none_of_its_costs(
+        self, project, costs, partner_user, other_partner_user
+    ):
+        """The costs are shared under the project's agreement: their split
+        is the business of that agreement's enterprise only."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+
+        assert project_cost_ledger(other_partner_user, project) == []
+        assert not cost_entries_visible_to(other_partner_user).exists()
+        assert cost_entries_visible_to(partner_user).count() == 5
 
     def test_an_odd_cent_split_50_50_still_adds_up_to_what_was_spent(
         self, agreement, project, staff_user

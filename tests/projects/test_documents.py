@@ -17,6 +17,7 @@ from tests.factories import (
     AgreementFactory,
     DocumentFactory,
     InstitutionFactory,
+    MilestoneFactory,
     ResearchProjectFactory,
     UserFactory,
 )
@@ -267,3 +268,41 @@ class TestDocumentsVisibleTo:
         )
 
         assert list(documents_visible_to(partner_user)) == [own]
+
+    def test_on_a_shared_project_a_partner_sees_the_documents_of_its_own_agreement_only(
+        self, project, partner_user, other_partner_user
+    ):
+        """Evidence of the other enterprise's milestone and documents of its
+        agreement stay its own; a document of the project alone is shared
+        with every partner on purpose."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+        other_terms = AgreementFactory(partnership__enterprise=other_partner_user.enterprise)
+        other_claim = MilestoneFactory(project=project, agreement=other_terms)
+        evidence = DocumentFactory(project=project, milestone=other_claim)
+        contract = DocumentFactory(project=project, agreement=other_terms)
+        project_wide = DocumentFactory(project=project)
+
+        assert list(documents_visible_to(partner_user)) == [project_wide]
+        assert set(documents_visible_to(other_partner_user)) == {
+            evidence,
+            contract,
+            project_wide,
+        }
+
+    def test_what_another_enterprise_s_user_uploads_to_a_shared_project_stays_its_own(
+        self, project, partner_user, other_partner_user, staff_user
+    ):
+        """Only staff share a document with every partner of a project."""
+        project.partner_enterprises.add(other_partner_user.enterprise)
+        theirs = document_upload(
+            uploaded_file=upload("lab-notes.pdf", PDF), by=other_partner_user, project=project
+        )
+        ours = document_upload(
+            uploaded_file=upload("minutes.pdf", PDF), by=partner_user, project=project
+        )
+        shared = document_upload(
+            uploaded_file=upload("protocol.pdf", PDF), by=staff_user, project=project
+        )
+
+        assert set(documents_visible_to(partner_user)) == {ours, shared}
+        assert set(documents_visible_to(other_partner_user)) == {theirs, shared}

@@ -38,6 +38,7 @@ from projects.services import (
     payment_record_guard,
 )
 from tests.factories import (
+    AgreementFactory,
     DocumentFactory,
     MilestoneFactory,
     MilestoneScheduleItemFactory,
@@ -288,6 +289,30 @@ class TestClaim:
         assert error.value.code == "foreign_evidence"
         foreign.refresh_from_db()
         assert foreign.milestone is None
+
+    def test_evidence_joins_the_agreement_of_the_milestone(self, project, staff_user):
+        """On a project shared by two enterprises, a project document made
+        claim evidence is the milestone's agreement's, and no longer shared
+        with the other enterprise."""
+        milestone = MilestoneFactory(project=project)
+        report = DocumentFactory(project=project)
+
+        milestone_claim(milestone=milestone, by=staff_user, documents=[report])
+
+        report.refresh_from_db()
+        assert report.agreement == milestone.agreement
+
+    def test_documents_of_another_agreement_are_no_evidence(self, project, staff_user):
+        """Making it evidence would move it out of sight of the enterprise
+        whose agreement it belongs to."""
+        milestone = MilestoneFactory(project=project)
+        other_terms = DocumentFactory(project=project, agreement=AgreementFactory())
+
+        with pytest.raises(DomainError) as error:
+            milestone_claim(milestone=milestone, by=staff_user, documents=[other_terms])
+
+        assert error.value.code == "foreign_evidence"
+        assert refreshed(milestone).status == S.PLANNED
 
     def test_the_payer_cannot_claim(self, project, partner_user):
         milestone = MilestoneFactory(project=project)

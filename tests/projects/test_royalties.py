@@ -292,6 +292,23 @@ class TestSalesByProductAndTerritory:
 
         assert refused_code(excinfo) == "line_incomplete"
 
+    def test_a_product_named_by_invisible_characters_is_no_product(self, report_sales):
+        lines = [SalesLine(product="\u200b\ufeff", territory="CN", net_sales=D(800_000))]
+
+        with pytest.raises(DomainError) as excinfo:
+            report_sales(1, 800_000, lines=lines)
+
+        assert refused_code(excinfo) == "line_incomplete"
+
+    def test_a_product_longer_than_a_stored_line_holds_is_refused(self, report_sales):
+        lines = [SalesLine(product="A" * 201, territory="CN", net_sales=D(800_000))]
+
+        with pytest.raises(DomainError) as excinfo:
+            report_sales(1, 800_000, lines=lines)
+
+        assert (excinfo.value.code, excinfo.value.field) == ("too_long", "lines")
+        assert not RoyaltyReport.objects.exists()
+
     def test_negative_line_sales_are_refused(self, report_sales):
         lines = [
             SalesLine(product="Antibody A", territory="CN", net_sales=D(900_000)),

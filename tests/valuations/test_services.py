@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from config.celery import app
 from pipelines.models import Sector, StageDefinition
@@ -12,8 +13,9 @@ from projects.models import CostEntry
 from valuations.choices import ValuationStatus
 from valuations.errors import ValuationInputError
 from valuations.models import ComparableDeal, Valuation
+from valuations.selectors import QUEUED_VALUATION_GRACE, RUNNING_VALUATION_GRACE
 from valuations.services import valuation_execute, valuation_run
-from valuations.tasks import valuation_compute
+from valuations.tasks import sweep_stalled_valuations, valuation_compute
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,18 @@ def test_a_queued_valuation_is_run_by_the_task(
     assert valuation.started_at <= valuation.finished_at
 
 
+@pytest.fixture
+def tasks_run_in_process():
+    """A task queued on commit runs in the test's process, also when a broker
+    is configured (no worker runs here)."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def test_a_queued_valuation_starts_its_task_once_the_valuation_is_saved(
-    staff_user, project, issue_example, django_capture_on_commit_callbacks
+    staff_user, project, issue_example, django_capture_on_commit_callbacks, tasks_run_in_process
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         valuation = valuation_run(
@@ -215,3 +227,47 @@ def test_a_worker_runs_a_queued_valuation_from_the_real_broker(staff_user, proje
             time.sleep(0.2)
 
     assert valuation.status == ValuationStatus.DONE
+
+
+def test_a_valuation_whose_task_was_lost_is_run_by_the_sweep(
+    staff_user, project, issue_example, django_capture_on_commit_callbacks, tasks_run_in_process
+):
+    """The broker was down when the valuation was queued: its task never
+    arrived. The minute's sweep runs it, once."""
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = valuation_run(
+            project=project, method="rnpv", inputs=large(issue_example), by=staff_user
+        )
+        fresh = valuation_run(
+            project=project, method="rnpv", inputs=large(issue_example), by=staff_user
+        )
+    Valuation.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - QUEUED_VALUATION_GRACE - datetime.timedelta(minutes=1)
+    )
+
+    assert sweep_stalled_valuations() == 1
+    assert sweep_stalled_valuations() == 0
+
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == ValuationStatus.DONE
+    assert fresh.status == ValuationStatus.QUEUED
+
+
+def test_a_valuation_left_running_by_a_dead_worker_is_run_again(
+    staff_user, project, issue_example, django_capture_on_commit_callbacks, tasks_run_in_process
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        valuation = valuation_run(
+            project=project, method="rnpv", inputs=large(issue_example), by=staff_user
+        )
+    Valuation.objects.filter(pk=valuation.pk).update(
+        status=ValuationStatus.RUNNING,
+        started_at=timezone.now() - RUNNING_VALUATION_GRACE - datetime.timedelta(minutes=1),
+    )
+
+    assert sweep_stalled_valuations() == 1
+
+    valuation.refresh_from_db()
+    assert valuation.status == ValuationStatus.DONE
+    assert valuation.results["simulation"]["trials"] == 150_000

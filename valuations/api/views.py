@@ -258,7 +258,7 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if project_id is None:
             raise serializers.ValidationError({"project": ["This parameter is required."]})
         project = self._visible_project(project_id)
-        return Response(valuation_defaults_for(project))
+        return Response(valuation_defaults_for(request.user, project))
 
 
 @extend_schema(tags=["valuations: reference data"])
