@@ -1,7 +1,9 @@
 import logging
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body
@@ -69,3 +71,65 @@ class UntrustedProxyWarningMiddleware:
                 "client (see docs/deployment.md)."
             )
         return self.get_response(request)
+
+
+NUL = "\x00"
+
+
+class NulByteMiddleware:
+    """Answers a request that carries a NUL byte, which no name, code, date
+    or text of the business contains, before any view looks it up: 404 when
+    it is in the path, 400 when it is in the query string, a header or a
+    cookie. PostgreSQL refuses NUL in text, so a lookup with it would fail as
+    a server error; one check here covers every route. It runs before the
+    session middleware, which would otherwise look up a session key spelt
+    with a NUL (a quoted cookie may write it as an octal escape) on the way
+    out. NUL in a body is ``NulByteInBodyMiddleware``'s."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path:
+            raise Http404()
+        if (
+            _has_nul(request.GET.lists())
+            or _has_nul((name, [value]) for name, value in request.COOKIES.items())
+            # Headers a view stores or looks up (an Idempotency-Key, a
+            # token); a front server may pass a NUL in them.
+            or any(NUL in str(v) for k, v in request.META.items() if k.startswith("HTTP_"))
+        ):
+            raise BadRequest("NUL byte in the request")
+        return self.get_response(request)
+
+
+class NulByteInBodyMiddleware:
+    """Answers 400 to a form field or a JSON body with a NUL byte, as
+    ``NulByteMiddleware`` does for the rest of the request. It runs after
+    ``RequestBodyLimitMiddleware``, so that nothing reads a body too large
+    to accept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and _body_carries_nul(request):
+            raise BadRequest("NUL byte in the request body")
+        return self.get_response(request)
+
+
+def _has_nul(pairs) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
+
+
+def _body_carries_nul(request) -> bool:
+    if request.content_type == "application/json":
+        # JSON writes NUL only as an escape.
+        return b"\\u0000" in request.body
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            return _has_nul(request.POST.lists())
+        except MultiPartParserError:
+            # Malformed: the view's parser answers it as before.
+            return False
+    return False

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import PrefillCheckedMixin
+
 from .computations.royalties import Tier, TierError, validate_tiers
 from .models import (
     Agreement,
@@ -45,7 +47,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = ["full_name", "name_zh", "job_title", "institution", "enterprise", "email"]
     list_filter = ["institution", "enterprise"]
     search_fields = ["full_name", "name_zh", "email"]
@@ -83,7 +85,7 @@ class AgreementInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -103,7 +105,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import PrefillCheckedMixin
+
 from .models import (
     Activity,
     CostEntry,
@@ -43,7 +45,7 @@ class StageTransitionInline(admin.TabularInline):
 
 
 @admin.register(ResearchProject)
-class ResearchProjectAdmin(admin.ModelAdmin):
+class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -125,7 +127,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     """Milestones are planned here; their lifecycle (claim, verify, invoice,
     pay) runs through the services, so the status is read-only."""
 
@@ -256,7 +258,7 @@ class RoyaltyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(CostEntry)
-class CostEntryAdmin(admin.ModelAdmin):
+class CostEntryAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "project",
         "stage",
@@ -274,7 +276,7 @@ class CostEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "original_name",
         "project",

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import PrefillCheckedMixin
+
 from .models import ComparableDeal, ReferenceSuccessRate, Valuation
 from .services import valuation_rerun
 
@@ -108,7 +110,7 @@ class ReferenceSuccessRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComparableDeal)
-class ComparableDealAdmin(admin.ModelAdmin):
+class ComparableDealAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "signed_year",

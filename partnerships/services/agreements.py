@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.selectors import has_full_access, is_centre_staff_user
+from core.dates import BUSINESS, TERM_END, date_check
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.events import publish
 from core.money import Currency
@@ -269,6 +270,28 @@ def _validate(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
+# The bounds of each date these services write (core.dates).
+DATE_BOUNDS = {
+    JointCentre: {"established_on": BUSINESS},
+    Partnership: {"started_on": BUSINESS, "ended_on": TERM_END},
+    Agreement: {
+        "signed_on": BUSINESS,
+        "effective_on": BUSINESS,
+        "expires_on": TERM_END,
+        "upfront_due_on": BUSINESS,
+    },
+}
+
+
+def _check_dates(instance: models.Model, written: Iterable[str]) -> None:
+    """The dates written to ``instance`` within their bounds. Only those
+    written: a record kept from before the bounds can still be edited."""
+    bounds = DATE_BOUNDS[type(instance)]
+    for field in written:
+        if field in bounds:
+            date_check(getattr(instance, field), field=field, bounds=bounds[field])
+
+
 def _check_transition(transitions: dict, before: str, after: str) -> None:
     if before != after and after not in transitions[before]:
         raise TransitionNotAllowed(
@@ -452,6 +475,7 @@ def joint_centre_create(
     _refuse_unknown(details, JOINT_CENTRE_FIELDS.columns)
     centre = JointCentre(code=code, name=name, established_on=established_on, **details)
     _validate(centre)
+    _check_dates(centre, ["established_on"])
     _validate_centre_parties(parties)
     _insert(centre)
     _centre_parties_set(centre, parties)
@@ -479,6 +503,7 @@ def joint_centre_update(
     centre = JointCentre.objects.select_for_update().get(pk=centre.pk)
     _apply(centre, changes)
     _validate(centre)
+    _check_dates(centre, changes)
     centre.save()
     if parties is not None:
         _centre_parties_set(centre, parties)
@@ -504,6 +529,7 @@ def partnership_create(
     )
     _require_research_party_staff(partnership, by)
     _validate(partnership)
+    _check_dates(partnership, ["started_on", *details])
     _insert(partnership)
     return partnership
 
@@ -528,6 +554,7 @@ def partnership_update(*, partnership: Partnership, by, **changes) -> Partnershi
         _require_research_party_staff(partnership, by)
     _check_transition(PARTNERSHIP_TRANSITIONS, status_before, partnership.status)
     _validate(partnership)
+    _check_dates(partnership, changes)
     partnership.save()
     return partnership
 
@@ -554,6 +581,7 @@ def agreement_create(
             _("A new agreement is a draft or signed."), code="invalid_status", field="status"
         )
     _validate(agreement)
+    _check_dates(agreement, terms)
     _insert(agreement)
     publish(
         AgreementCreated(
@@ -578,6 +606,7 @@ def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
     changed = _apply(agreement, changes)
     _check_transition(AGREEMENT_TRANSITIONS, status_before, agreement.status)
     _validate(agreement)
+    _check_dates(agreement, changes)
     agreement.save()
     if changed:
         publish(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import PAST, date_check
 from core.errors import DomainError
 from core.money import Currency, quantize_money
 from core.text import text_input
@@ -58,6 +59,7 @@ def cost_entry_record(
         raise CostEntryError(_("A cost is a positive amount."), field="amount")
     if incurred_on > timezone.localdate():
         raise CostEntryError(_("A cost cannot be dated in the future."), field="incurred_on")
+    date_check(incurred_on, field="incurred_on", bounds=PAST)
     description = text_input(
         description,
         model=CostEntry,

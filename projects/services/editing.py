@@ -4,6 +4,7 @@ stage-gate decisions, never here."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.dates import BUSINESS, dates_check
 from core.errors import DomainError
 from core.writable import WritableFields
 from projects.activity import activity_record
@@ -64,6 +65,9 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
     for field, value in changes.items():
         setattr(project, field, value)
     project.full_clean()
+    # Only a date written now: a project kept from before the bounds can
+    # still be edited.
+    dates_check({field: getattr(project, field) for field in changes}, {"start_date": BUSINESS})
     project.save()
     refuse_out_of_reach(by, project)
     if "lead_institution" in changes and before["lead_institution"] != project.lead_institution:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import INVOICE, PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.money import quantize_money
@@ -63,6 +64,9 @@ def invoice_issue(
     """Issue the invoice of a milestone or a royalty report. Callers check
     their own guard first; this runs inside their transaction."""
     issued_on = issued_on or timezone.localdate()
+    # Bounded before anything is numbered: the year names the invoice for
+    # good, and the due date is counted from this day.
+    date_check(issued_on, field="issued_on", bounds=INVOICE)
     partnership = agreement.partnership
     payee = partnership.institution or partnership.joint_centre
     return Invoice.objects.create(
@@ -160,6 +164,7 @@ def payment_record(
         raise PaymentError(
             _("A payment cannot be dated in the future."), code="future_payment", field="paid_on"
         )
+    date_check(paid_on, field="paid_on", bounds=PAST)
     reference = text_input(reference, model=Payment, field="reference", error_class=PaymentError)
     if reference and invoice.payments.filter(reference=reference).exists():
         raise PaymentError(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import has_full_access, staff_institution_ids
+from core.dates import BUSINESS, date_check
 from core.errors import DomainError
 from partnerships.models import Enterprise, Institution, JointCentreParty
 from projects.activity import activity_record
@@ -116,6 +117,7 @@ def project_register(
     joint centres or partnerships, led by an institution they work for. Its
     partner enterprises are parties to its agreement or partnership."""
     project.full_clean()
+    date_check(project.start_date, field="start_date", bounds=BUSINESS)
     project.save()
     if by is not None:
         # Out of sight first: a project the user would not even see is

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
 from core.money import quantize_money
@@ -221,6 +222,9 @@ def _validated_sales(
             code="period_not_ended",
             field="period_end",
         )
+    # The more telling refusals above come first: what is left is a period
+    # that starts before any the centre records.
+    date_check(period_start, field="period_start", bounds=PAST)
     if agreement.status != Agreement.Status.SIGNED:
         raise RoyaltyError(_("The agreement is not in force."), code="agreement_not_signed")
     if not agreement.royalty_tiers.exists() and not agreement.sublicense_income_share:

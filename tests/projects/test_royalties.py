@@ -328,8 +328,9 @@ class TestReportablePeriods:
             (date(2024, 12, 1), date(2025, 1, 31), "period_spans_years"),
             (date(2026, 4, 1), date(2026, 6, 30), "period_not_ended"),
             (date(2025, 3, 31), date(2025, 1, 1), "invalid_period"),
+            (date(1989, 1, 1), date(1989, 3, 31), "date_out_of_range"),
         ],
-        ids=["spans two years", "not yet ended", "ends before it starts"],
+        ids=["spans two years", "not yet ended", "ends before it starts", "before 1990"],
     )
     def test_a_period_that_cannot_be_charged_is_refused(
         self, licence, partner_user, period_start, period_end, code
