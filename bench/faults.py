@@ -249,6 +249,9 @@ class WebhookReceiver(ThreadingHTTPServer):
 
     def __init__(self):
         self.events: Counter = Counter()
+        self.deliveries: Counter = Counter()
+        self.delay = 0.0  # A slow receiver keeps deliveries in flight.
+        self.active = 0
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), WebhookHandler)
 
@@ -257,7 +260,12 @@ class WebhookHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         with self.server.lock:
+            self.server.active += 1
+        time.sleep(self.server.delay)
+        with self.server.lock:
+            self.server.active -= 1
             self.server.events[body["id"]] += 1
+            self.server.deliveries[self.headers["BioBridge-Delivery"]] += 1
         self.send_response(200)
         self.end_headers()
 
@@ -284,6 +292,14 @@ class Application:
             # One Redis as broker and cache, as most deployments run it.
             "REDIS_URL": f"redis://127.0.0.1:{redis.port}/1",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            # The sweeps every 10 s, stepping in after 30 s rather than the
+            # production defaults (minutes), so a run takes minutes.
+            "SWEEP_INTERVAL_SECONDS": "10",
+            "NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS": "30",
+            "WEBHOOK_DISPATCH_GRACE_SECONDS": "30",
+            "WEBHOOK_DELIVERY_LEASE_SECONDS": "30",
+            "VALUATION_QUEUED_GRACE_SECONDS": "30",
+            "VALUATION_RUNNING_GRACE_SECONDS": "30",
             "WEBHOOK_ALLOW_PRIVATE_URLS": "true",
             "WEBHOOK_ALLOW_HTTP": "true",
             "MEDIA_ROOT": str(scratch / "media"),
@@ -322,6 +338,11 @@ class Application:
             stdout=self.logs[0],
             stderr=subprocess.STDOUT,
         )
+        self.start_worker()
+        wait_for(lambda: port_open(self.port), timeout=60, what="gunicorn")
+
+    def start_worker(self) -> None:
+        # In a session of its own, so that killing it kills its pool too.
         self.processes["worker"] = subprocess.Popen(
             [
                 str(VENV_BIN / "celery"),
@@ -332,7 +353,7 @@ class Application:
                 "--concurrency",
                 "2",
                 "--schedule",
-                str(logs / "beat-schedule"),
+                str(self.scratch / "beat-schedule"),
                 "--loglevel",
                 "WARNING",
             ],
@@ -340,8 +361,14 @@ class Application:
             env=self.env,
             stdout=self.logs[1],
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        wait_for(lambda: port_open(self.port), timeout=60, what="gunicorn")
+
+    def kill_worker(self) -> None:
+        """The worker node dies: SIGKILL to the worker and its pool."""
+        worker = self.processes["worker"]
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -412,7 +439,19 @@ def prepare(app: Application, receiver_port: int) -> dict:
     ]
     if not open_milestones:
         raise SystemExit("The demo data has no open invoice to pay into.")
-    return {"token": key, "milestones": open_milestones}
+    from projects.models import ResearchProject
+    from valuations.selectors import valuation_defaults_for
+
+    project = ResearchProject.objects.filter(current_stage__pipeline__sector__code="biomedicine")[
+        0
+    ]
+    simulation = {"trials": 1_000_000, "seed": 7}
+    valuation = {**valuation_defaults_for(admin, project)["rnpv"], "simulation": simulation}
+    return {
+        "token": key,
+        "milestones": open_milestones,
+        "valuation": {"project": project.pk, "method": "rnpv", "inputs": valuation},
+    }
 
 
 def pay(app: Application, token: str, milestone: dict, amount: str, label: str, retries=0):
@@ -509,6 +548,94 @@ def broker_down(app, redis, sink, receiver, setup, writes: int) -> dict:
     }
 
 
+def worker_killed(app, sink, receiver, setup, writes: int) -> dict:
+    """Payments and a large valuation queue work; the worker node is killed
+    while webhook deliveries (to a slow receiver), emails and the valuation
+    are in flight; a new worker starts."""
+    from notifications.models import Notification
+    from valuations.models import Valuation
+    from webhooks.models import OutboxEvent
+
+    started_at = _now()
+    receiver.delay = 2.0
+    milestones = setup["milestones"]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(
+                lambda n: pay(
+                    app, setup["token"], milestones[n % len(milestones)], "1.00", f"WORKER{n}"
+                ),
+                range(writes),
+            )
+        )
+    # Queued behind the deliveries the worker is busy with.
+    status, body = app.request("POST", "/api/v1/valuations/", setup["token"], setup["valuation"])
+    if status not in (200, 201, 202):
+        raise SystemExit(f"The valuation was not queued: {status} {body[:500]!r}")
+    valuation_id = json.loads(body)["id"]
+    # Kill while deliveries are inside the receiver: cut off mid-request.
+    wait_for(lambda: receiver.active > 0, timeout=60, what="a delivery in flight", every=0.05)
+    with receiver.lock:
+        in_flight = receiver.active
+    app.kill_worker()
+    killed_at, killed_when = time.monotonic(), _now()
+    valuation_at_kill = Valuation.objects.get(pk=valuation_id).status
+    receiver.delay = 0.1
+    app.start_worker()
+
+    events = {
+        str(pk)
+        for pk in OutboxEvent.objects.filter(occurred_at__gte=started_at).values_list(
+            "id", flat=True
+        )
+    }
+    notices = Notification.objects.filter(created_at__gte=started_at).exclude(recipient__email="")
+
+    def settled():
+        with receiver.lock:
+            delivered = set(receiver.events)
+        valuation_done = valuation_id is None or Valuation.objects.get(pk=valuation_id).status in (
+            "done",
+            "failed",
+        )
+        return (
+            events <= delivered
+            and not notices.filter(emailed_at__isnull=True).exists()
+            and valuation_done
+        )
+
+    # What has not arrived by then counts as lost.
+    with contextlib.suppress(TimeoutError):
+        wait_for(settled, timeout=SETTLE_SECONDS, what="work left by the dead worker", every=5)
+    with receiver.lock:
+        per_event = Counter({event: receiver.events[event] for event in events})
+        per_delivery = Counter(receiver.deliveries)
+    with sink.lock:
+        emails = len(sink.messages)
+    valuation = Valuation.objects.get(pk=valuation_id)
+    return {
+        "writes": writes,
+        "answers": dict(Counter(answer[0] for answer in answers)),
+        "deliveries_inside_the_receiver_when_killed": in_flight,
+        "valuation_when_killed": valuation_at_kill,
+        "webhook_events": len(events),
+        "webhook_events_lost": sum(1 for n in per_event.values() if n == 0),
+        # A delivery cut off mid-request may reach the receiver again with the
+        # same BioBridge-Delivery id, by which receivers recognise it.
+        "webhook_deliveries_received_again": sum(n - 1 for n in per_delivery.values() if n > 1),
+        "notices_to_email": notices.count(),
+        "emails_received": emails,
+        "emails_beyond_one_per_notice": max(0, emails - notices.count()),
+        "notices_not_emailed": notices.filter(emailed_at__isnull=True).count(),
+        "valuation_status": valuation.status,
+        "valuation_results_stored": bool(valuation.results),
+        "valuation_finished_after_the_kill": bool(
+            valuation.finished_at and valuation.finished_at > killed_when
+        ),
+        "seconds_to_settle_after_the_kill": round(time.monotonic() - killed_at),
+    }
+
+
 def database_restart(app, cluster, setup, clients: int, seconds: float) -> dict:
     from django.db import connection
 
@@ -593,7 +720,9 @@ def main() -> None:
     # Stopping the script stops what it started (the ``finally`` below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=["broker", "database", "all"], default="all")
+    parser.add_argument(
+        "--scenario", choices=["broker", "worker", "database", "all"], default="all"
+    )
     parser.add_argument("--writes", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
@@ -620,6 +749,17 @@ def main() -> None:
                     app, redis, sink, receiver, setup, options.writes
                 )
                 print(json.dumps({"broker_down": results["broker_down"]}, indent=2), flush=True)
+            if options.scenario in ("worker", "all"):
+                sink.messages.clear()
+                with receiver.lock:
+                    receiver.events.clear()
+                    receiver.deliveries.clear()
+                results["worker_killed"] = worker_killed(
+                    app, sink, receiver, setup, options.writes // 2
+                )
+                print(
+                    json.dumps({"worker_killed": results["worker_killed"]}, indent=2), flush=True
+                )
             if options.scenario in ("database", "all"):
                 results["database_restart"] = database_restart(
                     app, cluster, setup, options.clients, options.seconds

@@ -11,6 +11,7 @@ import math
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,14 +305,15 @@ def project_valuations_for(user, project: ResearchProject, limit: int = 10) -> l
 # A queued valuation whose task never reached the broker, or a running one
 # whose worker died and whose task the broker no longer holds, is run again
 # by the sweep; running twice has the effect of once (valuation_execute).
-QUEUED_VALUATION_GRACE = timedelta(minutes=2)
-RUNNING_VALUATION_GRACE = timedelta(minutes=30)
+# The graces: VALUATION_QUEUED_GRACE_SECONDS, VALUATION_RUNNING_GRACE_SECONDS.
 
 
 def valuations_stalled(now=None) -> QuerySet[Valuation]:
     """Valuations queued or running for longer than any run takes."""
     now = now or timezone.now()
+    queued = timedelta(seconds=settings.VALUATION_QUEUED_GRACE_SECONDS)
+    running = timedelta(seconds=settings.VALUATION_RUNNING_GRACE_SECONDS)
     return Valuation.objects.filter(
-        Q(status=ValuationStatus.QUEUED, created_at__lte=now - QUEUED_VALUATION_GRACE)
-        | Q(status=ValuationStatus.RUNNING, started_at__lte=now - RUNNING_VALUATION_GRACE)
+        Q(status=ValuationStatus.QUEUED, created_at__lte=now - queued)
+        | Q(status=ValuationStatus.RUNNING, started_at__lte=now - running)
     )

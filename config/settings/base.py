@@ -256,6 +256,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# The sweeps that queue what the broker missed (webhook outbox, unsent
+# emails, stalled valuations), and how long each waits for the task queued
+# on commit before it steps in (docs/reliability.md).
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS = env.int(
+    "NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS", default=2 * 60
+)
+VALUATION_QUEUED_GRACE_SECONDS = env.int("VALUATION_QUEUED_GRACE_SECONDS", default=2 * 60)
+VALUATION_RUNNING_GRACE_SECONDS = env.int("VALUATION_RUNNING_GRACE_SECONDS", default=30 * 60)
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "projects.tasks.send_daily_reminders",
@@ -263,15 +272,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "webhooks-sweep-outbox": {
         "task": "webhooks.tasks.sweep_outbox",
-        "schedule": 60.0,
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
     "notifications-sweep-unsent-emails": {
         "task": "notifications.tasks.sweep_unsent_emails",
-        "schedule": 60.0,
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
     "valuations-sweep-stalled": {
         "task": "valuations.tasks.sweep_stalled_valuations",
-        "schedule": 60.0,
+        "schedule": SWEEP_INTERVAL_SECONDS,
     },
 }
 
@@ -285,8 +294,8 @@ WEBHOOK_READ_TIMEOUT_SECONDS = 10
 WEBHOOK_RETRY_BASE_SECONDS = 30
 WEBHOOK_RETRY_MAX_DELAY_SECONDS = 6 * 60 * 60
 WEBHOOK_RETRY_WINDOW_SECONDS = 72 * 60 * 60
-WEBHOOK_DISPATCH_GRACE_SECONDS = 60
-WEBHOOK_DELIVERY_LEASE_SECONDS = 5 * 60
+WEBHOOK_DISPATCH_GRACE_SECONDS = env.int("WEBHOOK_DISPATCH_GRACE_SECONDS", default=60)
+WEBHOOK_DELIVERY_LEASE_SECONDS = env.int("WEBHOOK_DELIVERY_LEASE_SECONDS", default=5 * 60)
 WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60
 WEBHOOK_SWEEP_BATCH_SIZE = 500
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
-from notifications.selectors import EMAIL_SWEEP_GRACE, EMAIL_SWEEP_WINDOW
+from notifications.selectors import EMAIL_SWEEP_WINDOW, email_sweep_grace
 from notifications.tasks import sweep_unsent_emails
 from tests.factories import UserFactory
 
@@ -43,7 +43,7 @@ def notice(recipient, *, age: timedelta, key: str = "milestone_claimed:1"):
 
 def test_a_notice_whose_email_task_was_lost_is_emailed_by_the_sweep_once():
     recipient = UserFactory(email="finance@hanhai.example")
-    lost = notice(recipient, age=EMAIL_SWEEP_GRACE + timedelta(minutes=1))
+    lost = notice(recipient, age=email_sweep_grace() + timedelta(minutes=1))
 
     assert sweep_unsent_emails() == 1
     assert sweep_unsent_emails() == 0

@@ -13,7 +13,6 @@ from projects.models import CostEntry
 from valuations.choices import ValuationStatus
 from valuations.errors import ValuationInputError
 from valuations.models import ComparableDeal, Valuation
-from valuations.selectors import QUEUED_VALUATION_GRACE, RUNNING_VALUATION_GRACE
 from valuations.services import valuation_execute, valuation_run
 from valuations.tasks import sweep_stalled_valuations, valuation_compute
 
@@ -242,7 +241,8 @@ def test_a_valuation_whose_task_was_lost_is_run_by_the_sweep(
             project=project, method="rnpv", inputs=large(issue_example), by=staff_user
         )
     Valuation.objects.filter(pk=lost.pk).update(
-        created_at=timezone.now() - QUEUED_VALUATION_GRACE - datetime.timedelta(minutes=1)
+        created_at=timezone.now()
+        - datetime.timedelta(seconds=settings.VALUATION_QUEUED_GRACE_SECONDS + 60)
     )
 
     assert sweep_stalled_valuations() == 1
@@ -263,7 +263,8 @@ def test_a_valuation_left_running_by_a_dead_worker_is_run_again(
         )
     Valuation.objects.filter(pk=valuation.pk).update(
         status=ValuationStatus.RUNNING,
-        started_at=timezone.now() - RUNNING_VALUATION_GRACE - datetime.timedelta(minutes=1),
+        started_at=timezone.now()
+        - datetime.timedelta(seconds=settings.VALUATION_RUNNING_GRACE_SECONDS + 60),
     )
 
     assert sweep_stalled_valuations() == 1
