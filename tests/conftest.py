@@ -85,3 +85,16 @@ def reference_data_for_transactional_tests(request, django_db_blocker):
     if transactional:
         with django_db_blocker.unblock():
             seed_reference_data()
+
+
+@pytest.fixture
+def tasks_run_in_process():
+    """Tasks queued on commit run in the test's process (and thread), also
+    when a broker is configured: no worker runs in the suite. A module whose
+    tests all need it says so with ``pytest.mark.usefixtures``."""
+    from config.celery import app as celery_app
+
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager

@@ -14,20 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import override
 
-from config.celery import app as celery_app
 from tests.factories import DEMO_PASSWORD, PartnerUserFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    """The reset email's task runs in the test's process, also when a broker
-    is configured (no worker runs here)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_in_process")]
 
 
 NEW_PASSWORD = "a brand new passphrase 42"

@@ -8,24 +8,13 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.selectors import EMAIL_SWEEP_WINDOW, email_sweep_grace
 from notifications.tasks import sweep_unsent_emails
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    """The sweep's tasks run in the test's process, also when a broker is
-    configured (no worker runs here)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_in_process")]
 
 
 def notice(recipient, *, age: timedelta, key: str = "milestone_claimed:1"):

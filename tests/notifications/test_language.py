@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.services import notify
@@ -31,17 +30,9 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_in_process")]
 
 SITE = settings.SITE_URL.rstrip("/")
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.selectors import notifications_visible_to
@@ -34,19 +33,9 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_in_process")]
 
 MAY_10 = datetime.date(2026, 5, 10)
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    """Emails queued on commit are sent in the test's process, also when a
-    broker is configured (no worker runs here)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

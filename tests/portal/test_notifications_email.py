@@ -11,7 +11,6 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.services import notify
@@ -27,17 +26,9 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_in_process")]
 SITE = settings.SITE_URL.rstrip("/")
 MAY_10 = datetime.date(2026, 5, 10)
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

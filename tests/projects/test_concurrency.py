@@ -13,7 +13,6 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from core.errors import DomainError
 from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus
@@ -30,6 +29,8 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
+    # Emails queued on commit are sent in the thread that committed.
+    pytest.mark.usefixtures("tasks_run_in_process"),
 ]
 
 THREADS = 20
@@ -64,16 +65,6 @@ def stages(transactional_db):
 def project(agreement, stages):
     """An active project at the first of the three stages."""
     return ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_in_process():
-    """Emails queued on commit are sent in the thread that committed, not
-    left on the broker for a worker that these tests do not start."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 def run_together(actions):

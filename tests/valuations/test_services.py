@@ -40,16 +40,6 @@ def test_a_queued_valuation_is_run_by_the_task(
     assert valuation.started_at <= valuation.finished_at
 
 
-@pytest.fixture
-def tasks_run_in_process():
-    """A task queued on commit runs in the test's process, also when a broker
-    is configured (no worker runs here)."""
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
-
-
 def test_a_queued_valuation_starts_its_task_once_the_valuation_is_saved(
     staff_user, project, issue_example, django_capture_on_commit_callbacks, tasks_run_in_process
 ):
