@@ -315,18 +315,14 @@ def _milestone_state(milestone) -> NoticeText:
     )
 
 
-@subscribe(MilestoneDueSoon)
-def remind_milestone_due_soon(event: MilestoneDueSoon) -> list[Notification]:
-    milestone = event.milestone
+def _remind_of_milestone(milestone, *, kind, event_key: str, title) -> list[Notification]:
+    """A reminder about one milestone, to both parties of its agreement."""
     return notify(
         recipients=_milestone_audience(milestone),
-        kind=NotificationKind.MILESTONE_DUE_SOON,
-        event_key=f"milestone_due:{milestone.pk}:{milestone.due_date}:{event.days}",
+        kind=kind,
+        event_key=event_key,
         title=NoticeText(
-            gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s"),
-            code=milestone.project.code,
-            name=milestone.name,
-            due=milestone.due_date,
+            title, code=milestone.project.code, name=milestone.name, due=milestone.due_date
         ),
         body=_milestone_state(milestone),
         url=milestone.project.get_absolute_url(),
@@ -334,22 +330,25 @@ def remind_milestone_due_soon(event: MilestoneDueSoon) -> list[Notification]:
     )
 
 
+@subscribe(MilestoneDueSoon)
+def remind_milestone_due_soon(event: MilestoneDueSoon) -> list[Notification]:
+    milestone = event.milestone
+    return _remind_of_milestone(
+        milestone,
+        kind=NotificationKind.MILESTONE_DUE_SOON,
+        event_key=f"milestone_due:{milestone.pk}:{milestone.due_date}:{event.days}",
+        title=gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s"),
+    )
+
+
 @subscribe(MilestoneOverdue)
 def remind_milestone_overdue(event: MilestoneOverdue) -> list[Notification]:
     milestone = event.milestone
-    return notify(
-        recipients=_milestone_audience(milestone),
+    return _remind_of_milestone(
+        milestone,
         kind=NotificationKind.MILESTONE_OVERDUE,
         event_key=f"milestone_overdue:{milestone.pk}:{event.today}",
-        title=NoticeText(
-            gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
-            code=milestone.project.code,
-            name=milestone.name,
-            due=milestone.due_date,
-        ),
-        body=_milestone_state(milestone),
-        url=milestone.project.get_absolute_url(),
-        portal_url=milestone_page(milestone),
+        title=gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
     )
 
 
