@@ -81,3 +81,12 @@ if ! PYTHONPATH="$BUILD/python" BIOBRIDGE_URL="$URL" \
     tail -n 50 "$WORK/server.log" >&2
     exit 1
 fi
+
+step "TypeScript types"
+(
+    cd clients/typescript
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run --silent generate
+    npx --no-install tsc --noEmit
+    echo "The typed usage file compiles against the generated types"
+)
