@@ -121,10 +121,13 @@ def pay_a_milestone(staff, partner) -> None:
     )
     # A retry after a lost answer sends the same key and body: the server
     # replays the first answer instead of recording a second payment.
-    keyed = staff.with_headers({"Idempotency-Key": str(uuid.uuid4())})
+    key = str(uuid.uuid4())
     first, again = (
         expect(
-            milestones_payments_create.sync_detailed(milestone.id, client=keyed, body=payment), 201
+            milestones_payments_create.sync_detailed(
+                milestone.id, client=staff, body=payment, idempotency_key=key
+            ),
+            201,
         )
         for _ in range(2)
     )

@@ -107,3 +107,35 @@ def test_every_request_body_is_declared_in_one_content_type(schema):
     assert [name for name, types in bodies.items() if types == ["multipart/form-data"]] == [
         "POST /api/v1/documents/"
     ]
+
+
+def test_every_money_moving_post_declares_its_idempotency_key(schema):
+    # Generated clients then take the key as an argument of these calls.
+    def declares_key(operation):
+        return any(
+            parameter["in"] == "header" and parameter["name"] == "Idempotency-Key"
+            for parameter in operation.get("parameters", [])
+        )
+
+    keyed = {
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if declares_key(operation)
+    }
+    replaying = {
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if "422" in operation["responses"]
+    }
+
+    assert (
+        keyed
+        == replaying
+        == {
+            "POST /api/v1/invoices/{id}/payments/",
+            "POST /api/v1/milestones/{id}/invoice/",
+            "POST /api/v1/milestones/{id}/payments/",
+            "POST /api/v1/royalty-reports/",
+            "POST /api/v1/royalty-reports/{id}/invoice/",
+        }
+    )

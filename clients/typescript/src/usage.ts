@@ -33,8 +33,7 @@ export async function payMilestone(
   });
   if (milestone.error) throw new Error(milestone.error.error.message);
   const { data, error } = await client.POST("/api/v1/milestones/{id}/payments/", {
-    params: { path: { id: milestoneId } },
-    headers: { "Idempotency-Key": idempotencyKey },
+    params: { path: { id: milestoneId }, header: { "Idempotency-Key": idempotencyKey } },
     body: {
       amount: milestone.data.amount,
       currency: milestone.data.currency ?? "CNY",
