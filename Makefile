@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 \
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell \
 	$(c) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(c))))
 
-.PHONY: help install browser run serve migrate seed test lint format check screenshots messages bench clean
+.PHONY: help install browser run serve migrate seed test lint format check screenshots messages bench clients clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT)/"
@@ -26,6 +26,8 @@ help:
 	@echo "make lint     ruff only;  make format  rewrite the code in house style"
 	@echo "make messages refresh and compile the translation catalogues"
 	@echo "make bench    run the benchmarks under bench/"
+	@echo "make clients  generate the Python and TypeScript API clients from the schema"
+	@echo "              and check them against a running server"
 
 $(PY):
 	@py="$(call find_python)"; \
@@ -88,5 +90,10 @@ messages: install
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+# Generated API clients (build/clients/): the generators install into
+# .venv-clients/ and clients/typescript/node_modules/, not into $(VENV).
+clients: install
+	PY=$(PY) bash scripts/generate_clients.sh
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build .venv-clients clients/typescript/node_modules

@@ -308,6 +308,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: a body declared in one content type is what generated
+    # clients handle well. Uploads declare multipart/form-data on their view.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "core.api.renderers.OrjsonRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -2,7 +2,7 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(
@@ -38,6 +38,19 @@ READ_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED
 WRITE_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}
 ACTION_ERRORS = {**WRITE_ERRORS, 409: CONFLICT}
 MONEY_ERRORS = {**ACTION_ERRORS, 422: UNPROCESSABLE}
+
+
+# Declared, so that generated clients offer it as an argument of the
+# money-moving POSTs rather than leaving it to a hand-set header.
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Up to 255 characters, per user, kept 24 hours: a retry with the same key and "
+        "body replays the first answer instead of acting again."
+    ),
+)
 
 
 LIST_BAD_REQUEST = error("A filter's value is invalid; `fields` names the filter.")

@@ -2,6 +2,7 @@
 take only the fields a client may set, and the services apply the rules."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
@@ -98,6 +99,10 @@ class ProjectRowsSerializer(serializers.ListSerializer):
         ]
 
 
+# Component names: the schema would otherwise call a page of these
+# "PaginatedProjectListList", and the request bodies "…RequestRequest"
+# (request components get a "Request" suffix), names generated clients keep.
+@extend_schema_serializer(component_name="ProjectSummary")
 class ProjectListSerializer(serializers.ModelSerializer):
     """The fields a list shows, kept lean: lists are read far more often
     than single projects."""
@@ -144,6 +149,7 @@ class GuardSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="ProjectDetail")
 class ProjectDetailSerializer(ProjectListSerializer):
     pipeline = serializers.CharField(source="current_stage.pipeline.code")
     available_decisions = serializers.SerializerMethodField()
@@ -314,6 +320,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
+@extend_schema_serializer(component_name="InvoiceIssue")
 class InvoiceRequestSerializer(serializers.Serializer):
     issued_on = serializers.DateField(required=False)
     payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
@@ -346,6 +353,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "invoice", "amount", "currency", "paid_on", "reference", "recorded_at"]
 
 
+@extend_schema_serializer(component_name="PaymentRecord")
 class PaymentRequestSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY, min_value=0)
     currency = serializers.ChoiceField(choices=Currency.choices)

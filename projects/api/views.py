@@ -8,13 +8,19 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.idempotency import idempotent
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
-from core.api.schema import ACTION_ERRORS, MONEY_ERRORS, READ_ERRORS, WRITE_ERRORS
+from core.api.schema import (
+    ACTION_ERRORS,
+    IDEMPOTENCY_KEY,
+    MONEY_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+)
 from core.errors import TransitionNotAllowed
 from partnerships.selectors import agreements_visible_to
 from projects import services
@@ -284,6 +290,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=api.InvoiceRequestSerializer,
         responses={201: api.InvoiceSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -302,6 +309,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         request=api.PaymentRequestSerializer,
         responses={201: api.PaymentSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @extend_schema(
         methods=["get"], responses={200: api.PaymentSerializer(many=True), **READ_ERRORS}
@@ -358,6 +366,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=api.PaymentRequestSerializer,
         responses={201: api.PaymentSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -419,6 +428,7 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(
         request=api.RoyaltyReportSubmitSerializer,
         responses={201: api.RoyaltyReportSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def create(self, request):
@@ -491,6 +501,7 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @extend_schema(
         request=api.InvoiceRequestSerializer,
         responses={201: api.InvoiceSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -536,7 +547,7 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = api.DocumentSerializer
     filterset_class = DocumentFilterSet
     pagination_class = StandardPagination
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self):
         return documents_visible_to(self.request.user)

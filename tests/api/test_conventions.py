@@ -108,6 +108,25 @@ def test_a_method_a_route_does_not_offer_is_a_405(world):
     assert_error_format(response, 405, code="method_not_allowed")
 
 
+@pytest.mark.parametrize("format", ["multipart", None])
+def test_a_form_encoded_body_to_a_json_endpoint_is_a_415(world, format):
+    # One content type per body is what generated clients handle; a form is
+    # refused rather than half-understood.
+    response = client_for(world.a.partner).post(
+        milestone_url(world, "claimed", "dispute"), {"reason": "Late."}, format=format
+    )
+
+    assert_error_format(response, 415, code="unsupported_media_type")
+
+
+def test_a_json_body_to_the_upload_endpoint_is_a_415(world):
+    response = client_for(world.a.staff).post(
+        reverse("api:document-list"), {"project": world.a.project.pk}, format="json"
+    )
+
+    assert_error_format(response, 415, code="unsupported_media_type")
+
+
 def test_a_refused_transition_is_a_409_with_the_guards_reason(world):
     """An active project cannot resume; the answer says why, with a code."""
     url = reverse("api:project-resume", kwargs={"pk": world.a.project.pk})

@@ -48,3 +48,94 @@ def test_no_api_route_is_missing_from_the_schema():
 
     assert routes, "no API routes found"
     assert not routes - documented, sorted(routes - documented)
+
+
+# --- What generated clients are built from ------------------------------------------
+
+HTTP_METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def test_component_names_read_as_names(schema):
+    # Generated clients turn every component into a class of the same name.
+    names = list(schema["components"]["schemas"])
+
+    clumsy = [
+        name
+        for name in names
+        if name.endswith(("RequestRequest", "ListList"))
+        or not re.fullmatch(r"[A-Z][A-Za-z]*", name)
+    ]
+    assert names and not clumsy, clumsy
+
+
+def test_every_operation_id_is_unique_and_readable(schema):
+    # Generated clients turn every operation id into a function or module.
+    ids = [operation["operationId"] for _, _, operation in operations(schema)]
+
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", i) for i in ids), [
+        i for i in ids if not re.fullmatch(r"[a-z]+(_[a-z]+)*", i)
+    ]
+
+
+def test_every_request_body_is_declared_in_one_content_type(schema):
+    # Generators build one body argument per content type and handle a
+    # choice of several badly; uploads are multipart, everything else JSON.
+    bodies = {
+        f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+        for path, method, operation in operations(schema)
+        if "requestBody" in operation
+    }
+
+    assert bodies
+    assert all(
+        types in (["application/json"], ["multipart/form-data"]) for types in bodies.values()
+    ), {name: types for name, types in bodies.items() if len(types) != 1}
+    assert [name for name, types in bodies.items() if types == ["multipart/form-data"]] == [
+        "POST /api/v1/documents/"
+    ]
+
+
+def test_every_money_moving_post_declares_its_idempotency_key(schema):
+    # Generated clients then take the key as an argument of these calls.
+    def declares_key(operation):
+        return any(
+            parameter["in"] == "header" and parameter["name"] == "Idempotency-Key"
+            for parameter in operation.get("parameters", [])
+        )
+
+    keyed = {
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if declares_key(operation)
+    }
+    replaying = {
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if "422" in operation["responses"]
+    }
+
+    assert (
+        keyed
+        == replaying
+        == {
+            "POST /api/v1/invoices/{id}/payments/",
+            "POST /api/v1/milestones/{id}/invoice/",
+            "POST /api/v1/milestones/{id}/payments/",
+            "POST /api/v1/royalty-reports/",
+            "POST /api/v1/royalty-reports/{id}/invoice/",
+        }
+    )

@@ -6,6 +6,7 @@ views return the engine's results as they are, so that a response costs no
 field-by-field serialization.
 """
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from projects.choices import TherapeuticArea
@@ -183,6 +184,8 @@ class ScorecardResultSerializer(serializers.Serializer):
 # --- Stored valuations and reference data ------------------------------------
 
 
+# Not "ValuationList": a page of them would be "PaginatedValuationListList".
+@extend_schema_serializer(component_name="ValuationSummary")
 class ValuationListSerializer(serializers.ModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     created_by = serializers.CharField(
@@ -210,6 +213,7 @@ class ValuationListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="Valuation")
 class ValuationSerializer(ValuationListSerializer):
     class Meta(ValuationListSerializer.Meta):
         fields = [
