@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
-from core.ui.editing import WIDE_FIELDS, Editing, editing_views, is_staff, object_url
+from core.ui.editing import WIDE_FIELDS, Editing, editing_views, object_url
 from core.ui.forms import add_service_error
 from partnerships.computations.royalties import Tier
 from pipelines.selectors import stages_visible_to
@@ -58,6 +59,11 @@ from .services import (
 )
 
 FORM_TEMPLATE = "partnerships/form.html"
+
+
+def is_staff(user, obj=None) -> bool:
+    """The forms are for research-centre staff; the services check the rest."""
+    return has_full_access(user) or is_centre_staff_user(user)
 
 
 def _require_staff(user) -> None:
@@ -109,6 +115,8 @@ institution_create, institution_edit = editing_views(
         create=services.institution_create,
         update=services.institution_update,
         template=FORM_TEMPLATE,
+        may_create=is_staff,
+        may_edit=is_staff,
         list_url="partners:institutions",
         list_label=gettext_lazy("Institutions"),
         new_title=gettext_lazy("New institution"),
@@ -125,6 +133,8 @@ enterprise_create, enterprise_edit = editing_views(
         create=services.enterprise_create,
         update=services.enterprise_update,
         template=FORM_TEMPLATE,
+        may_create=is_staff,
+        may_edit=is_staff,
         list_url="partners:enterprises",
         list_label=gettext_lazy("Enterprises"),
         new_title=gettext_lazy("New enterprise"),
@@ -141,6 +151,8 @@ person_create, person_edit = editing_views(
         create=services.person_create,
         update=services.person_update,
         template=FORM_TEMPLATE,
+        may_create=is_staff,
+        may_edit=is_staff,
         list_url="partners:index",
         list_label=gettext_lazy("Partners"),
         new_title=gettext_lazy("New person"),
@@ -308,6 +320,7 @@ partnership_create, partnership_edit = editing_views(
         create=services.partnership_create,
         update=services.partnership_update,
         template=FORM_TEMPLATE,
+        may_create=is_staff,
         list_url="partners:partnerships",
         list_label=gettext_lazy("Partnerships"),
         new_title=gettext_lazy("New partnership"),
@@ -327,6 +340,7 @@ agreement_create, agreement_edit = editing_views(
         create=services.agreement_create,
         update=services.agreement_update,
         template=FORM_TEMPLATE,
+        may_create=is_staff,
         list_url="agreements:list",
         list_label=gettext_lazy("Agreements"),
         new_title=gettext_lazy("New agreement"),

@@ -317,7 +317,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.UserOrTokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.UserOrTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_THROTTLE_RATE", default="1200/minute")},
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",

@@ -21,18 +21,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.errors import PermissionDenied as RefusedPermission
 from core.ui.forms import add_service_error
 
 # Long text fields span the form's width.
 WIDE_FIELDS = ["title", "description", "field_of_use", "name"]
-
-
-def is_staff(user, obj=None) -> bool:
-    """The forms are for research-centre staff; the services check the rest."""
-    return has_full_access(user) or is_centre_staff_user(user)
 
 
 def object_url(obj, fallback: str | None) -> str | None:
@@ -61,13 +55,16 @@ class Editing:
     create: Callable[..., Model]
     update: Callable[..., Model]
     template: str
+    # Who may open the pages at all (the services check the rest): the
+    # caller's rule, so the kit knows nothing of roles.
+    may_create: Callable[[Any], bool]
+    may_edit: Callable[[Any, Model], bool]
     list_url: str
     list_label: Any
     new_title: Any
     create_label: Any
     # ``?<field>=<code>`` preselects a choice, e.g. an agreement's partnership.
     initial_from_query: Mapping[str, Callable[[Any], QuerySet]] = field(default_factory=dict)
-    may_edit: Callable[[Any, Model], bool] = is_staff
     # Where a refusal of the user's rights shows, from the data typed;
     # without it the page answers 403.
     refused_at: Callable[[dict], str] | None = None
@@ -123,7 +120,7 @@ def create_view(editing: Editing):
     @require_http_methods(["GET", "POST"])
     def create(request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not is_staff(user):
+        if not editing.may_create(user):
             raise PermissionDenied
         initial = {
             name: visible_to(user).filter(code=code).first()

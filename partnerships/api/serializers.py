@@ -38,12 +38,18 @@ from partnerships.services import (
     PERSON_FIELDS,
     SCHEDULE_ITEM_FIELDS,
 )
+from pipelines.api.serializers import StageSummarySerializer
 from pipelines.selectors import sectors_visible_to, stages_visible_to
-from projects.api.serializers import PartySummarySerializer, StageSummarySerializer
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 TIMESTAMPS = ["created_at", "updated_at"]
+
+
+class PartySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 class CodeFixedOnUpdate:
@@ -351,3 +357,14 @@ class AgreementTermsSerializer(serializers.ModelSerializer):
             "milestone_schedule",
             "royalty_tiers",
         ]
+
+
+class LedgerLineSerializer(serializers.Serializer):
+    """One party's line of a cost-sharing ledger: what the cost shares oblige
+    it to bear, what it paid, and the balance."""
+
+    currency = serializers.CharField()
+    party = serializers.CharField()
+    obligation = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)

@@ -18,8 +18,8 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.api.permissions import ReadOrCentreStaffWrites
 from core.api.pagination import StandardPagination
-from core.api.permissions import ReadOrCentreStaffWrites
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, WRITE_ERRORS
 from partnerships import services
 from partnerships.computations.royalties import Tier
@@ -45,7 +45,6 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from projects.api.serializers import LedgerLineSerializer
 from projects.selectors import agreement_cost_ledger
 
 from . import serializers as api
@@ -323,7 +322,7 @@ class AgreementViewSet(ServiceWritesViewSet):
             agreement = self.get_object()
         return Response(api.RoyaltyTermsSerializer(agreement).data)
 
-    @extend_schema(responses={200: LedgerLineSerializer(many=True), **READ_ERRORS})
+    @extend_schema(responses={200: api.LedgerLineSerializer(many=True), **READ_ERRORS})
     # A plain list, not a page; the list filters do not apply.
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ledger(self, request, pk=None):
@@ -331,7 +330,7 @@ class AgreementViewSet(ServiceWritesViewSet):
         per currency and party, the obligation under the cost shares, what
         it paid and the balance."""
         ledger = agreement_cost_ledger(request.user, self.get_object())
-        return Response(LedgerLineSerializer(ledger, many=True).data)
+        return Response(api.LedgerLineSerializer(ledger, many=True).data)
 
 
 # --- Terms nested under an agreement ---------------------------------------------

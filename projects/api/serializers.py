@@ -8,6 +8,7 @@ from rest_framework import serializers
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
+from partnerships.api.serializers import PartySummarySerializer
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -17,7 +18,7 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from pipelines.models import StageDefinition
+from pipelines.api.serializers import StageSummarySerializer
 from pipelines.selectors import stages_visible_to
 from projects import services
 from projects.models import (
@@ -35,18 +36,6 @@ from projects.models import (
 from projects.selectors import documents_visible_to, project_partners_of, projects_visible_to
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
-
-
-class StageSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StageDefinition
-        fields = ["id", "code", "name", "name_zh", "position", "trl_min", "trl_max"]
-
-
-class PartySummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 class ProjectRowsSerializer(serializers.ListSerializer):
@@ -444,14 +433,6 @@ class CostEntrySerializer(serializers.ModelSerializer):
         fields["stage"] = ScopedPrimaryKeyRelatedField(stages_visible_to)
         fields["paid_by"] = serializers.ChoiceField(choices=Party.choices)
         return fields
-
-
-class LedgerLineSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    party = serializers.CharField()
-    obligation = serializers.DecimalField(**MONEY)
-    paid = serializers.DecimalField(**MONEY)
-    balance = serializers.DecimalField(**MONEY)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -11,9 +11,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from accounts.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.idempotency import idempotent
 from core.api.pagination import LargeCollectionPagination, StandardPagination
-from core.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.schema import (
     ACTION_ERRORS,
     IDEMPOTENCY_KEY,
@@ -22,6 +22,7 @@ from core.api.schema import (
     WRITE_ERRORS,
 )
 from core.errors import TransitionNotAllowed
+from partnerships.api.serializers import LedgerLineSerializer
 from partnerships.selectors import agreements_visible_to
 from projects import services
 from projects.filtersets import (
@@ -197,13 +198,13 @@ class ResearchProjectViewSet(
         created = services.milestones_create_from_schedule(project=project, by=request.user)
         return Response(api.MilestoneSerializer(created, many=True).data, status=201)
 
-    @extend_schema(responses={200: api.LedgerLineSerializer(many=True), **READ_ERRORS})
+    @extend_schema(responses={200: LedgerLineSerializer(many=True), **READ_ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ledger(self, request, pk=None):
         """The cost-sharing ledger: per currency and party, the obligation
         under the cost shares, what it paid and the balance."""
         return Response(
-            api.LedgerLineSerializer(
+            LedgerLineSerializer(
                 project_cost_ledger(request.user, self.get_object()), many=True
             ).data
         )

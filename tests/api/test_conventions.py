@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from accounts.api.throttling import UserOrTokenRateThrottle
 from accounts.services import api_token_create
 from core.api import idempotency
-from core.api.throttling import UserOrTokenRateThrottle
 from core.models import IdempotencyRecord
 from projects.models import Invoice, Payment, ResearchProject, RoyaltyReport
 from projects.services import project_resume_guard

@@ -7,8 +7,9 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from pipelines.api.serializers import StageSummarySerializer
 from pipelines.models import StageDefinition
-from projects.api.serializers import ProjectListSerializer, StageSummarySerializer
+from projects.api.serializers import ProjectListSerializer
 from projects.selectors import project_list_for
 from tests.factories import (
     AgreementFactory,

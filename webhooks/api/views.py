@@ -5,8 +5,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.permissions import IsCentreStaff
 from core.api.pagination import LargeCollectionPagination, StandardPagination
-from core.api.permissions import IsCentreStaff
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, WRITE_ERRORS
 from webhooks.choices import EventType
 from webhooks.models import WebhookDelivery, WebhookEndpoint
