@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import language_set
 from core.views import health
+from partnerships import agreement_urls
+from partnerships import urls as partnership_urls
+from projects import party_page_urls
 from projects.dashboard_urls import reports_urls
 
 # Under /api/ a request that reaches no view still answers in the API's
@@ -19,8 +22,20 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
-    path("partners/", include("partnerships.urls")),
-    path("agreements/", include("partnerships.agreement_urls")),
+    # A party's or an agreement's page shows its projects and money, so
+    # projects serve it; the lists and forms before it are partnerships'.
+    path(
+        "partners/",
+        include(
+            (partnership_urls.urlpatterns + party_page_urls.party_urlpatterns, "partners"),
+        ),
+    ),
+    path(
+        "agreements/",
+        include(
+            (agreement_urls.urlpatterns + party_page_urls.agreement_urlpatterns, "agreements"),
+        ),
+    ),
     path("milestones/", include("projects.money_urls")),
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),

@@ -1,11 +1,12 @@
+"""The staff UI's agreements: the list and the forms for agreements and
+their terms. An agreement's page shows its projects and money, so projects'
+staff UI serves it; ``config/urls.py`` mounts both under ``agreements:``."""
+
 from django.urls import path
 
-from . import detail_views, editing_urls, views
-
-app_name = "agreements"
+from . import editing_urls, views
 
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     *editing_urls.agreement_urlpatterns,
-    path("<str:reference>/", detail_views.agreement_detail, name="detail"),
 ]

@@ -1,7 +1,6 @@
 """Routes of the staff forms that create and edit partners, partnerships,
-agreements and their terms. ``partnerships/urls.py`` and
-``partnerships/agreement_urls.py`` mount them before the detail pages, so
-that ``…/new/`` is never read as a code."""
+agreements and their terms. ``config/urls.py`` mounts them before the
+detail pages, so that ``…/new/`` is never read as a code."""
 
 from django.urls import path
 

@@ -1,8 +1,10 @@
+"""The staff UI's directory of parties: lists and forms. A party's own page
+shows its projects and money, so projects' staff UI serves it;
+``config/urls.py`` mounts both under the ``partners:`` namespace."""
+
 from django.urls import path
 
-from . import detail_views, editing_urls, views
-
-app_name = "partners"
+from . import editing_urls, views
 
 urlpatterns = [
     path("", views.partners_index, name="index"),
@@ -11,24 +13,4 @@ urlpatterns = [
     path("joint-centres/", views.JointCentreListView.as_view(), name="joint_centres"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnerships"),
     *editing_urls.directory_urlpatterns,
-    path(
-        "institutions/<str:code>/",
-        detail_views.institution_detail,
-        name="institution_detail",
-    ),
-    path(
-        "enterprises/<str:code>/",
-        detail_views.enterprise_detail,
-        name="enterprise_detail",
-    ),
-    path(
-        "joint-centres/<str:code>/",
-        detail_views.joint_centre_detail,
-        name="joint_centre_detail",
-    ),
-    path(
-        "partnerships/<str:code>/",
-        detail_views.partnership_detail,
-        name="partnership_detail",
-    ),
 ]

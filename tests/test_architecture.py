@@ -6,6 +6,9 @@ choices, services, selectors, computations, events), one of its front doors
 the shared front-door kit in ``core``, or the top (``config``, ``demo``).
 The rules:
 
+- read app by app, the imports run one way: an app imports only the apps
+  below it (the domain layers, then the portal, then the top), whatever
+  its modules are, so the app-level graph has no cycle and no arrow up;
 - the domain layers run one way: an app's domain imports only the domains
   below it;
 - a front door imports domains, the kit, and front doors of its own kind
@@ -45,6 +48,13 @@ DOMAIN_LAYERS: list[tuple[str, ...]] = [
 DOMAIN_RANK = {app: rank for rank, apps in enumerate(DOMAIN_LAYERS) for app in apps}
 TOP = ("config", "demo")
 APPS = (*DOMAIN_RANK, "portal", *TOP)
+# The apps' layers, read app by app: the domains, the portal above them
+# all, and the top (config and demo share it and do not import each other).
+APP_RANK = {
+    **DOMAIN_RANK,
+    "portal": len(DOMAIN_LAYERS),
+    **dict.fromkeys(TOP, len(DOMAIN_LAYERS) + 1),
+}
 
 # Modules of core that are front-door kit: shared by the staff UI, the
 # portal and the API, never by a domain.
@@ -174,6 +184,8 @@ def refusal(importer: Unit, imported: Unit) -> str | None:
     """Why ``importer`` may not import ``imported``, or None if it may."""
     if importer == imported:
         return None
+    if importer.app != imported.app and APP_RANK[imported.app] >= APP_RANK[importer.app]:
+        return "an app imports only the apps below it"
     if imported.kind == "top":
         return "nothing imports the top (config, demo)"
     if importer.kind == "top":
@@ -366,15 +378,34 @@ def test_each_module_belongs_to_the_unit_its_path_names(module, unit):
         (Unit("core", "domain"), Unit("core", "kit"), False),
         (Unit("portal", "portal"), Unit("projects", "ui"), False),
         (Unit("projects", "api"), Unit("projects", "ui"), False),
-        (Unit("partnerships", "ui"), Unit("projects", "ui"), True),
+        (Unit("projects", "ui"), Unit("partnerships", "ui"), True),
+        (Unit("partnerships", "ui"), Unit("projects", "ui"), False),
+        (Unit("partnerships", "api"), Unit("projects", "domain"), False),
+        (Unit("config", "top"), Unit("demo", "top"), False),
         (Unit("portal", "portal"), Unit("core", "kit"), True),
-        (Unit("core", "kit"), Unit("accounts", "domain"), True),
+        (Unit("core", "kit"), Unit("core", "domain"), True),
+        (Unit("core", "kit"), Unit("accounts", "domain"), False),
         (Unit("projects", "ui"), Unit("config", "top"), False),
         (Unit("config", "top"), Unit("portal", "portal"), True),
     ],
 )
 def test_the_rule_for_one_import(importer, imported, allowed):
     assert (refusal(importer, imported) is None) is allowed
+
+
+def app_graph(imports: list[Import]) -> dict[Unit, set[Unit]]:
+    graph: dict[Unit, set[Unit]] = {}
+    for found in imports:
+        source, target = found.importer.split(".")[0], found.imported.split(".")[0]
+        if source != target:
+            graph.setdefault(Unit(source, "app"), set()).add(Unit(target, "app"))
+    return graph
+
+
+def test_the_apps_import_graph_has_no_cycle():
+    """The rule above forbids it; this reads the graph the way a newcomer
+    draws it from the folder names."""
+    assert [" ↔ ".join(map(str, cycle)) for cycle in cycles(app_graph(all_imports()))] == []
 
 
 def test_a_circle_of_units_is_found():

@@ -45,7 +45,6 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from projects.selectors import agreement_cost_ledger
 
 from . import serializers as api
 
@@ -321,16 +320,6 @@ class AgreementViewSet(ServiceWritesViewSet):
             )
             agreement = self.get_object()
         return Response(api.RoyaltyTermsSerializer(agreement).data)
-
-    @extend_schema(responses={200: api.LedgerLineSerializer(many=True), **READ_ERRORS})
-    # A plain list, not a page; the list filters do not apply.
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def ledger(self, request, pk=None):
-        """The cost-sharing ledger over all projects under the agreement:
-        per currency and party, the obligation under the cost shares, what
-        it paid and the balance."""
-        ledger = agreement_cost_ledger(request.user, self.get_object())
-        return Response(api.LedgerLineSerializer(ledger, many=True).data)
 
 
 # --- Terms nested under an agreement ---------------------------------------------

@@ -12,5 +12,7 @@ router.register("royalty-reports", views.RoyaltyReportViewSet, "royalty-report")
 router.register("cost-entries", views.CostEntryViewSet, "cost-entry")
 router.register("documents", views.DocumentViewSet, "document")
 router.register("activity", views.ActivityViewSet, "activity")
+# Only agreements/{id}/ledger/: the agreement's other routes are partnerships'.
+router.register("agreements", views.AgreementLedgerViewSet, "agreement")
 
 urlpatterns = router.urls

@@ -39,6 +39,7 @@ from projects.filtersets import (
 from projects.models import ResearchProject
 from projects.selectors import (
     activities_visible_to,
+    agreement_cost_ledger,
     cost_entries_visible_to,
     documents_visible_to,
     invoice_amount_paid,
@@ -597,6 +598,27 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             filename=document.original_name,
             content_type=document.content_type,
         )
+
+
+class AgreementLedgerViewSet(viewsets.GenericViewSet):
+    """The cost ledger of an agreement, at ``agreements/{id}/ledger/``
+    beside the agreement's terms. It sums the costs of the agreement's
+    projects, so it is served here rather than by partnerships' API."""
+
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return agreements_visible_to(self.request.user)
+
+    @extend_schema(responses={200: LedgerLineSerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"])
+    def ledger(self, request, pk=None):
+        """The cost-sharing ledger over all projects under the agreement:
+        per currency and party, the obligation under the cost shares, what
+        it paid and the balance."""
+        ledger = agreement_cost_ledger(request.user, self.get_object())
+        return Response(LedgerLineSerializer(ledger, many=True).data)
 
 
 @extend_schema_view(

@@ -196,7 +196,7 @@ def test_the_institution_page_shows_its_facts_people_partnerships_projects_and_m
 def test_the_institution_page_links_the_project_list_when_projects_are_capped(
     client, staff, world, monkeypatch
 ):
-    monkeypatch.setattr("partnerships.detail_views.PROJECTS_SHOWN", 1)
+    monkeypatch.setattr("projects.views.party_pages.PROJECTS_SHOWN", 1)
     ProjectUnderAgreementFactory(code="ELU-002", agreement=world.agreement)
 
     page = client.get(world.institution.get_absolute_url()).text

@@ -1,6 +1,12 @@
 """Staff UI pages of one institution, enterprise, joint centre, partnership
 or agreement: who it is, what it is party to, and where its money stands.
 
+The parties and agreements are partnerships'; the projects, milestones,
+royalty reports and costs on their pages are projects', so the pages are
+served from here, above both (docs/architecture.md). Their addresses stay
+under ``partners:`` and ``agreements:``: ``config/urls.py`` mounts them
+beside partnerships' lists and forms.
+
 Each page reads through the scoping selectors, so an object the user may not
 see answers 404 like a missing one, and the partnerships, projects and money
 of other institutions stay off the page. Money is summed by the database;
@@ -17,16 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from projects.selectors import (
-    agreement_cost_ledger,
-    agreement_milestones_for,
-    agreement_royalty_reports_for,
-    milestones_owed_for,
-    money_position_for,
-    project_list_for,
-)
-
-from .selectors import (
+from partnerships.selectors import (
     agreement_terms_for,
     agreements_visible_to,
     centre_funding_for,
@@ -39,7 +36,15 @@ from .selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from .terms_display import agreement_terms_context
+from partnerships.terms_display import agreement_terms_context
+from projects.selectors import (
+    agreement_cost_ledger,
+    agreement_milestones_for,
+    agreement_royalty_reports_for,
+    milestones_owed_for,
+    money_position_for,
+    project_list_for,
+)
 
 # Projects and owed milestones shown on a page; the rest are a link away.
 PROJECTS_SHOWN = 25

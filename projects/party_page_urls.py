@@ -1,0 +1,37 @@
+"""The pages of one party or agreement (``views/party_pages.py``).
+
+``config/urls.py`` mounts them under the ``partners:`` and ``agreements:``
+namespaces, after partnerships' lists and forms, so ``…/new/`` and
+``…/<code>/edit/`` are matched before a code is.
+"""
+
+from django.urls import path
+
+from .views import party_pages
+
+party_urlpatterns = [
+    path(
+        "institutions/<str:code>/",
+        party_pages.institution_detail,
+        name="institution_detail",
+    ),
+    path(
+        "enterprises/<str:code>/",
+        party_pages.enterprise_detail,
+        name="enterprise_detail",
+    ),
+    path(
+        "joint-centres/<str:code>/",
+        party_pages.joint_centre_detail,
+        name="joint_centre_detail",
+    ),
+    path(
+        "partnerships/<str:code>/",
+        party_pages.partnership_detail,
+        name="partnership_detail",
+    ),
+]
+
+agreement_urlpatterns = [
+    path("<str:reference>/", party_pages.agreement_detail, name="detail"),
+]
