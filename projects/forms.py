@@ -28,6 +28,7 @@ from projects.models import (
     Milestone,
     Payment,
     ResearchProject,
+    RoyaltyReport,
     StageTransition,
 )
 from projects.selectors import documents_visible_to
@@ -125,6 +126,15 @@ class ReasonForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=True,
         max_length=NOTE_MAX_LENGTH,
+    )
+
+
+class RoyaltyQueryForm(Form):
+    reason = forms.CharField(
+        label=_("Question for the licensee"),
+        help_text=_("The licensee reads this in the portal when it corrects the report."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length_of(RoyaltyReport, "query_reason"),
     )
 
 

@@ -710,6 +710,42 @@ def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
     )
 
 
+def royalty_report_detail_for(user) -> QuerySet[RoyaltyReport]:
+    """The royalty reports the user sees, each with its agreement's parties,
+    its lines, its invoice with its payments, and ``amount_paid`` on it."""
+    return billed_with_amount_paid(
+        royalty_reports_visible_to(user)
+        .select_related(
+            "agreement__partnership__enterprise",
+            "agreement__partnership__institution",
+            "agreement__partnership__joint_centre",
+            "invoice",
+            "submitted_by",
+            "accepted_by",
+        )
+        .prefetch_related(
+            "lines",
+            Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
+        ),
+        amount="royalty_due",
+    )
+
+
+def royalty_report_history(user, report: RoyaltyReport) -> QuerySet[Activity]:
+    """What happened to a report, oldest first, as the user may see it: its
+    submission, queries, corrections, acceptance, invoice, true-up, and the
+    payments recorded on its invoice."""
+    payments = Payment.objects.filter(invoice__royalty_report=report).values("id")
+    return (
+        activities_visible_to(user)
+        .filter(
+            Q(target_type=RoyaltyReport._meta.label_lower, target_id=report.pk)
+            | Q(target_type=Payment._meta.label_lower, target_id__in=payments)
+        )
+        .order_by("created_at", "id")
+    )
+
+
 # --- The partner portal -------------------------------------------------------------
 #
 # What a partner's overview and pages show, read through the scoping

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 from core.templatetags.biobridge import money
-from partnerships.computations.reporting import last_ended_period
+from partnerships.computations.reporting import next_period_to_report
 from partnerships.selectors import agreements_visible_to
 from portal.access import partner_view
 from portal.forms import RoyaltyFiguresForm, SalesLineFormSet, sales_lines
@@ -197,7 +197,8 @@ def _report_sales(request, *, agreement, report=None):
         "fixed_period": fixed_period,
     }
     data = request.POST if request.method == "POST" else None
-    form = RoyaltyFiguresForm(data, initial=_initial(agreement, report), **form_kwargs)
+    initial = _initial(request.user, agreement, report)
+    form = RoyaltyFiguresForm(data, initial=initial, **form_kwargs)
     formset = None
     if breakdown:
         initial_lines = (
@@ -216,6 +217,10 @@ def _report_sales(request, *, agreement, report=None):
         "formset": formset,
         "breakdown": breakdown,
         "fixed_period": fixed_period,
+        # Every period that has ended is reported: the one offered is the
+        # next, which can be reported once it is over.
+        "next_period_open": (report is None and initial["period_end"] >= timezone.localdate()),
+        "next_period_end": initial.get("period_end"),
     }
     step = request.POST.get("step") if data is not None else None
     valid = data is not None and form.is_valid() and (formset is None or formset.is_valid())
@@ -274,14 +279,23 @@ def _report_sales(request, *, agreement, report=None):
     return redirect("portal:royalty_report_detail", report_pk=submitted.pk)
 
 
-def _initial(agreement, report):
+def _initial(user, agreement, report):
     if report is not None:
         return {
             "net_sales": report.net_sales,
             "sublicense_income": report.sublicense_income,
             "note": report.note,
         }
-    start, end = last_ended_period(agreement.royalty_reporting, timezone.localdate())
+    # Offer the next period not yet reported, never one a report covers
+    # (which the submission would refuse).
+    reported = (
+        royalty_reports_visible_to(user)
+        .filter(agreement=agreement, kind=RoyaltyReportKind.SALES)
+        .values_list("period_start", "period_end")
+    )
+    start, end = next_period_to_report(
+        agreement.royalty_reporting, list(reported), timezone.localdate()
+    )
     return {"period_start": start, "period_end": end}
 
 

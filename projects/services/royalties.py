@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import PAST, date_check
-from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
+from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.money import quantize_money
 from core.text import text_input, visible_text
@@ -295,13 +297,90 @@ def _validated_sales(
     return quantize_money(net_sales, agreement.currency)
 
 
+def _enterprise_name(agreement: Agreement) -> str:
+    """The licensee's name as the reader's language shows it."""
+    enterprise = agreement.partnership.enterprise
+    if (get_language() or "").startswith("zh") and enterprise.name_zh:
+        return enterprise.name_zh
+    return enterprise.name
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.email) if user is not None else _("the system")
+
+
+def _on(moment) -> str:
+    if moment is None:
+        return ""
+    if hasattr(moment, "hour"):
+        moment = timezone.localtime(moment).date()
+    return date_format(moment, "SHORT_DATE_FORMAT")
+
+
 def _can_move(report: RoyaltyReport, to_status) -> Guard:
-    return status_transition_guard(
-        ROYALTY_REPORT_TRANSITIONS,
-        RoyaltyReportStatus(report.status),
-        RoyaltyReportStatus(to_status),
-        _("report"),
+    """Whether the report may move to ``to_status``; if not, what is awaited
+    or what was done instead, in words a person can act on."""
+    current = RoyaltyReportStatus(report.status)
+    target = RoyaltyReportStatus(to_status)
+    if target in ROYALTY_REPORT_TRANSITIONS[current]:
+        return ALLOWED
+    if report.kind == RoyaltyReportKind.MINIMUM_TRUE_UP and target in (
+        RoyaltyReportStatus.ACCEPTED,
+        RoyaltyReportStatus.QUERIED,
+        RoyaltyReportStatus.SUBMITTED,
+    ):
+        return denied(
+            _(
+                "A true-up follows from the minimum annual royalty, not from reported "
+                "sales: there is nothing to review or correct."
+            ),
+            "true_up_not_reviewed",
+        )
+    enterprise = _enterprise_name(report.agreement)
+    invoice = (
+        getattr(report, "invoice", None)
+        if current
+        not in (
+            RoyaltyReportStatus.SUBMITTED,
+            RoyaltyReportStatus.QUERIED,
+            RoyaltyReportStatus.ACCEPTED,
+        )
+        else None
     )
+    if current == RoyaltyReportStatus.QUERIED:
+        reason = _("Waiting for %(enterprise)s to correct and resubmit the queried report.") % {
+            "enterprise": enterprise
+        }
+    elif current == RoyaltyReportStatus.SUBMITTED and target == RoyaltyReportStatus.SUBMITTED:
+        reason = _(
+            "The report is with the licensor for review; only a queried report is corrected."
+        )
+    elif current == RoyaltyReportStatus.SUBMITTED:
+        reason = _("Accept the report first: only an accepted report is invoiced.")
+    elif current == RoyaltyReportStatus.ACCEPTED and target == RoyaltyReportStatus.ACCEPTED:
+        reason = _("Already accepted by %(name)s on %(date)s: invoice it next.") % {
+            "name": _who(report.accepted_by),
+            "date": _on(report.accepted_at),
+        }
+    elif current == RoyaltyReportStatus.ACCEPTED:
+        reason = _(
+            "Accepted by %(name)s on %(date)s: the figures are agreed, so the report is "
+            "invoiced, not queried or corrected."
+        ) % {"name": _who(report.accepted_by), "date": _on(report.accepted_at)}
+    elif current == RoyaltyReportStatus.PAID:
+        reason = _("Paid in full on invoice %(number)s: nothing is left to do.") % {
+            "number": invoice.number if invoice else "—"
+        }
+    else:
+        reason = _(
+            "Invoiced as %(number)s on %(date)s: the report is now settled by payments "
+            "from %(enterprise)s."
+        ) % {
+            "number": invoice.number if invoice else "—",
+            "date": _on(invoice.issued_on) if invoice else "",
+            "enterprise": enterprise,
+        }
+    return denied(reason, "invalid_transition")
 
 
 def royalty_report_submit_guard(agreement: Agreement, user) -> Guard:
@@ -500,7 +579,17 @@ def royalty_report_resubmit(
         lines=lines,
         sublicense_income=sublicense_income,
     )
-    before = {"net_sales": report.net_sales, "royalty_due": report.royalty_due}
+    # What the report said before, lines included: the correction replaces
+    # them, and the history of the report shows what changed.
+    before = {
+        "net_sales": report.net_sales,
+        "sublicense_income": report.sublicense_income,
+        "royalty_due": report.royalty_due,
+        "lines": [
+            [line.product, line.territory, line.net_sales]
+            for line in report.lines.order_by("product", "territory")
+        ],
+    }
     report.net_sales = net_sales
     report.sublicense_income = quantize_money(sublicense_income, agreement.currency)
     report.royalty_due = royalty_preview(
@@ -535,7 +624,15 @@ def royalty_report_resubmit(
         % {"royalty": report.royalty_due},
         changes={
             "before": before,
-            "after": {"net_sales": report.net_sales, "royalty_due": report.royalty_due},
+            "after": {
+                "net_sales": report.net_sales,
+                "sublicense_income": report.sublicense_income,
+                "royalty_due": report.royalty_due,
+                "lines": [
+                    [visible_text(line.product), visible_text(line.territory), line.net_sales]
+                    for line in lines
+                ],
+            },
         },
     )
     publish(RoyaltyReportResubmitted(report=report, activity=activity))
@@ -663,3 +760,117 @@ def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> Royalty
         changes={"royalties": royalties, "minimum": agreement.minimum_annual_royalty},
     )
     return report
+
+
+# --- The year against the minimum annual royalty ----------------------------------
+
+
+@dataclass(frozen=True)
+class RoyaltyYear:
+    """Where a calendar year of an agreement stands against its minimum
+    annual royalty: the royalties of its sales reports so far, the shortfall,
+    and whether a true-up is made or can be."""
+
+    year: int
+    currency: str
+    minimum: Decimal
+    royalties: Decimal
+    shortfall: Decimal
+    ended: bool
+    in_term: bool
+    submitted: int
+    queried: int
+    true_up: RoyaltyReport | None
+
+
+def royalty_year_position(
+    *, agreement: Agreement, year: int, today: date | None = None
+) -> RoyaltyYear:
+    today = today or timezone.localdate()
+    reports = list(
+        agreement.royalty_reports.filter(period_start__year=year).select_related("invoice")
+    )
+    sales = [report for report in reports if report.kind == RoyaltyReportKind.SALES]
+    royalties = sum((report.royalty_due for report in sales), Decimal(0))
+    minimum = agreement.minimum_annual_royalty or Decimal(0)
+    first_year, last_year = _royalty_years(agreement)
+    return RoyaltyYear(
+        year=year,
+        currency=agreement.currency,
+        minimum=minimum,
+        royalties=royalties,
+        shortfall=(
+            minimum_royalty_shortfall(royalties_in_year=royalties, minimum=minimum)
+            if minimum
+            else Decimal(0)
+        ),
+        ended=today > date(year, 12, 31),
+        in_term=first_year is not None
+        and year >= first_year
+        and (last_year is None or year <= last_year),
+        submitted=sum(report.status == RoyaltyReportStatus.SUBMITTED for report in sales),
+        queried=sum(report.status == RoyaltyReportStatus.QUERIED for report in sales),
+        true_up=next((r for r in reports if r.kind == RoyaltyReportKind.MINIMUM_TRUE_UP), None),
+    )
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    grouped = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{grouped} {currency}"
+
+
+def royalty_year_true_up_guard(
+    agreement: Agreement, year: int, user, *, position: RoyaltyYear | None = None
+) -> Guard:
+    """Whether ``user`` may true the year up to the minimum annual royalty
+    now, and if not, what is awaited."""
+    if not acts_for_research_party(user, agreement) or user.is_partner:
+        return denied(_("Only the licensor's staff true up the minimum royalty."), "not_payee")
+    position = position or royalty_year_position(agreement=agreement, year=year)
+    if position.true_up is not None:
+        return denied(
+            _("%(year)s is already trued up: the true-up report bills %(amount)s.")
+            % {"year": year, "amount": _amount(position.true_up.royalty_due, position.currency)},
+            "already_trued_up",
+        )
+    if position.minimum <= 0:
+        return denied(_("The agreement sets no minimum annual royalty."), "no_minimum_royalty")
+    if not position.ended:
+        return denied(
+            _("The true-up is made once %(year)s is over, from %(date)s.")
+            % {"year": year, "date": date_format(date(year + 1, 1, 1), "SHORT_DATE_FORMAT")},
+            "year_not_over",
+        )
+    if not position.in_term:
+        return denied(
+            _("%(year)s is outside the royalty term: no minimum applies.") % {"year": year},
+            "outside_royalty_term",
+        )
+    if position.queried:
+        return denied(
+            _(
+                "Waiting for %(enterprise)s to resubmit its queried reports of %(year)s: "
+                "the year's figures are not agreed yet."
+            )
+            % {"enterprise": _enterprise_name(agreement), "year": year},
+            "year_not_settled",
+        )
+    if position.submitted:
+        return denied(
+            _("Accept or query the submitted reports of %(year)s first.") % {"year": year},
+            "year_not_settled",
+        )
+    if position.shortfall <= 0:
+        return denied(
+            _(
+                "The royalties of %(year)s, %(royalties)s, reach the minimum of "
+                "%(minimum)s: nothing to true up."
+            )
+            % {
+                "year": year,
+                "royalties": _amount(position.royalties, position.currency),
+                "minimum": _amount(position.minimum, position.currency),
+            },
+            "minimum_reached",
+        )
+    return ALLOWED

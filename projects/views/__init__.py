@@ -5,6 +5,8 @@
   decisions, milestones and money, costs, documents, activity);
 - ``project_forms``: registering and editing a project;
 - ``money``: lists of milestones, payments and royalty reports;
+- ``royalty_page``: a royalty report's page and the staff's review of it
+  (accept, query, invoice, payment, minimum-royalty true-up);
 - ``dashboard``: the dashboard and the reports of analytics.
 """
 

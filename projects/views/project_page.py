@@ -46,6 +46,7 @@ from projects.selectors import (
     project_cost_ledger,
     project_detail_for,
     project_timeline,
+    royalty_reports_visible_to,
     staff_work_on_project,
 )
 from projects.services.milestone_actions import milestone_act, milestone_action_guard
@@ -546,7 +547,16 @@ def _terms_context(request, project):
         agreement = agreement_terms_for(request.user).filter(pk=project.agreement_id).first()
     if agreement is None:
         return {"project": project, "agreement": None}
-    return {"project": project, **agreement_terms_context(agreement)}
+    reports = (
+        royalty_reports_visible_to(request.user)
+        .filter(project=project)
+        .order_by("-period_start", "kind", "id")
+    )
+    return {
+        "project": project,
+        **agreement_terms_context(agreement),
+        "project_royalty_reports": list(reports),
+    }
 
 
 def _ledger_context(request, project, *, form=None):

@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from partnerships.computations.reporting import last_ended_period
 from projects.models import RoyaltyReport
 from tests.factories import RoyaltyReportFactory, RoyaltyTierFactory
 
@@ -143,6 +145,50 @@ def test_with_one_royalty_agreement_the_form_opens_on_it(client, partner, own, f
 
     assert response.status_code == 302
     assert response["Location"] == new_url(own.agreement)
+
+
+def test_the_form_offers_the_last_period_that_ended_when_none_is_reported(
+    client, partner, own, terms
+):
+    own.royalty_report.delete()
+
+    form = client.get(new_url(own.agreement)).context["form"]
+
+    start, end = last_ended_period("quarterly", timezone.localdate())
+    assert (form.initial["period_start"], form.initial["period_end"]) == (start, end)
+
+
+def test_the_form_offers_the_next_period_not_yet_reported(client, partner, own, terms):
+    """Q1 2025 is reported (the fixture's report); the form offers Q2 2025,
+    which the submission then accepts, rather than a period it refuses."""
+    form = client.get(new_url(own.agreement)).context["form"]
+
+    offered = (form.initial["period_start"], form.initial["period_end"])
+    assert offered == (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))
+    response = client.post(
+        new_url(own.agreement),
+        {
+            **Q2_2025,
+            "period_start": offered[0].isoformat(),
+            "period_end": offered[1].isoformat(),
+            "step": "confirm",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_when_every_ended_period_is_reported_the_form_says_when_the_next_opens(
+    client, partner, own, terms
+):
+    today = timezone.localdate()
+    own.royalty_report.delete()
+    start, end = last_ended_period("quarterly", today)
+    RoyaltyReportFactory(agreement=own.agreement, period_start=start, period_end=end)
+
+    response = client.get(new_url(own.agreement))
+
+    assert response.context["form"].initial["period_start"] == end + datetime.timedelta(days=1)
+    assert "Every period that has ended is reported." in response.text
 
 
 def test_another_enterprises_agreement_is_not_offered(client, partner, own, foreign, terms):
