@@ -58,7 +58,7 @@ def _pay_guard(report: RoyaltyReport, user) -> Guard:
         return guard
     if report.status == RoyaltyReportStatus.PAID:
         return denied(
-            _("Paid in full on invoice %(number)s: nothing is outstanding.")
+            _("Paid in full on invoice %(number)s: nothing is left to do.")
             % {"number": invoice.number},
             "already_paid",
         )

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
@@ -45,7 +45,7 @@ ROYALTY_ACTIONS = {
     for action in (
         RoyaltyAction(
             "accept",
-            gettext_lazy("Accept"),
+            pgettext_lazy("royalty report action", "Accept"),
             gettext_lazy("The figures are right: the report can be invoiced."),
             Form,
             gettext_lazy("Royalty report accepted."),
@@ -53,7 +53,7 @@ ROYALTY_ACTIONS = {
         ),
         RoyaltyAction(
             "query",
-            gettext_lazy("Query"),
+            pgettext_lazy("royalty report action", "Query"),
             gettext_lazy(
                 "Send the report back to the licensee with a question; it corrects and "
                 "resubmits it in the portal."
@@ -64,21 +64,21 @@ ROYALTY_ACTIONS = {
         ),
         RoyaltyAction(
             "invoice",
-            gettext_lazy("Invoice"),
+            pgettext_lazy("royalty report action", "Invoice"),
             gettext_lazy("Issue the numbered invoice for the royalty due."),
             InvoiceForm,
             gettext_lazy("Invoice issued."),
         ),
         RoyaltyAction(
             "pay",
-            gettext_lazy("Record payment"),
+            pgettext_lazy("royalty report action", "Record payment"),
             gettext_lazy("Record money received against the invoice; part payments are fine."),
             PaymentForm,
             gettext_lazy("Payment recorded."),
         ),
         RoyaltyAction(
             "true_up",
-            gettext_lazy("True up to the minimum"),
+            pgettext_lazy("royalty report action", "True up to the minimum"),
             gettext_lazy(
                 "Bill the shortfall of the year's royalties against the minimum annual "
                 "royalty, as a report of its own that is invoiced like any other."
@@ -162,6 +162,22 @@ def _history(request, report):
     return entries
 
 
+def _review_actions(actions) -> dict:
+    """The actions open now, each with its form, and those that are not,
+    grouped by their reason: a queried report gives one reason for all four
+    of its buttons, said once."""
+    open_actions = [item for item in actions if item["form"] is not None]
+    groups: dict[str, list] = {}
+    for item in actions:
+        if item["form"] is None:
+            groups.setdefault(item["guard"].reason, []).append(item["action"])
+    blocked = [
+        {"id": f"royalty-blocked-{index}", "reason": reason, "actions": grouped}
+        for index, (reason, grouped) in enumerate(groups.items())
+    ]
+    return {"open_actions": open_actions, "blocked_actions": blocked}
+
+
 def _render(request, report, *, form=None, chosen=None, status=200):
     agreement = report.agreement
     invoice = _invoice_of(report)
@@ -196,7 +212,7 @@ def _render(request, report, *, form=None, chosen=None, status=200):
         "tiers": list(agreement.royalty_tiers.order_by("lower_bound")),
         "year": royalty_year_position(agreement=agreement, year=report.period_start.year),
         "history": _history(request, report),
-        "review_actions": [item for item in actions if item["action"].name != "true_up"],
+        **_review_actions([item for item in actions if item["action"].name != "true_up"]),
         "true_up_action": next(
             (item for item in actions if item["action"].name == "true_up"), None
         ),
