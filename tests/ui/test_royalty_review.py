@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -205,6 +207,42 @@ def test_the_list_the_agreement_and_the_project_link_to_the_report(
     assert link in client.get(reverse("royalties:list")).text
     assert link in client.get(agreement.get_absolute_url()).text
     assert link in client.get(project.get_absolute_url()).text
+
+
+def test_the_page_takes_as_many_queries_for_many_lines_and_payments_as_for_one(
+    client, staff, staff_user, agreement, partner
+):
+    def reported(territories, period):
+        report = services.royalty_report_submit(
+            agreement=agreement,
+            by=partner,
+            lines=[
+                SalesLine(product="Tislelimab", territory=t, net_sales=Decimal(10_000))
+                for t in territories
+            ],
+            **period,
+        )
+        services.royalty_report_accept(report=report, by=staff_user)
+        services.royalty_report_invoice(report=report, by=staff_user)
+        for index in range(len(territories)):
+            services.payment_record(
+                invoice=refresh(report).invoice,
+                amount=Decimal(100),
+                currency="CNY",
+                paid_on=datetime.date.today(),
+                by=staff_user,
+                reference=f"T-{index}",
+            )
+        return report
+
+    small = reported(["China"], Q1)
+    large = reported([f"Province {n}" for n in range(12)], Q2)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(page_url(small)).status_code == 200
+    with CaptureQueriesContext(connection) as twelve:
+        assert client.get(page_url(large)).status_code == 200
+
+    assert len(twelve) == len(one)
 
 
 # --- Accept and query ---------------------------------------------------------------
