@@ -334,19 +334,9 @@ def _can_move(report: RoyaltyReport, to_status) -> Guard:
                 "A true-up follows from the minimum annual royalty, not from reported "
                 "sales: there is nothing to review or correct."
             ),
-            "true_up_not_reviewed",
+            "invalid_transition",
         )
     enterprise = _enterprise_name(report.agreement)
-    invoice = (
-        getattr(report, "invoice", None)
-        if current
-        not in (
-            RoyaltyReportStatus.SUBMITTED,
-            RoyaltyReportStatus.QUERIED,
-            RoyaltyReportStatus.ACCEPTED,
-        )
-        else None
-    )
     if current == RoyaltyReportStatus.QUERIED:
         reason = _("Waiting for %(enterprise)s to correct and resubmit the queried report.") % {
             "enterprise": enterprise
@@ -368,10 +358,12 @@ def _can_move(report: RoyaltyReport, to_status) -> Guard:
             "invoiced, not queried or corrected."
         ) % {"name": _who(report.accepted_by), "date": _on(report.accepted_at)}
     elif current == RoyaltyReportStatus.PAID:
+        invoice = getattr(report, "invoice", None)
         reason = _("Paid in full on invoice %(number)s: nothing is left to do.") % {
             "number": invoice.number if invoice else "—"
         }
     else:
+        invoice = getattr(report, "invoice", None)
         reason = _(
             "Invoiced as %(number)s on %(date)s: the report is now settled by payments "
             "from %(enterprise)s."
