@@ -26,8 +26,7 @@ from core.errors import DomainError, PermissionDenied
 from .choices import Role
 from .models import ApiToken, User
 from .selectors import (
-    has_full_access,
-    is_centre_staff_user,
+    may_invite_enterprise_users,
     may_manage_team,
     password_reset_recipients,
     team_members_visible_to,
@@ -215,7 +214,7 @@ def partner_user_invite(
 
 
 def _require_centre_staff(by) -> None:
-    if not (has_full_access(by) or is_centre_staff_user(by)):
+    if not may_invite_enterprise_users(by):
         raise PermissionDenied(
             _("Only research-centre staff invite an enterprise's partner admin."),
             code="permission_denied",

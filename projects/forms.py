@@ -250,6 +250,16 @@ class DocumentUploadForm(Form):
     )
 
 
+# --- An enterprise's portal users ----------------------------------------------------
+
+
+class EnterpriseInviteForm(Form):
+    """Staff invite an enterprise's partner admin to the portal."""
+
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+
+
 # --- Registering and editing a project ------------------------------------------------
 
 
