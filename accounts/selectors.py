@@ -54,6 +54,12 @@ def may_manage_team(user) -> bool:
     return is_partner_user(user) and user.is_partner_admin
 
 
+def may_invite_enterprise_users(user) -> bool:
+    """Research-centre staff (and superusers) give an enterprise its partner
+    admin, e.g. its first portal user."""
+    return has_full_access(user) or is_centre_staff_user(user)
+
+
 def password_reset_recipients(email: str | None):
     """The accounts a password-reset link may be sent to: active, with a
     password of their own. An invitee who has not accepted yet has neither

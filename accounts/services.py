@@ -25,7 +25,12 @@ from core.errors import DomainError, PermissionDenied
 
 from .choices import Role
 from .models import ApiToken, User
-from .selectors import may_manage_team, password_reset_recipients, team_members_visible_to
+from .selectors import (
+    may_invite_enterprise_users,
+    may_manage_team,
+    password_reset_recipients,
+    team_members_visible_to,
+)
 from .tokens import invitation_token_generator
 
 logger = logging.getLogger(__name__)
@@ -141,28 +146,14 @@ def _send_invitation(*, user: User, by: User) -> None:
     )
 
 
-@transaction.atomic
-def partner_user_invite(
-    *, by: User, email: str, full_name: str = "", is_partner_admin: bool = False
-) -> User:
-    """Invite a colleague to the portal: an inactive partner user of the
-    admin's enterprise, without a usable password, who chooses one through
-    the link emailed to them."""
-    _require_team_admin(by)
-    email = User.objects.normalize_email((email or "").strip()).lower()
-    if not email:
-        raise TeamError(_("Enter the colleague's email address."), field="email")
-    if User.objects.filter(email__iexact=email).exists():
-        raise TeamError(
-            _("%(email)s already has a BioBridge account.") % {"email": email},
-            code="email_taken",
-            field="email",
-        )
+def _invited_user(*, by: User, enterprise_id: int, email: str, full_name: str, is_partner_admin):
+    """A new inactive partner user of the enterprise, without a usable
+    password, who chooses one through the emailed link."""
     user = User(
         email=email,
         full_name=(full_name or "").strip()[:150],
         role=Role.PARTNER,
-        enterprise_id=by.enterprise_id,
+        enterprise_id=enterprise_id,
         is_partner_admin=bool(is_partner_admin),
         is_active=False,
         invited_at=timezone.now(),
@@ -171,6 +162,112 @@ def partner_user_invite(
     user.save()
     _send_invitation(user=user, by=by)
     return user
+
+
+def _invitation_email(email: str) -> str:
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise TeamError(_("Enter the colleague's email address."), field="email")
+    return email
+
+
+def _tell_existing_account(*, email: str, by: User) -> None:
+    """Someone invited an address that already has an account: its owner
+    hears of it (and whom to ask), the inviting admin learns nothing."""
+    context = {"invited_by": by, "enterprise": by.enterprise}
+    subject = " ".join(
+        render_to_string("portal/emails/invitation_existing_subject.txt", context).split()
+    )
+    body = render_to_string("portal/emails/invitation_existing_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
+    )
+
+
+@transaction.atomic
+def partner_user_invite(
+    *, by: User, email: str, full_name: str = "", is_partner_admin: bool = False
+) -> User | None:
+    """Invite a colleague to the portal: an inactive partner user of the
+    admin's enterprise, without a usable password, who chooses one through
+    the link emailed to them.
+
+    The admin gets the same answer whether or not the address already has a
+    BioBridge account, so the form cannot be used to find out who has one:
+    for a known address no one is added (None is returned) and the owner of
+    the address is told by email instead."""
+    _require_team_admin(by)
+    email = _invitation_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        _tell_existing_account(email=email, by=by)
+        return None
+    return _invited_user(
+        by=by,
+        enterprise_id=by.enterprise_id,
+        email=email,
+        full_name=full_name,
+        is_partner_admin=is_partner_admin,
+    )
+
+
+# --- Staff give an enterprise its portal users -------------------------------------------
+
+
+def _require_centre_staff(by) -> None:
+    if not may_invite_enterprise_users(by):
+        raise PermissionDenied(
+            _("Only research-centre staff invite an enterprise's partner admin."),
+            code="permission_denied",
+        )
+
+
+@transaction.atomic
+def enterprise_admin_invite(*, by: User, enterprise, email: str, full_name: str = "") -> User:
+    """Research-centre staff invite a partner admin of ``enterprise`` (its
+    first portal user, typically): the same one-time link a partner admin
+    sends a colleague. Staff see the whole directory, so every enterprise
+    is one they may see; the page asks the scoping selector first.
+
+    Staff are told plainly when the address already has an account: they
+    see the enterprises' portal accounts anyway."""
+    _require_centre_staff(by)
+    email = _invitation_email(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        raise TeamError(
+            _("%(email)s already has a BioBridge account.") % {"email": email},
+            code="email_taken",
+            field="email",
+        )
+    return _invited_user(
+        by=by,
+        enterprise_id=enterprise.pk,
+        email=email,
+        full_name=full_name,
+        is_partner_admin=True,
+    )
+
+
+@transaction.atomic
+def enterprise_invitation_resend(*, by: User, user: User) -> User:
+    """Staff send a pending invitation of an enterprise's user again, with a
+    new link; the old link dies."""
+    _require_centre_staff(by)
+    invitee = (
+        User.objects.select_for_update(of=("self",))
+        .filter(pk=user.pk, role=Role.PARTNER)
+        .select_related("enterprise")
+        .first()
+    )
+    if invitee is None or not invitee.is_invitation_pending:
+        raise TeamError(
+            _("%(name)s has no pending invitation.") % {"name": invitee or user},
+            code="not_invited",
+        )
+    invitee.invited_at = timezone.now()
+    invitee.save(update_fields=["invited_at"])
+    _send_invitation(user=invitee, by=by)
+    return invitee
 
 
 @transaction.atomic

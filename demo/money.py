@@ -15,7 +15,7 @@ import datetime
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -61,6 +61,7 @@ from projects.choices import (
     TransitionKind,
 )
 from projects.models import (
+    Activity,
     CostEntry,
     Invoice,
     Milestone,
@@ -134,6 +135,9 @@ class _MoneyRun:
     banks: dict[int, str]  # by enterprise id
     billings: list[_Billing]
     milestones_created: int = 0
+    # Milestones moved on this run, with their plans: their claims and
+    # verifications are dated after the invoices are issued.
+    driven: list[tuple[Milestone, "MilestonePlan"]] = field(default_factory=list)
 
 
 def seed_money(*, users: Mapping[str, User]) -> MoneySummary:
@@ -198,6 +202,7 @@ def seed_money(*, users: Mapping[str, User]) -> MoneySummary:
 
     _seed_royalties(projects, entries, run)
     _settle(run)
+    _date_milestone_histories(run)
     _seed_costs(projects, entries, run)
     return MoneySummary(
         milestones=Milestone.objects.count(),
@@ -352,6 +357,13 @@ def _seed_milestones(
         entered_on = (
             entered.get(milestone.trigger_stage_id) if milestone.trigger_stage_id else None
         )
+        if entered_on is not None and milestone.triggered_on != entered_on:
+            # The service dates a trigger from the last time the project
+            # entered the stage; the demo's history bills a milestone from
+            # the first time, so its dates must say the same.
+            milestone.triggered_on = entered_on
+            milestone.due_date = entered_on + datetime.timedelta(days=milestone.due_offset_days)
+            milestone.save(update_fields=["triggered_on", "due_date", "updated_at"])
         plan = MILESTONE_PLANS.get((project.code, item.key)) or _default_plan(
             milestone, project, agreement, entered_on
         )
@@ -390,6 +402,7 @@ def _seed_milestones(
     run.milestones_created += len(created)
     for milestone, plan, evidence, invoiced_on in planned:
         _drive_milestone(milestone, plan, evidence, invoiced_on, run)
+        run.driven.append((milestone, plan))
 
 
 def _default_plan(
@@ -645,6 +658,76 @@ def _settle(run: _MoneyRun) -> None:
             reference=f"{billing.bank}{paid_on:%Y%m%d}{serial:06d}",
         )
         paid[invoice.pk] += amount
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=DEMO_TIME_ZONE)
+
+
+def _step_day(claimed_on: datetime.date, step: int, end: datetime.date) -> datetime.date:
+    """The day of a milestone's ``step``-th move after its claim, three
+    days apart, none after ``end``."""
+    return min(claimed_on + datetime.timedelta(days=3 * step), end)
+
+
+def _date_milestone_histories(run: _MoneyRun) -> None:
+    """Give the milestones moved on this run the dates of their history.
+
+    The services date a claim, a verification and their timeline entries
+    today; a milestone the demo invoiced and paid in 2024 would otherwise
+    say it was claimed today. Each claim is dated a week after the trigger
+    (or three weeks before the invoice, for a milestone of an event), its
+    verification five days later, each step before the next and none after
+    today; the timeline entries of the invoice and the payments carry their
+    dates."""
+    for milestone, plan in run.driven:
+        milestone.refresh_from_db()
+        if milestone.claimed_at is None:
+            continue
+        invoice = Invoice.objects.filter(milestone=milestone).first()
+        end = min(invoice.issued_on if invoice else run.today, run.today)
+        anchor = milestone.triggered_on or (
+            milestone.due_date - datetime.timedelta(days=30) if milestone.due_date else None
+        )
+        claimed_on = (
+            anchor + datetime.timedelta(days=7) if anchor else end - datetime.timedelta(days=21)
+        )
+        steps = 4 if plan.disputed_first else 2  # claim, (dispute, claim,) verify
+        claimed_on = min(claimed_on, end - datetime.timedelta(days=3 * steps))
+        if anchor is not None:
+            claimed_on = max(claimed_on, anchor)
+        claimed_on = min(claimed_on, run.today)
+
+        activities = Activity.objects.filter(
+            target_type=Milestone._meta.label_lower, target_id=milestone.pk
+        ).order_by("created_at", "pk")
+        step = 0
+        for activity in activities:
+            if activity.verb == "milestone.created":
+                when = _at(min(anchor or claimed_on, claimed_on), 9)
+            elif activity.verb in ("milestone.claimed", "milestone.resubmitted"):
+                when = _at(_step_day(claimed_on, step, end))
+                step += 1
+            elif activity.verb in ("milestone.disputed", "milestone.verified"):
+                when = _at(_step_day(claimed_on, step, end), 15)
+                step += 1
+            elif activity.verb == "milestone.invoiced" and invoice is not None:
+                when = _at(invoice.issued_on, 11)
+            else:
+                continue
+            Activity.objects.filter(pk=activity.pk).update(created_at=when)
+            if activity.verb in ("milestone.claimed", "milestone.resubmitted"):
+                milestone.claimed_at = when
+            elif activity.verb == "milestone.verified":
+                milestone.verified_at = when
+        Milestone.objects.filter(pk=milestone.pk).update(
+            claimed_at=milestone.claimed_at, verified_at=milestone.verified_at
+        )
+        if invoice is not None:
+            for payment in invoice.payments.all():
+                Activity.objects.filter(
+                    target_type=Payment._meta.label_lower, target_id=payment.pk
+                ).update(created_at=_at(payment.paid_on, 14))
 
 
 def _seed_costs(

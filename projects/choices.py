@@ -52,6 +52,15 @@ class MilestoneStatus(models.TextChoices):
     WAIVED = "waived", _("Waived")
 
 
+class VerificationEvidence(models.TextChoices):
+    """How an enterprise that verified a claim outside BioBridge said so:
+    the evidence staff attach when they record its verification."""
+
+    LETTER = "letter", _("Signed letter")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other written confirmation")
+
+
 # The milestone lifecycle of DESIGN §3. Once invoiced, a milestone is settled
 # by payments only: a numbered invoice cannot be silently withdrawn.
 MILESTONE_TRANSITIONS = {

@@ -22,6 +22,7 @@ from partnerships.selectors import (
 )
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
+from projects.choices import VerificationEvidence
 from projects.models import (
     CostEntry,
     Document,
@@ -147,6 +148,49 @@ class VerifyForm(Form):
     )
 
 
+class VerificationRecordForm(Form):
+    """A verification the enterprise gave in writing, recorded by staff with
+    the letter or email attached."""
+
+    evidence = forms.ChoiceField(
+        label=_("The enterprise confirmed by"), choices=VerificationEvidence.choices
+    )
+    file = forms.FileField(
+        label=_("Letter or email"),
+        required=False,
+        help_text=_(
+            "A scan of the signed letter or the email saved as PDF; stored with the "
+            "project's documents, visible to the enterprise."
+        ),
+    )
+    documents = DocumentChoiceField(
+        label=_("Or documents already uploaded"), queryset=Document.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=max_length_of(Milestone, "verification_comment"),
+        help_text=_("Who signed or wrote it, and when."),
+    )
+
+    def __init__(self, *args, project, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].widget.attrs.pop("class", None)
+        # The enterprise must see what was recorded in its name.
+        self.fields["documents"].queryset = _project_documents(user, project).filter(
+            is_internal=False
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("documents") and not self.errors:
+            self.add_error(
+                "file", _("Attach the enterprise's letter or email, or choose a document.")
+            )
+        return cleaned
+
+
 class InvoiceForm(Form):
     issued_on = forms.DateField(
         label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
@@ -214,6 +258,16 @@ class DocumentUploadForm(Form):
     is_internal = forms.BooleanField(
         label=_("Internal (the enterprise does not see it)"), required=False
     )
+
+
+# --- An enterprise's portal users ----------------------------------------------------
+
+
+class EnterpriseInviteForm(Form):
+    """Staff invite an enterprise's partner admin to the portal."""
+
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
 
 
 # --- Registering and editing a project ------------------------------------------------

@@ -26,6 +26,7 @@ from .choices import (
     RoyaltyReportStatus,
     TherapeuticArea,
     TransitionKind,
+    VerificationEvidence,
 )
 
 
@@ -421,6 +422,27 @@ class Milestone(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # A verification the enterprise gave in writing, outside BioBridge, is
+    # recorded by staff: ``verified_by`` stays empty (no user of the
+    # enterprise verified in BioBridge) and the staff member who recorded
+    # it, on the enterprise's behalf, is named here.
+    verification_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verification recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Staff who recorded a verification the enterprise gave in writing, outside BioBridge."
+        ),
+    )
+    verification_evidence = models.CharField(
+        _("verification received as"),
+        max_length=20,
+        choices=VerificationEvidence.choices,
+        blank=True,
+    )
     dispute_reason = LimitedTextField(_("dispute reason"), blank=True)
     closing_reason = LimitedTextField(_("reason for cancelling or waiving"), blank=True)
 
@@ -450,6 +472,13 @@ class Milestone(TimeStampedModel):
                 | ~Q(closing_reason=""),
                 name="milestone_closing_has_reason",
                 violation_error_message=_("Cancelling or waiving a milestone needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_by__isnull=True) | Q(verification_recorded_by__isnull=True),
+                name="milestone_verified_in_one_way",
+                violation_error_message=_(
+                    "A claim is verified by the enterprise's user or recorded by staff, not both."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=MilestoneStatus.DISPUTED) | ~Q(dispute_reason=""),

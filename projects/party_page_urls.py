@@ -21,6 +21,16 @@ party_urlpatterns = [
         name="enterprise_detail",
     ),
     path(
+        "enterprises/<str:code>/invitations/",
+        party_pages.enterprise_invite,
+        name="enterprise_invite",
+    ),
+    path(
+        "enterprises/<str:code>/invitations/<int:user_pk>/resend/",
+        party_pages.enterprise_invitation_resend,
+        name="enterprise_invitation_resend",
+    ),
+    path(
         "joint-centres/<str:code>/",
         party_pages.joint_centre_detail,
         name="joint_centre_detail",

@@ -270,6 +270,7 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
             "agreement__partnership__joint_centre",
             "agreement__partnership__enterprise",
             "trigger_stage",
+            "verification_recorded_by",
         ),
         user,
     )

@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "RoyaltyBasisEnum": "partnerships.choices.RoyaltyBasis",
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
         "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
+        "VerificationEvidenceEnum": "projects.choices.VerificationEvidence",
         "RoyaltyReportStatusEnum": "projects.choices.RoyaltyReportStatus",
         "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ValuationStatusEnum": "valuations.choices.ValuationStatus",

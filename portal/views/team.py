@@ -79,14 +79,22 @@ def team_invite(request):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            colleague = partner_user_invite(by=request.user, **form.cleaned_data)
+            partner_user_invite(by=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
+            # One answer whether or not the address has an account already:
+            # the form must not tell who has one.
             messages.success(
                 request,
-                _("Invitation sent to %(email)s. The link works once, for %(days)s days.")
-                % {"email": colleague.email, "days": settings.INVITATION_TIMEOUT_DAYS},
+                _(
+                    "An invitation is on its way to %(email)s, unless the address "
+                    "cannot take one. The link works once, for %(days)s days."
+                )
+                % {
+                    "email": form.cleaned_data["email"].strip().lower(),
+                    "days": settings.INVITATION_TIMEOUT_DAYS,
+                },
             )
             return redirect("portal:team")
     return _team_page(request, form=form, status=400)

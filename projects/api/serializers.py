@@ -21,6 +21,7 @@ from partnerships.selectors import (
 from pipelines.api.serializers import StageSummarySerializer
 from pipelines.selectors import stages_visible_to
 from projects import services
+from projects.choices import VerificationEvidence
 from projects.models import (
     Activity,
     CostEntry,
@@ -271,6 +272,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "claimed_at",
             "verification_comment",
             "verified_at",
+            "verification_evidence",
             "dispute_reason",
             "closing_reason",
             "invoice",
@@ -292,6 +294,30 @@ class ClaimSerializer(serializers.Serializer):
     )
     documents = ScopedPrimaryKeyRelatedField(
         documents_visible_to, many=True, required=False, default=list
+    )
+
+
+@extend_schema_serializer(component_name="VerificationRecord")
+class VerificationRecordSerializer(serializers.Serializer):
+    """A verification the enterprise gave in writing, outside BioBridge.
+    Upload the letter or email first (``POST /documents/`` with the
+    milestone) and name it here."""
+
+    evidence = serializers.ChoiceField(
+        choices=VerificationEvidence.choices,
+        help_text="How the enterprise confirmed: a signed letter, an email or other.",
+    )
+    documents = ScopedPrimaryKeyRelatedField(
+        documents_visible_to,
+        many=True,
+        allow_empty=False,
+        help_text="The letter or email, as documents of the milestone's project.",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=max_length_of(Milestone, "verification_comment"),
     )
 
 

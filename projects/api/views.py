@@ -273,6 +273,14 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         """Confirm the claim (the paying enterprise)."""
         return self._act(request, "verify", api.CommentSerializer)
 
+    @extend_schema(request=api.VerificationRecordSerializer, **MILESTONE_DOC)
+    @action(detail=True, methods=["post"], url_path="record-verification")
+    def record_verification(self, request, pk=None):
+        """Record that the paying enterprise verified the claim in writing,
+        outside BioBridge, with its letter or email attached (payee staff).
+        The milestone is then verified; ``verification_evidence`` says how."""
+        return self._act(request, "record_verification", api.VerificationRecordSerializer)
+
     @extend_schema(request=api.ReasonSerializer, **MILESTONE_DOC)
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):

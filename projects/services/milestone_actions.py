@@ -29,8 +29,11 @@ from .milestones import (
     milestone_dispute_guard,
     milestone_invoice,
     milestone_invoice_guard,
+    milestone_verification_record,
+    milestone_verification_record_guard,
     milestone_verify,
     milestone_verify_guard,
+    milestone_waiting_for,
     milestone_waive,
 )
 
@@ -53,9 +56,17 @@ def _pay_guard(milestone: Milestone, user) -> Guard:
     invoice = _invoice_of(milestone)
     if invoice is None:
         return denied(
-            _("Payments are recorded against the invoice: invoice it first."), "not_invoiced"
+            _("%(rule)s %(state)s")
+            % {
+                "rule": _("Record payments once the milestone is invoiced."),
+                "state": milestone_waiting_for(milestone),
+            },
+            "not_invoiced",
         )
-    return payment_record_guard(invoice, user)
+    guard = payment_record_guard(invoice, user)
+    if guard.code == "already_paid":
+        return denied(milestone_waiting_for(milestone), guard.code)
+    return guard
 
 
 def _pay(*, milestone: Milestone, by, **payment):
@@ -72,6 +83,12 @@ MILESTONE_ACTIONS: dict[str, MilestoneActionRule] = {
         MilestoneActionRule("claim", milestone_claim_guard, milestone_claim),
         MilestoneActionRule("verify", milestone_verify_guard, milestone_verify),
         MilestoneActionRule("dispute", milestone_dispute_guard, milestone_dispute),
+        # Staff record a verification the enterprise gave in writing.
+        MilestoneActionRule(
+            "record_verification",
+            milestone_verification_record_guard,
+            milestone_verification_record,
+        ),
         MilestoneActionRule("invoice", milestone_invoice_guard, milestone_invoice),
         MilestoneActionRule("pay", _pay_guard, _pay),
         MilestoneActionRule(

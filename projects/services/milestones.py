@@ -10,14 +10,15 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
+from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
-from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus
+from projects.choices import MILESTONE_TRANSITIONS, MilestoneStatus, VerificationEvidence
 from projects.events import (
     MilestoneClaimable,
     MilestoneClaimed,
@@ -36,27 +37,81 @@ class MilestoneError(DomainError):
 
 
 # --- Guards -------------------------------------------------------------------
+#
+# A guard that refuses says what the person can act on: what the milestone
+# waits for and from whom ("Waiting for Hanhai Biopharma to verify the
+# claim"), never only that one status cannot follow another.
 
 
-def _can_move(milestone: Milestone, to_status: MilestoneStatus) -> Guard:
-    return status_transition_guard(
-        MILESTONE_TRANSITIONS,
-        MilestoneStatus(milestone.status),
-        MilestoneStatus(to_status),
-        _("milestone"),
+def party_name(party) -> str:
+    """A party's (or a stage's) name as the reader's language has it: the
+    Chinese name on Chinese pages when there is one."""
+    if party is None:
+        return ""
+    if (get_language() or "").startswith("zh") and getattr(party, "name_zh", ""):
+        return party.name_zh
+    return party.name
+
+
+def _parties(milestone: Milestone) -> dict[str, str]:
+    partnership = milestone.agreement.partnership
+    return {
+        "payer": party_name(partnership.enterprise),
+        "payee": party_name(partnership.research_party),
+    }
+
+
+def milestone_waiting_for(milestone: Milestone) -> str:
+    """Where the milestone stands and who acts next, in a sentence."""
+    names = _parties(milestone)
+    status = MilestoneStatus(milestone.status)
+    if status == MilestoneStatus.PLANNED:
+        if not milestone.is_triggered:
+            return _("Waiting for the project to enter %(stage)s.") % {
+                "stage": party_name(milestone.trigger_stage)
+            }
+        return _("Waiting for %(payee)s to claim the milestone.") % names
+    return {
+        MilestoneStatus.CLAIMED: _("Waiting for %(payer)s to verify the claim."),
+        MilestoneStatus.DISPUTED: _(
+            "%(payer)s disputed the claim: waiting for %(payee)s to resubmit it."
+        ),
+        MilestoneStatus.VERIFIED: _(
+            "%(payer)s verified the claim: waiting for %(payee)s to invoice it."
+        ),
+        MilestoneStatus.INVOICED: _("Invoiced: waiting for %(payer)s to pay."),
+        MilestoneStatus.PARTIALLY_PAID: _("Partly paid: waiting for %(payer)s to pay the rest."),
+        MilestoneStatus.PAID: _("Paid in full: nothing more is owed."),
+        MilestoneStatus.CANCELLED: _("Cancelled: nothing is owed."),
+        MilestoneStatus.WAIVED: _("Waived: nothing is owed."),
+    }[status] % names
+
+
+def _refused(rule: str, milestone: Milestone, code: str = "invalid_transition") -> Guard:
+    """A refusal that says when the action becomes possible and what the
+    milestone waits for now."""
+    return denied(
+        _("%(rule)s %(state)s") % {"rule": rule, "state": milestone_waiting_for(milestone)},
+        code,
     )
+
+
+def _can_move(milestone: Milestone, to_status: MilestoneStatus) -> bool:
+    return MilestoneStatus(to_status) in MILESTONE_TRANSITIONS[MilestoneStatus(milestone.status)]
 
 
 def milestone_claim_guard(milestone: Milestone, user) -> Guard:
     if not acts_for_research_party(user, milestone.agreement):
-        return denied(_("Only the payee's staff claim a milestone."), "not_payee")
-    guard = _can_move(milestone, MilestoneStatus.CLAIMED)
-    if not guard:
-        return guard
+        return denied(
+            _("Only the staff of %(payee)s claim this milestone.") % _parties(milestone),
+            "not_payee",
+        )
+    if not _can_move(milestone, MilestoneStatus.CLAIMED):
+        return _refused(_("There is nothing to claim now."), milestone)
     if not milestone.is_triggered:
         return denied(
-            _("The project has not entered %(stage)s yet.")
-            % {"stage": milestone.trigger_stage.name},
+            _("Claim it once the project has entered %(stage)s.")
+            % {"stage": party_name(milestone.trigger_stage)},
             "not_claimable",
         )
     return ALLOWED
@@ -64,26 +119,64 @@ def milestone_claim_guard(milestone: Milestone, user) -> Guard:
 
 def milestone_verify_guard(milestone: Milestone, user) -> Guard:
     if not acts_for_enterprise(user, milestone.agreement):
-        return denied(_("Only the paying enterprise verifies a claim."), "not_payer")
-    return _can_move(milestone, MilestoneStatus.VERIFIED)
+        return denied(
+            _(
+                "Only %(payer)s verifies the claim; if it confirmed it in writing, its "
+                "verification can be recorded."
+            )
+            % _parties(milestone),
+            "not_payer",
+        )
+    if not _can_move(milestone, MilestoneStatus.VERIFIED):
+        return _refused(_("There is no claim awaiting verification."), milestone)
+    return ALLOWED
 
 
 def milestone_dispute_guard(milestone: Milestone, user) -> Guard:
     if not acts_for_enterprise(user, milestone.agreement):
-        return denied(_("Only the paying enterprise disputes a claim."), "not_payer")
-    return _can_move(milestone, MilestoneStatus.DISPUTED)
+        return denied(_("Only %(payer)s disputes the claim.") % _parties(milestone), "not_payer")
+    if not _can_move(milestone, MilestoneStatus.DISPUTED):
+        return _refused(_("Only a claim awaiting verification can be disputed."), milestone)
+    return ALLOWED
 
 
 def milestone_invoice_guard(milestone: Milestone, user) -> Guard:
     if not acts_for_research_party(user, milestone.agreement):
-        return denied(_("Only the payee's staff invoice a milestone."), "not_payee")
-    return _can_move(milestone, MilestoneStatus.INVOICED)
+        return denied(
+            _("Only the staff of %(payee)s invoice this milestone.") % _parties(milestone),
+            "not_payee",
+        )
+    if not _can_move(milestone, MilestoneStatus.INVOICED):
+        return _refused(_("Invoice it once the claim is verified."), milestone)
+    return ALLOWED
+
+
+def milestone_verification_record_guard(milestone: Milestone, user) -> Guard:
+    """Staff of the payee record a verification the enterprise gave outside
+    BioBridge (a signed letter, an email); the enterprise's own users verify
+    in the portal instead."""
+    if not acts_for_research_party(user, milestone.agreement) or user.is_partner:
+        return denied(
+            _("Only the staff of %(payee)s record a verification received in writing.")
+            % _parties(milestone),
+            "not_payee",
+        )
+    if not _can_move(milestone, MilestoneStatus.VERIFIED):
+        return _refused(_("Only a claim awaiting verification can be verified."), milestone)
+    return ALLOWED
 
 
 def milestone_close_guard(milestone: Milestone, user, to_status=MilestoneStatus.CANCELLED):
     if not acts_for_research_party(user, milestone.agreement) or user.is_partner:
-        return denied(_("Only the payee's staff cancel or waive a milestone."), "not_payee")
-    return _can_move(milestone, to_status)
+        return denied(
+            _("Only the staff of %(payee)s cancel or waive this milestone.") % _parties(milestone),
+            "not_payee",
+        )
+    if not _can_move(milestone, to_status):
+        return _refused(
+            _("A milestone can be cancelled or waived until it is invoiced."), milestone
+        )
+    return ALLOWED
 
 
 # --- Actions ------------------------------------------------------------------
@@ -134,22 +227,9 @@ def _move(
     )
 
 
-@transaction.atomic
-def milestone_claim(
-    *, milestone: Milestone, by, evidence_note: str = "", documents: Iterable[Document] = ()
-) -> Milestone:
-    """The payee claims that the milestone is reached, with evidence: a
-    note, documents, or both. A disputed claim is resubmitted the same way."""
-    milestone = _locked(milestone)
-    milestone_claim_guard(milestone, by).raise_if_denied(MilestoneError)
-    documents = list(documents)
-    evidence_note = _text(evidence_note, field="claim_note", name="evidence_note")
-    if not evidence_note and not documents:
-        raise MilestoneError(
-            _("A claim needs evidence: describe it or attach documents."),
-            code="evidence_required",
-            field="evidence_note",
-        )
+def _evidence_check(milestone: Milestone, documents: list[Document]) -> None:
+    """Evidence of a claim or of a verification: documents of the project
+    that the enterprise can see, of no other agreement."""
     if any(doc.project_id != milestone.project_id for doc in documents):
         raise MilestoneError(
             _("Evidence must be documents of this project."),
@@ -175,10 +255,9 @@ def milestone_claim(
             code="foreign_evidence",
             field="documents",
         )
-    resubmission = milestone.status == MilestoneStatus.DISPUTED
-    milestone.claim_note = evidence_note
-    milestone.claimed_at = timezone.now()
-    milestone.claimed_by = by
+
+
+def _evidence_attach(milestone: Milestone, documents: list[Document]) -> None:
     for document in documents:
         # Evidence is governed by the milestone's agreement: on a project
         # shared by two enterprises, the other one must not see it.
@@ -196,6 +275,30 @@ def milestone_claim(
                 target_id=document.pk,
                 agreement__isnull=True,
             ).update(agreement_id=milestone.agreement_id)
+
+
+@transaction.atomic
+def milestone_claim(
+    *, milestone: Milestone, by, evidence_note: str = "", documents: Iterable[Document] = ()
+) -> Milestone:
+    """The payee claims that the milestone is reached, with evidence: a
+    note, documents, or both. A disputed claim is resubmitted the same way."""
+    milestone = _locked(milestone)
+    milestone_claim_guard(milestone, by).raise_if_denied(MilestoneError)
+    documents = list(documents)
+    evidence_note = _text(evidence_note, field="claim_note", name="evidence_note")
+    if not evidence_note and not documents:
+        raise MilestoneError(
+            _("A claim needs evidence: describe it or attach documents."),
+            code="evidence_required",
+            field="evidence_note",
+        )
+    _evidence_check(milestone, documents)
+    resubmission = milestone.status == MilestoneStatus.DISPUTED
+    milestone.claim_note = evidence_note
+    milestone.claimed_at = timezone.now()
+    milestone.claimed_by = by
+    _evidence_attach(milestone, documents)
     activity = _move(
         milestone,
         MilestoneStatus.CLAIMED,
@@ -225,6 +328,80 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
         verb="milestone.verified",
         summary=_("%(name)s verified by the enterprise.") % {"name": milestone.name},
         changes={"comment": milestone.verification_comment},
+    )
+    publish(MilestoneVerified(milestone=milestone, activity=activity))
+    return milestone
+
+
+@transaction.atomic
+def milestone_verification_record(
+    *,
+    milestone: Milestone,
+    by,
+    evidence: str,
+    documents: Iterable[Document],
+    note: str = "",
+) -> Milestone:
+    """Staff record that the paying enterprise verified the claim outside
+    BioBridge, in a signed letter or an email, attached as evidence.
+
+    The record says what happened: ``verified_by`` stays empty, since no
+    user of the enterprise verified in BioBridge, and
+    ``verification_recorded_by`` names the staff member who recorded the
+    enterprise's verification on its behalf; the activity says both. From
+    then on the milestone is verified and can be invoiced."""
+    milestone = _locked(milestone)
+    milestone_verification_record_guard(milestone, by).raise_if_denied(MilestoneError)
+    if evidence not in VerificationEvidence.values:
+        raise MilestoneError(
+            _(
+                "Say how the enterprise confirmed the claim: a signed letter, an email or "
+                "another written confirmation."
+            ),
+            code="evidence_kind",
+            field="evidence",
+        )
+    documents = list(documents)
+    if not documents:
+        raise MilestoneError(
+            _(
+                "Attach the enterprise's letter or email: a verification recorded for it "
+                "needs its evidence."
+            ),
+            code="evidence_required",
+            field="documents",
+        )
+    _evidence_check(milestone, documents)
+    note = _text(note, field="verification_comment", name="note")
+    enterprise = milestone.agreement.partnership.enterprise
+    evidence = VerificationEvidence(evidence)
+    milestone.verification_comment = note
+    milestone.verified_at = timezone.now()
+    milestone.verified_by = None
+    milestone.verification_recorded_by = by
+    milestone.verification_evidence = evidence
+    milestone.dispute_reason = ""
+    _evidence_attach(milestone, documents)
+    activity = _move(
+        milestone,
+        MilestoneStatus.VERIFIED,
+        by=by,
+        verb="milestone.verification_recorded",
+        summary=_(
+            "%(staff)s recorded %(enterprise)s's verification of %(name)s (%(evidence)s attached)."
+        )
+        % {
+            "staff": by.get_full_name() or by.email,
+            "enterprise": party_name(enterprise),
+            "name": milestone.name,
+            "evidence": evidence.label.lower(),
+        },
+        changes={
+            "on_behalf_of": enterprise.pk,
+            "evidence": evidence.value,
+            "documents": [doc.pk for doc in documents],
+            "note": note,
+        },
     )
     publish(MilestoneVerified(milestone=milestone, activity=activity))
     return milestone

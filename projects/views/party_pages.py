@@ -16,13 +16,22 @@ number of queries whatever the rows behind it.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import may_invite_enterprise_users
+from accounts.services import enterprise_admin_invite
+from accounts.services import enterprise_invitation_resend as enterprise_invitation_resend_service
+from core.errors import DomainError
+from core.templatetags.biobridge import localized
 from partnerships.selectors import (
     agreement_terms_for,
     agreements_visible_to,
@@ -37,6 +46,7 @@ from partnerships.selectors import (
     people_visible_to,
 )
 from partnerships.terms_display import agreement_terms_context
+from projects.forms import EnterpriseInviteForm
 from projects.selectors import (
     agreement_cost_ledger,
     agreement_milestones_for,
@@ -114,19 +124,15 @@ def institution_detail(request, code):
     return render(request, "partnerships/institution_detail.html", context)
 
 
-@login_required
-@require_GET
-def enterprise_detail(request, code):
-    """An enterprise: its facts, people and portal accounts, its
-    partnerships and the joint centres it leads, the projects it partners
-    on, and the money it owes and has paid."""
-    enterprise = get_object_or_404(
-        enterprises_visible_to(request.user).prefetch_related("sectors"), code=code
-    )
+def _enterprise_page(request, enterprise, *, invite_form=None, status=200):
+    may_invite = may_invite_enterprise_users(request.user)
     context = {
         "enterprise": enterprise,
         "people": people_visible_to(request.user).filter(enterprise=enterprise),
         "accounts": enterprise_accounts_for(request.user, enterprise),
+        "may_invite": may_invite,
+        "invite_form": (invite_form or EnterpriseInviteForm()) if may_invite else None,
+        "invite_open": invite_form is not None,
         "partnerships": partnerships_visible_to(request.user)
         .filter(enterprise=enterprise)
         .order_by("-started_on", "code"),
@@ -138,7 +144,75 @@ def enterprise_detail(request, code):
         "projects_url": _url("projects:list", {"enterprise": enterprise.pk}),
         "add_person_url": _url("partners:person_create", {"enterprise": enterprise.code}),
     }
-    return render(request, "partnerships/enterprise_detail.html", context)
+    return render(request, "partnerships/enterprise_detail.html", context, status=status)
+
+
+def _enterprise(request, code):
+    return get_object_or_404(
+        enterprises_visible_to(request.user).prefetch_related("sectors"), code=code
+    )
+
+
+@login_required
+@require_GET
+def enterprise_detail(request, code):
+    """An enterprise: its facts, people and portal accounts, its
+    partnerships and the joint centres it leads, the projects it partners
+    on, and the money it owes and has paid."""
+    return _enterprise_page(request, _enterprise(request, code))
+
+
+@login_required
+@require_POST
+def enterprise_invite(request, code):
+    """Staff invite a partner admin of the enterprise to the portal: its
+    first user, typically, who can then verify claims and invite the rest
+    of the team. The invitee chooses a password through a one-time link."""
+    enterprise = _enterprise(request, code)
+    if not may_invite_enterprise_users(request.user):
+        raise PermissionDenied
+    form = EnterpriseInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitee = enterprise_admin_invite(
+                by=request.user, enterprise=enterprise, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation sent to %(email)s: they become a partner admin of "
+                    "%(enterprise)s. The link works once, for %(days)s days."
+                )
+                % {
+                    "email": invitee.email,
+                    "enterprise": localized(enterprise),
+                    "days": settings.INVITATION_TIMEOUT_DAYS,
+                },
+            )
+            return redirect(enterprise)
+    return _enterprise_page(request, enterprise, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def enterprise_invitation_resend(request, code, user_pk):
+    """Send an enterprise's pending invitation again, with a new link."""
+    enterprise = _enterprise(request, code)
+    account = get_object_or_404(enterprise_accounts_for(request.user, enterprise), pk=user_pk)
+    try:
+        enterprise_invitation_resend_service(by=request.user, user=account)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("A new invitation was sent to %(email)s; the earlier link no longer works.")
+            % {"email": account.email},
+        )
+    return redirect(enterprise)
 
 
 # --- Joint centres and partnerships -----------------------------------------------

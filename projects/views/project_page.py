@@ -27,7 +27,7 @@ from core.errors import DomainError, Guard
 from partnerships.selectors import agreement_terms_for
 from partnerships.terms_display import agreement_terms_context
 from projects import services
-from projects.choices import MilestoneStatus
+from projects.choices import MilestoneStatus, VerificationEvidence
 from projects.forms import (
     CostEntryForm,
     DocumentUploadForm,
@@ -36,6 +36,7 @@ from projects.forms import (
     MilestoneClaimForm,
     PaymentForm,
     ReasonForm,
+    VerificationRecordForm,
     VerifyForm,
 )
 from projects.models import Payment
@@ -50,6 +51,7 @@ from projects.selectors import (
     staff_work_on_project,
 )
 from projects.services.milestone_actions import milestone_act, milestone_action_guard
+from projects.services.milestones import party_name
 
 ACTIVITY_PER_PAGE = 15
 
@@ -344,6 +346,15 @@ MILESTONE_ACTIONS = {
             enterprise=True,
         ),
         MilestoneAction(
+            "record_verification",
+            gettext_lazy("Record verification"),
+            gettext_lazy(
+                "The enterprise confirmed the claim in writing, outside BioBridge: record "
+                "its verification with the letter or email attached."
+            ),
+            VerificationRecordForm,
+        ),
+        MilestoneAction(
             "invoice",
             gettext_lazy("Invoice"),
             gettext_lazy(
@@ -450,7 +461,7 @@ def _milestone(request, project, pk):
 
 def _action_form(action, request, project, milestone, data=None, files=None):
     kwargs = {}
-    if action.name == "claim":
+    if action.name in ("claim", "record_verification"):
         kwargs = {"project": project, "user": request.user}
     elif action.name == "pay":
         kwargs = {
@@ -462,6 +473,9 @@ def _action_form(action, request, project, milestone, data=None, files=None):
 
 def _perform(action, request, milestone, data):
     user = request.user
+    if action.name == "record_verification":
+        _record_verification(request, milestone, data)
+        return
     if action.name != "claim":
         # Each action's form names its fields as its service names its inputs.
         milestone_act(action=action.name, milestone=milestone, by=user, **data)
@@ -479,6 +493,34 @@ def _perform(action, request, milestone, data):
             by=user,
             evidence_note=data["evidence_note"],
             documents=documents,
+        )
+
+
+def _record_verification(request, milestone, data):
+    documents = list(data["documents"])
+    evidence = VerificationEvidence(data["evidence"])
+    # The letter and the verification stand or fall together.
+    with transaction.atomic():
+        if data.get("file"):
+            documents.append(
+                services.document_upload(
+                    uploaded_file=data["file"],
+                    by=request.user,
+                    milestone=milestone,
+                    description=_("Verification by %(enterprise)s: %(evidence)s")
+                    % {
+                        "enterprise": party_name(milestone.agreement.partnership.enterprise),
+                        "evidence": evidence.label,
+                    },
+                )
+            )
+        milestone_act(
+            action="record_verification",
+            milestone=milestone,
+            by=request.user,
+            evidence=evidence,
+            documents=documents,
+            note=data["note"],
         )
 
 

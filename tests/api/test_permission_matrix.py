@@ -488,6 +488,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("milestone-verify", "post"): Rule(obj=pk("milestones.claimed"), who=PAYER, body=empty),
     ("milestone-dispute", "post"): Rule(obj=pk("milestones.claimed"), who=PAYER, body=reason),
+    # The enterprise's verification received in writing: its payee's staff
+    # record it, never a partner.
+    ("milestone-record-verification", "post"): Rule(
+        obj=pk("milestones.claimed"),
+        who=STAFF,
+        body=lambda w, s, r: {"evidence": "letter", "documents": [s.document.pk]},
+    ),
     ("milestone-cancel", "post"): Rule(obj=pk("milestones.planned"), who=STAFF, body=reason),
     ("milestone-waive", "post"): Rule(obj=pk("milestones.planned"), who=STAFF, body=reason),
     ("milestone-invoice", "post"): Rule(

@@ -651,6 +651,32 @@ class TestInvoicesAndPayments:
         }
         assert len(years) >= 4
 
+    def test_a_milestone_s_claim_verification_invoice_and_payments_follow_its_dates(self, demo):
+        """A milestone paid in 2024 was claimed and verified in 2024, not on
+        the day the demo was loaded: each step follows the one before, the
+        trigger first, and the timeline says the same."""
+        milestones = (
+            Milestone.objects.filter(claimed_at__isnull=False)
+            .select_related("invoice")
+            .prefetch_related("invoice__payments")
+        )
+        for milestone in milestones:
+            claimed = timezone.localdate(milestone.claimed_at)
+            steps = [milestone.triggered_on, claimed]
+            if milestone.verified_at:
+                steps.append(timezone.localdate(milestone.verified_at))
+            invoice = getattr(milestone, "invoice", None)
+            if invoice is not None:
+                steps.append(invoice.issued_on)
+                steps.extend(sorted(p.paid_on for p in invoice.payments.all()))
+            steps = [step for step in steps if step is not None]
+            assert steps == sorted(steps), milestone
+            assert steps[-1] <= timezone.localdate(), milestone
+            claim = Activity.objects.filter(
+                target_type="projects.milestone", target_id=milestone.pk, verb="milestone.claimed"
+            ).first()
+            assert timezone.localdate(claim.created_at) <= claimed, milestone
+
     def test_staff_issue_invoices_and_record_payments(self, demo):
         assert not Invoice.objects.exclude(issued_by__role=Role.CENTRE_STAFF).exists()
         assert not Payment.objects.exclude(recorded_by__role=Role.CENTRE_STAFF).exists()

@@ -110,7 +110,7 @@ def test_a_partner_admin_invites_a_colleague(page, screenshot, partner_admin, ma
     form.get_by_label("Full name").fill("Zhao Min")
     form.get_by_role("button", name="Send invitation").click()
 
-    expect(page.get_by_text("Invitation sent to zhao.min@example.com")).to_be_visible()
+    expect(page.get_by_text("An invitation is on its way to zhao.min@example.com")).to_be_visible()
     team = page.get_by_test_id("team-list")
     expect(team.get_by_role("row", name="Zhao Min")).to_contain_text("Invited")
     expect(team.get_by_role("row", name="Li Na")).to_contain_text("Active")

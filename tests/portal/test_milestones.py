@@ -211,7 +211,7 @@ def test_buttons_are_disabled_with_the_reason_when_no_decision_is_possible(clien
     page = client.get(detail_url(own.invoiced_milestone)).content.decode()
 
     assert "disabled" in page
-    assert "The milestone is invoiced and cannot become verified." in page
+    assert "There is no claim awaiting verification. Invoiced: waiting for" in page
 
 
 def test_a_refused_decision_is_shown_on_the_form_never_a_server_error(client, partner, own):
@@ -223,7 +223,7 @@ def test_a_refused_decision_is_shown_on_the_form_never_a_server_error(client, pa
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The milestone is invoiced and cannot become verified." in page
+    assert "There is no claim awaiting verification. Invoiced: waiting for" in page
     milestone.refresh_from_db()
     assert milestone.status == "invoiced"
 

@@ -123,17 +123,41 @@ def test_the_invitation_email_waits_for_the_commit(admin, mailoutbox):
     on_commit.assert_called_once()
 
 
-def test_an_email_already_registered_is_a_clear_field_error(
-    as_admin, colleague, django_capture_on_commit_callbacks, mailoutbox
+def test_an_invitation_answers_the_same_whether_or_not_the_address_has_an_account(
+    as_admin, admin, other_partner_user, django_capture_on_commit_callbacks, mailoutbox
 ):
-    response = invite(as_admin, django_capture_on_commit_callbacks, email=colleague.email.upper())
+    """The form must not tell a partner admin who has a BioBridge account:
+    a known address (here another enterprise's user) gets the same answer
+    as a new one; no one is added, and the address's owner hears of it."""
 
-    assert response.status_code == 400
-    assert response.context["invite_form"].errors["email"] == [
-        f"{colleague.email} already has a BioBridge account."
+    def answer(response):
+        shown = as_admin.get(reverse("portal:team"))
+        return response.status_code, response.url, [str(m) for m in shown.context["messages"]]
+
+    known = invite(
+        as_admin,
+        django_capture_on_commit_callbacks,
+        email=other_partner_user.email.upper(),
+        full_name="Known",
+    )
+    known_answer = answer(known)
+    new = invite(as_admin, django_capture_on_commit_callbacks, email="new.person@example.com")
+    new_answer = answer(new)
+
+    assert known_answer[:2] == new_answer[:2] == (302, reverse("portal:team"))
+    assert known_answer[2] == [
+        m.replace("new.person@example.com", other_partner_user.email.lower())
+        for m in new_answer[2]
     ]
-    assert 'value="Zhao Min"' in response.content.decode()
-    assert mailoutbox == []
+    assert "account" not in " ".join(known_answer[2])
+    other_partner_user.refresh_from_db()
+    assert other_partner_user.enterprise_id != admin.enterprise_id
+    assert not User.objects.filter(full_name="Known").exists()
+    told, invited = mailoutbox
+    assert told.to == [other_partner_user.email.lower()]
+    assert "already has a BioBridge account" in told.body
+    assert "/portal/invitations/" not in told.body
+    assert invited.to == ["new.person@example.com"]
 
 
 def test_a_partner_who_is_no_admin_cannot_invite(

@@ -23,6 +23,7 @@ def test_the_table_holds_every_action_a_user_can_take_on_a_milestone():
         "claim",
         "verify",
         "dispute",
+        "record_verification",
         "invoice",
         "pay",
         "cancel",
@@ -62,7 +63,11 @@ def test_a_guard_says_why_an_action_is_not_open_before_anyone_tries_it(
     verify = milestone_action_guard("verify", milestone, staff_user)
     claim = milestone_action_guard("claim", milestone, staff_user)
 
-    assert not pay and "invoice it first" in pay.reason
+    payee = project.agreement.partnership.institution.name
+    assert not pay and pay.reason == (
+        "Record payments once the milestone is invoiced. "
+        f"Waiting for {payee} to claim the milestone."
+    )
     assert not verify and verify.code == "not_payer"
     assert claim
 

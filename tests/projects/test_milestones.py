@@ -30,6 +30,8 @@ from projects.services import (
     milestone_dispute_guard,
     milestone_invoice,
     milestone_invoice_guard,
+    milestone_verification_record,
+    milestone_verification_record_guard,
     milestone_verify,
     milestone_verify_guard,
     milestone_waive,
@@ -114,6 +116,11 @@ def invoice_of(milestone, staff):
     return invoice
 
 
+def letter(milestone):
+    """The enterprise's signed letter confirming the claim, uploaded."""
+    return DocumentFactory(project=milestone.project, original_name="confirmation.pdf")
+
+
 def outstanding_or_full(invoice):
     outstanding = invoice.amount - invoice_amount_paid(invoice)
     return outstanding if outstanding > 0 else invoice.amount
@@ -130,6 +137,13 @@ ACTIONS = {
         S.VERIFIED,
         lambda m, staff, payer: milestone_verify(milestone=m, by=payer),
         lambda m, staff, payer: milestone_verify_guard(m, payer),
+    ),
+    "record verification": (
+        S.VERIFIED,
+        lambda m, staff, payer: milestone_verification_record(
+            milestone=m, by=staff, evidence="letter", documents=[letter(m)]
+        ),
+        lambda m, staff, payer: milestone_verification_record_guard(m, staff),
     ),
     "dispute": (
         S.DISPUTED,
@@ -164,7 +178,7 @@ ACTIONS = {
 # shows up here as well as in MILESTONE_TRANSITIONS.
 ALLOWED = {
     S.PLANNED: {"claim", "cancel", "waive"},
-    S.CLAIMED: {"verify", "dispute", "cancel", "waive"},
+    S.CLAIMED: {"verify", "record verification", "dispute", "cancel", "waive"},
     S.DISPUTED: {"claim", "cancel", "waive"},
     S.VERIFIED: {"invoice", "cancel", "waive"},
     S.INVOICED: {"record payment"},
@@ -321,7 +335,11 @@ class TestClaim:
         with pytest.raises(DomainError) as error:
             milestone_claim(milestone=milestone, by=partner_user, evidence_note=EVIDENCE)
 
-        assert (allowed, reason) == (False, "Only the payee's staff claim a milestone.")
+        payee = project.agreement.partnership.institution
+        assert (allowed, reason) == (
+            False,
+            f"Only the staff of {payee.name} claim this milestone.",
+        )
         assert error.value.code == "not_payee"
 
     def test_staff_of_another_institution_cannot_claim(self, project, foreign_staff):
@@ -342,7 +360,7 @@ class TestClaim:
         with pytest.raises(DomainError) as error:
             milestone_claim(milestone=milestone, by=staff_user, evidence_note=EVIDENCE)
 
-        assert (allowed, reason) == (False, "The project has not entered Pilot yet.")
+        assert (allowed, reason) == (False, "Claim it once the project has entered Pilot.")
         assert error.value.code == "not_claimable"
         assert refreshed(milestone).status == S.PLANNED
 
@@ -375,6 +393,117 @@ def claimed(project, staff_user, partner_user):
     return refreshed(milestone)
 
 
+class TestOfflineVerification:
+    """The enterprise confirmed the claim in writing, outside BioBridge (it
+    has no portal user yet, say): the payee's staff record its
+    verification, with the letter or email attached."""
+
+    def test_staff_record_the_enterprise_s_verification_with_its_letter(self, claimed, staff_user):
+        staff_user.full_name = "Wang Fang"
+        staff_user.save(update_fields=["full_name"])
+        enterprise = claimed.agreement.partnership.enterprise
+        document = letter(claimed)
+
+        milestone_verification_record(
+            milestone=claimed,
+            by=staff_user,
+            evidence="letter",
+            documents=[document],
+            note="Signed by the CTO on 2 December.",
+        )
+
+        claimed.refresh_from_db()
+        assert claimed.status == S.VERIFIED
+        assert claimed.verified_at is not None
+        # No user of the enterprise verified in BioBridge: the record says
+        # who recorded the enterprise's verification instead.
+        assert claimed.verified_by is None
+        assert claimed.verification_recorded_by == staff_user
+        assert claimed.verification_evidence == "letter"
+        assert claimed.verification_comment == "Signed by the CTO on 2 December."
+        document.refresh_from_db()
+        assert document.milestone == claimed
+        activity = Activity.objects.get(verb="milestone.verification_recorded")
+        assert activity.actor == staff_user
+        assert activity.summary == (
+            f"Wang Fang recorded {enterprise.name}'s verification of {claimed.name} "
+            "(signed letter attached)."
+        )
+        assert activity.changes["on_behalf_of"] == enterprise.pk
+        told = Notification.objects.get(kind=NotificationKind.MILESTONE_VERIFIED)
+        assert told.recipient == staff_user
+
+    def test_a_recorded_verification_lets_staff_invoice_the_milestone(self, claimed, staff_user):
+        assert milestone_invoice_guard(claimed, staff_user).reason == (
+            "Invoice it once the claim is verified. Waiting for "
+            f"{claimed.agreement.partnership.enterprise.name} to verify the claim."
+        )
+        milestone_verification_record(
+            milestone=claimed, by=staff_user, evidence="email", documents=[letter(claimed)]
+        )
+
+        invoice = milestone_invoice(milestone=refreshed(claimed), by=staff_user)
+
+        assert invoice.amount == claimed.amount
+        assert refreshed(claimed).status == S.INVOICED
+
+    def test_the_partner_cannot_record_a_verification_even_for_its_own_enterprise(
+        self, claimed, partner_user
+    ):
+        allowed, reason = milestone_verification_record_guard(claimed, partner_user)
+        with pytest.raises(DomainError) as error:
+            milestone_verification_record(
+                milestone=claimed, by=partner_user, evidence="letter", documents=[letter(claimed)]
+            )
+
+        assert not allowed and "record a verification received in writing" in reason
+        assert error.value.code == "not_payee"
+        assert refreshed(claimed).status == S.CLAIMED
+
+    def test_staff_of_another_institution_cannot_record_a_verification(
+        self, claimed, foreign_staff
+    ):
+        with pytest.raises(DomainError) as error:
+            milestone_verification_record(
+                milestone=claimed, by=foreign_staff, evidence="letter", documents=[letter(claimed)]
+            )
+
+        assert error.value.code == "not_payee"
+        assert refreshed(claimed).status == S.CLAIMED
+
+    def test_a_recorded_verification_needs_the_letter_or_email(self, claimed, staff_user):
+        with pytest.raises(DomainError) as error:
+            milestone_verification_record(
+                milestone=claimed, by=staff_user, evidence="letter", documents=[]
+            )
+
+        assert error.value.code == "evidence_required"
+        assert refreshed(claimed).status == S.CLAIMED
+
+    def test_an_internal_document_is_no_evidence_of_the_enterprise_s_verification(
+        self, claimed, staff_user
+    ):
+        internal = DocumentFactory(project=claimed.project, is_internal=True)
+
+        with pytest.raises(DomainError) as error:
+            milestone_verification_record(
+                milestone=claimed, by=staff_user, evidence="letter", documents=[internal]
+            )
+
+        assert error.value.code == "internal_evidence"
+
+    def test_an_unknown_kind_of_evidence_is_refused(self, claimed, staff_user):
+        with pytest.raises(DomainError) as error:
+            milestone_verification_record(
+                milestone=claimed,
+                by=staff_user,
+                evidence="phone call",
+                documents=[letter(claimed)],
+            )
+
+        assert error.value.field == "evidence"
+
+
 class TestVerifyAndDispute:
     def test_the_payer_verifies_a_claim(self, claimed, partner_user, staff_user):
         milestone_verify(milestone=claimed, by=partner_user, comment="Report accepted.")
@@ -391,7 +520,8 @@ class TestVerifyAndDispute:
         with pytest.raises(DomainError) as error:
             milestone_verify(milestone=claimed, by=other_partner_user)
 
-        assert (allowed, reason) == (False, "Only the paying enterprise verifies a claim.")
+        payer = claimed.agreement.partnership.enterprise
+        assert not allowed and reason.startswith(f"Only {payer.name} verifies the claim")
         assert error.value.code == "not_payer"
         assert refreshed(claimed).status == S.CLAIMED
 

@@ -355,6 +355,54 @@ def test_a_claim_without_evidence_shows_the_error_and_keeps_nothing_lost(client,
     assert 'id="id_evidence_note_error"' in response.text
 
 
+def test_staff_record_the_enterprise_s_verification_with_its_letter(client, staff, project):
+    milestone = MilestoneFactory(project=project, status="claimed")
+    enterprise = project.agreement.partnership.enterprise
+
+    form = client.get(milestone_url(milestone, "record_verification"), **HTMX)
+    response = client.post(
+        milestone_url(milestone, "record_verification"),
+        {"evidence": "letter", "file": pdf("confirmation.pdf"), "note": "Signed by the CTO."},
+        **HTMX,
+    )
+
+    assert "Letter or email" in form.text
+    milestone.refresh_from_db()
+    assert milestone.status == "verified"
+    assert milestone.verified_by is None and milestone.verification_recorded_by == staff
+    letter = milestone.documents.get()
+    assert letter.original_name == "confirmation.pdf" and not letter.is_internal
+    assert f"{enterprise.name} confirmed in writing (signed letter)" in response.text
+    invoice_button = response.text.split(">Invoice</button>")[0].rsplit("<button", 1)[1]
+    assert "disabled" not in invoice_button
+
+
+def test_recording_a_verification_without_the_letter_keeps_the_claim(client, staff, project):
+    milestone = MilestoneFactory(project=project, status="claimed")
+
+    response = client.post(
+        milestone_url(milestone, "record_verification"), {"evidence": "email"}, **HTMX
+    )
+
+    milestone.refresh_from_db()
+    assert milestone.status == "claimed"
+    assert "Attach the enterprise&#x27;s letter or email" in response.text
+
+
+def test_a_milestone_of_a_project_the_staff_do_not_work_on_answers_404(client, staff):
+    foreign = MilestoneFactory(
+        project=ProjectUnderAgreementFactory(code="FOR-001"), status="claimed"
+    )
+
+    response = client.post(
+        milestone_url(foreign, "record_verification"), {"evidence": "letter", "file": pdf()}
+    )
+
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "claimed"
+
+
 def test_invoicing_and_recording_payments(client, staff, project):
     milestone = MilestoneFactory(project=project, status="verified", amount=Decimal("1000"))
 
@@ -411,7 +459,7 @@ def test_a_refused_milestone_action_shows_the_guard_reason(client, staff, projec
 
     milestone.refresh_from_db()
     assert milestone.status == "planned"
-    assert "cannot become invoiced" in response.text
+    assert "Invoice it once the claim is verified." in response.text
 
 
 def test_cancelling_needs_a_reason_and_is_confirmed(client, staff, project):
