@@ -4,7 +4,7 @@ see, and the services apply the rules."""
 
 from rest_framework import serializers
 
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import AmountField, ScopedPrimaryKeyRelatedField
 from core.money import Currency
 from partnerships.choices import Party, RoyaltyBasis
 from partnerships.models import (
@@ -257,7 +257,7 @@ class CostSharesWriteSerializer(serializers.Serializer):
 
 
 class RoyaltyTierSerializer(serializers.ModelSerializer):
-    lower_bound = serializers.DecimalField(**MONEY, min_value=0)
+    lower_bound = AmountField(min_value=0)
     rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4)
 
     class Meta:
