@@ -45,6 +45,7 @@ from .services import (
     PARTNERSHIP_FIELDS,
     PAYMENT_TERMS_FIELDS,
     PERSON_FIELDS,
+    RENEWAL_TERMS_FIELDS,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -275,6 +276,14 @@ class PaymentTermsForm(ModelForm):
         model = Agreement
         fields = PAYMENT_TERMS_FIELDS.all
         widgets = {"upfront_due_on": DATE}
+
+
+class RenewalTermsForm(ModelForm):
+    """What happens when the agreement's term ends."""
+
+    class Meta:
+        model = Agreement
+        fields = RENEWAL_TERMS_FIELDS.all
 
 
 # --- Terms rows -----------------------------------------------------------------------
