@@ -940,6 +940,26 @@ def test_a_renewal_without_its_notice_period_is_refused_on_the_form(client, staf
     assert agreement.renewal == "none"
 
 
+def test_a_section_sent_back_with_errors_is_marked_unsaved(client, staff, agreement):
+    """The page's script tells unsaved edits from saved ones; a section the
+    server refused holds edits that were not saved."""
+    response = client.post(
+        terms_url(agreement), payment_data(**{"payment-sublicense_income_share": "120"})
+    )
+
+    html = response.content.decode()
+    region = html[html.index("data-bb-unsaved=") :]
+    forms = region.split("<form")[1:]
+    marked = [
+        form[: form.index(">")]
+        for form in forms
+        if "data-bb-section-unsaved" in form[: form.index(">")]
+    ]
+    assert len(forms) == 6
+    assert len(marked) == 1 and 'action="#payment"' in marked[0]
+    assert "{sections}" in region[: region.index(">")]
+
+
 def test_staff_of_another_institution_cannot_edit_the_terms(client, agreement):
     client.force_login(UserFactory(institutions=[InstitutionFactory()]))
 

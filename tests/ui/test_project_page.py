@@ -198,6 +198,16 @@ def test_advancing_moves_the_project_and_answers_with_the_gates(client, staff, p
     assert "Edit details" in response.text
 
 
+def test_the_next_gates_probability_of_success_reads_as_a_percentage(client, staff, project):
+    next_stage = project.pipeline.stages.get(position=2)
+    next_stage.default_success_probability = Decimal("0.2890")
+    next_stage.save()
+
+    response = client.get(project.get_absolute_url())
+
+    assert "probability of passing it: 28.9 %" in response.text
+
+
 def test_a_gate_decision_brings_the_overviews_new_trl_along(client, staff, project):
     """Entering a stage lifts the TRL into the stage's range; the Overview
     shows it at once, not after a reload."""
