@@ -15,6 +15,24 @@ from django.utils.translation import gettext_lazy as _
 MAX_DIGITS = 20
 DECIMAL_PLACES = 2
 
+# The largest amount a person may enter, in any currency: sums of such
+# amounts still fit the stored digits.
+MAX_AMOUNT = Decimal("999999999999999.99")
+
+
+def amount_error_messages() -> dict:
+    """What a form or the API answers for an amount it cannot take, by the
+    error code of Django's and DRF's decimal fields. One wording for every
+    door: a person reads what to type, not how many digits were counted."""
+    too_large = _("Enter an amount of at most 999,999,999,999,999.99.")
+    return {
+        "invalid": _("Enter a plain number, e.g. 1250000.50."),
+        "max_value": too_large,
+        "max_digits": too_large,
+        "max_whole_digits": too_large,
+        "max_decimal_places": _("Enter at most two decimal places."),
+    }
+
 
 class Currency(models.TextChoices):
     """ISO 4217 currencies that partnerships in this field are signed in."""
@@ -52,11 +70,33 @@ def quantize_money(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+class MoneyField(models.DecimalField):
+    """A ``DecimalField`` for money: its form field takes amounts up to
+    ``MAX_AMOUNT`` and answers bad input with ``amount_error_messages``
+    (the API's serializers map it to ``core.api.fields.AmountField``)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(
+            **{
+                # The limit is the amount, not a count of digits.
+                "max_digits": None,
+                "max_value": MAX_AMOUNT,
+                "error_messages": amount_error_messages(),
+                **kwargs,
+            }
+        )
+
+    def deconstruct(self):
+        # Stored exactly like a DecimalField: migrations need not know.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
     """A ``DecimalField`` sized for money in any of the booked currencies."""
     kwargs.setdefault("max_digits", MAX_DIGITS)
     kwargs.setdefault("decimal_places", DECIMAL_PLACES)
-    return models.DecimalField(verbose_name, **kwargs)
+    return MoneyField(verbose_name, **kwargs)
 
 
 def currency_field(**kwargs) -> models.CharField:

@@ -145,6 +145,8 @@ class AgreementSpec:
     status: str = Agreement.Status.SIGNED
     signed_on: datetime.date | None = None
     expires_on: datetime.date | None = None
+    # (renewal, notice days, months of each renewal)
+    renewal: tuple[str, int | None, int | None] = ("none", None, None)
     exclusivity: str = Exclusivity.NOT_APPLICABLE
     field_of_use: str = ""
     territory: str = ""
@@ -698,6 +700,7 @@ AGREEMENTS = (
         kind=AgreementKind.RD_CONTRACT,
         signed_on=datetime.date(2021, 2, 1),
         expires_on=datetime.date(2027, 1, 31),
+        renewal=("by_notice", 60, 24),
         institution_ip_share=20,
     ),
     AgreementSpec(
@@ -752,6 +755,7 @@ AGREEMENTS = (
         kind=AgreementKind.RD_CONTRACT,
         signed_on=datetime.date(2022, 7, 1),
         expires_on=datetime.date(2027, 6, 30),
+        renewal=("automatic", 90, 12),
         institution_ip_share=50,
     ),
     AgreementSpec(

@@ -13,5 +13,6 @@ class NotificationKind(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
     STAGE_CHANGED = "stage_changed", _("Project stage changed")
     ROYALTY_REPORT_DUE = "royalty_report_due", _("Royalty report due")
+    AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement expiring")
     ROYALTY_REPORT_SUBMITTED = "royalty_report_submitted", _("Royalty report submitted")
     ROYALTY_REPORT_QUERIED = "royalty_report_queried", _("Royalty report queried")

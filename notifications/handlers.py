@@ -10,11 +10,15 @@ format as it is: notices already stored carry it.
 Registered by ``NotificationsConfig.ready()``.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.events import subscribe
-from partnerships.selectors import enterprise_users, research_party_users
+from partnerships.choices import Renewal
+from partnerships.events import AgreementExpiring
+from partnerships.selectors import enterprise_admins, enterprise_users, research_party_users
 from projects.choices import MilestoneStatus, TransitionKind
 from projects.events import (
     MilestoneClaimable,
@@ -36,6 +40,7 @@ from projects.selectors import project_stakeholders
 
 from .choices import NotificationKind
 from .links import (
+    agreement_page,
     invoice_page,
     milestone_page,
     project_page,
@@ -354,22 +359,90 @@ def remind_milestone_overdue(event: MilestoneOverdue) -> list[Notification]:
 
 @subscribe(RoyaltyReportDue)
 def remind_royalty_report_due(event: RoyaltyReportDue) -> list[Notification]:
+    """The licensee is asked for its report; the licensor's staff get a
+    copy, to follow it up."""
     agreement = event.agreement
-    return notify(
+    title = NoticeText(
+        gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s is late")
+        if event.late
+        else gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s due %(due)s"),
+        reference=agreement.reference,
+        start=event.period_start,
+        end=event.period_end,
+        due=event.due_on,
+    )
+    event_key = (
+        f"royalty_due:{agreement.pk}:{event.period_start}:{'late' if event.late else 'due'}"
+    )
+    told = notify(
         recipients=enterprise_users(agreement),
         kind=NotificationKind.ROYALTY_REPORT_DUE,
-        event_key=(
-            f"royalty_due:{agreement.pk}:{event.period_start}:{'late' if event.late else 'due'}"
-        ),
-        title=NoticeText(
-            gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s is late")
-            if event.late
-            else gettext_lazy("%(reference)s: royalty report for %(start)s–%(end)s due %(due)s"),
-            reference=agreement.reference,
-            start=event.period_start,
-            end=event.period_end,
-            due=event.due_on,
-        ),
+        event_key=event_key,
+        title=title,
         body=gettext_lazy("Report net sales for the period in the partner portal."),
         portal_url=royalty_report_form(agreement),
+    )
+    told += notify(
+        recipients=research_party_users(agreement),
+        kind=NotificationKind.ROYALTY_REPORT_DUE,
+        event_key=event_key,
+        title=title,
+        body=NoticeText(
+            gettext_lazy(
+                "Copy of the reminder sent to %(enterprise)s: the report of net sales "
+                "for the period has not been submitted yet."
+            ),
+            enterprise=agreement.partnership.enterprise.name,
+        ),
+        url=agreement.get_absolute_url(),
+    )
+    return told
+
+
+@subscribe(AgreementExpiring)
+def remind_agreement_expiring(event: AgreementExpiring) -> list[Notification]:
+    """90 and 30 days before a signed agreement expires: the research
+    party's staff and the enterprise's partner admins, with what the
+    agreement says about renewal."""
+    agreement = event.agreement
+    return notify(
+        recipients=list(research_party_users(agreement)) + list(enterprise_admins(agreement)),
+        kind=NotificationKind.AGREEMENT_EXPIRING,
+        event_key=f"agreement_expiring:{agreement.pk}:{event.expires_on}:{event.days}",
+        title=NoticeText(
+            gettext_lazy("%(reference)s expires on %(date)s"),
+            reference=agreement.reference,
+            date=event.expires_on,
+        ),
+        body=_renewal_words(agreement),
+        url=agreement.get_absolute_url(),
+        portal_url=agreement_page(agreement),
+    )
+
+
+def _renewal_words(agreement) -> NoticeText:
+    notice_by = None
+    if agreement.renewal_notice_days is not None and agreement.expires_on:
+        notice_by = agreement.expires_on - timedelta(days=agreement.renewal_notice_days)
+    if agreement.renewal == Renewal.BY_NOTICE:
+        return NoticeText(
+            gettext_lazy(
+                "It is renewed for %(months)s months if notice is given by %(notice_by)s."
+            ),
+            months=agreement.renewal_term_months,
+            notice_by=notice_by,
+        )
+    if agreement.renewal == Renewal.AUTOMATIC:
+        return NoticeText(
+            gettext_lazy(
+                "It renews automatically for %(months)s months unless notice is given "
+                "by %(notice_by)s."
+            ),
+            months=agreement.renewal_term_months,
+            notice_by=notice_by,
+        )
+    return NoticeText(
+        gettext_lazy(
+            "It has no renewal clause: to go on working together, agree a new term before then."
+        )
     )

@@ -19,7 +19,13 @@ from .models import (
     Person,
     RoyaltyTier,
 )
-from .services import PAYMENT_TERMS_FIELDS, CostShareInput, TermsError, validate_cost_shares
+from .services import (
+    PAYMENT_TERMS_FIELDS,
+    RENEWAL_TERMS_FIELDS,
+    CostShareInput,
+    TermsError,
+    validate_cost_shares,
+)
 
 
 class PersonInline(admin.TabularInline):
@@ -123,7 +129,10 @@ class AgreementAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     date_hierarchy = "signed_on"
     fieldsets = [
         (None, {"fields": ["partnership", "reference", "title", "kind", "status"]}),
-        (_("Term"), {"fields": ["signed_on", "effective_on", "expires_on"]}),
+        (
+            _("Term"),
+            {"fields": ["signed_on", "effective_on", "expires_on", *RENEWAL_TERMS_FIELDS.all]},
+        ),
         (
             _("Scope"),
             {

@@ -67,6 +67,14 @@ class RoyaltyReporting(models.TextChoices):
     ANNUAL = "annual", _("Annually")
 
 
+class Renewal(models.TextChoices):
+    """What happens when an agreement's term ends."""
+
+    NONE = "none", _("No renewal: the agreement ends on expiry")
+    BY_NOTICE = "by_notice", _("Renewed if notice is given before expiry")
+    AUTOMATIC = "automatic", _("Renewed automatically unless notice is given before expiry")
+
+
 class SunkCostBearer(models.TextChoices):
     RESEARCH = "research", _("Research party")
     ENTERPRISE = "enterprise", _("Enterprise")

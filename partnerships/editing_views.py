@@ -37,6 +37,7 @@ from .forms import (
     PartnershipForm,
     PaymentTermsForm,
     PersonForm,
+    RenewalTermsForm,
     RoyaltyTierFormSet,
     ScheduleItemFormSet,
 )
@@ -366,7 +367,7 @@ def _editable_agreement(user, reference):
 
 # --- Terms editor ----------------------------------------------------------------------
 
-SECTIONS = ("payment", "cost_shares", "royalty_tiers", "failure_clauses", "schedule")
+SECTIONS = ("payment", "renewal", "cost_shares", "royalty_tiers", "failure_clauses", "schedule")
 
 
 class TermsEditor:
@@ -392,6 +393,9 @@ class TermsEditor:
 
         self.payment = PaymentTermsForm(
             bound("payment"), instance=copy.copy(agreement), prefix="payment"
+        )
+        self.renewal = RenewalTermsForm(
+            bound("renewal"), instance=copy.copy(agreement), prefix="renewal"
         )
         self.cost_shares = CostShareFormSet(
             bound("cost_shares"),
@@ -477,7 +481,12 @@ class TermsEditor:
         return agreements_visible_to(self.user).get(pk=self.agreement.pk)
 
     def _save_payment(self) -> bool:
-        form = self.payment
+        return self._save_agreement_form(self.payment)
+
+    def _save_renewal(self) -> bool:
+        return self._save_agreement_form(self.renewal)
+
+    def _save_agreement_form(self, form) -> bool:
         if not form.is_valid():
             return False
         saved = _call(
@@ -623,8 +632,8 @@ def _place_cost_share_error(formset, rows, error) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_terms(request, reference):
-    """The terms of an agreement, a section at a time: payment terms, cost
-    shares per stage range, royalty tiers, failure clauses and the
+    """The terms of an agreement, a section at a time: payment terms,
+    renewal, cost shares per stage range, royalty tiers, failure clauses and the
     milestone schedule."""
     user = request.user
     agreement = _editable_agreement(user, reference)

@@ -9,6 +9,7 @@ being called from here.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from accounts.models import User
 from core.events import DomainEvent
@@ -43,3 +44,13 @@ class AgreementTermsChanged(AgreementEvent):
     """A term of the agreement changed: its cost shares or royalty tiers
     (replaced as a whole), a failure clause or a scheduled milestone
     payment. ``verb`` says which."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementExpiring(DomainEvent):
+    """A daily reminder: a signed agreement expires within ``days`` days
+    (one of the reminder windows), on ``expires_on``."""
+
+    agreement: Agreement
+    days: int
+    expires_on: date

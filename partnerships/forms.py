@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import Currency
 from core.templatetags.biobridge import localized
 from core.text import max_length_of
-from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import AmountField, BootstrapFormMixin, DomainErrorFormMixin, Form
 from pipelines.selectors import sectors_visible_to
 
 from .choices import MilestoneKind, Party, SunkCostBearer
@@ -45,6 +45,7 @@ from .services import (
     PARTNERSHIP_FIELDS,
     PAYMENT_TERMS_FIELDS,
     PERSON_FIELDS,
+    RENEWAL_TERMS_FIELDS,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -183,10 +184,8 @@ class CentrePartyForm(Form):
     """A host institution or a lead enterprise of a joint centre: one row."""
 
     party = ObjectChoiceField(label=_("Party"))
-    annual_funding_commitment = forms.DecimalField(
+    annual_funding_commitment = AmountField(
         label=_("Annual funding commitment"),
-        max_digits=18,
-        decimal_places=2,
         required=False,
         initial=0,
     )
@@ -279,6 +278,14 @@ class PaymentTermsForm(ModelForm):
         widgets = {"upfront_due_on": DATE}
 
 
+class RenewalTermsForm(ModelForm):
+    """What happens when the agreement's term ends."""
+
+    class Meta:
+        model = Agreement
+        fields = RENEWAL_TERMS_FIELDS.all
+
+
 # --- Terms rows -----------------------------------------------------------------------
 
 
@@ -312,9 +319,7 @@ class CostShareRowForm(Form):
 
 
 class RoyaltyTierRowForm(Form):
-    lower_bound = forms.DecimalField(
-        label=_("Annual net sales above"), max_digits=18, decimal_places=2, min_value=0
-    )
+    lower_bound = AmountField(label=_("Annual net sales above"), min_value=0)
     rate_percent = forms.DecimalField(
         label=_("Royalty rate (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
     )
@@ -331,9 +336,7 @@ class FailureClauseRowForm(Form):
     ip_reverts_to_institution = forms.BooleanField(
         label=_("IP reverts to the institution"), required=False
     )
-    break_fee = forms.DecimalField(
-        label=_("Break fee"), max_digits=18, decimal_places=2, initial=0, required=False
-    )
+    break_fee = AmountField(label=_("Break fee"), initial=0, required=False)
     break_fee_payer = forms.ChoiceField(
         label=_("Break fee paid by"), choices=Party.choices, initial=Party.ENTERPRISE
     )
@@ -363,7 +366,9 @@ class ScheduleItemRowForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=MilestoneKind.choices, initial=MilestoneKind.SCIENTIFIC
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    amount = AmountField(
+        label=_("Amount"),
+    )
     trigger_stage = ObjectChoiceField(label=_("Triggered by entering stage"), required=False)
     trigger_event = forms.CharField(
         label=_("or by event"),

@@ -19,6 +19,7 @@ from .choices import (
     MilestoneKind,
     PartnershipStatus,
     Party,
+    Renewal,
     RoyaltyBasis,
     RoyaltyReporting,
     SunkCostBearer,
@@ -388,6 +389,24 @@ class Agreement(TimeStampedModel):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    renewal = models.CharField(
+        _("renewal"), max_length=20, choices=Renewal.choices, default=Renewal.NONE
+    )
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("renewal notice (days before expiry)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "By notice: the last day to ask for renewal. Automatic: the last day to "
+            "give notice of non-renewal."
+        ),
+    )
+    renewal_term_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"),
+        null=True,
+        blank=True,
+        help_text=_("How long each renewal extends the agreement."),
+    )
     exclusivity = models.CharField(
         _("exclusivity"),
         max_length=20,
@@ -473,6 +492,14 @@ class Agreement(TimeStampedModel):
                 ),
                 name="agreement_term_in_order",
                 violation_error_message=_("An agreement cannot expire before it takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal="none")
+                | Q(renewal_notice_days__isnull=False, renewal_term_months__gt=0),
+                name="agreement_renewal_has_notice_and_term",
+                violation_error_message=_(
+                    "A renewal needs the notice period and the length of each renewal."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="signed") | Q(signed_on__isnull=False),

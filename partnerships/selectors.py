@@ -182,6 +182,13 @@ def enterprise_users(agreement: Agreement):
     )
 
 
+def enterprise_admins(agreement: Agreement):
+    """Active partner admins of the agreement's enterprise: the people who
+    answer for the contract on the enterprise's side."""
+
+    return enterprise_users(agreement).filter(is_partner_admin=True)
+
+
 # --- Lists and details for the API and the staff UI -------------------------
 #
 # The scoping selectors above decide what a user sees; these add what a list

@@ -5,6 +5,8 @@ agreement page all show."""
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils.translation import gettext, ngettext
+
 
 def agreement_terms_context(agreement) -> dict:
     """The terms of an agreement fetched by ``agreement_terms_for`` (its
@@ -38,3 +40,25 @@ def agreement_terms_context(agreement) -> dict:
         "schedule": list(agreement.milestone_schedule.all()),
         "royalty_tiers": royalty_tiers,
     }
+
+
+def term_left(position) -> str:
+    """How long an agreement's term has left, in words: "2 years 3 months
+    left", "12 days left", "Expired". Empty when it has no expiry date."""
+    if position.expires_on is None:
+        return ""
+    if position.expired:
+        return gettext("Expired")
+    if position.days_left == 0:
+        return gettext("Expires today")
+    years, months = position.years_and_months_left
+    if years == 0 and months == 0:
+        return ngettext("%(count)d day left", "%(count)d days left", position.days_left) % {
+            "count": position.days_left
+        }
+    parts = []
+    if years:
+        parts.append(ngettext("%(count)d year", "%(count)d years", years) % {"count": years})
+    if months:
+        parts.append(ngettext("%(count)d month", "%(count)d months", months) % {"count": months})
+    return gettext("%(span)s left") % {"span": " ".join(parts)}

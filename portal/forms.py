@@ -9,7 +9,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.text import max_length_of
-from core.ui.forms import Form
+from core.ui.forms import AmountField, Form
 from projects.models import Milestone, RoyaltyReport, RoyaltyReportLine
 from projects.services.royalties import SalesLine
 
@@ -49,13 +49,9 @@ class RoyaltyFiguresForm(Form):
         label=_("Period start"), widget=forms.DateInput(attrs=DATE_WIDGET)
     )
     period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs=DATE_WIDGET))
-    net_sales = forms.DecimalField(
-        label=_("Net sales"), max_digits=18, decimal_places=2, min_value=Decimal(0)
-    )
-    sublicense_income = forms.DecimalField(
+    net_sales = AmountField(label=_("Net sales"), min_value=Decimal(0))
+    sublicense_income = AmountField(
         label=_("Sublicense income"),
-        max_digits=18,
-        decimal_places=2,
         min_value=Decimal(0),
         required=False,
         help_text=_("Income from sublicensees in the period, if any."),
@@ -122,9 +118,7 @@ class SalesLineForm(Form):
     territory = forms.CharField(
         label=_("Territory"), max_length=max_length_of(RoyaltyReportLine, "territory")
     )
-    net_sales = forms.DecimalField(
-        label=_("Net sales"), max_digits=18, decimal_places=2, min_value=Decimal(0)
-    )
+    net_sales = AmountField(label=_("Net sales"), min_value=Decimal(0))
 
 
 SalesLineFormSet = formset_factory(SalesLineForm, extra=3, min_num=1, validate_min=True)

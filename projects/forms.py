@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.text import NOTE_MAX_LENGTH, max_length_of
-from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import AmountField, BootstrapFormMixin, DomainErrorFormMixin, Form
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -201,7 +201,9 @@ class InvoiceForm(Form):
 
 
 class PaymentForm(Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    amount = AmountField(
+        label=_("Amount"),
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(
@@ -225,7 +227,9 @@ class PaymentForm(Form):
 class CostEntryForm(Form):
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=StageDefinition.objects.none())
     paid_by = forms.ChoiceField(label=_("Paid by"), choices=Party.choices)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    amount = AmountField(
+        label=_("Amount"),
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     incurred_on = forms.DateField(
         label=_("Incurred on"), widget=forms.DateInput(attrs={"type": "date"})

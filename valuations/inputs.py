@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.money import Currency
+from core.money import MAX_AMOUNT as MAX_MONEY
+from core.money import Currency, amount_error_messages
 
 from .choices import ValuationMethod
 from .engine.deal import RoyaltyBasis
@@ -32,8 +33,9 @@ from .engine.scorecard import CRITERIA, MAX_SCORE
 from .engine.timing import Timing
 from .errors import ValuationInputError
 
-# Amounts beyond this are typing errors, and would lose float precision.
-MAX_AMOUNT = 1e15
+# Amounts beyond money's limit are typing errors, and would lose float
+# precision.
+MAX_AMOUNT = float(MAX_MONEY)
 MAX_PHASES = 30
 MAX_YEARS = MAX_HORIZON_YEARS
 MAX_SEED = 2**63 - 1
@@ -56,7 +58,9 @@ class NumberField(serializers.Field):
     """A finite number sent as a JSON number or a decimal string."""
 
     default_error_messages = {
-        "invalid": _('A number is required, e.g. 1500 or "1500.50".'),
+        # The words of every amount field (core.money).
+        "invalid": amount_error_messages()["invalid"],
+        "too_large": amount_error_messages()["max_value"],
         "min_value": _("Ensure this value is greater than or equal to {limit}."),
         "max_value": _("Ensure this value is less than or equal to {limit}."),
         "above": _("Ensure this value is greater than {limit}."),
@@ -75,7 +79,9 @@ class NumberField(serializers.Field):
             value = float(data)
         else:
             self.fail("invalid")
-        if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        if math.isinf(value) or abs(value) > MAX_AMOUNT:
+            self.fail("too_large")
+        if not math.isfinite(value):
             self.fail("invalid")
         if self.min_value is not None and value < self.min_value:
             self.fail("min_value", limit=self.min_value)

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -30,3 +32,19 @@ def money(amount, currency=""):
     places = MINOR_UNITS.get(currency, 2)
     text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     return f"{text} {currency}".strip()
+
+
+@register.filter
+def percent(ratio, digits: int = 1):
+    """A ratio (0–1) as a percentage, rounded half-up (not cut off) to
+    ``digits`` places in the page's number format: 2/12 → "16.7 %", a
+    probability of 0.289 → "28.9 %". Nothing to show: an em dash."""
+    if ratio is None or ratio == "":
+        return "—"
+    try:
+        value = Decimal(str(ratio)) * 100
+    except (InvalidOperation, ValueError):
+        return "—"
+    places = int(digits)
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{number_format(value, places, use_l10n=True)} %"

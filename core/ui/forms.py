@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.errors import DomainError
+from core.money import DECIMAL_PLACES, MAX_AMOUNT, amount_error_messages
 
 
 class DomainErrorFormMixin:
@@ -57,3 +58,16 @@ def add_service_error(form, error) -> None:
         form.add_error(None, error.messages)
     else:
         form.add_domain_error(error)
+
+
+class AmountField(forms.DecimalField):
+    """An amount of money typed by a person, outside a model form (a model
+    form's money fields get the same from ``core.money.MoneyField``)."""
+
+    default_error_messages = amount_error_messages()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        kwargs.pop("max_digits", None)
+        super().__init__(**kwargs)

@@ -4,7 +4,7 @@ see, and the services apply the rules."""
 
 from rest_framework import serializers
 
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import AmountField, ScopedPrimaryKeyRelatedField
 from core.money import Currency
 from partnerships.choices import Party, RoyaltyBasis
 from partnerships.models import (
@@ -36,6 +36,7 @@ from partnerships.services import (
     PARTNERSHIP_FIELDS,
     PAYMENT_TERMS_FIELDS,
     PERSON_FIELDS,
+    RENEWAL_TERMS_FIELDS,
     SCHEDULE_ITEM_FIELDS,
 )
 from pipelines.api.serializers import StageSummarySerializer
@@ -192,6 +193,7 @@ class PartnershipSummarySerializer(serializers.ModelSerializer):
 # the list shows apart.
 AGREEMENT_PARTICULARS = AGREEMENT_FIELDS.editable
 PAYMENT_TERMS = PAYMENT_TERMS_FIELDS.editable
+RENEWAL_TERMS = RENEWAL_TERMS_FIELDS.editable
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -209,6 +211,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             *AGREEMENT_PARTICULARS,
             "enterprise_ip_share",
             *PAYMENT_TERMS,
+            *RENEWAL_TERMS,
             *TIMESTAMPS,
         ]
 
@@ -220,7 +223,7 @@ class AgreementWriteSerializer(CodeFixedOnUpdate, serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = [*AGREEMENT_FIELDS.all, *PAYMENT_TERMS_FIELDS.all]
+        fields = [*AGREEMENT_FIELDS.all, *PAYMENT_TERMS_FIELDS.all, *RENEWAL_TERMS_FIELDS.all]
 
 
 # --- Terms ----------------------------------------------------------------------
@@ -257,7 +260,7 @@ class CostSharesWriteSerializer(serializers.Serializer):
 
 
 class RoyaltyTierSerializer(serializers.ModelSerializer):
-    lower_bound = serializers.DecimalField(**MONEY, min_value=0)
+    lower_bound = AmountField(min_value=0)
     rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4)
 
     class Meta:

@@ -142,7 +142,14 @@ PAYMENT_TERMS_FIELDS = WritableFields(
         "sales_breakdown_required",
     )
 )
-_AGREEMENT_COLUMNS = AGREEMENT_FIELDS.columns | PAYMENT_TERMS_FIELDS.columns
+# What happens when the term ends, edited on the terms page beside the
+# payment terms.
+RENEWAL_TERMS_FIELDS = WritableFields(
+    fields=("renewal", "renewal_notice_days", "renewal_term_months")
+)
+_AGREEMENT_COLUMNS = (
+    AGREEMENT_FIELDS.columns | PAYMENT_TERMS_FIELDS.columns | RENEWAL_TERMS_FIELDS.columns
+)
 FAILURE_CLAUSE_FIELDS = WritableFields(
     fields=(
         "stage",
@@ -247,6 +254,7 @@ CONSTRAINT_FIELDS = {
     "agreement_ip_share_is_percentage": "institution_ip_share",
     "agreement_term_in_order": "expires_on",
     "agreement_signed_has_date": "signed_on",
+    "agreement_renewal_has_notice_and_term": "renewal",
     "failure_clause_unique_per_stage": "stage",
     "failure_clause_break_fee_non_negative": "break_fee",
     "schedule_item_amount_positive": "amount",
@@ -597,7 +605,7 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
-    """Change an agreement's particulars and payment terms. Its status moves
+    """Change an agreement's particulars, payment and renewal terms. Its status moves
     forward only (draft → signed → terminated)."""
     _refuse_unknown(changes, _AGREEMENT_COLUMNS)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)

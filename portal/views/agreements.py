@@ -5,10 +5,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from partnerships.computations.term import agreement_term_position
 from partnerships.selectors import agreement_terms_for, agreements_visible_to
-from partnerships.terms_display import agreement_terms_context
+from partnerships.terms_display import agreement_terms_context, term_left
 from portal.access import partner_view
 from projects.selectors import agreement_cost_ledger, project_list_for, projects_visible_to
 
@@ -59,8 +61,11 @@ def agreement_detail(request, reference):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     ledger = agreement_cost_ledger(user, agreement)
     context = agreement_terms_context(agreement)
+    term = agreement_term_position(agreement, today=timezone.localdate())
     context.update(
         {
+            "term": term,
+            "term_left": term_left(term),
             # The terms partial then names the agreement without linking to
             # the staff page, which partners cannot open.
             "on_agreement_page": True,

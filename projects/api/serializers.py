@@ -5,7 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import AmountField, ScopedPrimaryKeyRelatedField
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.api.serializers import PartySummarySerializer
@@ -370,7 +370,7 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="PaymentRecord")
 class PaymentRequestSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY, min_value=0)
+    amount = AmountField(min_value=0)
     currency = serializers.ChoiceField(choices=Currency.choices)
     paid_on = serializers.DateField()
     reference = serializers.CharField(
@@ -417,9 +417,9 @@ class RoyaltyReportSerializer(serializers.ModelSerializer):
 
 
 class SalesFiguresSerializer(serializers.Serializer):
-    net_sales = serializers.DecimalField(**MONEY, min_value=0, required=False)
+    net_sales = AmountField(min_value=0, required=False)
     lines = RoyaltyReportLineSerializer(many=True, required=False, default=list)
-    sublicense_income = serializers.DecimalField(**MONEY, min_value=0, required=False, default=0)
+    sublicense_income = AmountField(min_value=0, required=False, default=0)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=max_length_of(RoyaltyReport, "note")
     )

@@ -1,8 +1,9 @@
 """The daily round of reminders: milestones due in 30 and 7 days, overdue
-milestones, royalty reports due, and minimum-royalty true-ups after a year
-ends. The round announces each reminder as an event; the notices it leads to
-carry an event key, so running the round twice on a day sends nothing
-twice, and the round counts only the reminders that told somebody."""
+milestones, agreements expiring in 90 and 30 days, royalty reports due, and
+minimum-royalty true-ups after a year ends. The round announces each
+reminder as an event; the notices it leads to carry an event key, so
+running the round twice on a day sends nothing twice, and the round counts
+only the reminders that told somebody."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from core.events import DomainEvent, publish
 from partnerships.computations.reporting import last_ended_period
+from partnerships.events import AgreementExpiring
 from partnerships.models import Agreement
 from projects.choices import (
     MILESTONE_OPEN_STATUSES,
@@ -23,6 +25,7 @@ from projects.models import Milestone, ResearchProject, RoyaltyReport
 from .royalties import _royalty_years, royalty_year_true_up
 
 DUE_SOON_WINDOWS = (30, 7)
+EXPIRY_WINDOWS = (90, 30)
 
 
 @dataclass
@@ -30,6 +33,7 @@ class ReminderRound:
     due_soon: int = 0
     overdue: int = 0
     royalty_reports_due: int = 0
+    agreements_expiring: int = 0
     true_ups: int = 0
 
 
@@ -45,15 +49,34 @@ def _remind_milestones(today: date, result: ReminderRound) -> None:
     ).select_related("project", "agreement__partnership")
     # Windows run from the widest: a milestone first seen 5 days before it
     # falls due gets the 7-day notice only.
-    for days in DUE_SOON_WINDOWS:
-        narrower = min((d for d in DUE_SOON_WINDOWS if d < days), default=-1)
-        for milestone in open_milestones.filter(
-            due_date__gte=today + timedelta(days=narrower + 1),
-            due_date__lte=today + timedelta(days=days),
-        ):
+    for days, first, last in _windows(DUE_SOON_WINDOWS, today):
+        for milestone in open_milestones.filter(due_date__gte=first, due_date__lte=last):
             result.due_soon += _told(MilestoneDueSoon(milestone=milestone, days=days))
     for milestone in open_milestones.overdue(today):
         result.overdue += _told(MilestoneOverdue(milestone=milestone, today=today))
+
+
+def _windows(windows: tuple[int, ...], today: date):
+    """Each window with the dates it covers, from the widest: a day falls
+    in the narrowest window that holds it, so a thing first seen 20 days
+    ahead gets the 30-day reminder only, and never the 90-day one late."""
+    for days in windows:
+        narrower = min((d for d in windows if d < days), default=-1)
+        yield days, today + timedelta(days=narrower + 1), today + timedelta(days=days)
+
+
+def _remind_agreements_expiring(today: date, result: ReminderRound) -> None:
+    """The research party's staff and the enterprise's partner admins hear
+    90 and 30 days before a signed agreement expires, once per window and
+    expiry date: an agreement extended to a new date is reminded of again."""
+    signed = Agreement.objects.filter(
+        status=Agreement.Status.SIGNED, expires_on__isnull=False
+    ).select_related("partnership")
+    for days, first, last in _windows(EXPIRY_WINDOWS, today):
+        for agreement in signed.filter(expires_on__gte=first, expires_on__lte=last):
+            result.agreements_expiring += _told(
+                AgreementExpiring(agreement=agreement, days=days, expires_on=agreement.expires_on)
+            )
 
 
 def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
@@ -113,6 +136,7 @@ def _true_up_last_year(today: date, result: ReminderRound) -> None:
 def reminders_send(*, today: date) -> ReminderRound:
     result = ReminderRound()
     _remind_milestones(today, result)
+    _remind_agreements_expiring(today, result)
     _remind_royalty_reports(today, result)
     _true_up_last_year(today, result)
     return result

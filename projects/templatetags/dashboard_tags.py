@@ -4,16 +4,13 @@ language."""
 from django import template
 from django.utils.formats import number_format
 
+from core.templatetags.biobridge import percent
+
 register = template.Library()
 
 
-@register.filter
-def percent(ratio, digits: int = 0):
-    """A ratio (0–1) as a percentage in the page's number format: 0.255 →
-    "25.5 %" with one digit. Nothing to show: an em dash."""
-    if ratio is None or ratio == "":
-        return "—"
-    return f"{number_format(float(ratio) * 100, int(digits), use_l10n=True)} %"
+# One rounding rule for percentages on every page.
+register.filter("percent", percent)
 
 
 @register.filter

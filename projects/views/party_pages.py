@@ -32,6 +32,7 @@ from accounts.services import enterprise_admin_invite
 from accounts.services import enterprise_invitation_resend as enterprise_invitation_resend_service
 from core.errors import DomainError
 from core.templatetags.biobridge import localized
+from partnerships.computations.term import agreement_term_position
 from partnerships.selectors import (
     agreement_terms_for,
     agreements_visible_to,
@@ -45,7 +46,7 @@ from partnerships.selectors import (
     partnerships_visible_to,
     people_visible_to,
 )
-from partnerships.terms_display import agreement_terms_context
+from partnerships.terms_display import agreement_terms_context, term_left
 from projects.forms import EnterpriseInviteForm
 from projects.selectors import (
     agreement_cost_ledger,
@@ -275,10 +276,13 @@ def agreement_detail(request, reference):
     milestones = list(agreement_milestones_for(request.user, agreement))
     for milestone in milestones:
         milestone.overdue = milestone.is_overdue(today)
+    term = agreement_term_position(agreement, today=today)
     context = {
         **agreement_terms_context(agreement),
         **_projects(request, Q(agreement=agreement)),
         "today": today,
+        "term": term,
+        "term_left": term_left(term),
         "money": money_position_for(request.user, today=today, agreement=agreement),
         "milestones": milestones,
         "milestones_url": _url("milestones:list", {"agreement": agreement.pk}),

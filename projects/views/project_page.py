@@ -87,7 +87,8 @@ def _is_htmx(request) -> bool:
 
 # The regions that show what an event changed.
 REGIONS_OF_EVENT = {
-    "project-changed": ("header", "milestones", "activity"),
+    # A gate decision moves the stage, the status and the TRL.
+    "project-changed": ("header", "overview", "milestones", "activity"),
     "milestones-changed": ("activity",),
     "activity-changed": ("activity",),
 }
@@ -724,8 +725,13 @@ def _header_context(request, project):
     return {"project": project, "may_edit": _works_on(request, project)}
 
 
+def _overview_context(request, project):
+    return {"project": project}
+
+
 SECTIONS = {
     "header": ("projects/partials/header.html", _header_context),
+    "overview": ("projects/partials/overview.html", _overview_context),
     "gates": ("projects/partials/gates.html", _gates_context),
     "milestones": ("projects/partials/milestones.html", _milestones_context),
     "ledger": ("projects/partials/ledger.html", _ledger_context),
@@ -754,6 +760,7 @@ def project_detail(request, code):
     context = {}
     for build in (
         _header_context,
+        _overview_context,
         _gates_context,
         _milestones_context,
         _terms_context,

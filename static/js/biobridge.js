@@ -9,6 +9,15 @@
  *   data-bb-confirm="TEXT" a form that asks TEXT before it is submitted
  *   data-bb-height="PX"    an element whose height is PX pixels, computed
  *                          by the server (a chart with one bar per row)
+ *   data-bb-unsaved="TEXT" a region of forms saved one at a time, each a
+ *                          form[data-bb-section="NAME"]: a form with edits
+ *                          not saved shows its [data-bb-unsaved-badge];
+ *                          saving one while others hold unsaved edits asks
+ *                          TEXT ({section}: the one saved, {sections}: the
+ *                          others, joined by data-bb-unsaved-join), and
+ *                          leaving the page asks the browser's question.
+ *                          A form the server sent back with errors carries
+ *                          data-bb-section-unsaved: its edits are not saved.
  */
 (function () {
   "use strict";
@@ -39,6 +48,90 @@
     const form = event.target.closest("[data-bb-confirm]");
     if (form && !window.confirm(form.dataset.bbConfirm)) {
       event.preventDefault();
+    }
+  });
+
+  // --- Unsaved edits in a region of separately saved forms ---------------
+  const SECTION = "[data-bb-unsaved] form[data-bb-section]";
+  const savedState = new WeakMap();
+  let submitting = false;
+
+  function formState(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  function hasUnsavedEdits(form) {
+    return form.hasAttribute("data-bb-section-unsaved") || formState(form) !== savedState.get(form);
+  }
+
+  function showUnsaved(form) {
+    const badge = form.querySelector("[data-bb-unsaved-badge]");
+    if (badge) {
+      badge.classList.toggle("d-none", !hasUnsavedEdits(form));
+    }
+  }
+
+  document.querySelectorAll(SECTION).forEach(function (form) {
+    savedState.set(form, formState(form));
+    showUnsaved(form);
+  });
+
+  function onEdit(event) {
+    const form = event.target.closest && event.target.closest(SECTION);
+    if (form) {
+      showUnsaved(form);
+    }
+  }
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+  // Rows added by a page's own script ("Add a row") change a form too; look
+  // once that script has run.
+  document.addEventListener("click", function (event) {
+    const form = event.target.closest(SECTION);
+    if (form && event.target.closest("button[type=button]")) {
+      window.setTimeout(function () {
+        showUnsaved(form);
+      }, 0);
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target.closest(SECTION);
+    if (!form || event.defaultPrevented) {
+      return;
+    }
+    const region = form.closest("[data-bb-unsaved]");
+    const others = Array.from(region.querySelectorAll("form[data-bb-section]")).filter(
+      function (other) {
+        return other !== form && hasUnsavedEdits(other);
+      }
+    );
+    if (others.length) {
+      const names = others.map(function (other) {
+        return other.dataset.bbSection;
+      });
+      const question = region.dataset.bbUnsaved
+        .split("{section}")
+        .join(form.dataset.bbSection)
+        .split("{sections}")
+        .join(names.join(region.dataset.bbUnsavedJoin || ", "));
+      if (!window.confirm(question)) {
+        event.preventDefault();
+        return;
+      }
+    }
+    submitting = true;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting) {
+      return;
+    }
+    const unsaved = Array.from(document.querySelectorAll(SECTION)).some(hasUnsavedEdits);
+    if (unsaved) {
+      // Browsers show their own words; any value asks the question.
+      event.preventDefault();
+      event.returnValue = "";
     }
   });
 

@@ -92,3 +92,50 @@ def test_staff_record_an_agreement_and_see_the_errors_next_to_the_fields(
     expect(page.locator("#id_signed_on_error")).to_contain_text("signing date")
     expect(page.get_by_label("Title")).to_have_value("R&D contract for the second indication")
     screenshot("agreement-form-errors")
+
+
+UNSAVED_WORDS = {
+    "en": {"badge": "Unsaved changes", "payment": "Payment terms", "tiers": "Royalty tiers"},
+    "zh-hans": {"badge": "未保存的更改", "payment": "付款条款", "tiers": "提成费阶梯"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_saving_one_section_warns_of_unsaved_edits_in_another(
+    page, live_server, agreement, language
+):
+    """The terms page saves a section at a time: edits typed in another
+    section are shown as unsaved, and saving asks before it drops them."""
+    words = UNSAVED_WORDS[language]
+    sign_in(page, "staff@example.com")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"/agreements/{agreement.reference}/terms/")
+    payment, tiers = page.locator("#payment"), page.locator("#royalty-tiers")
+    expect(payment.get_by_text(words["badge"])).to_be_hidden()
+
+    payment.locator('[name="payment-upfront_amount"]').fill("2500000")
+    expect(payment.get_by_text(words["badge"])).to_be_visible()
+    tiers.locator('[name="tiers-0-rate_percent"]').fill("5")
+
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept() if len(questions) > 1 else dialog.dismiss()
+
+    page.on("dialog", answer)
+    # Declined: nothing is sent, both edits stay on the page.
+    tiers.locator("button[type=submit]").click()
+    expect(payment.locator('[name="payment-upfront_amount"]')).to_have_value("2500000")
+    assert words["payment"] in questions[0] and words["tiers"] in questions[0]
+    assert RoyaltyTier.objects.get(agreement=agreement).rate_percent == 4
+
+    # Accepted: the payment terms are saved, the tier's edit is dropped.
+    payment.locator("button[type=submit]").click()
+    expect(page.locator('[name="payment-upfront_amount"]')).to_have_value("2500000.00")
+    assert len(questions) == 2
+    agreement.refresh_from_db()
+    assert agreement.upfront_amount == 2500000
+    assert RoyaltyTier.objects.get(agreement=agreement).rate_percent == 4

@@ -188,3 +188,32 @@ def test_staff_upload_a_document_record_a_cost_and_waive_a_milestone(
     activity.get_by_role("button", name="Show more").click()
     expect(activity).to_contain_text("Review note 00")
     screenshot("project-documents-ledger-activity")
+
+
+GATE_WORDS = {
+    "en": {"advance": "Advance", "rationale": "Rationale", "record": "Record: Advance"},
+    "zh-hans": {"advance": "推进", "rationale": "理由", "record": "记录：推进"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_overviews_trl_follows_a_gate_decision_without_a_reload(
+    page, live_server, project_with_milestone, language
+):
+    staff, _partner, project, _milestone = project_with_milestone
+    type(project).objects.filter(pk=project.pk).update(trl=1)
+    next_stage = project.pipeline.stages.get(position=project.current_stage.position + 1)
+    sign_in(page, staff.email)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    words = GATE_WORDS[language]
+    page.goto(project.get_absolute_url())
+    trl = page.get_by_test_id("project-trl")
+    expect(trl).to_have_text("1")
+
+    page.get_by_role("button", name=words["advance"], exact=True).click()
+    page.get_by_label(words["rationale"]).fill("Lead series meets the candidate profile.")
+    page.get_by_role("button", name=words["record"]).click()
+
+    expect(trl).to_have_text(str(max(1, next_stage.trl_min)))

@@ -27,6 +27,7 @@ from tests.factories import (
     AgreementFactory,
     MilestoneFactory,
     PartnershipFactory,
+    PartnerUserFactory,
     ProjectUnderAgreementFactory,
     RoyaltyReportFactory,
     RoyaltyTierFactory,
@@ -293,16 +294,22 @@ def on_market(agreement, partner_user):
 class TestRoyaltyReportReminders:
     def test_a_missing_report_is_asked_for_once(self, on_market, partner_user, staff_user):
         """On 10 May the first quarter's report (due 15 May) is missing: the
-        licensee is told once, however often the round runs."""
+        licensee is told once, however often the round runs, and the
+        licensor's staff get a copy."""
         first = reminders_send(today=MAY_10)
         reminders_send(today=MAY_10)
         reminders_send(today=MAY_10 + timedelta(days=1))
 
         due = notices(NotificationKind.ROYALTY_REPORT_DUE)
         assert first.royalty_reports_due == 1
-        assert [n.recipient for n in due] == [partner_user]
-        assert "2026-01-01–2026-03-31" in due.get().title
-        assert "due 2026-05-15" in due.get().title
+        assert {n.recipient for n in due} == {partner_user, staff_user}
+        licensee, copy = due.get(recipient=partner_user), due.get(recipient=staff_user)
+        assert "2026-01-01–2026-03-31" in licensee.title
+        assert "due 2026-05-15" in licensee.title
+        assert licensee.url.startswith("/portal/")
+        assert copy.title == licensee.title
+        assert copy.body.startswith("Copy of the reminder sent to")
+        assert copy.url == on_market.agreement.get_absolute_url()
 
     def test_a_late_report_is_asked_for_once_more(self, on_market, partner_user):
         reminders_send(today=MAY_10)
@@ -413,6 +420,114 @@ class TestReading:
         assert list(notifications_visible_to(partner_user)) == [theirs]
 
 
+class TestAgreementExpiryReminders:
+    @pytest.fixture
+    def told(self, agreement, staff_user, enterprise):
+        """The research party's staff and the enterprise's partner admin;
+        a partner user who is no admin is not told of the contract."""
+        admin = PartnerUserFactory(enterprise=enterprise, is_partner_admin=True)
+        PartnerUserFactory(enterprise=enterprise)
+        return {staff_user, admin}
+
+    def expiring(self):
+        return notices(NotificationKind.AGREEMENT_EXPIRING)
+
+    def test_90_then_30_days_before_expiry_each_once(self, agreement, told):
+        agreement.expires_on = MAY_10 + timedelta(days=90)
+        agreement.save()
+
+        first = reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10)
+        reminders_send(today=MAY_10 + timedelta(days=1))
+        after_90 = self.expiring().count()
+        at_30 = reminders_send(today=MAY_10 + timedelta(days=60))
+        reminders_send(today=MAY_10 + timedelta(days=60))
+        reminders_send(today=MAY_10 + timedelta(days=75))
+
+        assert (first.agreements_expiring, at_30.agreements_expiring) == (1, 1)
+        assert after_90 == len(told)
+        assert self.expiring().count() == 2 * len(told)
+        assert {n.recipient for n in self.expiring()} == told
+        notice = self.expiring().filter(recipient__role="centre_staff").first()
+        assert notice.title == f"{agreement.reference} expires on 2026-08-08"
+        assert notice.url == agreement.get_absolute_url()
+        partner_notice = self.expiring().filter(recipient__role="partner").first()
+        assert partner_notice.url == f"/portal/agreements/{agreement.reference}/"
+
+    def test_an_agreement_first_seen_within_30_days_gets_the_30_day_notice_only(
+        self, agreement, told
+    ):
+        agreement.expires_on = MAY_10 + timedelta(days=12)
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert {n.event_key.rsplit(":", 1)[1] for n in self.expiring()} == {"30"}
+
+    def test_an_extended_agreement_is_reminded_of_its_new_date(self, agreement, told):
+        agreement.expires_on = MAY_10 + timedelta(days=30)
+        agreement.save()
+        reminders_send(today=MAY_10)
+        agreement.expires_on = MAY_10 + timedelta(days=90)
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert self.expiring().count() == 2 * len(told)
+
+    @pytest.mark.parametrize(
+        ("renewal", "words"),
+        [
+            ("none", "It has no renewal clause"),
+            ("by_notice", "renewed for 12 months if notice is given by 2026-05-10"),
+            ("automatic", "renews automatically for 12 months unless notice is given by"),
+        ],
+    )
+    def test_the_reminder_says_how_the_agreement_renews(self, agreement, told, renewal, words):
+        agreement.expires_on = MAY_10 + timedelta(days=90)
+        agreement.renewal = renewal
+        if renewal != "none":
+            agreement.renewal_notice_days = 90
+            agreement.renewal_term_months = 12
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert words in self.expiring().first().body
+
+    @pytest.mark.parametrize("status", ["draft", "terminated"])
+    def test_an_unsigned_or_terminated_agreement_is_not_reminded(self, agreement, told, status):
+        agreement.expires_on = MAY_10 + timedelta(days=30)
+        agreement.status = status
+        agreement.save()
+
+        assert reminders_send(today=MAY_10).agreements_expiring == 0
+        assert not self.expiring().exists()
+
+    def test_an_agreement_further_off_or_already_expired_is_not_reminded(self, agreement, told):
+        later = AgreementFactory(
+            partnership=agreement.partnership, expires_on=MAY_10 + timedelta(days=91)
+        )
+        agreement.expires_on = MAY_10 - timedelta(days=1)
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert later.pk and not self.expiring().exists()
+
+    def test_outsiders_are_not_reminded(self, agreement, told, other_partner_user):
+        foreign_staff = UserFactory()
+        agreement.expires_on = MAY_10 + timedelta(days=30)
+        agreement.save()
+
+        reminders_send(today=MAY_10)
+
+        assert {n.recipient for n in self.expiring()} == told
+        assert (
+            not self.expiring().filter(recipient__in=[other_partner_user, foreign_staff]).exists()
+        )
+
+
 class TestDailyTask:
     def test_the_daily_reminders_task_runs_the_round(self, project, partner_user):
         """The beat schedule names the task; run, it sends the day's
@@ -425,7 +540,13 @@ class TestDailyTask:
             settings.CELERY_BEAT_SCHEDULE["daily-reminders"]["task"] == send_daily_reminders.name
         )
         assert send_daily_reminders.name == "projects.tasks.send_daily_reminders"
-        assert result == {"due_soon": 1, "overdue": 0, "royalty_reports_due": 0, "true_ups": 0}
+        assert result == {
+            "due_soon": 1,
+            "overdue": 0,
+            "royalty_reports_due": 0,
+            "agreements_expiring": 0,
+            "true_ups": 0,
+        }
         assert notices(NotificationKind.MILESTONE_DUE_SOON).filter(recipient=partner_user).exists()
 
     def test_running_the_task_twice_tells_nobody_twice(self, project, partner_user):

@@ -750,6 +750,41 @@ class TestAgreements:
         entry = Activity.objects.get(agreement=agreement, verb="agreement.updated")
         assert entry.changes["upfront_amount"] == ["0.00", "750000.00"]
 
+    def test_staff_set_the_renewal_terms(self, staff_client, agreement):
+        response = staff_client.patch(
+            agreement_url(agreement),
+            {"renewal": "automatic", "renewal_notice_days": 90, "renewal_term_months": 12},
+            format="json",
+        )
+
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["renewal"], body["renewal_notice_days"], body["renewal_term_months"]) == (
+            "automatic",
+            90,
+            12,
+        )
+
+    def test_a_renewal_without_its_length_is_a_field_error(self, staff_client, agreement):
+        response = staff_client.patch(
+            agreement_url(agreement), {"renewal": "by_notice"}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert error_of(response)["fields"] == {
+            "renewal": ["A renewal needs the notice period and the length of each renewal."]
+        }
+
+    def test_an_amount_too_large_says_the_limit(self, staff_client, agreement):
+        response = staff_client.patch(
+            agreement_url(agreement), {"upfront_amount": "1e308"}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert error_of(response)["fields"] == {
+            "upfront_amount": ["Enter an amount of at most 999,999,999,999,999.99."]
+        }
+
     def test_a_signed_agreement_does_not_go_back_to_draft(self, staff_client, agreement):
         response = staff_client.patch(agreement_url(agreement), {"status": "draft"}, format="json")
 

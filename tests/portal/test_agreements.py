@@ -2,12 +2,14 @@
 the terms in plain words and where the enterprise stands in the cost
 sharing."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pipelines.models import StageDefinition
 from tests.factories import (
@@ -111,6 +113,23 @@ def test_the_page_words_the_terms(client, partner_user, own):
     assert [row["enterprise"] for row in response.context["cost_shares"]] == [Decimal("30.00")]
     assert "PRJ-OWN" in text
     assert f'href="{agreement.get_absolute_url()}"' not in text  # A staff page.
+
+
+def test_the_page_says_how_long_the_agreement_runs_and_how_it_renews(client, partner_user, own):
+    agreement = own.agreement
+    agreement.expires_on = timezone.localdate() + datetime.timedelta(days=20)
+    agreement.renewal = "by_notice"
+    agreement.renewal_notice_days = 60
+    agreement.renewal_term_months = 36
+    agreement.save()
+    client.force_login(partner_user)
+
+    text = client.get(detail(agreement)).text
+
+    assert "20 days left" in text
+    renewal = text[text.index('data-testid="agreement-renewal"') :]
+    assert "Renewed for 36 months if notice is given at least 60 days before expiry" in renewal
+    assert "notice was due by" in renewal
 
 
 def test_the_ledger_shows_the_enterprises_share_paid_and_balance(client, partner_user, own):

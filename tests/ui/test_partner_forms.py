@@ -619,7 +619,8 @@ def test_the_terms_page_shows_every_section_with_labels(client, staff, agreement
 
     assert response.status_code == 200
     html = response.content.decode()
-    for section in ("payment", "cost-shares", "royalty-tiers", "failure-clauses", "schedule"):
+    sections = ("payment", "renewal", "cost-shares", "royalty-tiers", "failure-clauses")
+    for section in (*sections, "schedule"):
         assert f'id="{section}"' in html
     assert 'for="id_shares-0-research_percent"' in html
     assert 'for="id_payment-upfront_amount"' in html
@@ -902,6 +903,61 @@ def test_a_share_above_100_is_shown_on_its_field(client, staff, agreement):
     assert response.status_code == 200
     assert response.context["terms"].payment.errors["sublicense_income_share"]
     assert 'value="2000000"' in response.content.decode()
+
+
+def test_renewal_terms_are_saved_in_their_own_section(client, staff, agreement):
+    response = client.post(
+        terms_url(agreement),
+        {
+            "section": "renewal",
+            "renewal-renewal": "by_notice",
+            "renewal-renewal_notice_days": "90",
+            "renewal-renewal_term_months": "24",
+        },
+    )
+
+    agreement.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"].endswith("#renewal")
+    assert (agreement.renewal, agreement.renewal_notice_days, agreement.renewal_term_months) == (
+        "by_notice",
+        90,
+        24,
+    )
+    assert Activity.objects.filter(verb="agreement.updated", agreement=agreement).exists()
+
+
+def test_a_renewal_without_its_notice_period_is_refused_on_the_form(client, staff, agreement):
+    response = client.post(
+        terms_url(agreement),
+        {"section": "renewal", "renewal-renewal": "automatic", "renewal-renewal_term_months": ""},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["terms"].renewal.errors
+    assert "A renewal needs the notice period and the length of each renewal." in str(errors)
+    agreement.refresh_from_db()
+    assert agreement.renewal == "none"
+
+
+def test_a_section_sent_back_with_errors_is_marked_unsaved(client, staff, agreement):
+    """The page's script tells unsaved edits from saved ones; a section the
+    server refused holds edits that were not saved."""
+    response = client.post(
+        terms_url(agreement), payment_data(**{"payment-sublicense_income_share": "120"})
+    )
+
+    html = response.content.decode()
+    region = html[html.index("data-bb-unsaved=") :]
+    forms = region.split("<form")[1:]
+    marked = [
+        form[: form.index(">")]
+        for form in forms
+        if "data-bb-section-unsaved" in form[: form.index(">")]
+    ]
+    assert len(forms) == 6
+    assert len(marked) == 1 and 'action="#payment"' in marked[0]
+    assert "{sections}" in region[: region.index(">")]
 
 
 def test_staff_of_another_institution_cannot_edit_the_terms(client, agreement):

@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from partnerships.computations.term import add_months
 from projects import services
 from tests.factories import (
     AgreementFactory,
@@ -334,6 +336,39 @@ def test_the_agreement_page_shows_header_terms_milestones_reports_ledger_and_pro
     assert "Record a cost" not in page
     money = money_table(page)
     assert "237,000.00 CNY" in money and "155,000.00 CNY" in money
+
+
+def test_the_agreement_page_shows_the_term_time_left_and_renewal(client, staff, world):
+    agreement = world.agreement
+    today = timezone.localdate()
+    agreement.effective_on = datetime.date(2024, 2, 1)
+    agreement.expires_on = add_months(today, 26) + datetime.timedelta(days=3)
+    agreement.renewal = "automatic"
+    agreement.renewal_notice_days = 180
+    agreement.renewal_term_months = 12
+    agreement.save()
+
+    page = client.get(agreement.get_absolute_url()).text
+
+    term = page[page.index('data-testid="agreement-term"') :]
+    term = term[: term.index("</dd>")]
+    assert "2 years 2 months left" in term
+    renewal = page[page.index('data-testid="agreement-renewal"') :]
+    renewal = renewal[: renewal.index("</dd>")]
+    assert "Renewed automatically for 12 months unless notice is given" in renewal
+    assert "at least 180 days before expiry" in renewal
+    assert "notice by" in renewal and "the next term would run until" in renewal
+
+
+def test_an_expired_agreement_says_so(client, staff, world):
+    world.agreement.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    world.agreement.save()
+
+    page = client.get(world.agreement.get_absolute_url()).text
+
+    term = page[page.index('data-testid="agreement-term"') :]
+    assert "Expired" in term[: term.index("</dd>")]
+    assert "None: the agreement ends on expiry" in page
 
 
 def test_the_agreement_page_links_to_the_filtered_milestone_and_royalty_lists(

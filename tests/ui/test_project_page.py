@@ -192,9 +192,35 @@ def test_advancing_moves_the_project_and_answers_with_the_gates(client, staff, p
     assert project.current_stage.position == 2
     assert "project-changed" in response["HX-Trigger"]
     assert "Hit-to-lead criteria met." in response.text
-    # The header, milestones and timeline come along, swapped out of band.
-    assert response.text.count('hx-swap-oob="true"') == 3
+    # The header, overview, milestones and timeline come along, swapped out
+    # of band.
+    assert response.text.count('hx-swap-oob="true"') == 4
     assert "Edit details" in response.text
+
+
+def test_the_next_gates_probability_of_success_reads_as_a_percentage(client, staff, project):
+    next_stage = project.pipeline.stages.get(position=2)
+    next_stage.default_success_probability = Decimal("0.2890")
+    next_stage.save()
+
+    response = client.get(project.get_absolute_url())
+
+    assert "probability of passing it: 28.9 %" in response.text
+
+
+def test_a_gate_decision_brings_the_overviews_new_trl_along(client, staff, project):
+    """Entering a stage lifts the TRL into the stage's range; the Overview
+    shows it at once, not after a reload."""
+    ResearchProject.objects.filter(pk=project.pk).update(trl=1)
+    next_stage = project.pipeline.stages.get(position=2)
+
+    response = client.post(gate(project, "advance"), {"rationale": "Lead found."}, **HTMX)
+
+    project.refresh_from_db()
+    assert project.trl == max(1, next_stage.trl_min)
+    overview = response.text[response.text.index('id="project-overview"') :]
+    assert 'hx-swap-oob="true"' in overview[: overview.index(">")]
+    assert f'data-testid="project-trl">{project.trl}</dd>' in overview
 
 
 def test_hold_resume_revert_and_terminate_through_the_page(client, staff, project):

@@ -355,3 +355,24 @@ def test_the_schema_documents_the_valuation_api(staff_client):
         assert f"/api/v1/valuations/compute/{name}/" in paths
     assert "/api/v1/valuations/" in paths
     assert docs.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("peak_sales", "message"),
+    [
+        ("1e308", "Enter an amount of at most 999,999,999,999,999.99."),
+        (1e300, "Enter an amount of at most 999,999,999,999,999.99."),
+        ("1,500,000", "Enter a plain number, e.g. 1250000.50."),
+    ],
+)
+def test_an_amount_too_large_or_not_plain_says_what_to_enter(
+    staff_client, issue_example, peak_sales, message
+):
+    """The words of every amount field in BioBridge, not "a number is
+    required" for a number that is only far too large."""
+    issue_example["commercial"]["peak_sales"] = peak_sales
+
+    response = staff_client.post(RNPV_URL, issue_example, format="json")
+
+    assert response.status_code == 400
+    assert message in str(response.json())
