@@ -3,6 +3,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from core.money import MINOR_UNITS
+from core.text import digit_groups
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def money(amount, currency=""):
     places = MINOR_UNITS.get(currency, 2)
     text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     return f"{text} {currency}".strip()
+
+
+@register.filter
+def account_number(value):
+    """A bank account number in groups of four digits."""
+    return digit_groups(value) or "—"
