@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.choices.ProjectStatus",
         "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
         "RoyaltyReportStatusEnum": "projects.choices.RoyaltyReportStatus",
+        "VatInvoiceKindEnum": "projects.choices.VatInvoiceKind",
+        "VatRateEnum": "projects.choices.VatRate",
         "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ValuationStatusEnum": "valuations.choices.ValuationStatus",
     },
