@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -409,7 +409,16 @@ def vat_invoice_record(
     _check_vat_invoice(invoice, record)
     corrected = record.pk is not None
     record.recorded_by = by
-    record.save()
+    try:
+        # A savepoint: the same VAT invoice entered on another invoice at
+        # this very moment loses to the unique constraint, not to a 500.
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        raise InvalidInput(
+            {"number": [_("This VAT invoice is already recorded.")]},
+            code="invalid_vat_invoice",
+        ) from error
     after = {name: getattr(record, name) for name in VAT_INVOICE_FIELDS.fields}
     activity_record(
         actor=by,

@@ -5,8 +5,10 @@ amounts."""
 
 import datetime
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from core.errors import DomainError, InvalidInput
@@ -305,3 +307,22 @@ def test_only_the_payees_staff_record_the_vat_invoice(
         assert raised.value.code == "not_payee"
 
     assert record(invoice, superuser).recorded_by == superuser
+
+
+def test_invoices_issued_before_the_snapshot_take_their_parties_current_particulars(
+    invoice, payee, payer
+):
+    """The migration that added the particulars fills them on the invoices
+    already issued, from the parties as they stand."""
+    Invoice.objects.filter(pk=invoice.pk).update(
+        payee_legal_name="", payee_tax_id="", payee_bank_account="", payer_address=""
+    )
+    migration = import_module("projects.migrations.0007_invoice_parties_and_vat_invoice")
+
+    migration.fill_parties_from_current_data(django_apps, None)
+
+    stored = Invoice.objects.get(pk=invoice.pk)
+    assert stored.payee_legal_name == "清华大学"
+    assert stored.payee_tax_id == payee.unified_social_credit_code
+    assert stored.payee_bank_account == "0200004509089131550"
+    assert stored.payer_address == "上海市浦东新区张江路88号"
