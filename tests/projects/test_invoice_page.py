@@ -188,13 +188,16 @@ def test_staff_of_another_institution_get_404_for_the_invoice_page(client, forei
     assert client.get(page_url(invoice)).status_code == 404
 
 
-def test_the_partner_portal_lists_its_invoices_vat_invoice(client, partner_user, invoice):
+def test_the_partner_portal_lists_its_invoices_vat_invoice_and_no_one_elses(
+    client, partner_user, invoice, foreign_invoice
+):
     VatInvoiceFactory(invoice=invoice, number=DIGITAL_NUMBER)
     client.force_login(partner_user)
 
     html = client.get(reverse("portal:invoices")).content.decode()
 
     assert DIGITAL_NUMBER in html
+    assert foreign_invoice.vat_invoice.number not in html
 
 
 # --- The PDF ------------------------------------------------------------------------
