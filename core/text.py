@@ -108,3 +108,10 @@ class LimitedTextField(models.TextField):
         self.validators.append(MaxLengthValidator(self.max_length))
         if not self.blank:
             self.validators.append(validate_not_blank)
+
+
+def digit_groups(value: str | None, size: int = 4) -> str:
+    """A long number (a bank account) in groups of four digits, as a bank
+    card prints it, so people can read it out and compare it."""
+    value = value or ""
+    return " ".join(value[start : start + size] for start in range(0, len(value), size))

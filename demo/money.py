@@ -59,6 +59,8 @@ from projects.choices import (
     RoyaltyReportKind,
     RoyaltyReportStatus,
     TransitionKind,
+    VatInvoiceKind,
+    VatRate,
 )
 from projects.models import (
     Activity,
@@ -86,6 +88,7 @@ from projects.services import (
     royalty_report_query,
     royalty_report_submit,
     royalty_year_true_up,
+    vat_invoice_record,
 )
 from projects.services.royalties import SalesLine
 
@@ -632,6 +635,8 @@ def _settle(run: _MoneyRun) -> None:
 
     for billing in sorted(run.billings, key=issue_day):
         billing.invoice = billing.issue(issue_day(billing) if billing.issued_on else None)
+        if billing.payments:
+            _record_vat_invoice(billing.invoice, run)
     payments = []
     for billing in run.billings:
         for number, (paid_on, percent) in enumerate(billing.payments, start=1):
@@ -728,6 +733,26 @@ def _date_milestone_histories(run: _MoneyRun) -> None:
                 Activity.objects.filter(
                     target_type=Payment._meta.label_lower, target_id=payment.pk
                 ).update(created_at=_at(payment.paid_on, 14))
+
+
+def _record_vat_invoice(invoice: Invoice, run: _MoneyRun) -> None:
+    """The fully digitalised VAT invoice (数电发票) the payee issued on the
+    day of an invoice in yuan that has been paid: registered technology
+    transfer income, exempt from VAT. Its 20-digit number is the year, the
+    region and a serial derived from the invoice number."""
+    if invoice.currency != "CNY":
+        return
+    serial = zlib.crc32(invoice.number.encode()) % 10**15
+    vat_invoice_record(
+        invoice=invoice,
+        by=run.staff,
+        kind=VatInvoiceKind.DIGITAL_SPECIAL,
+        number=f"{invoice.issued_on:%y}420{serial:015d}",
+        issued_on=invoice.issued_on,
+        amount_with_tax=invoice.amount,
+        tax_rate=VatRate.EXEMPT,
+        tax_amount=Decimal("0"),
+    )
 
 
 def _seed_costs(

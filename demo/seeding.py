@@ -160,6 +160,11 @@ def _upsert_institution(spec: InstitutionSpec) -> Institution:
             "country": "CN",
             "city": spec.city,
             "website": spec.website,
+            "unified_social_credit_code": spec.unified_social_credit_code,
+            "registered_address": spec.registered_address,
+            "bank_name": spec.bank_name,
+            "bank_branch": spec.bank_branch,
+            "bank_account_number": spec.bank_account_number,
         },
     )
     return institution
@@ -176,6 +181,7 @@ def _upsert_enterprise(spec: EnterpriseSpec, sectors: Mapping[str, Sector]) -> E
             "city": spec.city,
             "website": spec.website,
             "unified_social_credit_code": spec.unified_social_credit_code,
+            "registered_address": spec.registered_address,
         },
     )
     enterprise.sectors.set([sectors[code] for code in spec.sectors])

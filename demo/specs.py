@@ -66,6 +66,20 @@ class InstitutionSpec:
     kind: str
     city: str
     website: str
+    # Invoicing settings: a public institution's code starts 12 (registered
+    # with an organisation office, 事业单位); the check character is
+    # computed. Addresses and accounts are invented.
+    uscc_body: str = ""
+    registered_address: str = ""
+    bank_name: str = ""
+    bank_branch: str = ""
+    bank_account_number: str = ""
+
+    @property
+    def unified_social_credit_code(self) -> str:
+        if not self.uscc_body:
+            return ""
+        return self.uscc_body + uscc.calc_check_digit(self.uscc_body)
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,7 @@ class EnterpriseSpec:
     city: str
     website: str
     country: str = "CN"
+    registered_address: str = ""
     # The first 17 characters of the Unified Social Credit Code: registering
     # authority, entity type, region code and organisation code. The check
     # character is computed, so the code is valid by construction.
@@ -174,6 +189,11 @@ INSTITUTIONS = (
         kind=InstitutionKind.UNIVERSITY,
         city="Wuhan",
         website="https://www.elu.example.org",
+        uscc_body="12420000MB0E10012",
+        registered_address="湖北省武汉市洪山区东湖南路 1 号 027-87650000",
+        bank_name="中国工商银行",
+        bank_branch="武汉东湖支行",
+        bank_account_number="3202004509000123456",
     ),
     InstitutionSpec(
         code="QIS",
@@ -182,6 +202,11 @@ INSTITUTIONS = (
         kind=InstitutionKind.RESEARCH_INSTITUTE,
         city="Hangzhou",
         website="https://www.qis.example.org",
+        uscc_body="12330000MB1A20027",
+        registered_address="浙江省杭州市西湖区钱塘路 88 号 0571-88760000",
+        bank_name="中国建设银行",
+        bank_branch="杭州西湖支行",
+        bank_account_number="33050161000000012345",
     ),
     InstitutionSpec(
         code="LCH",
@@ -190,6 +215,11 @@ INSTITUTIONS = (
         kind=InstitutionKind.HOSPITAL,
         city="Wuhan",
         website="https://www.lch.example.org",
+        uscc_body="12420100MB1C30031",
+        registered_address="湖北省武汉市江岸区湖景大道 16 号 027-82710000",
+        bank_name="中国银行",
+        bank_branch="武汉江岸支行",
+        bank_account_number="563400012345678901",
     ),
     InstitutionSpec(
         code="NCG",
@@ -198,6 +228,11 @@ INSTITUTIONS = (
         kind=InstitutionKind.PUBLIC_LAB,
         city="Harbin",
         website="https://www.ncg.example.org",
+        uscc_body="12230000MB0D40049",
+        registered_address="黑龙江省哈尔滨市南岗区学府路 52 号 0451-86660000",
+        bank_name="中国农业银行",
+        bank_branch="哈尔滨学府路支行",
+        bank_account_number="08040101040012345",
     ),
 )
 
@@ -211,6 +246,7 @@ ENTERPRISES = (
         city="Shanghai",
         website="https://www.hanhai.example.com",
         uscc_body="91310115MA1FL3W8X",
+        registered_address="上海市浦东新区张江路 88 号 021-50800000",
     ),
     EnterpriseSpec(
         code="CFB",
@@ -221,6 +257,7 @@ ENTERPRISES = (
         city="Hangzhou",
         website="https://www.cellforge.example.com",
         uscc_body="91330108MA2H7T4C9",
+        registered_address="浙江省杭州市滨江区江南大道 300 号",
     ),
     EnterpriseSpec(
         code="JLS",
@@ -231,6 +268,7 @@ ENTERPRISES = (
         city="Harbin",
         website="https://www.jadeleaf.example.com",
         uscc_body="91230103MA1B8U2K6",
+        registered_address="黑龙江省哈尔滨市香坊区农垦路 12 号",
     ),
     EnterpriseSpec(
         code="LMD",
@@ -241,6 +279,7 @@ ENTERPRISES = (
         city="Shenzhen",
         website="https://www.lumora.example.com",
         uscc_body="91440300MA5G3P1D7",
+        registered_address="广东省深圳市南山区科技园南路 9 号",
     ),
     EnterpriseSpec(
         code="GCE",
@@ -251,6 +290,7 @@ ENTERPRISES = (
         city="Wuhan",
         website="https://www.greencycle.example.com",
         uscc_body="91420111MA4K9E5R3",
+        registered_address="湖北省武汉市东湖新技术开发区光谷大道 77 号",
     ),
     EnterpriseSpec(
         code="MER",

@@ -39,7 +39,7 @@ class PersonInline(admin.TabularInline):
 class InstitutionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_zh", "kind", "country", "city"]
     list_filter = ["kind", "country"]
-    search_fields = ["code", "name", "name_zh", "city"]
+    search_fields = ["code", "name", "name_zh", "city", "unified_social_credit_code"]
     inlines = [PersonInline]
 
 

@@ -1,7 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import normalize_uscc, validate_uscc
+from .validators import (
+    normalize_bank_account,
+    normalize_uscc,
+    validate_bank_account,
+    validate_uscc,
+)
 
 
 class UnifiedSocialCreditCodeField(models.CharField):
@@ -18,3 +23,19 @@ class UnifiedSocialCreditCodeField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalize_uscc(value) if value else value
+
+
+class BankAccountNumberField(models.CharField):
+    """A bank account number, stored as its digits; people may type it in
+    groups separated by spaces, as it is printed on a bank card."""
+
+    default_validators = [validate_bank_account]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 34)
+        kwargs.setdefault("verbose_name", _("account number"))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_bank_account(value) if value else value

@@ -24,7 +24,7 @@ from .choices import (
     RoyaltyReporting,
     SunkCostBearer,
 )
-from .fields import UnifiedSocialCreditCodeField
+from .fields import BankAccountNumberField, UnifiedSocialCreditCodeField
 
 
 class Institution(TimeStampedModel):
@@ -44,14 +44,56 @@ class Institution(TimeStampedModel):
     country = CountryField(_("country"), default="CN")
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The particulars its invoices carry as the payee (what a payer's
+    # accounts department books and a VAT invoice names).
+    unified_social_credit_code = UnifiedSocialCreditCodeField(
+        blank=True,
+        help_text=_(
+            "18 characters; public institutions (事业单位) have one too. Printed on "
+            "invoices as the payee's tax ID."
+        ),
+    )
+    registered_address = models.CharField(
+        _("registered address"),
+        max_length=300,
+        blank=True,
+        help_text=_("As registered; a telephone number may follow, as on a VAT invoice."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_branch = models.CharField(
+        _("bank branch"),
+        max_length=100,
+        blank=True,
+        help_text=_("The branch that keeps the account, e.g. Beijing Haidian sub-branch."),
+    )
+    bank_account_number = BankAccountNumberField(
+        blank=True,
+        help_text=_("The account payers transfer to; spaces between groups are allowed."),
+    )
 
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unified_social_credit_code"],
+                condition=~Q(unified_social_credit_code=""),
+                name="institution_uscc_unique",
+                violation_error_message=_(
+                    "An institution with this Unified Social Credit Code exists."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def legal_name(self) -> str:
+        """The name invoices carry: the Chinese legal name where there is
+        one."""
+        return self.name_zh or self.name
 
     def get_absolute_url(self):
         return reverse("partners:institution_detail", args=[self.code])
@@ -74,6 +116,12 @@ class Enterprise(TimeStampedModel):
         blank=True,
         help_text=_("18 characters, for enterprises registered in mainland China."),
     )
+    registered_address = models.CharField(
+        _("registered address"),
+        max_length=300,
+        blank=True,
+        help_text=_("As registered; a telephone number may follow, as on a VAT invoice."),
+    )
 
     class Meta:
         verbose_name = _("enterprise")
@@ -92,6 +140,12 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def legal_name(self) -> str:
+        """The name invoices carry: the Chinese legal name where there is
+        one."""
+        return self.name_zh or self.name
 
     def get_absolute_url(self):
         return reverse("partners:enterprise_detail", args=[self.code])

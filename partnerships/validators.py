@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
@@ -20,3 +22,22 @@ def validate_uscc(value: str) -> None:
 def normalize_uscc(value: str) -> str:
     """The compact form: no spaces or hyphens, capital letters."""
     return uscc.compact(value) if value else ""
+
+
+BANK_ACCOUNT_DIGITS = re.compile(r"^[0-9]{6,34}$")
+
+
+def normalize_bank_account(value: str) -> str:
+    """The digits of an account number typed in groups: spaces (also
+    full-width ones) and hyphens between the groups are dropped."""
+    return re.sub(r"[\s\u3000-]", "", value) if value else ""
+
+
+def validate_bank_account(value: str) -> None:
+    """An account number of a bank in mainland China: 6 to 34 digits
+    (spaces between groups are allowed when typing and dropped)."""
+    if not BANK_ACCOUNT_DIGITS.fullmatch(normalize_bank_account(value)):
+        raise ValidationError(
+            _("An account number is 6 to 34 digits, optionally in groups separated by spaces."),
+            code="invalid_bank_account",
+        )

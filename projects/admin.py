@@ -13,6 +13,7 @@ from .models import (
     RoyaltyReport,
     RoyaltyReportLine,
     StageTransition,
+    VatInvoice,
 )
 from .services import project_register
 
@@ -172,6 +173,29 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class VatInvoiceInline(admin.StackedInline):
+    """The VAT invoice recorded on the invoice, read-only: staff record it
+    through the service, which checks its number, date and amounts."""
+
+    model = VatInvoice
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "kind",
+        "code",
+        "number",
+        "issued_on",
+        "amount_with_tax",
+        "tax_rate",
+        "tax_amount",
+        "recorded_by",
+        "recorded_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     """Invoices are issued and paid through the services: read-only here."""
@@ -185,9 +209,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         "issued_on",
         "due_on",
     ]
-    search_fields = ["number", "payee_name", "payer_name"]
+    search_fields = ["number", "payee_name", "payer_name", "vat_invoice__number"]
     date_hierarchy = "issued_on"
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, VatInvoiceInline]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +129,38 @@ ROYALTY_REPORT_TRANSITIONS = {
     },
     RoyaltyReportStatus.PAID: set(),
 }
+
+
+class VatInvoiceKind(models.TextChoices):
+    """The kinds of VAT invoice (发票) a payee issues in mainland China. A
+    fully digitalised e-invoice (数电发票) has a 20-digit number and no code;
+    the older special and ordinary invoices, on paper or electronic, have a
+    code of 10 or 12 digits and an 8-digit number."""
+
+    DIGITAL_SPECIAL = "digital_special", _("Fully digitalised e-invoice (special VAT invoice)")
+    DIGITAL_ORDINARY = "digital_ordinary", _("Fully digitalised e-invoice (ordinary invoice)")
+    SPECIAL = "special", _("Special VAT invoice")
+    ORDINARY = "ordinary", _("Ordinary VAT invoice")
+
+
+DIGITAL_VAT_INVOICE_KINDS = {VatInvoiceKind.DIGITAL_SPECIAL, VatInvoiceKind.DIGITAL_ORDINARY}
+
+
+class VatRate(models.TextChoices):
+    """The rates a VAT invoice can state. Technical services are usually
+    taxed at 6 %; registered technology transfer and development income is
+    exempt."""
+
+    RATE_13 = "13", _("13 %")
+    RATE_9 = "9", _("9 %")
+    RATE_6 = "6", _("6 %")
+    RATE_5 = "5", _("5 %")
+    RATE_3 = "3", _("3 %")
+    RATE_1 = "1", _("1 %")
+    ZERO = "0", _("0 %")
+    EXEMPT = "exempt", _("Exempt")
+
+
+def vat_rate_percent(rate: str):
+    """The rate as a percentage (an exempt invoice bears no tax)."""
+    return Decimal(0) if rate == VatRate.EXEMPT else Decimal(rate)

@@ -112,6 +112,10 @@ class InvoiceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="number", lookup_expr="icontains")
     issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
     issued_before = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+    # Which invoices still wait for their VAT invoice (发票).
+    has_vat_invoice = django_filters.BooleanFilter(
+        field_name="vat_invoice", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Invoice

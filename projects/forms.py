@@ -22,7 +22,7 @@ from partnerships.selectors import (
 )
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
-from projects.choices import VerificationEvidence
+from projects.choices import VatInvoiceKind, VatRate, VerificationEvidence
 from projects.models import (
     CostEntry,
     Document,
@@ -33,7 +33,7 @@ from projects.models import (
     StageTransition,
 )
 from projects.selectors import documents_visible_to
-from projects.services import PROJECT_FIELDS
+from projects.services import PROJECT_FIELDS, VAT_INVOICE_FIELDS
 
 
 def _project_documents(user, project):
@@ -217,6 +217,53 @@ class PaymentForm(Form):
         if invoice is not None:
             amount = None if outstanding is None else quantize_money(outstanding, invoice.currency)
             initial.update(currency=invoice.currency, amount=amount)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+
+class VatInvoiceForm(Form):
+    """The VAT invoice (发票) issued for an invoice, as printed on it. The
+    service checks the number's format by kind, the date and the amounts."""
+
+    kind = forms.ChoiceField(label=_("VAT invoice type"), choices=VatInvoiceKind.choices)
+    code = forms.CharField(
+        label=_("VAT invoice code"),
+        max_length=20,
+        required=False,
+        help_text=_("10 or 12 digits; a fully digitalised e-invoice has none."),
+    )
+    number = forms.CharField(
+        label=_("VAT invoice number"),
+        max_length=30,
+        help_text=_("20 digits on a fully digitalised e-invoice, 8 on the older kinds."),
+    )
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    amount_with_tax = forms.DecimalField(
+        label=_("Amount with tax (CNY)"), max_digits=18, decimal_places=2, min_value=0
+    )
+    tax_rate = forms.ChoiceField(label=_("Tax rate"), choices=VatRate.choices)
+    tax_amount = forms.DecimalField(
+        label=_("Tax amount (CNY)"), max_digits=18, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, invoice, **kwargs):
+        """Open on the record when there is one (to correct it), otherwise
+        on a fully digitalised special invoice for the invoice's amount
+        when it is in yuan, dated today."""
+        record = getattr(invoice, "vat_invoice", None)
+        if record is not None:
+            initial = {name: getattr(record, name) for name in VAT_INVOICE_FIELDS.fields}
+        else:
+            initial = {
+                "kind": VatInvoiceKind.DIGITAL_SPECIAL,
+                "issued_on": timezone.localdate(),
+                "tax_rate": VatRate.RATE_6,
+            }
+            if invoice.currency == Currency.CNY:
+                initial["amount_with_tax"] = invoice.amount
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 

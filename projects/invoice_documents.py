@@ -23,6 +23,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from core.money import MINOR_UNITS
+from core.text import digit_groups
 from projects.models import Payment
 from projects.selectors import invoices_with_amount_paid
 
@@ -124,6 +125,7 @@ def with_document_data(invoices: QuerySet) -> QuerySet:
             "milestone__trigger_stage",
             "royalty_report__agreement",
             "royalty_report__project",
+            "vat_invoice",
         )
         .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
     )
@@ -138,9 +140,23 @@ def _billed(invoice):
     return report, report.agreement, report.project
 
 
+def _party(page: _Page, label: str, *, name, legal_name, tax_id, address) -> None:
+    """A party as the invoice recorded it at issue: the legal name (and
+    the name it is known by, when that differs), tax ID and address."""
+    page.row(label, legal_name or name, bold=True)
+    if legal_name and legal_name != name:
+        page.row("", name)
+    if tax_id:
+        page.row(_("Tax ID (USCC)"), tax_id)
+    if address:
+        page.row(_("Address"), address)
+
+
 def invoice_pdf(invoice) -> bytes:
-    """The invoice as a PDF: number and dates, payee and payer, what it
-    bills, the amount, how to pay, the payments received and the balance.
+    """The invoice as a PDF: number and dates, payee and payer with their
+    legal particulars as issued, what it bills, the amount, how to pay (the
+    payee's bank account), the VAT invoice issued for it when recorded, the
+    payments received and the balance.
     ``invoice`` comes from ``with_document_data``."""
     _register_fonts()
     billed, agreement, project = _billed(invoice)
@@ -160,8 +176,22 @@ def invoice_pdf(invoice) -> bytes:
     page.row(_("Issued on"), _date(invoice.issued_on))
     page.row(_("Due on"), _date(invoice.due_on))
     page.space()
-    page.row(_("From (payee)"), invoice.payee_name, bold=True)
-    page.row(_("To (payer)"), invoice.payer_name, bold=True)
+    _party(
+        page,
+        _("From (payee)"),
+        name=invoice.payee_name,
+        legal_name=invoice.payee_legal_name,
+        tax_id=invoice.payee_tax_id,
+        address=invoice.payee_address,
+    )
+    _party(
+        page,
+        _("To (payer)"),
+        name=invoice.payer_name,
+        legal_name=invoice.payer_legal_name,
+        tax_id=invoice.payer_tax_id,
+        address=invoice.payer_address,
+    )
     page.row(_("Agreement"), f"{agreement.reference} · {agreement.title}")
     if project is not None:
         page.row(_("Project"), f"{project.code} · {project.title}")
@@ -205,7 +235,30 @@ def invoice_pdf(invoice) -> bytes:
         % {"number": invoice.number, "reference": agreement.reference}
     )
     page.text(_("Currency of payment: %(currency)s.") % {"currency": currency})
+    if invoice.payee_bank_account:
+        page.space(2 * mm)
+        page.row(_("Account name"), invoice.payee_legal_name or invoice.payee_name)
+        bank = " · ".join(
+            part for part in (invoice.payee_bank_name, invoice.payee_bank_branch) if part
+        )
+        if bank:
+            page.row(_("Bank"), bank)
+        page.row(_("Account number"), digit_groups(invoice.payee_bank_account), bold=True)
     page.space()
+
+    vat_invoice = getattr(invoice, "vat_invoice", None)
+    if vat_invoice is not None:
+        page.text(_("VAT invoice (fapiao)"), size=12, bold=True, gap=7 * mm)
+        page.rule()
+        page.row(_("VAT invoice type"), vat_invoice.get_kind_display())
+        if vat_invoice.code:
+            page.row(_("VAT invoice code"), vat_invoice.code)
+        page.row(_("VAT invoice number"), vat_invoice.number, bold=True)
+        page.row(_("Date of issue"), _date(vat_invoice.issued_on))
+        page.row(_("Amount with tax"), _money(vat_invoice.amount_with_tax, "CNY"))
+        page.row(_("Tax rate"), vat_invoice.get_tax_rate_display())
+        page.row(_("Tax amount"), _money(vat_invoice.tax_amount, "CNY"))
+        page.space()
 
     page.text(_("Payments received"), size=12, bold=True, gap=7 * mm)
     page.rule()

@@ -19,6 +19,7 @@ from pipelines.choices import SectorCode
 from pipelines.models import TRL_VALIDATORS, StageDefinition
 
 from .choices import (
+    DIGITAL_VAT_INVOICE_KINDS,
     MILESTONE_OPEN_STATUSES,
     MilestoneStatus,
     ProjectStatus,
@@ -26,6 +27,8 @@ from .choices import (
     RoyaltyReportStatus,
     TherapeuticArea,
     TransitionKind,
+    VatInvoiceKind,
+    VatRate,
     VerificationEvidence,
 )
 
@@ -634,7 +637,9 @@ class InvoiceSequence(models.Model):
 
 class Invoice(models.Model):
     """An invoice for a milestone or a royalty report, numbered without gaps
-    per payee and year. Payer and payee are recorded as issued."""
+    per payee and year. Payer and payee are recorded as issued: their names,
+    legal names, tax IDs and addresses, and the payee's bank account, so a
+    later edit of a party never rewrites an invoice already sent."""
 
     number = models.CharField(_("number"), max_length=80, unique=True)
     milestone = models.OneToOneField(
@@ -655,6 +660,15 @@ class Invoice(models.Model):
     )
     payee_name = models.CharField(_("payee"), max_length=200)
     payer_name = models.CharField(_("payer"), max_length=200)
+    payee_legal_name = models.CharField(_("payee's legal name"), max_length=200, blank=True)
+    payee_tax_id = models.CharField(_("payee's tax ID"), max_length=40, blank=True)
+    payee_address = models.CharField(_("payee's address"), max_length=300, blank=True)
+    payee_bank_name = models.CharField(_("payee's bank"), max_length=100, blank=True)
+    payee_bank_branch = models.CharField(_("payee's bank branch"), max_length=100, blank=True)
+    payee_bank_account = models.CharField(_("payee's account number"), max_length=34, blank=True)
+    payer_legal_name = models.CharField(_("payer's legal name"), max_length=200, blank=True)
+    payer_tax_id = models.CharField(_("payer's tax ID"), max_length=40, blank=True)
+    payer_address = models.CharField(_("payer's address"), max_length=300, blank=True)
     amount = money_field(_("amount"))
     currency = currency_field()
     issued_on = models.DateField(_("issued on"))
@@ -698,6 +712,78 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class VatInvoice(models.Model):
+    """The VAT invoice (发票) the payee issued for an invoice, as the tax
+    system numbered it; staff enter it after issue, and the payer's accounts
+    book the payment against it. A fully digitalised e-invoice has a
+    20-digit number and no code; the older kinds a code and an 8-digit
+    number. Amounts are in yuan."""
+
+    invoice = models.OneToOneField(
+        Invoice,
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        related_name="vat_invoice",
+    )
+    kind = models.CharField(_("VAT invoice type"), max_length=20, choices=VatInvoiceKind.choices)
+    code = models.CharField(
+        _("VAT invoice code"),
+        max_length=12,
+        blank=True,
+        help_text=_("10 or 12 digits; a fully digitalised e-invoice has none."),
+    )
+    number = models.CharField(
+        _("VAT invoice number"),
+        max_length=20,
+        help_text=_("20 digits on a fully digitalised e-invoice, 8 on the older kinds."),
+    )
+    issued_on = models.DateField(_("date of issue"))
+    amount_with_tax = money_field(
+        _("amount with tax"), help_text=_("The total including tax, in yuan (CNY).")
+    )
+    tax_rate = models.CharField(_("tax rate"), max_length=8, choices=VatRate.choices)
+    tax_amount = money_field(_("tax amount"), help_text=_("In yuan (CNY)."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("VAT invoice")
+        verbose_name_plural = _("VAT invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "number"],
+                name="vat_invoice_number_unique",
+                violation_error_message=_("This VAT invoice is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_with_tax__gt=0),
+                name="vat_invoice_amount_positive",
+                violation_error_message=_("The amount with tax is positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tax_amount__gte=0, tax_amount__lt=F("amount_with_tax")),
+                name="vat_invoice_tax_within_amount",
+                violation_error_message=_(
+                    "The tax is not negative and less than the amount with tax."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}-{self.number}" if self.code else self.number
+
+    @property
+    def is_digital(self) -> bool:
+        return self.kind in DIGITAL_VAT_INVOICE_KINDS
 
 
 class Payment(models.Model):

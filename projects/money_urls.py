@@ -7,6 +7,8 @@ app_name = "milestones"
 urlpatterns = [
     path("", money.MilestoneListView.as_view(), name="list"),
     path("payments/", money.PaymentListView.as_view(), name="payments"),
+    path("invoices/", money.InvoiceListView.as_view(), name="invoices"),
+    path("invoices/<int:invoice_pk>/", money.invoice_detail, name="invoice_detail"),
     path(
         "invoices/<int:invoice_pk>/download/",
         money.invoice_download,

@@ -59,6 +59,7 @@ from .models import (
     ResearchProject,
     RoyaltyReport,
     StageTransition,
+    VatInvoice,
 )
 
 
@@ -280,12 +281,21 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
 
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:
-    invoices = Invoice.objects.select_related("milestone__project", "royalty_report__agreement")
+    invoices = Invoice.objects.select_related(
+        "milestone__project", "royalty_report__agreement", "vat_invoice"
+    )
     if has_full_access(user):
         return invoices
     return invoices.filter(
         Q(milestone__in=milestones_visible_to(user).values("id"))
         | Q(royalty_report__in=royalty_reports_visible_to(user).values("id"))
+    )
+
+
+def vat_invoices_visible_to(user) -> QuerySet[VatInvoice]:
+    """The VAT invoices recorded on the invoices the user sees."""
+    return VatInvoice.objects.select_related("invoice").filter(
+        invoice__in=invoices_visible_to(user).values("id")
     )
 
 

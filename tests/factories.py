@@ -307,3 +307,20 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_offset_days = 30
     amount = Decimal("100000.00")
     currency = factory.SelfAttribute("agreement.currency")
+
+
+class VatInvoiceFactory(factory.django.DjangoModelFactory):
+    """A fully digitalised VAT invoice for the whole of an invoice in yuan,
+    exempt (registered technology-transfer income), dated with it."""
+
+    class Meta:
+        model = "projects.VatInvoice"
+
+    invoice = None
+    kind = "digital_special"
+    code = ""
+    number = factory.Sequence(lambda n: f"{26110000000000000000 + n:020d}")
+    issued_on = factory.SelfAttribute("invoice.issued_on")
+    amount_with_tax = factory.SelfAttribute("invoice.amount")
+    tax_rate = "exempt"
+    tax_amount = Decimal("0.00")

@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
         "VerificationEvidenceEnum": "projects.choices.VerificationEvidence",
         "RoyaltyReportStatusEnum": "projects.choices.RoyaltyReportStatus",
+        "VatInvoiceKindEnum": "projects.choices.VatInvoiceKind",
+        "VatRateEnum": "projects.choices.VatRate",
         "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ValuationStatusEnum": "valuations.choices.ValuationStatus",
     },

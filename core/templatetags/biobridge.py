@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from core.money import MINOR_UNITS
+from core.text import digit_groups
 
 register = template.Library()
 
@@ -48,3 +49,9 @@ def percent(ratio, digits: int = 1):
     places = int(digits)
     value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{number_format(value, places, use_l10n=True)} %"
+
+
+@register.filter
+def account_number(value):
+    """A bank account number in groups of four digits."""
+    return digit_groups(value) or "—"

@@ -26,7 +26,7 @@ from core.errors import PermissionDenied as RefusedPermission
 from core.ui.forms import add_service_error
 
 # Long text fields span the form's width.
-WIDE_FIELDS = ["title", "description", "field_of_use", "name"]
+WIDE_FIELDS = ["title", "description", "field_of_use", "name", "registered_address"]
 
 
 def object_url(obj, fallback: str | None) -> str | None:

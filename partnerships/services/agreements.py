@@ -57,7 +57,21 @@ class PartnershipError(DomainError):
 # Codes and references appear in invoice numbers and documents: they are
 # chosen once, at creation. The order is the order forms show the fields in.
 INSTITUTION_FIELDS = WritableFields(
-    fields=("code", "name", "name_zh", "kind", "country", "city", "website"), fixed=("code",)
+    fields=(
+        "code",
+        "name",
+        "name_zh",
+        "kind",
+        "country",
+        "city",
+        "website",
+        "unified_social_credit_code",
+        "registered_address",
+        "bank_name",
+        "bank_branch",
+        "bank_account_number",
+    ),
+    fixed=("code",),
 )
 ENTERPRISE_FIELDS = WritableFields(
     fields=(
@@ -70,6 +84,7 @@ ENTERPRISE_FIELDS = WritableFields(
         "city",
         "website",
         "unified_social_credit_code",
+        "registered_address",
     ),
     fixed=("code",),
     relations=("sectors",),
@@ -247,6 +262,7 @@ def _insert(instance: models.Model) -> None:
 # errors.
 CONSTRAINT_FIELDS = {
     "enterprise_uscc_unique": "unified_social_credit_code",
+    "institution_uscc_unique": "unified_social_credit_code",
     "centre_party_commitment_non_negative": "annual_funding_commitment",
     "centre_party_commitment_years_in_order": "commitment_to_year",
     "partnership_dates_in_order": "ended_on",

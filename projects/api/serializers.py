@@ -21,7 +21,7 @@ from partnerships.selectors import (
 from pipelines.api.serializers import StageSummarySerializer
 from pipelines.selectors import stages_visible_to
 from projects import services
-from projects.choices import VerificationEvidence
+from projects.choices import VatInvoiceKind, VatRate, VerificationEvidence
 from projects.models import (
     Activity,
     CostEntry,
@@ -33,8 +33,10 @@ from projects.models import (
     RoyaltyReport,
     RoyaltyReportLine,
     StageTransition,
+    VatInvoice,
 )
 from projects.selectors import documents_visible_to, project_partners_of, projects_visible_to
+from projects.services import VAT_INVOICE_FIELDS
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -341,8 +343,36 @@ class InvoiceRequestSerializer(serializers.Serializer):
     payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
 
 
+class VatInvoiceSerializer(serializers.ModelSerializer):
+    """The VAT invoice (发票) issued for an invoice; amounts in yuan."""
+
+    class Meta:
+        model = VatInvoice
+        fields = ["invoice", *VAT_INVOICE_FIELDS.fields, "recorded_at"]
+
+
+@extend_schema_serializer(component_name="VatInvoiceRecord")
+class VatInvoiceRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VatInvoiceKind.choices)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="10 or 12 digits for a special or ordinary VAT invoice; empty for a fully "
+        "digitalised e-invoice.",
+    )
+    number = serializers.CharField(
+        max_length=30, help_text="20 digits for a fully digitalised e-invoice, 8 otherwise."
+    )
+    issued_on = serializers.DateField()
+    amount_with_tax = serializers.DecimalField(**MONEY, min_value=0)
+    tax_rate = serializers.ChoiceField(choices=VatRate.choices)
+    tax_amount = serializers.DecimalField(**MONEY, min_value=0)
+
+
 class InvoiceSerializer(serializers.ModelSerializer):
     amount_paid = serializers.DecimalField(**MONEY, read_only=True)
+    vat_invoice = VatInvoiceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Invoice
@@ -352,12 +382,22 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "milestone",
             "royalty_report",
             "payee_name",
+            "payee_legal_name",
+            "payee_tax_id",
+            "payee_address",
+            "payee_bank_name",
+            "payee_bank_branch",
+            "payee_bank_account",
             "payer_name",
+            "payer_legal_name",
+            "payer_tax_id",
+            "payer_address",
             "amount",
             "amount_paid",
             "currency",
             "issued_on",
             "due_on",
+            "vat_invoice",
             "created_at",
         ]
 

@@ -385,6 +385,30 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         integration). Send an Idempotency-Key to retry safely."""
         return _record_payment(request, self.get_object())
 
+    @extend_schema(
+        request=api.VatInvoiceRequestSerializer,
+        responses={200: api.VatInvoiceSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["put"], url_path="vat-invoice")
+    def vat_invoice(self, request, pk=None):
+        """Record the VAT invoice (发票) issued for the invoice, or correct
+        the one recorded (the payee's staff). The number's format follows
+        the type: 20 digits and no code for a fully digitalised e-invoice,
+        a 10- or 12-digit code and an 8-digit number otherwise. The date is
+        not before the invoice's; for an invoice in CNY the amount with tax
+        is the invoice's amount; the tax follows from the rate."""
+        invoice = self.get_object()
+        # Refused before the body is read: a partner learns nothing of it.
+        services.vat_invoice_record_guard(invoice, request.user).raise_if_denied(
+            services.VatInvoiceError
+        )
+        serializer = api.VatInvoiceRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.vat_invoice_record(
+            invoice=invoice, by=request.user, **serializer.validated_data
+        )
+        return Response(api.VatInvoiceSerializer(record).data)
+
 
 @extend_schema_view(
     list=extend_schema(responses={200: api.PaymentSerializer(many=True), **READ_ERRORS}),

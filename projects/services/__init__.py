@@ -21,7 +21,15 @@ from .gates import (
     project_terminate,
     project_terminate_guard,
 )
-from .invoicing import invoice_issue, payment_record, payment_record_guard
+from .invoicing import (
+    VAT_INVOICE_FIELDS,
+    VatInvoiceError,
+    invoice_issue,
+    payment_record,
+    payment_record_guard,
+    vat_invoice_record,
+    vat_invoice_record_guard,
+)
 from .milestones import (
     milestone_cancel,
     milestone_claim,
@@ -50,6 +58,8 @@ from .royalties import (
 
 __all__ = [
     "PROJECT_FIELDS",
+    "VAT_INVOICE_FIELDS",
+    "VatInvoiceError",
     "cost_entry_record",
     "document_upload",
     "failure_clause_for",
@@ -90,4 +100,6 @@ __all__ = [
     "royalty_report_resubmit",
     "royalty_report_submit",
     "royalty_year_true_up",
+    "vat_invoice_record",
+    "vat_invoice_record_guard",
 ]

@@ -7,28 +7,42 @@ invoice gives its number back. Payments lock their invoice, so concurrent
 payments can never together exceed it.
 """
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from core.dates import INVOICE, PAST, date_check
-from core.errors import ALLOWED, DomainError, Guard, denied
+from core.errors import ALLOWED, DomainError, Guard, InvalidInput, denied
 from core.events import publish
-from core.money import quantize_money
+from core.money import Currency, quantize_money
 from core.text import text_input
-from partnerships.models import Agreement
+from core.writable import WritableFields
+from partnerships.models import Agreement, Institution, JointCentreParty, Partnership
 from partnerships.selectors import acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import (
+    DIGITAL_VAT_INVOICE_KINDS,
     MILESTONE_TRANSITIONS,
     ROYALTY_REPORT_TRANSITIONS,
     MilestoneStatus,
+    VatInvoiceKind,
+    VatRate,
+    vat_rate_percent,
 )
 from projects.events import MilestonePaid, PaymentRecorded
-from projects.models import Invoice, InvoiceSequence, Milestone, Payment, RoyaltyReport
+from projects.models import (
+    Invoice,
+    InvoiceSequence,
+    Milestone,
+    Payment,
+    RoyaltyReport,
+    VatInvoice,
+)
 from projects.selectors import invoice_amount_paid
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
@@ -36,6 +50,50 @@ DEFAULT_PAYMENT_TERMS_DAYS = 30
 
 class PaymentError(DomainError):
     code = "payment_refused"
+
+
+class VatInvoiceError(DomainError):
+    code = "vat_invoice_refused"
+
+
+def invoicing_institution(partnership: Partnership) -> Institution | None:
+    """The institution whose legal particulars and bank account an invoice
+    of the partnership carries: its institution, or, for a joint centre
+    (which has no legal personality of its own), the host institution
+    listed first, which receives the money on the centre's behalf."""
+    if partnership.institution_id:
+        return partnership.institution
+    host = (
+        JointCentreParty.objects.filter(
+            centre_id=partnership.joint_centre_id, institution__isnull=False
+        )
+        .select_related("institution")
+        .order_by("pk")
+        .first()
+    )
+    return host.institution if host else None
+
+
+def invoice_parties(partnership: Partnership) -> dict[str, str]:
+    """The payee's and the payer's particulars as an invoice records them at
+    issue: later edits of either party leave issued invoices as they were."""
+    payee = invoicing_institution(partnership)
+    payer = partnership.enterprise
+    parties = {
+        "payer_legal_name": payer.legal_name,
+        "payer_tax_id": payer.unified_social_credit_code,
+        "payer_address": payer.registered_address,
+    }
+    if payee is not None:
+        parties |= {
+            "payee_legal_name": payee.legal_name,
+            "payee_tax_id": payee.unified_social_credit_code,
+            "payee_address": payee.registered_address,
+            "payee_bank_name": payee.bank_name,
+            "payee_bank_branch": payee.bank_branch,
+            "payee_bank_account": payee.bank_account_number,
+        }
+    return parties
 
 
 def invoice_prefix(agreement: Agreement, year: int) -> str:
@@ -75,6 +133,7 @@ def invoice_issue(
         royalty_report=royalty_report,
         payee_name=payee.name,
         payer_name=partnership.enterprise.name,
+        **invoice_parties(partnership),
         amount=quantize_money(amount, currency),
         currency=currency,
         issued_on=issued_on,
@@ -220,3 +279,163 @@ def payment_record(
             MilestonePaid(milestone=billed, invoice=invoice, payment=payment, activity=activity)
         )
     return payment
+
+
+# --- The VAT invoice (发票) ------------------------------------------------------
+
+VAT_INVOICE_FIELDS = WritableFields(
+    fields=("kind", "code", "number", "issued_on", "amount_with_tax", "tax_rate", "tax_amount")
+)
+DIGITAL_NUMBER = re.compile(r"^[0-9]{20}$")
+OLDER_NUMBER = re.compile(r"^[0-9]{8}$")
+OLDER_CODE = re.compile(r"^(?:[0-9]{10}|[0-9]{12})$")
+# A VAT invoice computes the tax line by line, each rounded to the fen, so
+# its total tax may differ from the tax on its total by a few fen.
+TAX_ROUNDING_TOLERANCE = Decimal("0.05")
+
+
+def vat_invoice_record_guard(invoice: Invoice, user) -> Guard:
+    billed = invoice.milestone or invoice.royalty_report
+    if not acts_for_research_party(user, billed.agreement):
+        return denied(
+            _("Only the payee's staff record the VAT invoice issued for an invoice."),
+            "not_payee",
+        )
+    return ALLOWED
+
+
+def _digits(value: str) -> str:
+    # Numbers are read off a printed invoice: spaces between groups are
+    # dropped, anything else is refused below.
+    return re.sub(r"\s", "", value or "")
+
+
+def _check_vat_invoice(invoice: Invoice, record: VatInvoice) -> None:
+    """Every rule of a VAT invoice, every bad field at once."""
+    errors: dict[str, list[str]] = {}
+    if record.kind in DIGITAL_VAT_INVOICE_KINDS:
+        if record.code:
+            errors["code"] = [_("A fully digitalised e-invoice has no code; leave it empty.")]
+        if not DIGITAL_NUMBER.fullmatch(record.number):
+            errors["number"] = [_("The number of a fully digitalised e-invoice is 20 digits.")]
+    else:
+        if not OLDER_CODE.fullmatch(record.code):
+            errors["code"] = [_("The code of this kind of VAT invoice is 10 or 12 digits.")]
+        if not OLDER_NUMBER.fullmatch(record.number):
+            errors["number"] = [_("The number of this kind of VAT invoice is 8 digits.")]
+    if record.issued_on < invoice.issued_on:
+        errors["issued_on"] = [
+            _("A VAT invoice cannot be dated before its invoice (%(date)s).")
+            % {"date": date_format(invoice.issued_on, "SHORT_DATE_FORMAT")}
+        ]
+    if record.amount_with_tax <= 0:
+        errors["amount_with_tax"] = [_("The amount with tax is positive.")]
+    elif invoice.currency == Currency.CNY and record.amount_with_tax != invoice.amount:
+        errors["amount_with_tax"] = [
+            _("The VAT invoice is for the invoice's amount, %(amount)s yuan, tax included.")
+            % {"amount": number_format(invoice.amount, 2, force_grouping=True)}
+        ]
+    if record.tax_amount < 0:
+        errors["tax_amount"] = [_("The tax amount cannot be negative.")]
+    elif record.amount_with_tax > 0:
+        rate = vat_rate_percent(record.tax_rate)
+        expected = quantize_money(record.amount_with_tax * rate / (100 + rate), Currency.CNY)
+        if abs(record.tax_amount - expected) > TAX_ROUNDING_TOLERANCE:
+            errors["tax_amount"] = [
+                _("At %(rate)s the tax on %(amount)s yuan is %(expected)s yuan, not %(tax)s.")
+                % {
+                    "rate": VatRate(record.tax_rate).label,
+                    "amount": number_format(record.amount_with_tax, 2, force_grouping=True),
+                    "expected": number_format(expected, 2, force_grouping=True),
+                    "tax": number_format(record.tax_amount, 2, force_grouping=True),
+                }
+            ]
+    if not errors:
+        clash = VatInvoice.objects.filter(code=record.code, number=record.number).exclude(
+            invoice=invoice
+        )
+        if clash.exists():
+            errors["number"] = [
+                _("This VAT invoice is already recorded on invoice %(number)s.")
+                % {"number": clash.values_list("invoice__number", flat=True).first()}
+            ]
+    if errors:
+        raise InvalidInput(errors, code="invalid_vat_invoice")
+
+
+@transaction.atomic
+def vat_invoice_record(
+    *,
+    invoice: Invoice,
+    by,
+    kind: str,
+    number: str,
+    issued_on: date,
+    amount_with_tax: Decimal,
+    tax_rate: str,
+    tax_amount: Decimal,
+    code: str = "",
+) -> VatInvoice:
+    """Record the VAT invoice (发票) issued for an invoice, or correct the
+    one recorded. Numbers are checked by kind, the date against the
+    invoice's, the amount against the invoice's (when it is in yuan) and the
+    tax against the rate."""
+    # Lock the invoice: two staff members may enter its VAT invoice at once.
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    billed = _billed(invoice)
+    vat_invoice_record_guard(invoice, by).raise_if_denied(VatInvoiceError)
+    if kind not in VatInvoiceKind.values:
+        raise VatInvoiceError(
+            _("Choose a kind of VAT invoice."), code="invalid_kind", field="kind"
+        )
+    if tax_rate not in VatRate.values:
+        raise VatInvoiceError(_("Choose a tax rate."), code="invalid_rate", field="tax_rate")
+    for name, value in (("amount_with_tax", amount_with_tax), ("tax_amount", tax_amount)):
+        if not isinstance(value, Decimal):
+            raise VatInvoiceError(
+                _("An amount is a decimal number."), code="invalid_amount", field=name
+            )
+    # Not in the future: a VAT invoice is recorded once issued.
+    date_check(issued_on, field="issued_on", bounds=PAST)
+    record = VatInvoice.objects.filter(invoice=invoice).first() or VatInvoice(invoice=invoice)
+    before = {name: getattr(record, name) for name in VAT_INVOICE_FIELDS.fields}
+    record.kind = kind
+    record.code = _digits(code)
+    record.number = _digits(number)
+    record.issued_on = issued_on
+    record.amount_with_tax = quantize_money(amount_with_tax, Currency.CNY)
+    record.tax_rate = tax_rate
+    record.tax_amount = quantize_money(tax_amount, Currency.CNY)
+    _check_vat_invoice(invoice, record)
+    corrected = record.pk is not None
+    record.recorded_by = by
+    try:
+        # A savepoint: the same VAT invoice entered on another invoice at
+        # this very moment loses to the unique constraint, not to a 500.
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        raise InvalidInput(
+            {"number": [_("This VAT invoice is already recorded.")]},
+            code="invalid_vat_invoice",
+        ) from error
+    after = {name: getattr(record, name) for name in VAT_INVOICE_FIELDS.fields}
+    activity_record(
+        actor=by,
+        verb="invoice.vat_invoice_recorded",
+        target=invoice,
+        project=billed.project,
+        agreement=billed.agreement,
+        summary=(
+            _("VAT invoice %(vat)s on invoice %(number)s corrected.")
+            if corrected
+            else _("VAT invoice %(vat)s recorded on invoice %(number)s.")
+        )
+        % {"vat": str(record), "number": invoice.number},
+        changes={
+            name: [before[name], after[name]] if corrected else after[name]
+            for name in VAT_INVOICE_FIELDS.fields
+            if not corrected or before[name] != after[name]
+        },
+    )
+    return record

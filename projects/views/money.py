@@ -3,28 +3,41 @@ reports. Each starts from its scoping selector, so a partner user who opens
 one sees only what its enterprise is party to, as in the API."""
 
 import django_filters
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import DomainError
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
 from partnerships.choices import MilestoneKind
+from projects import services
 from projects.choices import (
     MILESTONE_OPEN_STATUSES,
     MilestoneStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
+    VatInvoiceKind,
+    VatRate,
 )
-from projects.filtersets import MilestoneFilterSet, PaymentFilterSet, RoyaltyReportFilterSet
+from projects.filtersets import (
+    InvoiceFilterSet,
+    MilestoneFilterSet,
+    PaymentFilterSet,
+    RoyaltyReportFilterSet,
+)
+from projects.forms import VatInvoiceForm
 from projects.invoice_documents import invoice_pdf_response, with_document_data
 from projects.selectors import (
     invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
     royalty_reports_visible_to,
@@ -111,6 +124,129 @@ class MilestoneListView(FilteredListView):
         }
 
 
+# --- Invoices -----------------------------------------------------------------------
+
+
+def _vat_invoice_export(prefix: str) -> tuple[tuple[str, ...], tuple[ExportColumn, ...]]:
+    """The fields and columns of the VAT invoice (发票) recorded on an
+    invoice, for the exports that list invoices or their payments; empty
+    when none is recorded yet."""
+    key = f"{prefix}vat_invoice__"
+    columns = (
+        ExportColumn(
+            _("VAT invoice type"), f"{key}kind", choice_label(VatInvoiceKind.choices), width=30
+        ),
+        ExportColumn(_("VAT invoice code"), f"{key}code", width=14),
+        ExportColumn(_("VAT invoice number"), f"{key}number", width=22),
+        ExportColumn(_("VAT invoice date"), f"{key}issued_on", width=12),
+        ExportColumn(_("Amount with tax (CNY)"), f"{key}amount_with_tax"),
+        ExportColumn(_("Tax rate"), f"{key}tax_rate", choice_label(VatRate.choices), width=10),
+        ExportColumn(_("Tax amount (CNY)"), f"{key}tax_amount"),
+    )
+    return tuple(column.key for column in columns), columns
+
+
+INVOICE_VAT_FIELDS, INVOICE_VAT_COLUMNS = _vat_invoice_export("")
+PAYMENT_VAT_FIELDS, PAYMENT_VAT_COLUMNS = _vat_invoice_export("invoice__")
+
+
+class InvoiceListFilterSet(InvoiceFilterSet):
+    """The API's invoice filters, and a search over the invoice number,
+    the payer, the project and the agreement."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+
+    class Meta(InvoiceFilterSet.Meta):
+        fields = InvoiceFilterSet.Meta.fields
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(payer_name__icontains=value)
+            | Q(payer_legal_name__icontains=value)
+            | Q(vat_invoice__number__icontains=value)
+            | Q(milestone__project__code__icontains=value)
+            | Q(milestone__agreement__reference__icontains=value)
+            | Q(royalty_report__agreement__reference__icontains=value)
+        )
+
+
+class InvoiceListView(FilteredListView):
+    """Every invoice the user sees, with what was paid on it and the VAT
+    invoice issued for it: the list accounts reconcile against."""
+
+    template_name = "projects/invoice_list.html"
+    filterset_class = InvoiceListFilterSet
+    shown_filters = ("q", "has_vat_invoice", "currency", "issued_after", "issued_before")
+    filter_labels = {
+        "has_vat_invoice": _("VAT invoice recorded"),
+        "currency": _("Currency"),
+        "issued_after": _("Issued from"),
+        "issued_before": _("Issued until"),
+    }
+    sorting = Sorting(
+        columns={
+            "issued_on": ["issued_on"],
+            "number": ["number"],
+            "payer": ["payer_name"],
+            "amount": ["amount"],
+            "due_on": ["due_on"],
+        },
+        default="-issued_on",
+    )
+    export = ListExport(
+        filename="invoices",
+        fields=(
+            "number",
+            "issued_on",
+            "due_on",
+            "amount",
+            "currency",
+            "amount_paid",
+            "payee_name",
+            "payee_legal_name",
+            "payee_tax_id",
+            "payer_name",
+            "payer_legal_name",
+            "payer_tax_id",
+            "milestone__project__code",
+            "milestone__name",
+            "royalty_report__agreement__reference",
+            *INVOICE_VAT_FIELDS,
+        ),
+        columns=(
+            ExportColumn(_("Invoice"), "number", width=24),
+            ExportColumn(_("Issued on"), "issued_on", width=12),
+            ExportColumn(_("Due on"), "due_on", width=12),
+            ExportColumn(_("Amount"), "amount"),
+            ExportColumn(_("Currency"), "currency", width=8),
+            ExportColumn(_("Paid"), "amount_paid"),
+            ExportColumn(_("Payee"), "payee_name", width=30),
+            ExportColumn(_("Payee's legal name"), "payee_legal_name", width=30),
+            ExportColumn(_("Payee's tax ID"), "payee_tax_id", width=20),
+            ExportColumn(_("Payer"), "payer_name", width=30),
+            ExportColumn(_("Payer's legal name"), "payer_legal_name", width=30),
+            ExportColumn(_("Payer's tax ID"), "payer_tax_id", width=20),
+            ExportColumn(_("Project"), "milestone__project__code"),
+            ExportColumn(_("Milestone"), "milestone__name", width=30),
+            ExportColumn(_("Royalty report of agreement"), "royalty_report__agreement__reference"),
+            *INVOICE_VAT_COLUMNS,
+        ),
+    )
+
+    def get_queryset(self):
+        return invoices_with_amount_paid(invoices_visible_to(self.request.user)).select_related(
+            "milestone__project", "royalty_report__agreement", "vat_invoice"
+        )
+
+    def get_context_data(self, listing):
+        return {
+            **super().get_context_data(listing),
+            "tab": "invoices",
+            "clear_url": reverse_lazy("milestones:invoices"),
+        }
+
+
 # --- Payments -----------------------------------------------------------------------
 
 
@@ -166,6 +302,7 @@ class PaymentListView(FilteredListView):
             "invoice__milestone__project__code",
             "invoice__milestone__name",
             "invoice__royalty_report__agreement__reference",
+            *PAYMENT_VAT_FIELDS,
         ),
         columns=(
             ExportColumn(_("Paid on"), "paid_on", width=12),
@@ -180,6 +317,7 @@ class PaymentListView(FilteredListView):
             ExportColumn(
                 _("Royalty report of agreement"), "invoice__royalty_report__agreement__reference"
             ),
+            *PAYMENT_VAT_COLUMNS,
         ),
     )
 
@@ -273,6 +411,65 @@ class RoyaltyReportListView(FilteredListView):
 
     def get_context_data(self, listing):
         return {**super().get_context_data(listing), "clear_url": reverse_lazy("royalties:list")}
+
+
+# --- The invoice page ----------------------------------------------------------------
+
+
+def _add_vat_invoice_error(form, error: DomainError) -> None:
+    if error.fields:
+        for field, field_messages in error.fields.items():
+            for message in field_messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_domain_error(error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_detail(request, invoice_pk):
+    """An invoice as issued: both parties' particulars, what it bills, the
+    payments received, and the VAT invoice (发票) issued for it, which the
+    payee's staff record here (POST). 404 for an invoice the user does not
+    see."""
+    invoices = with_document_data(invoices_visible_to(request.user)).select_related(
+        "milestone__agreement__partnership", "royalty_report__agreement__partnership"
+    )
+    invoice = get_object_or_404(invoices, pk=invoice_pk)
+    guard = services.vat_invoice_record_guard(invoice, request.user)
+    form = None
+    if guard:
+        form = VatInvoiceForm(request.POST or None, invoice=invoice)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.vat_invoice_record(
+                invoice=invoice, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _add_vat_invoice_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("VAT invoice %(vat)s recorded on invoice %(number)s.")
+                % {"vat": str(record), "number": invoice.number},
+            )
+            return redirect("milestones:invoice_detail", invoice_pk=invoice.pk)
+    billed = invoice.milestone or invoice.royalty_report
+    return render(
+        request,
+        "projects/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "billed": billed,
+            "agreement": billed.agreement,
+            "vat_invoice": getattr(invoice, "vat_invoice", None),
+            "payments": list(invoice.payments.all()),
+            "form": form,
+            "form_open": request.method == "POST",
+        },
+    )
 
 
 # --- Invoice documents ------------------------------------------------------------

@@ -290,7 +290,7 @@ def _milestones(request, project):
         cache[project.pk] = list(
             billed_with_amount_paid(milestones_visible_to(request.user))
             .filter(project=project)
-            .select_related("invoice")
+            .select_related("invoice", "invoice__vat_invoice")
             .prefetch_related(
                 Prefetch("invoice__payments", queryset=Payment.objects.order_by("paid_on", "id")),
                 Prefetch(

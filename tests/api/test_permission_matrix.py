@@ -203,6 +203,19 @@ def payment(world, side, role):
     return {"amount": "500.00", "currency": "CNY", "paid_on": "2025-07-01"}
 
 
+def vat_invoice(world, side, role):
+    """The fully digitalised VAT invoice issued for the side's invoice, exempt
+    as registered technology-transfer income."""
+    return {
+        "kind": "digital_special",
+        "number": f"{side.invoice.pk:020d}",
+        "issued_on": side.invoice.issued_on.isoformat(),
+        "amount_with_tax": str(side.invoice.amount),
+        "tax_rate": "exempt",
+        "tax_amount": "0.00",
+    }
+
+
 def royalty_submission(world, side, role):
     return {
         "agreement": side.agreement.pk,
@@ -507,6 +520,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("invoice-list", "get"): Rule(members=ids("invoice")),
     ("invoice-detail", "get"): Rule(obj=pk("invoice")),
     ("invoice-payments", "post"): Rule(obj=pk("invoice"), who=STAFF, body=payment, ok=201),
+    ("invoice-vat-invoice", "put"): Rule(obj=pk("invoice"), who=STAFF, body=vat_invoice, ok=200),
     ("payment-list", "get"): Rule(members=ids("payment")),
     ("payment-detail", "get"): Rule(obj=pk("payment")),
     ("royalty-report-list", "get"): Rule(

@@ -68,6 +68,7 @@ from projects.models import (
     RoyaltyReport,
     RoyaltyReportLine,
     StageTransition,
+    VatInvoice,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
 from projects.services import milestone_verify_guard
@@ -135,6 +136,7 @@ def row_counts() -> dict[str, int]:
         FailureClause,
         Milestone,
         Invoice,
+        VatInvoice,
         Payment,
         RoyaltyReport,
         RoyaltyReportLine,
@@ -739,3 +741,20 @@ class TestCosts:
             assert entry.incurred_on <= today
             assert entry.stage.pipeline_id == entry.project.current_stage.pipeline_id
             assert entry.stage.position <= entry.project.current_stage.position
+
+
+def test_the_demo_invoices_carry_the_parties_particulars_and_paid_ones_a_vat_invoice(demo):
+    """Invoices fit for accounting in China: the payee's tax ID and bank
+    account and the payer's legal name as issued (a payer registered abroad
+    has no Unified Social Credit Code), and the VAT invoice (发票) of every
+    invoice in yuan that has been paid."""
+    invoices = Invoice.objects.select_related("vat_invoice")
+    assert invoices.exists()
+    for invoice in invoices:
+        assert invoice.payee_tax_id and invoice.payee_bank_account, invoice.number
+        assert invoice.payer_legal_name, invoice.number
+    assert invoices.exclude(payer_tax_id="").exists()
+    paid_in_yuan = invoices.filter(currency="CNY", payments__isnull=False).distinct()
+    assert paid_in_yuan.exists()
+    for invoice in paid_in_yuan:
+        assert invoice.vat_invoice.amount_with_tax == invoice.amount, invoice.number

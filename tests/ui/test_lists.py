@@ -35,6 +35,7 @@ from tests.factories import (
     ResearchProjectFactory,
     RoyaltyReportFactory,
     UserFactory,
+    VatInvoiceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ PAGES = {
     "projects:list": "/projects/",
     "milestones:list": "/milestones/",
     "milestones:payments": "/milestones/payments/",
+    "milestones:invoices": "/milestones/invoices/",
     "royalties:list": "/royalties/",
 }
 
@@ -188,6 +190,7 @@ SCOPED = {
     "projects:list": lambda side: side.project.code,
     "milestones:list": lambda side: side.milestone.name,
     "milestones:payments": lambda side: side.payment.reference,
+    "milestones:invoices": lambda side: side.payment.invoice.number,
     "royalties:list": lambda side: side.agreement.reference,
 }
 
@@ -566,6 +569,11 @@ def _add_payment(world):
     make_payment(MilestoneFactory(project=world["project"], status="invoiced"))
 
 
+def _add_invoice_with_vat_invoice(world):
+    invoice = make_payment(MilestoneFactory(project=world["project"], status="invoiced")).invoice
+    VatInvoiceFactory(invoice=invoice)
+
+
 _report_years = itertools.count(1990)
 
 
@@ -588,6 +596,7 @@ ADD_ROW = {
     "projects:list": _add_project,
     "milestones:list": _add_milestone,
     "milestones:payments": _add_payment,
+    "milestones:invoices": _add_invoice_with_vat_invoice,
     "royalties:list": _add_royalty_report,
 }
 
