@@ -307,3 +307,17 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_offset_days = 30
     amount = Decimal("100000.00")
     currency = factory.SelfAttribute("agreement.currency")
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    """A published rate: 1 USD = 7.1 CNY on 2026-12-01 unless told."""
+
+    class Meta:
+        model = "core.ExchangeRate"
+
+    currency = "USD"
+    quote_currency = "CNY"
+    valid_on = datetime.date(2026, 12, 1)
+    unit = 1
+    rate = Decimal("7.1")
+    source = "Test"
