@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ExchangeRate
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.text import NOTE_MAX_LENGTH, max_length_of
@@ -185,7 +186,8 @@ class CostEntryForm(Form):
             "initial",
             {
                 "stage": project.current_stage_id,
-                "currency": project.currency,
+                # The agreement's currency, so that the ledger stays in one.
+                "currency": project.agreement.currency if project.agreement else project.currency,
                 "incurred_on": timezone.localdate(),
             },
         )
@@ -243,3 +245,29 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         fields["partnership"].queryset = partnerships_visible_to(user)
         fields["agreement"].queryset = agreements_visible_to(user)
         fields["partner_enterprises"].queryset = enterprises_visible_to(user).order_by("name")
+
+
+# --- Exchange rates -------------------------------------------------------------------
+
+
+class ExchangeRateForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
+    """One published rate, as the table quotes it."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["valid_on", "currency", "quote_currency", "unit", "rate", "source"]
+        widgets = {"valid_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("valid_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].widget.attrs["step"] = "any"
+
+
+class ExchangeRateImportForm(Form):
+    file = forms.FileField(
+        label=_("Central parity table (CSV)"),
+        help_text=_(
+            "A date column, then one column per pair such as USD/CNY, 100JPY/CNY or CNY/KRW."
+        ),
+    )
