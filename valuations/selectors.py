@@ -95,6 +95,11 @@ def reference_rates_for(therapeutic_area: str) -> dict[str, ReferenceSuccessRate
     return rates
 
 
+def _decimal_text(amount: Decimal) -> str:
+    """A decimal without trailing zeros, in plain notation: 7100000, 1234.5."""
+    return format(amount.normalize(), "f")
+
+
 def _amount_text(amount, currency) -> str:
     places = MINOR_UNITS.get(currency, 2)
     return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
@@ -146,6 +151,7 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
     phase_codes = {choice.value for choice in ClinicalPhase}
     phases, sources, notes, warnings = [], [], [], []
     exchange: dict = {}
+    unconverted: dict[str, list[str]] = {}
     for candidate in stages:
         if candidate.typical_years == 0 and candidate.default_success_probability == 1:
             continue  # the market itself, not a phase to pass
@@ -160,25 +166,28 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
             {
                 "name": candidate.name,
                 "years": max(1, math.ceil(candidate.typical_years)),
-                "cost": None if converted.amount is None else str(converted.amount),
+                "cost": None if converted.amount is None else _decimal_text(converted.amount),
                 "success_probability": str(Decimal(probability).normalize()),
             }
         )
         if converted.amount is None:
-            warnings.append(
-                _(
-                    "No %(source)s→%(target)s exchange rate on or before %(date)s: the reference "
-                    "cost of “%(phase)s” (%(amount)s %(source)s) is not converted. Enter it in "
-                    "%(target)s, or record a rate and start again."
-                )
-                % {
-                    "source": cost_currency,
-                    "target": currency,
-                    "date": today.isoformat(),
-                    "phase": candidate.name,
-                    "amount": _amount_text(cost, cost_currency),
-                }
+            unconverted.setdefault(cost_currency, []).append(
+                f"{candidate.name}: {_amount_text(cost, cost_currency)} {cost_currency}"
             )
+    for source, costs in unconverted.items():
+        warnings.append(
+            _(
+                "No %(source)s→%(target)s exchange rate on or before %(date)s: the reference "
+                "costs of the phases are not converted and are left empty (%(costs)s). Enter "
+                "them in %(target)s, or record a rate and start again."
+            )
+            % {
+                "source": source,
+                "target": currency,
+                "date": today.isoformat(),
+                "costs": "; ".join(costs),
+            }
+        )
     if fallback_note:
         notes.append(fallback_note)
     for used in {id(v): v for v in exchange.values() if v is not None and v.rates}.values():

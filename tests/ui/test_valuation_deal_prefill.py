@@ -115,7 +115,7 @@ def test_without_a_rate_the_reference_costs_are_left_empty_and_flagged(staff_cli
     text = response.text
     assert 'data-testid="cost-unconverted"' in text
     assert "No USD→CNY exchange rate on or before" in text
-    assert "is not converted. Enter it in CNY" in text
+    assert "are not converted and are left empty (Basic research: 1,000,000.00 USD;" in text
     # The deal's terms are in the agreement's currency and need no rate.
     assert workspace.deal.initial["include"] is True
 
