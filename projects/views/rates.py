@@ -71,9 +71,13 @@ def rate_list(request):
                     "unchanged": report.unchanged,
                 },
             )
-            if not report.ignored_columns:
-                return redirect("rates:list")
-            form = ExchangeRateImportForm()
+            if report.ignored_columns:
+                messages.warning(
+                    request,
+                    _("Columns ignored (not a currency BioBridge books): %(columns)s.")
+                    % {"columns": ", ".join(report.ignored_columns)},
+                )
+            return redirect("rates:list")
     rates = exchange_rates_visible_to(request.user)
     currency = request.GET.get("currency", "")
     if currency in Currency.values:
