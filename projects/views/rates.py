@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import has_full_access, is_centre_staff_user
 from core.exchange import (
     exchange_rate_create,
     exchange_rate_update,
@@ -24,9 +25,14 @@ from core.money import Currency
 from core.rate_import import exchange_rates_import
 from core.ui.editing import Editing, editing_views
 from projects.forms import ExchangeRateForm, ExchangeRateImportForm
-from projects.views.dashboard import _is_staff, staff_only
+from projects.views.dashboard import staff_only
 
 RATES_PER_PAGE = 50
+
+
+def _is_staff(user) -> bool:
+    return has_full_access(user) or is_centre_staff_user(user)
+
 
 RATE_EDITING = Editing(
     form=ExchangeRateForm,
