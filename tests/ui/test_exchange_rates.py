@@ -269,3 +269,14 @@ def test_a_foreign_agreement_shows_no_money_at_all(client, staff):
     other = AgreementFactory(currency="USD")
 
     assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_a_file_over_2_mb_is_refused_unread(client, staff):
+    big = b"Date,USD/CNY\n" + b"2026-12-01,7.1\n" * 200_000
+    upload = SimpleUploadedFile("rates.csv", big, "text/csv")
+
+    response = client.post(RATES, {"file": upload})
+
+    assert response.status_code == 400
+    assert "The file is larger than 2 MB." in response.content.decode()
+    assert not ExchangeRate.objects.exists()
