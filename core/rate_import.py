@@ -58,6 +58,8 @@ class RowError:
     message: str
 
     def __str__(self):
+        if not self.line:  # the file as a whole
+            return self.message
         where = _("line %(line)d") % {"line": self.line}
         if self.column:
             where = f"{where}, {self.column}"

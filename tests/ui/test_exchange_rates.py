@@ -278,5 +278,5 @@ def test_a_file_over_2_mb_is_refused_unread(client, staff):
     response = client.post(RATES, {"file": upload})
 
     assert response.status_code == 400
-    assert "The file is larger than 2 MB." in response.content.decode()
+    assert "<li>The file is larger than 2 MB.</li>" in response.content.decode()
     assert not ExchangeRate.objects.exists()
