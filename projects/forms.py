@@ -3,6 +3,8 @@ the services decide. A refusal from a service (``DomainError``) comes back
 onto the form with ``add_domain_error``: on its field when it names one the
 form has, otherwise as an error of the whole form."""
 
+import json
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -244,6 +246,21 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         fields["joint_centre"].queryset = joint_centres_visible_to(user)
         fields["partnership"].queryset = partnerships_visible_to(user)
         fields["agreement"].queryset = agreements_visible_to(user)
+        # Choosing an agreement sets the currency to the agreement's
+        # (static/js/biobridge.js), so the project's money starts in it.
+        fields["agreement"].widget.attrs.update(
+            {
+                "data-bb-currencies": json.dumps(
+                    {
+                        str(pk): currency
+                        for pk, currency in agreements_visible_to(user).values_list(
+                            "pk", "currency"
+                        )
+                    }
+                ),
+                "data-bb-currency-field": "currency",
+            }
+        )
         fields["partner_enterprises"].queryset = enterprises_visible_to(user).order_by("name")
 
 

@@ -9,6 +9,9 @@
  *   data-bb-confirm="TEXT" a form that asks TEXT before it is submitted
  *   data-bb-height="PX"    an element whose height is PX pixels, computed
  *                          by the server (a chart with one bar per row)
+ *   data-bb-currencies='{"ID": "CUR"}' with data-bb-currency-field="NAME"
+ *                          a <select> of agreements: choosing one sets the
+ *                          form's field NAME to that agreement's currency
  */
 (function () {
   "use strict";
@@ -17,6 +20,14 @@
     const field = event.target.closest("[data-bb-autosubmit]");
     if (field && field.form) {
       field.form.requestSubmit();
+    }
+    const agreement = event.target.closest("[data-bb-currencies]");
+    if (agreement && agreement.form) {
+      const currency = JSON.parse(agreement.dataset.bbCurrencies)[agreement.value];
+      const target = agreement.form.elements[agreement.dataset.bbCurrencyField];
+      if (currency && target) {
+        target.value = currency;
+      }
     }
   });
 

@@ -4,6 +4,7 @@ start in the agreement's currency, and totals across currencies shown in
 the reporting currency with the rate and its date beside them."""
 
 import datetime
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -280,3 +281,14 @@ def test_a_file_over_2_mb_is_refused_unread(client, staff):
     assert response.status_code == 400
     assert "<li>The file is larger than 2 MB.</li>" in response.content.decode()
     assert not ExchangeRate.objects.exists()
+
+
+def test_choosing_an_agreement_on_the_project_form_sets_its_currency(client, staff, institution):
+    agreement = AgreementFactory(partnership__institution=institution, currency="USD")
+
+    page = client.get(reverse("projects:create"))
+
+    select = page.context["form"].fields["agreement"].widget.attrs
+    assert json.loads(select["data-bb-currencies"]) == {str(agreement.pk): "USD"}
+    assert select["data-bb-currency-field"] == "currency"
+    assert "data-bb-currencies=" in page.content.decode()
