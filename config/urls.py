@@ -40,6 +40,7 @@ urlpatterns = [
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
     path("reports/", include(reports_urls)),
+    path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

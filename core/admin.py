@@ -1,6 +1,9 @@
 """What every model admin of the project shares."""
 
+from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+from core.models import ExchangeRate
 
 
 class PrefillCheckedMixin:
@@ -25,3 +28,17 @@ class PrefillCheckedMixin:
             except (ValidationError, TypeError, ValueError):
                 del initial[name]
         return initial
+
+
+# The operators' door to the exchange rates; staff use the rates page.
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ("valid_on", "currency", "quote_currency", "unit", "rate", "source")
+    list_filter = ("currency", "quote_currency")
+    date_hierarchy = "valid_on"
+    search_fields = ("source",)
+    readonly_fields = ("recorded_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

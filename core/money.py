@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 # any deal in yen or won, to four places for rates and intermediate results.
 MAX_DIGITS = 20
 DECIMAL_PLACES = 2
+# Exchange rates as published: up to eight places (a rate per unit of a
+# rate quoted per 100 units, or an inverse, keeps its digits).
+RATE_MAX_DIGITS = 20
+RATE_DECIMAL_PLACES = 8
 
 # The largest amount a person may enter, in any currency: sums of such
 # amounts still fit the stored digits.

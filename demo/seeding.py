@@ -31,6 +31,7 @@ from demo.drafts import (
 )
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money import MoneySummary, seed_money
+from demo.rates import seed_rates
 from demo.specs import (
     AGREEMENTS,
     DEMO_AS_OF,
@@ -131,6 +132,7 @@ def seed_demo() -> DemoSummary:
         drafts, decided_by_id=users[STAFF_EMAIL].pk, batch_size=DEFAULT_BATCH_SIZE
     )
     money = seed_money(users=users)
+    seed_rates(by=users[STAFF_EMAIL])
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.

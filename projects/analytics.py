@@ -70,6 +70,7 @@ from django.db.models.functions import (
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import has_full_access
+from core.exchange import total_in
 from core.money import quantize_money
 from partnerships.choices import AgreementKind, CooperationMode
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
@@ -821,6 +822,50 @@ def annual_metrics(user, *, today: datetime.date, years: int = 5) -> list[YearMe
             projects_productized=productized.get(year, 0),
         )
         for year in range(first, today.year + 1)
+    ]
+
+
+# --- Totals across currencies, in the reporting currency --------------------------
+#
+# Beside the per-currency figures, never instead of them: each total is
+# converted at the latest rate on or before a day and carries the rates it
+# used, or says which rate is missing (``core.exchange.total_in``).
+
+
+def money_totals_converted(
+    aging: list[AgingRow], expected: ExpectedReceipts, *, on: datetime.date
+) -> dict:
+    """The dashboard's receivables (unpaid and overdue) and expected
+    receipts (present value) added up in the reporting currency."""
+    cache: dict = {}
+    return {
+        "unpaid": total_in([(r.currency, r.total) for r in aging if r.total], on=on, cache=cache),
+        "overdue": total_in(
+            [(r.currency, r.overdue) for r in aging if r.overdue], on=on, cache=cache
+        ),
+        "expected": total_in(
+            [
+                (currency, expected.total_present_value(currency))
+                for currency in expected.currencies
+                if expected.total_present_value(currency)
+            ],
+            on=on,
+            cache=cache,
+        ),
+    }
+
+
+def annual_income_converted(metrics: list[YearMetrics], *, today: datetime.date) -> list:
+    """Each year's licensing income added up in the reporting currency at
+    the rates of the year's last day (of today for the current year)."""
+    cache: dict = {}
+    return [
+        total_in(
+            {c: amount for c, amount in year.licensing_income.items() if amount},
+            on=min(datetime.date(year.year, 12, 31), today),
+            cache=cache,
+        )
+        for year in metrics
     ]
 
 

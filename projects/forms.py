@@ -3,10 +3,13 @@ the services decide. A refusal from a service (``DomainError``) comes back
 onto the form with ``add_domain_error``: on its field when it names one the
 form has, otherwise as an error of the whole form."""
 
+import json
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ExchangeRate
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.text import NOTE_MAX_LENGTH, max_length_of
@@ -290,7 +293,8 @@ class CostEntryForm(Form):
             "initial",
             {
                 "stage": project.current_stage_id,
-                "currency": project.currency,
+                # The agreement's currency, so that the ledger stays in one.
+                "currency": project.agreement.currency if project.agreement else project.currency,
                 "incurred_on": timezone.localdate(),
             },
         )
@@ -357,4 +361,45 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         fields["joint_centre"].queryset = joint_centres_visible_to(user)
         fields["partnership"].queryset = partnerships_visible_to(user)
         fields["agreement"].queryset = agreements_visible_to(user)
+        # Choosing an agreement sets the currency to the agreement's
+        # (static/js/biobridge.js), so the project's money starts in it.
+        fields["agreement"].widget.attrs.update(
+            {
+                "data-bb-currencies": json.dumps(
+                    {
+                        str(pk): currency
+                        for pk, currency in agreements_visible_to(user).values_list(
+                            "pk", "currency"
+                        )
+                    }
+                ),
+                "data-bb-currency-field": "currency",
+            }
+        )
         fields["partner_enterprises"].queryset = enterprises_visible_to(user).order_by("name")
+
+
+# --- Exchange rates -------------------------------------------------------------------
+
+
+class ExchangeRateForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
+    """One published rate, as the table quotes it."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["valid_on", "currency", "quote_currency", "unit", "rate", "source"]
+        widgets = {"valid_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("valid_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].widget.attrs["step"] = "any"
+
+
+class ExchangeRateImportForm(Form):
+    file = forms.FileField(
+        label=_("Central parity table (CSV)"),
+        help_text=_(
+            "A date column, then one column per pair such as USD/CNY, 100JPY/CNY or CNY/KRW."
+        ),
+    )

@@ -40,6 +40,7 @@ from accounts.selectors import (
     staff_centre_filter,
     staff_institution_ids,
 )
+from core.exchange import total_in
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.computations.reporting import last_ended_period
 from partnerships.models import CostShare, Enterprise, JointCentre, Partnership
@@ -629,6 +630,41 @@ def money_position_for(user, *, today, **party) -> list[MoneyPosition]:
         line.payments_count = row["count"]
         line.last_paid_on = row["last_paid_on"]
     return [positions[currency] for currency in sorted(positions)]
+
+
+def money_position_converted(positions: list[MoneyPosition], *, on) -> dict:
+    """The owed, overdue and received money of ``money_position_for``, each
+    added up across currencies in the reporting currency at the latest rates
+    on or before ``on`` (``core.exchange.total_in``): None where there is
+    nothing to convert, a total flagged incomplete where a rate is missing.
+    The per-currency figures stay as they are; this goes beside them."""
+    cache: dict = {}
+    return {
+        name: total_in(
+            [(p.currency, getattr(p, name)) for p in positions if getattr(p, name)],
+            on=on,
+            cache=cache,
+        )
+        for name in ("owed", "overdue", "received")
+    }
+
+
+def ledger_converted(ledger: list[LedgerLine], *, on) -> dict:
+    """A cost-sharing ledger across currencies, in the reporting currency
+    (see ``money_position_converted``): what was spent in all, and the
+    research party's balance (the enterprise's is its opposite)."""
+    cache: dict = {}
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    research_balance: dict[str, Decimal] = defaultdict(Decimal)
+    for line in ledger:
+        spent[line.currency] += line.paid
+        if line.party == "research":
+            research_balance[line.currency] += line.balance
+    research_balance = {c: amount for c, amount in research_balance.items() if amount}
+    return {
+        "spent": total_in(spent, on=on, cache=cache),
+        "research_balance": total_in(research_balance, on=on, cache=cache),
+    }
 
 
 def _money_output():

@@ -324,3 +324,17 @@ class VatInvoiceFactory(factory.django.DjangoModelFactory):
     amount_with_tax = factory.SelfAttribute("invoice.amount")
     tax_rate = "exempt"
     tax_amount = Decimal("0.00")
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    """A published rate: 1 USD = 7.1 CNY on 2026-12-01 unless told."""
+
+    class Meta:
+        model = "core.ExchangeRate"
+
+    currency = "USD"
+    quote_currency = "CNY"
+    valid_on = datetime.date(2026, 12, 1)
+    unit = 1
+    rate = Decimal("7.1")
+    source = "Test"

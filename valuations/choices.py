@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ValuationMethod(models.TextChoices):
-    RNPV = "rnpv", _("Risk-adjusted NPV (with deal split and simulation)")
+    RNPV = "rnpv", _("Risk-adjusted NPV")
     RELIEF_FROM_ROYALTY = "relief_from_royalty", _("Relief from royalty")
     PROFIT_SPLIT = "profit_split", _("Profit split")
     EXCESS_EARNINGS = "excess_earnings", _("Multi-period excess earnings")

@@ -105,6 +105,23 @@ class Valuation(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def method_label(self) -> str:
+        """The method and what of it was run: an rNPV says whether it split
+        a deal and ran a simulation, and says nothing of what it did not."""
+        label = self.get_method_display()
+        if self.method != ValuationMethod.RNPV:
+            return str(label)
+        inputs = self.inputs or {}
+        deal, simulation = bool(inputs.get("deal")), bool(inputs.get("simulation"))
+        if deal and simulation:
+            return _("%(method)s with deal split and simulation") % {"method": label}
+        if deal:
+            return _("%(method)s with deal split") % {"method": label}
+        if simulation:
+            return _("%(method)s with simulation") % {"method": label}
+        return str(label)
+
+    @property
     def headline_value(self) -> float | None:
         """The one number a list shows: rNPV, or the method's value."""
         if not self.results:

@@ -14,10 +14,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
+from core.exchange import convert, rate_for
+from core.money import MINOR_UNITS
 from pipelines.choices import SectorCode
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject
@@ -92,21 +95,63 @@ def reference_rates_for(therapeutic_area: str) -> dict[str, ReferenceSuccessRate
     return rates
 
 
-def rnpv_defaults_for(project: ResearchProject) -> dict:
+def _decimal_text(amount: Decimal) -> str:
+    """A decimal without trailing zeros, in plain notation: 7100000, 1234.5."""
+    return format(amount.normalize(), "f")
+
+
+def _amount_text(amount, currency) -> str:
+    places = MINOR_UNITS.get(currency, 2)
+    return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def valuation_currency_for(project: ResearchProject) -> str:
+    """The currency a valuation of ``project`` starts in: its agreement's,
+    so that the deal terms enter as signed; without one, the project's."""
+    agreement = project.agreement
+    return agreement.currency if agreement is not None else project.currency
+
+
+def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
     """Starting inputs for an rNPV of ``project``: the stages ahead of it in
     its pipeline as phases, with the reference probabilities for its
     therapeutic area where BioBridge has them. Durations are rounded up to
-    whole years. Commercial figures are placeholders to replace."""
+    whole years. Commercial figures are placeholders to replace.
+
+    The valuation is in the agreement's currency (``valuation_currency_for``);
+    the pipeline's reference costs, in their own currency, are converted at
+    the latest exchange rate on or before ``today``, the rate named in the
+    notes. Without a rate a phase's cost is left empty (``None``) and
+    ``warnings`` says so: nothing is converted silently. A project without
+    an agreement has no terms to keep in their currency: without a rate it
+    starts in the reference costs' currency instead, and a note says so."""
+    today = today or timezone.localdate()
+    currency = valuation_currency_for(project)
     stage = project.current_stage
     stages = list(
         StageDefinition.objects.filter(
             pipeline_id=stage.pipeline_id, position__gte=stage.position
         ).order_by("position")
     )
+    cost_currencies = {candidate.typical_cost_currency for candidate in stages}
+    fallback_note = None
+    if (
+        project.agreement is None
+        and len(cost_currencies) == 1
+        and currency not in cost_currencies
+        and rate_for(next(iter(cost_currencies)), currency, today) is None
+    ):
+        fallback_note = _(
+            "No %(source)s→%(target)s exchange rate on or before %(date)s: the valuation "
+            "starts in %(source)s, the currency of the pipeline's reference costs."
+        ) % {"source": next(iter(cost_currencies)), "target": currency, "date": today.isoformat()}
+        currency = next(iter(cost_currencies))
     is_drug = project.sector.code == SectorCode.BIOMEDICINE
     rates = reference_rates_for(project.therapeutic_area) if is_drug else {}
     phase_codes = {choice.value for choice in ClinicalPhase}
-    phases, sources = [], []
+    phases, sources, notes, warnings = [], [], [], []
+    exchange: dict = {}
+    unconverted: dict[str, list[str]] = {}
     for candidate in stages:
         if candidate.typical_years == 0 and candidate.default_success_probability == 1:
             continue  # the market itself, not a phase to pass
@@ -115,18 +160,53 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
         if rate is not None:
             probability = rate.success_probability
             sources.append(f"{candidate.name}: {rate.source}")
+        cost, cost_currency = candidate.typical_cost, candidate.typical_cost_currency
+        converted = convert(cost, cost_currency, currency, on=today, cache=exchange)
         phases.append(
             {
                 "name": candidate.name,
                 "years": max(1, math.ceil(candidate.typical_years)),
-                "cost": str(candidate.typical_cost),
+                "cost": None if converted.amount is None else _decimal_text(converted.amount),
                 "success_probability": str(Decimal(probability).normalize()),
+            }
+        )
+        if converted.amount is None:
+            unconverted.setdefault(cost_currency, []).append(
+                f"{candidate.name}: {_amount_text(cost, cost_currency)} {cost_currency}"
+            )
+    for source, costs in unconverted.items():
+        warnings.append(
+            _(
+                "No %(source)s→%(target)s exchange rate on or before %(date)s: the reference "
+                "costs of the phases are not converted and are left empty (%(costs)s). Enter "
+                "them in %(target)s, or record a rate and start again."
+            )
+            % {
+                "source": source,
+                "target": currency,
+                "date": today.isoformat(),
+                "costs": "; ".join(costs),
+            }
+        )
+    if fallback_note:
+        notes.append(fallback_note)
+    for used in {id(v): v for v in exchange.values() if v is not None and v.rates}.values():
+        notes.append(
+            _(
+                "The pipeline's reference costs are converted from %(source)s to %(target)s at "
+                "%(rates)s (rate of %(date)s)."
+            )
+            % {
+                "source": used.source,
+                "target": used.target,
+                "rates": "; ".join(used.quotations),
+                "date": used.valid_on.isoformat(),
             }
         )
     sources.append(f"{stage.pipeline.name}: {stage.pipeline.source}")
     return {
         "inputs": {
-            "currency": stages[0].typical_cost_currency if stages else project.currency,
+            "currency": currency,
             "discount_rate": DEFAULT_DISCOUNT_RATE,
             "timing": "end_of_year",
             "phases": phases,
@@ -142,10 +222,13 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
         },
         "sources": sources,
         "notes": [
+            *notes,
             "Phase durations are the pipeline's typical durations rounded up to whole years.",
             "Commercial figures and the discount rate are BioBridge placeholders: "
             "replace them with the project's own forecast.",
         ],
+        "conversions": notes,
+        "warnings": warnings,
     }
 
 
@@ -197,6 +280,8 @@ def valuation_defaults_for(user, project: ResearchProject) -> dict:
         "cost_approach": cost_approach_defaults_for(user, project),
         "sources": rnpv["sources"],
         "notes": rnpv["notes"],
+        "conversions": rnpv["conversions"],
+        "warnings": rnpv["warnings"],
     }
 
 

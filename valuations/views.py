@@ -87,6 +87,9 @@ def valuation_new(request, code):
             except ValuationInputError as error:
                 workspace.add_input_errors(error.fields)
             else:
+                # A quick run has finished by now, and so has a large one when
+                # tasks run eagerly: say "in the background" only if it is.
+                valuation.refresh_from_db(fields=["status"])
                 if valuation.status in PENDING:
                     messages.info(request, _("The simulation runs in the background."))
                 return redirect("valuations:detail", pk=valuation.pk)
@@ -100,6 +103,8 @@ def valuation_new(request, code):
             "workspace": workspace,
             "sources": defaults["sources"],
             "notes": [*defaults["notes"], *deal_notes],
+            "conversions": [] if source else defaults["conversions"],
+            "warnings": [] if source else defaults["warnings"],
             "has_agreement_terms": bool(deal),
             "source_valuation": source,
             "background_trials": BACKGROUND_TRIALS,
@@ -150,6 +155,12 @@ def _result_context(valuation) -> dict:
     if valuation.method != ValuationMethod.RNPV or not results:
         return {"results": results}
     context = {"results": results, "chart": cash_flow_chart(results)}
+    deal = results.get("deal")
+    if deal:
+        lump_sum = deal["lump_sum_equivalent"]
+        # A negative price is the licensor paying: say what that means.
+        context["lump_sum_negative"] = lump_sum < 0
+        context["lump_sum_magnitude"] = abs(lump_sum)
     risk = results.get("risk")
     if risk:
         lump_sum = results["deal"]["lump_sum_equivalent"]

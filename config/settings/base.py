@@ -263,6 +263,9 @@ SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
 NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS = env.int(
     "NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS", default=2 * 60
 )
+# Totals across currencies are shown, beside the per-currency figures, in
+# this currency at the latest recorded exchange rate (docs/money.md).
+REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="CNY")
 VALUATION_QUEUED_GRACE_SECONDS = env.int("VALUATION_QUEUED_GRACE_SECONDS", default=2 * 60)
 VALUATION_RUNNING_GRACE_SECONDS = env.int("VALUATION_RUNNING_GRACE_SECONDS", default=30 * 60)
 CELERY_BEAT_SCHEDULE = {

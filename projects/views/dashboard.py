@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import has_full_access, is_centre_staff_user
+from core.exchange import reporting_currency
 from core.templatetags.biobridge import localized
 from partnerships.choices import CooperationMode
 from pipelines.choices import SectorCode
@@ -212,6 +213,7 @@ def dashboard(request):
             "received": received,
             "royalties": royalties,
             "expected": expected,
+            "converted": analytics.money_totals_converted(aging, expected, on=today),
             "discount_percent": expected.annual_rate * 100,
             "overdue": list(overdue[:OVERDUE_SHOWN]),
             "overdue_count": overdue.count(),
@@ -241,6 +243,7 @@ def reports(request):
     today = timezone.localdate()
     metrics = analytics.annual_metrics(request.user, today=today, years=REPORT_YEARS)
     currencies = sorted({c for year in metrics for c in year.licensing_income})
+    converted = analytics.annual_income_converted(metrics, today=today)
     return render(
         request,
         "projects/reports.html",
@@ -249,8 +252,11 @@ def reports(request):
             "sector": sector,
             "metrics": metrics,
             "income_rows": [
-                (year, [year.licensing_income.get(c) for c in currencies]) for year in metrics
+                (year, [year.licensing_income.get(c) for c in currencies], total)
+                for year, total in zip(metrics, converted, strict=True)
             ],
+            "show_converted": any(converted),
+            "reporting_currency": reporting_currency(),
             "currencies": currencies,
             "conversion": analytics.conversion_by_mode(request.user, sector=sector),
         },

@@ -52,7 +52,9 @@ from projects.selectors import (
     agreement_cost_ledger,
     agreement_milestones_for,
     agreement_royalty_reports_for,
+    ledger_converted,
     milestones_owed_for,
+    money_position_converted,
     money_position_for,
     project_list_for,
 )
@@ -88,9 +90,11 @@ def _projects(request, where: Q):
 def _money(request, **party):
     today = timezone.localdate()
     owed, more = _capped(milestones_owed_for(request.user, **party), MILESTONES_OWED_SHOWN)
+    money = money_position_for(request.user, today=today, **party)
     return {
         "today": today,
-        "money": money_position_for(request.user, today=today, **party),
+        "money": money,
+        "money_converted": money_position_converted(money, on=today),
         "milestones_owed": owed,
         "more_milestones_owed": more,
     }
@@ -277,18 +281,22 @@ def agreement_detail(request, reference):
     for milestone in milestones:
         milestone.overdue = milestone.is_overdue(today)
     term = agreement_term_position(agreement, today=today)
+    money = money_position_for(request.user, today=today, agreement=agreement)
+    ledger = agreement_cost_ledger(request.user, agreement)
     context = {
         **agreement_terms_context(agreement),
         **_projects(request, Q(agreement=agreement)),
         "today": today,
         "term": term,
         "term_left": term_left(term),
-        "money": money_position_for(request.user, today=today, agreement=agreement),
+        "money": money,
+        "money_converted": money_position_converted(money, on=today),
         "milestones": milestones,
         "milestones_url": _url("milestones:list", {"agreement": agreement.pk}),
         "royalties_url": _url("royalties:list", {"agreement": agreement.pk}),
         "royalty_reports": agreement_royalty_reports_for(request.user, agreement),
-        "ledger": agreement_cost_ledger(request.user, agreement),
+        "ledger": ledger,
+        "ledger_converted": ledger_converted(ledger, on=today),
         "may_record_cost": False,
         "on_agreement_page": True,
     }

@@ -43,6 +43,7 @@ from projects.models import Payment
 from projects.selectors import (
     billed_with_amount_paid,
     documents_visible_to,
+    ledger_converted,
     milestones_visible_to,
     project_cost_ledger,
     project_detail_for,
@@ -606,9 +607,11 @@ def _ledger_context(request, project, *, form=None):
     may_record = _works_on(request, project)
     if form is None and may_record:
         form = CostEntryForm(project=project, user=request.user)
+    ledger = project_cost_ledger(request.user, project)
     return {
         "project": project,
-        "ledger": project_cost_ledger(request.user, project),
+        "ledger": ledger,
+        "ledger_converted": ledger_converted(ledger, on=timezone.localdate()),
         "cost_form": form,
         "may_record_cost": may_record,
     }

@@ -18,6 +18,9 @@
  *                          leaving the page asks the browser's question.
  *                          A form the server sent back with errors carries
  *                          data-bb-section-unsaved: its edits are not saved.
+ *   data-bb-currencies='{"ID": "CUR"}' with data-bb-currency-field="NAME"
+ *                          a <select> of agreements: choosing one sets the
+ *                          form's field NAME to that agreement's currency
  */
 (function () {
   "use strict";
@@ -26,6 +29,14 @@
     const field = event.target.closest("[data-bb-autosubmit]");
     if (field && field.form) {
       field.form.requestSubmit();
+    }
+    const agreement = event.target.closest("[data-bb-currencies]");
+    if (agreement && agreement.form) {
+      const currency = JSON.parse(agreement.dataset.bbCurrencies)[agreement.value];
+      const target = agreement.form.elements[agreement.dataset.bbCurrencyField];
+      if (currency && target) {
+        target.value = currency;
+      }
     }
   });
 

@@ -23,6 +23,8 @@ from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
+from core.exchange import convert
+from core.models import ExchangeRate
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.specs import (
     ADMIN_EMAIL,
@@ -144,6 +146,7 @@ def row_counts() -> dict[str, int]:
         Document,
         Activity,
         Notification,
+        ExchangeRate,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -741,6 +744,12 @@ class TestCosts:
             assert entry.incurred_on <= today
             assert entry.stage.pipeline_id == entry.project.current_stage.pipeline_id
             assert entry.stage.position <= entry.project.current_stage.position
+
+    def test_the_central_parity_of_the_last_working_days_converts_the_euro_money(self, demo):
+        today = timezone.localdate()
+        converted = convert(Decimal("100"), "EUR", "CNY", on=today)
+        assert converted.amount == Decimal("774.80")
+        assert today - datetime.timedelta(days=4) <= converted.rate.valid_on < today
 
 
 def test_the_demo_invoices_carry_the_parties_particulars_and_paid_ones_a_vat_invoice(demo):

@@ -490,20 +490,6 @@ def test_one_enterprise_cost_share_over_every_phase_becomes_the_licensee_share(
     )
 
 
-def test_terms_in_another_currency_are_not_prefilled(staff_client, staff_user):
-    """The engine does not convert: a CNY agreement does not fill a USD
-    valuation, and the page says why."""
-    project = ProjectUnderAgreementFactory(
-        agreement__currency="CNY", agreement__upfront_amount=Decimal("1000000")
-    )
-    staff_user.institutions.add(project.lead_institution)
-
-    response = staff_client.get(new_url(project))
-
-    assert response.context["workspace"].deal.initial["include"] is False
-    assert "The agreement&#x27;s terms are in CNY" in response.text
-
-
 def test_the_result_page_reads_in_chinese(staff_client, project):
     """Numbers follow the language's format: Chinese pages group thousands
     with commas (config/formats/zh_Hans), as Chinese financial documents do."""

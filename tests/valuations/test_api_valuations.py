@@ -1,11 +1,13 @@
 """Stored valuations through the API: scoped to what the user may see,
 immutable, re-runnable, large simulations queued."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ResearchProjectFactory
+from tests.factories import ExchangeRateFactory, ResearchProjectFactory
 from tests.valuations.conftest import api_client_for
 from valuations.choices import ValuationStatus
 from valuations.models import Valuation
@@ -244,6 +246,9 @@ def test_defaults_give_the_pipeline_stages_ahead_as_phases(staff_client, project
 
 
 def test_defaults_are_valid_rnpv_inputs_once_sales_are_forecast(staff_client, project):
+    # The pipeline's reference costs are in USD, the project in CNY: with a
+    # rate recorded they are converted, and the inputs are complete.
+    ExchangeRateFactory(valid_on=datetime.date(2020, 1, 1))
     inputs = staff_client.get(f"{URL}defaults/", {"project": project.pk}).json()["rnpv"]
     inputs["commercial"]["peak_sales"] = 500_000_000
 

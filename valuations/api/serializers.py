@@ -301,3 +301,11 @@ class DefaultsSerializer(serializers.Serializer):
     cost_approach = serializers.DictField(help_text="Inputs for compute/cost-approach/.")
     sources = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    conversions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The exchange rates the pipeline's reference costs were converted at.",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Reference costs left unconverted (null cost) for want of an exchange rate.",
+    )
