@@ -307,3 +307,18 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_offset_days = 30
     amount = Decimal("100000.00")
     currency = factory.SelfAttribute("agreement.currency")
+
+
+class FixedPaymentFactory(factory.django.DjangoModelFactory):
+    """A fixed amount owed under a signed agreement: a patent-cost
+    reimbursement due in a month unless told otherwise."""
+
+    class Meta:
+        model = "projects.FixedPayment"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = "patent_costs"
+    description = "Patent family CN-2024"
+    amount = Decimal("50000.00")
+    currency = factory.SelfAttribute("agreement.currency")
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))

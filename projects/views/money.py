@@ -17,6 +17,7 @@ from core.ui.lists import FilteredListView, ListExport, Sorting
 from partnerships.choices import MilestoneKind
 from projects.choices import (
     MILESTONE_OPEN_STATUSES,
+    FixedPaymentKind,
     MilestoneStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
@@ -131,6 +132,7 @@ class PaymentListFilterSet(PaymentFilterSet):
             | Q(invoice__payer_name__icontains=value)
             | Q(invoice__milestone__project__code__icontains=value)
             | Q(invoice__royalty_report__agreement__reference__icontains=value)
+            | Q(invoice__fixed_payment__agreement__reference__icontains=value)
         )
 
 
@@ -166,6 +168,9 @@ class PaymentListView(FilteredListView):
             "invoice__milestone__project__code",
             "invoice__milestone__name",
             "invoice__royalty_report__agreement__reference",
+            "invoice__fixed_payment__agreement__reference",
+            "invoice__fixed_payment__kind",
+            "invoice__fixed_payment__term_year",
         ),
         columns=(
             ExportColumn(_("Paid on"), "paid_on", width=12),
@@ -180,12 +185,24 @@ class PaymentListView(FilteredListView):
             ExportColumn(
                 _("Royalty report of agreement"), "invoice__royalty_report__agreement__reference"
             ),
+            ExportColumn(
+                _("Fixed payment of agreement"), "invoice__fixed_payment__agreement__reference"
+            ),
+            ExportColumn(
+                _("Fixed payment"),
+                "invoice__fixed_payment__kind",
+                choice_label(FixedPaymentKind.choices),
+                width=24,
+            ),
+            ExportColumn(_("Year of the term"), "invoice__fixed_payment__term_year", width=8),
         ),
     )
 
     def get_queryset(self):
         return payments_visible_to(self.request.user).select_related(
-            "invoice__milestone__project", "invoice__royalty_report__agreement"
+            "invoice__milestone__project",
+            "invoice__royalty_report__agreement",
+            "invoice__fixed_payment__agreement",
         )
 
     def get_context_data(self, listing):
