@@ -828,7 +828,9 @@ def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:
     return (
         invoices_with_amount_paid(invoices_visible_to(user))
         .filter(outstanding__gt=0, due_on__lte=due_by)
-        .select_related("milestone__project", "royalty_report__agreement")
+        .select_related(
+            "milestone__project", "royalty_report__agreement", "fixed_payment__agreement"
+        )
         .order_by("due_on", "id")
     )
 
