@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.choices import Role
@@ -321,4 +322,4 @@ class FixedPaymentFactory(factory.django.DjangoModelFactory):
     description = "Patent family CN-2024"
     amount = Decimal("50000.00")
     currency = factory.SelfAttribute("agreement.currency")
-    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

@@ -54,7 +54,6 @@ from .invoicing import (
     DEFAULT_PAYMENT_TERMS_DAYS,
     invoice_issue,
     payment_record,
-    payment_record_guard,
 )
 
 UPFRONT_DUE_DAYS = 30
@@ -170,7 +169,17 @@ def fixed_payment_pay_guard(fixed_payment: FixedPayment, user) -> Guard:
             % {"status": fixed_payment.get_status_display().lower()},
             "closed",
         )
-    return payment_record_guard(invoice, user)
+    if not _payee_staff(user, fixed_payment.agreement):
+        return denied(
+            _("Only the staff of %(payee)s or the finance integration record payments.")
+            % {"payee": _payee(fixed_payment.agreement).name},
+            "not_payee",
+        )
+    if fixed_payment.status == FixedPaymentStatus.PAID:
+        return denied(
+            _("Invoice %(number)s is paid in full.") % {"number": invoice.number}, "already_paid"
+        )
+    return ALLOWED
 
 
 # --- Helpers ------------------------------------------------------------------

@@ -64,6 +64,15 @@ def fixed_payments_context(user, agreement, *, today) -> dict:
     return {"fixed_payments": rows, "fixed_payment_add_guard": add_guard}
 
 
+def _refuse(form, reason) -> None:
+    """Put a guard's reason above the form, bound or not."""
+    if form.is_bound:
+        form.is_valid()
+    else:
+        form.cleaned_data = {}
+    form.add_error(None, reason)
+
+
 def _agreement(request, reference):
     return get_object_or_404(
         agreements_visible_to(request.user).select_related("partnership"), reference=reference
@@ -81,8 +90,7 @@ def fixed_payment_create(request, reference):
         request.POST or None, agreement=agreement, user=request.user, kinds=ADDED_KINDS
     )
     if not guard:
-        form.is_valid()
-        form.add_error(None, guard.reason)
+        _refuse(form, guard.reason)
     elif request.method == "POST" and form.is_valid():
         try:
             fixed_payment = fixed_payment_add(
@@ -149,8 +157,7 @@ def fixed_payment_action(request, reference, pk, action):
     guard = rule.guard(fixed_payment, request.user)
     form = _action_form(action, fixed_payment, request.POST if request.method == "POST" else None)
     if not guard:
-        form.is_valid()
-        form.add_error(None, guard.reason)
+        _refuse(form, guard.reason)
     elif request.method == "POST" and form.is_valid():
         inputs = {key: value for key, value in form.cleaned_data.items() if value is not None}
         try:

@@ -425,7 +425,13 @@ class TestDailyTask:
             settings.CELERY_BEAT_SCHEDULE["daily-reminders"]["task"] == send_daily_reminders.name
         )
         assert send_daily_reminders.name == "projects.tasks.send_daily_reminders"
-        assert result == {"due_soon": 1, "overdue": 0, "royalty_reports_due": 0, "true_ups": 0}
+        assert result == {
+            "due_soon": 1,
+            "overdue": 0,
+            "royalty_reports_due": 0,
+            "true_ups": 0,
+            "fixed_payments_recorded": 0,
+        }
         assert notices(NotificationKind.MILESTONE_DUE_SOON).filter(recipient=partner_user).exists()
 
     def test_running_the_task_twice_tells_nobody_twice(self, project, partner_user):
