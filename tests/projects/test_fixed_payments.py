@@ -3,9 +3,11 @@ sublicence shares, option fees): owed, invoiced, paid, cancelled or waived,
 like milestones; and a payment is never dated before its invoice."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -402,3 +404,16 @@ def test_a_payment_cannot_be_dated_before_its_invoice(agreement, project, staff_
         invoice=invoice, amount=Decimal(1), currency=invoice.currency, paid_on=TODAY, by=staff_user
     )
     assert payment.paid_on == invoice.issued_on
+
+
+def test_the_command_catches_up_agreements_signed_before_fixed_payments_existed(agreement):
+    agreement.upfront_amount = Decimal("6000000")
+    agreement.save()
+    out = io.StringIO()
+
+    call_command("schedule_fixed_payments", stdout=out)
+    call_command("schedule_fixed_payments", stdout=out)
+
+    assert FixedPayment.objects.filter(agreement=agreement, kind="upfront").count() == 1
+    assert "1 fixed payments recorded." in out.getvalue()
+    assert "0 fixed payments recorded." in out.getvalue()
