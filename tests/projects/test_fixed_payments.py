@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from core.errors import DomainError
 from partnerships.models import Agreement
@@ -417,3 +418,56 @@ def test_the_command_catches_up_agreements_signed_before_fixed_payments_existed(
     assert FixedPayment.objects.filter(agreement=agreement, kind="upfront").count() == 1
     assert "1 fixed payments recorded." in out.getvalue()
     assert "0 fixed payments recorded." in out.getvalue()
+
+
+# --- The REST API -----------------------------------------------------------------------
+
+
+def test_the_api_adds_invoices_and_refuses_a_payment_dated_before_the_invoice(
+    agreement, staff_user
+):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    created = client.post(
+        "/api/v1/fixed-payments/",
+        {
+            "agreement": agreement.pk,
+            "kind": "sublicence_share",
+            "amount": "80000.00",
+            "due_date": TODAY.isoformat(),
+            "description": "20% of the sublicence fee from Medlink",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["status"] == "due"
+
+    invoice = client.post(
+        f"/api/v1/fixed-payments/{created.json()['id']}/invoice/", {}, format="json"
+    )
+    assert invoice.status_code == 201
+    assert invoice.json()["fixed_payment"] == created.json()["id"]
+
+    early = client.post(
+        f"/api/v1/invoices/{invoice.json()['id']}/payments/",
+        {
+            "amount": "100.00",
+            "currency": agreement.currency,
+            "paid_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        },
+        format="json",
+    )
+    assert early.status_code == 400
+    assert early.json()["error"]["code"] == "paid_before_invoice"
+    assert "paid_on" in str(early.json()["error"])
+
+
+def test_the_api_refuses_an_upfront_added_by_hand(agreement, staff_user):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    response = client.post(
+        "/api/v1/fixed-payments/",
+        {"agreement": agreement.pk, "kind": "upfront", "amount": "1", "due_date": "2026-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
