@@ -857,6 +857,16 @@ def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
     )
 
 
+def fixed_payments_expected_for(user, *, due_by) -> QuerySet[FixedPayment]:
+    """Visible upfronts, fees and other fixed payments owed and not invoiced
+    yet, falling due by ``due_by`` (overdue ones included), soonest first."""
+    return (
+        fixed_payments_visible_to(user)
+        .filter(status="due", due_date__lte=due_by)
+        .order_by("due_date", "id")
+    )
+
+
 def claims_awaiting_verification(user) -> QuerySet[Milestone]:
     """Visible milestones claimed by the payee, oldest claim first."""
 
