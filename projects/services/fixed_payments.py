@@ -246,7 +246,8 @@ def agreement_fixed_payments_schedule(
     """Record what a signed agreement's terms make owed and is not recorded
     yet: its upfront payment and the annual fees of the anniversaries due
     within ``ANNUAL_FEE_HORIZON_DAYS``. An upfront still due (not invoiced)
-    follows a change of the terms' amount or date. Running it again records
+    follows a change of the terms' amount or date, and is cancelled when the
+    terms drop it. Running it again records
     nothing twice. Returns what it recorded."""
     today = today or timezone.localdate()
     agreement = (
@@ -291,6 +292,23 @@ def agreement_fixed_payments_schedule(
                     "amount": [before["amount"], amount],
                     "due_date": [before["due_date"], due],
                 },
+            )
+    else:
+        upfront = existing.get((FixedPaymentKind.UPFRONT, None))
+        if upfront is not None and upfront.status == FixedPaymentStatus.DUE:
+            # The terms no longer promise an upfront: one not invoiced yet
+            # is withdrawn, with the reason on record.
+            upfront.status = FixedPaymentStatus.CANCELLED
+            upfront.closing_reason = _("The agreement's terms no longer set an upfront payment.")
+            upfront.save(update_fields=["status", "closing_reason", "updated_at"])
+            activity_record(
+                actor=by,
+                verb="fixed_payment.cancelled",
+                target=upfront,
+                agreement=agreement,
+                summary=_("Upfront payment cancelled: %(reason)s")
+                % {"reason": upfront.closing_reason},
+                changes={"status": [FixedPaymentStatus.DUE, FixedPaymentStatus.CANCELLED]},
             )
     start = agreement.effective_on or agreement.signed_on
     horizon = today + timedelta(days=ANNUAL_FEE_HORIZON_DAYS)

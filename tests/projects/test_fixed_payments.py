@@ -141,6 +141,18 @@ def test_scheduling_again_records_nothing_twice_and_follows_a_changed_upfront(
     assert FixedPayment.objects.filter(agreement=agreement).count() == 1
 
 
+def test_an_upfront_dropped_from_the_terms_is_cancelled_with_the_reason(staff_user, agreement):
+    agreement.upfront_amount = Decimal("1000")
+    agreement.save()
+    agreement_fixed_payments_schedule(agreement=agreement)
+
+    agreement_update(agreement=agreement, by=staff_user, upfront_amount=Decimal("0"))
+
+    upfront = _upfront(agreement)
+    assert upfront.status == FixedPaymentStatus.CANCELLED
+    assert "no longer" in upfront.closing_reason
+
+
 def test_an_invoiced_upfront_keeps_its_amount_when_the_terms_change(staff_user, agreement):
     agreement.upfront_amount = Decimal("1000")
     agreement.save()
