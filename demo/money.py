@@ -73,8 +73,10 @@ from projects.models import (
     StageTransition,
 )
 from projects.services import (
+    agreement_fixed_payments_schedule,
     cost_entry_record,
     document_upload,
+    fixed_payment_invoice,
     milestone_cancel,
     milestone_claim,
     milestone_dispute,
@@ -175,6 +177,8 @@ def seed_money(*, users: Mapping[str, User]) -> MoneySummary:
     }
     for spec in TERMS:
         _seed_terms(spec, agreements[spec.agreement], run)
+    for spec in TERMS:
+        _seed_fixed_payments(agreements[spec.agreement], run)
 
     projects = {
         project.code: project
@@ -241,6 +245,8 @@ def _seed_terms(spec: TermsSpec, agreement: Agreement, run: _MoneyRun) -> None:
         if spec.upfront and agreement.signed_on
         else None
     )
+    agreement.annual_licence_fee = Decimal(spec.annual_licence_fee)
+    agreement.annual_maintenance_fee = Decimal(spec.annual_maintenance_fee)
     agreement.royalty_term_years = spec.royalty_term_years
     agreement.minimum_annual_royalty = Decimal(spec.minimum_annual_royalty)
     agreement.sublicense_income_share = Decimal(spec.sublicense_income_share)
@@ -251,6 +257,8 @@ def _seed_terms(spec: TermsSpec, agreement: Agreement, run: _MoneyRun) -> None:
         update_fields=[
             "upfront_amount",
             "upfront_due_on",
+            "annual_licence_fee",
+            "annual_maintenance_fee",
             "royalty_term_years",
             "minimum_annual_royalty",
             "sublicense_income_share",
@@ -309,6 +317,45 @@ def _seed_terms(spec: TermsSpec, agreement: Agreement, run: _MoneyRun) -> None:
                 )
             ],
             by=run.staff,
+        )
+
+
+# A fixed payment that fell due this recently is invoiced and not paid yet.
+RECENTLY_DUE_DAYS = 120
+
+
+def _seed_fixed_payments(agreement: Agreement, run: _MoneyRun) -> None:
+    """What a signed agreement's terms made owed (its upfront and annual
+    fees), recorded by the service the signing calls, and billed as the
+    history would have it: invoiced a month before falling due (on the
+    signing day for an upfront) and paid some three weeks later, large
+    upfronts in two instalments; one that fell due lately is invoiced and
+    still unpaid, one not yet due is simply owed. Fixed payments recorded
+    before are left alone."""
+    for fixed_payment in agreement_fixed_payments_schedule(
+        agreement=agreement, by=run.staff, today=run.today
+    ):
+        if fixed_payment.due_date > run.today:
+            continue
+        issued_on = fixed_payment.due_date - datetime.timedelta(days=30)
+        if agreement.signed_on:
+            issued_on = max(issued_on, agreement.signed_on)
+        payments: tuple[tuple[datetime.date, int], ...] = ()
+        if (run.today - fixed_payment.due_date).days > RECENTLY_DUE_DAYS:
+            paid_on = issued_on + datetime.timedelta(days=21)
+            payments = ((paid_on, 100),)
+            if fixed_payment.amount >= 8_000_000:
+                payments = ((paid_on, 50), (paid_on + datetime.timedelta(days=45), 50))
+        run.billings.append(
+            _Billing(
+                issued_on=issued_on,
+                issue=lambda issued_on, fixed_payment=fixed_payment: fixed_payment_invoice(
+                    fixed_payment=fixed_payment, by=run.staff, issued_on=issued_on
+                ),
+                payments=payments,
+                settle=bool(payments),
+                bank=run.banks.get(agreement.partnership.enterprise_id, "TT"),
+            )
         )
 
 

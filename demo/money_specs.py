@@ -71,6 +71,9 @@ class TermsSpec:
     agreement: str
     pipeline: str
     upfront: int = 0
+    # Due on each anniversary of the effective date (of signing).
+    annual_licence_fee: int = 0
+    annual_maintenance_fee: int = 0
     schedule: tuple[ScheduleItemSpec, ...] = ()
     # (annual net sales above, rate in percent)
     tiers: tuple[tuple[int, str], ...] = ()
@@ -242,6 +245,7 @@ TERMS = (
         agreement="AGR-NCG-JLS-2018-01",
         pipeline="AGRI-GMO",
         upfront=6_000_000,
+        annual_licence_fee=300_000,
         schedule=(
             ScheduleItemSpec(
                 key="env_release",

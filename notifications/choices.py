@@ -6,6 +6,8 @@ class NotificationKind(models.TextChoices):
     MILESTONE_CLAIMABLE = "milestone_claimable", _("Milestone can be claimed")
     MILESTONE_DUE_SOON = "milestone_due_soon", _("Milestone due soon")
     MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
+    PAYMENT_DUE_SOON = "payment_due_soon", _("Payment due soon")
+    PAYMENT_OVERDUE = "payment_overdue", _("Payment overdue")
     CLAIM_AWAITING_VERIFICATION = "claim_awaiting_verification", _("Claim awaiting verification")
     MILESTONE_VERIFIED = "milestone_verified", _("Milestone verified")
     MILESTONE_DISPUTED = "milestone_disputed", _("Milestone disputed")

@@ -21,6 +21,9 @@ from partnerships.events import AgreementExpiring
 from partnerships.selectors import enterprise_admins, enterprise_users, research_party_users
 from projects.choices import MilestoneStatus, TransitionKind
 from projects.events import (
+    FixedPaymentDueSoon,
+    FixedPaymentInvoiced,
+    FixedPaymentOverdue,
     MilestoneClaimable,
     MilestoneClaimed,
     MilestoneDisputed,
@@ -185,6 +188,25 @@ def tell_milestone_invoice_issued(event: MilestoneInvoiced) -> list[Notification
             code=milestone.project.code,
         ),
         url=milestone.project.get_absolute_url(),
+        portal_url=invoice_page(invoice),
+    )
+
+
+@subscribe(FixedPaymentInvoiced)
+def tell_fixed_payment_invoice_issued(event: FixedPaymentInvoiced) -> list[Notification]:
+    fixed_payment, invoice = event.fixed_payment, event.invoice
+    agreement = fixed_payment.agreement
+    return notify(
+        recipients=enterprise_users(agreement),
+        kind=NotificationKind.INVOICE_ISSUED,
+        event_key=f"invoice_issued:{invoice.pk}",
+        title=_invoice_title(invoice),
+        body=NoticeText(
+            gettext_lazy("For %(kind)s under %(reference)s."),
+            kind=lowercase(choice_label(fixed_payment, "kind")),
+            reference=agreement.reference,
+        ),
+        url=agreement.get_absolute_url(),
         portal_url=invoice_page(invoice),
     )
 
@@ -354,6 +376,53 @@ def remind_milestone_overdue(event: MilestoneOverdue) -> list[Notification]:
         kind=NotificationKind.MILESTONE_OVERDUE,
         event_key=f"milestone_overdue:{milestone.pk}:{event.today}",
         title=gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
+    )
+
+
+def _remind_of_fixed_payment(fixed_payment, *, kind, event_key: str, title):
+    """A reminder about an upfront, a fee or another fixed amount, to both
+    parties of its agreement."""
+    agreement = fixed_payment.agreement
+    return notify(
+        recipients=list(enterprise_users(agreement)) + list(research_party_users(agreement)),
+        kind=kind,
+        event_key=event_key,
+        title=NoticeText(
+            title,
+            reference=agreement.reference,
+            kind=choice_label(fixed_payment, "kind"),
+            due=fixed_payment.due_date,
+        ),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s, now %(status)s."),
+            amount=fixed_payment.amount,
+            currency=fixed_payment.currency,
+            status=lowercase(choice_label(fixed_payment, "status")),
+        ),
+        url=agreement.get_absolute_url(),
+        portal_url=agreement_page(agreement),
+    )
+
+
+@subscribe(FixedPaymentDueSoon)
+def remind_fixed_payment_due_soon(event: FixedPaymentDueSoon) -> list[Notification]:
+    fixed_payment = event.fixed_payment
+    return _remind_of_fixed_payment(
+        fixed_payment,
+        kind=NotificationKind.PAYMENT_DUE_SOON,
+        event_key=f"fixed_payment_due:{fixed_payment.pk}:{fixed_payment.due_date}:{event.days}",
+        title=gettext_lazy("%(reference)s: %(kind)s falls due on %(due)s"),
+    )
+
+
+@subscribe(FixedPaymentOverdue)
+def remind_fixed_payment_overdue(event: FixedPaymentOverdue) -> list[Notification]:
+    fixed_payment = event.fixed_payment
+    return _remind_of_fixed_payment(
+        fixed_payment,
+        kind=NotificationKind.PAYMENT_OVERDUE,
+        event_key=f"fixed_payment_overdue:{fixed_payment.pk}:{event.today}",
+        title=gettext_lazy("%(reference)s: %(kind)s is overdue since %(due)s"),
     )
 
 

@@ -33,10 +33,17 @@ def royalty_report_page(report) -> str | None:
     return _reverse("portal:royalty_report_detail", report_pk=report.pk)
 
 
+def agreement_page(agreement) -> str | None:
+    return _reverse("portal:agreement_detail", reference=agreement.reference)
+
+
 def invoice_page(invoice) -> str | None:
-    """The page of what the invoice bills: its milestone or royalty report."""
+    """The page of what the invoice bills: its milestone or royalty report,
+    or the agreement a fixed payment is owed under."""
     if invoice.milestone_id:
         return _reverse("portal:milestone_detail", milestone_pk=invoice.milestone_id)
+    if invoice.fixed_payment_id:
+        return agreement_page(invoice.fixed_payment.agreement)
     return _reverse("portal:royalty_report_detail", report_pk=invoice.royalty_report_id)
 
 

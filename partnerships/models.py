@@ -484,7 +484,24 @@ class Agreement(TimeStampedModel):
     upfront_amount = money_field(
         _("upfront payment"), default=0, validators=[MinValueValidator(0)]
     )
-    upfront_due_on = models.DateField(_("upfront due on"), null=True, blank=True)
+    upfront_due_on = models.DateField(
+        _("upfront due on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: due 30 days after signing."),
+    )
+    annual_licence_fee = money_field(
+        _("annual licence fee"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Falls due on each anniversary of the effective date, for the term."),
+    )
+    annual_maintenance_fee = money_field(
+        _("annual maintenance fee"),
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Falls due on each anniversary of the effective date, for the term."),
+    )
     royalty_basis = models.CharField(
         _("royalty basis"),
         max_length=20,
@@ -561,7 +578,12 @@ class Agreement(TimeStampedModel):
                 violation_error_message=_("A signed agreement has a signing date."),
             ),
             models.CheckConstraint(
-                condition=Q(upfront_amount__gte=0, minimum_annual_royalty__gte=0),
+                condition=Q(
+                    upfront_amount__gte=0,
+                    minimum_annual_royalty__gte=0,
+                    annual_licence_fee__gte=0,
+                    annual_maintenance_fee__gte=0,
+                ),
                 name="agreement_payment_terms_non_negative",
                 violation_error_message=_("Payment terms cannot be negative."),
             ),

@@ -6,6 +6,7 @@ from .models import (
     Activity,
     CostEntry,
     Document,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -193,6 +194,27 @@ class VatInvoiceInline(admin.StackedInline):
     ]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FixedPayment)
+class FixedPaymentAdmin(admin.ModelAdmin):
+    """Upfronts, fees and other fixed amounts are recorded, invoiced and
+    closed through the services (the agreement's page): read-only here."""
+
+    list_display = ["agreement", "kind", "term_year", "amount", "currency", "due_date", "status"]
+    list_filter = ["kind", "status", "currency"]
+    search_fields = ["agreement__reference", "description"]
+    list_select_related = ["agreement"]
+    date_hierarchy = "due_date"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

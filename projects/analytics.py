@@ -21,13 +21,16 @@ Definitions, stated once:
   ``percentile_cont(0.5)``; SQLite, which has no such aggregate, with a
   median aggregate registered on the connection, over each stage's list of
   durations. Both give the mean of the two middle values of an even list.
-- Receivables aging: the unpaid part of invoiced milestones, by days past
-  the invoice's due date.
+- Receivables aging: the unpaid part of invoiced milestones and fixed
+  payments (upfronts, annual fees…), by days past the invoice's due date.
 - Expected receipts: open milestones, amount × probability of reaching the
   trigger stage (the product of the default success probabilities of the
   current stage and every stage after it before the trigger stage), in the
   quarter they are expected, discounted from the middle of that quarter to
-  today at ``DEFAULT_DISCOUNT_RATE``. See ``expected_receipts``.
+  today at ``DEFAULT_DISCOUNT_RATE``; and open fixed payments, which are
+  owed whatever becomes of the projects (probability 1), in the quarter of
+  their due date (of their invoice's, once invoiced; overdue ones in
+  today's). See ``expected_receipts``.
 """
 
 import datetime
@@ -78,7 +81,9 @@ from pipelines.models import StageDefinition
 
 from . import selectors
 from .choices import (
+    FIXED_PAYMENT_OPEN_STATUSES,
     MILESTONE_OPEN_STATUSES,
+    FixedPaymentStatus,
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportStatus,
@@ -93,6 +98,8 @@ from .computations.receipts import (
 )
 from .models import Payment, StageTransition
 from .selectors import (
+    billed_with_amount_paid,
+    fixed_payments_visible_to,
     invoices_visible_to,
     invoices_with_amount_paid,
     milestones_visible_to,
@@ -452,8 +459,9 @@ class AgingRow:
 
 
 def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
-    """Per currency, the unpaid part of invoiced milestones by days past the
-    invoice's due date: not yet due, 0–30, 31–60, 61–90 and over 90."""
+    """Per currency, the unpaid part of invoiced milestones and fixed
+    payments by days past the invoice's due date: not yet due, 0–30, 31–60,
+    61–90 and over 90."""
 
     def days_ago(days):
         return today - datetime.timedelta(days=days)
@@ -469,7 +477,13 @@ def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
         invoices_with_amount_paid(
             invoices_visible_to(user)
             .filter(
-                milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]
+                Q(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
+                | Q(
+                    fixed_payment__status__in=[
+                        FixedPaymentStatus.INVOICED,
+                        FixedPaymentStatus.PARTIALLY_PAID,
+                    ]
+                )
             )
             .order_by()
         )
@@ -708,11 +722,28 @@ def expected_receipts(
         .values("currency", "offset")
         .annotate(total=Sum("weighted"))
     )
+    fixed_due = Coalesce("invoice__due_on", "due_date")
+    fixed_rows = (
+        billed_with_amount_paid(
+            fixed_payments_visible_to(user).filter(status__in=FIXED_PAYMENT_OPEN_STATUSES)
+        )
+        .order_by()
+        .annotate(
+            offset=Greatest(
+                (ExtractYear(fixed_due) - Value(current.year)) * Value(4)
+                + (ExtractQuarter(fixed_due) - Value(current.number)),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("currency", "offset")
+        .annotate(total=Sum("outstanding"))
+    )
     weighted = defaultdict(lambda: [Decimal(0)] * quarters)
     present = defaultdict(lambda: [Decimal(0)] * quarters)
     later_weighted = defaultdict(Decimal)
     later_present = defaultdict(Decimal)
-    for row in rows:
+    for row in [*rows, *fixed_rows]:
         currency, offset, total = row["currency"], int(row["offset"]), Decimal(row["total"] or 0)
         value = total * quarter_discount_factor(annual_rate, today, current.shifted(offset))
         if offset < quarters:
@@ -763,7 +794,7 @@ def annual_metrics(user, *, today: datetime.date, years: int = 5) -> list[YearMe
     - agreements executed: agreements signed that year (of which licences
       and assignments);
     - licensing income: payments received that year under licences and
-      assignments (milestones and royalties), per currency;
+      assignments (milestones, royalties, upfronts and fees), per currency;
     - start-ups formed: co-founded-company partnerships started that year;
     - projects productized: projects that entered the last stage of their
       pipeline (status productized) that year.
@@ -784,6 +815,7 @@ def annual_metrics(user, *, today: datetime.date, years: int = 5) -> list[YearMe
         .filter(
             Q(invoice__milestone__agreement__kind__in=LICENSING_KINDS)
             | Q(invoice__royalty_report__agreement__kind__in=LICENSING_KINDS)
+            | Q(invoice__fixed_payment__agreement__kind__in=LICENSING_KINDS)
         )
         .order_by()
         .values("currency", year=ExtractYear("paid_on"))
@@ -878,6 +910,17 @@ def overdue_milestones(user, *, today: datetime.date):
         milestones_visible_to(user)
         .overdue(today)
         .select_related("project", "agreement")
+        .order_by("due_date", "id")
+    )
+
+
+def overdue_fixed_payments(user, *, today: datetime.date):
+    """Open upfronts, fees and other fixed payments past their due date,
+    the longest overdue first."""
+    return (
+        fixed_payments_visible_to(user)
+        .overdue(today)
+        .select_related("agreement")
         .order_by("due_date", "id")
     )
 

@@ -164,3 +164,55 @@ class VatRate(models.TextChoices):
 def vat_rate_percent(rate: str):
     """The rate as a percentage (an exempt invoice bears no tax)."""
     return Decimal(0) if rate == VatRate.EXEMPT else Decimal(rate)
+
+
+class FixedPaymentKind(models.TextChoices):
+    """The fixed amounts of a licence, owed on a date rather than on a
+    project's progress or on sales."""
+
+    UPFRONT = "upfront", _("Upfront payment")
+    ANNUAL_LICENCE_FEE = "annual_licence_fee", _("Annual licence fee")
+    ANNUAL_MAINTENANCE_FEE = "annual_maintenance_fee", _("Annual maintenance fee")
+    PATENT_COSTS = "patent_costs", _("Patent-cost reimbursement")
+    SUBLICENCE_SHARE = "sublicence_share", _("Sublicence income share")
+    OPTION_FEE = "option_fee", _("Option fee")
+    OTHER = "other", _("Other fixed payment")
+
+
+# The fees an agreement's terms generate once a year of its term begins.
+ANNUAL_FEE_KINDS = (FixedPaymentKind.ANNUAL_LICENCE_FEE, FixedPaymentKind.ANNUAL_MAINTENANCE_FEE)
+# Generated from the terms, not added by hand.
+GENERATED_FIXED_PAYMENT_KINDS = (FixedPaymentKind.UPFRONT, *ANNUAL_FEE_KINDS)
+
+
+class FixedPaymentStatus(models.TextChoices):
+    DUE = "due", _("Due")
+    INVOICED = "invoiced", _("Invoiced")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    WAIVED = "waived", _("Waived")
+
+
+# Owed from the day it is recorded; once invoiced, settled by payments only.
+FIXED_PAYMENT_TRANSITIONS = {
+    FixedPaymentStatus.DUE: {
+        FixedPaymentStatus.INVOICED,
+        FixedPaymentStatus.CANCELLED,
+        FixedPaymentStatus.WAIVED,
+    },
+    FixedPaymentStatus.INVOICED: {FixedPaymentStatus.PARTIALLY_PAID, FixedPaymentStatus.PAID},
+    FixedPaymentStatus.PARTIALLY_PAID: {
+        FixedPaymentStatus.PARTIALLY_PAID,
+        FixedPaymentStatus.PAID,
+    },
+    FixedPaymentStatus.PAID: set(),
+    FixedPaymentStatus.CANCELLED: set(),
+    FixedPaymentStatus.WAIVED: set(),
+}
+
+FIXED_PAYMENT_OPEN_STATUSES = (
+    FixedPaymentStatus.DUE,
+    FixedPaymentStatus.INVOICED,
+    FixedPaymentStatus.PARTIALLY_PAID,
+)

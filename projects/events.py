@@ -15,6 +15,7 @@ from partnerships.models import Agreement
 
 from .models import (
     Activity,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -81,12 +82,25 @@ class MilestoneInvoiced(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentRecorded(DomainEvent):
-    """Money was received on an invoice. ``billed`` is the milestone or
-    royalty report it bills, with its status after the payment."""
+    """Money was received on an invoice. ``billed`` is the milestone,
+    royalty report or fixed payment it bills, with its status after the
+    payment."""
 
     payment: Payment
     invoice: Invoice
-    billed: Milestone | RoyaltyReport
+    billed: Milestone | RoyaltyReport | FixedPayment
+    activity: Activity
+
+
+# --- Fixed payments -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedPaymentInvoiced(DomainEvent):
+    """The invoice of an upfront, a fee or another fixed amount was issued."""
+
+    fixed_payment: FixedPayment
+    invoice: Invoice
     activity: Activity
 
 
@@ -148,6 +162,22 @@ class MilestoneOverdue(DomainEvent):
     """An open milestone is past its due date on ``today``."""
 
     milestone: Milestone
+    today: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedPaymentDueSoon(DomainEvent):
+    """An open fixed payment falls due within ``days`` days."""
+
+    fixed_payment: FixedPayment
+    days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedPaymentOverdue(DomainEvent):
+    """An open fixed payment is past its due date on ``today``."""
+
+    fixed_payment: FixedPayment
     today: date
 
 

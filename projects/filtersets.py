@@ -9,6 +9,8 @@ from partnerships.choices import CooperationMode, MilestoneKind, Party
 from pipelines.choices import SectorCode
 
 from .choices import (
+    FixedPaymentKind,
+    FixedPaymentStatus,
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
@@ -19,6 +21,7 @@ from .models import (
     Activity,
     CostEntry,
     Document,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -106,6 +109,26 @@ class StageTransitionFilterSet(django_filters.FilterSet):
     class Meta:
         model = StageTransition
         fields = ["project", "kind"]
+
+
+class FixedPaymentFilterSet(django_filters.FilterSet):
+    agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("Agreement"))
+    project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=FixedPaymentStatus.choices, label=_("Status")
+    )
+    kind = django_filters.ChoiceFilter(choices=FixedPaymentKind.choices, label=_("Kind"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = FixedPayment
+        fields = ["agreement", "project", "status", "kind", "overdue", "currency"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = FixedPayment.objects.overdue(timezone.localdate()).values("id")
+        return queryset.filter(id__in=overdue) if value else queryset.exclude(id__in=overdue)
 
 
 class InvoiceFilterSet(django_filters.FilterSet):

@@ -29,13 +29,14 @@ from projects.choices import VatInvoiceKind, VatRate, VerificationEvidence
 from projects.models import (
     CostEntry,
     Document,
+    FixedPayment,
     Milestone,
     Payment,
     ResearchProject,
     RoyaltyReport,
     StageTransition,
 )
-from projects.selectors import documents_visible_to
+from projects.selectors import documents_visible_to, projects_visible_to
 from projects.services import PROJECT_FIELDS, VAT_INVOICE_FIELDS
 
 
@@ -403,3 +404,37 @@ class ExchangeRateImportForm(Form):
             "A date column, then one column per pair such as USD/CNY, 100JPY/CNY or CNY/KRW."
         ),
     )
+
+
+# --- Fixed payments of an agreement ----------------------------------------------------
+
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FixedPaymentForm(Form):
+    """An amount the staff add to an agreement: patent costs, a share of
+    sublicence income, an option fee or another fixed amount."""
+
+    kind = forms.ChoiceField(label=_("Kind"))
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=max_length_of(FixedPayment, "description"),
+        required=False,
+        help_text=_("E.g. the patent family and the period the costs cover."),
+    )
+    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    due_date = forms.DateField(label=_("Due date"), widget=ISO_DATE)
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=ResearchProject.objects.none(),
+        required=False,
+        help_text=_("Only when the amount concerns one project under the agreement."),
+    )
+
+    def __init__(self, *args, agreement, user, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": agreement.currency}
+        self.fields["project"].queryset = (
+            projects_visible_to(user).filter(agreement=agreement).order_by("code")
+        )

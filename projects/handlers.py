@@ -2,9 +2,23 @@
 through their domain events, and records them as it records its own."""
 
 from core.events import subscribe
-from partnerships.events import AgreementEvent
+from partnerships.events import AgreementCreated, AgreementEvent, AgreementUpdated
 
 from .activity import activity_record
+from .services.fixed_payments import agreement_fixed_payments_schedule
+
+# The agreement's particulars and terms that decide its fixed payments.
+FIXED_PAYMENT_TERMS = {
+    "status",
+    "signed_on",
+    "effective_on",
+    "expires_on",
+    "currency",
+    "upfront_amount",
+    "upfront_due_on",
+    "annual_licence_fee",
+    "annual_maintenance_fee",
+}
 
 
 @subscribe(AgreementEvent)
@@ -19,3 +33,13 @@ def agreement_activity_record(event: AgreementEvent) -> None:
         summary=event.summary,
         changes=event.changes,
     )
+
+
+@subscribe(AgreementCreated, AgreementUpdated)
+def agreement_fixed_payments_record(event: AgreementCreated | AgreementUpdated) -> None:
+    """A signed agreement makes its upfront and annual fees owed: recorded
+    when it is signed (or recorded as signed), and again when the terms
+    that decide them change."""
+    if isinstance(event, AgreementUpdated) and not FIXED_PAYMENT_TERMS & set(event.changes):
+        return
+    agreement_fixed_payments_schedule(agreement=event.agreement, by=event.by)

@@ -1,7 +1,7 @@
 """The invoice as a PDF, for the payer's accounts department and the payee's
 files. One function renders it for the staff UI and the partner portal alike;
 it reads the invoice it is given and what hangs off it (the milestone or
-royalty report billed, the agreement, the payments), so the caller decides
+royalty report or fixed payment billed, the agreement, the payments), so the caller decides
 what to fetch and through which scoping selector.
 
 Latin text is set in Helvetica; anything else (Chinese names of parties,
@@ -126,6 +126,8 @@ def with_document_data(invoices: QuerySet) -> QuerySet:
             "royalty_report__agreement",
             "royalty_report__project",
             "vat_invoice",
+            "fixed_payment__agreement",
+            "fixed_payment__project",
         )
         .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
     )
@@ -136,8 +138,8 @@ def _billed(invoice):
     if invoice.milestone_id:
         milestone = invoice.milestone
         return milestone, milestone.agreement, milestone.project
-    report = invoice.royalty_report
-    return report, report.agreement, report.project
+    billed = invoice.royalty_report or invoice.fixed_payment
+    return billed, billed.agreement, billed.project
 
 
 def _party(page: _Page, label: str, *, name, legal_name, tax_id, address) -> None:
@@ -207,6 +209,9 @@ def invoice_pdf(invoice) -> bytes:
             detail = _("On entering %(stage)s") % {"stage": billed.trigger_stage.name}
         else:
             detail = billed.trigger_event
+    elif invoice.fixed_payment_id:
+        description = billed.label
+        detail = _("Due under the agreement on %(due)s") % {"due": _date(billed.due_date)}
     else:
         description = _("Royalties for %(start)s – %(end)s") % {
             "start": _date(billed.period_start),

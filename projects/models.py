@@ -19,8 +19,12 @@ from pipelines.choices import SectorCode
 from pipelines.models import TRL_VALIDATORS, StageDefinition
 
 from .choices import (
+    ANNUAL_FEE_KINDS,
     DIGITAL_VAT_INVOICE_KINDS,
+    FIXED_PAYMENT_OPEN_STATUSES,
     MILESTONE_OPEN_STATUSES,
+    FixedPaymentKind,
+    FixedPaymentStatus,
     MilestoneStatus,
     ProjectStatus,
     RoyaltyReportKind,
@@ -620,6 +624,129 @@ class RoyaltyReportLine(models.Model):
         return f"{self.product} / {self.territory}"
 
 
+class FixedPaymentQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Fixed payments past their due date and not settled (derived,
+        never stored, as for milestones)."""
+        return self.filter(due_date__lt=today, status__in=FIXED_PAYMENT_OPEN_STATUSES)
+
+
+class FixedPayment(TimeStampedModel):
+    """A fixed amount the enterprise owes under an agreement on a date: the
+    upfront payment, a year's licence or maintenance fee, a reimbursement
+    of patent costs, a share of sublicence income, an option fee. Owed from
+    the day it is recorded, invoiced and paid like a milestone, or
+    cancelled or waived with a reason."""
+
+    agreement = models.ForeignKey(
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="fixed_payments",
+    )
+    project = models.ForeignKey(
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fixed_payments",
+        help_text=_("When the amount concerns one project under the agreement."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=FixedPaymentKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    term_year = models.PositiveSmallIntegerField(
+        _("year of the term"),
+        null=True,
+        blank=True,
+        help_text=_("For an annual fee: the year of the agreement's term it pays for."),
+    )
+    amount = money_field(_("amount"))
+    currency = currency_field()
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=FixedPaymentStatus.choices,
+        default=FixedPaymentStatus.DUE,
+    )
+    closing_reason = LimitedTextField(_("reason for cancelling or waiving"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FixedPaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fixed payment")
+        verbose_name_plural = _("fixed payments")
+        ordering = ["agreement", "due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="fixed_payment_amount_positive",
+                violation_error_message=_("A fixed payment is a positive amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FixedPaymentStatus.values),
+                name="fixed_payment_status_valid",
+                violation_error_message=_("Unknown fixed payment status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=FixedPaymentKind.values),
+                name="fixed_payment_kind_valid",
+                violation_error_message=_("Unknown kind of fixed payment."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[FixedPaymentStatus.CANCELLED, FixedPaymentStatus.WAIVED])
+                | ~Q(closing_reason=""),
+                name="fixed_payment_closing_has_reason",
+                violation_error_message=_("Cancelling or waiving a payment needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ANNUAL_FEE_KINDS, term_year__isnull=False, term_year__gte=1)
+                | (~Q(kind__in=ANNUAL_FEE_KINDS) & Q(term_year__isnull=True)),
+                name="fixed_payment_annual_fee_has_year",
+                violation_error_message=_("An annual fee names the year of the term it pays for."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(kind=FixedPaymentKind.UPFRONT),
+                name="fixed_payment_one_upfront_per_agreement",
+                violation_error_message=_("The agreement's upfront payment is already recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "term_year"],
+                condition=Q(term_year__isnull=False),
+                name="fixed_payment_one_fee_per_year",
+                violation_error_message=_("This year's fee is already recorded."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.reference}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What the payment is, as people name it: its kind, its year for
+        an annual fee, and its description."""
+        label = self.get_kind_display()
+        if self.term_year:
+            label = _("%(kind)s, year %(year)s") % {"kind": label, "year": self.term_year}
+        if self.description:
+            label = f"{label} — {self.description}"
+        return str(label)
+
+    def is_overdue(self, today) -> bool:
+        return self.due_date < today and self.status in FIXED_PAYMENT_OPEN_STATUSES
+
+
 class InvoiceSequence(models.Model):
     """The last invoice number used for a prefix (payee and year). Locked
     while a number is drawn, so numbers are gapless and never repeat."""
@@ -636,10 +763,11 @@ class InvoiceSequence(models.Model):
 
 
 class Invoice(models.Model):
-    """An invoice for a milestone or a royalty report, numbered without gaps
-    per payee and year. Payer and payee are recorded as issued: their names,
-    legal names, tax IDs and addresses, and the payee's bank account, so a
-    later edit of a party never rewrites an invoice already sent."""
+    """An invoice for a milestone, a royalty report or a fixed payment,
+    numbered without gaps per payee and year. Payer and payee are recorded
+    as issued: their names, legal names, tax IDs and addresses, and the
+    payee's bank account, so a later edit of a party never rewrites an
+    invoice already sent."""
 
     number = models.CharField(_("number"), max_length=80, unique=True)
     milestone = models.OneToOneField(
@@ -653,6 +781,14 @@ class Invoice(models.Model):
     royalty_report = models.OneToOneField(
         RoyaltyReport,
         verbose_name=_("royalty report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+    )
+    fixed_payment = models.OneToOneField(
+        FixedPayment,
+        verbose_name=_("fixed payment"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -690,12 +826,25 @@ class Invoice(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(milestone__isnull=False, royalty_report__isnull=True)
-                    | Q(milestone__isnull=True, royalty_report__isnull=False)
+                    Q(
+                        milestone__isnull=False,
+                        royalty_report__isnull=True,
+                        fixed_payment__isnull=True,
+                    )
+                    | Q(
+                        milestone__isnull=True,
+                        royalty_report__isnull=False,
+                        fixed_payment__isnull=True,
+                    )
+                    | Q(
+                        milestone__isnull=True,
+                        royalty_report__isnull=True,
+                        fixed_payment__isnull=False,
+                    )
                 ),
                 name="invoice_bills_one_thing",
                 violation_error_message=_(
-                    "An invoice bills either a milestone or a royalty report."
+                    "An invoice bills one milestone, royalty report or fixed payment."
                 ),
             ),
             models.CheckConstraint(
@@ -712,6 +861,15 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def billed(self):
+        """The milestone, royalty report or fixed payment the invoice bills."""
+        if self.milestone_id:
+            return self.milestone
+        if self.royalty_report_id:
+            return self.royalty_report
+        return self.fixed_payment
 
 
 class VatInvoice(models.Model):

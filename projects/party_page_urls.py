@@ -7,7 +7,7 @@ namespaces, after partnerships' lists and forms, so ``…/new/`` and
 
 from django.urls import path
 
-from .views import party_pages
+from .views import fixed_payments, party_pages
 
 party_urlpatterns = [
     path(
@@ -44,4 +44,14 @@ party_urlpatterns = [
 
 agreement_urlpatterns = [
     path("<str:reference>/", party_pages.agreement_detail, name="detail"),
+    path(
+        "<str:reference>/fixed-payments/new/",
+        fixed_payments.fixed_payment_create,
+        name="fixed_payment_create",
+    ),
+    path(
+        "<str:reference>/fixed-payments/<int:pk>/<slug:action>/",
+        fixed_payments.fixed_payment_action,
+        name="fixed_payment_action",
+    ),
 ]

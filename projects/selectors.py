@@ -54,6 +54,7 @@ from .models import (
     Activity,
     CostEntry,
     Document,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -281,15 +282,34 @@ def milestones_visible_to(user) -> QuerySet[Milestone]:
     return milestones
 
 
+def fixed_payments_visible_to(user) -> QuerySet[FixedPayment]:
+    """Fixed payments of the agreements the user sees: a partner, those its
+    own enterprise owes. One naming a project stays with its agreement (a
+    project shared by two enterprises shows each only its own)."""
+    payments = FixedPayment.objects.select_related(
+        "agreement__partnership__institution",
+        "agreement__partnership__joint_centre",
+        "agreement__partnership__enterprise",
+        "project",
+    )
+    if has_full_access(user):
+        return payments
+    return payments.filter(agreement__in=agreements_visible_to(user).values("id"))
+
+
 def invoices_visible_to(user) -> QuerySet[Invoice]:
     invoices = Invoice.objects.select_related(
-        "milestone__project", "royalty_report__agreement", "vat_invoice"
+        "milestone__project",
+        "royalty_report__agreement",
+        "fixed_payment__agreement",
+        "vat_invoice",
     )
     if has_full_access(user):
         return invoices
     return invoices.filter(
         Q(milestone__in=milestones_visible_to(user).values("id"))
         | Q(royalty_report__in=royalty_reports_visible_to(user).values("id"))
+        | Q(fixed_payment__in=fixed_payments_visible_to(user).values("id"))
     )
 
 
@@ -484,6 +504,8 @@ def agreement_cost_ledger(user, agreement) -> list[LedgerLine]:
 # disputed claim is contested and planned milestones are not yet due.
 MILESTONE_OWED_STATUSES = ("claimed", "verified", "invoiced", "partially_paid")
 ROYALTY_OWED_STATUSES = ("accepted", "invoiced", "partially_paid")
+# A fixed payment is owed from the day it is recorded.
+FIXED_OWED_STATUSES = ("due", "invoiced", "partially_paid")
 
 
 def _party_filter(prefix: str, party: dict) -> Q:
@@ -503,8 +525,9 @@ def _party_filter(prefix: str, party: dict) -> Q:
 
 class MoneyPosition:
     """What one currency's money stands at for a party: owed (outstanding on
-    claimed, verified and invoiced milestones and on accepted and invoiced
-    royalty reports), of which overdue, and received."""
+    claimed, verified and invoiced milestones, on accepted and invoiced
+    royalty reports and on fixed payments due or invoiced), of which
+    overdue, and received."""
 
     def __init__(self, currency: str):
         self.currency = currency
@@ -516,29 +539,35 @@ class MoneyPosition:
         self.royalties_owed = zero
         self.royalties_owed_count = 0
         self.royalties_overdue = zero
+        self.fixed_owed = zero
+        self.fixed_owed_count = 0
+        self.fixed_overdue = zero
+        self.fixed_overdue_count = 0
         self.milestones_received = zero
         self.royalties_received = zero
+        self.fixed_received = zero
         self.payments_count = 0
         self.last_paid_on = None
 
     @property
     def owed(self) -> Decimal:
-        return self.milestones_owed + self.royalties_owed
+        return self.milestones_owed + self.royalties_owed + self.fixed_owed
 
     @property
     def overdue(self) -> Decimal:
-        return self.milestones_overdue + self.royalties_overdue
+        return self.milestones_overdue + self.royalties_overdue + self.fixed_overdue
 
     @property
     def received(self) -> Decimal:
-        return self.milestones_received + self.royalties_received
+        return self.milestones_received + self.royalties_received + self.fixed_received
 
 
 def money_position_for(user, *, today, **party) -> list[MoneyPosition]:
     """Per currency, the money owed, overdue and received under the
     agreements of one party (``institution=``, ``enterprise=``,
     ``joint_centre=``, ``partnership=`` or ``agreement=``), as the user may
-    see it, in three queries whatever the number of rows behind it."""
+    see it, in four queries whatever the number of rows behind it:
+    milestones, royalties and fixed payments (upfront, fees…)."""
     zero = Value(Decimal(0), output_field=_money_output())
     milestone_overdue = Q(due_date__lt=today)
     milestones = (
@@ -565,20 +594,46 @@ def money_position_for(user, *, today, **party) -> list[MoneyPosition]:
         )
         .order_by("currency")
     )
+    # Overdue past the date the agreement sets, as for milestones.
+    fixed_overdue = Q(due_date__lt=today)
+    fixed = (
+        fixed_payments_visible_to(user)
+        .filter(_party_filter("", party), status__in=FIXED_OWED_STATUSES)
+        .values("currency")
+        .annotate(
+            billed=Sum("amount"),
+            count=Count("id"),
+            overdue_billed=Coalesce(Sum("amount", filter=fixed_overdue), zero),
+            overdue_count=Count("id", filter=fixed_overdue),
+        )
+        .order_by("currency")
+    )
     for_milestone = Q(invoice__milestone__isnull=False)
     for_royalty = Q(invoice__royalty_report__isnull=False)
+    for_fixed = Q(invoice__fixed_payment__isnull=False)
     open_milestone = Q(invoice__milestone__status__in=MILESTONE_OWED_STATUSES)
     open_royalty = Q(invoice__royalty_report__status__in=ROYALTY_OWED_STATUSES)
+    open_fixed = Q(invoice__fixed_payment__status__in=FIXED_OWED_STATUSES)
     payments = (
         payments_visible_to(user)
         .filter(
             _party_filter("invoice__milestone__", party)
             | _party_filter("invoice__royalty_report__", party)
+            | _party_filter("invoice__fixed_payment__", party)
         )
         .values("currency")
         .annotate(
             milestones=Coalesce(Sum("amount", filter=for_milestone), zero),
             royalties=Coalesce(Sum("amount", filter=for_royalty), zero),
+            fixed=Coalesce(Sum("amount", filter=for_fixed), zero),
+            fixed_open=Coalesce(Sum("amount", filter=open_fixed), zero),
+            fixed_open_overdue=Coalesce(
+                Sum(
+                    "amount",
+                    filter=open_fixed & Q(invoice__fixed_payment__due_date__lt=today),
+                ),
+                zero,
+            ),
             # Part payments reduce what is still owed.
             milestones_open=Coalesce(Sum("amount", filter=open_milestone), zero),
             milestones_open_overdue=Coalesce(
@@ -623,10 +678,22 @@ def money_position_for(user, *, today, **party) -> list[MoneyPosition]:
         line.royalties_overdue = quantize_money(
             row["overdue_billed"] - part_paid.get("royalties_open_overdue", 0), line.currency
         )
+    for row in fixed:
+        line = position(row["currency"])
+        part_paid = paid.get(row["currency"], {})
+        line.fixed_owed = quantize_money(
+            row["billed"] - part_paid.get("fixed_open", 0), line.currency
+        )
+        line.fixed_owed_count = row["count"]
+        line.fixed_overdue = quantize_money(
+            row["overdue_billed"] - part_paid.get("fixed_open_overdue", 0), line.currency
+        )
+        line.fixed_overdue_count = row["overdue_count"]
     for currency, row in paid.items():
         line = position(currency)
         line.milestones_received = quantize_money(row["milestones"], currency)
         line.royalties_received = quantize_money(row["royalties"], currency)
+        line.fixed_received = quantize_money(row["fixed"], currency)
         line.payments_count = row["count"]
         line.last_paid_on = row["last_paid_on"]
     return [positions[currency] for currency in sorted(positions)]
@@ -745,6 +812,17 @@ def agreement_milestones_for(user, agreement) -> QuerySet[Milestone]:
     )
 
 
+def agreement_fixed_payments_for(user, agreement) -> QuerySet[FixedPayment]:
+    """The fixed payments of an agreement the user sees, by due date, with
+    their invoices and what was paid on each."""
+    return billed_with_amount_paid(
+        fixed_payments_visible_to(user)
+        .filter(agreement=agreement)
+        .select_related("invoice")
+        .order_by("due_date", "id")
+    )
+
+
 def agreement_royalty_reports_for(user, agreement) -> QuerySet[RoyaltyReport]:
     """The royalty reports of an agreement the user sees, newest period
     first, with their invoices and what was paid on each."""
@@ -834,7 +912,9 @@ def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:
     return (
         invoices_with_amount_paid(invoices_visible_to(user))
         .filter(outstanding__gt=0, due_on__lte=due_by)
-        .select_related("milestone__project", "royalty_report__agreement")
+        .select_related(
+            "milestone__project", "royalty_report__agreement", "fixed_payment__agreement"
+        )
         .order_by("due_on", "id")
     )
 
@@ -857,6 +937,16 @@ def milestones_expected_for(user, *, due_by) -> QuerySet[Milestone]:
             due_date__isnull=False,
             due_date__lte=due_by,
         )
+        .order_by("due_date", "id")
+    )
+
+
+def fixed_payments_expected_for(user, *, due_by) -> QuerySet[FixedPayment]:
+    """Visible upfronts, fees and other fixed payments owed and not invoiced
+    yet, falling due by ``due_by`` (overdue ones included), soonest first."""
+    return (
+        fixed_payments_visible_to(user)
+        .filter(status="due", due_date__lte=due_by)
         .order_by("due_date", "id")
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.choices import Role
@@ -338,3 +339,18 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     unit = 1
     rate = Decimal("7.1")
     source = "Test"
+
+
+class FixedPaymentFactory(factory.django.DjangoModelFactory):
+    """A fixed amount owed under a signed agreement: a patent-cost
+    reimbursement due in a month unless told otherwise."""
+
+    class Meta:
+        model = "projects.FixedPayment"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = "patent_costs"
+    description = "Patent family CN-2024"
+    amount = Decimal("50000.00")
+    currency = factory.SelfAttribute("agreement.currency")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

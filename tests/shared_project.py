@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from projects.models import Activity
 from projects.services.costs import cost_entry_record
 from projects.services.documents import document_upload
+from projects.services.fixed_payments import fixed_payment_add, fixed_payment_invoice
 from projects.services.invoicing import payment_record
 from projects.services.milestones import (
     milestone_claim,
@@ -169,6 +170,19 @@ def build_shared_world(alpha_user, bravo_user) -> SharedWorld:
             paid_on=invoice.issued_on,
             by=staff,
             reference=f"BANK-{word}",
+        )
+        # A fixed amount of the agreement, about the project it runs.
+        fixed_payment_invoice(
+            fixed_payment=fixed_payment_add(
+                agreement=agreement,
+                by=staff,
+                kind="patent_costs",
+                amount=Decimal("30000.00"),
+                due_date=datetime.date(2025, 6, 30),
+                description=f"{word} patent costs",
+                project=own_project,
+            ),
+            by=staff,
         )
         sides[word] = Side(
             word=word,

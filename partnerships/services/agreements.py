@@ -147,6 +147,8 @@ PAYMENT_TERMS_FIELDS = WritableFields(
     fields=(
         "upfront_amount",
         "upfront_due_on",
+        "annual_licence_fee",
+        "annual_maintenance_fee",
         "royalty_basis",
         "royalty_term_years",
         "minimum_annual_royalty",

@@ -12,7 +12,12 @@ from partnerships.computations.term import agreement_term_position
 from partnerships.selectors import agreement_terms_for, agreements_visible_to
 from partnerships.terms_display import agreement_terms_context, term_left
 from portal.access import partner_view
-from projects.selectors import agreement_cost_ledger, project_list_for, projects_visible_to
+from projects.selectors import (
+    agreement_cost_ledger,
+    agreement_fixed_payments_for,
+    project_list_for,
+    projects_visible_to,
+)
 
 AGREEMENTS_PER_PAGE = 25
 
@@ -60,6 +65,10 @@ def agreement_detail(request, reference):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     ledger = agreement_cost_ledger(user, agreement)
+    today = timezone.localdate()
+    fixed_payments = list(agreement_fixed_payments_for(user, agreement))
+    for fixed_payment in fixed_payments:
+        fixed_payment.overdue = fixed_payment.is_overdue(today)
     context = agreement_terms_context(agreement)
     term = agreement_term_position(agreement, today=timezone.localdate())
     context.update(
@@ -71,6 +80,9 @@ def agreement_detail(request, reference):
             "on_agreement_page": True,
             "ledger": ledger,
             "enterprise_lines": [line for line in ledger if line.party == "enterprise"],
+            # The upfront, the annual fees and the other fixed amounts the
+            # enterprise owes under this agreement, with their invoices.
+            "fixed_payments": fixed_payments,
             **_projects_shown(user, agreement),
         }
     )

@@ -13,6 +13,7 @@ from projects.selectors import (
     activities_visible_to,
     claims_awaiting_verification,
     enterprise_cost_balances,
+    fixed_payments_expected_for,
     invoices_open_for,
     milestones_expected_for,
     project_stage_counts,
@@ -48,6 +49,9 @@ def overview(request):
     expected = list(milestones_expected_for(user, due_by=due_by))
     for milestone in expected:
         milestone.overdue = milestone.due_date < today
+    fixed = list(fixed_payments_expected_for(user, due_by=due_by))
+    for fixed_payment in fixed:
+        fixed_payment.overdue = fixed_payment.due_date < today
     balances = enterprise_cost_balances(user)
     context = {
         "today": today,
@@ -57,6 +61,7 @@ def overview(request):
         "open_invoices": invoices,
         "overdue_invoices": sum(1 for invoice in invoices if invoice.overdue),
         "expected_milestones": expected,
+        "expected_fixed_payments": fixed,
         "owed_to_partner": [entry for entry in balances if entry["line"].balance > 0],
         "claims": list(claims_awaiting_verification(user).select_related("project")),
         "royalty_reports_due": royalty_reports_due_for(user, today=today),

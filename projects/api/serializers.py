@@ -26,6 +26,7 @@ from projects.models import (
     Activity,
     CostEntry,
     Document,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -37,6 +38,7 @@ from projects.models import (
 )
 from projects.selectors import documents_visible_to, project_partners_of, projects_visible_to
 from projects.services import VAT_INVOICE_FIELDS
+from projects.services.fixed_payments import ADDED_KINDS
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
@@ -290,6 +292,61 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return invoice.pk if invoice else None
 
 
+class FixedPaymentSerializer(serializers.ModelSerializer):
+    """An upfront, an annual fee or another fixed amount owed under an
+    agreement, with its invoice and what was paid on it."""
+
+    label = serializers.CharField(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    invoice = serializers.SerializerMethodField()
+    amount_paid = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)
+
+    class Meta:
+        model = FixedPayment
+        fields = [
+            "id",
+            "agreement",
+            "project",
+            "kind",
+            "label",
+            "description",
+            "term_year",
+            "amount",
+            "currency",
+            "due_date",
+            "status",
+            "is_overdue",
+            "closing_reason",
+            "invoice",
+            "amount_paid",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_is_overdue(self, fixed_payment) -> bool:
+        return fixed_payment.is_overdue(timezone.localdate())
+
+    def get_invoice(self, fixed_payment) -> int | None:
+        invoice = getattr(fixed_payment, "invoice", None)
+        return invoice.pk if invoice else None
+
+
+@extend_schema_serializer(component_name="FixedPaymentAdd")
+class FixedPaymentCreateSerializer(serializers.Serializer):
+    """What the staff add: a patent-cost reimbursement, a sublicence income
+    share, an option fee or another amount. The upfront and the annual
+    fees follow from the agreement's terms."""
+
+    agreement = ScopedPrimaryKeyRelatedField(agreements_visible_to)
+    project = ScopedPrimaryKeyRelatedField(projects_visible_to, required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in ADDED_KINDS])
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length_of(FixedPayment, "description")
+    )
+    amount = serializers.DecimalField(**MONEY)
+    due_date = serializers.DateField()
+
+
 class ClaimSerializer(serializers.Serializer):
     evidence_note = serializers.CharField(
         required=False, allow_blank=True, max_length=max_length_of(Milestone, "claim_note")
@@ -381,6 +438,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "number",
             "milestone",
             "royalty_report",
+            "fixed_payment",
             "payee_name",
             "payee_legal_name",
             "payee_tax_id",

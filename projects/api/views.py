@@ -29,6 +29,7 @@ from projects.filtersets import (
     ActivityFilterSet,
     CostEntryFilterSet,
     DocumentFilterSet,
+    FixedPaymentFilterSet,
     InvoiceFilterSet,
     MilestoneFilterSet,
     PaymentFilterSet,
@@ -40,8 +41,10 @@ from projects.models import ResearchProject
 from projects.selectors import (
     activities_visible_to,
     agreement_cost_ledger,
+    billed_with_amount_paid,
     cost_entries_visible_to,
     documents_visible_to,
+    fixed_payments_visible_to,
     invoice_amount_paid,
     invoices_visible_to,
     invoices_with_amount_paid,
@@ -54,6 +57,7 @@ from projects.selectors import (
     royalty_reports_visible_to,
     stage_transitions_visible_to,
 )
+from projects.services.fixed_payments import FIXED_PAYMENT_ACTIONS
 from projects.services.milestone_actions import milestone_act
 from projects.services.royalties import SalesLine, royalty_preview
 
@@ -356,6 +360,85 @@ def _record_payment(request, invoice):
         invoice=invoice, by=request.user, **serializer.validated_data
     )
     return Response(api.PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+
+FIXED_PAYMENT_DOC = {"responses": {200: api.FixedPaymentSerializer, **ACTION_ERRORS}}
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: api.FixedPaymentSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: api.FixedPaymentSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        request=api.FixedPaymentCreateSerializer,
+        responses={201: api.FixedPaymentSerializer, **WRITE_ERRORS},
+    ),
+)
+class FixedPaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The fixed amounts of agreements: upfronts and annual fees (from the
+    terms, once signed) and the amounts the staff add (patent costs,
+    sublicence shares, option fees). Invoice, cancel or waive them here;
+    record payments against the invoice (``invoices/{id}/payments/``)."""
+
+    serializer_class = api.FixedPaymentSerializer
+    filterset_class = FixedPaymentFilterSet
+    filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
+    ordering_fields = ["due_date", "amount", "updated_at", "id"]
+    pagination_class = StandardPagination
+    permission_classes = [ReadOrCentreStaffWrites]
+
+    def get_queryset(self):
+        return billed_with_amount_paid(
+            fixed_payments_visible_to(self.request.user).select_related("invoice")
+        ).order_by("due_date", "id")
+
+    def _response(self, fixed_payment, status_code=status.HTTP_200_OK):
+        fixed_payment = self.get_queryset().get(pk=fixed_payment.pk)
+        return Response(api.FixedPaymentSerializer(fixed_payment).data, status=status_code)
+
+    def create(self, request):
+        serializer = api.FixedPaymentCreateSerializer(
+            data=request.data, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        fixed_payment = services.fixed_payment_add(by=request.user, **serializer.validated_data)
+        return self._response(fixed_payment, status.HTTP_201_CREATED)
+
+    def _close(self, request, action):
+        serializer = api.ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fixed_payment = FIXED_PAYMENT_ACTIONS[action].service(
+            fixed_payment=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return self._response(fixed_payment)
+
+    @extend_schema(request=api.ReasonSerializer, **FIXED_PAYMENT_DOC)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw an amount recorded in error or no longer owed."""
+        return self._close(request, "cancel")
+
+    @extend_schema(request=api.ReasonSerializer, **FIXED_PAYMENT_DOC)
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        """Forgo an amount the enterprise owes."""
+        return self._close(request, "waive")
+
+    @extend_schema(
+        request=api.InvoiceRequestSerializer,
+        responses={201: api.InvoiceSerializer, **MONEY_ERRORS},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def invoice(self, request, pk=None):
+        """Issue the invoice of a fixed payment that is due. Send an
+        Idempotency-Key to retry safely."""
+        serializer = api.InvoiceRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.fixed_payment_invoice(
+            fixed_payment=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(_invoice_data(invoice), status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -7,6 +7,18 @@ The modules group the services by subject; import from this package.
 from .costs import cost_entry_record, failure_clause_for
 from .documents import document_upload
 from .editing import PROJECT_FIELDS, project_update
+from .fixed_payments import (
+    agreement_fixed_payments_schedule,
+    fixed_payment_add,
+    fixed_payment_add_guard,
+    fixed_payment_cancel,
+    fixed_payment_close_guard,
+    fixed_payment_invoice,
+    fixed_payment_invoice_guard,
+    fixed_payment_pay,
+    fixed_payment_pay_guard,
+    fixed_payment_waive,
+)
 from .gates import (
     project_advance,
     project_advance_guard,
@@ -60,9 +72,19 @@ __all__ = [
     "PROJECT_FIELDS",
     "VAT_INVOICE_FIELDS",
     "VatInvoiceError",
+    "agreement_fixed_payments_schedule",
     "cost_entry_record",
     "document_upload",
     "failure_clause_for",
+    "fixed_payment_add",
+    "fixed_payment_add_guard",
+    "fixed_payment_cancel",
+    "fixed_payment_close_guard",
+    "fixed_payment_invoice",
+    "fixed_payment_invoice_guard",
+    "fixed_payment_pay",
+    "fixed_payment_pay_guard",
+    "fixed_payment_waive",
     "invoice_issue",
     "milestone_cancel",
     "milestone_claim",

@@ -1,4 +1,4 @@
-"""Invoices and payments for milestones and royalty reports.
+"""Invoices and payments for milestones, royalty reports and fixed payments.
 
 Invoice numbers are gapless per payee and year (``INV-ELU-2026-0007``): the
 number is drawn from a sequence row locked for the rest of the transaction,
@@ -27,6 +27,7 @@ from partnerships.selectors import acts_for_research_party
 from projects.activity import activity_record
 from projects.choices import (
     DIGITAL_VAT_INVOICE_KINDS,
+    FIXED_PAYMENT_TRANSITIONS,
     MILESTONE_TRANSITIONS,
     ROYALTY_REPORT_TRANSITIONS,
     MilestoneStatus,
@@ -36,6 +37,7 @@ from projects.choices import (
 )
 from projects.events import MilestonePaid, PaymentRecorded
 from projects.models import (
+    FixedPayment,
     Invoice,
     InvoiceSequence,
     Milestone,
@@ -116,10 +118,12 @@ def invoice_issue(
     by,
     milestone: Milestone | None = None,
     royalty_report: RoyaltyReport | None = None,
+    fixed_payment: FixedPayment | None = None,
     issued_on: date | None = None,
     payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
 ) -> Invoice:
-    """Issue the invoice of a milestone or a royalty report. Callers check
+    """Issue the invoice of a milestone, a royalty report or a fixed
+    payment. Callers check
     their own guard first; this runs inside their transaction."""
     issued_on = issued_on or timezone.localdate()
     # Bounded before anything is numbered: the year names the invoice for
@@ -131,6 +135,7 @@ def invoice_issue(
         number=_next_invoice_number(invoice_prefix(agreement, issued_on.year)),
         milestone=milestone,
         royalty_report=royalty_report,
+        fixed_payment=fixed_payment,
         payee_name=payee.name,
         payer_name=partnership.enterprise.name,
         **invoice_parties(partnership),
@@ -143,24 +148,31 @@ def invoice_issue(
 
 
 def _billed(invoice: Invoice):
-    """The milestone or royalty report an invoice bills, locked (its own row
-    only: a report's project is an outer join, which PostgreSQL cannot
-    lock)."""
+    """The milestone, royalty report or fixed payment an invoice bills,
+    locked (its own row only: a report's project is an outer join, which
+    PostgreSQL cannot lock)."""
     if invoice.milestone_id:
-        return (
-            Milestone.objects.select_for_update(of=("self",))
-            .select_related("agreement__partnership", "project")
-            .get(pk=invoice.milestone_id)
-        )
+        model, pk = Milestone, invoice.milestone_id
+    elif invoice.royalty_report_id:
+        model, pk = RoyaltyReport, invoice.royalty_report_id
+    else:
+        model, pk = FixedPayment, invoice.fixed_payment_id
     return (
-        RoyaltyReport.objects.select_for_update(of=("self",))
+        model.objects.select_for_update(of=("self",))
         .select_related("agreement__partnership", "project")
-        .get(pk=invoice.royalty_report_id)
+        .get(pk=pk)
     )
 
 
+_TRANSITIONS = {
+    Milestone: MILESTONE_TRANSITIONS,
+    RoyaltyReport: ROYALTY_REPORT_TRANSITIONS,
+    FixedPayment: FIXED_PAYMENT_TRANSITIONS,
+}
+
+
 def payment_record_guard(invoice: Invoice, user) -> Guard:
-    billed = invoice.milestone or invoice.royalty_report
+    billed = invoice.billed
     if not acts_for_research_party(user, billed.agreement):
         return denied(
             _("Only the payee's staff or the finance integration record payments."),
@@ -169,10 +181,7 @@ def payment_record_guard(invoice: Invoice, user) -> Guard:
     if billed.status == MilestoneStatus.PAID:
         return denied(_("The invoice is settled."), "already_paid")
     # Payments follow the same transition maps as every other change.
-    transitions = (
-        MILESTONE_TRANSITIONS if isinstance(billed, Milestone) else ROYALTY_REPORT_TRANSITIONS
-    )
-    if MilestoneStatus.PAID not in transitions[billed.status]:
+    if MilestoneStatus.PAID not in _TRANSITIONS[type(billed)][billed.status]:
         return denied(
             _("Payments are recorded once invoiced; this is %(status)s.")
             % {"status": billed.get_status_display().lower()},
@@ -224,6 +233,20 @@ def payment_record(
             _("A payment cannot be dated in the future."), code="future_payment", field="paid_on"
         )
     date_check(paid_on, field="paid_on", bounds=PAST)
+    if paid_on < invoice.issued_on:
+        # No check constraint can compare rows of two tables: this is the rule.
+        raise PaymentError(
+            _(
+                "A payment cannot be dated before its invoice: invoice %(number)s was issued "
+                "on %(issued)s."
+            )
+            % {
+                "number": invoice.number,
+                "issued": date_format(invoice.issued_on, "SHORT_DATE_FORMAT"),
+            },
+            code="paid_before_invoice",
+            field="paid_on",
+        )
     reference = text_input(reference, model=Payment, field="reference", error_class=PaymentError)
     if reference and invoice.payments.filter(reference=reference).exists():
         raise PaymentError(
@@ -295,7 +318,7 @@ TAX_ROUNDING_TOLERANCE = Decimal("0.05")
 
 
 def vat_invoice_record_guard(invoice: Invoice, user) -> Guard:
-    billed = invoice.milestone or invoice.royalty_report
+    billed = invoice.billed
     if not acts_for_research_party(user, billed.agreement):
         return denied(
             _("Only the payee's staff record the VAT invoice issued for an invoice."),

@@ -1,6 +1,8 @@
-"""The daily round of reminders: milestones due in 30 and 7 days, overdue
-milestones, agreements expiring in 90 and 30 days, royalty reports due, and
-minimum-royalty true-ups after a year ends. The round announces each
+"""The daily round of reminders: milestones and fixed payments (upfronts,
+annual fees…) due in 30 and 7 days or overdue, agreements expiring in 90
+and 30 days, royalty reports due, and minimum-royalty true-ups after a year
+ends. The round first records the fixed payments the signed agreements'
+terms make owed by now (the next year's fees). The round announces each
 reminder as an event; the notices it leads to carry an event key, so
 running the round twice on a day sends nothing twice, and the round counts
 only the reminders that told somebody."""
@@ -15,13 +17,21 @@ from partnerships.computations.reporting import last_ended_period
 from partnerships.events import AgreementExpiring
 from partnerships.models import Agreement
 from projects.choices import (
+    FIXED_PAYMENT_OPEN_STATUSES,
     MILESTONE_OPEN_STATUSES,
     ProjectStatus,
     RoyaltyReportKind,
 )
-from projects.events import MilestoneDueSoon, MilestoneOverdue, RoyaltyReportDue
-from projects.models import Milestone, ResearchProject, RoyaltyReport
+from projects.events import (
+    FixedPaymentDueSoon,
+    FixedPaymentOverdue,
+    MilestoneDueSoon,
+    MilestoneOverdue,
+    RoyaltyReportDue,
+)
+from projects.models import FixedPayment, Milestone, ResearchProject, RoyaltyReport
 
+from .fixed_payments import agreement_fixed_payments_schedule, agreements_with_fixed_terms
 from .royalties import _royalty_years, royalty_year_true_up
 
 DUE_SOON_WINDOWS = (30, 7)
@@ -35,6 +45,7 @@ class ReminderRound:
     royalty_reports_due: int = 0
     agreements_expiring: int = 0
     true_ups: int = 0
+    fixed_payments_recorded: int = 0
 
 
 def _told(event: DomainEvent) -> bool:
@@ -77,6 +88,28 @@ def _remind_agreements_expiring(today: date, result: ReminderRound) -> None:
             result.agreements_expiring += _told(
                 AgreementExpiring(agreement=agreement, days=days, expires_on=agreement.expires_on)
             )
+
+
+def _schedule_fixed_payments(today: date, result: ReminderRound) -> None:
+    for agreement in agreements_with_fixed_terms():
+        result.fixed_payments_recorded += len(
+            agreement_fixed_payments_schedule(agreement=agreement, today=today)
+        )
+
+
+def _remind_fixed_payments(today: date, result: ReminderRound) -> None:
+    open_payments = FixedPayment.objects.filter(
+        status__in=FIXED_PAYMENT_OPEN_STATUSES
+    ).select_related("agreement__partnership", "project")
+    for days in DUE_SOON_WINDOWS:
+        narrower = min((d for d in DUE_SOON_WINDOWS if d < days), default=-1)
+        for fixed_payment in open_payments.filter(
+            due_date__gte=today + timedelta(days=narrower + 1),
+            due_date__lte=today + timedelta(days=days),
+        ):
+            result.due_soon += _told(FixedPaymentDueSoon(fixed_payment=fixed_payment, days=days))
+    for fixed_payment in open_payments.overdue(today):
+        result.overdue += _told(FixedPaymentOverdue(fixed_payment=fixed_payment, today=today))
 
 
 def _remind_royalty_reports(today: date, result: ReminderRound) -> None:
@@ -135,8 +168,10 @@ def _true_up_last_year(today: date, result: ReminderRound) -> None:
 
 def reminders_send(*, today: date) -> ReminderRound:
     result = ReminderRound()
+    _schedule_fixed_payments(today, result)
     _remind_milestones(today, result)
     _remind_agreements_expiring(today, result)
+    _remind_fixed_payments(today, result)
     _remind_royalty_reports(today, result)
     _true_up_last_year(today, result)
     return result

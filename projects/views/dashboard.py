@@ -202,6 +202,7 @@ def dashboard(request):
     royalties = analytics.royalty_income_per_quarter(user, today=today, quarters=PAST_QUARTERS)
     expected = analytics.expected_receipts(user, today=today, quarters=FUTURE_QUARTERS)
     overdue = analytics.overdue_milestones(user, today=today)
+    overdue_fixed = analytics.overdue_fixed_payments(user, today=today)
     claims = analytics.claims_awaiting_verification(user)
     context.update(
         {
@@ -217,6 +218,8 @@ def dashboard(request):
             "discount_percent": expected.annual_rate * 100,
             "overdue": list(overdue[:OVERDUE_SHOWN]),
             "overdue_count": overdue.count(),
+            "overdue_fixed": list(overdue_fixed[:OVERDUE_SHOWN]),
+            "overdue_fixed_count": overdue_fixed.count(),
             "claims": list(claims[:CLAIMS_SHOWN]),
             "claims_count": claims.count(),
             **_money_charts(aging, received, royalties, expected),

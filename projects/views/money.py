@@ -21,6 +21,7 @@ from partnerships.choices import MilestoneKind
 from projects import services
 from projects.choices import (
     MILESTONE_OPEN_STATUSES,
+    FixedPaymentKind,
     MilestoneStatus,
     RoyaltyReportKind,
     RoyaltyReportStatus,
@@ -168,6 +169,7 @@ class InvoiceListFilterSet(InvoiceFilterSet):
             | Q(milestone__project__code__icontains=value)
             | Q(milestone__agreement__reference__icontains=value)
             | Q(royalty_report__agreement__reference__icontains=value)
+            | Q(fixed_payment__agreement__reference__icontains=value)
         )
 
 
@@ -212,6 +214,9 @@ class InvoiceListView(FilteredListView):
             "milestone__project__code",
             "milestone__name",
             "royalty_report__agreement__reference",
+            "fixed_payment__agreement__reference",
+            "fixed_payment__kind",
+            "fixed_payment__term_year",
             *INVOICE_VAT_FIELDS,
         ),
         columns=(
@@ -230,13 +235,24 @@ class InvoiceListView(FilteredListView):
             ExportColumn(_("Project"), "milestone__project__code"),
             ExportColumn(_("Milestone"), "milestone__name", width=30),
             ExportColumn(_("Royalty report of agreement"), "royalty_report__agreement__reference"),
+            ExportColumn(_("Fixed payment of agreement"), "fixed_payment__agreement__reference"),
+            ExportColumn(
+                _("Fixed payment"),
+                "fixed_payment__kind",
+                choice_label(FixedPaymentKind.choices),
+                width=24,
+            ),
+            ExportColumn(_("Year of the term"), "fixed_payment__term_year", width=8),
             *INVOICE_VAT_COLUMNS,
         ),
     )
 
     def get_queryset(self):
         return invoices_with_amount_paid(invoices_visible_to(self.request.user)).select_related(
-            "milestone__project", "royalty_report__agreement", "vat_invoice"
+            "milestone__project",
+            "royalty_report__agreement",
+            "fixed_payment__agreement",
+            "vat_invoice",
         )
 
     def get_context_data(self, listing):
@@ -267,6 +283,7 @@ class PaymentListFilterSet(PaymentFilterSet):
             | Q(invoice__payer_name__icontains=value)
             | Q(invoice__milestone__project__code__icontains=value)
             | Q(invoice__royalty_report__agreement__reference__icontains=value)
+            | Q(invoice__fixed_payment__agreement__reference__icontains=value)
         )
 
 
@@ -303,6 +320,9 @@ class PaymentListView(FilteredListView):
             "invoice__milestone__name",
             "invoice__royalty_report__agreement__reference",
             *PAYMENT_VAT_FIELDS,
+            "invoice__fixed_payment__agreement__reference",
+            "invoice__fixed_payment__kind",
+            "invoice__fixed_payment__term_year",
         ),
         columns=(
             ExportColumn(_("Paid on"), "paid_on", width=12),
@@ -318,12 +338,24 @@ class PaymentListView(FilteredListView):
                 _("Royalty report of agreement"), "invoice__royalty_report__agreement__reference"
             ),
             *PAYMENT_VAT_COLUMNS,
+            ExportColumn(
+                _("Fixed payment of agreement"), "invoice__fixed_payment__agreement__reference"
+            ),
+            ExportColumn(
+                _("Fixed payment"),
+                "invoice__fixed_payment__kind",
+                choice_label(FixedPaymentKind.choices),
+                width=24,
+            ),
+            ExportColumn(_("Year of the term"), "invoice__fixed_payment__term_year", width=8),
         ),
     )
 
     def get_queryset(self):
         return payments_visible_to(self.request.user).select_related(
-            "invoice__milestone__project", "invoice__royalty_report__agreement"
+            "invoice__milestone__project",
+            "invoice__royalty_report__agreement",
+            "invoice__fixed_payment__agreement",
         )
 
     def get_context_data(self, listing):
@@ -433,7 +465,9 @@ def invoice_detail(request, invoice_pk):
     payee's staff record here (POST). 404 for an invoice the user does not
     see."""
     invoices = with_document_data(invoices_visible_to(request.user)).select_related(
-        "milestone__agreement__partnership", "royalty_report__agreement__partnership"
+        "milestone__agreement__partnership",
+        "royalty_report__agreement__partnership",
+        "fixed_payment__agreement__partnership",
     )
     invoice = get_object_or_404(invoices, pk=invoice_pk)
     guard = services.vat_invoice_record_guard(invoice, request.user)
@@ -456,7 +490,7 @@ def invoice_detail(request, invoice_pk):
                 % {"vat": str(record), "number": invoice.number},
             )
             return redirect("milestones:invoice_detail", invoice_pk=invoice.pk)
-    billed = invoice.milestone or invoice.royalty_report
+    billed = invoice.billed
     return render(
         request,
         "projects/invoice_detail.html",

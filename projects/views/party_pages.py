@@ -58,6 +58,7 @@ from projects.selectors import (
     money_position_for,
     project_list_for,
 )
+from projects.views.fixed_payments import fixed_payments_context
 
 # Projects and owed milestones shown on a page; the rest are a link away.
 PROJECTS_SHOWN = 25
@@ -295,6 +296,7 @@ def agreement_detail(request, reference):
         "milestones_url": _url("milestones:list", {"agreement": agreement.pk}),
         "royalties_url": _url("royalties:list", {"agreement": agreement.pk}),
         "royalty_reports": agreement_royalty_reports_for(request.user, agreement),
+        **fixed_payments_context(request.user, agreement, today=today),
         "ledger": ledger,
         "ledger_converted": ledger_converted(ledger, on=today),
         "may_record_cost": False,

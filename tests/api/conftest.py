@@ -35,6 +35,7 @@ from tests.factories import (
     DocumentFactory,
     EnterpriseFactory,
     FailureClauseFactory,
+    FixedPaymentFactory,
     InstitutionFactory,
     JointCentreFactory,
     MilestoneFactory,
@@ -89,6 +90,8 @@ class Side:
     milestones: dict = field(default_factory=dict)
     invoice: object = None
     payment: object = None
+    # Fixed payments by state: due (invoice, cancel, waive), invoiced.
+    fixed_payments: dict = field(default_factory=dict)
     # Royalty reports by state: submitted (accept, query), queried
     # (resubmit), accepted (invoice).
     reports: dict = field(default_factory=dict)
@@ -181,7 +184,9 @@ def build_side(name: str) -> Side:
         )
     for status in ("verified", "invoiced"):
         project_services.milestone_verify(milestone=milestone[status], by=partner)
-    side.invoice = project_services.milestone_invoice(milestone=milestone["invoiced"], by=staff)
+    side.invoice = project_services.milestone_invoice(
+        milestone=milestone["invoiced"], by=staff, issued_on=datetime.date(2025, 5, 1)
+    )
     side.payment = project_services.payment_record(
         invoice=side.invoice,
         by=staff,
@@ -193,6 +198,13 @@ def build_side(name: str) -> Side:
         item.refresh_from_db()
         assert item.status in {status, "partially_paid"}, (status, item.status)
     side.milestones = milestone
+
+    side.fixed_payments = {
+        status: FixedPaymentFactory(agreement=side.agreement, kind=kind)
+        for status, kind in (("due", "patent_costs"), ("invoiced", "option_fee"))
+    }
+    project_services.fixed_payment_invoice(fixed_payment=side.fixed_payments["invoiced"], by=staff)
+    side.fixed_payments["invoiced"].refresh_from_db()
 
     side.reports = {
         status: RoyaltyReportFactory(

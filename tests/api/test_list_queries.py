@@ -32,6 +32,7 @@ from tests.factories import (
     DocumentFactory,
     EnterpriseFactory,
     FailureClauseFactory,
+    FixedPaymentFactory,
     InstitutionFactory,
     JointCentreFactory,
     MilestoneFactory,
@@ -127,6 +128,22 @@ def _invoice(milestone, by=None):
         due_on=datetime.date(2025, 2, 1),
         issued_by=by,
     )
+
+
+def fixed_payments(ctx, n):
+    for _ in range(n):
+        fixed_payment = FixedPaymentFactory(agreement=ctx.agreement, project=ctx.project)
+        if next(counter) % 2:
+            Invoice.objects.create(
+                number=f"INV-Q-{next(counter):05d}",
+                fixed_payment=fixed_payment,
+                payee_name="Institute",
+                payer_name="Company",
+                amount=fixed_payment.amount,
+                currency=fixed_payment.currency,
+                issued_on=datetime.date(2025, 1, 1),
+                due_on=datetime.date(2025, 2, 1),
+            )
 
 
 def invoices(ctx, n):
@@ -370,6 +387,7 @@ ROWS = {
     "project-list": projects,
     "stage-transition-list": stage_transitions,
     "milestone-list": milestones,
+    "fixed-payment-list": fixed_payments,
     "invoice-list": invoices,
     "payment-list": payments,
     "royalty-report-list": royalty_reports,

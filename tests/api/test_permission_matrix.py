@@ -216,6 +216,16 @@ def vat_invoice(world, side, role):
     }
 
 
+def fixed_payment_body(world, side, role):
+    return {
+        "agreement": side.agreement.pk,
+        "kind": "patent_costs",
+        "amount": "12000.00",
+        "due_date": "2026-03-31",
+        "description": "PCT national phase",
+    }
+
+
 def royalty_submission(world, side, role):
     return {
         "agreement": side.agreement.pk,
@@ -517,7 +527,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ("milestone-payments", "post"): Rule(
         obj=pk("milestones.invoiced"), who=STAFF, body=payment, ok=201
     ),
-    ("invoice-list", "get"): Rule(members=ids("invoice")),
+    ("fixed-payment-list", "get"): Rule(
+        members=ids("fixed_payments.due", "fixed_payments.invoiced")
+    ),
+    ("fixed-payment-list", "post"): Rule(
+        who=STAFF, gate="class", body=fixed_payment_body, ok=201, refused_parent=400
+    ),
+    ("fixed-payment-detail", "get"): Rule(obj=pk("fixed_payments.due")),
+    ("fixed-payment-invoice", "post"): Rule(
+        obj=pk("fixed_payments.due"), who=STAFF, gate="class", body=empty, ok=201
+    ),
+    ("fixed-payment-cancel", "post"): Rule(
+        obj=pk("fixed_payments.due"), who=STAFF, gate="class", body=reason
+    ),
+    ("fixed-payment-waive", "post"): Rule(
+        obj=pk("fixed_payments.due"), who=STAFF, gate="class", body=reason
+    ),
+    ("invoice-list", "get"): Rule(members=ids("invoice", "fixed_payments.invoiced.invoice")),
     ("invoice-detail", "get"): Rule(obj=pk("invoice")),
     ("invoice-payments", "post"): Rule(obj=pk("invoice"), who=STAFF, body=payment, ok=201),
     ("invoice-vat-invoice", "put"): Rule(obj=pk("invoice"), who=STAFF, body=vat_invoice, ok=200),
@@ -771,6 +797,7 @@ FILTERS = [
     ("project-list", "joint_centre", "joint_centre"),
     ("milestone-list", "project", "project"),
     ("milestone-list", "agreement", "agreement"),
+    ("fixed-payment-list", "agreement", "agreement"),
     ("stage-transition-list", "project", "project"),
     ("payment-list", "invoice", "invoice"),
     ("royalty-report-list", "agreement", "agreement"),

@@ -63,6 +63,7 @@ from projects.models import (
     Activity,
     CostEntry,
     Document,
+    FixedPayment,
     Invoice,
     Milestone,
     Payment,
@@ -636,9 +637,9 @@ class TestInvoicesAndPayments:
             assert paid_on(invoice) <= invoice.amount, invoice.number
 
     def test_paid_items_are_paid_in_full_and_partially_paid_ones_in_part(self, demo):
-        invoices = Invoice.objects.select_related("milestone", "royalty_report")
+        invoices = Invoice.objects.select_related("milestone", "royalty_report", "fixed_payment")
         for invoice in invoices:
-            billed = invoice.milestone or invoice.royalty_report
+            billed = invoice.billed
             paid = paid_on(invoice)
             if billed.status == MilestoneStatus.PAID:
                 assert paid == invoice.amount, invoice.number
@@ -681,6 +682,23 @@ class TestInvoicesAndPayments:
                 target_type="projects.milestone", target_id=milestone.pk, verb="milestone.claimed"
             ).first()
             assert timezone.localdate(claim.created_at) <= claimed, milestone
+
+    def test_signed_agreements_owe_their_upfronts_and_fees_paid_in_time(self, demo):
+        today = timezone.localdate()
+        upfronts = FixedPayment.objects.filter(kind="upfront").select_related("agreement")
+        signed = Agreement.objects.filter(status="signed", upfront_amount__gt=0)
+        assert {upfront.agreement_id for upfront in upfronts} == set(
+            signed.values_list("id", flat=True)
+        )
+        for upfront in upfronts:
+            assert upfront.amount == upfront.agreement.upfront_amount
+            assert upfront.status == "paid", upfront.agreement.reference
+        fees = FixedPayment.objects.filter(kind="annual_licence_fee").order_by("term_year")
+        assert fees.count() >= 5
+        assert {fee.status for fee in fees} >= {"paid", "invoiced"}
+        assert not fees.filter(status="paid", due_date__gt=today).exists()
+        # A draft owes nothing until it is signed.
+        assert not FixedPayment.objects.filter(agreement__status="draft").exists()
 
     def test_staff_issue_invoices_and_record_payments(self, demo):
         assert not Invoice.objects.exclude(issued_by__role=Role.CENTRE_STAFF).exists()

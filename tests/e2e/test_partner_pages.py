@@ -81,7 +81,7 @@ def licence():
             invoice=invoice,
             amount=Decimal(amount),
             currency="CNY",
-            paid_on=datetime.date(2025, 6, 1),
+            paid_on=invoice.issued_on,
             by=staff,
         )
 

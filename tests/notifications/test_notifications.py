@@ -546,6 +546,7 @@ class TestDailyTask:
             "royalty_reports_due": 0,
             "agreements_expiring": 0,
             "true_ups": 0,
+            "fixed_payments_recorded": 0,
         }
         assert notices(NotificationKind.MILESTONE_DUE_SOON).filter(recipient=partner_user).exists()
 

@@ -17,6 +17,7 @@ from tests.factories import (
     ActivityFactory,
     CostEntryFactory,
     CostShareFactory,
+    FixedPaymentFactory,
     MilestoneFactory,
     ProjectUnderAgreementFactory,
     RoyaltyReportFactory,
@@ -234,3 +235,20 @@ def test_a_partner_without_projects_sees_a_calm_empty_overview(client, partner_u
     assert "Your enterprise has no projects with us yet." in response.text
     assert "No claims are waiting for you." in response.text
     assert "No invoice is open." in response.text
+
+
+def test_the_upfront_and_fees_to_be_invoiced_are_the_partners_own(
+    client, partner_user, own, foreign
+):
+    soon = timezone.localdate() + timedelta(days=20)
+    FixedPaymentFactory(agreement=own.agreement, kind="option_fee", description="", due_date=soon)
+    FixedPaymentFactory(
+        agreement=foreign.agreement, kind="option_fee", description="Foreign", due_date=soon
+    )
+    client.force_login(partner_user)
+
+    page = client.get(OVERVIEW).text
+
+    assert 'data-testid="overview-fixed-payments"' in page
+    assert own.agreement.reference in page
+    assert foreign.agreement.reference not in page and "Foreign" not in page

@@ -18,6 +18,7 @@ from projects.computations.receipts import Quarter, quarter_discount_factor
 from projects.models import Invoice, Payment
 from tests.factories import (
     AgreementFactory,
+    FixedPaymentFactory,
     MilestoneFactory,
     PartnershipFactory,
     ProjectUnderAgreementFactory,
@@ -416,3 +417,74 @@ def test_overdue_milestones_and_claims_awaiting_verification_are_listed(
     assert list(analytics.claims_awaiting_verification(staff_user)) == [claim]
     assert not analytics.overdue_milestones(foreign_staff, today=TODAY).exists()
     assert not analytics.claims_awaiting_verification(foreign_staff).exists()
+
+
+# --- Fixed payments (upfronts, annual fees…) count like milestones --------------------
+
+
+def fixed_invoice(fixed_payment, *, due_on, paid=()):
+    invoice = Invoice.objects.create(
+        number=f"INV-{next(invoice_numbers)}",
+        fixed_payment=fixed_payment,
+        payee_name="Institute",
+        payer_name="Company",
+        amount=fixed_payment.amount,
+        currency=fixed_payment.currency,
+        issued_on=due_on - datetime.timedelta(days=30),
+        due_on=due_on,
+    )
+    for paid_on, paid_amount in paid:
+        Payment.objects.create(
+            invoice=invoice, amount=paid_amount, currency=invoice.currency, paid_on=paid_on
+        )
+    return invoice
+
+
+def test_invoiced_fixed_payments_are_aged_and_counted_as_licensing_income(
+    staff_user, foreign_staff, agreement
+):
+    upfront = FixedPaymentFactory(
+        agreement=agreement, kind="upfront", description="", amount=5000, status="partially_paid"
+    )
+    fixed_invoice(
+        upfront, due_on=datetime.date(2026, 5, 30), paid=[(datetime.date(2026, 5, 1), 1000)]
+    )
+
+    [cny] = analytics.receivables_aging(staff_user, today=TODAY)
+    metrics = analytics.annual_metrics(staff_user, today=TODAY, years=1)
+
+    assert cny.buckets["days_31_60"] == Decimal("4000.00")
+    assert metrics[-1].licensing_income == {"CNY": Decimal("1000.00")}
+    assert analytics.receivables_aging(foreign_staff, today=TODAY) == []
+
+
+def test_expected_receipts_count_open_fixed_payments_in_full_in_their_quarter(
+    staff_user, agreement
+):
+    FixedPaymentFactory(agreement=agreement, amount=800, due_date=datetime.date(2026, 11, 15))
+    FixedPaymentFactory(  # overdue: expected in today's quarter
+        agreement=agreement, kind="option_fee", amount=200, due_date=datetime.date(2026, 1, 2)
+    )
+    FixedPaymentFactory(  # waived: not expected
+        agreement=agreement,
+        kind="other",
+        amount=999,
+        status="waived",
+        closing_reason="Goodwill",
+        due_date=datetime.date(2026, 11, 15),
+    )
+
+    expected = analytics.expected_receipts(staff_user, today=TODAY, quarters=4)
+
+    quarters = [str(quarter) for quarter in expected.quarters]
+    weighted = dict(zip(quarters, expected.weighted["CNY"], strict=True))
+    assert weighted[str(Quarter.of(TODAY))] == Decimal("200.00")
+    assert weighted[str(Quarter.of(datetime.date(2026, 11, 15)))] == Decimal("800.00")
+
+
+def test_overdue_fixed_payments_are_listed(staff_user, foreign_staff, agreement):
+    overdue = FixedPaymentFactory(agreement=agreement, due_date=TODAY - datetime.timedelta(1))
+    FixedPaymentFactory(agreement=agreement, kind="option_fee", due_date=TODAY)
+
+    assert list(analytics.overdue_fixed_payments(staff_user, today=TODAY)) == [overdue]
+    assert not analytics.overdue_fixed_payments(foreign_staff, today=TODAY).exists()

@@ -18,12 +18,18 @@ from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus
 from projects.models import Activity, Invoice, Payment, StageTransition
 from projects.services import (
+    fixed_payment_invoice,
+    fixed_payment_pay,
     milestone_claim,
     milestone_invoice,
     payment_record,
     project_advance,
 )
-from tests.factories import MilestoneFactory, ProjectUnderAgreementFactory
+from tests.factories import (
+    FixedPaymentFactory,
+    MilestoneFactory,
+    ProjectUnderAgreementFactory,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -128,6 +134,34 @@ def test_concurrent_payments_of_the_full_amount_record_exactly_one(
     assert Payment.objects.filter(invoice=invoice).count() == 1
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.PAID
+
+
+def test_concurrent_payments_of_an_upfront_never_overpay_it(agreement, staff_user):
+    """The payment service's lock on the invoice holds for fixed payments:
+    twenty payments of the whole upfront at once record exactly one."""
+    upfront = FixedPaymentFactory(
+        agreement=agreement, kind="upfront", description="", amount=Decimal("5000000.00")
+    )
+    invoice = fixed_payment_invoice(fixed_payment=upfront, by=staff_user)
+
+    outcomes = run_together(
+        [
+            lambda n=n: fixed_payment_pay(
+                fixed_payment=upfront,
+                amount=Decimal("5000000.00"),
+                currency=invoice.currency,
+                paid_on=timezone.localdate(),
+                by=staff_user,
+                reference=f"BANK-{n}",
+            )
+            for n in range(THREADS)
+        ]
+    )
+
+    assert sum(isinstance(o, Payment) for o in outcomes) == 1
+    assert refusal_codes(outcomes) == ["overpayment"] * (THREADS - 1)
+    upfront.refresh_from_db()
+    assert upfront.status == "paid"
 
 
 def test_concurrent_claims_make_one_transition(project, staff_user):

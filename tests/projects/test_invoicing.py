@@ -209,6 +209,9 @@ class TestPayments:
         ]
 
     def test_a_payment_keeps_its_date_reference_and_recorder(self, invoice, staff_user):
+        # Issued a week ago, paid two days ago.
+        Invoice.objects.filter(pk=invoice.pk).update(issued_on=TODAY - timedelta(days=7))
+        invoice.refresh_from_db()
         paid_on = TODAY - timedelta(days=2)
 
         payment = pay(

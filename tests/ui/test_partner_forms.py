@@ -874,6 +874,8 @@ def payment_data(**changes):
     return {
         "section": "payment",
         "payment-upfront_amount": "2000000",
+        "payment-annual_licence_fee": "0",
+        "payment-annual_maintenance_fee": "0",
         "payment-royalty_basis": "whole",
         "payment-minimum_annual_royalty": "100000",
         "payment-sublicense_income_share": "20",

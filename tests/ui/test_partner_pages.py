@@ -19,6 +19,7 @@ from tests.factories import (
     CostShareFactory,
     EnterpriseFactory,
     FailureClauseFactory,
+    FixedPaymentFactory,
     InstitutionFactory,
     JointCentreFactory,
     JointCentrePartyFactory,
@@ -39,7 +40,9 @@ LONG_AGO = datetime.date(2020, 1, 1)
 FAR_AHEAD = datetime.date(2099, 12, 31)
 
 
-def pay(invoice, amount, by, paid_on=datetime.date(2025, 6, 1)):
+def pay(invoice, amount, by, paid_on=None):
+    # Paid the day it is invoiced: a payment is never dated before its invoice.
+    paid_on = paid_on or invoice.issued_on
     return services.payment_record(
         invoice=invoice, amount=Decimal(amount), currency=invoice.currency, paid_on=paid_on, by=by
     )
@@ -476,6 +479,11 @@ def test_the_pages_take_as_many_queries_for_many_rows_as_for_few(client, staff, 
             project=project,
             period_start=datetime.date(2000 + n, 1, 1),
             period_end=datetime.date(2000 + n, 3, 31),
+        )
+        FixedPaymentFactory(agreement=world.agreement, due_date=LONG_AGO)
+        services.fixed_payment_invoice(
+            fixed_payment=FixedPaymentFactory(agreement=world.agreement, kind="option_fee"),
+            by=staff,
         )
         PersonFactory(institution=world.institution)
         PersonFactory(institution=None, enterprise=world.enterprise)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pipelines.models import StageDefinition
 from projects import services
@@ -33,6 +34,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+TODAY_ISO = timezone.localdate().isoformat()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -438,7 +440,7 @@ def test_invoicing_and_recording_payments(client, staff, project):
 
     response = client.post(
         milestone_url(milestone, "pay"),
-        {"amount": "400", "currency": "CNY", "paid_on": "2025-01-10", "reference": "TX-1"},
+        {"amount": "400", "currency": "CNY", "paid_on": TODAY_ISO, "reference": "TX-1"},
         **HTMX,
     )
     milestone.refresh_from_db()
@@ -453,7 +455,7 @@ def test_the_payment_form_offers_what_is_outstanding(client, staff, project):
         invoice=invoice,
         amount=Decimal("250"),
         currency="CNY",
-        paid_on=datetime.date(2025, 1, 5),
+        paid_on=invoice.issued_on,
         by=staff,
     )
 
@@ -462,13 +464,30 @@ def test_the_payment_form_offers_what_is_outstanding(client, staff, project):
     assert 'name="amount" value="750.00"' in response.text
 
 
+def test_a_payment_dated_before_its_invoice_is_refused_next_to_the_date(client, staff, project):
+    milestone = MilestoneFactory(project=project, status="verified", amount=Decimal("1000"))
+    invoice = services.milestone_invoice(milestone=milestone, by=staff)
+    day_before = invoice.issued_on - datetime.timedelta(days=1)
+
+    response = client.post(
+        milestone_url(milestone, "pay"),
+        {"amount": "100", "currency": "CNY", "paid_on": day_before.isoformat()},
+        **HTMX,
+    )
+
+    milestone.refresh_from_db()
+    assert milestone.status == "invoiced"
+    assert 'id="id_paid_on_error"' in response.text
+    assert "cannot be dated before its invoice" in response.text
+
+
 def test_an_overpayment_is_refused_next_to_the_amount_with_the_input_kept(client, staff, project):
     milestone = MilestoneFactory(project=project, status="verified", amount=Decimal("1000"))
     services.milestone_invoice(milestone=milestone, by=staff)
 
     response = client.post(
         milestone_url(milestone, "pay"),
-        {"amount": "1500", "currency": "CNY", "paid_on": "2025-01-10", "reference": "TX-9"},
+        {"amount": "1500", "currency": "CNY", "paid_on": TODAY_ISO, "reference": "TX-9"},
         **HTMX,
     )
 
