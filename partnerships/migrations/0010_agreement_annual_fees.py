@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0007_text_limits_and_visible_names'),
+        ('partnerships', '0009_institution_invoicing_particulars'),
     ]
 
     operations = [
