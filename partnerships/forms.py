@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import Currency
 from core.templatetags.biobridge import localized
 from core.text import max_length_of
-from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import BootstrapFormMixin, DateInput, DomainErrorFormMixin, Form
 from pipelines.selectors import sectors_visible_to
 
 from .choices import MilestoneKind, Party, SunkCostBearer
@@ -47,7 +47,7 @@ from .services import (
     PERSON_FIELDS,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ModelForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):

@@ -9,12 +9,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.text import max_length_of
-from core.ui.forms import Form
+from core.ui.forms import DateInput, Form
 from projects.models import Milestone, RoyaltyReport, RoyaltyReportLine
 from projects.services.royalties import SalesLine
-
-DATE_WIDGET = {"type": "date"}
-
 
 # --- Milestone decisions ------------------------------------------------------------
 
@@ -45,10 +42,8 @@ class RoyaltyFiguresForm(Form):
     """A period's sales figures. With a breakdown by product and territory the
     total comes from the lines, so ``net_sales`` is left out."""
 
-    period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs=DATE_WIDGET)
-    )
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
     net_sales = forms.DecimalField(
         label=_("Net sales"), max_digits=18, decimal_places=2, min_value=Decimal(0)
     )

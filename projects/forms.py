@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.text import NOTE_MAX_LENGTH, max_length_of
-from core.ui.forms import BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import BootstrapFormMixin, DateInput, DomainErrorFormMixin, Form
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -138,9 +138,7 @@ class VerifyForm(Form):
 
 
 class InvoiceForm(Form):
-    issued_on = forms.DateField(
-        label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput(), required=False)
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30
     )
@@ -149,7 +147,7 @@ class InvoiceForm(Form):
 class PaymentForm(Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     reference = forms.CharField(
         label=_("Bank reference"), max_length=max_length_of(Payment, "reference"), required=False
     )
@@ -173,9 +171,7 @@ class CostEntryForm(Form):
     paid_by = forms.ChoiceField(label=_("Paid by"), choices=Party.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-    incurred_on = forms.DateField(
-        label=_("Incurred on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    incurred_on = forms.DateField(label=_("Incurred on"), widget=DateInput())
     description = forms.CharField(
         label=_("Description"), max_length=max_length_of(CostEntry, "description")
     )
@@ -218,7 +214,7 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         model = ResearchProject
         fields = PROJECT_FIELDS.all
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "partner_enterprises": forms.SelectMultiple(attrs={"size": 5}),
         }

@@ -1,5 +1,6 @@
-"""The form base of every page: Bootstrap classes on each widget, and a
-service's refusal shown at the field it names."""
+"""The form base of every page: Bootstrap classes on each widget, date
+pickers that carry ISO dates, and a service's refusal shown at the field it
+names."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,13 +28,39 @@ class DomainErrorFormMixin:
                 attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_error"
 
 
+# The one format a browser's date picker reads and sends: <input type=date>
+# holds an ISO 8601 date whatever the page's language, and shows it in the
+# reader's own way. A localised value (Chinese "2026/12/06") leaves the
+# picker blank and the form impossible to send.
+ISO_DATE_FORMAT = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """A date picker whose value is always ISO 8601 (``2026-12-06``)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or ISO_DATE_FORMAT)
+
+
+def iso_date_picker(widget) -> None:
+    """Turn a form's ``DateInput`` into a date picker with an ISO value."""
+    if isinstance(widget, forms.DateInput):
+        widget.input_type = "date"
+        widget.format = ISO_DATE_FORMAT
+        widget.attrs.pop("type", None)
+
+
 class BootstrapFormMixin:
-    """Bootstrap classes on every widget, so templates render fields alike."""
+    """Bootstrap classes on every widget, so templates render fields alike;
+    every date field is a picker with an ISO value."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            iso_date_picker(widget)
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
