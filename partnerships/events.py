@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import User
 from core.events import DomainEvent
+from core.i18n import Message
 
 from .models import Agreement
 
@@ -23,7 +24,8 @@ class AgreementEvent(DomainEvent):
     agreement: Agreement
     by: User
     verb: str
-    summary: str
+    # The sentence for the timeline: a ``core.i18n.Message``.
+    summary: Message | str
     changes: dict = field(default_factory=dict)
 
 

@@ -13,9 +13,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.events import publish
+from core.i18n import Message
 from pipelines.models import StageDefinition
 
 from ..choices import Party
@@ -126,8 +128,10 @@ def cost_shares_set(*, agreement: Agreement, shares: list[CostShareInput], by) -
             agreement=agreement,
             by=by,
             verb="terms.cost_shares_set",
-            summary=_("Cost shares of %(reference)s updated.")
-            % {"reference": agreement.reference},
+            summary=Message(
+                gettext_lazy("Cost shares of %(reference)s updated."),
+                reference=agreement.reference,
+            ),
             changes={
                 "before": before,
                 "after": [
@@ -173,8 +177,10 @@ def royalty_tiers_set(
             agreement=agreement,
             by=by,
             verb="terms.royalty_tiers_set",
-            summary=_("Royalty tiers of %(reference)s updated.")
-            % {"reference": agreement.reference},
+            summary=Message(
+                gettext_lazy("Royalty tiers of %(reference)s updated."),
+                reference=agreement.reference,
+            ),
             changes={
                 "basis": agreement.royalty_basis,
                 "before": before,

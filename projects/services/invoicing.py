@@ -13,10 +13,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import INVOICE, PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
+from core.i18n import Message, Money
 from core.money import quantize_money
 from core.text import text_input
 from partnerships.models import Agreement
@@ -205,8 +207,12 @@ def payment_record(
         target=payment,
         project=project,
         agreement=billed.agreement,
-        summary=_("Payment of %(amount)s %(currency)s recorded on invoice %(number)s.")
-        % {"amount": amount, "currency": currency, "number": invoice.number},
+        summary=Message(
+            gettext_lazy("Payment of %(amount)s %(currency)s recorded on invoice %(number)s."),
+            amount=Money(amount, currency, code=False),
+            currency=currency,
+            number=invoice.number,
+        ),
         changes={
             "amount": amount,
             "paid_on": paid_on,

@@ -11,9 +11,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
+from core.i18n import Lowercase, Message, Money
 from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
@@ -201,8 +203,12 @@ def milestone_claim(
         MilestoneStatus.CLAIMED,
         by=by,
         verb="milestone.resubmitted" if resubmission else "milestone.claimed",
-        summary=(_("Claim for %(name)s resubmitted.") if resubmission else _("%(name)s claimed."))
-        % {"name": milestone.name},
+        summary=Message(
+            gettext_lazy("Claim for %(name)s resubmitted.")
+            if resubmission
+            else gettext_lazy("%(name)s claimed."),
+            name=milestone.name,
+        ),
         changes={"evidence": evidence_note, "documents": [doc.pk for doc in documents]},
     )
     publish(MilestoneClaimed(milestone=milestone, activity=activity))
@@ -223,7 +229,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
         MilestoneStatus.VERIFIED,
         by=by,
         verb="milestone.verified",
-        summary=_("%(name)s verified by the enterprise.") % {"name": milestone.name},
+        summary=Message(gettext_lazy("%(name)s verified by the enterprise."), name=milestone.name),
         changes={"comment": milestone.verification_comment},
     )
     publish(MilestoneVerified(milestone=milestone, activity=activity))
@@ -244,7 +250,9 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
         MilestoneStatus.DISPUTED,
         by=by,
         verb="milestone.disputed",
-        summary=_("%(name)s disputed: %(reason)s") % {"name": milestone.name, "reason": reason},
+        summary=Message(
+            gettext_lazy("%(name)s disputed: %(reason)s"), name=milestone.name, reason=reason
+        ),
         changes={"reason": reason},
     )
     publish(MilestoneDisputed(milestone=milestone, activity=activity))
@@ -276,8 +284,11 @@ def milestone_invoice(
         MilestoneStatus.INVOICED,
         by=by,
         verb="milestone.invoiced",
-        summary=_("Invoice %(number)s issued for %(name)s.")
-        % {"number": invoice.number, "name": milestone.name},
+        summary=Message(
+            gettext_lazy("Invoice %(number)s issued for %(name)s."),
+            number=invoice.number,
+            name=milestone.name,
+        ),
         changes={"invoice": invoice.number, "due_on": invoice.due_on},
     )
     publish(MilestoneInvoiced(milestone=milestone, invoice=invoice, activity=activity))
@@ -299,8 +310,12 @@ def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus)
         to_status,
         by=by,
         verb=f"milestone.{to_status}",
-        summary=_("%(name)s %(status)s: %(reason)s")
-        % {"name": milestone.name, "status": to_status.label.lower(), "reason": reason},
+        summary=Message(
+            gettext_lazy("%(name)s %(status)s: %(reason)s"),
+            name=milestone.name,
+            status=Lowercase(to_status.label),
+            reason=reason,
+        ),
         changes={"reason": reason},
     )
     return milestone
@@ -370,8 +385,12 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
             target=milestone,
             project=project,
             agreement=project.agreement,
-            summary=_("Milestone %(name)s planned: %(amount)s %(currency)s.")
-            % {"name": milestone.name, "amount": milestone.amount, "currency": milestone.currency},
+            summary=Message(
+                gettext_lazy("Milestone %(name)s planned: %(amount)s %(currency)s."),
+                name=milestone.name,
+                amount=Money(milestone.amount, milestone.currency, code=False),
+                currency=milestone.currency,
+            ),
             changes={"amount": milestone.amount, "trigger_stage": item.trigger_stage_id},
         )
         if triggered_on is not None:

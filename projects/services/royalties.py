@@ -13,10 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
+from core.i18n import Message, Money
 from core.money import quantize_money
 from core.text import text_input, visible_text
 from partnerships.choices import RoyaltyBasis
@@ -407,17 +409,17 @@ def royalty_report_submit(
         target=report,
         project=project,
         agreement=agreement,
-        summary=_(
-            "Net sales of %(sales)s %(currency)s reported for %(start)s–%(end)s; "
-            "royalty %(royalty)s."
-        )
-        % {
-            "sales": net_sales,
-            "currency": agreement.currency,
-            "start": period_start,
-            "end": period_end,
-            "royalty": royalty_due,
-        },
+        summary=Message(
+            gettext_lazy(
+                "Net sales of %(sales)s %(currency)s reported for %(start)s–%(end)s; "
+                "royalty %(royalty)s."
+            ),
+            sales=Money(net_sales, agreement.currency, code=False),
+            currency=agreement.currency,
+            start=period_start,
+            end=period_end,
+            royalty=Money(royalty_due, agreement.currency),
+        ),
         changes={
             "net_sales": net_sales,
             "royalty_due": royalty_due,
@@ -468,7 +470,7 @@ def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyRe
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Royalty report queried: %(reason)s") % {"reason": reason},
+        summary=Message(gettext_lazy("Royalty report queried: %(reason)s"), reason=reason),
         changes={"reason": reason},
     )
     publish(RoyaltyReportQueried(report=report, activity=activity))
@@ -531,8 +533,10 @@ def royalty_report_resubmit(
         target=report,
         project=report.project,
         agreement=agreement,
-        summary=_("Royalty report corrected; royalty %(royalty)s.")
-        % {"royalty": report.royalty_due},
+        summary=Message(
+            gettext_lazy("Royalty report corrected; royalty %(royalty)s."),
+            royalty=Money(report.royalty_due, report.agreement.currency),
+        ),
         changes={
             "before": before,
             "after": {"net_sales": report.net_sales, "royalty_due": report.royalty_due},
@@ -558,8 +562,11 @@ def royalty_report_accept(*, report: RoyaltyReport, by) -> RoyaltyReport:
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Royalty report for %(start)s–%(end)s accepted.")
-        % {"start": report.period_start, "end": report.period_end},
+        summary=Message(
+            gettext_lazy("Royalty report for %(start)s–%(end)s accepted."),
+            start=report.period_start,
+            end=report.period_end,
+        ),
         changes={"status": [RoyaltyReportStatus.SUBMITTED, RoyaltyReportStatus.ACCEPTED]},
     )
     return report
@@ -599,8 +606,12 @@ def royalty_report_invoice(
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Invoice %(number)s issued for royalties of %(start)s–%(end)s.")
-        % {"number": invoice.number, "start": report.period_start, "end": report.period_end},
+        summary=Message(
+            gettext_lazy("Invoice %(number)s issued for royalties of %(start)s–%(end)s."),
+            number=invoice.number,
+            start=report.period_start,
+            end=report.period_end,
+        ),
         changes={"invoice": invoice.number},
     )
     publish(RoyaltyReportInvoiced(report=report, invoice=invoice, activity=activity))
@@ -658,8 +669,14 @@ def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> Royalty
         verb="royalty_report.true_up",
         target=report,
         agreement=agreement,
-        summary=_("Minimum annual royalty for %(year)s trued up by %(amount)s %(currency)s.")
-        % {"year": year, "amount": report.royalty_due, "currency": agreement.currency},
+        summary=Message(
+            gettext_lazy(
+                "Minimum annual royalty for %(year)s trued up by %(amount)s %(currency)s."
+            ),
+            year=year,
+            amount=Money(report.royalty_due, agreement.currency, code=False),
+            currency=agreement.currency,
+        ),
         changes={"royalties": royalties, "minimum": agreement.minimum_annual_royalty},
     )
     return report

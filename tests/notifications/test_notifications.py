@@ -301,8 +301,8 @@ class TestRoyaltyReportReminders:
         due = notices(NotificationKind.ROYALTY_REPORT_DUE)
         assert first.royalty_reports_due == 1
         assert [n.recipient for n in due] == [partner_user]
-        assert "2026-01-01–2026-03-31" in due.get().title
-        assert "due 2026-05-15" in due.get().title
+        assert "1 Jan 2026–31 Mar 2026" in due.get().title
+        assert "due 15 May 2026" in due.get().title
 
     def test_a_late_report_is_asked_for_once_more(self, on_market, partner_user):
         reminders_send(today=MAY_10)
