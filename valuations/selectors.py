@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
+from core.i18n import localized_name
 from pipelines.choices import SectorCode
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject
@@ -114,16 +115,18 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
         rate = rates.get(candidate.code) if candidate.code in phase_codes else None
         if rate is not None:
             probability = rate.success_probability
-            sources.append(f"{candidate.name}: {rate.source}")
+            sources.append(f"{localized_name(candidate)}: {rate.source}")
         phases.append(
             {
-                "name": candidate.name,
+                # In the reader's language: the name is shown, and matched
+                # by the deal's milestones below in either language.
+                "name": localized_name(candidate),
                 "years": max(1, math.ceil(candidate.typical_years)),
                 "cost": str(candidate.typical_cost),
                 "success_probability": str(Decimal(probability).normalize()),
             }
         )
-    sources.append(f"{stage.pipeline.name}: {stage.pipeline.source}")
+    sources.append(f"{localized_name(stage.pipeline)}: {stage.pipeline.source}")
     return {
         "inputs": {
             "currency": stages[0].typical_cost_currency if stages else project.currency,
@@ -142,9 +145,11 @@ def rnpv_defaults_for(project: ResearchProject) -> dict:
         },
         "sources": sources,
         "notes": [
-            "Phase durations are the pipeline's typical durations rounded up to whole years.",
-            "Commercial figures and the discount rate are BioBridge placeholders: "
-            "replace them with the project's own forecast.",
+            _("Phase durations are the pipeline's typical durations rounded up to whole years."),
+            _(
+                "Commercial figures and the discount rate are BioBridge placeholders: "
+                "replace them with the project's own forecast."
+            ),
         ],
     }
 
@@ -175,7 +180,11 @@ def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> di
             pipeline_id=stage.pipeline_id, position__lt=stage.position
         ).order_by("position")
         costs = [
-            {"amount": str(s.typical_cost), "years_ago": 0, "label": f"Typical cost: {s.name}"}
+            {
+                "amount": str(s.typical_cost),
+                "years_ago": 0,
+                "label": _("Typical cost: %(stage)s") % {"stage": localized_name(s)},
+            }
             for s in passed
         ]
         currency = stage.typical_cost_currency
@@ -219,11 +228,13 @@ def deal_defaults_for(project: ResearchProject, rnpv_inputs: dict) -> tuple[dict
             % {"terms": agreement.currency, "valuation": rnpv_inputs["currency"]}
         ]
     stage = project.current_stage
-    position_of = dict(
-        StageDefinition.objects.filter(pipeline_id=stage.pipeline_id).values_list(
-            "name", "position"
-        )
-    )
+    position_of = {}
+    for name, name_zh, position in StageDefinition.objects.filter(
+        pipeline_id=stage.pipeline_id
+    ).values_list("name", "name_zh", "position"):
+        position_of[name] = position
+        if name_zh:
+            position_of.setdefault(name_zh, position)
     phases = [(position_of.get(p["name"], 0), p["name"]) for p in rnpv_inputs["phases"]]
     milestones = []
     for item in agreement.milestone_schedule.select_related("trigger_stage"):

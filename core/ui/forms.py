@@ -4,6 +4,7 @@ names."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 
@@ -52,6 +53,28 @@ def iso_date_picker(widget) -> None:
         widget.attrs.pop("type", None)
 
 
+# The empty choice of every drop-down, in the page's language, instead of
+# Django's dashes or its "- Select an option -", which has no Chinese.
+EMPTY_CHOICE_LABEL = _("Choose…")
+_DJANGO_EMPTY_LABELS = {"---------", "- Select an option -"}
+
+
+def empty_choice_labelled(field) -> None:
+    """Give a single-choice field's empty option the one label."""
+    if isinstance(field.widget, forms.SelectMultiple):
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = EMPTY_CHOICE_LABEL
+        return
+    if isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and str(label) in _DJANGO_EMPTY_LABELS for value, label in choices):
+            field.choices = [
+                (value, EMPTY_CHOICE_LABEL if value == "" else label) for value, label in choices
+            ]
+
+
 class BootstrapFormMixin:
     """Bootstrap classes on every widget, so templates render fields alike;
     every date field is a picker with an ISO value."""
@@ -61,6 +84,7 @@ class BootstrapFormMixin:
         for field in self.fields.values():
             widget = field.widget
             iso_date_picker(widget)
+            empty_choice_labelled(field)
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):

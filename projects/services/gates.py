@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
 from core.events import publish
-from core.i18n import Localized, Message
+from core.i18n import Localized, Message, localized_name
 from core.text import text_input
 from pipelines.models import StageDefinition
 from projects.activity import activity_record
@@ -186,7 +186,7 @@ def _locked(project: ResearchProject) -> ResearchProject:
             )
             % {
                 "status": locked.get_status_display().lower(),
-                "stage": locked.current_stage.name,
+                "stage": localized_name(locked.current_stage),
             },
             code="stale",
         )

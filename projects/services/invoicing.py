@@ -19,7 +19,7 @@ from core.dates import INVOICE, PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
 from core.i18n import Message, Money
-from core.money import quantize_money
+from core.money import format_amount, quantize_money
 from core.text import text_input
 from partnerships.models import Agreement
 from partnerships.selectors import acts_for_research_party
@@ -183,7 +183,7 @@ def payment_record(
                 "This payment would exceed the invoice: %(outstanding)s %(currency)s is "
                 "outstanding."
             )
-            % {"outstanding": outstanding, "currency": currency},
+            % {"outstanding": format_amount(outstanding, currency), "currency": currency},
             code="overpayment",
             field="amount",
         )

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
-from core.i18n import Message, Money
-from core.money import quantize_money
+from core.i18n import Message, Money, display_date
+from core.money import format_money, quantize_money
 from core.text import text_input, visible_text
 from partnerships.choices import RoyaltyBasis
 from partnerships.computations.royalties import (
@@ -260,7 +260,10 @@ def _validated_sales(
         if net_sales is not None and net_sales != total:
             raise RoyaltyError(
                 _("Net sales %(given)s differ from the sum of the lines, %(total)s.")
-                % {"given": net_sales, "total": total},
+                % {
+                    "given": format_money(net_sales, agreement.currency),
+                    "total": format_money(total, agreement.currency),
+                },
                 code="lines_mismatch",
                 field="net_sales",
             )
@@ -277,13 +280,13 @@ def _validated_sales(
     if takes_effect and period_end < takes_effect:
         # A mistyped year would otherwise start the royalty term early.
         raise RoyaltyError(
-            _("The agreement took effect on %(date)s.") % {"date": takes_effect},
+            _("The agreement took effect on %(date)s.") % {"date": display_date(takes_effect)},
             code="outside_royalty_term",
             field="period_start",
         )
     if agreement.expires_on and period_start > agreement.expires_on:
         raise RoyaltyError(
-            _("The agreement expired on %(date)s.") % {"date": agreement.expires_on},
+            _("The agreement expired on %(date)s.") % {"date": display_date(agreement.expires_on)},
             code="outside_royalty_term",
             field="period_start",
         )
@@ -660,7 +663,10 @@ def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> Royalty
         currency=agreement.currency,
         status=RoyaltyReportStatus.ACCEPTED,
         note=_("Minimum annual royalty %(minimum)s; royalties reported %(royalties)s.")
-        % {"minimum": agreement.minimum_annual_royalty, "royalties": royalties},
+        % {
+            "minimum": format_money(agreement.minimum_annual_royalty, agreement.currency),
+            "royalties": format_money(royalties, agreement.currency),
+        },
         accepted_by=by,
         accepted_at=timezone.now(),
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, Guard
+from core.i18n import localized_name
 from partnerships.selectors import agreement_terms_for
 from partnerships.terms_display import agreement_terms_context
 from projects import services
@@ -246,7 +247,7 @@ def gate_decision(request, code, decision):
                         )
                         % {
                             "status": project.get_status_display().lower(),
-                            "stage": project.current_stage.name,
+                            "stage": localized_name(project.current_stage),
                         },
                         code="stale",
                     )

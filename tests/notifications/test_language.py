@@ -193,11 +193,16 @@ class TestTheDailyReminders:
 
         chinese = notice_of(chinese_partner, NotificationKind.MILESTONE_DUE_SOON)
         planned = in_chinese(MilestoneStatus.PLANNED.label)
-        assert chinese.title == f"PRJ-LANG：“Pilot batch”将于 {due.year}年{due.month}月{due.day}日 到期"
+        assert (
+            chinese.title
+            == f"PRJ-LANG：“Pilot batch”将于 {due.year}年{due.month}月{due.day}日 到期"
+        )
         assert chinese.body == f"100,000.00 CNY，当前状态：{planned}。"
         assert mail_to(mailoutbox, chinese_partner).subject == f"[BioBridge] {chinese.title}"
         english = notice_of(english_partner, NotificationKind.MILESTONE_DUE_SOON)
-        assert english.title == f"PRJ-LANG: “Pilot batch” falls due on {due.day} {due:%b} {due.year}"
+        assert (
+            english.title == f"PRJ-LANG: “Pilot batch” falls due on {due.day} {due:%b} {due.year}"
+        )
         assert english.body == "100,000.00 CNY, now planned."
 
 
