@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import localized_name
 from core.text import max_length_of
 from core.ui.forms import DateInput, Form
 from projects.models import Milestone, RoyaltyReport, RoyaltyReportLine
@@ -78,7 +79,7 @@ class RoyaltyFiguresForm(Form):
         else:
             self.fields["project"].queryset = projects
             self.fields["project"].label_from_instance = lambda project: (
-                f"{project.code} · {project.title}"
+                f"{project.code} · {localized_name(project, 'title')}"
             )
         currency = agreement.currency
         self.fields["net_sales"].label = _("Net sales (%(currency)s)") % {"currency": currency}

@@ -64,7 +64,7 @@ def empty_choice_labelled(field) -> None:
     if isinstance(field.widget, forms.SelectMultiple):
         return
     if isinstance(field, forms.ModelChoiceField):
-        if field.empty_label is not None:
+        if field.empty_label is not None and str(field.empty_label) in _DJANGO_EMPTY_LABELS:
             field.empty_label = EMPTY_CHOICE_LABEL
         return
     if isinstance(field, forms.ChoiceField) and not callable(field.choices):

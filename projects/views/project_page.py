@@ -20,7 +20,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, Guard
@@ -345,7 +345,8 @@ MILESTONE_ACTIONS = {
         ),
         MilestoneAction(
             "invoice",
-            gettext_lazy("Invoice"),
+            # A verb on a button, not the document's name.
+            pgettext_lazy("milestone action", "Invoice"),
             gettext_lazy(
                 "Issue the numbered invoice. From then on the milestone is settled by "
                 "payments only."

@@ -127,9 +127,9 @@ class TestAClaimByStaffWorkingInChinese:
         notice = notice_of(chinese_partner, NotificationKind.CLAIM_AWAITING_VERIFICATION)
         email = mail_to(mailoutbox, chinese_partner)
 
-        assert notice.title == "PRJ-LANG：请确认“First patient dosed”的申领"
-        assert notice.body == "100,000.00 CNY。证据：见所附文件"
-        assert email.subject == "[BioBridge] PRJ-LANG：请确认“First patient dosed”的申领"
+        assert notice.title == "PRJ-LANG：请确认“First patient dosed”的申报"
+        assert notice.body == "100,000.00 CNY。证明材料：见所附文件"
+        assert email.subject == "[BioBridge] PRJ-LANG：请确认“First patient dosed”的申报"
         assert "在 BioBridge 中打开：" in email.body
         assert "Open it in BioBridge" not in email.body
 
@@ -229,7 +229,7 @@ class TestAPaymentRecordedByStaffWorkingInChinese:
         chinese_date = f"{day.year}年{day.month}月{day.day}日"
         assert english.title == f"Payment received on invoice {invoice.number}"
         assert english.body == f"40,000.00 CNY on {english_date}; partially paid."
-        assert chinese.title == f"发票 {invoice.number} 已收到付款"
+        assert chinese.title == f"付款通知 {invoice.number} 款项已到账"
         assert chinese.body == f"{chinese_date} 收到 40,000.00 CNY；{partially_paid}。"
 
 

@@ -1,0 +1,211 @@
+"""Every page a staff member and a partner reach, in Chinese, on the demo
+world: lists, detail pages and forms show no English word outside what
+people typed (names, titles, notes), proper nouns, codes and units.
+
+One browser context per role and a single pass: from the start page, each
+link inside the site is followed once per kind of address (the first
+project stands for all projects), downloads and the admin aside."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.test import Client
+
+from accounts.models import User
+from demo.seeding import seed_demo
+from demo.specs import ADMIN_EMAIL, PARTNER_A_EMAIL
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Proper nouns, standard abbreviations, codes and units that Chinese pages
+# write in Latin letters too.
+ALLOWED = {
+    "biobridge",
+    "english",
+    "rnpv",
+    "npv",
+    "trl",
+    "loa",
+    "irr",
+    "api",
+    "pdf",
+    "csv",
+    "xlsx",
+    "excel",
+    "email",
+    "e-mail",
+    "uscc",
+    "ip",
+    "gmp",
+    "nda",
+    "bla",
+    "ind",
+    "cmc",
+    "pct",
+    "q",
+    "ok",
+    "bearer",
+    "token",
+    "webhook",
+    "webhooks",
+    "json",
+    "openapi",
+    "swagger",
+    "https",
+    "http",
+    "url",
+    "monte",
+    "carlo",
+    "mb",
+    "kb",
+    "docx",
+    "xls",
+    "pptx",
+    "jpeg",
+    "jpg",
+    "png",
+    "txt",
+    "zip",
+}
+
+# Addresses not crawled: leaving, switching, downloads and exports, the
+# admin and the API's own pages.
+SKIPPED = re.compile(
+    r"^/(accounts/logout|admin|api|i18n|static|media)"
+    r"|/download|/pdf|/file|\.(pdf|csv|xlsx|png|zip)$"
+)
+MAX_PAGES = 80
+
+TOKEN = re.compile(r"[A-Za-z0-9][\w'’.\-/]*")
+WORD = re.compile(r"[A-Za-z]+")
+# What a page shows, without the code samples in it.
+VISIBLE_TEXT = """() => {
+  document.querySelectorAll("code, kbd, pre, [translate=no]").forEach(e => e.textContent = "");
+  return document.body.innerText;
+}"""
+
+
+def words_of(text: str) -> set[str]:
+    """The English words of ``text``: not e-mail addresses, links, file
+    names, codes with digits (HER2, ELU-001) or upper-case abbreviations
+    (CNY, GMP)."""
+    text = re.sub(r"\S+@\S+|https?://\S+", " ", text)
+    words = set()
+    for token in TOKEN.findall(text):
+        token = token.strip(".-/'’")
+        if re.search(r"\d", token) or (token.isupper() and len(token) <= 6):
+            continue
+        words |= {word.lower() for word in WORD.findall(token) if not word.isupper()}
+    return words
+
+
+def typed_words() -> set[str]:
+    """The words of what people typed in the demo world: names, titles,
+    notes. A bilingual field counts only where its Chinese variant is
+    empty: otherwise the page must show the Chinese. Choice fields are
+    labels the catalogue translates, and the timeline and notices must be
+    shown translated: neither counts."""
+    words: set[str] = set()
+    for app in ("accounts", "partnerships", "pipelines", "projects", "valuations"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label in {"projects.Activity"}:
+                continue
+            fields = [
+                field
+                for field in model._meta.concrete_fields
+                if isinstance(field, models.CharField | models.TextField) and not field.choices
+            ]
+            for row in model.objects.values(*[field.name for field in fields]):
+                for name, value in row.items():
+                    if row.get(f"{name}_zh"):
+                        continue  # the page shows the Chinese
+                    words |= words_of(str(value or ""))
+    return words
+
+
+def signed_in_context(browser, live_server, email: str):
+    user = User.objects.get(email=email)
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 860}, locale="zh-CN"
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url},
+        ]
+    )
+    return context
+
+
+def shape(path: str) -> str:
+    """One kind of address: its segments with digits (ids, codes) as *."""
+    return "/".join("*" if re.search(r"\d", part) else part for part in path.split("/"))
+
+
+def crawl(context, start: list[str], allowed: set[str]) -> dict[str, list[str]]:
+    """Visit the pages reachable from ``start``, one per kind of address;
+    returns the English words found, by page."""
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    queue, seen, found = list(start), {shape(path) for path in start}, {}
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        path = queue.pop(0)
+        response = page.goto(path)
+        page.wait_for_load_state("networkidle")
+        visited += 1
+        assert response.status < 400, path
+        english = sorted(words_of(page.evaluate(VISIBLE_TEXT)) - allowed)
+        if english:
+            found[path] = english
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            address = urlsplit(href)
+            if address.netloc != urlsplit(page.url).netloc or address.query:
+                continue
+            target = address.path
+            if SKIPPED.search(target) or shape(target) in seen:
+                continue
+            seen.add(shape(target))
+            queue.append(target)
+    page.close()
+    return found
+
+
+@pytest.fixture
+def demo_world():
+    seed_demo()
+    return ALLOWED | typed_words()
+
+
+def report(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{path}: {' '.join(words)}" for path, words in found.items())
+
+
+def test_staff_pages_in_chinese_show_no_english(browser, live_server, demo_world):
+    context = signed_in_context(browser, live_server, ADMIN_EMAIL)
+
+    found = crawl(context, ["/", "/projects/", "/partners/", "/agreements/"], demo_world)
+
+    context.close()
+    assert found == {}, report(found)
+
+
+def test_portal_pages_in_chinese_show_no_english(browser, live_server, demo_world):
+    context = signed_in_context(browser, live_server, PARTNER_A_EMAIL)
+
+    found = crawl(context, ["/portal/"], demo_world)
+
+    context.close()
+    assert found == {}, report(found)
