@@ -230,10 +230,13 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
                 "pipeline__sector__position", "pipeline__name", "position"
             )
             fields["current_stage"].label_from_instance = lambda stage: (
-                f"{stage.pipeline.name} — {stage.position}. {stage.name}"
+                f"{localized(stage.pipeline)} — {stage.position}. {localized(stage)}"
             )
             fields["current_stage"].label = _("Starting stage")
         fields["lead_institution"].queryset = institutions_visible_to(user)
+        for name in ("lead_institution", "joint_centre", "partner_enterprises", "sector"):
+            if name in fields:
+                fields[name].label_from_instance = localized
         fields["principal_investigator"].queryset = people_visible_to(user)
         fields["joint_centre"].queryset = joint_centres_visible_to(user)
         fields["partnership"].queryset = partnerships_visible_to(user)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied, status_transition_guard
 from core.events import publish
-from core.i18n import Lowercase, Message, Money
+from core.i18n import Lowercase, Message, Money, localized_name
 from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
@@ -58,7 +58,7 @@ def milestone_claim_guard(milestone: Milestone, user) -> Guard:
     if not milestone.is_triggered:
         return denied(
             _("The project has not entered %(stage)s yet.")
-            % {"stage": milestone.trigger_stage.name},
+            % {"stage": localized_name(milestone.trigger_stage)},
             "not_claimable",
         )
     return ALLOWED

@@ -79,6 +79,17 @@ SKIPPED = re.compile(
     r"|/download|/pdf|/file|\.(pdf|csv|xlsx|png|zip)$"
 )
 MAX_PAGES = 80
+STAFF_START = [
+    "/",
+    "/projects/",
+    "/partners/",
+    "/agreements/",
+    "/milestones/",
+    "/royalties/",
+    "/valuations/",
+    "/reports/",
+    "/notifications/",
+]
 
 TOKEN = re.compile(r"[A-Za-z0-9][\w'’.\-/]*")
 WORD = re.compile(r"[A-Za-z]+")
@@ -90,15 +101,15 @@ VISIBLE_TEXT = """() => {
 
 
 def words_of(text: str) -> set[str]:
-    """The English words of ``text``: not e-mail addresses, links, file
-    names, codes with digits (HER2, ELU-001) or upper-case abbreviations
-    (CNY, GMP)."""
+    """The English words of ``text``: not e-mail addresses, links, web
+    addresses and file names, codes with digits (HER2, ELU-001) or upper-case
+    abbreviations (CNY, GMP)."""
     text = re.sub(r"\S+@\S+|https?://\S+", " ", text)
     words = set()
     for token in TOKEN.findall(text):
         token = token.strip(".-/'’")
-        if re.search(r"\d", token) or (token.isupper() and len(token) <= 6):
-            continue
+        if re.search(r"\d", token) or "." in token or (token.isupper() and len(token) <= 6):
+            continue  # a code, a web address or a file name, an abbreviation
         words |= {word.lower() for word in WORD.findall(token) if not word.isupper()}
     return words
 
@@ -154,9 +165,10 @@ def shape(path: str) -> str:
     return "/".join("*" if re.search(r"\d", part) else part for part in path.split("/"))
 
 
-def crawl(context, start: list[str], allowed: set[str]) -> dict[str, list[str]]:
+def crawl(context, start: list[str], allowed: set[str]) -> tuple[dict[str, list[str]], int]:
     """Visit the pages reachable from ``start``, one per kind of address;
-    returns the English words found, by page."""
+    returns the English words found, by page, and how many pages were
+    visited."""
     page = context.new_page()
     page.set_default_timeout(15_000)
     queue, seen, found = list(start), {shape(path) for path in start}, {}
@@ -180,7 +192,7 @@ def crawl(context, start: list[str], allowed: set[str]) -> dict[str, list[str]]:
             seen.add(shape(target))
             queue.append(target)
     page.close()
-    return found
+    return found, visited
 
 
 @pytest.fixture
@@ -196,16 +208,18 @@ def report(found: dict[str, list[str]]) -> str:
 def test_staff_pages_in_chinese_show_no_english(browser, live_server, demo_world):
     context = signed_in_context(browser, live_server, ADMIN_EMAIL)
 
-    found = crawl(context, ["/", "/projects/", "/partners/", "/agreements/"], demo_world)
+    found, visited = crawl(context, STAFF_START, demo_world)
 
     context.close()
+    assert visited >= 30
     assert found == {}, report(found)
 
 
 def test_portal_pages_in_chinese_show_no_english(browser, live_server, demo_world):
     context = signed_in_context(browser, live_server, PARTNER_A_EMAIL)
 
-    found = crawl(context, ["/portal/"], demo_world)
+    found, visited = crawl(context, ["/portal/"], demo_world)
 
     context.close()
+    assert visited >= 12
     assert found == {}, report(found)
