@@ -2,6 +2,8 @@
 world: lists, detail pages and forms show no English word outside what
 people typed (names, titles, notes), proper nouns, codes and units.
 
+Then a date picker in Chinese: it carries an ISO date and its form submits.
+
 One browser context per role and a single pass: from the start page, each
 link inside the site is followed once per kind of address (the first
 project stands for all projects), downloads and the admin aside."""
@@ -14,10 +16,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.test import Client
+from playwright.sync_api import expect
 
 from accounts.models import User
 from demo.seeding import seed_demo
 from demo.specs import ADMIN_EMAIL, PARTNER_A_EMAIL
+from partnerships.models import Agreement
+from projects.models import ResearchProject
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -223,3 +228,41 @@ def test_portal_pages_in_chinese_show_no_english(browser, live_server, demo_worl
     context.close()
     assert visited >= 12
     assert found == {}, report(found)
+
+
+def test_a_chinese_cost_form_carries_todays_date_and_submits(browser, live_server, demo_world):
+    """The browser's date picker used to get "2026/12/06": blank on screen
+    and refused on submit."""
+    project = ResearchProject.objects.filter(agreement__isnull=False).order_by("code").first()
+    context = signed_in_context(browser, live_server, ADMIN_EMAIL)
+    page = context.new_page()
+    page.goto(f"/projects/{project.code}/")
+
+    form = page.locator(f"form[action='/projects/{project.code}/costs/']")
+    form.locator("xpath=ancestor::details").locator("summary").click()
+    incurred_on = form.locator("[name=incurred_on]")
+    expect(incurred_on).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    form.locator("[name=amount]").fill("12345.60")
+    form.locator("[name=description]").fill("试剂采购")
+    form.locator("button[type=submit]").click()
+
+    # Recorded: the ledger counts it.
+    expect(page.locator("#project-ledger")).to_contain_text("12,345.60")
+    context.close()
+
+
+def test_a_chinese_royalty_report_form_shows_its_period(browser, live_server, demo_world):
+    agreement = (
+        Agreement.objects.filter(
+            partnership__enterprise__users__email=PARTNER_A_EMAIL, royalty_tiers__isnull=False
+        )
+        .distinct()
+        .first()
+    )
+    context = signed_in_context(browser, live_server, PARTNER_A_EMAIL)
+    page = context.new_page()
+    page.goto(f"/portal/royalty-reports/new/?agreement={agreement.reference}")
+
+    for name in ("period_start", "period_end"):
+        expect(page.locator(f"[name={name}]")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    context.close()
