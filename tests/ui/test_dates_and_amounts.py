@@ -10,11 +10,13 @@ import pytest
 from django import forms
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from core.i18n import Localized, Message, Money, display_date, field_names, render_stored
 from core.money import format_amount, format_money
 from core.ui.forms import DateInput, Form
 from partnerships.models import Agreement
+from projects import services
 from tests.factories import (
     AgreementFactory,
     JointCentreFactory,
@@ -210,3 +212,50 @@ def test_changed_fields_are_named_by_their_labels_in_the_readers_language():
 def test_an_entry_written_before_messages_were_kept_shows_its_summary():
     assert render_stored({}, "Milestone planned.") == "Milestone planned."
     assert render_stored({"values": {}}, "Milestone planned.") == "Milestone planned."
+
+
+def test_a_notice_shows_in_the_language_of_the_page_that_lists_it(staff_user):
+    from django.utils.translation import gettext_lazy
+
+    from notifications.choices import NotificationKind
+    from notifications.services import notify
+    from notifications.text import Money, NoticeText
+
+    staff_user.language = "en"
+    staff_user.save()
+    [notice] = notify(
+        recipients=[staff_user],
+        kind=NotificationKind.MILESTONE_CLAIMABLE,
+        event_key="test:1",
+        title=NoticeText(gettext_lazy("Milestone can be claimed")),
+        body=NoticeText(
+            gettext_lazy("%(amount)s %(currency)s, due %(due)s."),
+            amount=Money(Decimal("3000000"), "CNY", code=False),
+            currency="CNY",
+            due=DAY,
+        ),
+    )
+    notice.refresh_from_db()
+
+    assert notice.body == "3,000,000.00 CNY, due 6 Dec 2026."
+    with translation.override("zh-hans"):
+        assert notice.title_text != "Milestone can be claimed"
+        assert "2026年12月6日" in notice.body_text
+        assert "due" not in notice.body_text
+
+
+def test_the_activity_timeline_reads_in_chinese_on_a_chinese_page(client, staff_user):
+    client.force_login(staff_user)
+    project = ProjectUnderAgreementFactory(lead_institution=staff_user.institutions.get())
+    services.project_advance(project=project, by=staff_user, rationale="Gate passed.")
+    project.refresh_from_db()
+
+    activity = reverse("projects:section", args=[project.code, "activity"])
+
+    chinese = client.get(activity, HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_HX_REQUEST="true")
+    english = client.get(activity, HTTP_ACCEPT_LANGUAGE="en", HTTP_HX_REQUEST="true")
+
+    stage = project.current_stage
+    assert f"→ {escape(stage.name)}. Gate passed." in english.text
+    assert f"→ {escape(stage.name_zh)}" in chinese.text
+    assert f"→ {escape(stage.name)}." not in chinese.text
