@@ -18,6 +18,11 @@ class DomainErrorFormMixin:
         self.add_error(field, error.message)
 
     def add_error(self, field, error):
+        if not self.is_bound and not hasattr(self, "cleaned_data"):
+            # A form shown with the reason it cannot be sent (a guard that
+            # refuses) is not bound; Django's add_error expects a cleaned one.
+            self.full_clean()
+            self.cleaned_data = {}
         super().add_error(field, error)
         # Mark the fields in error, for the eye and for screen readers.
         for name in self.errors:
