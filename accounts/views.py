@@ -40,7 +40,8 @@ class ApiTokenForm(forms.Form):
     expires_at = forms.DateTimeField(
         label=gettext_lazy("Expires"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        # What <input type=datetime-local> reads, whatever the language.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=gettext_lazy("Leave empty for a token that does not expire."),
     )
 

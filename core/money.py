@@ -8,6 +8,7 @@ and nowhere else.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # Digits of the stored amounts: up to 10^16 in the largest unit, which covers
@@ -94,6 +95,31 @@ class MoneyField(models.DecimalField):
         # Stored exactly like a DecimalField: migrations need not know.
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+def format_amount(amount, currency: str = "") -> str:
+    """The figure of ``format_money`` without the code, for sentences that
+    name the currency themselves: ``3,000,000.00``."""
+    if amount is None or amount == "":
+        return "—"
+    places = MINOR_UNITS.get(currency, DECIMAL_PLACES)
+    try:
+        # Rounded, not cut: number_format drops the digits beyond places.
+        value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except ArithmeticError:
+        return str(amount)
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def format_money(amount, currency: str = "") -> str:
+    """An amount as people read it, in the active language: the currency's
+    minor units, digits grouped, the code after it — ``3,000,000.00 CNY``,
+    ``1,250,000 JPY``. Pages, PDFs, notices, the activity timeline and
+    error messages all show amounts through this one function; exports and
+    the API keep the plain decimal. Nothing to show: an em dash."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{format_amount(amount, currency)} {currency}".strip()
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:

@@ -20,8 +20,10 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.i18n import Message, Money
 from core.money import quantize_money
 from demo.money_specs import (
     COST_ENTRIES,
@@ -440,8 +442,13 @@ def _seed_milestones(
             target=milestone,
             project=project,
             agreement=agreement,
-            summary=f"Milestone {milestone.name} planned: {milestone.amount} "
-            f"{milestone.currency}, due {milestone.due_date}.",
+            summary=Message(
+                gettext_lazy("Milestone %(name)s planned: %(amount)s %(currency)s, due %(due)s."),
+                name=milestone.name,
+                amount=Money(milestone.amount, milestone.currency, code=False),
+                currency=milestone.currency,
+                due=milestone.due_date,
+            ),
             changes={"amount": milestone.amount, "due_date": milestone.due_date},
         )
         created.append(milestone)

@@ -52,7 +52,7 @@ from .links import (
 )
 from .models import Notification
 from .services import notify
-from .text import NoticeText, choice_label, lowercase
+from .text import Localized, Money, NoticeText, choice_label, lowercase
 
 # --- Stage gates ----------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def tell_stage_changed(event: ProjectStageChanged) -> list[Notification]:
             gettext_lazy("%(code)s: %(kind)s — %(stage)s"),
             code=project.code,
             kind=TransitionKind(transition.kind).label,
-            stage=transition.to_stage.name,
+            stage=Localized(transition.to_stage),
         ),
         body=transition.rationale,
         url=project.get_absolute_url(),
@@ -87,14 +87,14 @@ def tell_milestone_claimable(event: MilestoneClaimable) -> list[Notification]:
             gettext_lazy(
                 "The project entered %(stage)s. Claim %(amount)s %(currency)s with evidence."
             ),
-            stage=milestone.trigger_stage.name,
-            amount=milestone.amount,
+            stage=Localized(milestone.trigger_stage),
+            amount=Money(milestone.amount, milestone.currency, code=False),
             currency=milestone.currency,
         )
     else:
         body = NoticeText(
             gettext_lazy("%(amount)s %(currency)s, due %(due)s."),
-            amount=milestone.amount,
+            amount=Money(milestone.amount, milestone.currency, code=False),
             currency=milestone.currency,
             due=milestone.due_date,
         )
@@ -127,7 +127,7 @@ def tell_claim_awaiting_verification(event: MilestoneClaimed) -> list[Notificati
         ),
         body=NoticeText(
             gettext_lazy("%(amount)s %(currency)s. Evidence: %(evidence)s"),
-            amount=milestone.amount,
+            amount=Money(milestone.amount, milestone.currency, code=False),
             currency=milestone.currency,
             evidence=milestone.claim_note or gettext_lazy("see the attached documents"),
         ),
@@ -215,7 +215,7 @@ def _invoice_title(invoice) -> NoticeText:
     return NoticeText(
         gettext_lazy("Invoice %(number)s: %(amount)s %(currency)s due %(due)s"),
         number=invoice.number,
-        amount=invoice.amount,
+        amount=Money(invoice.amount, invoice.currency, code=False),
         currency=invoice.currency,
         due=invoice.due_on,
     )
@@ -238,7 +238,7 @@ def tell_payment_recorded(event: PaymentRecorded) -> list[Notification]:
         ),
         body=NoticeText(
             gettext_lazy("%(amount)s %(currency)s on %(date)s; %(status)s."),
-            amount=payment.amount,
+            amount=Money(payment.amount, payment.currency, code=False),
             currency=payment.currency,
             date=payment.paid_on,
             status=lowercase(choice_label(billed, "status")),
@@ -282,7 +282,7 @@ def _tell_royalty_report_to_review(report, title) -> list[Notification]:
         ),
         body=NoticeText(
             gettext_lazy("Royalty due %(royalty)s %(currency)s."),
-            royalty=report.royalty_due,
+            royalty=Money(report.royalty_due, agreement.currency, code=False),
             currency=agreement.currency,
         ),
         portal_url=royalty_report_page(report),
@@ -336,7 +336,7 @@ def _milestone_audience(milestone):
 def _milestone_state(milestone) -> NoticeText:
     return NoticeText(
         gettext_lazy("%(amount)s %(currency)s, now %(status)s."),
-        amount=milestone.amount,
+        amount=Money(milestone.amount, milestone.currency, code=False),
         currency=milestone.currency,
         status=lowercase(MilestoneStatus(milestone.status).label),
     )

@@ -47,10 +47,6 @@ def invoice_page(invoice) -> str | None:
     return _reverse("portal:royalty_report_detail", report_pk=invoice.royalty_report_id)
 
 
-def agreement_page(agreement) -> str | None:
-    return _reverse("portal:agreement_detail", reference=agreement.reference)
-
-
 def royalty_report_form(agreement) -> str | None:
     """The form a licensee reports its sales with, for ``agreement``."""
     page = _reverse("portal:royalty_report_new")

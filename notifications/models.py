@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import render_stored
+
 from .choices import NotificationKind
 
 
@@ -22,6 +24,12 @@ class Notification(models.Model):
     event_key = models.CharField(_("event"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # Title and body as translatable templates and values
+    # (``core.i18n.Message``): the page shows them in the reader's current
+    # language; the stored text, in the recipient's language, serves email
+    # and notices written before they were kept.
+    title_message = models.JSONField(_("title message"), default=dict, blank=True)
+    body_message = models.JSONField(_("body message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -50,3 +58,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        return render_stored(self.title_message, self.title)[:200]
+
+    @property
+    def body_text(self) -> str:
+        return render_stored(self.body_message, self.body)

@@ -50,6 +50,8 @@ def notify(
             link = partner_url
         with translation.override(recipient_language(recipient)):
             words = {"title": str(title)[:200], "body": str(body)}
+        words["title_message"] = title.to_json() if isinstance(title, NoticeText) else {}
+        words["body_message"] = body.to_json() if isinstance(body, NoticeText) else {}
         try:
             # A savepoint per notice: a duplicate must not spoil the caller's
             # transaction.

@@ -8,44 +8,24 @@ translatable template and its values, and ``notify`` renders it once per
 recipient inside that recipient's language. Templates are ``gettext_lazy``
 strings, so ``makemessages`` still finds them; lazy values (choice labels
 like ``MilestoneStatus(value).label``, ``gettext_lazy`` fragments, other
-``NoticeText``) are rendered in the reader's language too. Anything else
-(codes, names, amounts, dates) is interpolated as it is.
+``NoticeText``) are rendered in the reader's language too. Amounts
+(``Money``), dates and bilingual names (``Localized``) are formatted in
+the reader's language too; anything else (codes, people's names) is
+interpolated as it is.
 """
 
-from django.utils.functional import Promise, lazy
+from core.i18n import Localized, Lowercase, Message, Money
 
+__all__ = ["Localized", "Lowercase", "Money", "NoticeText", "choice_label", "lowercase"]
 
-class NoticeText:
-    """A translatable template and its named values, rendered on demand in
-    the active language: ``str(text)``."""
-
-    def __init__(self, template, /, **values):
-        self.template = template
-        self.values = values
-
-    def __str__(self) -> str:
-        template = str(self.template)
-        if not self.values:
-            return template
-        return template % {name: _rendered(value) for name, value in self.values.items()}
-
-    def __repr__(self) -> str:
-        return f"NoticeText({self.template!r}, **{self.values!r})"
-
-
-def _rendered(value):
-    if isinstance(value, NoticeText | Promise):
-        return str(value)
-    return value
-
-
-def _lowercase(text) -> str:
-    return str(text).lower()
-
+# A notice's words are a ``core.i18n.Message``: kept with the notice, so the
+# page shows them in the reader's current language, and rendered in the
+# recipient's language for the email.
+NoticeText = Message
 
 # A label in lower case, mid-sentence ("now claimed"), in the reader's
 # language: lowering it at once would fix the language of the one who acts.
-lowercase = lazy(_lowercase, str)
+lowercase = Lowercase
 
 
 def choice_label(instance, field_name: str):

@@ -13,6 +13,7 @@ from datetime import date
 
 from accounts.models import User
 from core.events import DomainEvent
+from core.i18n import Message
 
 from .models import Agreement
 
@@ -24,7 +25,8 @@ class AgreementEvent(DomainEvent):
     agreement: Agreement
     by: User
     verb: str
-    summary: str
+    # The sentence for the timeline: a ``core.i18n.Message``.
+    summary: Message | str
     changes: dict = field(default_factory=dict)
 
 

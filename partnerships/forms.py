@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from core.money import Currency
 from core.templatetags.biobridge import localized
 from core.text import max_length_of
-from core.ui.forms import AmountField, BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import (
+    EMPTY_CHOICE_LABEL,
+    AmountField,
+    BootstrapFormMixin,
+    DateInput,
+    DomainErrorFormMixin,
+    Form,
+)
 from pipelines.selectors import sectors_visible_to
 
 from .choices import MilestoneKind, Party, SunkCostBearer
@@ -48,7 +55,7 @@ from .services import (
     RENEWAL_TERMS_FIELDS,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ModelForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
@@ -77,7 +84,7 @@ class ObjectChoiceField(forms.ChoiceField):
             for obj, option in zip(objects, options, strict=True):
                 groups.setdefault(group(obj), []).append(option)
             options = list(groups.items())
-        self.choices = [("", "---------"), *options]
+        self.choices = [("", EMPTY_CHOICE_LABEL), *options]
 
     def prepare_value(self, value):
         return value.pk if isinstance(value, models.Model) else value

@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from core.i18n import localized_name
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
 from pipelines.selectors import sectors_visible_to
@@ -171,7 +172,7 @@ class EnterpriseListView(PartnerDirectoryView):
         form.fields["sector"].widget = forms.Select(
             choices=[("", _("All"))]
             + [
-                (sector.pk, sector.name)
+                (sector.pk, localized_name(sector))
                 for sector in sectors_visible_to(self.request.user).order_by("position")
             ],
             attrs={"class": "form-select"},

@@ -8,13 +8,11 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import localized_name
 from core.text import max_length_of
-from core.ui.forms import AmountField, Form
+from core.ui.forms import AmountField, DateInput, Form
 from projects.models import Milestone, RoyaltyReport, RoyaltyReportLine
 from projects.services.royalties import SalesLine
-
-DATE_WIDGET = {"type": "date"}
-
 
 # --- Milestone decisions ------------------------------------------------------------
 
@@ -45,10 +43,8 @@ class RoyaltyFiguresForm(Form):
     """A period's sales figures. With a breakdown by product and territory the
     total comes from the lines, so ``net_sales`` is left out."""
 
-    period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs=DATE_WIDGET)
-    )
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs=DATE_WIDGET))
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
     net_sales = AmountField(label=_("Net sales"), min_value=Decimal(0))
     sublicense_income = AmountField(
         label=_("Sublicense income"),
@@ -79,7 +75,7 @@ class RoyaltyFiguresForm(Form):
         else:
             self.fields["project"].queryset = projects
             self.fields["project"].label_from_instance = lambda project: (
-                f"{project.code} · {project.title}"
+                f"{project.code} · {localized_name(project, 'title')}"
             )
         currency = agreement.currency
         self.fields["net_sales"].label = _("Net sales (%(currency)s)") % {"currency": currency}

@@ -13,7 +13,7 @@ from core.models import ExchangeRate
 from core.money import Currency, quantize_money
 from core.templatetags.biobridge import localized
 from core.text import NOTE_MAX_LENGTH, max_length_of
-from core.ui.forms import AmountField, BootstrapFormMixin, DomainErrorFormMixin, Form
+from core.ui.forms import AmountField, BootstrapFormMixin, DateInput, DomainErrorFormMixin, Form
 from partnerships.choices import Party
 from partnerships.selectors import (
     agreements_visible_to,
@@ -196,9 +196,7 @@ class VerificationRecordForm(Form):
 
 
 class InvoiceForm(Form):
-    issued_on = forms.DateField(
-        label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput(), required=False)
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30
     )
@@ -209,7 +207,7 @@ class PaymentForm(Form):
         label=_("Amount"),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     reference = forms.CharField(
         label=_("Bank reference"), max_length=max_length_of(Payment, "reference"), required=False
     )
@@ -282,9 +280,7 @@ class CostEntryForm(Form):
         label=_("Amount"),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
-    incurred_on = forms.DateField(
-        label=_("Incurred on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    incurred_on = forms.DateField(label=_("Incurred on"), widget=DateInput())
     description = forms.CharField(
         label=_("Description"), max_length=max_length_of(CostEntry, "description")
     )
@@ -338,7 +334,7 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         model = ResearchProject
         fields = PROJECT_FIELDS.all
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "partner_enterprises": forms.SelectMultiple(attrs={"size": 5}),
         }
@@ -354,10 +350,13 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
                 "pipeline__sector__position", "pipeline__name", "position"
             )
             fields["current_stage"].label_from_instance = lambda stage: (
-                f"{stage.pipeline.name} — {stage.position}. {stage.name}"
+                f"{localized(stage.pipeline)} — {stage.position}. {localized(stage)}"
             )
             fields["current_stage"].label = _("Starting stage")
         fields["lead_institution"].queryset = institutions_visible_to(user)
+        for name in ("lead_institution", "joint_centre", "partner_enterprises", "sector"):
+            if name in fields:
+                fields[name].label_from_instance = localized
         fields["principal_investigator"].queryset = people_visible_to(user)
         fields["joint_centre"].queryset = joint_centres_visible_to(user)
         fields["partnership"].queryset = partnerships_visible_to(user)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import render_stored
 from core.models import TimeStampedModel
 from core.money import currency_field, money_field
 from core.text import DESCRIPTION_MAX_LENGTH, LimitedTextField, validate_not_blank
@@ -1068,7 +1069,15 @@ class Activity(models.Model):
     verb = models.CharField(_("verb"), max_length=60)
     target_type = models.CharField(_("object type"), max_length=60)
     target_id = models.PositiveBigIntegerField(_("object id"))
-    summary = models.CharField(_("summary"), max_length=300)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("The sentence in the site's language, as it was written."),
+    )
+    # The sentence as a translatable template and its values
+    # (``core.i18n.Message``), so each reader sees it in their language;
+    # empty for entries written before it was kept.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     is_internal = models.BooleanField(
         _("internal"),
@@ -1088,3 +1097,9 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language (the summary as written for
+        older entries)."""
+        return render_stored(self.message, self.summary)

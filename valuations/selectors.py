@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
 from core.exchange import convert, rate_for
+from core.i18n import display_date, localized_name
 from core.money import MINOR_UNITS
 from pipelines.choices import SectorCode
 from pipelines.models import StageDefinition
@@ -144,7 +145,11 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
         fallback_note = _(
             "No %(source)s→%(target)s exchange rate on or before %(date)s: the valuation "
             "starts in %(source)s, the currency of the pipeline's reference costs."
-        ) % {"source": next(iter(cost_currencies)), "target": currency, "date": today.isoformat()}
+        ) % {
+            "source": next(iter(cost_currencies)),
+            "target": currency,
+            "date": display_date(today),
+        }
         currency = next(iter(cost_currencies))
     is_drug = project.sector.code == SectorCode.BIOMEDICINE
     rates = reference_rates_for(project.therapeutic_area) if is_drug else {}
@@ -159,12 +164,14 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
         rate = rates.get(candidate.code) if candidate.code in phase_codes else None
         if rate is not None:
             probability = rate.success_probability
-            sources.append(f"{candidate.name}: {rate.source}")
+            sources.append(f"{localized_name(candidate)}: {rate.source}")
         cost, cost_currency = candidate.typical_cost, candidate.typical_cost_currency
         converted = convert(cost, cost_currency, currency, on=today, cache=exchange)
         phases.append(
             {
-                "name": candidate.name,
+                # In the reader's language: the name is shown, and matched
+                # by the deal's milestones below in either language.
+                "name": localized_name(candidate),
                 "years": max(1, math.ceil(candidate.typical_years)),
                 "cost": None if converted.amount is None else _decimal_text(converted.amount),
                 "success_probability": str(Decimal(probability).normalize()),
@@ -172,7 +179,7 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
         )
         if converted.amount is None:
             unconverted.setdefault(cost_currency, []).append(
-                f"{candidate.name}: {_amount_text(cost, cost_currency)} {cost_currency}"
+                f"{localized_name(candidate)}: {_amount_text(cost, cost_currency)} {cost_currency}"
             )
     for source, costs in unconverted.items():
         warnings.append(
@@ -184,7 +191,7 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
             % {
                 "source": source,
                 "target": currency,
-                "date": today.isoformat(),
+                "date": display_date(today),
                 "costs": "; ".join(costs),
             }
         )
@@ -200,10 +207,10 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
                 "source": used.source,
                 "target": used.target,
                 "rates": "; ".join(used.quotations),
-                "date": used.valid_on.isoformat(),
+                "date": display_date(used.valid_on),
             }
         )
-    sources.append(f"{stage.pipeline.name}: {stage.pipeline.source}")
+    sources.append(f"{localized_name(stage.pipeline)}: {stage.pipeline.source}")
     return {
         "inputs": {
             "currency": currency,
@@ -223,9 +230,11 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
         "sources": sources,
         "notes": [
             *notes,
-            "Phase durations are the pipeline's typical durations rounded up to whole years.",
-            "Commercial figures and the discount rate are BioBridge placeholders: "
-            "replace them with the project's own forecast.",
+            _("Phase durations are the pipeline's typical durations rounded up to whole years."),
+            _(
+                "Commercial figures and the discount rate are BioBridge placeholders: "
+                "replace them with the project's own forecast."
+            ),
         ],
         "conversions": notes,
         "warnings": warnings,
@@ -258,7 +267,11 @@ def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> di
             pipeline_id=stage.pipeline_id, position__lt=stage.position
         ).order_by("position")
         costs = [
-            {"amount": str(s.typical_cost), "years_ago": 0, "label": f"Typical cost: {s.name}"}
+            {
+                "amount": str(s.typical_cost),
+                "years_ago": 0,
+                "label": _("Typical cost: %(stage)s") % {"stage": localized_name(s)},
+            }
             for s in passed
         ]
         currency = stage.typical_cost_currency
@@ -304,11 +317,13 @@ def deal_defaults_for(project: ResearchProject, rnpv_inputs: dict) -> tuple[dict
             % {"terms": agreement.currency, "valuation": rnpv_inputs["currency"]}
         ]
     stage = project.current_stage
-    position_of = dict(
-        StageDefinition.objects.filter(pipeline_id=stage.pipeline_id).values_list(
-            "name", "position"
-        )
-    )
+    position_of = {}
+    for name, name_zh, position in StageDefinition.objects.filter(
+        pipeline_id=stage.pipeline_id
+    ).values_list("name", "name_zh", "position"):
+        position_of[name] = position
+        if name_zh:
+            position_of.setdefault(name_zh, position)
     phases = [(position_of.get(p["name"], 0), p["name"]) for p in rnpv_inputs["phases"]]
     milestones = []
     for item in agreement.milestone_schedule.select_related("trigger_stage"):

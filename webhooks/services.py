@@ -30,9 +30,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
+from core.i18n import Message
 from projects.activity import activity_record
 
 from . import transport
@@ -124,7 +126,7 @@ def webhook_endpoint_create(
         endpoint,
         by=by,
         verb="webhook_endpoint.created",
-        summary=_("Webhook endpoint %(url)s registered.") % {"url": endpoint.url},
+        summary=Message(gettext_lazy("Webhook endpoint %(url)s registered."), url=endpoint.url),
         changes={"url": endpoint.url, "event_types": endpoint.event_types},
     )
     return endpoint
@@ -160,7 +162,7 @@ def webhook_endpoint_update(
         endpoint,
         by=by,
         verb="webhook_endpoint.updated",
-        summary=_("Webhook endpoint %(url)s changed.") % {"url": endpoint.url},
+        summary=Message(gettext_lazy("Webhook endpoint %(url)s changed."), url=endpoint.url),
         changes=changes,
     )
     return endpoint
@@ -182,7 +184,9 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by) -> WebhookE
         endpoint,
         by=by,
         verb="webhook_endpoint.secret_rotated",
-        summary=_("The signing secret of %(url)s was rotated.") % {"url": endpoint.url},
+        summary=Message(
+            gettext_lazy("The signing secret of %(url)s was rotated."), url=endpoint.url
+        ),
     )
     return endpoint
 
@@ -216,7 +220,7 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, by) -> WebhookEndpoint
         endpoint,
         by=by,
         verb="webhook_endpoint.enabled",
-        summary=_("Webhook endpoint %(url)s enabled.") % {"url": endpoint.url},
+        summary=Message(gettext_lazy("Webhook endpoint %(url)s enabled."), url=endpoint.url),
     )
     return endpoint
 
@@ -240,8 +244,11 @@ def _endpoint_disable(endpoint: WebhookEndpoint, *, reason: str, by) -> WebhookE
         endpoint,
         by=by,
         verb="webhook_endpoint.disabled",
-        summary=_("Webhook endpoint %(url)s disabled: %(reason)s")
-        % {"url": endpoint.url, "reason": reason},
+        summary=Message(
+            gettext_lazy("Webhook endpoint %(url)s disabled: %(reason)s"),
+            url=endpoint.url,
+            reason=reason,
+        ),
         changes={"reason": reason},
     )
     return endpoint
@@ -290,8 +297,11 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, by) -> WebhookDeliv
         locked.endpoint,
         by=by,
         verb="webhook_delivery.redelivered",
-        summary=_("Delivery %(id)s of %(type)s queued again.")
-        % {"id": locked.pk, "type": locked.event.event_type},
+        summary=Message(
+            gettext_lazy("Delivery %(id)s of %(type)s queued again."),
+            id=locked.pk,
+            type=locked.event.event_type,
+        ),
         changes={"delivery": str(locked.pk), "status": [old_status, DeliveryStatus.PENDING]},
     )
     transaction.on_commit(partial(_queue_deliveries, [locked.pk]), robust=True)

@@ -2,9 +2,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 
-from core.money import MINOR_UNITS
+from core.i18n import display_date, localized_name
+from core.money import format_money
 from core.text import digit_groups
 
 register = template.Library()
@@ -15,24 +15,23 @@ def localized(obj, field: str = "name"):
     """The Chinese variant of a bilingual field (``name_zh``, ``title_zh``)
     when the page is in Chinese and the variant is filled in, else the
     English one."""
-    if obj is None:
-        return ""
-    if (get_language() or "").startswith("zh"):
-        chinese = getattr(obj, f"{field}_zh", "")
-        if chinese:
-            return chinese
-    return getattr(obj, field, "")
+    return localized_name(obj, field)
 
 
 @register.filter
 def money(amount, currency=""):
     """An amount with its currency's minor units and the language's digit
     grouping: ``1,250,000.00 CNY``, ``1.250.000,00 CNY``."""
-    if amount is None or amount == "":
+    return format_money(amount, currency)
+
+
+@register.filter
+def day(value):
+    """A date (or a date and time) in the page's one date format: ``19 Nov
+    2020``, ``2020年11月19日``; nothing: an em dash."""
+    if value is None or value == "":
         return "—"
-    places = MINOR_UNITS.get(currency, 2)
-    text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}".strip()
+    return display_date(value)
 
 
 @register.filter

@@ -34,6 +34,7 @@ from .exports import (
     export_response,
     export_rows,
 )
+from .forms import iso_date_picker
 
 PER_PAGE = 50
 
@@ -213,6 +214,7 @@ def style_filter_form(form: forms.Form) -> None:
             widget.attrs["class"] = "form-select"
         elif isinstance(field, forms.DateField):
             widget.input_type = "date"
+            iso_date_picker(widget)
             widget.attrs["class"] = "form-control"
         else:
             widget.attrs["class"] = "form-control"

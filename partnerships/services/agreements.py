@@ -26,11 +26,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.dates import BUSINESS, TERM_END, date_check
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.events import publish
+from core.i18n import Localized, Message, Money, field_names
 from core.money import Currency
 from core.writable import WritableFields
 
@@ -614,7 +616,9 @@ def agreement_create(
             agreement=agreement,
             by=by,
             verb="agreement.created",
-            summary=_("Agreement %(reference)s recorded.") % {"reference": agreement.reference},
+            summary=Message(
+                gettext_lazy("Agreement %(reference)s recorded."), reference=agreement.reference
+            ),
             changes={"status": agreement.status, "kind": agreement.kind, **terms},
         )
     )
@@ -640,8 +644,11 @@ def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
                 agreement=agreement,
                 by=by,
                 verb="agreement.updated",
-                summary=_("Agreement %(reference)s changed: %(fields)s.")
-                % {"reference": agreement.reference, "fields": ", ".join(sorted(changed))},
+                summary=Message(
+                    gettext_lazy("Agreement %(reference)s changed: %(fields)s."),
+                    reference=agreement.reference,
+                    fields=field_names(Agreement, changed),
+                ),
                 changes=changed,
             )
         )
@@ -656,7 +663,9 @@ def _locked_agreement(agreement: Agreement, by) -> Agreement:
     return agreement
 
 
-def _record_terms(by, agreement: Agreement, verb: str, summary: str, changes: dict) -> None:
+def _record_terms(
+    by, agreement: Agreement, verb: str, summary: Message | str, changes: dict
+) -> None:
     publish(
         AgreementTermsChanged(
             agreement=agreement, by=by, verb=verb, summary=summary, changes=changes
@@ -691,8 +700,11 @@ def failure_clause_create(
         by,
         agreement,
         "terms.failure_clause_added",
-        _("Failure clause at %(stage)s added to %(reference)s.")
-        % {"stage": clause.stage.name, "reference": agreement.reference},
+        Message(
+            gettext_lazy("Failure clause at %(stage)s added to %(reference)s."),
+            stage=Localized(clause.stage),
+            reference=agreement.reference,
+        ),
         {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS.editable)},
     )
     return clause
@@ -711,12 +723,12 @@ def failure_clause_update(*, clause: FailureClause, by, **changes) -> FailureCla
             by,
             agreement,
             "terms.failure_clause_changed",
-            _("Failure clause at %(stage)s of %(reference)s changed: %(fields)s.")
-            % {
-                "stage": clause.stage.name,
-                "reference": agreement.reference,
-                "fields": ", ".join(sorted(changed)),
-            },
+            Message(
+                gettext_lazy("Failure clause at %(stage)s of %(reference)s changed: %(fields)s."),
+                stage=Localized(clause.stage),
+                reference=agreement.reference,
+                fields=field_names(FailureClause, changed),
+            ),
             {"clause": clause.pk, **changed},
         )
     return clause
@@ -727,14 +739,17 @@ def failure_clause_delete(*, clause: FailureClause, by) -> None:
     agreement = _locked_agreement(clause.agreement, by)
     clause = FailureClause.objects.select_for_update().get(pk=clause.pk, agreement=agreement)
     before = {"clause": clause.pk, **_values(clause, FAILURE_CLAUSE_FIELDS.editable)}
-    stage_name = clause.stage.name
+    stage_name = Localized(clause.stage)
     clause.delete()
     _record_terms(
         by,
         agreement,
         "terms.failure_clause_removed",
-        _("Failure clause at %(stage)s removed from %(reference)s.")
-        % {"stage": stage_name, "reference": agreement.reference},
+        Message(
+            gettext_lazy("Failure clause at %(stage)s removed from %(reference)s."),
+            stage=stage_name,
+            reference=agreement.reference,
+        ),
         before,
     )
 
@@ -769,13 +784,15 @@ def milestone_schedule_item_create(
         by,
         agreement,
         "terms.milestone_scheduled",
-        _("Milestone payment %(name)s of %(amount)s %(currency)s added to %(reference)s.")
-        % {
-            "name": item.name,
-            "amount": item.amount,
-            "currency": agreement.currency,
-            "reference": agreement.reference,
-        },
+        Message(
+            gettext_lazy(
+                "Milestone payment %(name)s of %(amount)s %(currency)s added to %(reference)s."
+            ),
+            name=item.name,
+            amount=Money(item.amount, agreement.currency, code=False),
+            currency=agreement.currency,
+            reference=agreement.reference,
+        ),
         {"item": item.pk, **_values(item, SCHEDULE_ITEM_FIELDS.editable)},
     )
     return item
@@ -798,12 +815,12 @@ def milestone_schedule_item_update(
             by,
             agreement,
             "terms.milestone_schedule_changed",
-            _("Milestone payment %(name)s of %(reference)s changed: %(fields)s.")
-            % {
-                "name": item.name,
-                "reference": agreement.reference,
-                "fields": ", ".join(sorted(changed)),
-            },
+            Message(
+                gettext_lazy("Milestone payment %(name)s of %(reference)s changed: %(fields)s."),
+                name=item.name,
+                reference=agreement.reference,
+                fields=field_names(MilestoneScheduleItem, changed),
+            ),
             {"item": item.pk, **changed},
         )
     return item
@@ -820,7 +837,10 @@ def milestone_schedule_item_delete(*, item: MilestoneScheduleItem, by) -> None:
         by,
         agreement,
         "terms.milestone_unscheduled",
-        _("Milestone payment %(name)s removed from %(reference)s.")
-        % {"name": name, "reference": agreement.reference},
+        Message(
+            gettext_lazy("Milestone payment %(name)s removed from %(reference)s."),
+            name=name,
+            reference=agreement.reference,
+        ),
         before,
     )

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.events import publish
+from core.i18n import Message, localized_name
 from pipelines.models import StageDefinition
 
 from ..choices import Party
@@ -80,7 +83,11 @@ def validate_cost_shares(shares: list[CostShareInput]) -> None:
         if total != 100:
             raise TermsError(
                 _("The shares of %(first)s–%(last)s add up to %(total)s%%, not 100%%.")
-                % {"first": first.name, "last": last.name, "total": total},
+                % {
+                    "first": localized_name(first),
+                    "last": localized_name(last),
+                    "total": number_format(total, use_l10n=True),
+                },
                 code="shares_not_100",
                 field="percent",
             )
@@ -91,8 +98,8 @@ def validate_cost_shares(shares: list[CostShareInput]) -> None:
             raise TermsError(
                 _("Stage ranges %(a)s and %(b)s overlap.")
                 % {
-                    "a": f"{earlier[3].name}–{earlier[4].name}",
-                    "b": f"{later[3].name}–{later[4].name}",
+                    "a": f"{localized_name(earlier[3])}–{localized_name(earlier[4])}",
+                    "b": f"{localized_name(later[3])}–{localized_name(later[4])}",
                 },
                 code="ranges_overlap",
                 field="first_stage",
@@ -126,8 +133,10 @@ def cost_shares_set(*, agreement: Agreement, shares: list[CostShareInput], by) -
             agreement=agreement,
             by=by,
             verb="terms.cost_shares_set",
-            summary=_("Cost shares of %(reference)s updated.")
-            % {"reference": agreement.reference},
+            summary=Message(
+                gettext_lazy("Cost shares of %(reference)s updated."),
+                reference=agreement.reference,
+            ),
             changes={
                 "before": before,
                 "after": [
@@ -173,8 +182,10 @@ def royalty_tiers_set(
             agreement=agreement,
             by=by,
             verb="terms.royalty_tiers_set",
-            summary=_("Royalty tiers of %(reference)s updated.")
-            % {"reference": agreement.reference},
+            summary=Message(
+                gettext_lazy("Royalty tiers of %(reference)s updated."),
+                reference=agreement.reference,
+            ),
             changes={
                 "basis": agreement.royalty_basis,
                 "before": before,

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.i18n import display_date
 from core.templatetags.biobridge import money
 from partnerships.computations.reporting import next_period_to_report
 from partnerships.selectors import agreements_visible_to
@@ -271,8 +271,8 @@ def _report_sales(request, *, agreement, report=None):
         request,
         _("Royalty report for %(start)s – %(end)s submitted: royalty %(royalty)s.")
         % {
-            "start": date_format(submitted.period_start, "SHORT_DATE_FORMAT"),
-            "end": date_format(submitted.period_end, "SHORT_DATE_FORMAT"),
+            "start": display_date(submitted.period_start),
+            "end": display_date(submitted.period_end),
             "royalty": money(submitted.royalty_due, submitted.currency),
         },
     )

@@ -28,6 +28,7 @@ from accounts.services import (
     partner_user_remove,
 )
 from core.errors import DomainError, PermissionDenied
+from core.i18n import localized_name
 from core.ui.forms import Form
 from portal.access import PARTNER_HOME, partner_view
 
@@ -174,7 +175,7 @@ def invitation_accept_view(request, uidb64, token):
             messages.success(
                 request,
                 _("Welcome to the partner portal of %(enterprise)s.")
-                % {"enterprise": user.enterprise},
+                % {"enterprise": localized_name(user.enterprise)},
             )
             return redirect(PARTNER_HOME)
     else:

@@ -589,6 +589,11 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 class ActivitySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.email", default=None, allow_null=True)
+    summary = serializers.CharField(
+        source="text",
+        read_only=True,
+        help_text="The sentence in the request's language (Accept-Language).",
+    )
 
     class Meta:
         model = Activity

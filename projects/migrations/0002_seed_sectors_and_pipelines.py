@@ -61,12 +61,12 @@ BIOMEDICINE_STAGES = [
     ("preclinical", "Preclinical (pharmacology, toxicology, CMC)", "临床前研究",
      4, 5, "0.69", "1.0", 5_000_000),
     ("ind_filing", "IND filing", "IND 申报", 5, 5, "0.95", "0.5", 500_000),
-    ("phase_1", "Phase I", "I 期临床试验", 6, 6, "0.52", "1.5", 15_000_000),
-    ("phase_2", "Phase II", "II 期临床试验", 7, 7, "0.289", "2.5", 40_000_000),
-    ("phase_3", "Phase III", "III 期临床试验", 8, 8, "0.578", "2.5", 150_000_000),
-    ("registration", "Registration (NDA/BLA)", "上市申请 (NDA/BLA)",
+    ("phase_1", "Phase I", "I期临床试验", 6, 6, "0.52", "1.5", 15_000_000),
+    ("phase_2", "Phase II", "II期临床试验", 7, 7, "0.289", "2.5", 40_000_000),
+    ("phase_3", "Phase III", "III期临床试验", 8, 8, "0.578", "2.5", 150_000_000),
+    ("registration", "Registration (NDA/BLA)", "上市申请（NDA/BLA）",
      8, 8, "0.906", "1.5", 40_000_000),
-    ("gmp_scale_up", "Production scale-up (GMP)", "生产放大 (GMP)",
+    ("gmp_scale_up", "Production scale-up (GMP)", "生产放大（GMP）",
      8, 9, "0.95", "1.0", 20_000_000),
     ("market", "Market", "上市销售", 9, 9, "1", "0", 0),
 ]
@@ -86,7 +86,7 @@ AGRICULTURE_STAGES = [
 ]
 MANUFACTURING_STAGES = [
     ("basic_research", "Basic research", "基础研究", 1, 2, "0.50", "1.5", 3_000_000),
-    ("strain_development", "Strain/enzyme development (lab)", "菌种/酶开发 (实验室)",
+    ("strain_development", "Strain/enzyme development (lab)", "菌种/酶开发（实验室）",
      3, 4, "0.50", "2.0", 8_000_000),
     ("process_development", "Process development", "工艺开发", 4, 5, "0.70", "1.5", 10_000_000),
     ("pilot_scale", "Pilot scale", "中试", 6, 6, "0.70", "1.5", 25_000_000),
@@ -98,7 +98,7 @@ MANUFACTURING_STAGES = [
 ]
 ENERGY_STAGES = [
     ("basic_research", "Basic research", "基础研究", 1, 2, "0.50", "1.5", 3_000_000),
-    ("strain_development", "Strain/enzyme development (lab)", "菌种/酶开发 (实验室)",
+    ("strain_development", "Strain/enzyme development (lab)", "菌种/酶开发（实验室）",
      3, 4, "0.50", "2.0", 10_000_000),
     ("process_development", "Process development", "工艺开发", 4, 5, "0.65", "2.0", 15_000_000),
     ("pilot_scale", "Pilot scale", "中试", 6, 6, "0.60", "2.0", 40_000_000),

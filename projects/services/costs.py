@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import PAST, date_check
 from core.errors import DomainError
+from core.i18n import Localized, Message, Money
 from core.money import Currency, quantize_money
 from core.text import text_input
 from partnerships.choices import Party
@@ -83,14 +85,14 @@ def cost_entry_record(
         target=entry,
         project=project,
         agreement=project.agreement,
-        summary=_("%(party)s spent %(amount)s %(currency)s at %(stage)s: %(description)s")
-        % {
-            "party": Party(paid_by).label,
-            "amount": amount,
-            "currency": currency,
-            "stage": stage.name,
-            "description": description,
-        },
+        summary=Message(
+            gettext_lazy("%(party)s spent %(amount)s %(currency)s at %(stage)s: %(description)s"),
+            party=Party(paid_by).label,
+            amount=Money(amount, currency, code=False),
+            currency=currency,
+            stage=Localized(stage),
+            description=description,
+        ),
         changes={"amount": amount, "paid_by": paid_by, "stage": stage.pk},
     )
     return entry

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_partner_user
 from core.errors import DomainError
+from core.i18n import Message
 from core.text import text_input
 from partnerships.selectors import agreements_visible_to
 from projects.activity import activity_record
@@ -138,7 +140,7 @@ def document_upload(
         target=document,
         project=project,
         agreement=agreement,
-        summary=_("Document %(name)s uploaded.") % {"name": document.original_name},
+        summary=Message(gettext_lazy("Document %(name)s uploaded."), name=document.original_name),
         changes={"size": document.size, "content_type": content_type},
         is_internal=document.is_internal,
     )

@@ -3,9 +3,11 @@ stage-gate decisions, never here."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import BUSINESS, dates_check
 from core.errors import DomainError
+from core.i18n import Message, field_names
 from core.writable import WritableFields
 from projects.activity import activity_record
 from projects.models import ResearchProject
@@ -97,8 +99,10 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
             target=project,
             project=project,
             agreement=project.agreement,
-            summary=_("Project details changed: %(fields)s.")
-            % {"fields": ", ".join(sorted(changed))},
+            summary=Message(
+                gettext_lazy("Project details changed: %(fields)s."),
+                fields=field_names(ResearchProject, changed),
+            ),
             changes=changed,
         )
     return project

@@ -13,9 +13,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, Guard, TransitionNotAllowed, denied
 from core.events import publish
+from core.i18n import Localized, Message, localized_name
 from core.text import text_input
 from pipelines.models import StageDefinition
 from projects.activity import activity_record
@@ -184,7 +186,7 @@ def _locked(project: ResearchProject) -> ResearchProject:
             )
             % {
                 "status": locked.get_status_display().lower(),
-                "stage": locked.current_stage.name,
+                "stage": localized_name(locked.current_stage),
             },
             code="stale",
         )
@@ -256,13 +258,12 @@ def _record(
         target=transition,
         project=project,
         agreement=project.agreement,
-        summary=_("%(kind)s: %(from)s → %(to)s. %(rationale)s")
-        % {
-            "kind": transition.get_kind_display(),
-            "from": from_stage.name,
-            "to": to_stage.name,
-            "rationale": rationale,
-        },
+        summary=Message(
+            gettext_lazy("%(kind)s: %(from)s → %(to)s. %(rationale)s"),
+            kind=TransitionKind(transition.kind).label,
+            rationale=rationale,
+            **{"from": Localized(from_stage), "to": Localized(to_stage)},
+        ),
         changes=changes,
     )
     publish(ProjectStageChanged(project=project, transition=transition, activity=activity))
@@ -294,8 +295,11 @@ def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], b
             target=milestone,
             project=project,
             agreement=milestone.agreement,
-            summary=_("%(name)s can now be claimed (due %(due)s).")
-            % {"name": milestone.name, "due": milestone.due_date},
+            summary=Message(
+                gettext_lazy("%(name)s can now be claimed (due %(due)s)."),
+                name=milestone.name,
+                due=milestone.due_date,
+            ),
             changes={"triggered_on": today, "due_date": milestone.due_date},
         )
         publish(MilestoneClaimable(milestone=milestone, on_stage_entry=True))

@@ -15,11 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import INVOICE, PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, InvalidInput, denied
 from core.events import publish
-from core.money import Currency, quantize_money
+from core.i18n import Message, Money
+from core.money import Currency, format_amount, quantize_money
 from core.text import text_input
 from core.writable import WritableFields
 from partnerships.models import Agreement, Institution, JointCentreParty, Partnership
@@ -263,7 +265,7 @@ def payment_record(
                 "This payment would exceed the invoice: %(outstanding)s %(currency)s is "
                 "outstanding."
             )
-            % {"outstanding": outstanding, "currency": currency},
+            % {"outstanding": format_amount(outstanding, currency), "currency": currency},
             code="overpayment",
             field="amount",
         )
@@ -287,8 +289,12 @@ def payment_record(
         target=payment,
         project=project,
         agreement=billed.agreement,
-        summary=_("Payment of %(amount)s %(currency)s recorded on invoice %(number)s.")
-        % {"amount": amount, "currency": currency, "number": invoice.number},
+        summary=Message(
+            gettext_lazy("Payment of %(amount)s %(currency)s recorded on invoice %(number)s."),
+            amount=Money(amount, currency, code=False),
+            currency=currency,
+            number=invoice.number,
+        ),
         changes={
             "amount": amount,
             "paid_on": paid_on,

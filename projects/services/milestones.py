@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
+from core.i18n import Lowercase, Message, Money, localized_name
 from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
@@ -43,21 +44,11 @@ class MilestoneError(DomainError):
 # claim"), never only that one status cannot follow another.
 
 
-def party_name(party) -> str:
-    """A party's (or a stage's) name as the reader's language has it: the
-    Chinese name on Chinese pages when there is one."""
-    if party is None:
-        return ""
-    if (get_language() or "").startswith("zh") and getattr(party, "name_zh", ""):
-        return party.name_zh
-    return party.name
-
-
 def _parties(milestone: Milestone) -> dict[str, str]:
     partnership = milestone.agreement.partnership
     return {
-        "payer": party_name(partnership.enterprise),
-        "payee": party_name(partnership.research_party),
+        "payer": localized_name(partnership.enterprise),
+        "payee": localized_name(partnership.research_party),
     }
 
 
@@ -68,7 +59,7 @@ def milestone_waiting_for(milestone: Milestone) -> str:
     if status == MilestoneStatus.PLANNED:
         if not milestone.is_triggered:
             return _("Waiting for the project to enter %(stage)s.") % {
-                "stage": party_name(milestone.trigger_stage)
+                "stage": localized_name(milestone.trigger_stage)
             }
         return _("Waiting for %(payee)s to claim the milestone.") % names
     return {
@@ -111,7 +102,7 @@ def milestone_claim_guard(milestone: Milestone, user) -> Guard:
     if not milestone.is_triggered:
         return denied(
             _("Claim it once the project has entered %(stage)s.")
-            % {"stage": party_name(milestone.trigger_stage)},
+            % {"stage": localized_name(milestone.trigger_stage)},
             "not_claimable",
         )
     return ALLOWED
@@ -304,8 +295,12 @@ def milestone_claim(
         MilestoneStatus.CLAIMED,
         by=by,
         verb="milestone.resubmitted" if resubmission else "milestone.claimed",
-        summary=(_("Claim for %(name)s resubmitted.") if resubmission else _("%(name)s claimed."))
-        % {"name": milestone.name},
+        summary=Message(
+            gettext_lazy("Claim for %(name)s resubmitted.")
+            if resubmission
+            else gettext_lazy("%(name)s claimed."),
+            name=milestone.name,
+        ),
         changes={"evidence": evidence_note, "documents": [doc.pk for doc in documents]},
     )
     publish(MilestoneClaimed(milestone=milestone, activity=activity))
@@ -326,7 +321,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
         MilestoneStatus.VERIFIED,
         by=by,
         verb="milestone.verified",
-        summary=_("%(name)s verified by the enterprise.") % {"name": milestone.name},
+        summary=Message(gettext_lazy("%(name)s verified by the enterprise."), name=milestone.name),
         changes={"comment": milestone.verification_comment},
     )
     publish(MilestoneVerified(milestone=milestone, activity=activity))
@@ -392,7 +387,7 @@ def milestone_verification_record(
         )
         % {
             "staff": by.get_full_name() or by.email,
-            "enterprise": party_name(enterprise),
+            "enterprise": localized_name(enterprise),
             "name": milestone.name,
             "evidence": evidence.label.lower(),
         },
@@ -421,7 +416,9 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
         MilestoneStatus.DISPUTED,
         by=by,
         verb="milestone.disputed",
-        summary=_("%(name)s disputed: %(reason)s") % {"name": milestone.name, "reason": reason},
+        summary=Message(
+            gettext_lazy("%(name)s disputed: %(reason)s"), name=milestone.name, reason=reason
+        ),
         changes={"reason": reason},
     )
     publish(MilestoneDisputed(milestone=milestone, activity=activity))
@@ -453,8 +450,11 @@ def milestone_invoice(
         MilestoneStatus.INVOICED,
         by=by,
         verb="milestone.invoiced",
-        summary=_("Invoice %(number)s issued for %(name)s.")
-        % {"number": invoice.number, "name": milestone.name},
+        summary=Message(
+            gettext_lazy("Invoice %(number)s issued for %(name)s."),
+            number=invoice.number,
+            name=milestone.name,
+        ),
         changes={"invoice": invoice.number, "due_on": invoice.due_on},
     )
     publish(MilestoneInvoiced(milestone=milestone, invoice=invoice, activity=activity))
@@ -476,8 +476,12 @@ def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus)
         to_status,
         by=by,
         verb=f"milestone.{to_status}",
-        summary=_("%(name)s %(status)s: %(reason)s")
-        % {"name": milestone.name, "status": to_status.label.lower(), "reason": reason},
+        summary=Message(
+            gettext_lazy("%(name)s %(status)s: %(reason)s"),
+            name=milestone.name,
+            status=Lowercase(to_status.label),
+            reason=reason,
+        ),
         changes={"reason": reason},
     )
     return milestone
@@ -547,8 +551,12 @@ def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Mil
             target=milestone,
             project=project,
             agreement=project.agreement,
-            summary=_("Milestone %(name)s planned: %(amount)s %(currency)s.")
-            % {"name": milestone.name, "amount": milestone.amount, "currency": milestone.currency},
+            summary=Message(
+                gettext_lazy("Milestone %(name)s planned: %(amount)s %(currency)s."),
+                name=milestone.name,
+                amount=Money(milestone.amount, milestone.currency, code=False),
+                currency=milestone.currency,
+            ),
             changes={"amount": milestone.amount, "trigger_stage": item.trigger_stage_id},
         )
         if triggered_on is not None:

@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import has_full_access, staff_institution_ids
 from core.dates import BUSINESS, date_check
 from core.errors import DomainError
+from core.i18n import Localized, Message
 from partnerships.models import Enterprise, Institution, JointCentreParty
 from projects.activity import activity_record
 from projects.choices import TransitionKind
@@ -143,8 +145,11 @@ def project_register(
         target=start,
         project=project,
         agreement=project.agreement,
-        summary=_("%(code)s registered at %(stage)s.")
-        % {"code": project.code, "stage": project.current_stage.name},
+        summary=Message(
+            gettext_lazy("%(code)s registered at %(stage)s."),
+            code=project.code,
+            stage=Localized(project.current_stage),
+        ),
         changes={"stage": project.current_stage.name, "status": project.status},
     )
     return project

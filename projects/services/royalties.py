@@ -13,13 +13,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.dates import PAST, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
-from core.money import quantize_money
+from core.i18n import Message, Money, display_date
+from core.money import format_money, quantize_money
 from core.text import text_input, visible_text
 from partnerships.choices import RoyaltyBasis
 from partnerships.computations.royalties import (
@@ -260,7 +261,10 @@ def _validated_sales(
         if net_sales is not None and net_sales != total:
             raise RoyaltyError(
                 _("Net sales %(given)s differ from the sum of the lines, %(total)s.")
-                % {"given": net_sales, "total": total},
+                % {
+                    "given": format_money(net_sales, agreement.currency),
+                    "total": format_money(total, agreement.currency),
+                },
                 code="lines_mismatch",
                 field="net_sales",
             )
@@ -277,13 +281,13 @@ def _validated_sales(
     if takes_effect and period_end < takes_effect:
         # A mistyped year would otherwise start the royalty term early.
         raise RoyaltyError(
-            _("The agreement took effect on %(date)s.") % {"date": takes_effect},
+            _("The agreement took effect on %(date)s.") % {"date": display_date(takes_effect)},
             code="outside_royalty_term",
             field="period_start",
         )
     if agreement.expires_on and period_start > agreement.expires_on:
         raise RoyaltyError(
-            _("The agreement expired on %(date)s.") % {"date": agreement.expires_on},
+            _("The agreement expired on %(date)s.") % {"date": display_date(agreement.expires_on)},
             code="outside_royalty_term",
             field="period_start",
         )
@@ -478,17 +482,17 @@ def royalty_report_submit(
         target=report,
         project=project,
         agreement=agreement,
-        summary=_(
-            "Net sales of %(sales)s %(currency)s reported for %(start)s–%(end)s; "
-            "royalty %(royalty)s."
-        )
-        % {
-            "sales": net_sales,
-            "currency": agreement.currency,
-            "start": period_start,
-            "end": period_end,
-            "royalty": royalty_due,
-        },
+        summary=Message(
+            gettext_lazy(
+                "Net sales of %(sales)s %(currency)s reported for %(start)s–%(end)s; "
+                "royalty %(royalty)s."
+            ),
+            sales=Money(net_sales, agreement.currency, code=False),
+            currency=agreement.currency,
+            start=period_start,
+            end=period_end,
+            royalty=Money(royalty_due, agreement.currency),
+        ),
         changes={
             "net_sales": net_sales,
             "royalty_due": royalty_due,
@@ -539,7 +543,7 @@ def royalty_report_query(*, report: RoyaltyReport, by, reason: str) -> RoyaltyRe
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Royalty report queried: %(reason)s") % {"reason": reason},
+        summary=Message(gettext_lazy("Royalty report queried: %(reason)s"), reason=reason),
         changes={"reason": reason},
     )
     publish(RoyaltyReportQueried(report=report, activity=activity))
@@ -612,8 +616,10 @@ def royalty_report_resubmit(
         target=report,
         project=report.project,
         agreement=agreement,
-        summary=_("Royalty report corrected; royalty %(royalty)s.")
-        % {"royalty": report.royalty_due},
+        summary=Message(
+            gettext_lazy("Royalty report corrected; royalty %(royalty)s."),
+            royalty=Money(report.royalty_due, report.agreement.currency),
+        ),
         changes={
             "before": before,
             "after": {
@@ -647,8 +653,11 @@ def royalty_report_accept(*, report: RoyaltyReport, by) -> RoyaltyReport:
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Royalty report for %(start)s–%(end)s accepted.")
-        % {"start": report.period_start, "end": report.period_end},
+        summary=Message(
+            gettext_lazy("Royalty report for %(start)s–%(end)s accepted."),
+            start=report.period_start,
+            end=report.period_end,
+        ),
         changes={"status": [RoyaltyReportStatus.SUBMITTED, RoyaltyReportStatus.ACCEPTED]},
     )
     return report
@@ -688,8 +697,12 @@ def royalty_report_invoice(
         target=report,
         project=report.project,
         agreement=report.agreement,
-        summary=_("Invoice %(number)s issued for royalties of %(start)s–%(end)s.")
-        % {"number": invoice.number, "start": report.period_start, "end": report.period_end},
+        summary=Message(
+            gettext_lazy("Invoice %(number)s issued for royalties of %(start)s–%(end)s."),
+            number=invoice.number,
+            start=report.period_start,
+            end=report.period_end,
+        ),
         changes={"invoice": invoice.number},
     )
     publish(RoyaltyReportInvoiced(report=report, invoice=invoice, activity=activity))
@@ -738,7 +751,10 @@ def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> Royalty
         currency=agreement.currency,
         status=RoyaltyReportStatus.ACCEPTED,
         note=_("Minimum annual royalty %(minimum)s; royalties reported %(royalties)s.")
-        % {"minimum": agreement.minimum_annual_royalty, "royalties": royalties},
+        % {
+            "minimum": format_money(agreement.minimum_annual_royalty, agreement.currency),
+            "royalties": format_money(royalties, agreement.currency),
+        },
         accepted_by=by,
         accepted_at=timezone.now(),
     )
@@ -747,8 +763,14 @@ def royalty_year_true_up(*, agreement: Agreement, year: int, by=None) -> Royalty
         verb="royalty_report.true_up",
         target=report,
         agreement=agreement,
-        summary=_("Minimum annual royalty for %(year)s trued up by %(amount)s %(currency)s.")
-        % {"year": year, "amount": report.royalty_due, "currency": agreement.currency},
+        summary=Message(
+            gettext_lazy(
+                "Minimum annual royalty for %(year)s trued up by %(amount)s %(currency)s."
+            ),
+            year=year,
+            amount=Money(report.royalty_due, agreement.currency, code=False),
+            currency=agreement.currency,
+        ),
         changes={"royalties": royalties, "minimum": agreement.minimum_annual_royalty},
     )
     return report

@@ -20,10 +20,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, Guard
+from core.i18n import localized_name
 from partnerships.selectors import agreement_terms_for
 from partnerships.terms_display import agreement_terms_context
 from projects import services
@@ -52,7 +53,6 @@ from projects.selectors import (
     staff_work_on_project,
 )
 from projects.services.milestone_actions import milestone_act, milestone_action_guard
-from projects.services.milestones import party_name
 
 ACTIVITY_PER_PAGE = 15
 
@@ -251,7 +251,7 @@ def gate_decision(request, code, decision):
                         )
                         % {
                             "status": project.get_status_display().lower(),
-                            "stage": project.current_stage.name,
+                            "stage": localized_name(project.current_stage),
                         },
                         code="stale",
                     )
@@ -358,7 +358,8 @@ MILESTONE_ACTIONS = {
         ),
         MilestoneAction(
             "invoice",
-            gettext_lazy("Invoice"),
+            # A verb on a button, not the document's name.
+            pgettext_lazy("milestone action", "Invoice"),
             gettext_lazy(
                 "Issue the numbered invoice. From then on the milestone is settled by "
                 "payments only."
@@ -511,7 +512,7 @@ def _record_verification(request, milestone, data):
                     milestone=milestone,
                     description=_("Verification by %(enterprise)s: %(evidence)s")
                     % {
-                        "enterprise": party_name(milestone.agreement.partnership.enterprise),
+                        "enterprise": localized_name(milestone.agreement.partnership.enterprise),
                         "evidence": evidence.label,
                     },
                 )

@@ -126,7 +126,7 @@ def test_the_staff_pages_break_no_rule_of_the_policy(watched, demo_world):
     visit(page, problems, "/")
     with page.expect_navigation():
         page.get_by_label("Language").select_option("zh-hans")
-    expect(page.get_by_role("heading", name="仪表板")).to_be_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
     check(page, problems, "language switch")
 
 

@@ -63,7 +63,7 @@ def test_staff_read_the_dashboard_and_filter_the_funnel(page, screenshot, staff_
     with page.expect_navigation():
         page.get_by_label("Language").select_option("zh-hans")
     page.locator("canvas[data-kind=funnel]").wait_for()
-    assert page.get_by_role("heading", name="仪表板").is_visible()
+    assert page.get_by_role("heading", name="工作台").is_visible()
     assert page.get_by_role("heading", name="管线漏斗").is_visible()
     assert page.get_by_text("Pilot plant report").is_visible()
     screenshot("dashboard-zh")

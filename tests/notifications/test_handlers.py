@@ -87,7 +87,7 @@ def test_a_payment_notice_leads_the_partner_to_the_milestone_its_invoice_bills(
     notice = Notification.objects.get(recipient=partner_user)
     assert notice.event_key == f"payment_recorded:{payment.pk}"
     assert notice.title == f"Payment received on invoice {invoice.number}"
-    assert notice.body == "5000.00 CNY on 2026-04-09; paid."
+    assert notice.body == "5,000.00 CNY on 9 Apr 2026; paid."
 
 
 def test_a_royalty_invoice_notice_leads_the_partner_to_the_royalty_report(

@@ -107,7 +107,7 @@ class TestAClaimByStaffWorkingInChinese:
         notice = notice_of(english_partner, NotificationKind.CLAIM_AWAITING_VERIFICATION)
 
         assert notice.title == "PRJ-LANG: please verify the claim for “First patient dosed”"
-        assert notice.body == "100000.00 CNY. Evidence: see the attached documents"
+        assert notice.body == "100,000.00 CNY. Evidence: see the attached documents"
 
     def test_emails_the_english_speaking_partner_in_english(
         self, claim, english_partner, mailoutbox
@@ -127,9 +127,9 @@ class TestAClaimByStaffWorkingInChinese:
         notice = notice_of(chinese_partner, NotificationKind.CLAIM_AWAITING_VERIFICATION)
         email = mail_to(mailoutbox, chinese_partner)
 
-        assert notice.title == "PRJ-LANG：请确认“First patient dosed”的申领"
-        assert notice.body == "100000.00 CNY。证据：见所附文件"
-        assert email.subject == "[BioBridge] PRJ-LANG：请确认“First patient dosed”的申领"
+        assert notice.title == "PRJ-LANG：请确认“First patient dosed”的申报"
+        assert notice.body == "100,000.00 CNY。证明材料：见所附文件"
+        assert email.subject == "[BioBridge] PRJ-LANG：请确认“First patient dosed”的申报"
         assert "在 BioBridge 中打开：" in email.body
         assert "Open it in BioBridge" not in email.body
 
@@ -161,7 +161,8 @@ class TestAnAdvanceByStaffWorkingInChinese:
 
         advance = in_chinese(gettext_lazy("Advance"))
         assert advance != "Advance"
-        assert notice.title == f"PRJ-LANG：{advance} — {transition.to_stage.name}"
+        assert transition.to_stage.name_zh
+        assert notice.title == f"PRJ-LANG：{advance} — {transition.to_stage.name_zh}"
 
     def test_tells_users_without_a_preference_in_the_site_language(
         self, transition, staff_without_preference, mailoutbox
@@ -192,12 +193,17 @@ class TestTheDailyReminders:
 
         chinese = notice_of(chinese_partner, NotificationKind.MILESTONE_DUE_SOON)
         planned = in_chinese(MilestoneStatus.PLANNED.label)
-        assert chinese.title == f"PRJ-LANG：“Pilot batch”将于 {due} 到期"
-        assert chinese.body == f"100000.00 CNY，当前状态：{planned}。"
+        assert (
+            chinese.title
+            == f"PRJ-LANG：“Pilot batch”将于 {due.year}年{due.month}月{due.day}日 到期"
+        )
+        assert chinese.body == f"100,000.00 CNY，当前状态：{planned}。"
         assert mail_to(mailoutbox, chinese_partner).subject == f"[BioBridge] {chinese.title}"
         english = notice_of(english_partner, NotificationKind.MILESTONE_DUE_SOON)
-        assert english.title == f"PRJ-LANG: “Pilot batch” falls due on {due}"
-        assert english.body == "100000.00 CNY, now planned."
+        assert (
+            english.title == f"PRJ-LANG: “Pilot batch” falls due on {due.day} {due:%b} {due.year}"
+        )
+        assert english.body == "100,000.00 CNY, now planned."
 
 
 class TestAPaymentRecordedByStaffWorkingInChinese:
@@ -218,10 +224,13 @@ class TestAPaymentRecordedByStaffWorkingInChinese:
         english = notice_of(english_partner, NotificationKind.PAYMENT_RECORDED)
         chinese = notice_of(chinese_staff, NotificationKind.PAYMENT_RECORDED)
         partially_paid = in_chinese(MilestoneStatus.PARTIALLY_PAID.label)
+        day = invoice.issued_on
+        english_date = f"{day.day} {day:%b} {day.year}"
+        chinese_date = f"{day.year}年{day.month}月{day.day}日"
         assert english.title == f"Payment received on invoice {invoice.number}"
-        assert english.body == f"40000.00 CNY on {invoice.issued_on}; partially paid."
-        assert chinese.title == f"发票 {invoice.number} 已收到付款"
-        assert chinese.body == f"{invoice.issued_on} 收到 40000.00 CNY；{partially_paid}。"
+        assert english.body == f"40,000.00 CNY on {english_date}; partially paid."
+        assert chinese.title == f"付款通知 {invoice.number} 款项已到账"
+        assert chinese.body == f"{chinese_date} 收到 40,000.00 CNY；{partially_paid}。"
 
 
 class TestNoticeText:

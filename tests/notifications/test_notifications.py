@@ -304,8 +304,8 @@ class TestRoyaltyReportReminders:
         assert first.royalty_reports_due == 1
         assert {n.recipient for n in due} == {partner_user, staff_user}
         licensee, copy = due.get(recipient=partner_user), due.get(recipient=staff_user)
-        assert "2026-01-01–2026-03-31" in licensee.title
-        assert "due 2026-05-15" in licensee.title
+        assert "1 Jan 2026–31 Mar 2026" in licensee.title
+        assert "due 15 May 2026" in licensee.title
         assert licensee.url.startswith("/portal/")
         assert copy.title == licensee.title
         assert copy.body.startswith("Copy of the reminder sent to")

@@ -3,6 +3,7 @@ its year stands, reporting a period's net sales with a preview of the
 royalty before it is submitted, and correcting a queried report."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -343,3 +344,23 @@ def test_only_a_queried_report_is_resubmitted(client, partner, own, terms):
     assert response["Location"] == detail_url(own.royalty_report)
     own.royalty_report.refresh_from_db()
     assert own.royalty_report.net_sales == Decimal("100000.00")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_period_of_a_report_reaches_the_date_pickers_in_iso(
+    client, partner, own, terms, language
+):
+    """In Chinese the pickers used to get "2025/04/01", which a browser
+    shows as blank and refuses to send."""
+    data = {**Q2_2025, "step": "preview"}
+    with_errors = {**data, "net_sales": "-1"}
+
+    form = client.get(new_url(own.agreement), HTTP_ACCEPT_LANGUAGE=language)
+    refused = client.post(new_url(own.agreement), with_errors, HTTP_ACCEPT_LANGUAGE=language)
+    preview = client.post(new_url(own.agreement), data, HTTP_ACCEPT_LANGUAGE=language)
+
+    suggested = re.search(r'<input[^>]*name="period_start"[^>]*>', form.text).group(0)
+    assert re.search(r'value="\d{4}-\d{2}-\d{2}"', suggested), suggested
+    assert 'value="2025-04-01"' in refused.text
+    assert preview.status_code == 200
+    assert preview.context["period"] is not None

@@ -792,3 +792,12 @@ def test_chinese_pages_group_amounts_in_thousands_with_commas():
 
     with translation.override("zh-hans"):
         assert money(Decimal("1250000"), "CNY") == "1,250,000.00 CNY"
+
+
+def test_a_gate_form_that_cannot_be_sent_says_why_instead_of_failing(client, staff, project):
+    """Resume is for projects on hold: its form, opened on an active
+    project, shows the reason (it answered a server error)."""
+    response = client.get(url("gate_decision", project, "resume"), **HTMX)
+
+    assert response.status_code == 200
+    assert "on hold" in response.text
