@@ -449,7 +449,7 @@ class TestAgreementExpiryReminders:
         assert self.expiring().count() == 2 * len(told)
         assert {n.recipient for n in self.expiring()} == told
         notice = self.expiring().filter(recipient__role="centre_staff").first()
-        assert notice.title == f"{agreement.reference} expires on 2026-08-08"
+        assert notice.title == f"{agreement.reference} expires on 8 Aug 2026"
         assert notice.url == agreement.get_absolute_url()
         partner_notice = self.expiring().filter(recipient__role="partner").first()
         assert partner_notice.url == f"/portal/agreements/{agreement.reference}/"
@@ -479,7 +479,7 @@ class TestAgreementExpiryReminders:
         ("renewal", "words"),
         [
             ("none", "It has no renewal clause"),
-            ("by_notice", "renewed for 12 months if notice is given by 2026-05-10"),
+            ("by_notice", "renewed for 12 months if notice is given by 10 May 2026"),
             ("automatic", "renews automatically for 12 months unless notice is given by"),
         ],
     )

@@ -102,7 +102,7 @@ def test_the_reference_costs_are_converted_at_the_rate_the_page_names(staff_clie
     assert Decimal(converted["cost"]) == (phase_2.typical_cost * Decimal("7.1")).quantize(
         Decimal("0.01")
     )
-    assert "converted from USD to CNY at 1 USD = 7.1 CNY (rate of 2020-01-01)" in response.text
+    assert "converted from USD to CNY at 1 USD = 7.1 CNY (rate of 1 Jan 2020)" in response.text
     assert 'data-testid="cost-unconverted"' not in response.text
 
 
