@@ -461,7 +461,7 @@ def remind_royalty_report_due(event: RoyaltyReportDue) -> list[Notification]:
                 "Copy of the reminder sent to %(enterprise)s: the report of net sales "
                 "for the period has not been submitted yet."
             ),
-            enterprise=agreement.partnership.enterprise.name,
+            enterprise=Localized(agreement.partnership.enterprise),
         ),
         url=agreement.get_absolute_url(),
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n import render_stored
+from core.i18n import Message, render_stored
 from core.models import TimeStampedModel
 from core.money import currency_field, money_field
 from core.text import DESCRIPTION_MAX_LENGTH, LimitedTextField, validate_not_blank
@@ -737,12 +737,25 @@ class FixedPayment(TimeStampedModel):
     def label(self) -> str:
         """What the payment is, as people name it: its kind, its year for
         an annual fee, and its description."""
-        label = self.get_kind_display()
-        if self.term_year:
-            label = _("%(kind)s, year %(year)s") % {"kind": label, "year": self.term_year}
+        return str(self.label_message)
+
+    @property
+    def label_message(self) -> Message:
+        """The label kept as a message, for words stored and read later in
+        the reader's language (the timeline, notices)."""
+        kind = dict(FixedPaymentKind.choices)[self.kind]
+        label = (
+            Message(_("%(kind)s, year %(year)s"), kind=kind, year=self.term_year)
+            if self.term_year
+            else Message(kind)
+        )
         if self.description:
-            label = f"{label} — {self.description}"
-        return str(label)
+            return Message(
+                _("%(label)s — %(description)s"),
+                label=label,
+                description=self.description,
+            )
+        return label
 
     def is_overdue(self, today) -> bool:
         return self.due_date < today and self.status in FIXED_PAYMENT_OPEN_STATUSES

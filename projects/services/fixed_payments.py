@@ -33,10 +33,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import BUSINESS, date_check
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
+from core.i18n import Lowercase, Message, Money
 from core.money import quantize_money
 from core.text import text_input
 from partnerships.models import Agreement
@@ -208,13 +210,12 @@ def _create(agreement: Agreement, *, by, **values) -> FixedPayment:
         target=fixed_payment,
         project=fixed_payment.project,
         agreement=agreement,
-        summary=_("%(label)s of %(amount)s %(currency)s owed, due %(due)s.")
-        % {
-            "label": fixed_payment.label,
-            "amount": fixed_payment.amount,
-            "currency": fixed_payment.currency,
-            "due": fixed_payment.due_date,
-        },
+        summary=Message(
+            gettext_lazy("%(label)s of %(amount)s owed, due %(due)s."),
+            label=fixed_payment.label_message,
+            amount=Money(fixed_payment.amount, fixed_payment.currency),
+            due=fixed_payment.due_date,
+        ),
         changes={
             "kind": fixed_payment.kind,
             "amount": fixed_payment.amount,
@@ -286,8 +287,11 @@ def agreement_fixed_payments_schedule(
                 verb="fixed_payment.changed",
                 target=upfront,
                 agreement=agreement,
-                summary=_("Upfront payment now %(amount)s %(currency)s, due %(due)s.")
-                % {"amount": amount, "currency": agreement.currency, "due": due},
+                summary=Message(
+                    gettext_lazy("Upfront payment now %(amount)s, due %(due)s."),
+                    amount=Money(amount, agreement.currency),
+                    due=due,
+                ),
                 changes={
                     "amount": [before["amount"], amount],
                     "due_date": [before["due_date"], due],
@@ -306,8 +310,10 @@ def agreement_fixed_payments_schedule(
                 verb="fixed_payment.cancelled",
                 target=upfront,
                 agreement=agreement,
-                summary=_("Upfront payment cancelled: %(reason)s")
-                % {"reason": upfront.closing_reason},
+                summary=Message(
+                    gettext_lazy("Upfront payment cancelled: %(reason)s"),
+                    reason=upfront.closing_reason,
+                ),
                 changes={"status": [FixedPaymentStatus.DUE, FixedPaymentStatus.CANCELLED]},
             )
     start = agreement.effective_on or agreement.signed_on
@@ -441,8 +447,11 @@ def fixed_payment_invoice(
         target=fixed_payment,
         project=fixed_payment.project,
         agreement=fixed_payment.agreement,
-        summary=_("Invoice %(number)s issued for %(label)s.")
-        % {"number": invoice.number, "label": fixed_payment.label},
+        summary=Message(
+            gettext_lazy("Invoice %(number)s issued for %(label)s."),
+            number=invoice.number,
+            label=fixed_payment.label_message,
+        ),
         changes={
             "invoice": invoice.number,
             "due_on": invoice.due_on,
@@ -493,12 +502,12 @@ def _close(fixed_payment: FixedPayment, *, by, reason: str, to_status) -> FixedP
         target=fixed_payment,
         project=fixed_payment.project,
         agreement=fixed_payment.agreement,
-        summary=_("%(label)s %(status)s: %(reason)s")
-        % {
-            "label": fixed_payment.label,
-            "status": FixedPaymentStatus(to_status).label.lower(),
-            "reason": reason,
-        },
+        summary=Message(
+            gettext_lazy("%(label)s %(status)s: %(reason)s"),
+            label=fixed_payment.label_message,
+            status=Lowercase(FixedPaymentStatus(to_status).label),
+            reason=reason,
+        ),
         changes={"status": [FixedPaymentStatus.DUE, to_status], "reason": reason},
     )
     return fixed_payment

@@ -455,12 +455,13 @@ def vat_invoice_record(
         target=invoice,
         project=billed.project,
         agreement=billed.agreement,
-        summary=(
-            _("VAT invoice %(vat)s on invoice %(number)s corrected.")
+        summary=Message(
+            gettext_lazy("VAT invoice %(vat)s on invoice %(number)s corrected.")
             if corrected
-            else _("VAT invoice %(vat)s recorded on invoice %(number)s.")
-        )
-        % {"vat": str(record), "number": invoice.number},
+            else gettext_lazy("VAT invoice %(vat)s recorded on invoice %(number)s."),
+            vat=str(record),
+            number=invoice.number,
+        ),
         changes={
             name: [before[name], after[name]] if corrected else after[name]
             for name in VAT_INVOICE_FIELDS.fields

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import publish
-from core.i18n import Lowercase, Message, Money, localized_name
+from core.i18n import Localized, Lowercase, Message, Money, localized_name
 from core.text import text_input
 from partnerships.selectors import acts_for_enterprise, acts_for_research_party
 from projects.activity import activity_record
@@ -382,15 +382,16 @@ def milestone_verification_record(
         MilestoneStatus.VERIFIED,
         by=by,
         verb="milestone.verification_recorded",
-        summary=_(
-            "%(staff)s recorded %(enterprise)s's verification of %(name)s (%(evidence)s attached)."
-        )
-        % {
-            "staff": by.get_full_name() or by.email,
-            "enterprise": localized_name(enterprise),
-            "name": milestone.name,
-            "evidence": evidence.label.lower(),
-        },
+        summary=Message(
+            gettext_lazy(
+                "%(staff)s recorded %(enterprise)s's verification of %(name)s "
+                "(%(evidence)s attached)."
+            ),
+            staff=by.get_full_name() or by.email,
+            enterprise=Localized(enterprise),
+            name=milestone.name,
+            evidence=Lowercase(evidence.label),
+        ),
         changes={
             "on_behalf_of": enterprise.pk,
             "evidence": evidence.value,
