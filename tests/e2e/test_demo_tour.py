@@ -213,7 +213,9 @@ def test_staff_tour_the_demo_from_the_dashboard_to_an_invoice_pdf_and_a_valuatio
     screenshot("valuations")
 
 
-def test_the_partner_tours_its_demo_project_agreement_and_milestones(page, screenshot, demo_world):
+def test_the_partner_tours_its_demo_project_agreement_and_a_claim_to_verify(
+    page, screenshot, demo_world
+):
     world = demo_world
     project, agreement = world["project"], world["agreement"]
     sign_in(page, PARTNER_A_EMAIL)
@@ -243,3 +245,11 @@ def test_the_partner_tours_its_demo_project_agreement_and_milestones(page, scree
     visit(page, reverse("portal:milestones"))
     expect(page.get_by_text(world["claim"].name).first).to_be_visible()
     screenshot("portal-milestones")
+
+    # A claim, with the research team's evidence, to verify or dispute.
+    page.get_by_role("link", name=world["claim"].name).first.click()
+    with translation.override("en"):
+        claimed = str(MilestoneStatus.CLAIMED.label)
+    expect(page.get_by_test_id("milestone-status")).to_have_text(claimed)
+    expect(page.get_by_role("button", name="Verify")).to_be_enabled()
+    screenshot("portal-milestone")
