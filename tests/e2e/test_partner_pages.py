@@ -108,7 +108,7 @@ def sign_in(page, email):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_staff_follow_an_agreement_to_its_enterprise_and_institution(page, screenshot, licence):
+def test_staff_follow_an_agreement_to_its_enterprise_and_institution(page, licence):
     sign_in(page, licence.email)
     page.goto("/agreements/")
     page.get_by_role("link", name="AGR-ELU-HHB-1").click()
@@ -121,14 +121,11 @@ def test_staff_follow_an_agreement_to_its_enterprise_and_institution(page, scree
     # Received: 800,000 for milestones + 50,000 royalties.
     assert "850,000.00 CNY" in money.inner_text()
     assert page.get_by_test_id("agreement-milestones").get_by_text("Overdue").first.is_visible()
-    screenshot("agreement")
 
     page.get_by_role("link", name="Hanhai Biopharma").first.click()
     assert page.get_by_role("heading", name="Hanhai Biopharma").is_visible()
     assert page.get_by_test_id("milestones-owed").get_by_text("Preclinical package").is_visible()
-    screenshot("enterprise")
 
     page.get_by_role("link", name="East Lake University").first.click()
     assert page.get_by_role("heading", name="East Lake University").is_visible()
     assert page.get_by_text("Prof. Lin Wei").is_visible()
-    screenshot("institution")

@@ -95,7 +95,6 @@ def test_a_partner_decides_on_claims_reports_sales_and_downloads_an_invoice(
     # Verify the first claim, with a comment, after confirming.
     page.get_by_role("link", name="Proof of concept in vivo").click()
     expect(page.get_by_text("Tumour volume down 62%")).to_be_visible()
-    screenshot("portal-milestone")
     page.get_by_label("Comment for the research team").fill("Checked by our pharmacology lead.")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Verify").click()

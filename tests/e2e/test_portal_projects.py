@@ -27,7 +27,7 @@ def demo_world():
     return partner_project, foreign_project
 
 
-def test_a_partner_follows_its_project_and_sees_nothing_of_others(page, screenshot, demo_world):
+def test_a_partner_follows_its_project_and_sees_nothing_of_others(page, demo_world):
     project, foreign = demo_world
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(PARTNER_A_EMAIL)
@@ -39,7 +39,6 @@ def test_a_partner_follows_its_project_and_sees_nothing_of_others(page, screensh
     expect(page).to_have_url(f"{page.url.split('/portal/')[0]}/portal/")
     expect(page.get_by_role("heading", name="Your projects by stage")).to_be_visible()
     expect(page.get_by_role("heading", name="Claims awaiting your verification")).to_be_visible()
-    screenshot("portal-overview")
 
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Projects").click()
@@ -52,14 +51,12 @@ def test_a_partner_follows_its_project_and_sees_nothing_of_others(page, screensh
     expect(timeline.get_by_role("heading", name="Road to market")).to_be_visible()
     expect(timeline.locator("[aria-current=step]")).to_contain_text(project.current_stage.name)
     expect(timeline.get_by_role("row")).not_to_have_count(1)
-    screenshot("portal-project")
 
     page.get_by_role("link", name=project.agreement.reference).first.click()
     expect(page.get_by_role("heading", name="Agreement terms")).to_be_visible()
     expect(
         page.get_by_role("heading", name="Cost sharing: where your enterprise stands")
     ).to_be_visible()
-    screenshot("portal-agreement")
 
     # Another enterprise's project is not found, as if it did not exist.
     response = page.goto(f"/portal/projects/{foreign.code}/")

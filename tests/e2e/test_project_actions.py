@@ -72,7 +72,6 @@ def test_staff_pass_a_gate_and_take_a_milestone_from_claim_to_payment(
     sign_in(page, staff.email)
     page.goto(project.get_absolute_url())
     assert page.get_by_role("heading", name="Bispecific antibody against PD-1/VEGF").is_visible()
-    screenshot("project-detail")
 
     # A stage gate: advance with a rationale and the report as evidence.
     page.get_by_role("button", name="Advance").click()

@@ -71,7 +71,7 @@ def submit(page, action):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_staff_query_the_partner_resubmits_and_staff_accept_invoice_and_record_payment(
-    page, live_server, screenshot, review_world, language
+    page, live_server, review_world, language
 ):
     staff, partner, report = review_world
     with translation.override(language):
@@ -117,7 +117,6 @@ def test_staff_query_the_partner_resubmits_and_staff_accept_invoice_and_record_p
     expect(page.get_by_test_id("report-status")).to_have_text(status["paid"])
     expect(page.get_by_test_id("report-history")).to_contain_text("Hong Kong sales are missing.")
     expect(page.get_by_test_id("report-payments")).to_contain_text("ICBC-0315")
-    screenshot(f"royalty-review-{language}")
 
     report = RoyaltyReport.objects.get(pk=report.pk)
     assert report.status == "paid"

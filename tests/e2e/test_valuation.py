@@ -71,12 +71,10 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     ).to_be_visible()
     expect(page.locator("#structures-table tbody tr")).to_have_count(2)
     expect(page.get_by_role("rowheader", name="Phase II start")).to_be_visible()
-    screenshot("valuation")
 
     page.get_by_role("link", name="Valuations", exact=True).first.click()
     expect(page.get_by_role("heading", name="Recent valuations")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(1)
-    screenshot("valuations")
 
 
 def test_a_queued_simulation_shows_progress_then_its_results(page, staff_with_project):
