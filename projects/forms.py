@@ -407,8 +407,6 @@ class ExchangeRateImportForm(Form):
 
 # --- Fixed payments of an agreement ----------------------------------------------------
 
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class FixedPaymentForm(Form):
     """An amount the staff add to an agreement: patent costs, a share of
@@ -421,8 +419,8 @@ class FixedPaymentForm(Form):
         required=False,
         help_text=_("E.g. the patent family and the period the costs cover."),
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
-    due_date = forms.DateField(label=_("Due date"), widget=ISO_DATE)
+    amount = AmountField(label=_("Amount"))
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     project = forms.ModelChoiceField(
         label=_("Project"),
         queryset=ResearchProject.objects.none(),
@@ -436,4 +434,7 @@ class FixedPaymentForm(Form):
         self.fields["amount"].label = _("Amount (%(currency)s)") % {"currency": agreement.currency}
         self.fields["project"].queryset = (
             projects_visible_to(user).filter(agreement=agreement).order_by("code")
+        )
+        self.fields["project"].label_from_instance = lambda project: (
+            f"{project.code} — {localized(project, 'title')}"
         )

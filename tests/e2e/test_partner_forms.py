@@ -96,7 +96,7 @@ def test_staff_record_an_agreement_and_see_the_errors_next_to_the_fields(
 
 UNSAVED_WORDS = {
     "en": {"badge": "Unsaved changes", "payment": "Payment terms", "tiers": "Royalty tiers"},
-    "zh-hans": {"badge": "未保存的更改", "payment": "付款条款", "tiers": "提成费阶梯"},
+    "zh-hans": {"badge": "未保存的更改", "payment": "付款条款", "tiers": "提成档位"},
 }
 
 
