@@ -35,7 +35,7 @@ def shown(language: str, text: str) -> str:
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_staff_onboard_a_new_enterprise_and_record_its_verification(
-    page, browser, live_server, screenshot, mailoutbox, language
+    page, browser, live_server, mailoutbox, language
 ):
     institution = InstitutionFactory(name="East Lake University", name_zh="东湖大学")
     enterprise = EnterpriseFactory(code="NWC", name="Newco Biologics", name_zh="新科生物")
@@ -61,7 +61,6 @@ def test_staff_onboard_a_new_enterprise_and_record_its_verification(
     accounts = page.get_by_test_id("portal-accounts")
     expect(accounts).to_contain_text("liu.yang@newco.example")
     expect(accounts).to_contain_text(shown(language, "Invited"))
-    screenshot(f"enterprise-invitation-{language}")
 
     # The invitee follows the one-time link from the email.
     (mail,) = mailoutbox
@@ -91,7 +90,6 @@ def test_staff_onboard_a_new_enterprise_and_record_its_verification(
         "新科生物" if language != "en" else "Newco Biologics"
     )
     expect(card.get_by_role("link", name="newco-confirmation.pdf")).to_be_visible()
-    screenshot(f"milestone-verification-recorded-{language}")
 
     # Verified, it can be invoiced.
     card.locator("button[hx-get$='/invoice/']").click()

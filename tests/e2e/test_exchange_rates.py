@@ -34,9 +34,7 @@ def staff_with_usd_agreement():
     return staff
 
 
-def test_staff_import_the_rates_and_read_the_total_in_yuan(
-    page, screenshot, staff_with_usd_agreement
-):
+def test_staff_import_the_rates_and_read_the_total_in_yuan(page, staff_with_usd_agreement):
     sign_in(page, staff_with_usd_agreement.email)
     page.get_by_role("link", name="Exchange rates").click()
     page.get_by_label("Central parity table (CSV)").set_input_files(str(SAMPLE))
@@ -50,7 +48,6 @@ def test_staff_import_the_rates_and_read_the_total_in_yuan(
     expect(converted).to_contain_text("≈ 710,200.00 CNY in total")
     expect(converted).to_contain_text("1 USD = 7.102 CNY")
     expect(page.get_by_test_id("money-position")).to_contain_text("100,000.00 USD")
-    screenshot("agreement-converted-total")
 
     with page.expect_navigation():
         page.get_by_label("Language").select_option("zh-hans")

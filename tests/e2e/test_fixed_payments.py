@@ -50,7 +50,7 @@ def switch_language(page, language):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_staff_invoice_the_upfront_record_its_payment_and_the_partner_sees_both(
-    browser, live_server, page, screenshot, upfront_world, language
+    browser, live_server, page, upfront_world, language
 ):
     staff, partner, upfront = upfront_world
     agreement_url = f"/agreements/{upfront.agreement.reference}/"
@@ -79,7 +79,6 @@ def test_staff_invoice_the_upfront_record_its_payment_and_the_partner_sees_both(
     page.locator("form.card button[type=submit]").click()
     expect(page.get_by_test_id("money-position")).to_be_visible()
     assert FixedPayment.objects.get(pk=upfront.pk).status == "paid"
-    screenshot(f"agreement-fixed-payments-{language}")
 
     # The partner finds the invoice and what was paid on it.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
