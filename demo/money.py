@@ -212,6 +212,7 @@ def seed_money(*, users: Mapping[str, User]) -> MoneySummary:
     _seed_royalties(projects, entries, run)
     _settle(run)
     _date_milestone_histories(run)
+    _date_royalty_histories(run)
     _seed_costs(projects, entries, run)
     return MoneySummary(
         milestones=Milestone.objects.count(),
@@ -717,6 +718,55 @@ def _settle(run: _MoneyRun) -> None:
             reference=f"{billing.bank}{paid_on:%Y%m%d}{serial:06d}",
         )
         paid[invoice.pk] += amount
+
+
+def _date_royalty_histories(run: _MoneyRun) -> None:
+    """Give the royalty reports the dates of their history, as
+    ``_date_milestone_histories`` does for milestones: a sales report is
+    submitted three weeks after its period ends, queried and corrected in
+    the days after, accepted before it is invoiced; a true-up is made when
+    its year has ended; the timeline entries of the invoice and the
+    payments carry their dates. None is later than today."""
+    steps = {
+        "royalty_report.submitted": 0,
+        "royalty_report.true_up": 0,
+        "royalty_report.queried": 3,
+        "royalty_report.resubmitted": 6,
+        "royalty_report.accepted": 9,
+    }
+    reports = RoyaltyReport.objects.filter(submitted_at__isnull=False).select_related("invoice")
+    for report in reports:
+        invoice = getattr(report, "invoice", None)
+        latest = min(invoice.issued_on if invoice else run.today, run.today)
+        submitted_on = min(report.period_end + datetime.timedelta(days=21), latest)
+        if report.kind == RoyaltyReportKind.MINIMUM_TRUE_UP:
+            submitted_on = min(report.period_end + datetime.timedelta(days=31), latest)
+
+        def day_of(step: int, submitted_on=submitted_on, latest=latest) -> datetime.date:
+            return min(submitted_on + datetime.timedelta(days=step), latest)
+
+        activities = Activity.objects.filter(
+            target_type=RoyaltyReport._meta.label_lower, target_id=report.pk
+        )
+        for activity in activities:
+            if activity.verb in steps:
+                when = _at(day_of(steps[activity.verb]))
+            elif activity.verb == "royalty_report.invoiced" and invoice is not None:
+                when = _at(invoice.issued_on, 11)
+            else:
+                continue
+            Activity.objects.filter(pk=activity.pk).update(created_at=when)
+        RoyaltyReport.objects.filter(pk=report.pk).update(
+            submitted_at=_at(submitted_on),
+            accepted_at=_at(day_of(steps["royalty_report.accepted"]), 15)
+            if report.accepted_at
+            else None,
+        )
+        if invoice is not None:
+            for payment in invoice.payments.all():
+                Activity.objects.filter(
+                    target_type=Payment._meta.label_lower, target_id=payment.pk
+                ).update(created_at=_at(payment.paid_on, 14))
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:

@@ -657,6 +657,31 @@ class TestInvoicesAndPayments:
         }
         assert len(years) >= 4
 
+    def test_a_royalty_report_s_submission_review_invoice_and_payments_follow_its_dates(
+        self, demo
+    ):
+        """A report of 2024's sales was submitted and accepted in 2024 or
+        early 2025, not on the day the demo was loaded."""
+        today = timezone.localdate()
+        reports = RoyaltyReport.objects.filter(submitted_at__isnull=False).prefetch_related(
+            "invoice__payments"
+        )
+        assert reports.filter(period_end__lt=today - datetime.timedelta(days=60)).exists()
+        for report in reports:
+            steps = [report.period_end, timezone.localdate(report.submitted_at)]
+            if report.accepted_at:
+                steps.append(timezone.localdate(report.accepted_at))
+            invoice = getattr(report, "invoice", None)
+            if invoice is not None:
+                steps.append(invoice.issued_on)
+                steps.extend(sorted(p.paid_on for p in invoice.payments.all()))
+            assert steps == sorted(steps), report
+            assert steps[-1] <= today, report
+            for entry in Activity.objects.filter(
+                target_type="projects.royaltyreport", target_id=report.pk
+            ):
+                assert timezone.localdate(entry.created_at) >= report.period_end, entry.verb
+
     def test_a_milestone_s_claim_verification_invoice_and_payments_follow_its_dates(self, demo):
         """A milestone paid in 2024 was claimed and verified in 2024, not on
         the day the demo was loaded: each step follows the one before, the
