@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from demo.seeding import seed_demo
 from demo.specs import ADMIN_EMAIL, DEMO_PASSWORD, PARTNER_A_EMAIL
 from projects.models import ResearchProject
+from tests.e2e.browsing import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,19 +65,11 @@ def check(page, problems, where):
     assert problems == [], "\n".join(problems)
 
 
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-
-
 def test_the_staff_pages_break_no_rule_of_the_policy(watched, demo_world):
     page, problems = watched
     for path in ("/accounts/login/", "/accounts/password/reset/"):
         visit(page, problems, path)
-    sign_in(page, ADMIN_EMAIL)
+    sign_in(page, ADMIN_EMAIL, password=DEMO_PASSWORD)
     check(page, problems, "dashboard")
     # Chart.js drew the funnel, sized by biobridge.js.
     page.wait_for_function("document.querySelector('canvas[data-kind=funnel]').width > 0")
@@ -132,7 +125,7 @@ def test_the_staff_pages_break_no_rule_of_the_policy(watched, demo_world):
 
 def test_the_portal_pages_break_no_rule_of_the_policy(watched, demo_world):
     page, problems = watched
-    sign_in(page, PARTNER_A_EMAIL)
+    sign_in(page, PARTNER_A_EMAIL, password=DEMO_PASSWORD)
     check(page, problems, "portal overview")
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()
 
@@ -148,7 +141,7 @@ def test_the_portal_pages_break_no_rule_of_the_policy(watched, demo_world):
 
 def test_a_token_is_revoked_after_the_browser_asks(watched, demo_world):
     page, problems = watched
-    sign_in(page, ADMIN_EMAIL)
+    sign_in(page, ADMIN_EMAIL, password=DEMO_PASSWORD)
     visit(page, problems, "/accounts/tokens/")
     page.get_by_label("What will use it").fill("ERP integration")
     page.get_by_role("button", name="Create token").click()

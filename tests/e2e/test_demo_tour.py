@@ -20,6 +20,7 @@ from demo.seeding import seed_demo
 from demo.specs import DEMO_PASSWORD, PARTNER_A_EMAIL, STAFF_EMAIL
 from projects.choices import MilestoneStatus, RoyaltyReportStatus
 from projects.models import Invoice, Milestone, RoyaltyReport
+from tests.e2e.browsing import sign_in
 from tests.e2e.conftest import SCREENSHOTS
 from tests.portal.test_milestones import pdf_text
 
@@ -67,14 +68,6 @@ def demo_world():
     }
 
 
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def visit(page, address):
     """Open ``address`` and insist that it answered a page, not an error."""
     response = page.goto(address)
@@ -100,7 +93,7 @@ def test_staff_tour_the_demo_from_the_dashboard_to_an_invoice_pdf_and_a_valuatio
     world = demo_world
     project, agreement, enterprise = world["project"], world["agreement"], world["enterprise"]
     report, invoice = world["report"], world["invoice"]
-    sign_in(page, STAFF_EMAIL)
+    sign_in(page, STAFF_EMAIL, password=DEMO_PASSWORD)
     speak(page, live_server, "en")
 
     # The dashboard: the funnel is drawn and the demo's claims await.
@@ -218,7 +211,7 @@ def test_the_partner_tours_its_demo_project_agreement_and_a_claim_to_verify(
 ):
     world = demo_world
     project, agreement = world["project"], world["agreement"]
-    sign_in(page, PARTNER_A_EMAIL)
+    sign_in(page, PARTNER_A_EMAIL, password=DEMO_PASSWORD)
 
     # The overview: projects by stage, money due, claims, royalties.
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible()

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from projects import services
+from tests.e2e.browsing import sign_in
 from tests.factories import (
-    DEMO_PASSWORD,
     AgreementFactory,
     CostEntryFactory,
     CostShareFactory,
@@ -99,13 +99,6 @@ def licence():
     )
     pay(services.royalty_report_invoice(report=report, by=staff), "50000")
     return staff
-
-
-def sign_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_follow_an_agreement_to_its_enterprise_and_institution(page, licence):

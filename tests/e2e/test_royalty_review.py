@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from projects import services
 from projects.choices import RoyaltyReportStatus
 from projects.models import RoyaltyReport
+from tests.e2e.browsing import sign_in
 from tests.factories import (
-    DEMO_PASSWORD,
     AgreementFactory,
     EnterpriseFactory,
     InstitutionFactory,
@@ -59,10 +59,7 @@ def sign_in_as(page, live_server, email, language):
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, email)
 
 
 def submit(page, action):

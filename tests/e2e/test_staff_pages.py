@@ -4,8 +4,8 @@ Chinese."""
 
 import pytest
 
+from tests.e2e.browsing import sign_in
 from tests.factories import (
-    DEMO_PASSWORD,
     EnterpriseFactory,
     InstitutionFactory,
     ResearchProjectFactory,
@@ -39,13 +39,6 @@ def staff_with_projects():
     )
     ResearchProjectFactory(code="OTHER-001", title="Another institution's vaccine")
     return staff
-
-
-def sign_in(page, email):
-    page.goto("/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_find_a_project_and_read_its_history_in_two_languages(page, staff_with_projects):
