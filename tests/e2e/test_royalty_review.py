@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from projects import services
@@ -108,7 +108,7 @@ def test_staff_query_the_partner_resubmits_and_staff_accept_invoice_and_record_p
     submit(page, "invoice")
     expect(page.get_by_test_id("report-status")).to_have_text(status["invoiced"])
     pay = page.get_by_test_id("royalty-action-pay")
-    pay.locator("input[name=paid_on]").fill(datetime.date.today().isoformat())
+    pay.locator("input[name=paid_on]").fill(timezone.localdate().isoformat())
     pay.locator("input[name=reference]").fill("ICBC-0315")
     submit(page, "pay")
     expect(page.get_by_test_id("report-status")).to_have_text(status["paid"])
