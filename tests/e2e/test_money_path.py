@@ -28,7 +28,7 @@ from projects.choices import (
     RoyaltyReportStatus,
 )
 from projects.models import FixedPayment, Milestone, RoyaltyReport
-from tests.e2e.test_royalty_review import sign_in_as
+from tests.e2e.browsing import sign_in_as
 from tests.factories import (
     AgreementFactory,
     EnterpriseFactory,

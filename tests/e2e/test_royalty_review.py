@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from projects import services
 from projects.choices import RoyaltyReportStatus
 from projects.models import RoyaltyReport
-from tests.e2e.browsing import sign_in
+from tests.e2e.browsing import sign_in_as
 from tests.factories import (
     AgreementFactory,
     EnterpriseFactory,
@@ -50,16 +50,6 @@ def review_world():
         period_end=datetime.date(2025, 3, 31),
     )
     return staff, partner, report
-
-
-def sign_in_as(page, live_server, email, language):
-    """Sign in afresh, in ``language``: the labels are the language's, so
-    the fields are found by name."""
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
-    sign_in(page, email)
 
 
 def submit(page, action):
