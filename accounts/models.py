@@ -15,6 +15,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     Research-centre staff work for one or more institutions or joint centres
     and see what those are party to; superusers see everything. A partner user
     belongs to exactly one enterprise and sees only that enterprise's data.
+    A researcher is linked to their ``Person`` and sees their own disclosures
+    and the achievements they are an inventor on.
     """
 
     email = models.EmailField(_("email address"), unique=True)
@@ -94,17 +96,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=(
                     models.Q(role=Role.PARTNER, enterprise__isnull=False)
-                    | models.Q(role=Role.CENTRE_STAFF, enterprise__isnull=True)
+                    | models.Q(
+                        role__in=[Role.CENTRE_STAFF, Role.RESEARCHER], enterprise__isnull=True
+                    )
                 ),
                 name="user_partner_has_enterprise",
                 violation_error_message=_(
-                    "A partner user belongs to an enterprise; staff do not."
+                    "A partner user belongs to an enterprise; staff and researchers do not."
                 ),
             ),
             models.CheckConstraint(
-                condition=~models.Q(role=Role.PARTNER, is_superuser=True),
+                condition=~models.Q(role__in=[Role.PARTNER, Role.RESEARCHER], is_superuser=True),
                 name="user_partner_not_superuser",
-                violation_error_message=_("A partner user cannot be a superuser."),
+                violation_error_message=_("Only staff can be superusers."),
             ),
             models.CheckConstraint(
                 condition=models.Q(is_partner_admin=False) | models.Q(role=Role.PARTNER),
@@ -133,6 +137,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_centre_staff(self) -> bool:
         return self.role == Role.CENTRE_STAFF
+
+    @property
+    def is_researcher(self) -> bool:
+        return self.role == Role.RESEARCHER
 
     @property
     def is_invitation_pending(self) -> bool:

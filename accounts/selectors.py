@@ -25,6 +25,10 @@ def is_centre_staff_user(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.CENTRE_STAFF)
 
 
+def is_researcher_user(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.RESEARCHER)
+
+
 def staff_institution_ids(user):
     """The institutions a staff member works for, as a subquery."""
     return user.institutions.values("id")

@@ -354,3 +354,78 @@ class FixedPaymentFactory(factory.django.DjangoModelFactory):
     amount = Decimal("50000.00")
     currency = factory.SelfAttribute("agreement.currency")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+# --- Achievements and the IP docket ------------------------------------------
+
+
+class ResearcherUserFactory(UserFactory):
+    """A researcher who signs in, with their ``Person`` at an institution."""
+
+    role = Role.RESEARCHER
+
+    @factory.post_generation
+    def person(self, create, extracted, **kwargs):
+        if not create:
+            return
+        person = extracted or PersonFactory(full_name=self.full_name, email=self.email)
+        person.user = self
+        person.save()
+
+
+class AchievementFactory(factory.django.DjangoModelFactory):
+    """An invention owned wholly by ``owner`` (an institution), with one
+    inventor unless ``inventors`` names the people."""
+
+    class Meta:
+        model = "achievements.Achievement"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"ACH-2025-{n:04d}")
+    title = factory.Sequence(lambda n: f"Antibody discovery method {n}")
+    kind = "invention"
+    funding_source = "government"
+    disclosed_on = datetime.date(2024, 3, 1)
+
+    @factory.post_generation
+    def owner(self, create, extracted, **kwargs):
+        if create:
+            self.owners.create(institution=extracted or InstitutionFactory(), share_percent=100)
+
+    @factory.post_generation
+    def inventors(self, create, extracted, **kwargs):
+        if not create:
+            return
+        people = extracted or [PersonFactory(institution=self.owners.first().institution)]
+        share = Decimal(100) / len(people)
+        for person in people:
+            self.inventors.create(person=person, contribution_percent=share.quantize(Decimal("0.01")))
+
+
+class CounselFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "achievements.Counsel"
+
+    name = factory.Sequence(lambda n: f"Patent Firm {n}")
+    kind = "firm"
+
+
+class PatentFamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "achievements.PatentFamily"
+
+    achievement = factory.SubFactory(AchievementFactory)
+    title = factory.Sequence(lambda n: f"Family {n}")
+    priority_date = datetime.date(2024, 3, 15)
+
+
+class PatentApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "achievements.PatentApplication"
+
+    family = factory.SubFactory(PatentFamilyFactory)
+    jurisdiction = "CN"
+    kind = "invention"
+    application_number = factory.Sequence(lambda n: f"2024{n:08d}.X")
+    filed_on = datetime.date(2024, 3, 15)
+    status = "filed"

@@ -42,6 +42,7 @@ DOMAIN_LAYERS: list[tuple[str, ...]] = [
     ("pipelines",),
     ("partnerships",),
     ("projects",),
+    ("achievements",),
     ("valuations",),
     ("notifications", "webhooks"),
 ]

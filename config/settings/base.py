@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "pipelines",
     "partnerships",
     "projects",
+    "achievements",
     "valuations",
     "notifications",
     "webhooks",

@@ -1,0 +1,199 @@
+"""Scoping selectors: the only way user-facing code reads achievements and
+the patent docket.
+
+- Staff see the achievements their institutions own, and those of the
+  research projects they see; they alone see the docket's deadlines, the
+  costs and the assessment.
+- A researcher sees the achievements they are an inventor on and the
+  disclosures they submitted or are named on; no costs, no deadlines.
+- A partner user sees the achievements licensed, assigned or contributed
+  to its enterprise under its own agreements, with their patents; no
+  costs, deadlines, assessment or disclosures.
+
+Superusers see everything; anyone else nothing.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.selectors import (
+    has_full_access,
+    is_centre_staff_user,
+    is_partner_user,
+    is_researcher_user,
+    staff_institution_ids,
+)
+from partnerships.selectors import agreements_visible_to
+from projects.selectors import projects_visible_to
+
+from .models import (
+    Achievement,
+    AchievementAgreement,
+    AchievementOwner,
+    Counsel,
+    Deadline,
+    Disclosure,
+    DisclosureInventor,
+    Inventor,
+    IpCost,
+    OfficeAction,
+    PatentApplication,
+    PatentFamily,
+)
+
+
+def achievements_visible_to(user) -> QuerySet[Achievement]:
+    achievements = Achievement.objects.all()
+    if has_full_access(user):
+        return achievements
+    if is_centre_staff_user(user):
+        return achievements.filter(
+            Q(
+                id__in=AchievementOwner.objects.filter(
+                    institution__in=staff_institution_ids(user)
+                ).values("achievement_id")
+            )
+            | Q(
+                id__in=Achievement.projects.through.objects.filter(
+                    researchproject__in=projects_visible_to(user).values("id")
+                ).values("achievement_id")
+            )
+        )
+    if is_researcher_user(user):
+        return achievements.filter(
+            id__in=Inventor.objects.filter(person__user=user).values("achievement_id")
+        )
+    if is_partner_user(user):
+        return achievements.filter(
+            id__in=AchievementAgreement.objects.filter(
+                agreement__in=agreements_visible_to(user).values("id")
+            ).values("achievement_id")
+        )
+    return achievements.none()
+
+
+def sees_ip_internals(user) -> bool:
+    """Costs, deadlines, assessment notes and counsel are the office's own:
+    staff and superusers only."""
+    return has_full_access(user) or is_centre_staff_user(user)
+
+
+def may_manage_achievement(user, achievement: Achievement) -> bool:
+    """Staff of an owning institution (and superusers) edit an achievement,
+    its patents and its docket."""
+    if has_full_access(user):
+        return True
+    if not is_centre_staff_user(user):
+        return False
+    return achievement.owners.filter(institution__in=staff_institution_ids(user)).exists()
+
+
+def achievement_list_for(user) -> QuerySet[Achievement]:
+    return achievements_visible_to(user).prefetch_related(
+        Prefetch(
+            "owners", queryset=AchievementOwner.objects.select_related("institution", "enterprise")
+        ),
+        Prefetch("inventors", queryset=Inventor.objects.select_related("person")),
+    )
+
+
+def achievement_detail_for(user) -> QuerySet[Achievement]:
+    return achievement_list_for(user).prefetch_related(
+        "projects",
+        Prefetch(
+            "agreement_links",
+            queryset=agreement_links_visible_to(user).select_related(
+                "agreement__partnership__enterprise"
+            ),
+        ),
+    )
+
+
+def agreement_links_visible_to(user) -> QuerySet[AchievementAgreement]:
+    """The transfers of visible achievements under agreements the user sees:
+    a partner sees its own agreements only, never another licensee's."""
+    return AchievementAgreement.objects.filter(
+        achievement__in=achievements_visible_to(user).values("id"),
+        agreement__in=agreements_visible_to(user).values("id"),
+    )
+
+
+def inventors_visible_to(user) -> QuerySet[Inventor]:
+    return Inventor.objects.filter(achievement__in=achievements_visible_to(user).values("id"))
+
+
+def patent_families_visible_to(user) -> QuerySet[PatentFamily]:
+    return PatentFamily.objects.filter(achievement__in=achievements_visible_to(user).values("id"))
+
+
+def patent_applications_visible_to(user) -> QuerySet[PatentApplication]:
+    return PatentApplication.objects.filter(
+        family__achievement__in=achievements_visible_to(user).values("id")
+    )
+
+
+def office_actions_visible_to(user) -> QuerySet[OfficeAction]:
+    if not sees_ip_internals(user):
+        return OfficeAction.objects.none()
+    return OfficeAction.objects.filter(
+        application__family__achievement__in=achievements_visible_to(user).values("id")
+    )
+
+
+def deadlines_visible_to(user) -> QuerySet[Deadline]:
+    if not sees_ip_internals(user):
+        return Deadline.objects.none()
+    deadlines = Deadline.objects.all()
+    if has_full_access(user):
+        return deadlines
+    return deadlines.filter(achievement__in=achievements_visible_to(user).values("id"))
+
+
+def docket_for(user) -> QuerySet[Deadline]:
+    """The docket: open deadlines first, soonest (so the overdue) first."""
+    return (
+        deadlines_visible_to(user)
+        .select_related("achievement", "family", "application__counsel", "office_action")
+        .order_by("state", "due_on", "id")
+    )
+
+
+def ip_costs_visible_to(user) -> QuerySet[IpCost]:
+    if not sees_ip_internals(user):
+        return IpCost.objects.none()
+    return IpCost.objects.filter(achievement__in=achievements_visible_to(user).values("id"))
+
+
+def counsel_visible_to(user) -> QuerySet[Counsel]:
+    """The firms and attorneys the office instructs: a directory for staff."""
+    if not sees_ip_internals(user):
+        return Counsel.objects.none()
+    return Counsel.objects.all()
+
+
+def disclosures_visible_to(user) -> QuerySet[Disclosure]:
+    disclosures = Disclosure.objects.all()
+    if has_full_access(user):
+        return disclosures
+    if is_centre_staff_user(user):
+        # A draft is the researcher's until it is submitted.
+        return disclosures.filter(institution__in=staff_institution_ids(user)).exclude(
+            status="draft"
+        )
+    if is_researcher_user(user):
+        return disclosures.filter(
+            Q(submitted_by=user)
+            | Q(
+                id__in=DisclosureInventor.objects.filter(person__user=user).values("disclosure_id")
+            )
+        )
+    return disclosures.none()
+
+
+def disclosure_detail_for(user) -> QuerySet[Disclosure]:
+    return (
+        disclosures_visible_to(user)
+        .select_related("institution", "project", "submitted_by", "reviewed_by", "achievement")
+        .prefetch_related(
+            Prefetch("inventors", queryset=DisclosureInventor.objects.select_related("person"))
+        )
+    )
