@@ -399,7 +399,9 @@ class AchievementFactory(factory.django.DjangoModelFactory):
         people = extracted or [PersonFactory(institution=self.owners.first().institution)]
         share = Decimal(100) / len(people)
         for person in people:
-            self.inventors.create(person=person, contribution_percent=share.quantize(Decimal("0.01")))
+            self.inventors.create(
+                person=person, contribution_percent=share.quantize(Decimal("0.01"))
+            )
 
 
 class CounselFactory(factory.django.DjangoModelFactory):
