@@ -1,7 +1,7 @@
 """Loading the demo world: ``seed_demo()``.
 
 It writes the directory, the partnerships and agreements, the logins and the
-demo projects from ``demo.specs``, then their money (``demo.money``). It may
+demo projects from ``demo.specs``, then their money (``demo.money``) and the IP portfolio (``demo.portfolio``). It may
 run any number of times: directory records are found by their natural keys
 (codes, references, emails) and brought back to the values in
 ``demo.specs``. A demo project that exists already is left as it is,
@@ -31,6 +31,7 @@ from demo.drafts import (
 )
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money import MoneySummary, seed_money
+from demo.portfolio import PortfolioSummary, seed_portfolio
 from demo.rates import seed_rates
 from demo.specs import (
     AGREEMENTS,
@@ -46,6 +47,7 @@ from demo.specs import (
     PIPELINE_OF_SECTOR,
     PORTAL_CONTACTS,
     PROJECTS,
+    RESEARCHER_EMAIL,
     STAFF_EMAIL,
     AgreementSpec,
     EnterpriseSpec,
@@ -85,6 +87,7 @@ class DemoSummary:
     transitions_created: int
     logins: int
     money: MoneySummary
+    portfolio: PortfolioSummary
 
     def __str__(self) -> str:
         return (
@@ -92,7 +95,8 @@ class DemoSummary:
             f"centre, {self.enterprises} enterprises, {self.people} people, "
             f"{self.partnerships} partnerships, {self.agreements} agreements, "
             f"{self.projects} projects ({self.projects_created} new, "
-            f"{self.transitions_created} stage transitions), {self.money}, {self.logins} "
+            f"{self.transitions_created} stage transitions), {self.money}, {self.portfolio}, "
+            f"{self.logins} "
             f"logins (password {DEMO_PASSWORD})."
         )
 
@@ -133,6 +137,7 @@ def seed_demo() -> DemoSummary:
     )
     money = seed_money(users=users)
     seed_rates(by=users[STAFF_EMAIL])
+    portfolio = seed_portfolio(staff=users[STAFF_EMAIL], researcher=users[RESEARCHER_EMAIL])
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.
@@ -149,6 +154,7 @@ def seed_demo() -> DemoSummary:
         transitions_created=transitions,
         logins=len(users),
         money=money,
+        portfolio=portfolio,
     )
 
 

@@ -2,7 +2,7 @@
 
 Four institutions, an enterprise-led joint centre, six enterprises, their
 people, partnerships in all five cooperation modes with their agreements,
-the four demo logins, a portal user for each other enterprise, and 45
+the demo logins, a portal user for each other enterprise, and 45
 research projects across the six sectors, each described by where it stands
 today. ``demo.seeding`` writes them; the money they carry is in
 ``demo.money_specs``.
@@ -42,6 +42,7 @@ ADMIN_EMAIL = "admin@example.com"
 STAFF_EMAIL = "staff@example.com"
 PARTNER_A_EMAIL = "partner.a@example.com"
 PARTNER_B_EMAIL = "partner.b@example.com"
+RESEARCHER_EMAIL = "researcher@example.com"
 
 # The demo uses each sector's default pipeline, seeded by the migration
 # projects/0002_seed_sectors_and_pipelines.
@@ -855,6 +856,14 @@ LOGINS = (
         enterprise="CFB",
         person="chen.yu@cellforge.example.com",
         partner_admin=True,
+    ),
+    # An inventor on the demo portfolio (``demo.portfolio_specs``): sees
+    # the achievements they made and writes disclosures.
+    LoginSpec(
+        email=RESEARCHER_EMAIL,
+        full_name="Zhang Wei",
+        role=Role.RESEARCHER,
+        person="zhang.wei@elu.example.org",
     ),
 )
 
