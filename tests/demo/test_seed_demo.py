@@ -17,12 +17,36 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Max, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.choices import Role
 from accounts.models import User
+from achievements.choices import (
+    AchievementKind,
+    ApplicationKind,
+    ApplicationStatus,
+    DeadlineKind,
+    DeadlineState,
+    DisclosureStatus,
+    Jurisdiction,
+    TransferMode,
+)
+from achievements.models import (
+    Achievement,
+    AchievementAgreement,
+    AchievementOwner,
+    Counsel,
+    Deadline,
+    Disclosure,
+    Inventor,
+    IpCost,
+    OfficeAction,
+    PatentApplication,
+    PatentFamily,
+)
+from achievements.selectors import achievements_visible_to, deadlines_visible_to
 from core.exchange import convert
 from core.models import ExchangeRate
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
@@ -33,6 +57,7 @@ from demo.specs import (
     PARTNER_A_EMAIL,
     PARTNER_B_EMAIL,
     PROJECTS,
+    RESEARCHER_EMAIL,
     STAFF_EMAIL,
 )
 from notifications.models import Notification
@@ -79,7 +104,7 @@ from projects.services.registration import refuse_untied_partners
 
 pytestmark = pytest.mark.django_db
 
-DEMO_LOGINS = (ADMIN_EMAIL, STAFF_EMAIL, PARTNER_A_EMAIL, PARTNER_B_EMAIL)
+DEMO_LOGINS = (ADMIN_EMAIL, STAFF_EMAIL, PARTNER_A_EMAIL, PARTNER_B_EMAIL, RESEARCHER_EMAIL)
 
 # The kinds of agreement that each cooperation mode is signed with. A
 # co-built platform is governed by a co-construction agreement, which is an
@@ -148,6 +173,17 @@ def row_counts() -> dict[str, int]:
         Activity,
         Notification,
         ExchangeRate,
+        Achievement,
+        AchievementOwner,
+        Inventor,
+        AchievementAgreement,
+        Counsel,
+        PatentFamily,
+        PatentApplication,
+        OfficeAction,
+        Deadline,
+        IpCost,
+        Disclosure,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -403,7 +439,7 @@ class TestHistories:
 
 
 class TestLogins:
-    def test_the_four_demo_logins_work_with_the_demo_password(self, demo):
+    def test_the_demo_logins_work_with_the_demo_password(self, demo):
         for email in DEMO_LOGINS:
             assert authenticate(username=email, password=DEMO_PASSWORD) is not None, email
 
@@ -430,6 +466,7 @@ class TestLogins:
 class TestSeedingAgain:
     def test_seeding_twice_leaves_the_same_data(self, demo):
         counts = row_counts()
+        deadlines = list(Deadline.objects.order_by("pk").values("pk", "state", "due_on"))
         projects = list(ResearchProject.objects.values())
         money = {
             "milestones": list(Milestone.objects.order_by("pk").values("pk", "status")),
@@ -448,6 +485,8 @@ class TestSeedingAgain:
         assert terms() == money["terms"]
         assert "45 projects (0 new" in output
         assert "milestones (0 new)" in output
+        assert "achievements (0 new" in output
+        assert list(Deadline.objects.order_by("pk").values("pk", "state", "due_on")) == deadlines
 
     def test_seeding_again_restores_the_demo_directory_and_password(self, demo):
         Institution.objects.filter(code="ELU").update(name="Renamed")
@@ -810,3 +849,131 @@ def test_the_demo_invoices_carry_the_parties_particulars_and_paid_ones_a_vat_inv
     assert paid_in_yuan.exists()
     for invoice in paid_in_yuan:
         assert invoice.vat_invoice.amount_with_tax == invoice.amount, invoice.number
+
+
+class TestPortfolio:
+    """The IP portfolio: achievements of every common kind, their patents in
+    several offices and a docket with something in every state."""
+
+    def test_holds_a_dozen_achievements_of_several_kinds_with_bilingual_titles(self, demo):
+        achievements = Achievement.objects.all()
+        assert 12 <= achievements.count() <= 15
+        assert {
+            AchievementKind.INVENTION,
+            AchievementKind.SOFTWARE_COPYRIGHT,
+            AchievementKind.PLANT_VARIETY,
+            AchievementKind.BIOLOGICAL_MATERIAL,
+            AchievementKind.KNOW_HOW,
+        } <= set(achievements.values_list("kind", flat=True))
+        assert not achievements.filter(title_zh="").exists()
+        assert "14 achievements (14 new" in demo
+
+    def test_shares_add_up_and_some_achievements_are_co_owned(self, demo):
+        for achievement in Achievement.objects.prefetch_related("owners", "inventors"):
+            owners, inventors = achievement.owners.all(), achievement.inventors.all()
+            assert sum(o.share_percent for o in owners) == 100, achievement.reference
+            assert sum(i.contribution_percent for i in inventors) == 100, achievement.reference
+        co_owned = AchievementOwner.objects.values("achievement").annotate(n=Count("id"))
+        assert co_owned.filter(n__gt=1).count() >= 2
+        assert AchievementOwner.objects.exclude(enterprise=None).exists()
+        assert Inventor.objects.exclude(person__enterprise=None).exists()
+
+    def test_every_achievement_and_patent_passes_model_validation(self, demo):
+        for model in (Achievement, PatentFamily, PatentApplication, IpCost, Deadline):
+            for record in model.objects.all():
+                record.full_clean(exclude=["projects"])
+
+    def test_families_span_offices_phases_and_a_utility_model(self, demo):
+        applications = PatentApplication.objects.all()
+        assert {"CN", "PCT", "US", "EP", "JP"} <= set(
+            applications.values_list("jurisdiction", flat=True)
+        )
+        kinds = set(applications.values_list("kind", flat=True))
+        assert {
+            ApplicationKind.PCT_INTERNATIONAL,
+            ApplicationKind.NATIONAL_PHASE,
+            ApplicationKind.REGIONAL_PHASE,
+            ApplicationKind.UTILITY_MODEL,
+        } <= kinds
+        phases = applications.filter(kind__in=["national_phase", "regional_phase"])
+        assert all(phase.parent.jurisdiction == Jurisdiction.PCT for phase in phases)
+        assert applications.filter(status=ApplicationStatus.LAPSED).exists()
+        assert applications.filter(status=ApplicationStatus.GRANTED).count() >= 5
+        assert not PatentFamily.objects.filter(
+            applications__status=ApplicationStatus.GRANTED, expires_on=None
+        ).exists()
+
+    def test_the_docket_has_annuities_a_maintenance_fee_an_office_action_and_history(self, demo):
+        open_kinds = set(
+            Deadline.objects.filter(state=DeadlineState.OPEN).values_list("kind", flat=True)
+        )
+        assert {
+            DeadlineKind.ANNUITY,
+            DeadlineKind.MAINTENANCE_FEE,
+            DeadlineKind.OFFICE_ACTION,
+            DeadlineKind.PCT_FILING,
+            DeadlineKind.EXPIRY,
+        } <= open_kinds
+        paid = Deadline.objects.filter(state=DeadlineState.DONE, kind=DeadlineKind.ANNUITY)
+        assert paid.count() >= 20
+        assert Deadline.objects.filter(
+            state=DeadlineState.DONE, kind=DeadlineKind.MAINTENANCE_FEE
+        ).exists()
+        waived = Deadline.objects.filter(state=DeadlineState.WAIVED)
+        assert waived.filter(kind=DeadlineKind.ANNUITY).exists()
+        assert all(deadline.waived_reason for deadline in waived)
+        # Nothing is left long forgotten: an open fee is at worst in grace.
+        for deadline in Deadline.objects.filter(
+            state=DeadlineState.OPEN, kind__in=[DeadlineKind.ANNUITY, DeadlineKind.MAINTENANCE_FEE]
+        ):
+            assert deadline.grace_until >= datetime.date(2026, 10, 1), deadline
+        assert OfficeAction.objects.filter(responded_on=None).exists()
+        assert OfficeAction.objects.exclude(responded_on=None).exists()
+
+    def test_costs_are_recorded_with_counsel_in_several_currencies(self, demo):
+        assert Counsel.objects.count() >= 4
+        costs = IpCost.objects.all()
+        assert costs.exclude(counsel=None).exists()
+        assert {"CNY", "USD", "EUR"} <= set(costs.values_list("currency", flat=True))
+        assert all(cost.recorded_by.email == STAFF_EMAIL for cost in costs)
+
+    def test_agreements_license_assign_and_contribute_achievements(self, demo):
+        modes = set(AchievementAgreement.objects.values_list("mode", flat=True))
+        assert modes == set(TransferMode.values)
+        for agreement in Agreement.objects.filter(achievement_links__isnull=False).distinct():
+            total = agreement.achievement_links.aggregate(total=Sum("income_share_percent"))
+            assert total["total"] <= 100, agreement.reference
+
+    def test_each_partner_sees_the_achievements_of_its_own_agreements(self, demo):
+        for email in (PARTNER_A_EMAIL, PARTNER_B_EMAIL):
+            partner = user(email)
+            seen = achievements_visible_to(partner)
+            assert seen.exists(), email
+            assert not seen.exclude(
+                agreement_links__agreement__partnership__enterprise=partner.enterprise
+            ).exists()
+            assert not deadlines_visible_to(partner).exists()
+
+    def test_the_researcher_sees_the_achievements_they_invented_and_their_disclosures(
+        self, demo
+    ):
+        researcher = user(RESEARCHER_EMAIL)
+        assert researcher.role == Role.RESEARCHER
+        person = Person.objects.get(user=researcher)
+        seen = achievements_visible_to(researcher)
+        assert seen.count() >= 2
+        assert set(seen) == set(Achievement.objects.filter(inventors__person=person))
+        statuses = set(
+            Disclosure.objects.filter(submitted_by=researcher).values_list("status", flat=True)
+        )
+        assert statuses == {
+            DisclosureStatus.DRAFT,
+            DisclosureStatus.SUBMITTED,
+            DisclosureStatus.RETURNED,
+        }
+        assert Disclosure.objects.get(status=DisclosureStatus.RETURNED).review_note
+
+    def test_staff_see_the_whole_docket(self, demo):
+        staff = user(STAFF_EMAIL)
+        assert achievements_visible_to(staff).count() == Achievement.objects.count()
+        assert deadlines_visible_to(staff).count() == Deadline.objects.count()
