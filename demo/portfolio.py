@@ -81,8 +81,9 @@ def seed_portfolio(*, staff: User, researcher: User) -> PortfolioSummary:
     disclosures as ``researcher``."""
     counsel = _counsel(staff)
     existing = set(
-        Achievement.objects.filter(reference__in=[spec.reference for spec in ACHIEVEMENTS])
-        .values_list("reference", flat=True)
+        Achievement.objects.filter(
+            reference__in=[spec.reference for spec in ACHIEVEMENTS]
+        ).values_list("reference", flat=True)
     )
     directory = _Directory.load()
     created = 0
@@ -166,7 +167,9 @@ def _achievement(
         disclosed_on=spec.disclosed_on,
         trl=spec.trl,
     )
-    achievement = achievement_assess(achievement=achievement, by=staff, notes=spec.assessment_notes)
+    achievement = achievement_assess(
+        achievement=achievement, by=staff, notes=spec.assessment_notes
+    )
     if spec.decision:
         achievement = achievement_decide(
             achievement=achievement,

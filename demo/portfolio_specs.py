@@ -27,6 +27,7 @@ from achievements.choices import (
 
 D = datetime.date
 
+
 @dataclass(frozen=True)
 class CounselSpec:
     name: str
@@ -154,11 +155,19 @@ _EP = "Keller & Vogt Patentanwälte"
 _JP = "Sakura International Patent Firm"
 
 COUNSEL = (
-    CounselSpec(_WUHAN, "武汉湖畔专利代理事务所", CounselKind.FIRM, "docket@lakeside-ip.example.cn"),
-    CounselSpec(_HANGZHOU, "杭州钱塘知识产权律师事务所", CounselKind.FIRM, "ip@qiantang-law.example.cn"),
-    CounselSpec(_HARBIN, "哈尔滨北国专利事务所", CounselKind.FIRM, "office@northland-ip.example.cn"),
+    CounselSpec(
+        _WUHAN, "武汉湖畔专利代理事务所", CounselKind.FIRM, "docket@lakeside-ip.example.cn"
+    ),
+    CounselSpec(
+        _HANGZHOU, "杭州钱塘知识产权律师事务所", CounselKind.FIRM, "ip@qiantang-law.example.cn"
+    ),
+    CounselSpec(
+        _HARBIN, "哈尔滨北国专利事务所", CounselKind.FIRM, "office@northland-ip.example.cn"
+    ),
     CounselSpec(_US, "明线专利律师事务所", CounselKind.FIRM, "docketing@brightline.example.com"),
-    CounselSpec(_EP, "凯勒与福格特专利律师事务所", CounselKind.FIRM, "mail@keller-vogt.example.de"),
+    CounselSpec(
+        _EP, "凯勒与福格特专利律师事务所", CounselKind.FIRM, "mail@keller-vogt.example.de"
+    ),
     CounselSpec(_JP, "樱花国际专利事务所", CounselKind.FIRM, "pct@sakura-ip.example.jp"),
 )
 
@@ -269,12 +278,60 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "18000", "CNY", D(2019, 4, 20), "Drafting and filing the CN application", "cn", _WUHAN, "LS-2019-0412"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "3450", "CNY", D(2019, 4, 15), "CNIPA filing and examination fees", "cn"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "21600", "CNY", D(2020, 4, 14), "PCT transmittal, international filing and search fees", "pct"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "12500", "USD", D(2021, 10, 20), "US national phase entry", "us", _US, "BL-21-8812"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "9800", "EUR", D(2021, 11, 18), "EP regional phase entry", "ep", _EP, "KV-2021-3307"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "4800", "CNY", D(2022, 9, 20), "CNIPA registration fee and first annuity", "cn"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "18000",
+                "CNY",
+                D(2019, 4, 20),
+                "Drafting and filing the CN application",
+                "cn",
+                _WUHAN,
+                "LS-2019-0412",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "3450",
+                "CNY",
+                D(2019, 4, 15),
+                "CNIPA filing and examination fees",
+                "cn",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "21600",
+                "CNY",
+                D(2020, 4, 14),
+                "PCT transmittal, international filing and search fees",
+                "pct",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "12500",
+                "USD",
+                D(2021, 10, 20),
+                "US national phase entry",
+                "us",
+                _US,
+                "BL-21-8812",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "9800",
+                "EUR",
+                D(2021, 11, 18),
+                "EP regional phase entry",
+                "ep",
+                _EP,
+                "KV-2021-3307",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "4800",
+                "CNY",
+                D(2022, 9, 20),
+                "CNIPA registration fee and first annuity",
+                "cn",
+            ),
         ),
         links=(LinkSpec("AGR-ELU-HHB-2020-01", TransferMode.LICENCE, "50"),),
     ),
@@ -359,9 +416,34 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "16000", "CNY", D(2020, 8, 5), "Drafting and filing the CN application", "cn", _WUHAN, "LS-2020-0733"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "21600", "CNY", D(2021, 7, 30), "PCT filing and search fees", "pct"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "11800", "USD", D(2023, 1, 25), "US national phase entry", "us", _US, "BL-23-0190"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "16000",
+                "CNY",
+                D(2020, 8, 5),
+                "Drafting and filing the CN application",
+                "cn",
+                _WUHAN,
+                "LS-2020-0733",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "21600",
+                "CNY",
+                D(2021, 7, 30),
+                "PCT filing and search fees",
+                "pct",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "11800",
+                "USD",
+                D(2023, 1, 25),
+                "US national phase entry",
+                "us",
+                _US,
+                "BL-23-0190",
+            ),
         ),
         links=(LinkSpec("AGR-ELU-HHB-2020-01", TransferMode.LICENCE, "30"),),
     ),
@@ -420,11 +502,44 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "15000", "CNY", D(2016, 3, 8), "Drafting and filing the CN application", "cn", _WUHAN, "LS-2016-0105"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "14200", "USD", D(2017, 3, 10), "US application claiming the CN priority", "us", _US, "BL-17-0321"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "2000", "USD", D(2023, 6, 30), "First US maintenance fee", "us"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "6000", "CNY", D(2025, 2, 10), "CN annuity, year 10", "cn"),  # noqa: E501
-            CostSpec(IpCostKind.EVALUATION, "30000", "CNY", D(2020, 4, 1), "Asset appraisal before licensing"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "15000",
+                "CNY",
+                D(2016, 3, 8),
+                "Drafting and filing the CN application",
+                "cn",
+                _WUHAN,
+                "LS-2016-0105",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "14200",
+                "USD",
+                D(2017, 3, 10),
+                "US application claiming the CN priority",
+                "us",
+                _US,
+                "BL-17-0321",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "2000",
+                "USD",
+                D(2023, 6, 30),
+                "First US maintenance fee",
+                "us",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE, "6000", "CNY", D(2025, 2, 10), "CN annuity, year 10", "cn"
+            ),
+            CostSpec(
+                IpCostKind.EVALUATION,
+                "30000",
+                "CNY",
+                D(2020, 4, 1),
+                "Asset appraisal before licensing",
+            ),
         ),
         links=(LinkSpec("AGR-ELU-HHB-2020-01", TransferMode.LICENCE, "20"),),
     ),
@@ -513,11 +628,54 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "20000", "CNY", D(2022, 12, 8), "Drafting and filing the CN application", "cn", _WUHAN, "LS-2022-1188"),  # noqa: E501
-            CostSpec(IpCostKind.OFFICIAL_FEE, "22800", "CNY", D(2023, 11, 29), "PCT filing and search fees", "pct"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "10500", "EUR", D(2025, 6, 18), "EP regional phase entry", "ep", _EP, "KV-2025-1120"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "12000", "USD", D(2025, 5, 28), "US national phase entry", "us", _US, "BL-25-0977"),  # noqa: E501
-            CostSpec(IpCostKind.COUNSEL, "980000", "JPY", D(2025, 6, 2), "JP national phase entry and translation", "jp", _JP, "SK-25-0455"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "20000",
+                "CNY",
+                D(2022, 12, 8),
+                "Drafting and filing the CN application",
+                "cn",
+                _WUHAN,
+                "LS-2022-1188",
+            ),
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "22800",
+                "CNY",
+                D(2023, 11, 29),
+                "PCT filing and search fees",
+                "pct",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "10500",
+                "EUR",
+                D(2025, 6, 18),
+                "EP regional phase entry",
+                "ep",
+                _EP,
+                "KV-2025-1120",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "12000",
+                "USD",
+                D(2025, 5, 28),
+                "US national phase entry",
+                "us",
+                _US,
+                "BL-25-0977",
+            ),
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "980000",
+                "JPY",
+                D(2025, 6, 2),
+                "JP national phase entry and translation",
+                "jp",
+                _JP,
+                "SK-25-0455",
+            ),
         ),
         links=(LinkSpec("AGR-ELU-MER-2023-01", TransferMode.LICENCE),),
     ),
@@ -558,8 +716,23 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "12000", "CNY", D(2017, 3, 28), "Drafting and filing", "cn", _HARBIN, "NL-2017-033"),  # noqa: E501
-            CostSpec(IpCostKind.LEGAL, "25000", "CNY", D(2018, 11, 1), "Review of the assignment to Jadeleaf"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "12000",
+                "CNY",
+                D(2017, 3, 28),
+                "Drafting and filing",
+                "cn",
+                _HARBIN,
+                "NL-2017-033",
+            ),
+            CostSpec(
+                IpCostKind.LEGAL,
+                "25000",
+                "CNY",
+                D(2018, 11, 1),
+                "Review of the assignment to Jadeleaf",
+            ),
         ),
         links=(LinkSpec("AGR-NCG-JLS-2018-01", TransferMode.ASSIGNMENT),),
     ),
@@ -585,7 +758,13 @@ ACHIEVEMENTS = (
         rationale="Plant variety rights (PVP) in China; no patent for the variety itself.",
         decided_on=D(2023, 10, 9),
         costs=(
-            CostSpec(IpCostKind.OFFICIAL_FEE, "3800", "CNY", D(2023, 11, 15), "PVP application and DUS testing fees"),  # noqa: E501
+            CostSpec(
+                IpCostKind.OFFICIAL_FEE,
+                "3800",
+                "CNY",
+                D(2023, 11, 15),
+                "PVP application and DUS testing fees",
+            ),
         ),
         links=(LinkSpec("AGR-NCG-JLS-2021-01", TransferMode.LICENCE),),
     ),
@@ -626,8 +805,23 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "14000", "CNY", D(2019, 6, 10), "Drafting and filing, with the deposit", "cn", _HANGZHOU, "QT-2019-0218"),  # noqa: E501
-            CostSpec(IpCostKind.EVALUATION, "40000", "CNY", D(2019, 8, 20), "Appraisal for the contribution to Cellforge"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "14000",
+                "CNY",
+                D(2019, 6, 10),
+                "Drafting and filing, with the deposit",
+                "cn",
+                _HANGZHOU,
+                "QT-2019-0218",
+            ),
+            CostSpec(
+                IpCostKind.EVALUATION,
+                "40000",
+                "CNY",
+                D(2019, 8, 20),
+                "Appraisal for the contribution to Cellforge",
+            ),
         ),
         links=(LinkSpec("AGR-QIS-CFB-2019-01", TransferMode.EQUITY_CONTRIBUTION, "60"),),
     ),
@@ -683,7 +877,16 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "19000", "CNY", D(2020, 4, 10), "Drafting and filing both applications", "cn", _HANGZHOU, "QT-2020-0091"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "19000",
+                "CNY",
+                D(2020, 4, 10),
+                "Drafting and filing both applications",
+                "cn",
+                _HANGZHOU,
+                "QT-2020-0091",
+            ),
         ),
         links=(LinkSpec("AGR-QIS-CFB-2019-01", TransferMode.EQUITY_CONTRIBUTION, "40"),),
     ),
@@ -723,7 +926,13 @@ ACHIEVEMENTS = (
         rationale="Software copyright registration; contributed to Lumora.",
         decided_on=D(2022, 2, 8),
         costs=(
-            CostSpec(IpCostKind.AGENCY, "1200", "CNY", D(2022, 2, 20), "Software copyright registration agency"),  # noqa: E501
+            CostSpec(
+                IpCostKind.AGENCY,
+                "1200",
+                "CNY",
+                D(2022, 2, 20),
+                "Software copyright registration agency",
+            ),
         ),
         links=(LinkSpec("AGR-ELU-LMD-2021-01", TransferMode.EQUITY_CONTRIBUTION),),
     ),
@@ -764,7 +973,16 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "13500", "CNY", D(2020, 7, 6), "Drafting and filing", "cn", _HANGZHOU, "QT-2020-0177"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "13500",
+                "CNY",
+                D(2020, 7, 6),
+                "Drafting and filing",
+                "cn",
+                _HANGZHOU,
+                "QT-2020-0177",
+            ),
         ),
         links=(LinkSpec("AGR-QIS-GCE-2020-01", TransferMode.LICENCE, "60"),),
     ),
@@ -810,7 +1028,16 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "11000", "CNY", D(2019, 4, 8), "Drafting and filing", "cn", _HANGZHOU, "QT-2019-0102"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "11000",
+                "CNY",
+                D(2019, 4, 8),
+                "Drafting and filing",
+                "cn",
+                _HANGZHOU,
+                "QT-2019-0102",
+            ),
         ),
         links=(LinkSpec("AGR-QIS-GCE-2020-01", TransferMode.LICENCE, "40"),),
     ),
@@ -848,7 +1075,16 @@ ACHIEVEMENTS = (
             ),
         ),
         costs=(
-            CostSpec(IpCostKind.COUNSEL, "15000", "CNY", D(2026, 2, 16), "Drafting and filing, with the deposit", "cn", _HANGZHOU, "QT-2026-0031"),  # noqa: E501
+            CostSpec(
+                IpCostKind.COUNSEL,
+                "15000",
+                "CNY",
+                D(2026, 2, 16),
+                "Drafting and filing, with the deposit",
+                "cn",
+                _HANGZHOU,
+                "QT-2026-0031",
+            ),
         ),
         links=(LinkSpec("AGR-QIS-JLS-2026-01", TransferMode.LICENCE),),
     ),
