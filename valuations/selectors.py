@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
+from achievements.models import PatentFamily
+from achievements.selectors import ip_costs_visible_to, patent_families_visible_to
 from core.exchange import convert, rate_for
 from core.i18n import display_date, localized_name
 from core.money import MINOR_UNITS
@@ -241,11 +243,87 @@ def rnpv_defaults_for(project: ResearchProject, today=None) -> dict:
     }
 
 
+def latest_patent_expiry_for(user, project: ResearchProject) -> PatentFamily | None:
+    """The patent family, among those of the project's achievements that
+    the user sees, whose protection ends last (``PatentFamily.expires_on``,
+    the latest expiry among its living applications); None without one."""
+    return (
+        patent_families_visible_to(user)
+        .filter(achievement__projects=project, expires_on__isnull=False)
+        .select_related("achievement")
+        .order_by("-expires_on", "-id")
+        .first()
+    )
+
+
+def plateau_years_until(loss_of_exclusivity_year: int, rnpv_inputs: dict, today) -> int:
+    """Years at peak that end exclusivity in ``loss_of_exclusivity_year``:
+    launch comes in the calendar year after the phases ahead (year 1 is
+    this year), the ramp follows, and sales erode from the year the
+    protection ends. Never negative: a patent that expires before the ramp
+    ends leaves no years at peak."""
+    development = sum(int(phase["years"]) for phase in rnpv_inputs["phases"])
+    commercial = rnpv_inputs["commercial"]
+    launch_year = today.year + development + int(commercial.get("launch_delay", 0) or 0)
+    return max(0, loss_of_exclusivity_year - launch_year - len(commercial["ramp"]))
+
+
+def exclusivity_defaults_for(
+    user, project: ResearchProject, rnpv_inputs: dict, *, year: int | None = None, today=None
+) -> dict | None:
+    """The loss-of-exclusivity year a valuation of ``project`` starts from
+    and where it comes from: the latest patent expiry among the families of
+    the project's achievements, or ``year`` when the valuer gives one. It
+    sets the years at peak of ``rnpv_inputs`` (``plateau_years_until``).
+    None when there is neither: the placeholder years at peak stay."""
+    today = today or timezone.localdate()
+    family = latest_patent_expiry_for(user, project)
+    if year is None and family is None:
+        return None
+    source = None
+    if family is not None:
+        source = {
+            "family": family.pk,
+            "family_title": family.title,
+            "achievement": family.achievement_id,
+            "achievement_reference": family.achievement.reference,
+            "expires_on": family.expires_on.isoformat(),
+        }
+    loss_year = year if year is not None else family.expires_on.year
+    plateau_years = plateau_years_until(loss_year, rnpv_inputs, today)
+    if year is not None:
+        text = _("Exclusivity ends in %(year)s, as given: %(plateau)s years at peak.") % {
+            "year": year,
+            "plateau": plateau_years,
+        }
+    else:
+        text = _(
+            "Exclusivity ends in %(year)s, when the last patent of the project's achievements "
+            "expires: %(reference)s, family “%(family)s”, on %(date)s. That leaves "
+            "%(plateau)s years at peak; change them, or the year, to override."
+        ) % {
+            "year": loss_year,
+            "reference": family.achievement.reference,
+            "family": family.title,
+            "date": display_date(family.expires_on),
+            "plateau": plateau_years,
+        }
+    return {
+        "loss_of_exclusivity_year": loss_year,
+        "given": year is not None,
+        "plateau_years": plateau_years,
+        "latest_patent_expiry": source,
+        "text": text,
+    }
+
+
 def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> dict:
     """Starting inputs for the cost approach: the project's cost entries in
-    its currency that the user sees; without any, the pipeline's typical
-    costs of the stages already passed. A partner on a project shared under
-    another enterprise's agreement sees none of its costs."""
+    its currency that the user sees, and what was spent protecting the
+    project's achievements (their IP costs in that currency, which staff
+    alone see); without any, the pipeline's typical costs of the stages
+    already passed. A partner on a project shared under another
+    enterprise's agreement sees none of its costs."""
     today = today or timezone.localdate()
     entries = (
         cost_entries_visible_to(user)
@@ -259,6 +337,15 @@ def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> di
             "label": entry.description[:200],
         }
         for entry in entries
+    ]
+    costs += [
+        {
+            "amount": str(cost.amount),
+            "years_ago": round(max((today - cost.incurred_on).days, 0) / 365.25, 2),
+            "label": _("IP cost, %(reference)s: %(description)s")
+            % {"reference": cost.achievement.reference, "description": cost.description},
+        }
+        for cost in ip_costs_for(user, project, project.currency)
     ]
     currency = project.currency
     if not costs:
@@ -286,13 +373,50 @@ def cost_approach_defaults_for(user, project: ResearchProject, today=None) -> di
     }
 
 
-def valuation_defaults_for(user, project: ResearchProject) -> dict:
+def ip_costs_for(user, project: ResearchProject, currency: str):
+    """The IP costs of the project's achievements in ``currency`` that the
+    user sees, oldest first. An achievement of several projects counts in
+    each one's cost approach."""
+    return (
+        ip_costs_visible_to(user)
+        .filter(
+            achievement__in=project.achievements.values("id"),
+            currency=currency,
+        )
+        .select_related("achievement")
+        .order_by("incurred_on", "id")
+    )
+
+
+def valuation_defaults_for(
+    user, project: ResearchProject, *, loss_of_exclusivity_year: int | None = None
+) -> dict:
+    """Starting inputs for every method, with what they come from. The
+    years at peak end exclusivity in ``loss_of_exclusivity_year`` when the
+    valuer gives it, otherwise when the project's last patent expires."""
     rnpv = rnpv_defaults_for(project)
+    inputs = rnpv["inputs"]
+    exclusivity = exclusivity_defaults_for(user, project, inputs, year=loss_of_exclusivity_year)
+    sources, notes = list(rnpv["sources"]), list(rnpv["notes"])
+    if exclusivity is not None:
+        inputs["commercial"]["plateau_years"] = exclusivity["plateau_years"]
+        notes.insert(0, exclusivity["text"])
+        if exclusivity["latest_patent_expiry"]:
+            expiry = exclusivity["latest_patent_expiry"]
+            sources.append(
+                _("Patent expiry: %(reference)s, %(family)s, %(date)s")
+                % {
+                    "reference": expiry["achievement_reference"],
+                    "family": expiry["family_title"],
+                    "date": expiry["expires_on"],
+                }
+            )
     return {
-        "rnpv": rnpv["inputs"],
+        "rnpv": inputs,
         "cost_approach": cost_approach_defaults_for(user, project),
-        "sources": rnpv["sources"],
-        "notes": rnpv["notes"],
+        "exclusivity": exclusivity,
+        "sources": sources,
+        "notes": notes,
         "conversions": rnpv["conversions"],
         "warnings": rnpv["warnings"],
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from achievements.models import IpCost
 from core.events import publish
 from projects.models import ResearchProject
 from projects.selectors import cost_entries_visible_to
@@ -26,7 +27,7 @@ from .events import ValuationFinished
 from .inputs import inputs_validate
 from .methods import run_method
 from .models import Valuation
-from .selectors import comparable_deals_visible_to, probability_to_market_from
+from .selectors import comparable_deals_visible_to, ip_costs_for, probability_to_market_from
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +85,11 @@ def cost_inputs_resolve(
     data: dict, *, project: ResearchProject, by: User | None, today=None
 ) -> dict:
     """Add the project's cost entries in the valuation's currency that the
-    valuer sees to the inputs, each aged in years from the day it was
-    incurred. A partner on a project shared under another enterprise's
-    agreement sees none of its costs, so none enter its valuation; a run
-    by no one (a system task) reads them all."""
+    valuer sees, and the IP costs of its achievements (which staff alone
+    see), to the inputs, each aged in years from the day it was incurred.
+    A partner on a project shared under another enterprise's agreement
+    sees none of its costs, so none enter its valuation; a run by no one
+    (a system task) reads them all."""
     if not data.get("costs_from_ledger"):
         return data
     today = today or timezone.localdate()
@@ -95,6 +97,10 @@ def cost_inputs_resolve(
     if by is not None:
         entries = cost_entries_visible_to(by).filter(project=project)
     entries = entries.filter(currency=data["currency"]).order_by("incurred_on", "pk")
+    ip_costs = IpCost.objects.filter(achievement__in=project.achievements.values("id"))
+    if by is not None:
+        ip_costs = ip_costs_for(by, project, data["currency"])
+    ip_costs = ip_costs.filter(currency=data["currency"]).select_related("achievement")
     ledger = [
         {
             "amount": float(entry.amount),
@@ -102,6 +108,15 @@ def cost_inputs_resolve(
             "label": f"{entry.incurred_on.isoformat()} {entry.description}"[:200],
         }
         for entry in entries
+    ] + [
+        {
+            "amount": float(cost.amount),
+            "years_ago": round(max((today - cost.incurred_on).days, 0) / 365.25, 4),
+            "label": (
+                f"{cost.incurred_on.isoformat()} {cost.achievement.reference} {cost.description}"
+            )[:200],
+        }
+        for cost in ip_costs.order_by("incurred_on", "pk")
     ]
     if not ledger and not data["costs"]:
         raise ValuationInputError(

@@ -57,7 +57,11 @@ def valuation_new(request, code):
         ),
         code=code,
     )
-    defaults = valuation_defaults_for(request.user, project)
+    defaults = valuation_defaults_for(
+        request.user,
+        project,
+        loss_of_exclusivity_year=_year(request.GET.get("loss_of_exclusivity_year")),
+    )
     inputs, label = defaults["rnpv"], ""
     deal, deal_notes = deal_defaults_for(project, inputs)
     if deal:
@@ -102,14 +106,27 @@ def valuation_new(request, code):
             "project": project,
             "workspace": workspace,
             "sources": defaults["sources"],
-            "notes": [*defaults["notes"], *deal_notes],
+            # The exclusivity note is shown beside the years at peak.
+            "notes": [
+                note
+                for note in [*defaults["notes"], *deal_notes]
+                if not defaults["exclusivity"] or note != defaults["exclusivity"]["text"]
+            ],
             "conversions": [] if source else defaults["conversions"],
             "warnings": [] if source else defaults["warnings"],
             "has_agreement_terms": bool(deal),
+            "exclusivity": None if source else defaults["exclusivity"],
             "source_valuation": source,
             "background_trials": BACKGROUND_TRIALS,
         },
     )
+
+
+def _year(value) -> int | None:
+    """A year from the address, or None for anything else."""
+    if value and value.isdigit() and 1900 <= int(value) <= 2200:
+        return int(value)
+    return None
 
 
 def _visible_valuation(request, pk):

@@ -954,9 +954,7 @@ class TestPortfolio:
             ).exists()
             assert not deadlines_visible_to(partner).exists()
 
-    def test_the_researcher_sees_the_achievements_they_invented_and_their_disclosures(
-        self, demo
-    ):
+    def test_the_researcher_sees_the_achievements_they_invented_and_their_disclosures(self, demo):
         researcher = user(RESEARCHER_EMAIL)
         assert researcher.role == Role.RESEARCHER
         person = Person.objects.get(user=researcher)

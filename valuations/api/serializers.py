@@ -296,9 +296,45 @@ class ComparableDealSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DefaultsQuerySerializer(serializers.Serializer):
+    loss_of_exclusivity_year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2200
+    )
+
+
+class ExclusivitySourceSerializer(serializers.Serializer):
+    family = serializers.IntegerField()
+    family_title = serializers.CharField()
+    achievement = serializers.IntegerField()
+    achievement_reference = serializers.CharField()
+    expires_on = serializers.DateField()
+
+
+class ExclusivitySerializer(serializers.Serializer):
+    loss_of_exclusivity_year = serializers.IntegerField()
+    given = serializers.BooleanField(
+        help_text="True when the year was given rather than taken from a patent's expiry."
+    )
+    plateau_years = serializers.IntegerField(help_text="The years at peak the year leaves.")
+    latest_patent_expiry = ExclusivitySourceSerializer(
+        allow_null=True,
+        help_text="The patent family of the project's achievements that expires last.",
+    )
+    text = serializers.CharField()
+
+
 class DefaultsSerializer(serializers.Serializer):
     rnpv = serializers.DictField(help_text="Inputs for compute/rnpv/ from the pipeline.")
-    cost_approach = serializers.DictField(help_text="Inputs for compute/cost-approach/.")
+    cost_approach = serializers.DictField(
+        help_text="Inputs for compute/cost-approach/: cost entries and IP costs."
+    )
+    exclusivity = ExclusivitySerializer(
+        allow_null=True,
+        help_text=(
+            "Where the years at peak come from: the latest patent expiry among the "
+            "project's achievements, or the year given; null without either."
+        ),
+    )
     sources = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
     conversions = serializers.ListField(

@@ -158,6 +158,14 @@ class ValuationPagination(PageNumberPagination):
 PROJECT_PARAMETER = OpenApiParameter(
     "project", OpenApiTypes.INT, description="Only this project's valuations."
 )
+LOSS_OF_EXCLUSIVITY_PARAMETER = OpenApiParameter(
+    "loss_of_exclusivity_year",
+    OpenApiTypes.INT,
+    description=(
+        "The year exclusivity ends, in place of the latest patent expiry among the "
+        "project's achievements: it sets the years at peak."
+    ),
+)
 
 
 @extend_schema(tags=["valuations"])
@@ -246,19 +254,29 @@ class ValuationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._created(valuation_rerun(valuation=self.get_object(), by=request.user))
 
     @extend_schema(
-        parameters=[PROJECT_PARAMETER],
+        parameters=[PROJECT_PARAMETER, LOSS_OF_EXCLUSIVITY_PARAMETER],
         responses={200: api.DefaultsSerializer, 400: VALIDATION_ERROR, **READ_ERRORS},
     )
     @action(detail=False, methods=["get"])
     def defaults(self, request):
         """Starting inputs for a project: its pipeline's stages ahead as
         rNPV phases (reference probabilities for its therapeutic area where
-        known) and its cost ledger for the cost approach."""
+        known), the years at peak up to the loss of exclusivity (the latest
+        patent expiry among its achievements, unless given), and its cost
+        ledger and IP costs for the cost approach."""
         project_id = request.query_params.get("project")
         if project_id is None:
             raise serializers.ValidationError({"project": ["This parameter is required."]})
+        query = api.DefaultsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         project = self._visible_project(project_id)
-        return Response(valuation_defaults_for(request.user, project))
+        return Response(
+            valuation_defaults_for(
+                request.user,
+                project,
+                loss_of_exclusivity_year=query.validated_data.get("loss_of_exclusivity_year"),
+            )
+        )
 
 
 @extend_schema(tags=["valuations: reference data"])
