@@ -8,7 +8,8 @@ model, CN then PCT with US, EP and JP phases), three per achievement on
 average. Their docket comes from the same rules as the services'
 (``achievements.computations.deadlines``), with the fees paid up to
 ``DEMO_AS_OF`` (the last one paid kept as history, which the rules read),
-a PCT route not taken let pass, and a few fees and office actions overdue.
+the PCT or EP routes not taken let pass, and a few fees and office actions
+overdue.
 
 Everything is written with ``bulk_create`` in batches, bypassing the
 services: they write one family at a time. Randomness comes from a
@@ -71,7 +72,12 @@ ROUTES = (
     ("CN", "PCT", "US", "EP", "JP"),
     ("CN", "PCT", "US", "EP", "JP"),
 )
-NO_PCT_REASON = "China only."
+# A route past its deadline and not taken was let pass, for this reason.
+ROUTES_NOT_TAKEN = {
+    rules.PCT_FILING: "China only.",
+    rules.NATIONAL_PHASE: "No national phase: the licensee needs Europe only.",
+    rules.REGIONAL_PHASE: "No European phase: China and the US cover the market.",
+}
 UNPAID_SHARE = 0.02
 OFFICE_ACTION_SHARE = 0.05
 PAID_AHEAD = datetime.timedelta(days=21)
@@ -444,10 +450,10 @@ def _deadlines(family: PatentFamily, apps: list[_App], rng, as_of) -> list[Deadl
     rows = []
     for due in history:
         rows.append(_row(family, due, DeadlineState.DONE, done_on=due.due_on - PAID_AHEAD))
-    no_pct = not any(app.row.kind == ApplicationKind.PCT_INTERNATIONAL for app in apps)
     for due in rules.family_deadlines(facts, rules.Closed(annuity, maintenance)):
-        if due.kind == rules.PCT_FILING and no_pct and due.due_on < as_of:
-            rows.append(_row(family, due, DeadlineState.WAIVED, reason=NO_PCT_REASON))
+        if due.done_on is None and due.due_on < as_of and due.kind in ROUTES_NOT_TAKEN:
+            reason = ROUTES_NOT_TAKEN[due.kind]
+            rows.append(_row(family, due, DeadlineState.WAIVED, reason=reason))
         elif due.done_on is not None:
             rows.append(_row(family, due, DeadlineState.DONE, done_on=due.done_on))
         else:
