@@ -162,7 +162,11 @@ def _save(request, *, form, formset, disclosure=None):
                     disclosure=disclosure,
                     by=request.user,
                     inventors=formset.inventors(),
-                    **{name: value for name, value in fields.items() if name in DISCLOSURE_FIELDS.columns},
+                    **{
+                        name: value
+                        for name, value in fields.items()
+                        if name in DISCLOSURE_FIELDS.columns
+                    },
                 )
             if "submit" in request.POST:
                 disclosure_submit(disclosure=disclosure, by=request.user)
@@ -195,18 +199,14 @@ def disclosure_create_view(request):
         return _form_page(request, form=form, formset=formset, status=400)
     if request.method not in ("GET", "HEAD"):
         raise Http404
-    return _form_page(
-        request, form=DisclosureForm(user=user), formset=inventor_formset(user=user)
-    )
+    return _form_page(request, form=DisclosureForm(user=user), formset=inventor_formset(user=user))
 
 
 @researcher_view
 def disclosure_edit(request, pk):
     """The researcher's own draft, or a disclosure the office returned."""
     user = request.user
-    disclosure = get_object_or_404(
-        disclosure_detail_for(user).filter(submitted_by=user), pk=pk
-    )
+    disclosure = get_object_or_404(disclosure_detail_for(user).filter(submitted_by=user), pk=pk)
     if disclosure.status not in EDITABLE_STATUSES:
         messages.error(
             request, _("The disclosure is with the office: it changes only when returned.")
@@ -220,9 +220,7 @@ def disclosure_edit(request, pk):
             if saved is not None:
                 _saved_message(request, saved)
                 return redirect("research:disclosure_detail", pk=saved.pk)
-        return _form_page(
-            request, form=form, formset=formset, disclosure=disclosure, status=400
-        )
+        return _form_page(request, form=form, formset=formset, disclosure=disclosure, status=400)
     if request.method not in ("GET", "HEAD"):
         raise Http404
     return _form_page(
