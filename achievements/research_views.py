@@ -17,7 +17,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -35,10 +34,9 @@ from .research_forms import WIDE_FIELDS, DisclosureForm, inventor_formset
 from .selectors import (
     achievement_detail_for,
     achievement_list_for,
+    achievement_patents_for,
     disclosure_detail_for,
     disclosures_visible_to,
-    patent_applications_visible_to,
-    patent_families_visible_to,
 )
 from .services import (
     DISCLOSURE_FIELDS,
@@ -93,19 +91,6 @@ def home(request):
     )
 
 
-def achievement_patents(user, achievement):
-    """The achievement's patent families with their applications: numbers,
-    dates, status and expiry, as the user may see them (no counsel, no
-    costs, no deadlines)."""
-    applications = patent_applications_visible_to(user).order_by("filed_on", "id")
-    return list(
-        patent_families_visible_to(user)
-        .filter(achievement=achievement)
-        .order_by("priority_date", "id")
-        .prefetch_related(Prefetch("applications", queryset=applications))
-    )
-
-
 @researcher_view
 @require_GET
 def achievement_detail(request, pk):
@@ -116,7 +101,7 @@ def achievement_detail(request, pk):
         "research/achievement_detail.html",
         {
             "achievement": achievement,
-            "families": achievement_patents(user, achievement),
+            "families": list(achievement_patents_for(user, achievement)),
             "agreement_links": list(achievement.agreement_links.all()),
         },
     )

@@ -244,3 +244,20 @@ def disclosure_projects_for(user) -> QuerySet[ResearchProject]:
             lead_institution__in=Institution.objects.filter(people__user=user).values("id"),
         ).order_by("code")
     return projects_visible_to(user).order_by("code")
+
+
+def achievement_patents_for(user, achievement: Achievement) -> QuerySet[PatentFamily]:
+    """An achievement's patent families with their applications, as the user
+    may see them: numbers, dates, status and expiry. Counsel, costs and
+    deadlines are read elsewhere, by staff only."""
+    return (
+        patent_families_visible_to(user)
+        .filter(achievement=achievement)
+        .order_by("priority_date", "id")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=patent_applications_visible_to(user).order_by("filed_on", "id"),
+            )
+        )
+    )
