@@ -15,6 +15,8 @@ Superusers see everything; anyone else nothing.
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.choices import Role
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -260,4 +262,43 @@ def achievement_patents_for(user, achievement: Achievement) -> QuerySet[PatentFa
                 queryset=patent_applications_visible_to(user).order_by("filed_on", "id"),
             )
         )
+    )
+
+
+# --- Who is told -----------------------------------------------------------------------
+
+
+def institutions_staff(institution_ids) -> QuerySet:
+    """The active research-centre staff working for any of the institutions
+    (a subquery or a list of ids)."""
+    return (
+        User.objects.filter(
+            is_active=True, role=Role.CENTRE_STAFF, institutions__in=institution_ids
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+def achievement_office_staff(achievement: Achievement) -> QuerySet:
+    """The staff of the institutions that own the achievement: they keep
+    its docket."""
+    return institutions_staff(
+        AchievementOwner.objects.filter(
+            achievement=achievement, institution__isnull=False
+        ).values("institution_id")
+    )
+
+
+def disclosure_inventor_users(disclosure: Disclosure) -> QuerySet:
+    """The researchers a disclosure concerns: its writer and the inventors
+    named on it who sign in."""
+    return (
+        User.objects.filter(is_active=True, role=Role.RESEARCHER)
+        .filter(
+            Q(pk=disclosure.submitted_by_id)
+            | Q(person__disclosure_inventorships__disclosure=disclosure)
+        )
+        .distinct()
+        .order_by("id")
     )
