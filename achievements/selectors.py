@@ -284,9 +284,9 @@ def achievement_office_staff(achievement: Achievement) -> QuerySet:
     """The staff of the institutions that own the achievement: they keep
     its docket."""
     return institutions_staff(
-        AchievementOwner.objects.filter(
-            achievement=achievement, institution__isnull=False
-        ).values("institution_id")
+        AchievementOwner.objects.filter(achievement=achievement, institution__isnull=False).values(
+            "institution_id"
+        )
     )
 
 
