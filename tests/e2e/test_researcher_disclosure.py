@@ -24,9 +24,8 @@ def researchers():
     return researcher, colleague
 
 
-def test_a_researcher_discloses_an_invention_with_two_inventors(page, screenshot, researchers):
-    researcher, colleague = researchers
-
+@pytest.mark.usefixtures("researchers")
+def test_a_researcher_discloses_an_invention_with_two_inventors(page, screenshot):
     sign_in(page, "li.wei@example.com")
     expect(page.get_by_role("heading", name="My achievements")).to_be_visible()
     page.get_by_role("link", name="Disclose an achievement").first.click()
