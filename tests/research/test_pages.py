@@ -365,3 +365,19 @@ def test_a_returned_disclosure_shows_the_offices_note_and_can_be_edited(
     assert "Name the MTA provider." in response.text
     assert response.context["may_edit"]
     assert client.get(edit(disclosure)).status_code == 200
+
+
+def test_the_pages_speak_chinese(client, researcher, achievement, institution):
+    disclosure = draft_of(researcher)
+    client.force_login(researcher)
+    client.cookies["django_language"] = "zh-hans"
+
+    home = client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    form = client.get(NEW, HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    page = client.get(detail(disclosure), HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    patents = client.get(achievement_page(achievement), HTTP_ACCEPT_LANGUAGE="zh-hans").text
+
+    assert "我的科技成果" in home and "My disclosures" not in home
+    assert "添加发明人" in form and "依材料转让协议（MTA）获得的材料" in form
+    assert "确认" in page or "提交技术转移办公室" in page
+    assert "申请号" in patents and "Application number" not in patents
