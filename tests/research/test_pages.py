@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from achievements.models import Disclosure, IpCost
-from tests.factories import DEMO_PASSWORD
+from tests.factories import DEMO_PASSWORD, AchievementFactory
 
 from .conftest import draft_of
 
@@ -381,3 +381,18 @@ def test_the_pages_speak_chinese(client, researcher, achievement, institution):
     assert "添加发明人" in form and "依材料转让协议（MTA）获得的材料" in form
     assert "确认" in page or "提交技术转移办公室" in page
     assert "申请号" in patents and "Application number" not in patents
+
+
+def test_the_start_page_does_not_grow_its_queries_with_its_rows(
+    client, researcher, institution, django_assert_max_num_queries
+):
+    client.force_login(researcher)
+    client.get(HOME)
+    for n in range(8):
+        AchievementFactory(owner=institution, inventors=[researcher.person])
+        draft_of(researcher, title=f"Draft {n}")
+
+    with django_assert_max_num_queries(12):
+        response = client.get(HOME)
+
+    assert len(response.context["achievements"]) == 8
