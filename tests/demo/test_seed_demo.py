@@ -47,6 +47,7 @@ from achievements.models import (
     PatentFamily,
 )
 from achievements.selectors import achievements_visible_to, deadlines_visible_to
+from achievements.services import deadlines_refresh
 from core.exchange import convert
 from core.models import ExchangeRate
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
@@ -525,6 +526,42 @@ class TestGeneratedProjects:
             ResearchProject.objects.filter(code__startswith="GEN-").values_list("code", flat=True)
         )
         assert codes == [f"GEN-{number:06d}" for number in range(1, 6)]
+
+
+class TestGeneratedPortfolio:
+    def test_generating_30_achievements_adds_their_patents_and_docket(self, demo):
+        output = seed(achievements=30)
+
+        generated = Achievement.objects.filter(reference__startswith="GEN-A-")
+        assert generated.count() == 30
+        assert "Generated 30 achievements (GEN-A-000001 to GEN-A-000030)" in output
+        applications = PatentApplication.objects.filter(family__achievement__in=generated)
+        assert 60 <= applications.count() <= 120
+        for achievement in generated.prefetch_related("owners", "inventors"):
+            assert sum(o.share_percent for o in achievement.owners.all()) == 100
+            assert sum(i.contribution_percent for i in achievement.inventors.all()) == 100
+
+    def test_the_generated_docket_is_the_one_the_services_keep(self, demo):
+        """Refreshing a generated family through the docket service changes
+        none of its deadlines: the generator follows the same rules and
+        keeps the history they read."""
+        seed(achievements=30)
+        families = PatentFamily.objects.filter(achievement__reference__startswith="GEN-A-")
+
+        def docket():
+            return list(
+                Deadline.objects.filter(family__in=families)
+                .order_by("pk")
+                .values("pk", "kind", "sequence", "due_on", "state", "application_id")
+            )
+
+        before = docket()
+        expiries = dict(families.values_list("pk", "expires_on"))
+        for family in families:
+            deadlines_refresh(family)
+
+        assert docket() == before
+        assert dict(families.values_list("pk", "expires_on")) == expiries
 
 
 # --- The money side -------------------------------------------------------
