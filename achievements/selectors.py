@@ -13,7 +13,7 @@ the patent docket.
 Superusers see everything; anyone else nothing.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from accounts.selectors import (
     has_full_access,
@@ -23,8 +23,10 @@ from accounts.selectors import (
     staff_institution_ids,
 )
 from partnerships.selectors import agreements_visible_to
+from projects.models import Activity
 from projects.selectors import projects_visible_to
 
+from .choices import DeadlineState
 from .models import (
     Achievement,
     AchievementAgreement,
@@ -149,11 +151,20 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
 
 
 def docket_for(user) -> QuerySet[Deadline]:
-    """The docket: open deadlines first, soonest (so the overdue) first."""
+    """The docket: open deadlines first, soonest (so the overdue) first;
+    then the closed ones. Narrowed to one state, the order is the due date's
+    alone, which the (state, due_on) index serves."""
     return (
         deadlines_visible_to(user)
         .select_related("achievement", "family", "application__counsel", "office_action")
-        .order_by("state", "due_on", "id")
+        .alias(
+            closed=Case(
+                When(state=DeadlineState.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "due_on", "id")
     )
 
 
@@ -196,4 +207,20 @@ def disclosure_detail_for(user) -> QuerySet[Disclosure]:
         .prefetch_related(
             Prefetch("inventors", queryset=DisclosureInventor.objects.select_related("person"))
         )
+    )
+
+
+def achievement_timeline(user, achievement: Achievement) -> QuerySet[Activity]:
+    """An achievement's history, newest first: the office's own, so staff
+    (and superusers) of an achievement they see, nobody else."""
+    if not sees_ip_internals(user):
+        return Activity.objects.none()
+    if not achievements_visible_to(user).filter(pk=achievement.pk).exists():
+        return Activity.objects.none()
+    return (
+        Activity.objects.filter(
+            target_type=Achievement._meta.label_lower, target_id=achievement.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
     )

@@ -27,6 +27,7 @@ STAFF_UI_NAMESPACES = frozenset(
         "valuations",
         "reports",
         "notifications",
+        "achievements",
     }
 )
 STAFF_UI_URL_NAMES = frozenset({"dashboard", "home", "dashboard-time-in-stage"})
