@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from achievements.models import Achievement, AchievementAgreement, IpCost, PatentApplication
+from achievements.services import deadlines_refresh
 from tests.factories import (
     AchievementFactory,
     AgreementFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     PatentFamilyFactory,
     PersonFactory,
     ResearcherUserFactory,
+    ResearchProjectFactory,
     UserFactory,
 )
 
@@ -40,7 +42,9 @@ def staff(client, staff_user):
 
 @pytest.fixture
 def achievement(institution):
-    return AchievementFactory(owner=institution, title="Bispecific antibody", title_zh="双特异性抗体")
+    return AchievementFactory(
+        owner=institution, title="Bispecific antibody", title_zh="双特异性抗体"
+    )
 
 
 def _formset(prefix, rows):
@@ -187,8 +191,6 @@ def test_the_nav_shows_the_sections_to_staff_only(client, staff):
 def test_the_page_shows_the_achievement_and_its_protection(client, staff, achievement):
     family = PatentFamilyFactory(achievement=achievement, title="Antibody family")
     application = PatentApplicationFactory(family=family, application_number="202410001234.5")
-    from achievements.services import deadlines_refresh  # noqa: PLC0415 -- the docket
-
     deadlines_refresh(family)
     IpCost.objects.create(
         achievement=achievement,
@@ -267,8 +269,6 @@ def test_a_decision_without_rationale_is_a_form_error(client, staff, achievement
 def test_staff_who_see_but_do_not_own_get_the_refusal_on_the_form(client, achievement):
     """Staff who see the achievement through a project, not as its owner,
     are refused by the service: the refusal is the form's error."""
-    from tests.factories import ResearchProjectFactory  # noqa: PLC0415
-
     other_institution = InstitutionFactory()
     project = ResearchProjectFactory(lead_institution=other_institution)
     achievement.projects.add(project)

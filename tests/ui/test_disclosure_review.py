@@ -108,8 +108,7 @@ def test_partners_and_researchers_find_no_review(client, partner_user, instituti
 
         assert client.get(reverse("achievements:disclosures")).status_code == 404
         assert (
-            client.get(reverse("achievements:disclosure", args=[disclosure.pk])).status_code
-            == 404
+            client.get(reverse("achievements:disclosure", args=[disclosure.pk])).status_code == 404
         )
 
 

@@ -99,9 +99,9 @@ def test_the_docket_filters_by_jurisdiction_counsel_achievement_kind_and_state(
 
     assert _rows(client.get(url, {"jurisdiction": "US"})) == [maintenance.pk]
     assert _rows(client.get(url, {"counsel": application.counsel.pk})) == [annuity.pk]
-    assert _rows(
-        client.get(url, {"achievement": us_family.achievement.reference.lower()})
-    ) == [maintenance.pk]
+    assert _rows(client.get(url, {"achievement": us_family.achievement.reference.lower()})) == [
+        maintenance.pk
+    ]
     assert _rows(client.get(url, {"kind": "annuity"})) == [annuity.pk]
     assert _rows(client.get(url, {"state": "waived"})) == [waived.pk]
 
