@@ -496,3 +496,18 @@ def test_another_institutions_family_answers_404(client, staff):
     family = PatentFamilyFactory()
 
     assert client.get(reverse("achievements:family", args=[family.pk])).status_code == 404
+
+
+def test_the_pages_speak_chinese_when_asked(client, staff, achievement):
+    family = PatentFamilyFactory(achievement=achievement)
+    PatentApplicationFactory(family=family)
+    deadlines_refresh(family)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+
+    listing = client.get(reverse("achievements:list")).text
+    page = client.get(reverse("achievements:detail", args=[achievement.pk])).text
+    docket = client.get(reverse("achievements:docket")).text
+
+    assert "双特异性抗体" in listing and "Bispecific antibody" not in listing
+    assert "专利族" in page and "发明人" in page and "评估与决定" in page
+    assert "期限台账" in docket and "PCT 申请期限" in docket
