@@ -66,6 +66,9 @@ class AchievementForm(ModelForm):
             self.fields["disclosed_on"].initial = timezone.localdate()
         self.fields["projects"].queryset = projects_visible_to(user).order_by("code")
         self.fields["projects"].required = False
+        self.fields["projects"].label_from_instance = lambda project: (
+            f"{project.code} {localized(project, 'title')}"
+        )
 
 
 class OwnerForm(Form):
