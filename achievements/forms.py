@@ -31,7 +31,7 @@ from .models import (
     PatentApplication,
     PatentFamily,
 )
-from .selectors import counsel_visible_to
+from .selectors import counsel_visible_to, patent_applications_visible_to
 from .services import ACHIEVEMENT_FIELDS, APPLICATION_FIELDS
 
 DATE = DateInput()
@@ -172,9 +172,11 @@ class IpCostForm(Form):
     def __init__(self, *args, user, achievement, **kwargs):
         kwargs.setdefault("initial", {"incurred_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = PatentApplication.objects.filter(
-            family__achievement=achievement
-        ).order_by("family", "filed_on", "id")
+        self.fields["application"].queryset = (
+            patent_applications_visible_to(user)
+            .filter(family__achievement=achievement)
+            .order_by("family", "filed_on", "id")
+        )
         self.fields["counsel"].queryset = counsel_visible_to(user)
 
 
@@ -194,7 +196,8 @@ class ApplicationForm(ModelForm):
 
     def __init__(self, *args, user, family, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = family.applications.order_by("filed_on", "id")
+        parents = patent_applications_visible_to(user).filter(family=family)
+        parents = parents.order_by("filed_on", "id")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

@@ -142,9 +142,10 @@ def _achievement(request, pk):
 def _assess_guard(achievement, may_manage) -> Guard:
     if not may_manage:
         return Guard(False, _("Only the staff of an institution that owns it assess it."))
-    if achievement.status != AchievementStatus.DISCLOSED:
-        if achievement.status == AchievementStatus.UNDER_ASSESSMENT:
-            return Guard(False, _("The assessment is under way."))
+    if achievement.status not in {
+        AchievementStatus.DISCLOSED,
+        AchievementStatus.UNDER_ASSESSMENT,
+    }:
         return Guard(False, _("The office has decided on this achievement already."))
     return Guard(True)
 
@@ -156,7 +157,7 @@ def _costs_by_currency(costs) -> list[str]:
     return [format_money(amount, currency) for currency, amount in sorted(totals.items())]
 
 
-def achievement_context(request, achievement, **forms) -> dict:
+def achievement_context(request, achievement) -> dict:
     user = request.user
     may_manage = may_manage_achievement(user, achievement)
     families = list(
@@ -203,13 +204,9 @@ def achievement_context(request, achievement, **forms) -> dict:
         "cost_totals": _costs_by_currency(costs),
         "activity": list(achievement_timeline(user, achievement)[:ACTIVITY_SHOWN]),
         "assess_guard": _assess_guard(achievement, may_manage),
-        "assess_form": forms.get("assess_form") or AssessForm(),
-        "decide_form": forms.get("decide_form") or DecideForm(),
-        "link_form": forms.get("link_form")
-        or (AgreementLinkForm(user=user) if may_manage else None),
-        "cost_form": forms.get("cost_form")
-        or (IpCostForm(user=user, achievement=achievement) if may_manage else None),
-        "family_form": forms.get("family_form") or FamilyForm(),
+        "assess_form": AssessForm(initial={"notes": achievement.assessment_notes}),
+        "decide_form": DecideForm(),
+        "link_form": AgreementLinkForm(user=user) if may_manage else None,
     }
 
 
@@ -245,7 +242,7 @@ def _crumbs(achievement=None):
 def achievement_assess(request, pk):
     """Begin the assessment of a disclosed achievement, or add to its notes."""
     achievement = _achievement(request, pk)
-    form = AssessForm(request.POST or None)
+    form = AssessForm(request.POST or None, initial={"notes": achievement.assessment_notes})
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form,
@@ -257,12 +254,13 @@ def achievement_assess(request, pk):
         if saved is not None:
             messages.success(request, _("The assessment is under way."))
             return redirect(achievement)
+    under_way = achievement.status == AchievementStatus.UNDER_ASSESSMENT
     return _action_page(
         request,
         achievement,
         form,
         title=_("Assess %(reference)s") % {"reference": achievement.reference},
-        submit=_("Begin assessment"),
+        submit=_("Save the notes") if under_way else _("Begin assessment"),
     )
 
 

@@ -511,3 +511,16 @@ def test_the_pages_speak_chinese_when_asked(client, staff, achievement):
     assert "双特异性抗体" in listing and "Bispecific antibody" not in listing
     assert "专利族" in page and "发明人" in page and "评估与决定" in page
     assert "期限台账" in docket and "PCT 申请期限" in docket
+
+
+def test_notes_are_kept_up_during_the_assessment(client, staff, achievement):
+    url = reverse("achievements:assess", args=[achievement.pk])
+    client.post(url, {"notes": "Prior art search ordered"})
+
+    page = client.get(reverse("achievements:detail", args=[achievement.pk]))
+    client.post(url, {"notes": "Prior art search: clear"})
+
+    achievement.refresh_from_db()
+    assert "Save the notes" in page.text
+    assert achievement.status == "under_assessment"
+    assert achievement.assessment_notes == "Prior art search: clear"
