@@ -13,7 +13,7 @@ the patent docket.
 Superusers see everything; anyone else nothing.
 """
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from accounts.selectors import (
     has_full_access,
@@ -48,18 +48,7 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
     if has_full_access(user):
         return achievements
     if is_centre_staff_user(user):
-        return achievements.filter(
-            Q(
-                id__in=AchievementOwner.objects.filter(
-                    institution__in=staff_institution_ids(user)
-                ).values("achievement_id")
-            )
-            | Q(
-                id__in=Achievement.projects.through.objects.filter(
-                    researchproject__in=projects_visible_to(user).values("id")
-                ).values("achievement_id")
-            )
-        )
+        return achievements.filter(_seen_by_staff(user, "id"))
     if is_researcher_user(user):
         return achievements.filter(
             id__in=Inventor.objects.filter(person__user=user).values("achievement_id")
@@ -71,6 +60,34 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
             ).values("achievement_id")
         )
     return achievements.none()
+
+
+# The docket's order of states: what is still to do, then what was done,
+# then what was let pass.
+DOCKET_STATES = (DeadlineState.OPEN, DeadlineState.DONE, DeadlineState.WAIVED)
+STATE_RANKS = [When(state=state, then=Value(rank)) for rank, state in enumerate(DOCKET_STATES)]
+
+
+def _seen_by_staff(user, field: str) -> Q:
+    """The achievements a staff member sees, as a filter on ``field`` (an
+    achievement's id): those their institutions own and those of the
+    research projects they see. Rows that hang from an achievement (the
+    docket's deadlines) filter on their own column with it, not through a
+    join to the achievements: read in due-date order, the docket then
+    stops at its first page instead of matching the whole portfolio."""
+    return Q(
+        **{
+            f"{field}__in": AchievementOwner.objects.filter(
+                institution__in=staff_institution_ids(user)
+            ).values("achievement_id")
+        }
+    ) | Q(
+        **{
+            f"{field}__in": Achievement.projects.through.objects.filter(
+                researchproject__in=projects_visible_to(user).values("id")
+            ).values("achievement_id")
+        }
+    )
 
 
 def sees_ip_internals(user) -> bool:
@@ -147,24 +164,19 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
     deadlines = Deadline.objects.all()
     if has_full_access(user):
         return deadlines
-    return deadlines.filter(achievement__in=achievements_visible_to(user).values("id"))
+    return deadlines.filter(_seen_by_staff(user, "achievement_id"))
 
 
 def docket_for(user) -> QuerySet[Deadline]:
     """The docket: open deadlines first, soonest (so the overdue) first;
-    then the closed ones. Narrowed to one state, the order is the due date's
-    alone, which the (state, due_on) index serves."""
+    then the done ones and the waived ones, each by due date. Narrowed to
+    one state, the order is the due date's alone, which the (state, due_on)
+    index serves."""
     return (
         deadlines_visible_to(user)
         .select_related("achievement", "family", "application__counsel", "office_action")
-        .alias(
-            closed=Case(
-                When(state=DeadlineState.OPEN, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("closed", "due_on", "id")
+        .alias(state_rank=Case(*STATE_RANKS, default=Value(len(DOCKET_STATES))))
+        .order_by("state_rank", "due_on", "id")
     )
 
 

@@ -26,7 +26,7 @@ from core.ui.lists import FilteredList, style_filter_form
 from .. import services
 from ..choices import DeadlineState
 from ..forms import DeadlineCompleteForm, DeadlineWaiveForm
-from ..selectors import docket_for
+from ..selectors import DOCKET_STATES, docket_for
 from .common import is_htmx, next_url, staff_view
 from .filters import DocketFilterSet, choose_counsel
 
@@ -68,6 +68,23 @@ def _page_number(value) -> int:
     return min(max(number, 1), LAST_PAGE)
 
 
+def _page_across(segments, start: int, size: int) -> list:
+    """``size`` rows from ``start`` of the segments read one after the
+    other. A segment is counted only when the page starts beyond it."""
+    rows: list = []
+    for segment in segments:
+        chunk = list(segment[start : start + size - len(rows)])
+        if chunk:
+            rows += chunk
+            start = 0
+            if len(rows) >= size:
+                break
+        elif start:
+            # The page starts past this segment: skip it whole.
+            start -= segment.count()
+    return rows
+
+
 def _decorate(deadline, today):
     deadline.is_overdue = deadline.state == DeadlineState.OPEN and deadline.due_on < today
     deadline.days_left = (deadline.due_on - today).days
@@ -87,14 +104,15 @@ def docket_rows(request, per_page: int = DOCKET_PER_PAGE):
     ]
     if filterset.is_valid():
         rows = filterset.qs
-        if form.cleaned_data.get("state") in DeadlineState.values:
-            # One state: the due date alone orders it, as the index does.
-            rows = rows.order_by("due_on", "id")
+        state = form.cleaned_data.get("state")
+        states = [state] if state in DeadlineState.values else list(DOCKET_STATES)
     else:
-        rows = filterset.queryset.none()
+        rows, states = filterset.queryset.none(), [DeadlineState.OPEN]
     number = _page_number(params.get("page"))
-    start = (number - 1) * per_page
-    found = list(rows[start : start + per_page + 1])
+    # One state at a time, each in due-date order as the index keeps it,
+    # rather than sorting the whole docket by state.
+    segments = [rows.filter(state=state).order_by("due_on", "id") for state in states]
+    found = _page_across(segments, (number - 1) * per_page, per_page + 1)
     today = timezone.localdate()
     listing = FilteredList(
         filterset=filterset,

@@ -89,9 +89,7 @@ class AchievementFilterSet(django_filters.FilterSet):
 class DocketFilterSet(django_filters.FilterSet):
     """The docket's filters; without a state, the open deadlines."""
 
-    achievement = django_filters.CharFilter(
-        field_name="achievement__reference", lookup_expr="iexact", label=_("Achievement")
-    )
+    achievement = django_filters.CharFilter(method="filter_achievement", label=_("Achievement"))
     jurisdiction = django_filters.ChoiceFilter(
         field_name="application__jurisdiction",
         choices=Jurisdiction.choices,
@@ -121,6 +119,15 @@ class DocketFilterSet(django_filters.FilterSet):
             data = data.copy()
             data["state"] = DeadlineState.OPEN
         super().__init__(data, *args, **kwargs)
+
+    def filter_achievement(self, queryset, name, value):
+        # The reference as typed or in capitals (ACH-2026-0014), through its
+        # unique index: a case-insensitive match would read every reference.
+        value = value.strip()
+        references = {value, value.upper()}
+        return queryset.filter(
+            achievement_id__in=Achievement.objects.filter(reference__in=references).values("id")
+        )
 
     def filter_state(self, queryset, name, value):
         if value == "all":

@@ -234,3 +234,37 @@ def test_an_unknown_action_answers_404(client, staff, application):
     response = client.post(reverse("achievements:deadline_action", args=[deadline.pk, "delete"]))
 
     assert response.status_code == 404
+
+
+def test_every_state_pages_through_open_then_done_then_waived(client, staff, application):
+    """With every state shown, the pages run through the open deadlines,
+    then the done and the waived ones, none twice and none left out."""
+    open_ = [_deadline(application, days=days) for days in range(30)]
+    done = [
+        _deadline(application, days=-days, state="done", done_on=TODAY()) for days in range(1, 31)
+    ]
+    waived = [
+        _deadline(application, days=days, state="waived", waived_reason="Dropped")
+        for days in range(30)
+    ]
+    expected = [
+        deadline.pk
+        for deadline in (
+            sorted(open_, key=lambda d: d.due_on)
+            + sorted(done, key=lambda d: d.due_on)
+            + sorted(waived, key=lambda d: d.due_on)
+        )
+    ]
+
+    seen, number = [], 1
+    while True:
+        page = client.get(reverse("achievements:docket"), {"state": "all", "page": number})
+        seen += _rows(page)
+        if not page.context["page"].has_next:
+            break
+        number += 1
+
+    assert seen == expected
+    assert number == 2
+    beyond = client.get(reverse("achievements:docket"), {"state": "all", "page": 9})
+    assert _rows(beyond) == []
