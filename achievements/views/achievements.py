@@ -45,7 +45,6 @@ from ..forms import (
     IpCostForm,
     OwnerFormSet,
 )
-from ..models import PatentApplication
 from ..selectors import (
     achievement_detail_for,
     achievement_list_for,
@@ -55,6 +54,7 @@ from ..selectors import (
     deadlines_visible_to,
     ip_costs_visible_to,
     may_manage_achievement,
+    patent_applications_visible_to,
     patent_families_visible_to,
 )
 from .common import call_service, form_page, next_url, staff_view
@@ -166,9 +166,9 @@ def achievement_context(request, achievement) -> dict:
         .prefetch_related(
             Prefetch(
                 "applications",
-                queryset=PatentApplication.objects.select_related("counsel", "parent").order_by(
-                    "filed_on", "id"
-                ),
+                queryset=patent_applications_visible_to(user)
+                .select_related("counsel", "parent")
+                .order_by("filed_on", "id"),
             )
         )
         .order_by("priority_date", "id")
