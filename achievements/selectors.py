@@ -15,6 +15,8 @@ Superusers see everything; anyone else nothing.
 
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
+from accounts.choices import Role
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -22,8 +24,13 @@ from accounts.selectors import (
     is_researcher_user,
     staff_institution_ids,
 )
-from partnerships.selectors import agreements_visible_to
-from projects.models import Activity
+from partnerships.models import Institution, Person
+from partnerships.selectors import (
+    agreements_visible_to,
+    institutions_visible_to,
+    people_visible_to,
+)
+from projects.models import Activity, ResearchProject
 from projects.selectors import projects_visible_to
 
 from .choices import DeadlineState
@@ -129,11 +136,15 @@ def achievement_detail_for(user) -> QuerySet[Achievement]:
 
 def agreement_links_visible_to(user) -> QuerySet[AchievementAgreement]:
     """The transfers of visible achievements under agreements the user sees:
-    a partner sees its own agreements only, never another licensee's."""
-    return AchievementAgreement.objects.filter(
-        achievement__in=achievements_visible_to(user).values("id"),
-        agreement__in=agreements_visible_to(user).values("id"),
+    a partner sees its own agreements only, never another licensee's. An
+    inventor is told which agreements use their achievement (the licensee
+    and the mode, not the terms) without seeing the agreements themselves."""
+    links = AchievementAgreement.objects.filter(
+        achievement__in=achievements_visible_to(user).values("id")
     )
+    if is_researcher_user(user):
+        return links
+    return links.filter(agreement__in=agreements_visible_to(user).values("id"))
 
 
 def inventors_visible_to(user) -> QuerySet[Inventor]:
@@ -219,6 +230,99 @@ def disclosure_detail_for(user) -> QuerySet[Disclosure]:
         .prefetch_related(
             Prefetch("inventors", queryset=DisclosureInventor.objects.select_related("person"))
         )
+    )
+
+
+def inventor_candidates_for(user, disclosure: Disclosure | None = None) -> QuerySet[Person]:
+    """The people a user may name as a disclosure's inventors: for a
+    researcher, the people of their own institution and those the
+    disclosure names already; for staff, the directory."""
+    if not is_researcher_user(user):
+        return people_visible_to(user)
+    own = Person.objects.filter(user=user).values("institution_id")
+    named = (
+        DisclosureInventor.objects.filter(disclosure=disclosure).values("person_id")
+        if disclosure is not None
+        else DisclosureInventor.objects.none().values("person_id")
+    )
+    return (
+        Person.objects.filter(Q(institution__in=own) | Q(id__in=named) | Q(user=user))
+        .select_related("institution")
+        .order_by("full_name", "id")
+    )
+
+
+def disclosure_institutions_for(user) -> QuerySet[Institution]:
+    """The institutions a user's disclosure may name: a researcher's own."""
+    if is_researcher_user(user):
+        return Institution.objects.filter(people__user=user)
+    return institutions_visible_to(user)
+
+
+def disclosure_projects_for(user) -> QuerySet[ResearchProject]:
+    """The research projects a disclosure may name: for a researcher, those
+    they lead at their institution."""
+    if is_researcher_user(user):
+        return ResearchProject.objects.filter(
+            principal_investigator__user=user,
+            lead_institution__in=Institution.objects.filter(people__user=user).values("id"),
+        ).order_by("code")
+    return projects_visible_to(user).order_by("code")
+
+
+def achievement_patents_for(user, achievement: Achievement) -> QuerySet[PatentFamily]:
+    """An achievement's patent families with their applications, as the user
+    may see them: numbers, dates, status and expiry. Counsel, costs and
+    deadlines are read elsewhere, by staff only."""
+    return (
+        patent_families_visible_to(user)
+        .filter(achievement=achievement)
+        .order_by("priority_date", "id")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=patent_applications_visible_to(user).order_by("filed_on", "id"),
+            )
+        )
+    )
+
+
+# --- Who is told -----------------------------------------------------------------------
+
+
+def institutions_staff(institution_ids) -> QuerySet:
+    """The active research-centre staff working for any of the institutions
+    (a subquery or a list of ids)."""
+    return (
+        User.objects.filter(
+            is_active=True, role=Role.CENTRE_STAFF, institutions__in=institution_ids
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+def achievement_office_staff(achievement: Achievement) -> QuerySet:
+    """The staff of the institutions that own the achievement: they keep
+    its docket."""
+    return institutions_staff(
+        AchievementOwner.objects.filter(achievement=achievement, institution__isnull=False).values(
+            "institution_id"
+        )
+    )
+
+
+def disclosure_inventor_users(disclosure: Disclosure) -> QuerySet:
+    """The researchers a disclosure concerns: its writer and the inventors
+    named on it who sign in."""
+    return (
+        User.objects.filter(is_active=True, role=Role.RESEARCHER)
+        .filter(
+            Q(pk=disclosure.submitted_by_id)
+            | Q(person__disclosure_inventorships__disclosure=disclosure)
+        )
+        .distinct()
+        .order_by("id")
     )
 
 

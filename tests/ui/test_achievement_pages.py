@@ -509,8 +509,8 @@ def test_the_pages_speak_chinese_when_asked(client, staff, achievement):
     docket = client.get(reverse("achievements:docket")).text
 
     assert "双特异性抗体" in listing and "Bispecific antibody" not in listing
-    assert "专利族" in page and "发明人" in page and "评估与决定" in page
-    assert "期限台账" in docket and "PCT 申请期限" in docket
+    assert "同族专利" in page and "发明人" in page and "评估与决定" in page
+    assert "案卷期限表" in docket and "PCT 申请提交" in docket
 
 
 def test_notes_are_kept_up_during_the_assessment(client, staff, achievement):
