@@ -22,7 +22,12 @@ from accounts.selectors import (
     is_researcher_user,
     staff_institution_ids,
 )
-from partnerships.selectors import agreements_visible_to
+from partnerships.models import Institution, Person
+from partnerships.selectors import (
+    agreements_visible_to,
+    institutions_visible_to,
+    people_visible_to,
+)
 from projects.selectors import projects_visible_to
 
 from .models import (
@@ -196,4 +201,33 @@ def disclosure_detail_for(user) -> QuerySet[Disclosure]:
         .prefetch_related(
             Prefetch("inventors", queryset=DisclosureInventor.objects.select_related("person"))
         )
+    )
+
+
+def inventor_candidates_for(user, disclosure: Disclosure | None = None) -> QuerySet[Person]:
+    """The people a user may name as a disclosure's inventors: for a
+    researcher, the people of their own institution and those the
+    disclosure names already; for staff, the directory."""
+    if not is_researcher_user(user):
+        return people_visible_to(user)
+    own = Person.objects.filter(user=user).values("institution_id")
+    named = (
+        DisclosureInventor.objects.filter(disclosure=disclosure).values("person_id")
+        if disclosure is not None
+        else DisclosureInventor.objects.none().values("person_id")
+    )
+    return (
+        Person.objects.filter(Q(institution__in=own) | Q(id__in=named) | Q(user=user))
+        .select_related("institution")
+        .order_by("full_name", "id")
+    )
+
+
+def disclosure_institutions_for(user) -> QuerySet[Institution]:
+    """The institutions a disclosure may be made at: a researcher's own;
+    for staff, those they see."""
+    if not is_researcher_user(user):
+        return institutions_visible_to(user)
+    return Institution.objects.filter(
+        id__in=Person.objects.filter(user=user).values("institution_id")
     )
