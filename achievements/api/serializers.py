@@ -175,7 +175,8 @@ class AchievementWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Achievement
         fields = [*ACHIEVEMENT_FIELDS.all, "owners", "inventors"]
-        extra_kwargs = {"reference": {"required": False}}
+        # The service refuses a reference in use with its own code.
+        extra_kwargs = {"reference": {"required": False, "validators": []}}
 
     def get_fields(self):
         fields = super().get_fields()
@@ -331,6 +332,9 @@ class PatentApplicationWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = PatentApplication
         fields = [*APPLICATION_FIELDS.all]
+        # A number in use answers the service's duplicate_application_number
+        # at its field, not DRF's generic "unique".
+        validators = []
 
     def get_fields(self):
         fields = super().get_fields()
@@ -386,6 +390,9 @@ class CounselSerializer(serializers.ModelSerializer):
         model = Counsel
         fields = ["id", *COUNSEL_FIELDS.all, *TIMESTAMPS]
         read_only_fields = ["id", *TIMESTAMPS]
+        # A name in use answers the service's duplicate_counsel.
+        validators = []
+        extra_kwargs = {"name": {"validators": []}}
 
 
 class IpCostSerializer(serializers.ModelSerializer):

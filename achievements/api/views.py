@@ -271,7 +271,7 @@ class DisclosureViewSet(AchievementsViewSet):
         return self.act(request, None, services.disclosure_withdraw)
 
     @extend_schema(request=api.DisclosureReturnSerializer, **DISCLOSURE_ACTION)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_changes(self, request, pk=None):
         """Send a submitted disclosure back to the researcher (staff)."""
         return self.act(request, api.DisclosureReturnSerializer, services.disclosure_return)

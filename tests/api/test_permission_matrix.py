@@ -770,7 +770,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=confirmation,
         class_refuses=NOT_PARTNERS,
     ),
-    ("disclosure-return-for-changes", "post"): Rule(
+    ("disclosure-return", "post"): Rule(
         obj=pk("disclosures.submitted"),
         who=STAFF,
         body=lambda w, s, r: {"note": "Add data."},
