@@ -64,10 +64,11 @@ class InternalFieldsHidden:
         return data
 
 
-def _internal(field):
-    field.allow_null = True
-    field.help_text = "The office's own: null for partners and researchers."
-    return field
+INTERNAL = {
+    "read_only": True,
+    "allow_null": True,
+    "help_text": "The office's own: null for partners and researchers.",
+}
 
 
 # --- Achievements ----------------------------------------------------------------
@@ -105,8 +106,8 @@ class AchievementSerializer(InternalFieldsHidden, serializers.ModelSerializer):
 
     owners = OwnerSerializer(many=True, read_only=True)
     inventors = InventorSerializer(many=True, read_only=True)
-    assessment_notes = _internal(serializers.CharField(read_only=True))
-    decision_rationale = _internal(serializers.CharField(read_only=True))
+    assessment_notes = serializers.CharField(**INTERNAL)
+    decision_rationale = serializers.CharField(**INTERNAL)
 
     class Meta:
         model = Achievement
@@ -314,7 +315,7 @@ class PatentApplicationSerializer(InternalFieldsHidden, serializers.ModelSeriali
     internal_fields = ("counsel",)
 
     achievement = serializers.IntegerField(source="family.achievement_id", read_only=True)
-    counsel = _internal(serializers.PrimaryKeyRelatedField(read_only=True))
+    counsel = serializers.PrimaryKeyRelatedField(**INTERNAL)
 
     class Meta:
         model = PatentApplication
