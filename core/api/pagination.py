@@ -137,13 +137,16 @@ class KeysetPagination(CursorPagination):
 
     def _after(self, key: tuple, reverse: bool) -> Q:
         """Rows after ``key`` in the ordering (before it, going back):
-        (a > x) or (a = x and b > y) or …"""
+        a ≥ x and ((a > x) or (a = x and b > y) or …). The first term is
+        implied by the rest; it is there so that the database reads the
+        index of the first field from ``x`` on instead of filtering it all."""
         lookup = "lt" if reverse else "gt"
         condition = Q()
         for index, name in enumerate(self.ordering):
             equal = {self.ordering[i]: key[i] for i in range(index)}
             condition |= Q(**equal, **{f"{name}__{lookup}": key[index]})
-        return condition
+        first = self.ordering[0]
+        return Q(**{f"{first}__{lookup}e": key[0]}) & condition
 
     def _key_of(self, row) -> tuple:
         return tuple(getattr(row, name) for name in self.ordering)

@@ -1108,3 +1108,38 @@ def test_the_world_is_what_the_matrix_assumes(world):
     assert world.a.project.status == "active"
     assert not world.a.document.is_internal
     assert datetime.date(2025, 1, 1) == world.a.reports["submitted"].period_start
+
+
+# --- A researcher's token and session ------------------------------------------------
+
+RESEARCHER_READS = [
+    pytest.param(name, id=name)
+    for (name, method), rule in sorted(RULES.items())
+    if method == "get" and "researcher" in rule.class_refuses
+]
+
+
+@pytest.mark.parametrize("name", RESEARCHER_READS)
+def test_a_researchers_token_and_session_get_403_outside_their_endpoints(world, name):
+    """Researchers reach the achievements, disclosures, patents and their
+    own notifications and tokens; every other route refuses them before
+    reading anything, with an API token as with a signed-in browser."""
+    rule = RULES[(name, "get")]
+    url = reverse(f"api:{name}", kwargs=rule.obj(world, world.a, "researcher") if rule.obj else {})
+    by_token = client_for(token=world.keys["researcher"])
+    by_session = client_for()
+    by_session.force_login(world.a.researcher)
+
+    for client in (by_token, by_session):
+        response = client.get(url, rule.query(world, world.a, "researcher") if rule.query else {})
+        assert response.status_code == 403, _explain(response)
+        assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_a_researchers_token_reads_their_achievement(world):
+    client = client_for(token=world.keys["researcher"])
+
+    listed = client.get(reverse("api:achievement-list")).json()["results"]
+
+    assert [row["id"] for row in listed] == [world.a.achievement.pk]
+    assert listed[0]["assessment_notes"] is None
