@@ -49,7 +49,6 @@ from achievements.selectors import (
 )
 from core.api.pagination import KeysetPagination, LargeCollectionPagination, StandardPagination
 from core.api.schema import ACTION_ERRORS, READ_ERRORS
-from core.errors import DomainError
 from partnerships.api.views import ServiceWritesViewSet, crud_schema
 
 from . import serializers as api
@@ -104,16 +103,13 @@ class AchievementsViewSet(ServiceWritesViewSet):
 
     def read(self, instance):
         serializer_class = self.detail_serializer_class or self.serializer_class
-        instance = self.detail_queryset().get(pk=instance.pk)
+        instance = self.get_queryset().get(pk=instance.pk)
         return serializer_class(instance, context=self.get_serializer_context()).data
 
-    def detail_queryset(self):
-        return self.get_queryset()
+    def respond(self, instance):
+        return Response(self.read(instance))
 
-    def respond(self, instance, status_code=status.HTTP_200_OK):
-        return Response(self.read(instance), status=status_code)
-
-    def act(self, request, serializer_class, service, **kwargs):
+    def act(self, request, serializer_class, service):
         """Validate the body with ``serializer_class`` (None: no body) and
         call ``service`` on the object; answer with the object as it is
         now."""
@@ -123,7 +119,7 @@ class AchievementsViewSet(ServiceWritesViewSet):
             serializer = serializer_class(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        service(by=request.user, **kwargs, **{self.instance_kwarg: instance}, **data)
+        service(by=request.user, **{self.instance_kwarg: instance}, **data)
         return self.respond(instance)
 
 
@@ -208,7 +204,7 @@ class AchievementViewSet(AchievementsViewSet):
             achievement=achievement, agreement=serializer.validated_data["agreement"]
         ).first()
         if link is None:
-            raise DomainError(
+            raise services.AchievementError(
                 _("The agreement does not transfer this achievement."),
                 code="not_linked",
                 field="agreement",
