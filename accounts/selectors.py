@@ -64,6 +64,11 @@ def may_invite_enterprise_users(user) -> bool:
     return has_full_access(user) or is_centre_staff_user(user)
 
 
+def may_invite_researchers(user) -> bool:
+    """Research-centre staff (and superusers) give researchers a sign-in."""
+    return has_full_access(user) or is_centre_staff_user(user)
+
+
 def password_reset_recipients(email: str | None):
     """The accounts a password-reset link may be sent to: active, with a
     password of their own. An invitee who has not accepted yet has neither

@@ -27,6 +27,7 @@ from .choices import Role
 from .models import ApiToken, User
 from .selectors import (
     may_invite_enterprise_users,
+    may_invite_researchers,
     may_manage_team,
     password_reset_recipients,
     team_members_visible_to,
@@ -116,9 +117,17 @@ def _colleague_for_update(*, by, user) -> User:
     return colleague
 
 
+# Where each role accepts its invitation: partners in the portal,
+# researchers on their own pages.
+INVITATION_PAGES = {
+    Role.PARTNER: "portal:invitation_accept",
+    Role.RESEARCHER: "research:invitation_accept",
+}
+
+
 def invitation_url(user: User) -> str:
     path = reverse(
-        "portal:invitation_accept",
+        INVITATION_PAGES[user.role],
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": invitation_token_generator.make_token(user),
@@ -270,6 +279,92 @@ def enterprise_invitation_resend(*, by: User, user: User) -> User:
     return invitee
 
 
+# --- Staff give a researcher a sign-in ---------------------------------------------------
+
+
+def _send_researcher_invitation(*, user: User, by: User) -> None:
+    """Email the researcher's one-time link once the invitation is
+    committed, in the inviting staff member's language."""
+    context = {
+        "user": user,
+        "invited_by": by,
+        "url": invitation_url(user),
+        "timeout_days": getattr(settings, "INVITATION_TIMEOUT_DAYS", 7),
+    }
+    subject = " ".join(render_to_string("research/emails/invitation_subject.txt", context).split())
+    body = render_to_string("research/emails/invitation_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[user.email]
+        )
+    )
+
+
+def _require_researcher_inviter(by) -> None:
+    if not may_invite_researchers(by):
+        raise PermissionDenied(
+            _("Only research-centre staff invite researchers."), code="permission_denied"
+        )
+
+
+@transaction.atomic
+def researcher_invite(*, by: User, person, email: str = "") -> User:
+    """Give a person of an institution a researcher's sign-in: an inactive
+    researcher account linked to ``person`` (a ``partnerships.Person``),
+    without a usable password, and the one-time link to choose one. They
+    then disclose achievements and see those they are an inventor on.
+
+    The address is the person's unless ``email`` gives another."""
+    _require_researcher_inviter(by)
+    if person.user_id is not None:
+        raise TeamError(
+            _("%(name)s has a BioBridge account already.") % {"name": person},
+            code="has_account",
+        )
+    if person.institution_id is None:
+        raise TeamError(
+            _("Researchers work at an institution; invite an enterprise's people to the portal."),
+            code="not_at_institution",
+        )
+    email = _invitation_email(email or person.email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise TeamError(
+            _("%(email)s already has a BioBridge account.") % {"email": email},
+            code="email_taken",
+            field="email",
+        )
+    user = User(
+        email=email,
+        full_name=(person.full_name or "").strip()[:150],
+        role=Role.RESEARCHER,
+        is_active=False,
+        invited_at=timezone.now(),
+    )
+    user.set_unusable_password()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    _send_researcher_invitation(user=user, by=by)
+    return user
+
+
+@transaction.atomic
+def researcher_invitation_resend(*, by: User, user: User) -> User:
+    """Send a researcher's pending invitation again, with a new link; the
+    old link dies."""
+    _require_researcher_inviter(by)
+    invitee = User.objects.select_for_update().filter(pk=user.pk, role=Role.RESEARCHER).first()
+    if invitee is None or not invitee.is_invitation_pending:
+        raise TeamError(
+            _("%(name)s has no pending invitation.") % {"name": invitee or user},
+            code="not_invited",
+        )
+    invitee.invited_at = timezone.now()
+    invitee.save(update_fields=["invited_at"])
+    _send_researcher_invitation(user=invitee, by=by)
+    return invitee
+
+
 @transaction.atomic
 def partner_invitation_resend(*, by: User, user: User) -> User:
     """Send a pending invitation again, with a new link; the old link dies."""
@@ -306,13 +401,13 @@ def partner_user_remove(*, by: User, user: User) -> User:
     return colleague
 
 
-def invitation_user(uidb64: str, token: str) -> User | None:
-    """The invited user a link names, if the link is still good."""
+def invitation_user(uidb64: str, token: str, *, role: str = Role.PARTNER) -> User | None:
+    """The invited user of ``role`` a link names, if the link is still good."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
         return None
-    user = User.objects.filter(pk=pk, role=Role.PARTNER).select_related("enterprise").first()
+    user = User.objects.filter(pk=pk, role=role).select_related("enterprise").first()
     if user is None or not user.is_invitation_pending:
         return None
     if not invitation_token_generator.check_token(user, token):

@@ -15,6 +15,8 @@ Superusers see everything; anyone else nothing.
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.choices import Role
+from accounts.models import User
 from accounts.selectors import (
     has_full_access,
     is_centre_staff_user,
@@ -28,6 +30,7 @@ from partnerships.selectors import (
     institutions_visible_to,
     people_visible_to,
 )
+from projects.models import ResearchProject
 from projects.selectors import projects_visible_to
 
 from .models import (
@@ -115,11 +118,15 @@ def achievement_detail_for(user) -> QuerySet[Achievement]:
 
 def agreement_links_visible_to(user) -> QuerySet[AchievementAgreement]:
     """The transfers of visible achievements under agreements the user sees:
-    a partner sees its own agreements only, never another licensee's."""
-    return AchievementAgreement.objects.filter(
-        achievement__in=achievements_visible_to(user).values("id"),
-        agreement__in=agreements_visible_to(user).values("id"),
+    a partner sees its own agreements only, never another licensee's. An
+    inventor is told which agreements use their achievement (the licensee
+    and the mode, not the terms) without seeing the agreements themselves."""
+    links = AchievementAgreement.objects.filter(
+        achievement__in=achievements_visible_to(user).values("id")
     )
+    if is_researcher_user(user):
+        return links
+    return links.filter(agreement__in=agreements_visible_to(user).values("id"))
 
 
 def inventors_visible_to(user) -> QuerySet[Inventor]:
@@ -224,10 +231,74 @@ def inventor_candidates_for(user, disclosure: Disclosure | None = None) -> Query
 
 
 def disclosure_institutions_for(user) -> QuerySet[Institution]:
-    """The institutions a disclosure may be made at: a researcher's own;
-    for staff, those they see."""
-    if not is_researcher_user(user):
-        return institutions_visible_to(user)
-    return Institution.objects.filter(
-        id__in=Person.objects.filter(user=user).values("institution_id")
+    """The institutions a user's disclosure may name: a researcher's own."""
+    if is_researcher_user(user):
+        return Institution.objects.filter(people__user=user)
+    return institutions_visible_to(user)
+
+
+def disclosure_projects_for(user) -> QuerySet[ResearchProject]:
+    """The research projects a disclosure may name: for a researcher, those
+    they lead at their institution."""
+    if is_researcher_user(user):
+        return ResearchProject.objects.filter(
+            principal_investigator__user=user,
+            lead_institution__in=Institution.objects.filter(people__user=user).values("id"),
+        ).order_by("code")
+    return projects_visible_to(user).order_by("code")
+
+
+def achievement_patents_for(user, achievement: Achievement) -> QuerySet[PatentFamily]:
+    """An achievement's patent families with their applications, as the user
+    may see them: numbers, dates, status and expiry. Counsel, costs and
+    deadlines are read elsewhere, by staff only."""
+    return (
+        patent_families_visible_to(user)
+        .filter(achievement=achievement)
+        .order_by("priority_date", "id")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=patent_applications_visible_to(user).order_by("filed_on", "id"),
+            )
+        )
+    )
+
+
+# --- Who is told -----------------------------------------------------------------------
+
+
+def institutions_staff(institution_ids) -> QuerySet:
+    """The active research-centre staff working for any of the institutions
+    (a subquery or a list of ids)."""
+    return (
+        User.objects.filter(
+            is_active=True, role=Role.CENTRE_STAFF, institutions__in=institution_ids
+        )
+        .distinct()
+        .order_by("id")
+    )
+
+
+def achievement_office_staff(achievement: Achievement) -> QuerySet:
+    """The staff of the institutions that own the achievement: they keep
+    its docket."""
+    return institutions_staff(
+        AchievementOwner.objects.filter(achievement=achievement, institution__isnull=False).values(
+            "institution_id"
+        )
+    )
+
+
+def disclosure_inventor_users(disclosure: Disclosure) -> QuerySet:
+    """The researchers a disclosure concerns: its writer and the inventors
+    named on it who sign in."""
+    return (
+        User.objects.filter(is_active=True, role=Role.RESEARCHER)
+        .filter(
+            Q(pk=disclosure.submitted_by_id)
+            | Q(person__disclosure_inventorships__disclosure=disclosure)
+        )
+        .distinct()
+        .order_by("id")
     )

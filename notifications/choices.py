@@ -18,3 +18,8 @@ class NotificationKind(models.TextChoices):
     AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement expiring")
     ROYALTY_REPORT_SUBMITTED = "royalty_report_submitted", _("Royalty report submitted")
     ROYALTY_REPORT_QUERIED = "royalty_report_queried", _("Royalty report queried")
+    DEADLINE_DUE = "deadline_due", _("Patent deadline due")
+    DEADLINE_OVERDUE = "deadline_overdue", _("Patent deadline overdue")
+    DISCLOSURE_SUBMITTED = "disclosure_submitted", _("Disclosure submitted")
+    DISCLOSURE_RETURNED = "disclosure_returned", _("Disclosure returned")
+    DISCLOSURE_CONVERTED = "disclosure_converted", _("Disclosure accepted")

@@ -15,6 +15,18 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from achievements.choices import DeadlineKind
+from achievements.events import (
+    DeadlineDue,
+    DisclosureConverted,
+    DisclosureReturned,
+    DisclosureSubmitted,
+)
+from achievements.selectors import (
+    achievement_office_staff,
+    disclosure_inventor_users,
+    institutions_staff,
+)
 from core.events import subscribe
 from partnerships.choices import Renewal
 from partnerships.events import AgreementExpiring
@@ -47,8 +59,12 @@ from .links import (
     invoice_page,
     milestone_page,
     project_page,
+    research_achievement_page,
+    research_disclosure_page,
     royalty_report_form,
     royalty_report_page,
+    staff_achievement_page,
+    staff_disclosure_page,
 )
 from .models import Notification
 from .services import notify
@@ -514,4 +530,129 @@ def _renewal_words(agreement) -> NoticeText:
         gettext_lazy(
             "It has no renewal clause: to go on working together, agree a new term before then."
         )
+    )
+
+
+# --- The patent docket --------------------------------------------------------------
+
+
+@subscribe(DeadlineDue)
+def remind_deadline_due(event: DeadlineDue) -> list[Notification]:
+    """90, 30 and 7 days before a docket deadline, and once overdue: the
+    staff of the institutions that own the achievement."""
+    deadline, days_left = event.deadline, event.days_left
+    achievement, application = deadline.achievement, deadline.application
+    overdue = days_left < 0
+    title = NoticeText(
+        gettext_lazy("%(reference)s: %(kind)s overdue since %(due)s")
+        if overdue
+        else gettext_lazy("%(reference)s: %(kind)s due %(due)s"),
+        reference=achievement.reference,
+        kind=DeadlineKind(deadline.kind).label,
+        due=deadline.due_on,
+    )
+    if application is not None:
+        what = NoticeText(
+            gettext_lazy("Application %(application)s of the family “%(family)s”"),
+            application=" ".join(
+                part
+                for part in (application.jurisdiction_label, application.application_number)
+                if part
+            ),
+            family=deadline.family.title,
+        )
+    else:
+        what = NoticeText(gettext_lazy("The family “%(family)s”"), family=deadline.family.title)
+    body = NoticeText(
+        gettext_lazy("%(what)s: overdue by %(days)s days.")
+        if overdue
+        else gettext_lazy("%(what)s: %(days)s days left."),
+        what=what,
+        days=abs(days_left),
+    )
+    if deadline.grace_until:
+        body = NoticeText(
+            gettext_lazy("%(text)s The grace period ends on %(grace)s."),
+            text=body,
+            grace=deadline.grace_until,
+        )
+    return notify(
+        recipients=achievement_office_staff(achievement),
+        kind=NotificationKind.DEADLINE_OVERDUE if overdue else NotificationKind.DEADLINE_DUE,
+        # One notice per reminder step of a due date: a moved date is
+        # reminded afresh, a day's run repeated tells nobody twice.
+        event_key=(f"deadline_due:{deadline.pk}:{deadline.due_on}:{deadline.last_reminder_days}"),
+        title=title,
+        body=body,
+        url=staff_achievement_page(achievement),
+    )
+
+
+# --- Disclosures ----------------------------------------------------------------------
+
+
+@subscribe(DisclosureSubmitted)
+def tell_disclosure_submitted(event: DisclosureSubmitted) -> list[Notification]:
+    """A researcher sent a disclosure: the staff of its institution review
+    it."""
+    disclosure = event.disclosure
+    return notify(
+        recipients=institutions_staff([disclosure.institution_id]),
+        kind=NotificationKind.DISCLOSURE_SUBMITTED,
+        event_key=f"disclosure_submitted:{disclosure.pk}:{disclosure.submitted_at.timestamp()}",
+        title=NoticeText(
+            gettext_lazy("Disclosure to review: “%(title)s”"),
+            title=Localized(disclosure, "title"),
+        ),
+        body=NoticeText(
+            gettext_lazy("%(researcher)s disclosed %(kind)s for %(institution)s."),
+            researcher=disclosure.submitted_by.get_full_name(),
+            kind=lowercase(choice_label(disclosure, "kind")),
+            institution=Localized(disclosure.institution),
+        ),
+        url=staff_disclosure_page(disclosure),
+    )
+
+
+@subscribe(DisclosureReturned)
+def tell_disclosure_returned(event: DisclosureReturned) -> list[Notification]:
+    """The office sent a disclosure back: its researchers, with what to
+    change."""
+    disclosure = event.disclosure
+    return notify(
+        recipients=disclosure_inventor_users(disclosure),
+        kind=NotificationKind.DISCLOSURE_RETURNED,
+        # Each return is news: a disclosure may be returned again after
+        # it is resubmitted.
+        event_key=f"disclosure_returned:{disclosure.pk}:{timezone.now().timestamp()}",
+        title=NoticeText(
+            gettext_lazy("Your disclosure “%(title)s” was returned for changes"),
+            title=Localized(disclosure, "title"),
+        ),
+        body=disclosure.review_note,
+        url=staff_disclosure_page(disclosure),
+        research_url=research_disclosure_page(disclosure),
+    )
+
+
+@subscribe(DisclosureConverted)
+def tell_disclosure_converted(event: DisclosureConverted) -> list[Notification]:
+    """The office accepted a disclosure as an achievement: its
+    researchers."""
+    disclosure, achievement = event.disclosure, event.achievement
+    return notify(
+        recipients=disclosure_inventor_users(disclosure),
+        kind=NotificationKind.DISCLOSURE_CONVERTED,
+        event_key=f"disclosure_converted:{disclosure.pk}",
+        title=NoticeText(
+            gettext_lazy("Your disclosure “%(title)s” was accepted as %(reference)s"),
+            title=Localized(disclosure, "title"),
+            reference=achievement.reference,
+        ),
+        body=gettext_lazy(
+            "The office records it as an achievement: follow its patents and the "
+            "agreements that use it on your pages."
+        ),
+        url=staff_achievement_page(achievement),
+        research_url=research_achievement_page(achievement),
     )

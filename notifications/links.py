@@ -1,4 +1,4 @@
-"""Where a notice leads a partner user.
+"""Where a notice leads a partner user, and a researcher.
 
 The services' events give the staff UI's address of what a notice is about.
 Partner users cannot open the staff UI (it answers them 404), so their
@@ -7,11 +7,15 @@ same object, found from the objects in the event. A partner is told only of
 its own objects (recipients are the agreement's or the project's parties),
 so the portal page is one its scoping allows. When no portal page fits, the
 link leads to the portal's overview.
+
+Researchers cannot open the staff UI either: their notices link to their
+own pages under ``/research/``, or to their start page.
 """
 
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 PORTAL_HOME = "portal:overview"
+RESEARCH_HOME = "research:home"
 
 
 def _reverse(name: str, **kwargs) -> str | None:
@@ -73,3 +77,31 @@ def partner_link(*, portal_url: str | None = None, url: str = "") -> str:
     """The portal address a partner user's notice links to: the portal page
     given, else the portal's page of the staff address, else the overview."""
     return portal_url or _portal_page_of_staff_url(url) or _reverse(PORTAL_HOME) or url
+
+
+# --- Achievements and disclosures ---------------------------------------------------
+
+
+def staff_achievement_page(achievement) -> str:
+    """The staff UI's page of an achievement, or "" (the notice then opens
+    the list of notices) while the staff pages are not installed."""
+    return _reverse("achievements:detail", pk=achievement.pk) or ""
+
+
+def staff_disclosure_page(disclosure) -> str:
+    """The staff UI's review page of a disclosure, or "" as above."""
+    return _reverse("achievements:disclosure", pk=disclosure.pk) or ""
+
+
+def research_disclosure_page(disclosure) -> str | None:
+    return _reverse("research:disclosure_detail", pk=disclosure.pk)
+
+
+def research_achievement_page(achievement) -> str | None:
+    return _reverse("research:achievement_detail", pk=achievement.pk)
+
+
+def researcher_link(*, research_url: str | None = None) -> str:
+    """The address a researcher's notice links to: the researcher's page
+    given, else their start page."""
+    return research_url or _reverse(RESEARCH_HOME) or ""

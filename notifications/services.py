@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.selectors import is_partner_user
+from accounts.selectors import is_partner_user, is_researcher_user
 
 from .choices import NotificationKind
-from .links import partner_link
+from .links import partner_link, researcher_link
 from .models import Notification
 from .text import NoticeText
 
@@ -29,6 +29,7 @@ def notify(
     body: NoticeText | str = "",
     url: str = "",
     portal_url: str | None = None,
+    research_url: str | None = None,
 ) -> list[Notification]:
     """Create a notice for each recipient who has not been told of
     ``event_key`` yet, and email it once the transaction commits.
@@ -39,7 +40,9 @@ def notify(
     Returns the notices created; a repeated event creates none. ``url`` is
     the staff UI's address; partner users, who use the portal, get
     ``portal_url``, the portal's page of the same object, or failing that
-    the portal page ``notifications.links`` finds for the staff address."""
+    the portal page ``notifications.links`` finds for the staff address.
+    Researchers, who use their own pages, get ``research_url`` or their
+    start page."""
     created = []
     partner_url = None
     for recipient in recipients:
@@ -48,6 +51,8 @@ def notify(
             if partner_url is None:
                 partner_url = partner_link(portal_url=portal_url, url=url)
             link = partner_url
+        elif is_researcher_user(recipient):
+            link = researcher_link(research_url=research_url)
         with translation.override(recipient_language(recipient)):
             words = {"title": str(title)[:200], "body": str(body)}
         words["title_message"] = title.to_json() if isinstance(title, NoticeText) else {}

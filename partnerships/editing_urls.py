@@ -5,6 +5,7 @@ detail pages, so that ``…/new/`` is never read as a code."""
 from django.urls import path
 
 from . import editing_views as views
+from . import researcher_views
 
 directory_urlpatterns = [
     path("institutions/new/", views.institution_create, name="institution_create"),
@@ -17,6 +18,11 @@ directory_urlpatterns = [
     path("partnerships/<str:code>/edit/", views.partnership_edit, name="partnership_edit"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "people/<int:pk>/researcher-invitation/",
+        researcher_views.person_researcher_invite,
+        name="person_researcher_invite",
+    ),
 ]
 agreement_urlpatterns = [
     path("new/", views.agreement_create, name="create"),

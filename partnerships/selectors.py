@@ -94,7 +94,7 @@ def joint_centres_visible_to(user) -> QuerySet[JointCentre]:
 
 
 def people_visible_to(user) -> QuerySet[Person]:
-    people = Person.objects.select_related("institution", "enterprise")
+    people = Person.objects.select_related("institution", "enterprise", "user")
     if has_full_access(user) or is_centre_staff_user(user):
         return people
     if is_partner_user(user):

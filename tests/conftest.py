@@ -98,3 +98,17 @@ def tasks_run_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def worker_on_the_real_broker():
+    """A Celery worker thread on the configured broker. The queue is emptied
+    first: messages left by earlier runs on the same broker database (tasks
+    queued by tests that ran no worker) would otherwise keep it busy."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

@@ -64,7 +64,7 @@ CORE_KIT = ("core.api", "core.ui", "core.views", "core.templatetags", "core.midd
 # Front doors inside an app, by the module's last name (or a package on its
 # path).
 UI_NAMES = {"views", "urls", "forms", "templatetags", "context_processors"}
-UI_SUFFIXES = ("_views", "_urls")
+UI_SUFFIXES = ("_views", "_urls", "_forms")
 
 
 @dataclass(frozen=True)

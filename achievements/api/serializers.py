@@ -23,6 +23,7 @@ from achievements.selectors import (
     achievements_visible_to,
     counsel_visible_to,
     disclosure_institutions_for,
+    disclosure_projects_for,
     inventor_candidates_for,
     patent_applications_visible_to,
     patent_families_visible_to,
@@ -248,7 +249,9 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 class DisclosureWriteSerializer(serializers.ModelSerializer):
     institution = ScopedPrimaryKeyRelatedField(disclosure_institutions_for)
-    project = ScopedPrimaryKeyRelatedField(projects_visible_to, required=False, allow_null=True)
+    project = ScopedPrimaryKeyRelatedField(
+        disclosure_projects_for, required=False, allow_null=True
+    )
     inventors = InventorWriteSerializer(
         many=True,
         required=False,

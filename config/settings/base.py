@@ -274,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "achievements-docket": {
+        "task": "achievements.tasks.run_docket",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "webhooks-sweep-outbox": {
         "task": "webhooks.tasks.sweep_outbox",
         "schedule": SWEEP_INTERVAL_SECONDS,

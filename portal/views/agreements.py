@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from achievements.selectors import achievement_list_for
 from partnerships.computations.term import agreement_term_position
 from partnerships.selectors import agreement_terms_for, agreements_visible_to
 from partnerships.terms_display import agreement_terms_context, term_left
@@ -83,6 +84,10 @@ def agreement_detail(request, reference):
             # The upfront, the annual fees and the other fixed amounts the
             # enterprise owes under this agreement, with their invoices.
             "fixed_payments": fixed_payments,
+            # The achievements and patents the agreement transfers.
+            "achievements": achievement_list_for(user)
+            .filter(agreement_links__agreement=agreement)
+            .order_by("reference", "id"),
             **_projects_shown(user, agreement),
         }
     )

@@ -11,7 +11,6 @@ import sys
 import pytest
 from django.conf import settings
 
-from config.celery import app
 from core.tasks import ping
 
 
@@ -23,13 +22,11 @@ def test_without_a_broker_tasks_run_eagerly_in_process():
 
 @pytest.mark.broker
 @pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER, reason="no broker configured")
+@pytest.mark.usefixtures("worker_on_the_real_broker")
 def test_a_worker_takes_a_task_from_the_real_broker():
-    from celery.contrib.testing.worker import start_worker
+    result = ping.delay()
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = ping.delay()
-
-        assert result.get(timeout=20) == "pong"
+    assert result.get(timeout=20) == "pong"
 
 
 def test_a_process_that_is_no_worker_knows_every_apps_tasks_by_name():

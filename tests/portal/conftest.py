@@ -13,8 +13,10 @@ from decimal import Decimal
 
 import pytest
 
+from achievements.models import AchievementAgreement
 from projects.models import Invoice, Payment
 from tests.factories import (
+    AchievementFactory,
     AgreementFactory,
     DocumentFactory,
     InstitutionFactory,
@@ -36,6 +38,7 @@ class Side:
     payment: object
     royalty_report: object
     document: object
+    achievement: object
 
 
 def make_invoice_and_payment(milestone, *, code: str) -> tuple[Invoice, Payment]:
@@ -77,6 +80,12 @@ def make_side(*, enterprise, code: str) -> Side:
         project=project, name=f"{code} proof of concept", status="invoiced"
     )
     invoice, payment = make_invoice_and_payment(invoiced, code=code)
+    achievement = AchievementFactory(
+        reference=f"ACH-{code}", title=f"{code} antibody method", owner=partnership.institution
+    )
+    AchievementAgreement.objects.create(
+        achievement=achievement, agreement=agreement, mode="licence"
+    )
     return Side(
         partnership=partnership,
         agreement=agreement,
@@ -87,6 +96,7 @@ def make_side(*, enterprise, code: str) -> Side:
         payment=payment,
         royalty_report=RoyaltyReportFactory(agreement=agreement, project=project),
         document=DocumentFactory(project=project, original_name=f"{code}-study-report.pdf"),
+        achievement=achievement,
     )
 
 

@@ -25,6 +25,7 @@ FILLERS = {
     "report_pk": lambda side: side.royalty_report.pk,
     "document_pk": lambda side: side.document.pk,
     "user_pk": lambda side: side.colleague.pk,
+    "achievement_pk": lambda side: side.achievement.pk,
 }
 # Query parameters that choose an object on pages without URL keywords (an
 # upload form preset to a project, a report form preset to an agreement).
@@ -104,6 +105,7 @@ def foreign_markers(side):
         side.invoice.number,
         side.document.original_name,
         side.colleague.email,
+        side.achievement.reference,
     ]
 
 

@@ -13,6 +13,8 @@ import itertools
 import pytest
 from django.urls import reverse
 
+from achievements.models import AchievementAgreement
+from tests.factories import AchievementFactory
 from tests.portal.test_routes import PUBLIC_ROUTES, routes_under
 from tests.shared_project import build_shared_world, leaks
 from tests.ui.test_lists import exported
@@ -37,6 +39,7 @@ def own_values(world, side):
             side.upload.pk,
             world.project_wide.pk,
         ],
+        "achievement_pk": [side.achievement.pk, world.shared_achievement.pk],
     }
 
 
@@ -47,6 +50,7 @@ def other_values(other):
         "invoice_pk": [other.invoice.pk],
         "report_pk": [other.royalty_report.pk],
         "document_pk": [other.agreement_document.pk, other.evidence.pk, other.upload.pk],
+        "achievement_pk": [other.achievement.pk],
     }
 
 
@@ -78,11 +82,36 @@ def unechoed(text: str, query: dict) -> str:
 
 @pytest.fixture
 def world(partner_user, other_partner_user):
-    return build_shared_world(partner_user, other_partner_user)
+    world = build_shared_world(partner_user, other_partner_user)
+    # An achievement licensed under each agreement, and one under both:
+    # each partner sees the shared one with its own agreement only.
+    institution = world.alpha.partnership.institution
+    world.shared_achievement = AchievementFactory(
+        reference="ACH-SHARED", title="Shared antibody method", owner=institution
+    )
+    for side in (world.alpha, world.bravo):
+        side.achievement = AchievementFactory(
+            reference=f"ACH-{side.word}",
+            title=f"{side.word} antibody method",
+            owner=institution,
+        )
+        for achievement in (side.achievement, world.shared_achievement):
+            AchievementAgreement.objects.create(
+                achievement=achievement, agreement=side.agreement, mode="licence"
+            )
+    return world
 
 
 def test_the_walk_fills_every_portal_route():
-    fillable = {"code", "reference", "milestone_pk", "invoice_pk", "report_pk", "document_pk"}
+    fillable = {
+        "code",
+        "reference",
+        "milestone_pk",
+        "invoice_pk",
+        "report_pk",
+        "document_pk",
+        "achievement_pk",
+    }
     for name, keywords in PORTAL_ROUTES:
         if name in PUBLIC_ROUTES or "user_pk" in keywords:
             continue

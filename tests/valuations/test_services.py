@@ -2,12 +2,12 @@
 runs, snapshots of what the inputs take from the database."""
 
 import datetime
+import time
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from config.celery import app
 from pipelines.models import Sector, StageDefinition
 from projects.models import CostEntry
 from valuations.choices import ValuationStatus
@@ -199,21 +199,18 @@ def test_cost_approach_takes_the_cost_ledger(staff_user, project):
 @pytest.mark.broker
 @pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER, reason="no broker configured")
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_runs_a_queued_valuation_from_the_real_broker(staff_user, project, issue_example):
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        valuation = valuation_run(
-            project=project, method="rnpv", inputs=large(issue_example), by=staff_user
-        )
-        assert valuation.status == ValuationStatus.QUEUED
-        for _ in range(100):
-            valuation.refresh_from_db()
-            if valuation.status == ValuationStatus.DONE:
-                break
-            import time
-
-            time.sleep(0.2)
+def test_a_worker_runs_a_queued_valuation_from_the_real_broker(
+    staff_user, project, issue_example, worker_on_the_real_broker
+):
+    valuation = valuation_run(
+        project=project, method="rnpv", inputs=large(issue_example), by=staff_user
+    )
+    assert valuation.status == ValuationStatus.QUEUED
+    for _ in range(100):
+        valuation.refresh_from_db()
+        if valuation.status == ValuationStatus.DONE:
+            break
+        time.sleep(0.2)
 
     assert valuation.status == ValuationStatus.DONE
 
