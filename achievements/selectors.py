@@ -13,7 +13,7 @@ the patent docket.
 Superusers see everything; anyone else nothing.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.choices import Role
 from accounts.models import User
@@ -30,9 +30,10 @@ from partnerships.selectors import (
     institutions_visible_to,
     people_visible_to,
 )
-from projects.models import ResearchProject
+from projects.models import Activity, ResearchProject
 from projects.selectors import projects_visible_to
 
+from .choices import DeadlineState
 from .models import (
     Achievement,
     AchievementAgreement,
@@ -49,10 +50,12 @@ from .models import (
 )
 
 
-def staff_scope(user, achievement: str = "pk") -> Q:
-    """The achievements a staff member sees, as a filter on ``achievement``
-    (the field that holds the achievement's id): owned by an institution
-    they work for, or made in a research project they see.
+def _seen_by_staff(user, field: str) -> Q:
+    """The achievements a staff member sees, as a filter on ``field`` (an
+    achievement's id): owned by an institution they work for, or made in a
+    research project they see. Rows that hang from an achievement (the
+    docket's deadlines) filter on their own column with it, not through a
+    join to the achievements.
 
     Two correlated EXISTS, each answered by a unique index (owner:
     achievement and institution; project link: achievement and project),
@@ -62,7 +65,7 @@ def staff_scope(user, achievement: str = "pk") -> Q:
     visible achievement and sorted them, and PostgreSQL hash-joined every
     open deadline (0.1–0.3 s at 100,000 achievements, 0.4–0.8 s on a busy
     machine; see docs/benchmarks.md)."""
-    outer = OuterRef(achievement)
+    outer = OuterRef(field)
     owned = AchievementOwner.objects.filter(
         achievement_id=outer, institution__in=staff_institution_ids(user)
     )
@@ -77,7 +80,7 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
     if has_full_access(user):
         return achievements
     if is_centre_staff_user(user):
-        return achievements.filter(staff_scope(user))
+        return achievements.filter(_seen_by_staff(user, "id"))
     if is_researcher_user(user):
         return achievements.filter(
             id__in=Inventor.objects.filter(person__user=user).values("achievement_id")
@@ -89,6 +92,12 @@ def achievements_visible_to(user) -> QuerySet[Achievement]:
             ).values("achievement_id")
         )
     return achievements.none()
+
+
+# The docket's order of states: what is still to do, then what was done,
+# then what was let pass.
+DOCKET_STATES = (DeadlineState.OPEN, DeadlineState.DONE, DeadlineState.WAIVED)
+STATE_RANKS = [When(state=state, then=Value(rank)) for rank, state in enumerate(DOCKET_STATES)]
 
 
 def sees_ip_internals(user) -> bool:
@@ -169,16 +178,19 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
     deadlines = Deadline.objects.all()
     if has_full_access(user):
         return deadlines
-    # The scope on the deadline's own achievement column: see staff_scope.
-    return deadlines.filter(staff_scope(user, "achievement_id"))
+    return deadlines.filter(_seen_by_staff(user, "achievement_id"))
 
 
 def docket_for(user) -> QuerySet[Deadline]:
-    """The docket: open deadlines first, soonest (so the overdue) first."""
+    """The docket: open deadlines first, soonest (so the overdue) first;
+    then the done ones and the waived ones, each by due date. Narrowed to
+    one state, the order is the due date's alone, which the (state, due_on)
+    index serves."""
     return (
         deadlines_visible_to(user)
         .select_related("achievement", "family", "application__counsel", "office_action")
-        .order_by("state", "due_on", "id")
+        .alias(state_rank=Case(*STATE_RANKS, default=Value(len(DOCKET_STATES))))
+        .order_by("state_rank", "due_on", "id")
     )
 
 
@@ -349,4 +361,20 @@ def disclosure_inventor_users(disclosure: Disclosure) -> QuerySet:
         )
         .distinct()
         .order_by("id")
+    )
+
+
+def achievement_timeline(user, achievement: Achievement) -> QuerySet[Activity]:
+    """An achievement's history, newest first: the office's own, so staff
+    (and superusers) of an achievement they see, nobody else."""
+    if not sees_ip_internals(user):
+        return Activity.objects.none()
+    if not achievements_visible_to(user).filter(pk=achievement.pk).exists():
+        return Activity.objects.none()
+    return (
+        Activity.objects.filter(
+            target_type=Achievement._meta.label_lower, target_id=achievement.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
     )

@@ -11,6 +11,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("partnerships.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("achievements.api.urls")),
     path("", include("valuations.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),

@@ -39,6 +39,7 @@ urlpatterns = [
     path("milestones/", include("projects.money_urls")),
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
+    path("achievements/", include("achievements.urls")),
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),

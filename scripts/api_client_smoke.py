@@ -16,7 +16,6 @@ Any error ends the script with a non-zero status.
 import os
 import sys
 import uuid
-from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 from biobridge_client import AuthenticatedClient
@@ -105,7 +104,7 @@ def pay_a_milestone(staff, partner) -> None:
     )
     print(f"milestone {milestone.id}: {verified.status}")
 
-    expect(
+    invoice = expect(
         milestones_invoice_create.sync_detailed(
             milestone.id, client=staff, body=InvoiceIssueRequest(payment_terms_days=30)
         ),
@@ -116,7 +115,9 @@ def pay_a_milestone(staff, partner) -> None:
     payment = PaymentRecordRequest(
         amount=verified.amount,
         currency=verified.currency,
-        paid_on=date.today(),
+        # The day the server issued the invoice: in its time zone, that may
+        # already be tomorrow for the client.
+        paid_on=invoice.issued_on,
         reference=f"SMOKE-{milestone.id}",
     )
     # A retry after a lost answer sends the same key and body: the server

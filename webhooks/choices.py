@@ -15,6 +15,14 @@ class EventType(models.TextChoices):
     PAYMENT_RECORDED = "payment.recorded", _("Payment recorded")
     ROYALTY_REPORT_SUBMITTED = "royalty_report.submitted", _("Royalty report submitted")
     VALUATION_FINISHED = "valuation.finished", _("Valuation finished")
+    ACHIEVEMENT_STATUS_CHANGED = "achievement.status_changed", _("Achievement status changed")
+    DISCLOSURE_SUBMITTED = "disclosure.submitted", _("Disclosure submitted")
+    DISCLOSURE_CONVERTED = "disclosure.converted", _("Disclosure accepted as an achievement")
+    PATENT_APPLICATION_STATUS_CHANGED = (
+        "patent_application.status_changed",
+        _("Patent application status changed"),
+    )
+    DEADLINE_DUE = "deadline.due", _("Docket deadline due")
 
 
 class DeliveryStatus(models.TextChoices):

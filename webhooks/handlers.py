@@ -9,6 +9,13 @@ event's ``occurred_at``.
 Registered by ``WebhooksConfig.ready()``.
 """
 
+from achievements.events import (
+    AchievementStatusChanged,
+    DeadlineDue,
+    DisclosureConverted,
+    DisclosureSubmitted,
+    PatentApplicationStatusChanged,
+)
 from core.events import subscribe
 from projects.events import (
     MilestoneClaimed,
@@ -109,4 +116,82 @@ def announce_valuation_finished(event: ValuationFinished) -> OutboxEvent | None:
         event_type=EventType.VALUATION_FINISHED,
         obj=valuation,
         data={"status": valuation.status, "project_id": valuation.project_id},
+    )
+
+
+# --- Achievements and the docket ---------------------------------------------------
+
+
+@subscribe(AchievementStatusChanged)
+def announce_achievement_status_changed(event: AchievementStatusChanged) -> OutboxEvent | None:
+    achievement = event.achievement
+    return event_publish(
+        event_type=EventType.ACHIEVEMENT_STATUS_CHANGED,
+        obj=achievement,
+        data={
+            "reference": achievement.reference,
+            "status": achievement.status,
+            "previous_status": event.previous_status,
+        },
+    )
+
+
+@subscribe(DisclosureSubmitted)
+def announce_disclosure_submitted(event: DisclosureSubmitted) -> OutboxEvent | None:
+    disclosure = event.disclosure
+    return event_publish(
+        event_type=EventType.DISCLOSURE_SUBMITTED,
+        obj=disclosure,
+        data={"institution_id": disclosure.institution_id},
+    )
+
+
+@subscribe(DisclosureConverted)
+def announce_disclosure_converted(event: DisclosureConverted) -> OutboxEvent | None:
+    return event_publish(
+        event_type=EventType.DISCLOSURE_CONVERTED,
+        obj=event.disclosure,
+        data={
+            "institution_id": event.disclosure.institution_id,
+            "achievement_id": event.achievement.pk,
+            "achievement_reference": event.achievement.reference,
+        },
+    )
+
+
+@subscribe(PatentApplicationStatusChanged)
+def announce_application_status_changed(
+    event: PatentApplicationStatusChanged,
+) -> OutboxEvent | None:
+    application = event.application
+    return event_publish(
+        event_type=EventType.PATENT_APPLICATION_STATUS_CHANGED,
+        obj=application,
+        data={
+            "status": application.status,
+            "previous_status": event.previous_status,
+            "jurisdiction": application.jurisdiction,
+            "application_number": application.application_number,
+            "family_id": application.family_id,
+            "achievement_id": application.family.achievement_id,
+        },
+    )
+
+
+@subscribe(DeadlineDue)
+def announce_deadline_due(event: DeadlineDue) -> OutboxEvent | None:
+    deadline = event.deadline
+    return event_publish(
+        event_type=EventType.DEADLINE_DUE,
+        obj=deadline,
+        data={
+            "kind": deadline.kind,
+            "sequence": deadline.sequence,
+            "due_on": deadline.due_on.isoformat(),
+            "grace_until": deadline.grace_until.isoformat() if deadline.grace_until else None,
+            "days_left": event.days_left,
+            "achievement_id": deadline.achievement_id,
+            "family_id": deadline.family_id,
+            "application_id": deadline.application_id,
+        },
     )

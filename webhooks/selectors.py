@@ -14,6 +14,12 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from accounts.selectors import has_full_access, is_centre_staff_user
+from achievements.selectors import (
+    achievements_visible_to,
+    deadlines_visible_to,
+    disclosures_visible_to,
+    patent_applications_visible_to,
+)
 from projects.selectors import (
     milestones_visible_to,
     payments_visible_to,
@@ -47,6 +53,16 @@ OBJECT_KINDS = {
         royalty_reports_visible_to,
     ),
     "valuations.valuation": ObjectKind("valuation", "api:valuation-detail", valuations_visible_to),
+    "achievements.achievement": ObjectKind(
+        "achievement", "api:achievement-detail", achievements_visible_to
+    ),
+    "achievements.disclosure": ObjectKind(
+        "disclosure", "api:disclosure-detail", disclosures_visible_to
+    ),
+    "achievements.patentapplication": ObjectKind(
+        "patent_application", "api:patent-application-detail", patent_applications_visible_to
+    ),
+    "achievements.deadline": ObjectKind("deadline", "api:deadline-detail", deadlines_visible_to),
 }
 OBJECT_KINDS_BY_NAME = {kind.name: kind for kind in OBJECT_KINDS.values()}
 

@@ -4,6 +4,7 @@ and revoke."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import ApiToken
@@ -39,6 +40,8 @@ class IssuedApiTokenSerializer(ApiTokenSerializer):
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ApiTokenSerializer
     pagination_class = StandardPagination
+    # Every signed-in user, researchers included, keeps tokens of their own.
+    permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
         # Everyone manages their own tokens only.

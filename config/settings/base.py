@@ -315,7 +315,9 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Researchers reach only the endpoints that let them in by name
+    # (achievements, disclosures, their notifications and tokens).
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.IsStaffOrPartner"],
     # JSON only: a body declared in one content type is what generated
     # clients handle well. Uploads declare multipart/form-data on their view.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -335,7 +337,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BioBridge API",
     "DESCRIPTION": (
         "Industry–research partnerships in biotechnology: partners, projects, "
-        "milestone money and valuations."
+        "milestone money, valuations, and the achievements and patent docket."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -362,6 +364,20 @@ SPECTACULAR_SETTINGS = {
         "VatRateEnum": "projects.choices.VatRate",
         "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ValuationStatusEnum": "valuations.choices.ValuationStatus",
+        "AchievementKindEnum": "achievements.choices.AchievementKind",
+        "AchievementStatusEnum": "achievements.choices.AchievementStatus",
+        "FundingSourceEnum": "achievements.choices.FundingSource",
+        "TransferModeEnum": "achievements.choices.TransferMode",
+        # The cooperation mode's name from before transfers had a mode.
+        "ModeEnum": "partnerships.choices.CooperationMode",
+        "DisclosureStatusEnum": "achievements.choices.DisclosureStatus",
+        "JurisdictionEnum": "achievements.choices.Jurisdiction",
+        "ApplicationKindEnum": "achievements.choices.ApplicationKind",
+        "ApplicationStatusEnum": "achievements.choices.ApplicationStatus",
+        "DeadlineKindEnum": "achievements.choices.DeadlineKind",
+        "DeadlineStateEnum": "achievements.choices.DeadlineState",
+        "IpCostKindEnum": "achievements.choices.IpCostKind",
+        "CounselKindEnum": "achievements.choices.CounselKind",
     },
 }
 

@@ -4,6 +4,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.pagination import LargeCollectionPagination
@@ -47,6 +48,8 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
     pagination_class = LargeCollectionPagination
+    # Everyone's own notices, researchers' included.
+    permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
         return notifications_visible_to(self.request.user)

@@ -2,12 +2,15 @@
 each other, and clients for each role.
 
 Side ``a`` is the one the roles are named after: ``staff`` works for its
-institution, ``partner`` is a user of its enterprise. Side ``b`` has an
+institution, ``partner`` is a user of its enterprise, ``researcher`` is an
+inventor of its achievement. Side ``b`` has an
 institution, an enterprise and a partner (``other_partner``) of its own. Each
 side has a partnership, a signed agreement with all its terms, a project run
 under it, milestones in every state an action needs, invoices and payments,
 royalty reports, cost entries, documents, activity, notifications,
-valuations, a webhook endpoint with a delivery, and API tokens.
+valuations, a webhook endpoint with a delivery, an achievement licensed
+under the agreement with a patent family, an application, its docket and an
+IP cost, a researcher's draft and submitted disclosures, and API tokens.
 
 Money and lifecycle states are reached through the services, as a user
 would reach them, so the records they leave (activity, notifications,
@@ -23,15 +26,19 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from achievements import services as achievement_services
+from achievements.models import AchievementAgreement, IpCost
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import StageDefinition
 from projects import services as project_services
 from tests.factories import (
+    AchievementFactory,
     ActivityFactory,
     AgreementFactory,
     CostEntryFactory,
     CostShareFactory,
+    CounselFactory,
     DocumentFactory,
     EnterpriseFactory,
     FailureClauseFactory,
@@ -42,7 +49,11 @@ from tests.factories import (
     MilestoneScheduleItemFactory,
     PartnershipFactory,
     PartnerUserFactory,
+    PatentApplicationFactory,
+    PatentFamilyFactory,
+    PersonFactory,
     ProjectUnderAgreementFactory,
+    ResearcherUserFactory,
     RoyaltyReportFactory,
     RoyaltyTierFactory,
     StageTransitionFactory,
@@ -52,7 +63,7 @@ from valuations.models import ComparableDeal
 from valuations.services import valuation_run
 from webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
-ROLES = ("anonymous", "staff", "superuser", "partner", "other_partner")
+ROLES = ("anonymous", "staff", "superuser", "partner", "other_partner", "researcher")
 
 SCORECARD_INPUTS = {
     "trl": 3,
@@ -104,6 +115,17 @@ class Side:
     valuations: dict = field(default_factory=dict)
     endpoint: object = None
     delivery: object = None
+    # The inventor of ``achievement``, with their person at the institution.
+    researcher: object = None
+    achievement: object = None
+    family: object = None
+    application: object = None
+    deadline: object = None
+    counsel: object = None
+    ip_cost: object = None
+    # Disclosures by state: draft (update, submit, withdraw), submitted
+    # (confirm, return, convert).
+    disclosures: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -124,6 +146,7 @@ class World:
             "superuser": self.superuser,
             "partner": self.a.partner,
             "other_partner": self.b.partner,
+            "researcher": self.a.researcher,
         }[role]
 
     def side(self, which: str) -> Side:
@@ -247,7 +270,56 @@ def build_side(name: str) -> Side:
     side.delivery = WebhookDelivery.objects.create(
         endpoint=side.endpoint, event=event, status="dead", attempts=3
     )
+    build_achievements(side)
     return side
+
+
+def build_achievements(side: Side) -> None:
+    """The side's achievement, licensed to its enterprise under its
+    agreement, with a patent family, an application and their docket; the
+    researcher who invented it and their disclosures."""
+    person = PersonFactory(institution=side.institution)
+    side.researcher = ResearcherUserFactory(person=person)
+    side.achievement = AchievementFactory(owner=side.institution, inventors=[person])
+    AchievementAgreement.objects.create(
+        achievement=side.achievement, agreement=side.agreement, mode="licence"
+    )
+    side.counsel = CounselFactory()
+    side.family = PatentFamilyFactory(
+        achievement=side.achievement, priority_date=datetime.date(2024, 3, 15)
+    )
+    side.application = PatentApplicationFactory(
+        family=side.family,
+        jurisdiction="CN",
+        filed_on=datetime.date(2024, 3, 15),
+        status="filed",
+        counsel=side.counsel,
+    )
+    achievement_services.deadlines_refresh(side.family)
+    side.deadline = side.family.deadlines.filter(state="open").order_by("due_on", "id").first()
+    side.ip_cost = IpCost.objects.create(
+        achievement=side.achievement,
+        application=side.application,
+        kind="official_fee",
+        amount=Decimal("950.00"),
+        currency="CNY",
+        incurred_on=datetime.date(2024, 3, 15),
+        counsel=side.counsel,
+        description="Filing fee",
+    )
+    for state in ("draft", "submitted"):
+        disclosure = achievement_services.disclosure_create(
+            by=side.researcher,
+            inventors=[achievement_services.InventorInput(person, Decimal(100))],
+            title=f"Cell-free expression kit ({state})",
+            kind="biological_material",
+            summary="A lysate that expresses membrane proteins.",
+            institution=side.institution,
+            funding_source="government",
+        )
+        if state == "submitted":
+            achievement_services.disclosure_submit(disclosure=disclosure, by=side.researcher)
+        side.disclosures[state] = disclosure
 
 
 def build_world() -> World:

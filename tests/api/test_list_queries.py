@@ -19,6 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import api_token_create
+from achievements import services as achievement_services
+from achievements.models import AchievementAgreement, IpCost
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import Sector, StageDefinition
@@ -26,9 +28,11 @@ from projects.models import Invoice, Payment, RoyaltyReportLine
 from tests.api.conftest import SCORECARD_INPUTS, client_for
 from tests.api.test_permission_matrix import ROUTES
 from tests.factories import (
+    AchievementFactory,
     ActivityFactory,
     AgreementFactory,
     CostEntryFactory,
+    CounselFactory,
     DocumentFactory,
     EnterpriseFactory,
     FailureClauseFactory,
@@ -39,8 +43,11 @@ from tests.factories import (
     MilestoneScheduleItemFactory,
     PartnershipFactory,
     PartnerUserFactory,
+    PatentApplicationFactory,
+    PatentFamilyFactory,
     PersonFactory,
     ProjectUnderAgreementFactory,
+    ResearcherUserFactory,
     RoyaltyReportFactory,
     StageTransitionFactory,
     UserFactory,
@@ -369,6 +376,88 @@ def webhook_deliveries(ctx, n):
         WebhookDelivery.objects.create(endpoint=endpoint, event=event, status="dead", attempts=3)
 
 
+def _achievement(ctx):
+    """An achievement of the context's institution, with inventors of its
+    own and licensed to the partner."""
+    achievement = AchievementFactory(
+        owner=ctx.institution, inventors=[PersonFactory(), PersonFactory()]
+    )
+    AchievementAgreement.objects.create(
+        achievement=achievement,
+        agreement=ctx.agreement,
+        mode="licence",
+        income_share_percent=Decimal("0.01"),
+    )
+    achievement.projects.add(ctx.project)
+    return achievement
+
+
+def achievements(ctx, n):
+    for _ in range(n):
+        _achievement(ctx)
+
+
+def disclosures(ctx, n):
+    for _ in range(n):
+        person = PersonFactory(institution=ctx.institution)
+        researcher = ResearcherUserFactory(person=person)
+        disclosure = achievement_services.disclosure_create(
+            by=researcher,
+            inventors=[
+                achievement_services.InventorInput(person, Decimal(60)),
+                achievement_services.InventorInput(PersonFactory(), Decimal(40)),
+            ],
+            title="Lysate",
+            kind="biological_material",
+            summary="Expresses membrane proteins.",
+            institution=ctx.institution,
+            funding_source="government",
+        )
+        achievement_services.disclosure_submit(disclosure=disclosure, by=researcher)
+
+
+def patent_families(ctx, n):
+    for _ in range(n):
+        PatentFamilyFactory(achievement=_achievement(ctx))
+
+
+def patent_applications(ctx, n):
+    for _ in range(n):
+        PatentApplicationFactory(
+            family=PatentFamilyFactory(achievement=_achievement(ctx)), counsel=CounselFactory()
+        )
+
+
+def deadlines(ctx, n):
+    made = 0
+    while made < n:
+        application = PatentApplicationFactory(
+            family=PatentFamilyFactory(achievement=_achievement(ctx)), counsel=CounselFactory()
+        )
+        achievement_services.deadlines_refresh(application.family)
+        made += application.family.deadlines.count()
+
+
+def counsel(ctx, n):
+    for _ in range(n):
+        CounselFactory()
+
+
+def ip_costs(ctx, n):
+    for _ in range(n):
+        achievement = _achievement(ctx)
+        IpCost.objects.create(
+            achievement=achievement,
+            kind="counsel",
+            amount=Decimal("100.00"),
+            currency="CNY",
+            incurred_on=datetime.date(2025, 1, 1),
+            counsel=CounselFactory(),
+            description="Drafting",
+            recorded_by=ctx.staff,
+        )
+
+
 def tokens(ctx, n):
     for index in range(n):
         api_token_create(user=ctx.staff, name=f"Token {index}")
@@ -401,6 +490,13 @@ ROWS = {
     "webhook-endpoint-list": webhook_endpoints,
     "webhook-delivery-list": webhook_deliveries,
     "token-list": tokens,
+    "achievement-list": achievements,
+    "disclosure-list": disclosures,
+    "patent-family-list": patent_families,
+    "patent-application-list": patent_applications,
+    "deadline-list": deadlines,
+    "counsel-list": counsel,
+    "ip-cost-list": ip_costs,
 }
 NESTED = {"agreement-failure-clause-list", "agreement-schedule-item-list"}
 LIST_ROUTES = sorted(name for name in ROUTES if name.endswith("-list"))
@@ -446,6 +542,9 @@ def test_a_list_runs_as_many_queries_for_fifty_rows_as_for_one(ctx, name):
     assert_same_queries(ctx, name, ctx.staff)
 
 
-@pytest.mark.parametrize("name", ["project-list", "milestone-list"])
+@pytest.mark.parametrize(
+    "name",
+    ["project-list", "milestone-list", "achievement-list", "patent-application-list"],
+)
 def test_a_partners_list_runs_as_many_queries_for_fifty_rows_as_for_one(ctx, name):
     assert_same_queries(ctx, name, ctx.partner)

@@ -2,8 +2,9 @@
 
 Every route under /api/v1/ and every method it offers is tried by each role
 (anonymous, research-centre staff, superuser, the partner of the side the
-roles are named after, the partner of the other side) on an object of the
-roles' own side and on one of the other side. ``RULES`` says, per route name
+roles are named after, the partner of the other side, the researcher who
+invented the side's achievement) on an object of the roles' own side and on
+one of the other side. ``RULES`` says, per route name
 and method, how to find those objects and who may act; ``expected`` turns a
 rule into the status each role must get:
 
@@ -43,10 +44,19 @@ KIND = {
     "superuser": "superuser",
     "partner": "partner",
     "other_partner": "partner",
+    "researcher": "researcher",
 }
 EVERYONE = frozenset({"staff", "superuser", "partner"})
 STAFF = frozenset({"staff", "superuser"})
 PAYER = frozenset({"partner", "superuser"})
+RESEARCHER = frozenset({"researcher"})
+ANYONE = EVERYONE | RESEARCHER
+OFFICE = STAFF | RESEARCHER
+# The kinds of user a view's permission class turns away before any lookup,
+# whatever the rule's ``who``: researchers, from all but their own routes.
+NOT_RESEARCHERS = frozenset({"researcher"})
+NOT_PARTNERS = frozenset({"partner"})
+NOBODY = frozenset()
 
 
 # --- Who sees what ----------------------------------------------------------------
@@ -73,6 +83,9 @@ def sees(visibility: str, role: str, which: str) -> bool:
     if visibility == "directory" and role == "staff":
         # Staff see every institution, enterprise, person and joint centre.
         return True
+    if visibility == "draft":
+        # A draft disclosure is its researcher's until it is submitted.
+        return role == "researcher" and which == "own"
     # Scoped: staff and the partner see side a; the other partner side b.
     return (role == "other_partner") == (which == "foreign")
 
@@ -96,6 +109,8 @@ class Rule:
     ``refused_parent``. ``members`` gives the ids a list shows for a side.
     ``has_foreign=False`` for what belongs to no side (reference data,
     stateless computations); ``missing`` is an id that matches nothing.
+    ``class_refuses`` lists the kinds of user the view's permission class
+    turns away (403) before anything else.
     """
 
     obj: Getter | None = None
@@ -110,6 +125,7 @@ class Rule:
     members: Callable[[World, Side, str], set] | None = None
     has_foreign: bool = True
     missing: str = MISSING_ID
+    class_refuses: frozenset = NOT_RESEARCHERS
 
 
 def pk(attribute: str) -> Getter:
@@ -371,6 +387,86 @@ def title(world, side, role):
     return {"title": "Renamed by the matrix"}
 
 
+# Achievements, disclosures, patents and the docket.
+
+
+def achievement_body(world, side, role):
+    return {
+        "title": "Thermostable polymerase",
+        "kind": "invention",
+        "funding_source": "government",
+        "disclosed_on": "2025-02-01",
+        "owners": [{"institution": side.institution.pk, "share_percent": "100"}],
+        "inventors": [
+            {"person": side.achievement.inventors.first().person_id, "contribution_percent": "100"}
+        ],
+    }
+
+
+def decision(world, side, role):
+    return {"decision": "protect", "rationale": "Strong claims and two licensees."}
+
+
+def agreement_link(world, side, role):
+    return {"agreement": side.agreement.pk, "mode": "assignment", "income_share_percent": "50"}
+
+
+def agreement_of(world, side, role):
+    return {"agreement": side.agreement.pk}
+
+
+def disclosure_body(world, side, role):
+    return {
+        "title": "Lysate for membrane proteins",
+        "kind": "biological_material",
+        "summary": "Expresses membrane proteins without cells.",
+        "institution": side.institution.pk,
+        "funding_source": "industry",
+    }
+
+
+def confirmation(world, side, role):
+    """Staff record the inventor's confirmation; an inventor confirms their
+    own."""
+    if KIND.get(role) in STAFF:
+        return {"person": side.achievement.inventors.first().person_id}
+    return {}
+
+
+def family_body(world, side, role):
+    return {
+        "achievement": side.achievement.pk,
+        "title": "Polymerase family",
+        "priority_date": "2025-01-10",
+    }
+
+
+def application_body(world, side, role):
+    return {
+        "family": side.family.pk,
+        "jurisdiction": "US",
+        "kind": "invention",
+        "application_number": unique("18/555,"),
+        "filed_on": "2025-01-10",
+        "status": "filed",
+    }
+
+
+def counsel_body(world, side, role):
+    return {"name": unique("Matrix IP Firm "), "kind": "firm"}
+
+
+def ip_cost_body(world, side, role):
+    return {
+        "achievement": side.achievement.pk,
+        "kind": "official_fee",
+        "amount": "900.00",
+        "currency": "CNY",
+        "incurred_on": "2025-02-01",
+        "description": "Examination fee",
+    }
+
+
 SCHEDULE = "agreement-schedule-item"
 CLAUSE = "agreement-failure-clause"
 COMPUTE = (
@@ -606,10 +702,137 @@ RULES: dict[tuple[str, str], Rule] = {
     ("valuation-defaults", "get"): Rule(query=project_query, refused_parent=404),
     ("valuation-detail", "get"): Rule(obj=valuation_of),
     ("valuation-rerun", "post"): Rule(obj=valuation_of, ok=201),
+    # --- Achievements, disclosures, patents, the docket ----------------------------------
+    # Partners and researchers read the achievements and patents they may
+    # see; only staff write (403 on one they see, 404 on one they do not).
+    ("achievement-list", "get"): Rule(
+        members=ids("achievement"), who=ANYONE, class_refuses=NOBODY
+    ),
+    ("achievement-list", "post"): Rule(
+        who=STAFF, gate="class", body=achievement_body, ok=201, refused_parent=403
+    ),
+    ("achievement-detail", "get"): Rule(obj=pk("achievement"), who=ANYONE, class_refuses=NOBODY),
+    ("achievement-detail", "patch"): Rule(
+        obj=pk("achievement"), who=STAFF, body=title, class_refuses=NOBODY
+    ),
+    ("achievement-assess", "post"): Rule(
+        obj=pk("achievement"),
+        who=STAFF,
+        body=lambda w, s, r: {"notes": "Novel."},
+        class_refuses=NOBODY,
+    ),
+    ("achievement-decide", "post"): Rule(
+        obj=pk("achievement"), who=STAFF, body=decision, class_refuses=NOBODY
+    ),
+    ("achievement-link-agreement", "post"): Rule(
+        obj=pk("achievement"), who=STAFF, body=agreement_link, class_refuses=NOBODY
+    ),
+    ("achievement-unlink-agreement", "post"): Rule(
+        obj=pk("achievement"), who=STAFF, body=agreement_of, class_refuses=NOBODY
+    ),
+    # Disclosures are between researchers and the office: partners get 403.
+    ("disclosure-list", "get"): Rule(
+        who=OFFICE, members=ids("disclosures.submitted"), class_refuses=NOT_PARTNERS
+    ),
+    ("disclosure-list", "post"): Rule(
+        who=RESEARCHER,
+        gate="class",
+        body=disclosure_body,
+        ok=201,
+        refused_parent=400,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-detail", "get"): Rule(
+        obj=pk("disclosures.submitted"), who=OFFICE, class_refuses=NOT_PARTNERS
+    ),
+    ("disclosure-detail", "patch"): Rule(
+        obj=pk("disclosures.draft"),
+        visibility="draft",
+        who=RESEARCHER,
+        body=title,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-submit", "post"): Rule(
+        obj=pk("disclosures.draft"),
+        visibility="draft",
+        who=RESEARCHER,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-withdraw", "post"): Rule(
+        obj=pk("disclosures.draft"),
+        visibility="draft",
+        who=RESEARCHER,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-confirm", "post"): Rule(
+        obj=pk("disclosures.submitted"),
+        who=OFFICE,
+        body=confirmation,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-return", "post"): Rule(
+        obj=pk("disclosures.submitted"),
+        who=STAFF,
+        body=lambda w, s, r: {"note": "Add data."},
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("disclosure-convert", "post"): Rule(
+        obj=pk("disclosures.submitted"),
+        who=STAFF,
+        body=empty,
+        ok=201,
+        class_refuses=NOT_PARTNERS,
+    ),
+    ("patent-family-list", "get"): Rule(members=ids("family"), who=ANYONE, class_refuses=NOBODY),
+    ("patent-family-list", "post"): Rule(
+        who=STAFF, gate="class", body=family_body, ok=201, refused_parent=400
+    ),
+    ("patent-family-detail", "get"): Rule(obj=pk("family"), who=ANYONE, class_refuses=NOBODY),
+    ("patent-family-detail", "patch"): Rule(
+        obj=pk("family"), who=STAFF, body=title, class_refuses=NOBODY
+    ),
+    ("patent-application-list", "get"): Rule(
+        members=ids("application"), who=ANYONE, class_refuses=NOBODY
+    ),
+    ("patent-application-list", "post"): Rule(
+        who=STAFF, gate="class", body=application_body, ok=201, refused_parent=400
+    ),
+    ("patent-application-detail", "get"): Rule(
+        obj=pk("application"), who=ANYONE, class_refuses=NOBODY
+    ),
+    ("patent-application-detail", "patch"): Rule(
+        obj=pk("application"),
+        who=STAFF,
+        body=lambda w, s, r: {"status": "examination"},
+        class_refuses=NOBODY,
+    ),
+    # The docket, counsel and costs are the office's own.
+    ("deadline-list", "get"): Rule(who=STAFF, gate="class", members=ids("deadline")),
+    ("deadline-detail", "get"): Rule(obj=pk("deadline"), who=STAFF, gate="class"),
+    ("deadline-complete", "post"): Rule(obj=pk("deadline"), who=STAFF, gate="class", body=empty),
+    ("deadline-waive", "post"): Rule(obj=pk("deadline"), who=STAFF, gate="class", body=reason),
+    ("counsel-list", "get"): Rule(
+        who=STAFF, gate="class", visibility="directory", members=ids("counsel")
+    ),
+    ("counsel-list", "post"): Rule(
+        who=STAFF, gate="class", body=counsel_body, ok=201, has_foreign=False
+    ),
+    ("counsel-detail", "get"): Rule(
+        obj=pk("counsel"), who=STAFF, gate="class", visibility="directory"
+    ),
+    ("ip-cost-list", "get"): Rule(who=STAFF, gate="class", members=ids("ip_cost")),
+    ("ip-cost-list", "post"): Rule(
+        who=STAFF, gate="class", body=ip_cost_body, ok=201, refused_parent=400
+    ),
+    ("ip-cost-detail", "get"): Rule(obj=pk("ip_cost"), who=STAFF, gate="class"),
     # --- Notifications, webhooks, tokens -------------------------------------------------
-    ("notification-list", "get"): Rule(has_foreign=False),
-    ("notification-mark-read", "post"): Rule(body=own_notification, has_foreign=False),
-    ("notification-detail", "get"): Rule(obj=personal("notifications"), visibility="personal"),
+    ("notification-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
+    ("notification-mark-read", "post"): Rule(
+        body=own_notification, has_foreign=False, who=ANYONE, class_refuses=NOBODY
+    ),
+    ("notification-detail", "get"): Rule(
+        obj=personal("notifications"), visibility="personal", who=ANYONE, class_refuses=NOBODY
+    ),
     ("webhook-endpoint-list", "get"): Rule(who=STAFF, gate="class", members=ids("endpoint")),
     # Registering checks that the URL's host resolves, and tests have no DNS.
     ("webhook-endpoint-list", "post"): Rule(
@@ -642,10 +865,16 @@ RULES: dict[tuple[str, str], Rule] = {
         ok=202,
         missing=MISSING_UUID,
     ),
-    ("token-list", "get"): Rule(has_foreign=False),
-    ("token-list", "post"): Rule(body=token_body, ok=201, has_foreign=False),
-    ("token-detail", "get"): Rule(obj=personal("tokens"), visibility="personal"),
-    ("token-revoke", "post"): Rule(obj=personal("tokens"), visibility="personal"),
+    ("token-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
+    ("token-list", "post"): Rule(
+        body=token_body, ok=201, has_foreign=False, who=ANYONE, class_refuses=NOBODY
+    ),
+    ("token-detail", "get"): Rule(
+        obj=personal("tokens"), visibility="personal", who=ANYONE, class_refuses=NOBODY
+    ),
+    ("token-revoke", "post"): Rule(
+        obj=personal("tokens"), visibility="personal", who=ANYONE, class_refuses=NOBODY
+    ),
 }
 
 
@@ -654,6 +883,8 @@ def expected(rule: Rule, method: str, role: str, which: str) -> int | str:
     if role == "anonymous":
         return 401
     kind = KIND[role]
+    if kind in rule.class_refuses:
+        return 403
     if rule.gate == "class" and kind not in rule.who:
         return 403
     seen = sees(rule.visibility, role, which)
@@ -813,6 +1044,11 @@ FILTERS = [
     ("agreement-list", "enterprise", "enterprise"),
     ("person-list", "enterprise", "enterprise"),
     ("joint-centre-list", "enterprise", "enterprise"),
+    ("achievement-list", "agreement", "agreement"),
+    ("achievement-list", "institution", "institution"),
+    ("patent-family-list", "achievement", "achievement"),
+    ("patent-application-list", "achievement", "achievement"),
+    ("patent-application-list", "family", "family"),
 ]
 
 
@@ -872,3 +1108,38 @@ def test_the_world_is_what_the_matrix_assumes(world):
     assert world.a.project.status == "active"
     assert not world.a.document.is_internal
     assert datetime.date(2025, 1, 1) == world.a.reports["submitted"].period_start
+
+
+# --- A researcher's token and session ------------------------------------------------
+
+RESEARCHER_READS = [
+    pytest.param(name, id=name)
+    for (name, method), rule in sorted(RULES.items())
+    if method == "get" and "researcher" in rule.class_refuses
+]
+
+
+@pytest.mark.parametrize("name", RESEARCHER_READS)
+def test_a_researchers_token_and_session_get_403_outside_their_endpoints(world, name):
+    """Researchers reach the achievements, disclosures, patents and their
+    own notifications and tokens; every other route refuses them before
+    reading anything, with an API token as with a signed-in browser."""
+    rule = RULES[(name, "get")]
+    url = reverse(f"api:{name}", kwargs=rule.obj(world, world.a, "researcher") if rule.obj else {})
+    by_token = client_for(token=world.keys["researcher"])
+    by_session = client_for()
+    by_session.force_login(world.a.researcher)
+
+    for client in (by_token, by_session):
+        response = client.get(url, rule.query(world, world.a, "researcher") if rule.query else {})
+        assert response.status_code == 403, _explain(response)
+        assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_a_researchers_token_reads_their_achievement(world):
+    client = client_for(token=world.keys["researcher"])
+
+    listed = client.get(reverse("api:achievement-list")).json()["results"]
+
+    assert [row["id"] for row in listed] == [world.a.achievement.pk]
+    assert listed[0]["assessment_notes"] is None

@@ -135,7 +135,15 @@ def typed_texts() -> list[str]:
     labels the catalogue translates, and the timeline and notices must be
     shown translated: neither counts."""
     texts: set[str] = set()
-    for app in ("core", "accounts", "partnerships", "pipelines", "projects", "valuations"):
+    for app in (
+        "core",
+        "accounts",
+        "partnerships",
+        "pipelines",
+        "projects",
+        "achievements",
+        "valuations",
+    ):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label in {"projects.Activity"}:
                 continue

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from partnerships.choices import CooperationMode
 from projects.models import Invoice, Payment
 from tests.factories import (
+    AchievementFactory,
     AgreementFactory,
     EnterpriseFactory,
     InstitutionFactory,
@@ -51,6 +52,7 @@ PAGES = {
     "milestones:payments": "/milestones/payments/",
     "milestones:invoices": "/milestones/invoices/",
     "royalties:list": "/royalties/",
+    "achievements:list": "/achievements/",
 }
 
 
@@ -69,6 +71,7 @@ class Side:
     milestone: object
     payment: object
     royalty_report: object
+    achievement: object
 
 
 def make_payment(milestone, *, amount=Decimal("1000.00"), reference="") -> Payment:
@@ -114,6 +117,7 @@ def make_side(*, institution, enterprise, code: str) -> Side:
         milestone=milestone,
         payment=make_payment(milestone, reference=f"BANK-{code}"),
         royalty_report=RoyaltyReportFactory(agreement=agreement, project=project),
+        achievement=AchievementFactory(owner=institution, reference=f"ACH-{code}"),
     )
 
 
@@ -192,6 +196,7 @@ SCOPED = {
     "milestones:payments": lambda side: side.payment.reference,
     "milestones:invoices": lambda side: side.payment.invoice.number,
     "royalties:list": lambda side: side.agreement.reference,
+    "achievements:list": lambda side: side.achievement.reference,
 }
 
 
@@ -587,6 +592,10 @@ def _add_royalty_report(world):
     )
 
 
+def _add_achievement(world):
+    AchievementFactory(owner=world["institution"])
+
+
 ADD_ROW = {
     "partners:institutions": _add_institution,
     "partners:enterprises": _add_enterprise,
@@ -598,6 +607,7 @@ ADD_ROW = {
     "milestones:payments": _add_payment,
     "milestones:invoices": _add_invoice_with_vat_invoice,
     "royalties:list": _add_royalty_report,
+    "achievements:list": _add_achievement,
 }
 
 
