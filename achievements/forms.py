@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import localized_name
 from core.money import Currency
 from core.templatetags.biobridge import localized
 from core.text import max_length_of
@@ -178,6 +179,7 @@ class IpCostForm(Form):
             .order_by("family", "filed_on", "id")
         )
         self.fields["counsel"].queryset = counsel_visible_to(user)
+        self.fields["counsel"].label_from_instance = localized_name
 
 
 # --- Patents ------------------------------------------------------------------------
@@ -202,6 +204,7 @@ class ApplicationForm(ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["counsel"].queryset = counsel_visible_to(user)
+        self.fields["counsel"].label_from_instance = localized_name
 
     def _post_clean(self):
         # The service checks the application whole (dates, numbers, kind)
