@@ -683,6 +683,8 @@ class Deadline(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["state", "due_on"], name="deadline_state_due"),
+            # The API's list across states pages by (due_on, id).
+            models.Index(fields=["due_on", "id"], name="deadline_due_id"),
             models.Index(fields=["achievement", "state", "due_on"], name="deadline_achievement"),
         ]
         constraints = [

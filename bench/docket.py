@@ -219,6 +219,18 @@ def measure(user, options) -> None:
                 how = "selector, 51 rows"
             p50, p95 = timed(call, options.runs)
             print(f"{name + ', ' + label:44} {p50:8.1f} {p95:8.1f}  {how}")
+    # Asked with no parameter at all: the page's default (open deadlines),
+    # and the API's (every state, by due date).
+    for name, path in routes.items():
+        if not resolves(path):
+            continue
+
+        def call(path=path):
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        p50, p95 = timed(call, options.runs)
+        print(f"{name + ', no parameters':44} {p50:8.1f} {p95:8.1f}  GET {path}")
 
 
 def explain(user) -> None:
