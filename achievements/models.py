@@ -682,8 +682,10 @@ class Deadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["due_on", "id"]
         indexes = [
-            models.Index(fields=["state", "due_on"], name="deadline_state_due"),
-            # The API's list across states pages by (due_on, id).
+            # Pages of the docket and of the API are read in (due_on, id)
+            # order, within one state or across them: both orders come
+            # straight from an index, so a page stops at its last row.
+            models.Index(fields=["state", "due_on", "id"], name="deadline_state_due_id"),
             models.Index(fields=["due_on", "id"], name="deadline_due_id"),
             models.Index(fields=["achievement", "state", "due_on"], name="deadline_achievement"),
         ]
