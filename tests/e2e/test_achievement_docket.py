@@ -23,9 +23,11 @@ def office():
     }
 
 
-def test_staff_record_an_achievement_file_in_china_and_keep_the_docket(page, screenshot, office):
+def test_staff_record_an_achievement_file_in_china_and_keep_the_docket(page, office):
     sign_in(page, "staff@example.com")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Achievements").click()
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="IP").click()
+    navigation.get_by_role("link", name="Achievements").click()
     page.get_by_role("link", name="New achievement").click()
 
     page.locator("#id_title").fill("Thermostable polymerase")
@@ -63,13 +65,14 @@ def test_staff_record_an_achievement_file_in_china_and_keep_the_docket(page, scr
     expect(page.get_by_test_id("applications")).to_contain_text("202510012345.6")
     expect(page.get_by_test_id("deadlines")).to_contain_text("PCT filing")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Docket").click()
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="IP").click()
+    navigation.get_by_role("link", name="Docket").click()
     page.get_by_label("Achievement").fill(achievement.reference)
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_test_id("deadline-row")
     expect(rows.first).to_contain_text("PCT filing")
     expect(rows.first).to_contain_text(achievement.reference)
-    screenshot("achievement-docket")
 
     first = Deadline.objects.filter(achievement=achievement, state="open").order_by("due_on")[0]
     row = page.locator(f"#deadline-{first.pk}")

@@ -2,7 +2,8 @@
 officer walks through the dashboard (in English and Chinese), a licensed
 project with its milestones and money, its agreement and enterprise, a
 royalty report to review, an invoice and its PDF, and a valuation of the
-deal; the enterprise's partner follows the same project from the portal.
+deal; the enterprise's partner follows the same project from the portal;
+the office's achievements and docket, and an inventor's own pages.
 
 Each page must answer, carry the demo's names and figures and show what a
 person came for. ``make screenshots`` keeps the pictures (and the invoice
@@ -12,12 +13,15 @@ PDFs) the README links to; otherwise they go to the test's temporary folder.
 import os
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
+from achievements.choices import DeadlineState
+from achievements.models import Achievement, Deadline
 from demo.seeding import seed_demo
-from demo.specs import DEMO_PASSWORD, PARTNER_A_EMAIL, STAFF_EMAIL
+from demo.specs import DEMO_PASSWORD, PARTNER_A_EMAIL, RESEARCHER_EMAIL, STAFF_EMAIL
 from projects.choices import MilestoneStatus, RoyaltyReportStatus
 from projects.models import Invoice, Milestone, RoyaltyReport
 from tests.e2e.browsing import sign_in
@@ -246,3 +250,47 @@ def test_the_partner_tours_its_demo_project_agreement_and_a_claim_to_verify(
     expect(page.get_by_test_id("milestone-status")).to_have_text(claimed)
     expect(page.get_by_role("button", name="Verify")).to_be_enabled()
     screenshot("portal-milestone")
+
+
+def test_the_ip_office_and_an_inventor_tour_the_demo_portfolio(page, screenshot, demo_world):
+    """The office keeps its achievements and their docket; an inventor
+    follows the achievements they are on from the researcher's pages."""
+    achievement = (
+        Achievement.objects.annotate(applications=Count("patent_families__applications"))
+        .order_by("-applications", "reference")
+        .first()
+    )
+    family = achievement.patent_families.order_by("priority_date", "pk").first()
+    overdue = Deadline.objects.filter(
+        state=DeadlineState.OPEN, due_on__lt=timezone.localdate()
+    ).count()
+    sign_in(page, STAFF_EMAIL, password=DEMO_PASSWORD)
+
+    visit(page, reverse("achievements:list"))
+    expect(page.get_by_test_id("achievement-list")).to_contain_text(achievement.reference)
+
+    visit(page, achievement.get_absolute_url())
+    expect(page.get_by_role("heading", name=achievement.title)).to_be_visible()
+    expect(page.get_by_test_id("achievement-inventors").locator("li")).to_have_count(
+        achievement.inventors.count()
+    )
+    screenshot("achievement")
+
+    visit(page, family.get_absolute_url())
+    expect(page.get_by_test_id("family-expiry")).to_be_visible()
+
+    # The docket opens on what is still to do, the overdue first.
+    visit(page, reverse("achievements:docket"))
+    docket = page.get_by_test_id("docket")
+    assert overdue, "the demo docket has an overdue deadline to show"
+    first_due = Deadline.objects.filter(state=DeadlineState.OPEN).order_by("due_on", "pk").first()
+    expect(docket.locator("tbody tr").first).to_contain_text(first_due.achievement.reference)
+    screenshot("docket")
+
+    page.context.clear_cookies()
+    sign_in(page, RESEARCHER_EMAIL, password=DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="My achievements")).to_be_visible()
+    mine = Achievement.objects.filter(inventors__person__user__email=RESEARCHER_EMAIL)
+    expect(page.get_by_test_id("achievement-list").locator("tbody tr")).to_have_count(mine.count())
+    expect(page.get_by_test_id("disclosure-list")).to_be_visible()
+    screenshot("research")
