@@ -311,8 +311,10 @@ class _Model:
             elif self.shape.size and market_index.size:
                 # First year from launch whose sales reach the threshold:
                 # the running maximum of the shares is sorted, so a binary
-                # search finds it for every trial at once.
-                with np.errstate(divide="ignore"):
+                # search finds it for every trial at once. A peak of zero,
+                # or one so small the quotient overflows, needs an infinite
+                # share: the threshold is never reached.
+                with np.errstate(divide="ignore", over="ignore"):
                     needed = milestone.on_annual_sales_at_least / market_peak
                 j = np.searchsorted(self.shape_running_max, needed, side="left")
                 reached = j < self.shape.size
