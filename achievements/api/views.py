@@ -36,10 +36,10 @@ from achievements.filtersets import (
     PatentApplicationFilterSet,
     PatentFamilyFilterSet,
 )
-from achievements.models import AchievementAgreement
 from achievements.selectors import (
     achievement_detail_for,
     achievement_list_for,
+    agreement_links_visible_to,
     counsel_visible_to,
     deadlines_visible_to,
     disclosure_detail_for,
@@ -200,9 +200,11 @@ class AchievementViewSet(AchievementsViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        link = AchievementAgreement.objects.filter(
-            achievement=achievement, agreement=serializer.validated_data["agreement"]
-        ).first()
+        link = (
+            agreement_links_visible_to(request.user)
+            .filter(achievement=achievement, agreement=serializer.validated_data["agreement"])
+            .first()
+        )
         if link is None:
             raise services.AchievementError(
                 _("The agreement does not transfer this achievement."),

@@ -3,22 +3,19 @@ among objects read what the user may see."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.biobridge import localized
 from partnerships.selectors import institutions_visible_to
 
+from .. import filtersets
 from ..choices import (
-    AchievementKind,
-    AchievementStatus,
     DeadlineKind,
     DeadlineState,
     DisclosureStatus,
-    FundingSource,
     Jurisdiction,
 )
-from ..models import Achievement, AchievementOwner, Deadline, Disclosure
+from ..models import Achievement, Deadline
 from ..selectors import counsel_visible_to
 
 
@@ -53,37 +50,13 @@ def choose_counsel(request):
     return configure
 
 
-class AchievementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    kind = django_filters.ChoiceFilter(
-        choices=AchievementKind.choices, label=_("Kind"), empty_label=_("All")
-    )
-    status = django_filters.ChoiceFilter(
-        choices=AchievementStatus.choices, label=_("Status"), empty_label=_("All")
-    )
-    funding_source = django_filters.ChoiceFilter(
-        choices=FundingSource.choices, label=_("Funding source"), empty_label=_("All")
-    )
-    institution = django_filters.NumberFilter(
-        method="filter_institution", label=_("Owning institution")
-    )
+class AchievementFilterSet(filtersets.AchievementFilterSet):
+    """The list page's filters: the shared ones a person picks on a form."""
 
-    class Meta:
-        model = Achievement
+    project = agreement = inventor = disclosed_after = disclosed_before = None
+
+    class Meta(filtersets.AchievementFilterSet.Meta):
         fields = ["q", "kind", "status", "funding_source", "institution"]
-
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(title_zh__icontains=value)
-        )
-
-    def filter_institution(self, queryset, name, value):
-        # A subquery, not a join: an achievement with two owners is one row.
-        return queryset.filter(
-            id__in=AchievementOwner.objects.filter(institution_id=value).values("achievement_id")
-        )
 
 
 class DocketFilterSet(django_filters.FilterSet):
@@ -135,8 +108,10 @@ class DocketFilterSet(django_filters.FilterSet):
         return queryset.filter(state=value)
 
 
-class DisclosureFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+class DisclosureFilterSet(filtersets.DisclosureFilterSet):
+    """The review list's filters. A draft is its writer's own, so staff
+    filter among the other states."""
+
     status = django_filters.ChoiceFilter(
         choices=[
             choice for choice in DisclosureStatus.choices if choice[0] != DisclosureStatus.DRAFT
@@ -144,11 +119,7 @@ class DisclosureFilterSet(django_filters.FilterSet):
         label=_("Status"),
         empty_label=_("All"),
     )
-    institution = django_filters.NumberFilter(field_name="institution", label=_("Institution"))
+    kind = None
 
-    class Meta:
-        model = Disclosure
+    class Meta(filtersets.DisclosureFilterSet.Meta):
         fields = ["q", "status", "institution"]
-
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(title_zh__icontains=value))
