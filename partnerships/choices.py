@@ -33,9 +33,22 @@ class PartnershipStatus(models.TextChoices):
 
 
 class AgreementKind(models.TextChoices):
+    """What a contract is, in the categories of technology-contract
+    registration (技术合同认定登记) and of the annual reports that count
+    them: China's transformation report by transfer, licence and equity
+    contribution, then development, consulting and service; the AUTM
+    survey by licence and option."""
+
     LICENCE = "licence", _("Licence")
     ASSIGNMENT = "assignment", _("Assignment")
-    RD_CONTRACT = "rd_contract", _("R&D contract")
+    OPTION = "option", _("Option")
+    EQUITY_CONTRIBUTION = "equity_contribution", _("Contribution for equity")
+    RD_CONTRACT = "rd_contract", _("Technology development (R&D contract)")
+    CONSULTING = "consulting", _("Technology consulting")
+    SERVICE = "service", _("Technology service")
+    SPONSORED_RESEARCH = "sponsored_research", _("Sponsored research")
+    MTA = "mta", _("Material transfer agreement")
+    NDA = "nda", _("Confidentiality agreement")
     SHAREHOLDERS = "shareholders", _("Shareholders' agreement")
     CENTRE_CHARTER = "centre_charter", _("Centre charter")
 

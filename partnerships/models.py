@@ -25,6 +25,7 @@ from .choices import (
     SunkCostBearer,
 )
 from .fields import BankAccountNumberField, UnifiedSocialCreditCodeField
+from .validators import registration_number_validator
 
 
 class Institution(TimeStampedModel):
@@ -437,6 +438,26 @@ class Agreement(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=200, validators=[validate_not_blank])
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    registration_number = models.CharField(
+        _("technology-contract registration number"),
+        max_length=16,
+        blank=True,
+        validators=[registration_number_validator],
+        help_text=_(
+            "The 16-digit number of the technology-contract registration (技术合同登记号); "
+            "cash rewards from the contract qualify for the tax reduction only with it."
+        ),
+    )
+    contract_value = money_field(
+        _("contract value"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "The total value agreed in the contract (合同金额); for a contribution for "
+            "equity, the value at which the technology was contributed."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

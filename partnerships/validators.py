@@ -1,6 +1,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -41,3 +42,10 @@ def validate_bank_account(value: str) -> None:
             _("An account number is 6 to 34 digits, optionally in groups separated by spaces."),
             code="invalid_bank_account",
         )
+
+
+registration_number_validator = RegexValidator(
+    r"^\d{16}$",
+    _("A technology-contract registration number is 16 digits."),
+    code="invalid_registration_number",
+)

@@ -43,7 +43,8 @@ DOMAIN_LAYERS: list[tuple[str, ...]] = [
     ("partnerships",),
     ("projects",),
     ("achievements",),
-    ("valuations",),
+    ("valuations", "distributions"),
+    ("reports",),
     ("notifications", "webhooks"),
 ]
 DOMAIN_RANK = {app: rank for rank, apps in enumerate(DOMAIN_LAYERS) for app in apps}

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "partnerships",
     "projects",
     "achievements",
+    "distributions",
+    "reports",
     "valuations",
     "notifications",
     "webhooks",

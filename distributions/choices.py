@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyPreset(models.TextChoices):
+    """Where a policy's shares come from; docs/income-distribution.md cites
+    the source of each preset."""
+
+    CUSTOM = "custom", _("The institution's own policy")
+    CHINA_STATUTORY = "china_statutory", _("China's statutory default (Art. 45)")
+    PROVINCIAL_70 = "provincial_70", _("Provincial policy: 70 % to the inventors")
+    US_TWO_TIERS = "us_two_tiers", _("Two tiers: 50 % of the first 100,000, 25 % above")
+
+
+class RunState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class RecipientKind(models.TextChoices):
+    INVENTOR = "inventor", _("Inventor")
+    DEPARTMENT = "department", _("Department or lab")
+    INSTITUTION = "institution", _("Institution")
+    OFFICE = "office", _("Technology-transfer office")
+    CO_OWNER = "co_owner", _("Co-owner")
+
+
+class RewardForm(models.TextChoices):
+    CASH = "cash", _("Cash")
+    EQUITY = "equity", _("Equity")
+
+
+class LineState(models.TextChoices):
+    PENDING = "pending", _("To pay")
+    PAID = "paid", _("Paid")
+    GRANTED = "granted", _("Granted")
+
+
+class TaxTreatment(models.TextChoices):
+    """How a reward to a person is taxed in China (财税〔2018〕58号 for cash
+    rewards from transformation, 财税〔2016〕101号 for equity rewards)."""
+
+    NONE = "none", _("Not a reward to a person")
+    CASH_HALF_REDUCTION = "cash_half", _("Cash reward: 50 % counted as income")
+    CASH_ORDINARY = "cash_ordinary", _("Cash reward: ordinary tax (no registration or notice)")
+    EQUITY_DEFERRED = "equity_deferred", _("Equity reward: tax deferred until sale")
