@@ -4,6 +4,8 @@ tiers over cumulative net income; distribution runs that apply them to a
 period, approved by a second staff member and then immutable; the lines
 paid in cash or granted in equity; equity the institution holds."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -146,8 +148,12 @@ class PolicyTier(models.Model):
                 "policy_tier_shares_0_1", "inventors", "department", "institution", "office"
             ),
             models.CheckConstraint(
+                # A hair over 1: SQLite adds the four decimals as floats.
                 condition=Q(
-                    inventors__lte=1 - F("department") - F("institution") - F("office")
+                    inventors__lte=Decimal("1.00001")
+                    - F("department")
+                    - F("institution")
+                    - F("office")
                 ),
                 name="policy_tier_at_most_100_percent",
                 violation_error_message=_("A tier's shares add up to at most 100 %."),
@@ -280,9 +286,7 @@ class RunAchievement(models.Model):
     receipts = money_field(_("receipts"), default=0)
     deductible_costs = money_field(_("deductible costs"), default=0)
     cumulative_net_income = money_field(_("cumulative net income to the period's end"), default=0)
-    previously_distributed_net_income = money_field(
-        _("net income distributed before"), default=0
-    )
+    previously_distributed_net_income = money_field(_("net income distributed before"), default=0)
     net_income = money_field(_("net income shared in this run"), default=0)
     own_share_percent = models.DecimalField(
         _("the institution's ownership share (%)"), max_digits=5, decimal_places=2, default=100
@@ -442,14 +446,14 @@ class EquityHolding(TimeStampedModel):
     shares = models.DecimalField(
         _("shares"), max_digits=20, decimal_places=0, validators=[MinValueValidator(1)]
     )
-    value = money_field(
-        _("value when acquired"), default=0, validators=[MinValueValidator(0)]
-    )
+    value = money_field(_("value when acquired"), default=0, validators=[MinValueValidator(0)])
     currency = currency_field()
     founded_by_institution = models.BooleanField(
         _("company founded by the institution"),
         default=False,
-        help_text=_("Founded by the institution or its staff, rather than joined as a shareholder."),
+        help_text=_(
+            "Founded by the institution or its staff, rather than joined as a shareholder."
+        ),
     )
 
     class Meta:
@@ -493,7 +497,9 @@ class EquityRealisation(models.Model):
             models.CheckConstraint(
                 condition=Q(shares__gt=0, proceeds__gte=0),
                 name="equity_realisation_positive",
-                violation_error_message=_("A sale is at least one share, for a proceeds of 0 or more."),
+                violation_error_message=_(
+                    "A sale is at least one share, for a proceeds of 0 or more."
+                ),
             ),
         ]
 

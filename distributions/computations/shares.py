@@ -205,9 +205,7 @@ def distribute(
     for inventor, weight in zip(inventors, inventor_weights, strict=True):
         department_weights[inventor.department] += weight
 
-    lines = [
-        Line("inventor", inventor.name, inventor.key) for inventor in inventors
-    ]
+    lines = [Line("inventor", inventor.name, inventor.key) for inventor in inventors]
     inventor_lines = list(zip(lines, inventor_weights, strict=True))
     department_lines = []
     for name, weight in department_weights.items():
@@ -254,7 +252,10 @@ def _validate_inputs(net_income, previously, inventors) -> None:
     errors: dict[str, list[str]] = {}
     if net_income < 0:
         errors["net_income"] = [
-            _("Net income to distribute is not negative; a loss is carried in the cumulative figure.")
+            _(
+                "Net income to distribute is not negative; "
+                "a loss is carried in the cumulative figure."
+            )
         ]
     if previously < 0:
         errors["previously_distributed_net_income"] = [_("This amount is not negative.")]
@@ -267,9 +268,7 @@ def _validate_inputs(net_income, previously, inventors) -> None:
         raise InvalidInput(errors, code="invalid_distribution")
 
 
-def split_by_shares(
-    amount: Decimal, shares: Sequence[Decimal], quantum: Decimal
-) -> list[Decimal]:
+def split_by_shares(amount: Decimal, shares: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
     """Split ``amount`` by positive weights, rounded to ``quantum`` with the
     largest remainder, adding up to ``amount`` (co-owners' parts, whole
     shares of equity)."""

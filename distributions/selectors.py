@@ -1,0 +1,108 @@
+"""Who sees which policies, runs and lines. Staff see their institutions'
+policies and runs; an inventor sees the lines paid or granted to them in
+approved runs, and nothing else of a run; partners see none of it."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.selectors import (
+    has_full_access,
+    is_centre_staff_user,
+    is_researcher_user,
+    staff_institution_ids,
+)
+
+from .choices import RunState
+from .models import (
+    DistributionLine,
+    DistributionPolicy,
+    DistributionRun,
+    EquityHolding,
+    RunAchievement,
+)
+
+
+def _institution_filter(user, prefix: str = "") -> Q | None:
+    """The rows of the user's institutions (all for a superuser), or None
+    when the user sees none."""
+    if has_full_access(user):
+        return Q()
+    if is_centre_staff_user(user):
+        return Q(**{f"{prefix}institution__in": staff_institution_ids(user)})
+    return None
+
+
+def policies_visible_to(user) -> QuerySet[DistributionPolicy]:
+    scope = _institution_filter(user)
+    if scope is None:
+        return DistributionPolicy.objects.none()
+    return DistributionPolicy.objects.filter(scope)
+
+
+def policy_in_force(institution, on: date) -> DistributionPolicy | None:
+    """The institution's policy version in force on ``on``: the latest one
+    effective on or before it."""
+    return (
+        DistributionPolicy.objects.filter(institution=institution, effective_from__lte=on)
+        .order_by("-effective_from")
+        .prefetch_related("tiers")
+        .first()
+    )
+
+
+def runs_visible_to(user) -> QuerySet[DistributionRun]:
+    scope = _institution_filter(user)
+    if scope is None:
+        return DistributionRun.objects.none()
+    return DistributionRun.objects.filter(scope)
+
+
+def run_list_for(user) -> QuerySet[DistributionRun]:
+    return runs_visible_to(user).select_related(
+        "institution", "policy", "prepared_by", "approved_by"
+    )
+
+
+def run_detail_for(user) -> QuerySet[DistributionRun]:
+    return run_list_for(user).prefetch_related(
+        Prefetch(
+            "achievements",
+            queryset=RunAchievement.objects.select_related("achievement"),
+        ),
+        Prefetch(
+            "lines",
+            queryset=DistributionLine.objects.select_related(
+                "achievement", "person", "co_owner_institution", "co_owner_enterprise"
+            ),
+        ),
+    )
+
+
+def lines_visible_to(user) -> QuerySet[DistributionLine]:
+    """Staff: every line of their institutions' runs. A researcher: their
+    own lines in approved runs (a draft may still change)."""
+    lines = DistributionLine.objects.all()
+    scope = _institution_filter(user, "run__")
+    if scope is not None:
+        return lines.filter(scope)
+    if is_researcher_user(user):
+        return lines.filter(person__user=user, run__state=RunState.APPROVED)
+    return lines.none()
+
+
+def statement_lines_for(user, run: DistributionRun, person) -> QuerySet[DistributionLine]:
+    """The lines of one person's statement for a run, as ``user`` may see them."""
+    return (
+        lines_visible_to(user)
+        .filter(run=run, person=person)
+        .select_related("achievement", "run__institution")
+        .order_by("achievement__reference", "form", "id")
+    )
+
+
+def equity_holdings_visible_to(user) -> QuerySet[EquityHolding]:
+    scope = _institution_filter(user)
+    if scope is None:
+        return EquityHolding.objects.none()
+    return EquityHolding.objects.filter(scope)
