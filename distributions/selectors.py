@@ -12,6 +12,7 @@ from accounts.selectors import (
     is_researcher_user,
     staff_institution_ids,
 )
+from partnerships.models import Institution
 
 from .choices import RunState
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     DistributionPolicy,
     DistributionRun,
     EquityHolding,
+    OperatingProfit,
     RunAchievement,
 )
 
@@ -106,3 +108,21 @@ def equity_holdings_visible_to(user) -> QuerySet[EquityHolding]:
     if scope is None:
         return EquityHolding.objects.none()
     return EquityHolding.objects.filter(scope)
+
+
+def distributing_institutions_for(user) -> QuerySet[Institution]:
+    """The institutions whose income, equity and profits the user records:
+    a staff member's own (every one for a superuser)."""
+    scope = _institution_filter(user, "")
+    if scope is None:
+        return Institution.objects.none()
+    if has_full_access(user):
+        return Institution.objects.all()
+    return Institution.objects.filter(pk__in=staff_institution_ids(user))
+
+
+def operating_profits_visible_to(user) -> QuerySet[OperatingProfit]:
+    scope = _institution_filter(user)
+    if scope is None:
+        return OperatingProfit.objects.none()
+    return OperatingProfit.objects.filter(scope)
