@@ -183,6 +183,7 @@ def plan_run(
     ids = [achievement.pk for achievement in achievements]
     incomes = achievement_income(
         ids,
+        institution_id=institution.pk,
         start=period_start,
         end=period_end,
         currency=currency,

@@ -152,3 +152,32 @@ class TestPages:
             listing = client.get(reverse("equity:list"))
             assert "Spin-out Bio" not in listing.text or listing.status_code == 404
             assert client.get(reverse("equity:sale-create", args=[holding.pk])).status_code == 404
+
+
+class TestApi:
+    def test_a_sale_beyond_the_holding_is_a_coded_400_and_nothing_is_saved(
+        self, staff_user, holding
+    ):
+        from tests.api.conftest import client_for
+
+        answer = client_for(staff_user).post(
+            reverse("api:equity-holding-sales", args=[holding.pk]),
+            {"realised_on": "2025-03-01", "shares": "1001", "proceeds": "10.00"},
+            format="json",
+        )
+
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "more_than_held"
+        assert not holding.realisations.exists()
+
+    def test_a_sale_answers_with_the_shares_still_held(self, staff_user, holding):
+        from tests.api.conftest import client_for
+
+        answer = client_for(staff_user).post(
+            reverse("api:equity-holding-sales", args=[holding.pk]),
+            {"realised_on": "2025-03-01", "shares": "400", "proceeds": "800000.00"},
+            format="json",
+        )
+
+        assert answer.status_code == 201
+        assert answer.json()["shares_held"] == "600"

@@ -232,6 +232,19 @@ class TestNetIncomeAndShares:
         assert inventors_total == D("35000.00")
         assert sum(line.amount for line in run.lines.all()) == D("100000.00")
 
+    def test_a_co_owner_does_not_share_income_the_other_owner_received(
+        self, institution, achievement, licence
+    ):
+        partner_university = InstitutionFactory(name="Western Institute")
+        achievement.owners.update(share_percent=70)
+        achievement.owners.create(institution=partner_university, share_percent=30)
+        policy(partner_university, (None, "0.5", "0", "0.5", "0"))
+        receive(licence, D("100000"), date(YEAR, 3, 1))
+
+        plan = runs.plan_run(partner_university, period_start=H1[0], period_end=H1[1])
+
+        assert (plan.achievements, plan.lines) == ([], [])
+
     def test_an_agreement_covering_two_achievements_gives_each_its_stated_share(
         self, institution, preparer, achievement, licence, inventors
     ):
