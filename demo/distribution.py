@@ -7,7 +7,9 @@ services), the achievements they concern, the costs of 2025, the equity the
 institutions hold and sold, each institution's distribution policy, and the
 runs of the distributing institutions, prepared by one staff member and
 approved by the other through the run services, their cash paid and equity
-granted, with the last half-year a draft awaiting approval.
+granted, with the last half-year a draft awaiting approval. The equity goes
+through the equity services; the policies, which have no service yet, are
+written as the office would enter them.
 
 The services date what they do today; the demo dates it as the history
 would have it (a run approved in July 2025 was approved in July 2025), so
@@ -39,13 +41,8 @@ from demo.distribution_specs import (
 from demo.money import record_vat_invoice
 from demo.specs import DEMO_TIME_ZONE
 from distributions.choices import LineState, RecipientKind, RewardForm
-from distributions.models import (
-    DistributionPolicy,
-    DistributionRun,
-    EquityHolding,
-    EquityRealisation,
-    PolicyTier,
-)
+from distributions.models import DistributionPolicy, DistributionRun, EquityHolding, PolicyTier
+from distributions.services.equity import record_holding, record_sale
 from distributions.services.runs import (
     approve_run,
     prepare_run,
@@ -80,7 +77,7 @@ def seed_distribution(*, preparer: User, approver: User) -> DistributionSummary:
     _seed_instalments(agreements, preparer)
     _seed_links(achievements, agreements, preparer)
     _seed_costs(achievements, preparer)
-    _seed_holdings(institutions, agreements)
+    _seed_holdings(institutions, agreements, preparer)
     _seed_policies(institutions, preparer)
     for code in DISTRIBUTING:
         institution = institutions[code]
@@ -166,33 +163,32 @@ def _seed_costs(achievements, staff: User) -> None:
         )
 
 
-def _seed_holdings(institutions, agreements) -> None:
-    # Equity holdings have no service yet: the office records them in the
-    # admin, as the demo does here.
+def _seed_holdings(institutions, agreements, staff: User) -> None:
     companies = {e.code: e for e in Enterprise.objects.all()}
     for spec in HOLDINGS:
-        holding, created = EquityHolding.objects.get_or_create(
-            institution=institutions[spec.institution],
-            company=companies[spec.company],
-            agreement=agreements[spec.agreement],
-            defaults={
-                "acquired_on": spec.acquired_on,
-                "shares": Decimal(spec.shares),
-                "value": Decimal(spec.value),
-                "currency": "CNY",
-                "founded_by_institution": spec.founded_by_institution,
-            },
+        institution, company = institutions[spec.institution], companies[spec.company]
+        agreement = agreements[spec.agreement]
+        if EquityHolding.objects.filter(
+            institution=institution, company=company, agreement=agreement
+        ).exists():
+            continue
+        holding = record_holding(
+            staff,
+            institution=institution,
+            company=company,
+            acquired_on=spec.acquired_on,
+            shares=Decimal(spec.shares),
+            value=Decimal(spec.value),
+            agreement=agreement,
+            founded_by_institution=spec.founded_by_institution,
         )
-        if created:
-            EquityRealisation.objects.bulk_create(
-                EquityRealisation(
-                    holding=holding,
-                    realised_on=day,
-                    shares=Decimal(shares),
-                    proceeds=Decimal(proceeds),
-                    currency="CNY",
-                )
-                for day, shares, proceeds in spec.sales
+        for day, shares, proceeds in spec.sales:
+            record_sale(
+                staff,
+                holding,
+                realised_on=day,
+                shares=Decimal(shares),
+                proceeds=Decimal(proceeds),
             )
 
 

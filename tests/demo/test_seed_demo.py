@@ -63,7 +63,14 @@ from demo.specs import (
     RESEARCHER_EMAIL,
     STAFF_EMAIL,
 )
-from distributions.choices import LineState, RecipientKind, RewardForm, RunState, TaxTreatment
+from distributions.choices import (
+    LineState,
+    RecipientKind,
+    RewardForm,
+    RewardSource,
+    RunState,
+    TaxTreatment,
+)
 from distributions.models import (
     DistributionLine,
     DistributionPolicy,
@@ -1053,7 +1060,10 @@ class TestPortfolio:
 
 
 def cash_total(lines) -> Decimal:
-    return lines.filter(form=RewardForm.CASH).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    """The cash the lines pay out of net income (a run may also share an
+    operating profit, which is not net income)."""
+    shared = lines.filter(form=RewardForm.CASH, source=RewardSource.NET_INCOME)
+    return shared.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 class TestDistribution:
