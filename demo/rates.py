@@ -1,6 +1,7 @@
 """The demo's exchange rates: the central parity of the last working days
 before today, so that pages with money in several currencies show their
-total in yuan with the rate beside it. Seeding again updates them."""
+total in yuan with the rate beside it, and the rate of the first working
+day of each year of the demo's history. Seeding again updates them."""
 
 import datetime
 from decimal import Decimal

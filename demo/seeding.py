@@ -1,8 +1,9 @@
 """Loading the demo world: ``seed_demo()``.
 
 It writes the directory, the partnerships and agreements, the logins and the
-demo projects from ``demo.specs``, then their money (``demo.money``) and the
-IP portfolio (``demo.portfolio``). It may run any number of times:
+demo projects from ``demo.specs``, then their money (``demo.money``), the
+IP portfolio (``demo.portfolio``) and the distribution of its income
+(``demo.distribution``). It may run any number of times:
 directory records are found by their natural keys (codes, references,
 emails) and brought back to the values in ``demo.specs``. A demo project
 that exists already is left as it is, because its history is append-only
