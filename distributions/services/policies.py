@@ -25,6 +25,7 @@ from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.i18n import Message
 from core.money import MINOR_UNITS, Currency
 from core.text import text_input
+from partnerships.models import Institution
 from projects.activity import activity_record
 
 from ..choices import PolicyPreset, RunState
@@ -81,6 +82,16 @@ def may_manage_policies(user, institution) -> bool:
     return is_centre_staff_user(user) and (
         staff_institution_ids(user).filter(id=institution.pk).exists()
     )
+
+
+def policy_institutions_for(user) -> QuerySet[Institution]:
+    """The institutions whose policies the user manages: a staff member's
+    own, every institution for a superuser; none for anyone else."""
+    if has_full_access(user):
+        return Institution.objects.order_by("name")
+    if is_centre_staff_user(user):
+        return Institution.objects.filter(id__in=staff_institution_ids(user)).order_by("name")
+    return Institution.objects.none()
 
 
 def policy_in_force(institution, on_date: date) -> DistributionPolicy | None:
