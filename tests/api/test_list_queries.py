@@ -21,6 +21,7 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
+from distributions.services.policies import policy_from_preset
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import Sector, StageDefinition
@@ -458,6 +459,19 @@ def ip_costs(ctx, n):
         )
 
 
+def distribution_policies(ctx, n):
+    for _ in range(n):
+        # An institution of its own for each policy, its staff the context's.
+        institution = InstitutionFactory()
+        ctx.staff.institutions.add(institution)
+        policy_from_preset(
+            ctx.staff,
+            institution,
+            preset_key="us_two_tiers",
+            effective_from=datetime.date(2025, 1, 1),
+        )
+
+
 def tokens(ctx, n):
     for index in range(n):
         api_token_create(user=ctx.staff, name=f"Token {index}")
@@ -497,6 +511,7 @@ ROWS = {
     "deadline-list": deadlines,
     "counsel-list": counsel,
     "ip-cost-list": ip_costs,
+    "distribution-policy-list": distribution_policies,
 }
 NESTED = {"agreement-failure-clause-list", "agreement-schedule-item-list"}
 LIST_ROUTES = sorted(name for name in ROUTES if name.endswith("-list"))
