@@ -76,9 +76,9 @@ PRESETS: dict[str, Preset] = {
         operating_profit_years=5,
         source="《中华人民共和国促进科技成果转化法》（2015年修正）第四十五条",
         description=_(
-            "At least 50 % of the net income from a transfer or licence, and of the "
-            "equity received, to the people who made the key contribution; at least 5 % "
-            "of operating profit for three to five years when the institution exploits "
+            "At least 50 per cent of the net income from a transfer or licence, and of the "
+            "equity received, to the people who made the key contribution; at least 5 per "
+            "cent of operating profit for three to five years when the institution exploits "
             "the achievement itself."
         ),
     ),
@@ -100,7 +100,7 @@ PRESETS: dict[str, Preset] = {
         operating_profit_years=5,
         source="《北京市促进科技成果转化条例》（2019年11月27日通过，2020年1月1日起施行）",
         description=_(
-            "A provincial rule raising the inventors' floor to 70 % of net income and of "
+            "A provincial rule raising the inventors' floor to 70 per cent of net income and of "
             "equity received. Check the current text of your own province's regulation."
         ),
     ),
@@ -128,7 +128,7 @@ PRESETS: dict[str, Preset] = {
         source="US university royalty-sharing policies with a declining inventors' share",
         description=_(
             "The inventors' share falls as cumulative net income grows, as at several US "
-            "universities: 50 % of the first 100,000 and 25 % of the rest."
+            "universities: 50 per cent of the first 100,000 and 25 per cent of the rest."
         ),
     ),
 }
