@@ -317,3 +317,24 @@ def test_the_pages_read_in_chinese(staff_client, policy):
 
     assert response.status_code == 200
     assert "分配" in response.text
+
+
+def test_the_institutions_page_links_to_its_policies_for_its_staff(
+    client, staff_user, institution
+):
+    url = reverse("partners:institution_detail", args=[institution.code])
+    link = f"{reverse('distributions:policies')}?institution={institution.pk}"
+
+    client.force_login(staff_user)
+    own = client.get(url)
+    client.force_login(UserFactory(institutions=[InstitutionFactory()]))
+    foreign = client.get(url)
+
+    assert link in own.text
+    assert link not in foreign.text
+
+
+def test_the_ip_menu_leads_to_the_policies(staff_client):
+    response = staff_client.get(reverse("distributions:policies"))
+
+    assert f'href="{reverse("distributions:policies")}"' in response.text
