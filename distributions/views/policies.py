@@ -236,7 +236,9 @@ def _crumbs(policy=None):
     return crumbs
 
 
-def _form_page(request, form, formset, *, title, crumbs, submit, cancel_url, presets=None):
+def _form_page(
+    request, form, formset, *, title, crumbs, submit, cancel_url, presets=None, explanation=None
+):
     return render(
         request,
         FORM_TEMPLATE,
@@ -248,6 +250,7 @@ def _form_page(request, form, formset, *, title, crumbs, submit, cancel_url, pre
             "submit_label": submit,
             "cancel_url": cancel_url,
             "presets": presets,
+            "explanation": explanation,
         },
     )
 
@@ -350,6 +353,12 @@ def policy_edit(request, pk):
         crumbs=_crumbs(policy),
         submit=_("Save the policy"),
         cancel_url=policy.get_absolute_url(),
+        explanation=_(
+            "An approved distribution run used this policy, so its tiers, shares and "
+            "date stay as they are. Make a new version from a later date instead."
+        )
+        if services.policy_is_used(policy)
+        else None,
     )
 
 

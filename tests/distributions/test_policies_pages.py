@@ -295,6 +295,7 @@ def test_a_used_policy_cannot_change_its_tiers_nor_be_deleted(
 
     assert edit.status_code == 200
     assert edit.context["form"].non_field_errors()
+    assert edit.context["explanation"]
     assert len(tiers_of(policy)) == 2
     assert not page.context["delete_guard"].allowed
     assert delete.status_code == 302
@@ -338,3 +339,21 @@ def test_the_ip_menu_leads_to_the_policies(staff_client):
     response = staff_client.get(reverse("distributions:policies"))
 
     assert f'href="{reverse("distributions:policies")}"' in response.text
+
+
+def test_the_what_if_calculator_without_htmx_shows_the_whole_page(staff_client, policy):
+    response = staff_client.post(
+        reverse("distributions:policy-what-if", args=[policy.pk]),
+        {
+            "net_income": "1000",
+            "previously_distributed_net_income": "0",
+            "currency": "JPY",
+            "inventors": "A, 1\nB, 1\nC, 1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "<html" in response.text
+    inventors = [line.amount for line in response.context["result"].lines[:3]]
+    assert inventors == [Decimal(167), Decimal(167), Decimal(166)]
+    assert "1,000 JPY" in response.text
