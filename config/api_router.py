@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("achievements.api.urls")),
     path("", include("valuations.api.urls")),
     path("", include("distributions.api.equity")),
+    path("", include("distributions.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),

@@ -41,6 +41,7 @@ urlpatterns = [
     path("valuations/", include("valuations.urls")),
     path("achievements/", include("achievements.urls")),
     path("equity/", include("distributions.equity_urls")),
+    path("distributions/", include("distributions.urls")),
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),

@@ -21,6 +21,7 @@ from .models import (
     DistributionRun,
     EquityHolding,
     OperatingProfit,
+    PolicyTier,
     RunAchievement,
 )
 
@@ -36,19 +37,25 @@ def _institution_filter(user, prefix: str = "") -> Q | None:
 
 
 def policies_visible_to(user) -> QuerySet[DistributionPolicy]:
+    """The policies of the institutions a staff member works for (all of
+    them for a superuser), tiers in order; nothing for anyone else."""
     scope = _institution_filter(user)
     if scope is None:
         return DistributionPolicy.objects.none()
-    return DistributionPolicy.objects.filter(scope)
+    return (
+        DistributionPolicy.objects.filter(scope)
+        .select_related("institution")
+        .prefetch_related(Prefetch("tiers", queryset=PolicyTier.objects.order_by("position")))
+    )
 
 
 def policy_in_force(institution, on: date) -> DistributionPolicy | None:
     """The institution's policy version in force on ``on``: the latest one
-    effective on or before it."""
+    effective on or before it; None before the first."""
     return (
         DistributionPolicy.objects.filter(institution=institution, effective_from__lte=on)
+        .prefetch_related(Prefetch("tiers", queryset=PolicyTier.objects.order_by("position")))
         .order_by("-effective_from")
-        .prefetch_related("tiers")
         .first()
     )
 
@@ -111,14 +118,14 @@ def equity_holdings_visible_to(user) -> QuerySet[EquityHolding]:
 
 
 def distributing_institutions_for(user) -> QuerySet[Institution]:
-    """The institutions whose income, equity and profits the user records:
-    a staff member's own (every one for a superuser)."""
-    scope = _institution_filter(user, "")
-    if scope is None:
-        return Institution.objects.none()
+    """The institutions whose policies, income, equity and profits the user
+    records: a staff member's own, every one for a superuser, none for
+    anyone else."""
     if has_full_access(user):
-        return Institution.objects.all()
-    return Institution.objects.filter(pk__in=staff_institution_ids(user))
+        return Institution.objects.order_by("name")
+    if is_centre_staff_user(user):
+        return Institution.objects.filter(pk__in=staff_institution_ids(user)).order_by("name")
+    return Institution.objects.none()
 
 
 def operating_profits_visible_to(user) -> QuerySet[OperatingProfit]:

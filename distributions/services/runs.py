@@ -783,6 +783,13 @@ def approve_run(user, run: DistributionRun) -> DistributionRun:
     # The institution's row serialises approvals of its runs, so two
     # approvals of overlapping drafts cannot both pass the overlap check.
     Institution.objects.select_for_update().filter(pk=run.institution_id).first()
+    # The policy versions too: a policy change checks approved runs under
+    # the same locks, so it and this approval cannot both pass.
+    list(
+        DistributionPolicy.objects.select_for_update()
+        .filter(institution_id=run.institution_id)
+        .values_list("pk", flat=True)
+    )
     run = _locked_draft(run)
     if run.prepared_by_id == user.pk:
         raise RunError(

@@ -10,7 +10,8 @@ under it, milestones in every state an action needs, invoices and payments,
 royalty reports, cost entries, documents, activity, notifications,
 valuations, a webhook endpoint with a delivery, an achievement licensed
 under the agreement with a patent family, an application, its docket and an
-IP cost, a researcher's draft and submitted disclosures, and API tokens.
+IP cost, a researcher's draft and submitted disclosures, a distribution
+policy of the institution, and API tokens.
 
 Money and lifecycle states are reached through the services, as a user
 would reach them, so the records they leave (activity, notifications,
@@ -29,6 +30,7 @@ from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
 from distributions.models import EquityHolding, OperatingProfit
+from distributions.services.policies import policy_from_preset
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import StageDefinition
@@ -129,6 +131,8 @@ class Side:
     # Disclosures by state: draft (update, submit, withdraw), submitted
     # (confirm, return, convert).
     disclosures: dict = field(default_factory=dict)
+    # The institution's distribution policy (China's statutory default).
+    policy: object = None
 
 
 @dataclass
@@ -274,6 +278,12 @@ def build_side(name: str) -> Side:
         endpoint=side.endpoint, event=event, status="dead", attempts=3
     )
     build_achievements(side)
+    side.policy = policy_from_preset(
+        staff,
+        side.institution,
+        preset_key="china_statutory",
+        effective_from=datetime.date(2024, 1, 1),
+    )
     return side
 
 

@@ -22,6 +22,7 @@ from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
 from distributions.models import EquityHolding, EquityRealisation, OperatingProfit
+from distributions.services.policies import policy_from_preset
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import Sector, StageDefinition
@@ -483,6 +484,19 @@ def operating_profits(ctx, n):
         )
 
 
+def distribution_policies(ctx, n):
+    for _ in range(n):
+        # An institution of its own for each policy, its staff the context's.
+        institution = InstitutionFactory()
+        ctx.staff.institutions.add(institution)
+        policy_from_preset(
+            ctx.staff,
+            institution,
+            preset_key="us_two_tiers",
+            effective_from=datetime.date(2025, 1, 1),
+        )
+
+
 def tokens(ctx, n):
     for index in range(n):
         api_token_create(user=ctx.staff, name=f"Token {index}")
@@ -524,6 +538,7 @@ ROWS = {
     "ip-cost-list": ip_costs,
     "equity-holding-list": equity_holdings,
     "operating-profit-list": operating_profits,
+    "distribution-policy-list": distribution_policies,
 }
 NESTED = {"agreement-failure-clause-list", "agreement-schedule-item-list"}
 LIST_ROUTES = sorted(name for name in ROUTES if name.endswith("-list"))

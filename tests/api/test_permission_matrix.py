@@ -492,6 +492,28 @@ def operating_profit_body(world, side, role):
     }
 
 
+def distribution_compute_body(world, side, role):
+    return {
+        "net_income": "50000",
+        "previously_distributed_net_income": "80000",
+        "policy": {
+            "tiers": [
+                {"up_to": "100000", "inventors": "0.5", "department": "0.25"},
+                {"up_to": None, "inventors": "0.25", "department": "0.25"},
+            ]
+        },
+        "inventors": [{"name": "A", "share": 2}, {"name": "B", "share": 1}],
+    }
+
+
+def distribution_policy_body(world, side, role):
+    return {
+        "institution": side.institution.pk,
+        "preset": "us_two_tiers",
+        "effective_from": "2026-01-01",
+    }
+
+
 SCHEDULE = "agreement-schedule-item"
 CLAUSE = "agreement-failure-clause"
 COMPUTE = (
@@ -865,6 +887,25 @@ RULES: dict[tuple[str, str], Rule] = {
         who=STAFF, gate="class", body=ip_cost_body, ok=201, refused_parent=400
     ),
     ("ip-cost-detail", "get"): Rule(obj=pk("ip_cost"), who=STAFF, gate="class"),
+    # --- Income distribution: the office's own ------------------------------------------
+    ("distribution-compute", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_compute_body, has_foreign=False
+    ),
+    ("distribution-policy-list", "get"): Rule(who=STAFF, gate="class", members=ids("policy")),
+    # Staff see no other institution's policies, and may not make one: 403.
+    ("distribution-policy-list", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_policy_body, ok=201, refused_parent=403
+    ),
+    ("distribution-policy-detail", "get"): Rule(obj=pk("policy"), who=STAFF, gate="class"),
+    ("distribution-policy-detail", "patch"): Rule(
+        obj=pk("policy"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"name": "Statutory default, as adopted"},
+    ),
+    ("distribution-policy-detail", "delete"): Rule(
+        obj=pk("policy"), who=STAFF, gate="class", ok=204
+    ),
     # --- Notifications, webhooks, tokens -------------------------------------------------
     ("notification-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
     ("notification-mark-read", "post"): Rule(
