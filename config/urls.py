@@ -40,6 +40,7 @@ urlpatterns = [
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
     path("achievements/", include("achievements.urls")),
+    path("reports/annual/", include("reports.urls")),
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import AchievementKind, FundingSource
@@ -245,7 +246,7 @@ def china_annual_report(institution, year: int) -> AnnualReport:
                 Figure(
                     f"cn.4a.{kind}.{built}",
                     section,
-                    f"{kind_label} · {built_label}",
+                    format_lazy("{} · {}", kind_label, built_label),
                     rows.count(),
                     records=rows,
                 )
@@ -452,14 +453,14 @@ def _contract_figures(prefix, section, label, agreements, signed, period) -> lis
         Figure(
             f"{prefix}.contracts",
             section,
-            _("%(kind)s: contracts") % {"kind": label},
+            format_lazy(_("{kind}: contracts"), kind=label),
             signed.count(),
             records=signed,
         ),
         Figure(
             f"{prefix}.contract_value",
             section,
-            _("%(kind)s: contract value") % {"kind": label},
+            format_lazy(_("{kind}: contract value"), kind=label),
             records.total(signed, "contract_value"),
             MONEY,
             CURRENCY,
@@ -468,7 +469,7 @@ def _contract_figures(prefix, section, label, agreements, signed, period) -> lis
         Figure(
             f"{prefix}.received",
             section,
-            _("%(kind)s: cash received in the year") % {"kind": label},
+            format_lazy(_("{kind}: cash received in the year"), kind=label),
             records.total(received),
             MONEY,
             CURRENCY,

@@ -32,7 +32,9 @@ def annual_report_input_save(*, institution, report: str, year: int, by, **value
         raise PermissionDenied(_("Only the institution's staff may state its report inputs."))
     unknown = set(values) - set(INPUT_FIELDS)
     if unknown:
-        raise InvalidInput({field: [_("Not an input of the report.")] for field in sorted(unknown)})
+        raise InvalidInput(
+            {field: [_("Not an input of the report.")] for field in sorted(unknown)}
+        )
     # Lock the row: two staff members may save the same report at once.
     entry = (
         AnnualReportInput.objects.select_for_update()
