@@ -408,7 +408,7 @@ def china_annual_report(institution, year: int) -> AnnualReport:
     # 5c — Tax treatment.
     section = "5c"
     for treatment, label in (
-        (TaxTreatment.CASH_HALF_REDUCTION, _("Cash rewards counted at 50 % for tax")),
+        (TaxTreatment.CASH_HALF_REDUCTION, _("Cash rewards taxed on half their amount")),
         (TaxTreatment.CASH_ORDINARY, _("Cash rewards taxed in full")),
         (TaxTreatment.EQUITY_DEFERRED, _("Equity rewards with tax deferred")),
     ):
