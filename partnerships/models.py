@@ -15,8 +15,8 @@ from .choices import (
     CooperationMode,
     EnterpriseSize,
     Exclusivity,
-    LicenseeSize,
     InstitutionKind,
+    LicenseeSize,
     MilestoneKind,
     PartnershipStatus,
     Party,
@@ -176,7 +176,9 @@ class Enterprise(TimeStampedModel):
                 | Q(dissolved_on__isnull=True)
                 | Q(dissolved_on__gte=F("founded_on")),
                 name="enterprise_dissolved_after_founded",
-                violation_error_message=_("A company cannot cease operating before it is founded."),
+                violation_error_message=_(
+                    "A company cannot cease operating before it is founded."
+                ),
             ),
         ]
 
