@@ -4,7 +4,7 @@ An error answer stays JSON, in the API's one error format."""
 import orjson
 from rest_framework.renderers import BaseRenderer
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from reports.documents import XLSX_CONTENT_TYPE
 
 
 class XlsxRenderer(BaseRenderer):
