@@ -3,16 +3,20 @@ year; every figure links to the records it counts; the office states what
 the records cannot know; exports. Another institution's report, and
 anyone but staff, get a 404."""
 
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import AnnualReportInput
 from tests.factories import PartnerUserFactory, ResearcherUserFactory, UserFactory
 
-from .year import build_year
+from .year import build_year, fixed_receipt
 
 INDEX = reverse("annual_reports:index")
 
@@ -161,3 +165,18 @@ def test_the_page_speaks_chinese(client, staff, year):
     html = page.content.decode()
     assert "年度报告" in html
     assert "许可：合同项数" in html
+
+
+def test_a_drill_down_reads_the_same_number_of_queries_for_more_rows(client, staff, year):
+    url = _url("figure", year, "cn.3.licence.received")
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for month in range(1, 10):
+        fixed_receipt(
+            year.l1, "other", Decimal("1000"), datetime.date(2025, month, 28), f"R{month}"
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url)
+
+    assert page.context["total"] == 13
+    assert len(after) == len(before)
