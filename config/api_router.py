@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("valuations.api.urls")),
     path("", include("distributions.api.equity")),
     path("", include("distributions.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),

@@ -42,6 +42,7 @@ urlpatterns = [
     path("achievements/", include("achievements.urls")),
     path("equity/", include("distributions.equity_urls")),
     path("distributions/", include("distributions.urls")),
+    path("reports/annual/", include("reports.urls")),
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),

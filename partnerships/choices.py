@@ -15,6 +15,26 @@ class EnterpriseSize(models.TextChoices):
     LARGE = "large", _("Large enterprise")
 
 
+class LicenseeSize(models.TextChoices):
+    """The licensee's size when an agreement is signed, as the AUTM survey
+    classifies it: small is fewer than 500 employees. Whether it is a
+    start-up in the survey's sense (formed in the year to develop the
+    licensed technology) follows from the enterprise's founding date and
+    the agreement's ``licensee_formed_for_licence``."""
+
+    STARTUP = "startup", _("Start-up")
+    SMALL = "small", _("Small company (fewer than 500 employees)")
+    LARGE = "large", _("Large company")
+
+
+# The licensee size copied to an agreement when it is signed.
+LICENSEE_SIZE_OF_ENTERPRISE = {
+    EnterpriseSize.STARTUP: LicenseeSize.STARTUP,
+    EnterpriseSize.SME: LicenseeSize.SMALL,
+    EnterpriseSize.LARGE: LicenseeSize.LARGE,
+}
+
+
 class CooperationMode(models.TextChoices):
     """How an institution and an enterprise work together; analytics compare
     the modes (DESIGN §6)."""

@@ -133,6 +133,11 @@ class InstitutionForm(ModelForm):
         if self.instance.pk:
             # Codes appear in invoice numbers: chosen once, at creation.
             del self.fields["code"]
+        # Most institutions keep the calendar year: left empty, it is January.
+        self.fields["fiscal_year_start_month"].required = False
+
+    def clean_fiscal_year_start_month(self):
+        return self.cleaned_data.get("fiscal_year_start_month") or 1
 
 
 class EnterpriseForm(ModelForm):

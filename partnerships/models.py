@@ -16,6 +16,7 @@ from .choices import (
     EnterpriseSize,
     Exclusivity,
     InstitutionKind,
+    LicenseeSize,
     MilestoneKind,
     PartnershipStatus,
     Party,
@@ -43,8 +44,23 @@ class Institution(TimeStampedModel):
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
     country = CountryField(_("country"), default="CN")
+    region = models.CharField(
+        _("province or state"),
+        max_length=100,
+        blank=True,
+        help_text=_("Start-ups in the same province or state are counted as in the home region."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "1 for a calendar fiscal year, 7 for one from July to June. The AUTM survey "
+            "counts by fiscal year; a fiscal year is named after the year it ends in."
+        ),
+    )
     # The particulars its invoices carry as the payee (what a payer's
     # accounts department books and a VAT invoice names).
     unified_social_credit_code = UnifiedSocialCreditCodeField(
@@ -85,6 +101,11 @@ class Institution(TimeStampedModel):
                     "An institution with this Unified Social Credit Code exists."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="institution_fiscal_year_month_1_12",
+                violation_error_message=_("A fiscal year starts in a month from 1 to 12."),
+            ),
         ]
 
     def __str__(self):
@@ -110,7 +131,20 @@ class Enterprise(TimeStampedModel):
     sectors = models.ManyToManyField(
         "pipelines.Sector", verbose_name=_("sectors"), blank=True, related_name="enterprises"
     )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    dissolved_on = models.DateField(
+        _("ceased operating on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the company operates."),
+    )
     country = CountryField(_("country"), default="CN")
+    region = models.CharField(
+        _("province or state"),
+        max_length=100,
+        blank=True,
+        help_text=_("Of its primary place of business."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     unified_social_credit_code = UnifiedSocialCreditCodeField(
@@ -135,6 +169,15 @@ class Enterprise(TimeStampedModel):
                 name="enterprise_uscc_unique",
                 violation_error_message=_(
                     "An enterprise with this Unified Social Credit Code exists."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_on__isnull=True)
+                | Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=F("founded_on")),
+                name="enterprise_dissolved_after_founded",
+                violation_error_message=_(
+                    "A company cannot cease operating before it is founded."
                 ),
             ),
         ]
@@ -464,6 +507,12 @@ class Agreement(TimeStampedModel):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    terminated_on = models.DateField(
+        _("terminated on"),
+        null=True,
+        blank=True,
+        help_text=_("When a terminated agreement ended before its term."),
+    )
     renewal = models.CharField(
         _("renewal"), max_length=20, choices=Renewal.choices, default=Renewal.NONE
     )
@@ -487,6 +536,29 @@ class Agreement(TimeStampedModel):
         max_length=20,
         choices=Exclusivity.choices,
         default=Exclusivity.NOT_APPLICABLE,
+    )
+    # The counterparty as it was when the agreement was signed: the annual
+    # reports classify a licence by the licensee's size then, not now.
+    licensee_size = models.CharField(
+        _("licensee's size at signing"),
+        max_length=10,
+        choices=LicenseeSize.choices,
+        blank=True,
+        help_text=_("Copied from the enterprise when the agreement is signed; editable."),
+    )
+    licensee_employees = models.PositiveIntegerField(
+        _("licensee's employees at signing"),
+        null=True,
+        blank=True,
+        help_text=_("Fewer than 500 makes a small company."),
+    )
+    licensee_formed_for_licence = models.BooleanField(
+        _("licensee formed to develop the licensed technology"),
+        default=False,
+        help_text=_(
+            "The company depends on this licence or option to get started; in the "
+            "fiscal year it was founded it counts as a start-up."
+        ),
     )
     field_of_use = LimitedTextField(
         _("field of use"), max_length=DESCRIPTION_MAX_LENGTH, blank=True

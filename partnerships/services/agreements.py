@@ -36,7 +36,7 @@ from core.i18n import Localized, Message, Money, field_names
 from core.money import Currency
 from core.writable import WritableFields
 
-from ..choices import PartnershipStatus
+from ..choices import LICENSEE_SIZE_OF_ENTERPRISE, PartnershipStatus
 from ..events import AgreementCreated, AgreementTermsChanged, AgreementUpdated
 from ..models import (
     Agreement,
@@ -65,8 +65,10 @@ INSTITUTION_FIELDS = WritableFields(
         "name_zh",
         "kind",
         "country",
+        "region",
         "city",
         "website",
+        "fiscal_year_start_month",
         "unified_social_credit_code",
         "registered_address",
         "bank_name",
@@ -82,7 +84,10 @@ ENTERPRISE_FIELDS = WritableFields(
         "name_zh",
         "size",
         "sectors",
+        "founded_on",
+        "dissolved_on",
         "country",
+        "region",
         "city",
         "website",
         "unified_social_credit_code",
@@ -136,7 +141,13 @@ AGREEMENT_FIELDS = WritableFields(
         "signed_on",
         "effective_on",
         "expires_on",
+        "terminated_on",
         "exclusivity",
+        "registration_number",
+        "contract_value",
+        "licensee_size",
+        "licensee_employees",
+        "licensee_formed_for_licence",
         "field_of_use",
         "territory",
         "institution_ip_share",
@@ -306,6 +317,7 @@ DATE_BOUNDS = {
         "signed_on": BUSINESS,
         "effective_on": BUSINESS,
         "expires_on": TERM_END,
+        "terminated_on": BUSINESS,
         "upfront_due_on": BUSINESS,
     },
 }
@@ -608,6 +620,7 @@ def agreement_create(
         raise PartnershipError(
             _("A new agreement is a draft or signed."), code="invalid_status", field="status"
         )
+    _snapshot_licensee(agreement)
     _validate(agreement)
     _check_dates(agreement, terms)
     _insert(agreement)
@@ -635,6 +648,8 @@ def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
     status_before = agreement.status
     changed = _apply(agreement, changes)
     _check_transition(AGREEMENT_TRANSITIONS, status_before, agreement.status)
+    if status_before != agreement.status and _snapshot_licensee(agreement):
+        changed["licensee_size"] = ["", agreement.licensee_size]
     _validate(agreement)
     _check_dates(agreement, changes)
     agreement.save()
@@ -653,6 +668,17 @@ def agreement_update(*, agreement: Agreement, by, **changes) -> Agreement:
             )
         )
     return agreement
+
+
+def _snapshot_licensee(agreement: Agreement) -> bool:
+    """On signing, the licensee's size as the enterprise records it, unless
+    staff stated it: the annual reports classify a licence by the
+    licensee's size when it was signed. True if it was copied."""
+    if agreement.status != Agreement.Status.SIGNED or agreement.licensee_size:
+        return False
+    size = agreement.partnership.enterprise.size
+    agreement.licensee_size = LICENSEE_SIZE_OF_ENTERPRISE.get(size, "")
+    return bool(agreement.licensee_size)
 
 
 def _locked_agreement(agreement: Agreement, by) -> Agreement:

@@ -748,6 +748,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("valuation-list", "post"): Rule(body=valuation_body, ok=201, refused_parent=404),
     ("valuation-defaults", "get"): Rule(query=project_query, refused_parent=404),
     ("valuation-detail", "get"): Rule(obj=valuation_of),
+    # --- Annual reports: staff, on their own institutions -------------------------------
+    ("report-china-annual", "get"): Rule(
+        query=lambda w, s, r: {"institution": s.institution.pk, "year": 2025},
+        who=STAFF,
+        gate="class",
+        refused_parent=404,
+    ),
+    ("report-autm", "get"): Rule(
+        query=lambda w, s, r: {"institution": s.institution.pk, "fiscal_year": 2025},
+        who=STAFF,
+        gate="class",
+        refused_parent=404,
+    ),
     ("valuation-rerun", "post"): Rule(obj=valuation_of, ok=201),
     # --- Achievements, disclosures, patents, the docket ----------------------------------
     # Partners and researchers read the achievements and patents they may
