@@ -10,7 +10,9 @@ under it, milestones in every state an action needs, invoices and payments,
 royalty reports, cost entries, documents, activity, notifications,
 valuations, a webhook endpoint with a delivery, an achievement licensed
 under the agreement with a patent family, an application, its docket and an
-IP cost, a researcher's draft and submitted disclosures, and API tokens.
+IP cost, a researcher's draft and submitted disclosures, a distribution
+policy with an approved run over 2025 (its inventor's line pending) and a
+draft over 2024 prepared by a second staff member, and API tokens.
 
 Money and lifecycle states are reached through the services, as a user
 would reach them, so the records they leave (activity, notifications,
@@ -28,6 +30,8 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
+from distributions.models import DistributionPolicy, PolicyTier
+from distributions.services import runs as distribution_runs
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import StageDefinition
@@ -126,6 +130,13 @@ class Side:
     # Disclosures by state: draft (update, submit, withdraw), submitted
     # (confirm, return, convert).
     disclosures: dict = field(default_factory=dict)
+    # Income distribution: a second staff member who prepares the runs, so
+    # that ``staff`` may approve them; the approved run over 2025 with the
+    # researcher's pending line, and a draft over 2024.
+    run_preparer: object = None
+    approved_run: object = None
+    draft_run: object = None
+    distribution_line: object = None
 
 
 @dataclass
@@ -271,7 +282,36 @@ def build_side(name: str) -> Side:
         endpoint=side.endpoint, event=event, status="dead", attempts=3
     )
     build_achievements(side)
+    build_distributions(side)
     return side
+
+
+def build_distributions(side: Side) -> None:
+    """Half of the net income to the inventors: the 1,000.00 paid on the
+    side's invoice in 2025 gives its researcher a line of 500.00."""
+    policy = DistributionPolicy.objects.create(
+        institution=side.institution, name="Policy", effective_from=datetime.date(2020, 1, 1)
+    )
+    PolicyTier.objects.create(
+        policy=policy, position=0, up_to=None, inventors=Decimal("0.5"), institution=Decimal("0.5")
+    )
+    side.run_preparer = UserFactory(institutions=[side.institution])
+    side.approved_run = distribution_runs.approve_run(
+        side.staff,
+        distribution_runs.prepare_run(
+            side.run_preparer,
+            side.institution,
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2025, 12, 31),
+        ),
+    )
+    side.distribution_line = side.approved_run.lines.get(person=side.researcher.person)
+    side.draft_run = distribution_runs.prepare_run(
+        side.run_preparer,
+        side.institution,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+    )
 
 
 def build_achievements(side: Side) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from pipelines.models import StageDefinition
 from tests.api.conftest import ROLES, SCORECARD_INPUTS, Side, World, client_for
@@ -456,6 +457,24 @@ def counsel_body(world, side, role):
     return {"name": unique("Matrix IP Firm "), "kind": "firm"}
 
 
+def distribution_period(world, side, role):
+    """A year with no run yet of either side."""
+    return {
+        "institution": side.institution.pk,
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "currency": "CNY",
+    }
+
+
+def public_notice(world, side, role):
+    return {"published_on": "2026-01-10", "days": 15}
+
+
+def settlement(world, side, role):
+    return {"on": timezone.localdate().isoformat(), "reference": "TX-1"}
+
+
 def ip_cost_body(world, side, role):
     return {
         "achievement": side.achievement.pk,
@@ -825,6 +844,36 @@ RULES: dict[tuple[str, str], Rule] = {
         who=STAFF, gate="class", body=ip_cost_body, ok=201, refused_parent=400
     ),
     ("ip-cost-detail", "get"): Rule(obj=pk("ip_cost"), who=STAFF, gate="class"),
+    # --- Income distribution ----------------------------------------------------------------
+    # Runs are the office's: partners and researchers get 403 before any
+    # lookup; another institution's staff 404 (a POST naming another
+    # institution: 400 not_institution_staff). Lines: staff and the
+    # inventor read them; only staff settle; partners get 403.
+    ("distribution-run-list", "get"): Rule(who=STAFF, gate="class", members=ids("approved_run")),
+    ("distribution-run-list", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_period, ok=201, refused_parent=400
+    ),
+    ("distribution-run-preview", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_period, refused_parent=400
+    ),
+    ("distribution-run-detail", "get"): Rule(obj=pk("approved_run"), who=STAFF, gate="class"),
+    ("distribution-run-detail", "delete"): Rule(
+        obj=pk("draft_run"), who=STAFF, gate="class", ok=204
+    ),
+    ("distribution-run-recompute", "post"): Rule(obj=pk("draft_run"), who=STAFF, gate="class"),
+    ("distribution-run-approve", "post"): Rule(obj=pk("draft_run"), who=STAFF, gate="class"),
+    ("distribution-run-public-notice", "post"): Rule(
+        obj=pk("approved_run"), who=STAFF, gate="class", body=public_notice
+    ),
+    ("distribution-line-list", "get"): Rule(
+        who=OFFICE, members=ids("distribution_line"), class_refuses=NOT_PARTNERS
+    ),
+    ("distribution-line-detail", "get"): Rule(
+        obj=pk("distribution_line"), who=OFFICE, class_refuses=NOT_PARTNERS
+    ),
+    ("distribution-line-settle", "post"): Rule(
+        obj=pk("distribution_line"), who=STAFF, body=settlement, class_refuses=NOT_PARTNERS
+    ),
     # --- Notifications, webhooks, tokens -------------------------------------------------
     ("notification-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
     ("notification-mark-read", "post"): Rule(
