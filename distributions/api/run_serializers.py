@@ -132,21 +132,36 @@ class DistributionRunDetailSerializer(serializers.ModelSerializer):
 
 
 class RunPeriodSerializer(serializers.Serializer):
-    """The institution, period and currency a run distributes; with
-    ``corrects``, the approved run it corrects (whose period and currency
-    it then takes)."""
+    """The institution, period and currency a run distributes."""
 
     institution = ScopedPrimaryKeyRelatedField(institutions_visible_to)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     currency = serializers.ChoiceField(choices=Currency.choices, default=Currency.CNY)
-    corrects = ScopedPrimaryKeyRelatedField(
-        runs_visible_to, required=False, allow_null=True, default=None
-    )
 
 
 class RunPrepareSerializer(RunPeriodSerializer):
+    """A draft of a period; with ``corrects``, a correction of that approved
+    run, over its period and in its currency (the period may then be left
+    out)."""
+
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    corrects = ScopedPrimaryKeyRelatedField(
+        runs_visible_to, required=False, allow_null=True, default=None
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    def validate(self, attrs):
+        if attrs.get("corrects") is None:
+            missing = {
+                name: [serializers.Field.default_error_messages["required"]]
+                for name in ("period_start", "period_end")
+                if name not in attrs
+            }
+            if missing:
+                raise serializers.ValidationError(missing, code="required")
+        return attrs
 
 
 class PublicNoticeSerializer(serializers.Serializer):

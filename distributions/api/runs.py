@@ -163,6 +163,9 @@ class DistributionRunViewSet(
         """Prepare a draft run."""
         data = self._body(api.RunPrepareSerializer)
         institution = data.pop("institution")
+        # A correction takes the corrected run's period and currency.
+        data.setdefault("period_start", None)
+        data.setdefault("period_end", None)
         with coded_400():
             run = services.prepare_run(request.user, institution, **data)
         return self._respond(run, status.HTTP_201_CREATED)
@@ -211,7 +214,8 @@ class DistributionRunViewSet(
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """What a run would contain, computed and not saved: the figures of
-        each achievement and every line with its tier slices."""
+        each achievement and every line with its tier slices. A correction
+        is previewed by preparing its draft (and discarding it)."""
         data = self._body(api.RunPeriodSerializer)
         institution = data.pop("institution")
         with coded_400():
