@@ -676,28 +676,53 @@ def tell_statement_ready(event: RunApproved) -> list[Notification]:
     )
     notices = []
     for user, cash, shares in run_inventor_statements(run):
-        body = NoticeText(
-            gettext_lazy(
-                "%(institution)s approved the distribution of its income: "
-                "%(amount)s %(currency)s in cash to you."
-            ),
-            institution=Localized(run.institution),
-            amount=Money(cash, run.currency, code=False),
-            currency=run.currency,
-        )
-        if shares:
-            body = NoticeText(
-                gettext_lazy("%(text)s Shares granted to you: %(shares)s."),
-                text=body,
-                shares=shares,
-            )
         notices += notify(
             recipients=[user],
             kind=NotificationKind.REWARD_STATEMENT_READY,
             event_key=f"run_approved:{run.pk}",
             title=title,
-            body=body,
+            body=_statement_words(run, cash, shares),
             url=RESEARCH_REWARDS_PATH,
             research_url=RESEARCH_REWARDS_PATH,
         )
     return notices
+
+
+def _statement_words(run, cash, shares) -> NoticeText:
+    """What the run gives one inventor: cash, shares or both; for a
+    correction, the change."""
+    values = {
+        "institution": Localized(run.institution),
+        "amount": Money(cash, run.currency, code=False),
+        "currency": run.currency,
+    }
+    if run.corrects_id:
+        body = NoticeText(
+            gettext_lazy(
+                "%(institution)s approved a correction of the distribution: your cash "
+                "reward changes by %(amount)s %(currency)s."
+            ),
+            **values,
+        )
+    elif cash or not shares:
+        body = NoticeText(
+            gettext_lazy(
+                "%(institution)s approved the distribution of its income: "
+                "%(amount)s %(currency)s in cash to you."
+            ),
+            **values,
+        )
+    else:
+        return NoticeText(
+            gettext_lazy(
+                "%(institution)s approved the distribution of its income: "
+                "%(shares)s shares granted to you."
+            ),
+            institution=values["institution"],
+            shares=shares,
+        )
+    if shares:
+        body = NoticeText(
+            gettext_lazy("%(text)s Shares granted to you: %(shares)s."), text=body, shares=shares
+        )
+    return body

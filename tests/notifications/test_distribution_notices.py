@@ -128,3 +128,29 @@ def test_a_refused_approval_tells_nobody(draft, preparer):
 
 def test_a_draft_tells_nobody(draft):
     assert not notices().exists()
+
+
+def test_a_correction_tells_each_inventor_the_change(
+    draft, approver, preparer, chen_jie, django_capture_on_commit_callbacks
+):
+    """10,000 more received for the same year: half to the inventors, 30 %
+    of it (1,500.00) to Chen Jie."""
+    runs.approve_run(approver, draft)
+    agreement = draft.achievements.get().achievement.agreement_links.get().agreement
+    receive(agreement, D("10000"), date(2025, 6, 1))
+    correction = runs.prepare_run(
+        preparer,
+        draft.institution,
+        period_start=None,
+        period_end=None,
+        corrects=draft,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.approve_run(approver, correction)
+
+    notice = notices().get(recipient=chen_jie, event_key=f"run_approved:{correction.pk}")
+    assert notice.body == (
+        f"{draft.institution.name} approved a correction of the distribution: "
+        "your cash reward changes by 1,500.00 CNY."
+    )
