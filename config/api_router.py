@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("distributions.api.equity")),
     path("", include("distributions.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("distributions.api.run_urls")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),

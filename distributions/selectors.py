@@ -3,6 +3,7 @@ policies and runs; an inventor sees the lines paid or granted to them in
 approved runs, and nothing else of a run; partners see none of it."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -14,7 +15,7 @@ from accounts.selectors import (
 )
 from partnerships.models import Institution
 
-from .choices import RunState
+from .choices import RecipientKind, RewardForm, RunState
 from .models import (
     DistributionLine,
     DistributionPolicy,
@@ -133,3 +134,28 @@ def operating_profits_visible_to(user) -> QuerySet[OperatingProfit]:
     if scope is None:
         return OperatingProfit.objects.none()
     return OperatingProfit.objects.filter(scope)
+
+
+def run_inventor_statements(run: DistributionRun) -> list[tuple]:
+    """The inventors of a run who sign in, each with their cash total and
+    the shares granted to them in it: ``(user, cash, shares)``, by user."""
+    totals: dict = {}
+    lines = (
+        DistributionLine.objects.filter(
+            run=run,
+            kind=RecipientKind.INVENTOR,
+            person__user__isnull=False,
+            person__user__is_active=True,
+        )
+        .select_related("person__user")
+        .order_by("person__user_id", "id")
+    )
+    for line in lines:
+        user = line.person.user
+        cash, shares = totals.get(user.pk, (user, Decimal(0), Decimal(0)))[1:]
+        if line.form == RewardForm.EQUITY:
+            shares += line.equity_shares or 0
+        else:
+            cash += line.amount
+        totals[user.pk] = (user, cash, shares)
+    return list(totals.values())

@@ -23,3 +23,4 @@ class NotificationKind(models.TextChoices):
     DISCLOSURE_SUBMITTED = "disclosure_submitted", _("Disclosure submitted")
     DISCLOSURE_RETURNED = "disclosure_returned", _("Disclosure returned")
     DISCLOSURE_CONVERTED = "disclosure_converted", _("Disclosure accepted")
+    REWARD_STATEMENT_READY = "reward_statement_ready", _("Reward statement ready")

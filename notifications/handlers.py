@@ -28,6 +28,8 @@ from achievements.selectors import (
     institutions_staff,
 )
 from core.events import subscribe
+from distributions.events import RunApproved
+from distributions.selectors import run_inventor_statements
 from partnerships.choices import Renewal
 from partnerships.events import AgreementExpiring
 from partnerships.selectors import enterprise_admins, enterprise_users, research_party_users
@@ -55,6 +57,7 @@ from projects.selectors import project_stakeholders
 
 from .choices import NotificationKind
 from .links import (
+    RESEARCH_REWARDS_PATH,
     agreement_page,
     invoice_page,
     milestone_page,
@@ -656,3 +659,70 @@ def tell_disclosure_converted(event: DisclosureConverted) -> list[Notification]:
         url=staff_achievement_page(achievement),
         research_url=research_achievement_page(achievement),
     )
+
+
+# --- Income distribution -------------------------------------------------------------
+
+
+@subscribe(RunApproved)
+def tell_statement_ready(event: RunApproved) -> list[Notification]:
+    """A run was approved: each of its inventors who signs in, with what it
+    gives them. Departments, the institution and co-owners are not told."""
+    run = event.run
+    title = NoticeText(
+        gettext_lazy("Your reward statement for %(start)s to %(end)s is ready"),
+        start=run.period_start,
+        end=run.period_end,
+    )
+    notices = []
+    for user, cash, shares in run_inventor_statements(run):
+        notices += notify(
+            recipients=[user],
+            kind=NotificationKind.REWARD_STATEMENT_READY,
+            event_key=f"run_approved:{run.pk}",
+            title=title,
+            body=_statement_words(run, cash, shares),
+            url=RESEARCH_REWARDS_PATH,
+            research_url=RESEARCH_REWARDS_PATH,
+        )
+    return notices
+
+
+def _statement_words(run, cash, shares) -> NoticeText:
+    """What the run gives one inventor: cash, shares or both; for a
+    correction, the change."""
+    values = {
+        "institution": Localized(run.institution),
+        "amount": Money(cash, run.currency, code=False),
+        "currency": run.currency,
+    }
+    if run.corrects_id:
+        body = NoticeText(
+            gettext_lazy(
+                "%(institution)s approved a correction of the distribution: your cash "
+                "reward changes by %(amount)s %(currency)s."
+            ),
+            **values,
+        )
+    elif cash or not shares:
+        body = NoticeText(
+            gettext_lazy(
+                "%(institution)s approved the distribution of its income: "
+                "%(amount)s %(currency)s in cash to you."
+            ),
+            **values,
+        )
+    else:
+        return NoticeText(
+            gettext_lazy(
+                "%(institution)s approved the distribution of its income: "
+                "%(shares)s shares granted to you."
+            ),
+            institution=values["institution"],
+            shares=shares,
+        )
+    if shares:
+        body = NoticeText(
+            gettext_lazy("%(text)s Shares granted to you: %(shares)s."), text=body, shares=shares
+        )
+    return body

@@ -16,6 +16,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 PORTAL_HOME = "portal:overview"
 RESEARCH_HOME = "research:home"
+# The researcher's page of their rewards from income distributions and
+# their statements.
+RESEARCH_REWARDS_PATH = "/research/rewards/"
 
 
 def _reverse(name: str, **kwargs) -> str | None:

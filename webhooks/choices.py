@@ -23,6 +23,11 @@ class EventType(models.TextChoices):
         _("Patent application status changed"),
     )
     DEADLINE_DUE = "deadline.due", _("Docket deadline due")
+    DISTRIBUTION_RUN_APPROVED = "distribution_run.approved", _("Distribution run approved")
+    DISTRIBUTION_LINE_SETTLED = (
+        "distribution_line.settled",
+        _("Distribution line paid or granted"),
+    )
 
 
 class DeliveryStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from achievements.events import (
     PatentApplicationStatusChanged,
 )
 from core.events import subscribe
+from distributions.events import LineSettled, RunApproved
 from projects.events import (
     MilestoneClaimed,
     MilestoneDisputed,
@@ -193,5 +194,43 @@ def announce_deadline_due(event: DeadlineDue) -> OutboxEvent | None:
             "achievement_id": deadline.achievement_id,
             "family_id": deadline.family_id,
             "application_id": deadline.application_id,
+        },
+    )
+
+
+# --- Income distribution ----------------------------------------------------------
+
+
+@subscribe(RunApproved)
+def announce_run_approved(event: RunApproved) -> OutboxEvent | None:
+    run = event.run
+    return event_publish(
+        event_type=EventType.DISTRIBUTION_RUN_APPROVED,
+        obj=run,
+        data={
+            "institution_id": run.institution_id,
+            "period_start": run.period_start.isoformat(),
+            "period_end": run.period_end.isoformat(),
+            "currency": run.currency,
+            "net_income": str(run.net_income),
+            "corrects_id": run.corrects_id,
+        },
+    )
+
+
+@subscribe(LineSettled)
+def announce_line_settled(event: LineSettled) -> OutboxEvent | None:
+    line = event.line
+    return event_publish(
+        event_type=EventType.DISTRIBUTION_LINE_SETTLED,
+        obj=line,
+        data={
+            "run_id": line.run_id,
+            "state": line.state,
+            "form": line.form,
+            "amount": str(line.amount),
+            "currency": line.currency,
+            "equity_shares": str(line.equity_shares) if line.equity_shares is not None else None,
+            "settled_on": line.settled_on.isoformat(),
         },
     )

@@ -20,6 +20,7 @@ from achievements.selectors import (
     disclosures_visible_to,
     patent_applications_visible_to,
 )
+from distributions.selectors import lines_visible_to, runs_visible_to
 from projects.selectors import (
     milestones_visible_to,
     payments_visible_to,
@@ -63,6 +64,12 @@ OBJECT_KINDS = {
         "patent_application", "api:patent-application-detail", patent_applications_visible_to
     ),
     "achievements.deadline": ObjectKind("deadline", "api:deadline-detail", deadlines_visible_to),
+    "distributions.distributionrun": ObjectKind(
+        "distribution_run", "api:distribution-run-detail", runs_visible_to
+    ),
+    "distributions.distributionline": ObjectKind(
+        "distribution_line", "api:distribution-line-detail", lines_visible_to
+    ),
 }
 OBJECT_KINDS_BY_NAME = {kind.name: kind for kind in OBJECT_KINDS.values()}
 

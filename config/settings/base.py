@@ -380,6 +380,11 @@ SPECTACULAR_SETTINGS = {
         "DeadlineStateEnum": "achievements.choices.DeadlineState",
         "IpCostKindEnum": "achievements.choices.IpCostKind",
         "CounselKindEnum": "achievements.choices.CounselKind",
+        "RunStateEnum": "distributions.choices.RunState",
+        "LineStateEnum": "distributions.choices.LineState",
+        "RecipientKindEnum": "distributions.choices.RecipientKind",
+        "RewardFormEnum": "distributions.choices.RewardForm",
+        "TaxTreatmentEnum": "distributions.choices.TaxTreatment",
     },
 }
 

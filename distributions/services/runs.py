@@ -28,6 +28,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from achievements.choices import TransferMode
 from achievements.models import Achievement, AchievementAgreement, AchievementOwner, Inventor
 from core.errors import DomainError
+from core.events import publish
 from core.exchange import convert
 from core.i18n import localized_name
 from core.money import MINOR_UNITS, Currency, quantize_money
@@ -35,6 +36,7 @@ from partnerships.models import Agreement, Institution
 
 from ..choices import LineState, RecipientKind, RewardForm, RewardSource, RunState, TaxTreatment
 from ..computations.shares import Beneficiary, Tier, distribute, minor_unit, split_by_shares
+from ..events import LineSettled, RunApproved
 from ..models import (
     DistributionLine,
     DistributionPolicy,
@@ -811,6 +813,7 @@ def approve_run(user, run: DistributionRun) -> DistributionRun:
     run.approved_by = user
     run.approved_at = timezone.now()
     run.save(update_fields=["state", "approved_by", "approved_at", "updated_at"])
+    publish(RunApproved(run=run, by=user))
     return run
 
 
@@ -856,4 +859,5 @@ def settle_line(
     line.settlement_reference = reference
     line.settled_by = user
     line.save(update_fields=["state", "settled_on", "settlement_reference", "settled_by"])
+    publish(LineSettled(line=line, by=user))
     return line

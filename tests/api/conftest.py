@@ -11,7 +11,9 @@ royalty reports, cost entries, documents, activity, notifications,
 valuations, a webhook endpoint with a delivery, an achievement licensed
 under the agreement with a patent family, an application, its docket and an
 IP cost, a researcher's draft and submitted disclosures, a distribution
-policy of the institution, and API tokens.
+policy of the institution with an approved run over 2025 (its inventor's
+line pending), a draft over 2024 prepared by a second staff member and a
+version taking effect in 2027, and API tokens.
 
 Money and lifecycle states are reached through the services, as a user
 would reach them, so the records they leave (activity, notifications,
@@ -30,6 +32,7 @@ from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
 from distributions.models import EquityHolding, OperatingProfit
+from distributions.services import runs as distribution_runs
 from distributions.services.policies import policy_from_preset
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
@@ -131,8 +134,16 @@ class Side:
     # Disclosures by state: draft (update, submit, withdraw), submitted
     # (confirm, return, convert).
     disclosures: dict = field(default_factory=dict)
-    # The institution's distribution policy (China's statutory default).
+    # Income distribution: the institution's policy (China's statutory
+    # default) and a later version no run uses; a second staff member who
+    # prepares the runs, so that ``staff`` may approve them; the approved run
+    # over 2025 with the researcher's pending line, and a draft over 2024.
     policy: object = None
+    later_policy: object = None
+    run_preparer: object = None
+    approved_run: object = None
+    draft_run: object = None
+    distribution_line: object = None
 
 
 @dataclass
@@ -278,13 +289,43 @@ def build_side(name: str) -> Side:
         endpoint=side.endpoint, event=event, status="dead", attempts=3
     )
     build_achievements(side)
+    build_distributions(side)
+    return side
+
+
+def build_distributions(side: Side) -> None:
+    """The statutory default gives half of the net income to the inventors:
+    the 1,000.00 paid on the side's invoice in 2025 gives its researcher a
+    line of 500.00."""
     side.policy = policy_from_preset(
-        staff,
+        side.staff,
         side.institution,
         preset_key="china_statutory",
-        effective_from=datetime.date(2024, 1, 1),
+        effective_from=datetime.date(2020, 1, 1),
     )
-    return side
+    side.later_policy = policy_from_preset(
+        side.staff,
+        side.institution,
+        preset_key="provincial_70",
+        effective_from=datetime.date(2027, 1, 1),
+    )
+    side.run_preparer = UserFactory(institutions=[side.institution])
+    side.approved_run = distribution_runs.approve_run(
+        side.staff,
+        distribution_runs.prepare_run(
+            side.run_preparer,
+            side.institution,
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2025, 12, 31),
+        ),
+    )
+    side.distribution_line = side.approved_run.lines.get(person=side.researcher.person)
+    side.draft_run = distribution_runs.prepare_run(
+        side.run_preparer,
+        side.institution,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+    )
 
 
 def build_achievements(side: Side) -> None:

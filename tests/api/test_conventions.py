@@ -19,6 +19,7 @@ from accounts.api.throttling import UserOrTokenRateThrottle
 from accounts.services import api_token_create
 from core.api import idempotency
 from core.models import IdempotencyRecord
+from distributions.models import DistributionLine
 from projects.models import Invoice, Payment, ResearchProject, RoyaltyReport
 from projects.services import project_resume_guard
 from tests.api.conftest import SCORECARD_INPUTS, World, client_for
@@ -206,6 +207,13 @@ MONEY_POSTS = {
         SALES,
         {**SALES, "net_sales": "90000.00"},
         RoyaltyReport.objects.count,
+    ),
+    "distribution-line-settle": MoneyPost(
+        "staff",
+        lambda w: reverse("api:distribution-line-settle", kwargs={"pk": w.a.distribution_line.pk}),
+        {"on": timezone.localdate().isoformat()},
+        {"on": timezone.localdate().isoformat(), "reference": "TX-2"},
+        DistributionLine.objects.exclude(state="pending").count,
     ),
     "royalty-report-invoice": MoneyPost(
         "staff",

@@ -21,7 +21,14 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
-from distributions.models import EquityHolding, EquityRealisation, OperatingProfit
+from distributions.models import (
+    DistributionLine,
+    DistributionPolicy,
+    DistributionRun,
+    EquityHolding,
+    EquityRealisation,
+    OperatingProfit,
+)
 from distributions.services.policies import policy_from_preset
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
@@ -497,6 +504,43 @@ def distribution_policies(ctx, n):
         )
 
 
+def _distribution_run(ctx, *, year):
+    policy = DistributionPolicy.objects.filter(institution=ctx.institution).first()
+    if policy is None:
+        policy = DistributionPolicy.objects.create(
+            institution=ctx.institution, name="Policy", effective_from=datetime.date(2020, 1, 1)
+        )
+    return DistributionRun.objects.create(
+        institution=ctx.institution,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        policy=policy,
+        prepared_by=UserFactory(institutions=[ctx.institution]),
+    )
+
+
+def distribution_runs(ctx, n):
+    for _ in range(n):
+        _distribution_run(ctx, year=1900 + next(counter))
+
+
+def distribution_lines(ctx, n):
+    """Lines of runs of their own, each for an achievement and inventor of
+    its own."""
+    for _ in range(n):
+        run = _distribution_run(ctx, year=1900 + next(counter))
+        person = PersonFactory()
+        DistributionLine.objects.create(
+            run=run,
+            achievement=AchievementFactory(owner=ctx.institution, inventors=[person]),
+            kind="inventor",
+            person=person,
+            recipient_name=person.full_name,
+            amount=Decimal("100.00"),
+            tier_slices=[{"tier": 0, "base": "200.00", "rate": "0.5", "amount": "100.00"}],
+        )
+
+
 def tokens(ctx, n):
     for index in range(n):
         api_token_create(user=ctx.staff, name=f"Token {index}")
@@ -539,6 +583,8 @@ ROWS = {
     "equity-holding-list": equity_holdings,
     "operating-profit-list": operating_profits,
     "distribution-policy-list": distribution_policies,
+    "distribution-run-list": distribution_runs,
+    "distribution-line-list": distribution_lines,
 }
 NESTED = {"agreement-failure-clause-list", "agreement-schedule-item-list"}
 LIST_ROUTES = sorted(name for name in ROUTES if name.endswith("-list"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from pipelines.models import StageDefinition
 from tests.api.conftest import ROLES, SCORECARD_INPUTS, Side, World, client_for
@@ -454,6 +455,24 @@ def application_body(world, side, role):
 
 def counsel_body(world, side, role):
     return {"name": unique("Matrix IP Firm "), "kind": "firm"}
+
+
+def distribution_period(world, side, role):
+    """A year with no run yet of either side."""
+    return {
+        "institution": side.institution.pk,
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "currency": "CNY",
+    }
+
+
+def public_notice(world, side, role):
+    return {"published_on": "2026-01-10", "days": 15}
+
+
+def settlement(world, side, role):
+    return {"on": timezone.localdate().isoformat(), "reference": "TX-1"}
 
 
 def ip_cost_body(world, side, role):
@@ -904,7 +923,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("distribution-compute", "post"): Rule(
         who=STAFF, gate="class", body=distribution_compute_body, has_foreign=False
     ),
-    ("distribution-policy-list", "get"): Rule(who=STAFF, gate="class", members=ids("policy")),
+    ("distribution-policy-list", "get"): Rule(
+        who=STAFF, gate="class", members=ids("policy", "later_policy")
+    ),
     # Staff see no other institution's policies, and may not make one: 403.
     ("distribution-policy-list", "post"): Rule(
         who=STAFF, gate="class", body=distribution_policy_body, ok=201, refused_parent=403
@@ -917,7 +938,37 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda w, s, r: {"name": "Statutory default, as adopted"},
     ),
     ("distribution-policy-detail", "delete"): Rule(
-        obj=pk("policy"), who=STAFF, gate="class", ok=204
+        obj=pk("later_policy"), who=STAFF, gate="class", ok=204
+    ),
+    # --- Income distribution ----------------------------------------------------------------
+    # Runs are the office's: partners and researchers get 403 before any
+    # lookup; another institution's staff 404 (a POST naming another
+    # institution: 400 not_institution_staff). Lines: staff and the
+    # inventor read them; only staff settle; partners get 403.
+    ("distribution-run-list", "get"): Rule(who=STAFF, gate="class", members=ids("approved_run")),
+    ("distribution-run-list", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_period, ok=201, refused_parent=400
+    ),
+    ("distribution-run-preview", "post"): Rule(
+        who=STAFF, gate="class", body=distribution_period, refused_parent=400
+    ),
+    ("distribution-run-detail", "get"): Rule(obj=pk("approved_run"), who=STAFF, gate="class"),
+    ("distribution-run-detail", "delete"): Rule(
+        obj=pk("draft_run"), who=STAFF, gate="class", ok=204
+    ),
+    ("distribution-run-recompute", "post"): Rule(obj=pk("draft_run"), who=STAFF, gate="class"),
+    ("distribution-run-approve", "post"): Rule(obj=pk("draft_run"), who=STAFF, gate="class"),
+    ("distribution-run-public-notice", "post"): Rule(
+        obj=pk("approved_run"), who=STAFF, gate="class", body=public_notice
+    ),
+    ("distribution-line-list", "get"): Rule(
+        who=OFFICE, members=ids("distribution_line"), class_refuses=NOT_PARTNERS
+    ),
+    ("distribution-line-detail", "get"): Rule(
+        obj=pk("distribution_line"), who=OFFICE, class_refuses=NOT_PARTNERS
+    ),
+    ("distribution-line-settle", "post"): Rule(
+        obj=pk("distribution_line"), who=STAFF, body=settlement, class_refuses=NOT_PARTNERS
     ),
     # --- Notifications, webhooks, tokens -------------------------------------------------
     ("notification-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),

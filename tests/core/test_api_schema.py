@@ -132,6 +132,7 @@ def test_every_money_moving_post_declares_its_idempotency_key(schema):
         keyed
         == replaying
         == {
+            "POST /api/v1/distribution-lines/{id}/settle/",
             "POST /api/v1/fixed-payments/{id}/invoice/",
             "POST /api/v1/invoices/{id}/payments/",
             "POST /api/v1/milestones/{id}/invoice/",
