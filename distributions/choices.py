@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyPreset(models.TextChoices):
@@ -33,7 +34,7 @@ class RewardForm(models.TextChoices):
 class LineState(models.TextChoices):
     PENDING = "pending", _("To pay")
     PAID = "paid", _("Paid")
-    GRANTED = "granted", _("Granted")
+    GRANTED = "granted", pgettext_lazy("equity reward", "Granted")
 
 
 class TaxTreatment(models.TextChoices):
