@@ -42,6 +42,8 @@ class TaxTreatment(models.TextChoices):
     rewards from transformation, 财税〔2016〕101号 for equity rewards)."""
 
     NONE = "none", _("Not a reward to a person")
+    # The label is no format string; "% c" only looks like one.
+    # xgettext:no-python-format
     CASH_HALF_REDUCTION = "cash_half", _("Cash reward: 50 % counted as income")
     CASH_ORDINARY = "cash_ordinary", _("Cash reward: ordinary tax (no registration or notice)")
     EQUITY_DEFERRED = "equity_deferred", _("Equity reward: tax deferred until sale")

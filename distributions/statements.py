@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -107,7 +108,10 @@ def statement_pdf(run: DistributionRun, person, lines, entries) -> bytes:
 
     page.text(title, size=16, bold=True, gap=9 * mm)
     page.row(_("Institution"), localized_name(run.institution))
-    page.row(_("Inventor"), person.full_name + (f" · {person.name_zh}" if person.name_zh else ""))
+    page.row(
+        pgettext("reward", "Inventor"),
+        person.full_name + (f" · {person.name_zh}" if person.name_zh else ""),
+    )
     departments = sorted({line.department for line in lines if line.department})
     if departments:
         page.row(_("Department or lab"), ", ".join(departments))

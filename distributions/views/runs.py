@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from achievements.selectors import agreement_links_visible_to
@@ -444,7 +444,7 @@ def run_statement(request, pk, person_pk):
 
 
 NOTICE_COLUMNS = (
-    ExportColumn(gettext_lazy("Inventor"), "name", width=20),
+    ExportColumn(pgettext_lazy("reward", "Inventor"), "name", width=20),
     ExportColumn(gettext_lazy("Department or lab"), "department", width=20),
     ExportColumn(gettext_lazy("Achievement"), "reference", width=16),
     ExportColumn(gettext_lazy("Title"), "title", width=40),
