@@ -19,7 +19,7 @@ class RunState(models.TextChoices):
 
 
 class RecipientKind(models.TextChoices):
-    INVENTOR = "inventor", _("Inventor")
+    INVENTOR = "inventor", pgettext_lazy("reward", "Inventor")
     DEPARTMENT = "department", _("Department or lab")
     INSTITUTION = "institution", _("Institution")
     OFFICE = "office", _("Technology-transfer office")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import has_full_access
+from core.i18n import localized_name
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH
 from core.ui.forms import DateInput, Form
@@ -39,6 +40,7 @@ class RunPrepareForm(Form):
         super().__init__(*args, **kwargs)
         institutions = institutions_distributing(user)
         self.fields["institution"].queryset = institutions
+        self.fields["institution"].label_from_instance = localized_name
         if not self.is_bound and len(institutions[:2]) == 1:
             self.fields["institution"].initial = institutions[0]
 

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from achievements.models import AchievementAgreement
 from distributions.choices import LineState, RecipientKind, RunState
-from distributions.models import DistributionRun
+from distributions.models import DistributionRun, EquityHolding
 from distributions.services import runs
 from tests.distributions.test_runs import H1, H2, YEAR, policy, receive
 from tests.factories import (
     AchievementFactory,
     AgreementFactory,
+    EnterpriseFactory,
     InstitutionFactory,
     PartnershipFactory,
     PersonFactory,
@@ -456,6 +457,38 @@ class TestStatementsAndNotice:
         assert response.content.startswith(b"%PDF")
         assert b"STSong-Light" in response.content
 
+    def test_an_equity_reward_is_stated_in_shares(
+        self, client, preparer, approver, institution, achievement, li_wei
+    ):
+        company = EnterpriseFactory(size="startup")
+        contribution = AgreementFactory(
+            partnership=PartnershipFactory(institution=institution, enterprise=company),
+            kind="equity_contribution",
+        )
+        AchievementAgreement.objects.create(
+            achievement=achievement, agreement=contribution, mode="equity_contribution"
+        )
+        EquityHolding.objects.create(
+            institution=institution,
+            company=company,
+            agreement=contribution,
+            acquired_on=date(YEAR, 4, 1),
+            shares=1000,
+            value=D("1000000"),
+        )
+        policy(institution, (None, "0.5", "0", "0.5", "0"), equity="0.5")
+        run = runs.prepare_run(preparer, institution, period_start=H1[0], period_end=H1[1])
+        runs.approve_run(approver, run)
+        _login(client, preparer)
+
+        page = client.get(reverse("distributions:run", args=[run.pk])).content.decode()
+        statement = client.get(reverse("distributions:run-statement", args=[run.pk, li_wei.pk]))
+
+        # Half of 1,000 shares to the inventors, split 60/40.
+        assert "300 shares" in page and "200 shares" in page
+        assert "Equity reward: tax deferred until sale" in page
+        assert statement.content.startswith(b"%PDF")
+
     def test_a_person_without_lines_has_no_statement(self, client, preparer, approved):
         stranger = PersonFactory(full_name="Nobody Here")
         _login(client, preparer)
@@ -606,6 +639,7 @@ def test_the_run_page_in_chinese(client, preparer, draft):
     text = response.content.decode()
     assert response.status_code == 200
     assert "收益分配" in text  # the navigation
+    assert "完成人" in text  # the inventors' lines
     assert "本次分配的净收入" in text
     assert "耐热聚合酶" in text
     assert "东方大学" in text
