@@ -153,6 +153,20 @@ class TestList:
         assert shown(year=YEAR) == [second.pk, draft.pk]
         assert shown(year=YEAR + 1) == []
 
+    def test_the_lists_queries_do_not_grow_with_its_rows(
+        self, client, preparer, institution, draft, django_assert_max_num_queries
+    ):
+        _login(client, preparer)
+        with django_assert_max_num_queries(30) as one_row:
+            client.get(reverse("distributions:runs"))
+        for _index in range(5):
+            runs.prepare_run(preparer, institution, period_start=H1[0], period_end=H1[1])
+
+        with django_assert_max_num_queries(len(one_row.captured_queries)):
+            response = client.get(reverse("distributions:runs"))
+
+        assert len(response.context["page"]) == 6
+
 
 # --- Preparing -------------------------------------------------------------------------
 
