@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("projects.api.urls")),
     path("", include("achievements.api.urls")),
     path("", include("valuations.api.urls")),
+    path("", include("distributions.api.equity")),
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),

@@ -42,6 +42,7 @@ urlpatterns = [
     path("royalties/", include("projects.royalty_urls")),
     path("valuations/", include("valuations.urls")),
     path("achievements/", include("achievements.urls")),
+    path("equity/", include("distributions.equity_urls")),
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),

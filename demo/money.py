@@ -691,7 +691,7 @@ def _settle(run: _MoneyRun) -> None:
     for billing in sorted(run.billings, key=issue_day):
         billing.invoice = billing.issue(issue_day(billing) if billing.issued_on else None)
         if billing.payments:
-            _record_vat_invoice(billing.invoice, run)
+            record_vat_invoice(billing.invoice, by=run.staff)
     payments = []
     for billing in run.billings:
         for number, (paid_on, percent) in enumerate(billing.payments, start=1):
@@ -839,7 +839,7 @@ def _date_milestone_histories(run: _MoneyRun) -> None:
                 ).update(created_at=_at(payment.paid_on, 14))
 
 
-def _record_vat_invoice(invoice: Invoice, run: _MoneyRun) -> None:
+def record_vat_invoice(invoice: Invoice, *, by: User) -> None:
     """The fully digitalised VAT invoice (数电发票) the payee issued on the
     day of an invoice in yuan that has been paid: registered technology
     transfer income, exempt from VAT. Its 20-digit number is the year, the
@@ -849,7 +849,7 @@ def _record_vat_invoice(invoice: Invoice, run: _MoneyRun) -> None:
     serial = zlib.crc32(invoice.number.encode()) % 10**15
     vat_invoice_record(
         invoice=invoice,
-        by=run.staff,
+        by=by,
         kind=VatInvoiceKind.DIGITAL_SPECIAL,
         number=f"{invoice.issued_on:%y}420{serial:015d}",
         issued_on=invoice.issued_on,

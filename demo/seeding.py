@@ -1,8 +1,9 @@
 """Loading the demo world: ``seed_demo()``.
 
 It writes the directory, the partnerships and agreements, the logins and the
-demo projects from ``demo.specs``, then their money (``demo.money``) and the
-IP portfolio (``demo.portfolio``). It may run any number of times:
+demo projects from ``demo.specs``, then their money (``demo.money``), the
+IP portfolio (``demo.portfolio``) and the distribution of its income
+(``demo.distribution``). It may run any number of times:
 directory records are found by their natural keys (codes, references,
 emails) and brought back to the values in ``demo.specs``. A demo project
 that exists already is left as it is, because its history is append-only
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from demo.distribution import DistributionSummary, seed_distribution
 from demo.drafts import (
     DEFAULT_BATCH_SIZE,
     PartnershipFacts,
@@ -33,9 +35,10 @@ from demo.drafts import (
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money import MoneySummary, seed_money
 from demo.portfolio import PortfolioSummary, seed_portfolio
-from demo.rates import seed_rates
+from demo.rates import seed_rates, seed_yearly_rates
 from demo.specs import (
     AGREEMENTS,
+    APPROVER_EMAIL,
     DEMO_AS_OF,
     DEMO_PASSWORD,
     DEMO_SEED,
@@ -89,6 +92,7 @@ class DemoSummary:
     logins: int
     money: MoneySummary
     portfolio: PortfolioSummary
+    distribution: DistributionSummary
 
     def __str__(self) -> str:
         return (
@@ -97,6 +101,7 @@ class DemoSummary:
             f"{self.partnerships} partnerships, {self.agreements} agreements, "
             f"{self.projects} projects ({self.projects_created} new, "
             f"{self.transitions_created} stage transitions), {self.money}, {self.portfolio}, "
+            f"{self.distribution}, "
             f"{self.logins} "
             f"logins (password {DEMO_PASSWORD})."
         )
@@ -137,8 +142,10 @@ def seed_demo() -> DemoSummary:
         drafts, decided_by_id=users[STAFF_EMAIL].pk, batch_size=DEFAULT_BATCH_SIZE
     )
     money = seed_money(users=users)
+    seed_yearly_rates(by=users[STAFF_EMAIL])
     seed_rates(by=users[STAFF_EMAIL])
     portfolio = seed_portfolio(staff=users[STAFF_EMAIL], researcher=users[RESEARCHER_EMAIL])
+    distribution = seed_distribution(preparer=users[STAFF_EMAIL], approver=users[APPROVER_EMAIL])
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.
@@ -156,6 +163,7 @@ def seed_demo() -> DemoSummary:
         logins=len(users),
         money=money,
         portfolio=portfolio,
+        distribution=distribution,
     )
 
 
@@ -366,6 +374,10 @@ def _upsert_agreement(spec: AgreementSpec) -> Agreement:
             "territory": spec.territory,
             "institution_ip_share": Decimal(spec.institution_ip_share),
             "currency": spec.currency,
+            "registration_number": spec.registration_number,
+            "contract_value": (
+                None if spec.contract_value is None else Decimal(spec.contract_value)
+            ),
         },
     )
     return agreement

@@ -1,6 +1,6 @@
 """The demo world as data: a small bilingual BioBridge world.
 
-Four institutions, an enterprise-led joint centre, six enterprises, their
+Four institutions, an enterprise-led joint centre, seven enterprises, their
 people, partnerships in all five cooperation modes with their agreements,
 the demo logins, a portal user for each other enterprise, and 45
 research projects across the six sectors, each described by where it stands
@@ -43,6 +43,8 @@ STAFF_EMAIL = "staff@example.com"
 PARTNER_A_EMAIL = "partner.a@example.com"
 PARTNER_B_EMAIL = "partner.b@example.com"
 RESEARCHER_EMAIL = "researcher@example.com"
+# A second staff member: approves what the first prepares (four eyes).
+APPROVER_EMAIL = "approver@example.com"
 
 # The demo uses each sector's default pipeline, seeded by the migration
 # projects/0002_seed_sectors_and_pipelines.
@@ -168,6 +170,13 @@ class AgreementSpec:
     territory: str = ""
     institution_ip_share: int = 100
     currency: str = "CNY"
+    # The technology-contract registration number (技术合同登记号): the year,
+    # the registry's region code and a serial. Empty for a contract not
+    # registered (an option, a contribution for equity, one abroad).
+    registration_number: str = ""
+    # The total agreed (合同金额), in the agreement's currency; for a
+    # contribution for equity, the value of the technology contributed.
+    contract_value: int | None = None
 
 
 @dataclass(frozen=True)
@@ -302,6 +311,17 @@ ENTERPRISES = (
         city="Munich",
         website="https://www.meridian-tx.example.com",
         country="DE",
+    ),
+    EnterpriseSpec(
+        code="QER",
+        name="Qiantang Enzymatic Recycling Co., Ltd.",
+        name_zh="钱塘酶解再生科技有限公司",
+        size=EnterpriseSize.STARTUP,
+        sectors=(SectorCode.ENVIRONMENTAL, SectorCode.BIO_MANUFACTURING),
+        city="Hangzhou",
+        website="https://www.qer.example.com",
+        uscc_body="91330106MA7K2Q5N8",
+        registered_address="浙江省杭州市西湖区钱塘路 88 号 2 号楼",
     ),
 )
 
@@ -675,6 +695,14 @@ PARTNERSHIPS = (
         started_on=datetime.date(2021, 5, 10),
         joint_centre="HEC",
     ),
+    PartnershipSpec(
+        code="QIS-QER-2025-CF",
+        title="Qiantang Enzymatic Recycling, founded by QIS to recycle PET with its enzymes",
+        mode=CooperationMode.CO_FOUNDED_COMPANY,
+        enterprise="QER",
+        started_on=datetime.date(2025, 5, 20),
+        institution="QIS",
+    ),
 )
 
 # A co-built platform is governed by a co-construction agreement, which is a
@@ -682,6 +710,8 @@ PARTNERSHIPS = (
 AGREEMENTS = (
     AgreementSpec(
         reference="AGR-ELU-HHB-2020-01",
+        registration_number="2020420111000318",
+        contract_value=380_000_000,
         partnership="ELU-HHB-2020-TT",
         title="Exclusive licence: PD-1/VEGF bispecifics, Claudin 18.2 ADC and TPO mimetic",
         kind=AgreementKind.LICENCE,
@@ -693,6 +723,7 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-ELU-MER-2023-01",
+        contract_value=95_000_000,
         partnership="ELU-MER-2023-TT",
         title="Exclusive ex-China licence: GLP-1/GIP dual agonist peptides",
         kind=AgreementKind.LICENCE,
@@ -705,6 +736,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-NCG-JLS-2018-01",
+        registration_number="2018230103000127",
+        contract_value=25_000_000,
         partnership="NCG-JLS-2018-TT",
         title="Assignment of transformation events ZmDREB, Cry1Ab/Vip3A and GmEPSPS",
         kind=AgreementKind.ASSIGNMENT,
@@ -715,6 +748,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-QIS-GCE-2020-01",
+        registration_number="2020330106000452",
+        contract_value=3_000_000,
         partnership="QIS-GCE-2020-TT",
         title="Non-exclusive licence: PET hydrolase and laccase variants",
         kind=AgreementKind.LICENCE,
@@ -736,6 +771,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-LCH-HHB-2021-01",
+        registration_number="2021420102000086",
+        contract_value=36_000_000,
         partnership="LCH-HHB-2021-RD",
         title="Master agreement for commissioned clinical research",
         kind=AgreementKind.RD_CONTRACT,
@@ -746,6 +783,7 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-LCH-MER-2018-01",
+        contract_value=3_200_000,
         partnership="LCH-MER-2018-RD",
         title="Phase II clinical research contract: anti-amyloid antibody",
         kind=AgreementKind.RD_CONTRACT,
@@ -757,6 +795,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-ELU-GCE-2021-01",
+        registration_number="2021420111000095",
+        contract_value=9_000_000,
         partnership="ELU-GCE-2021-RD",
         title="Technology development contract: bio-energy and remediation processes",
         kind=AgreementKind.RD_CONTRACT,
@@ -766,6 +806,7 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-QIS-CFB-2019-01",
+        contract_value=8_000_000,
         partnership="QIS-CFB-2019-CF",
         title="Shareholders' agreement of Cellforge Biomanufacturing",
         kind=AgreementKind.SHAREHOLDERS,
@@ -774,6 +815,7 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-ELU-LMD-2021-01",
+        contract_value=5_000_000,
         partnership="ELU-LMD-2021-CF",
         title="Shareholders' agreement of Lumora Diagnostics",
         kind=AgreementKind.SHAREHOLDERS,
@@ -782,6 +824,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-NCG-JLS-2021-01",
+        registration_number="2021230103000061",
+        contract_value=12_000_000,
         partnership="NCG-JLS-2021-PF",
         title="Co-construction agreement: gene-editing breeding platform",
         kind=AgreementKind.RD_CONTRACT,
@@ -791,6 +835,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-LCH-LMD-2022-01",
+        registration_number="2022420102000144",
+        contract_value=3_000_000,
         partnership="LCH-LMD-2022-PF",
         title="Co-construction agreement: clinical evaluation platform for diagnostics",
         kind=AgreementKind.RD_CONTRACT,
@@ -801,6 +847,8 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-QIS-CFB-2023-01",
+        registration_number="2023330106000077",
+        contract_value=20_000_000,
         partnership="QIS-CFB-2023-PF",
         title="Co-construction agreement: automated strain-engineering foundry",
         kind=AgreementKind.RD_CONTRACT,
@@ -810,6 +858,7 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-HEC-HHB-2019-01",
+        contract_value=300_000_000,
         partnership="HEC-HHB-2019-JC",
         title="Charter of the Hanhai-ELU one-stop centre",
         kind=AgreementKind.CENTRE_CHARTER,
@@ -819,12 +868,95 @@ AGREEMENTS = (
     ),
     AgreementSpec(
         reference="AGR-HEC-CFB-2021-01",
+        contract_value=48_000_000,
         partnership="HEC-CFB-2021-JC",
         title="Accession of Cellforge to the centre charter",
         kind=AgreementKind.CENTRE_CHARTER,
         signed_on=datetime.date(2021, 5, 10),
         expires_on=datetime.date(2026, 12, 31),
         institution_ip_share=50,
+    ),
+    # Contracts of the kinds the annual reports count, signed over the last
+    # two years: an option, a licence, a contribution for equity to a
+    # start-up the institute founded, development, consulting and service.
+    AgreementSpec(
+        reference="AGR-ELU-HHB-2025-02",
+        partnership="ELU-HHB-2020-TT",
+        title="Option to an exclusive licence: fed-batch PHA process with Halomonas",
+        kind=AgreementKind.OPTION,
+        signed_on=datetime.date(2025, 3, 18),
+        expires_on=datetime.date(2026, 3, 17),
+        field_of_use="Biodegradable packaging materials",
+        territory="China",
+        contract_value=300_000,
+    ),
+    AgreementSpec(
+        reference="AGR-NCG-JLS-2025-02",
+        partnership="NCG-JLS-2021-PF",
+        title="Technology service: marker genotyping of 12,000 breeding lines",
+        kind=AgreementKind.SERVICE,
+        signed_on=datetime.date(2025, 2, 26),
+        expires_on=datetime.date(2025, 12, 31),
+        institution_ip_share=0,
+        registration_number="2025230103000044",
+        contract_value=680_000,
+    ),
+    AgreementSpec(
+        reference="AGR-ELU-GCE-2025-02",
+        partnership="ELU-GCE-2021-RD",
+        title="Technology development contract: anaerobic digestion of kitchen waste",
+        kind=AgreementKind.RD_CONTRACT,
+        signed_on=datetime.date(2025, 4, 10),
+        expires_on=datetime.date(2026, 12, 31),
+        institution_ip_share=30,
+        registration_number="2025420111000207",
+        contract_value=2_400_000,
+    ),
+    AgreementSpec(
+        reference="AGR-QIS-QER-2025-01",
+        partnership="QIS-QER-2025-CF",
+        title="Contribution of the PET hydrolase patents to Qiantang Enzymatic Recycling",
+        kind=AgreementKind.EQUITY_CONTRIBUTION,
+        signed_on=datetime.date(2025, 5, 20),
+        field_of_use="Enzymatic recycling of PET packaging to monomers",
+        territory="Worldwide",
+        institution_ip_share=0,
+        contract_value=12_000_000,
+    ),
+    AgreementSpec(
+        reference="AGR-LCH-HHB-2025-02",
+        partnership="LCH-HHB-2021-RD",
+        title="Technology consulting: feasibility of a real-world evidence registry",
+        kind=AgreementKind.CONSULTING,
+        signed_on=datetime.date(2025, 7, 14),
+        expires_on=datetime.date(2025, 12, 31),
+        institution_ip_share=0,
+        registration_number="2025420102000156",
+        contract_value=450_000,
+    ),
+    AgreementSpec(
+        reference="AGR-QIS-GCE-2025-02",
+        partnership="QIS-GCE-2020-TT",
+        title="Non-exclusive licence: PET hydrolase variants for recycling polyester textiles",
+        kind=AgreementKind.LICENCE,
+        signed_on=datetime.date(2025, 9, 8),
+        expires_on=datetime.date(2035, 9, 7),
+        exclusivity=Exclusivity.NON_EXCLUSIVE,
+        field_of_use="Enzymatic recycling of polyester textiles",
+        territory="China",
+        registration_number="2025330106000318",
+        contract_value=1_800_000,
+    ),
+    AgreementSpec(
+        reference="AGR-QIS-CFB-2026-02",
+        partnership="QIS-CFB-2023-PF",
+        title="Technology service: high-throughput screening of production strains",
+        kind=AgreementKind.SERVICE,
+        signed_on=datetime.date(2026, 3, 5),
+        expires_on=datetime.date(2027, 3, 4),
+        institution_ip_share=0,
+        registration_number="2026330106000091",
+        contract_value=900_000,
     ),
 )
 
@@ -840,6 +972,12 @@ LOGINS = (
         full_name="Li Na",
         role=Role.CENTRE_STAFF,
         person="li.na@elu.example.org",
+    ),
+    LoginSpec(
+        email=APPROVER_EMAIL,
+        full_name="Xu Tao",
+        role=Role.CENTRE_STAFF,
+        person="xu.tao@qis.example.org",
     ),
     LoginSpec(
         email=PARTNER_A_EMAIL,

@@ -26,6 +26,16 @@ class RecipientKind(models.TextChoices):
     CO_OWNER = "co_owner", _("Co-owner")
 
 
+class RewardSource(models.TextChoices):
+    """What a line shares: net income from a transfer or licence, equity
+    received for a contribution, or the operating profit of an achievement
+    the institution exploits itself."""
+
+    NET_INCOME = "net_income", _("Net income from transfer or licence")
+    EQUITY = "equity", _("Equity received for a contribution")
+    OPERATING_PROFIT = "operating_profit", _("Operating profit of own exploitation")
+
+
 class RewardForm(models.TextChoices):
     CASH = "cash", _("Cash")
     EQUITY = "equity", _("Equity")

@@ -17,7 +17,15 @@ from core.models import TimeStampedModel
 from core.money import currency_field, money_field
 from core.text import LimitedTextField, validate_not_blank
 
-from .choices import LineState, PolicyPreset, RecipientKind, RewardForm, RunState, TaxTreatment
+from .choices import (
+    LineState,
+    PolicyPreset,
+    RecipientKind,
+    RewardForm,
+    RewardSource,
+    RunState,
+    TaxTreatment,
+)
 
 FRACTION = {
     "max_digits": 5,
@@ -357,10 +365,16 @@ class DistributionLine(models.Model):
     )
     recipient_name = models.CharField(_("recipient's name"), max_length=200)
     department = models.CharField(_("department or lab"), max_length=150, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=RewardSource.choices,
+        default=RewardSource.NET_INCOME,
+    )
     form = models.CharField(
         _("form"), max_length=10, choices=RewardForm.choices, default=RewardForm.CASH
     )
-    base = money_field(_("net income shared"), default=0)
+    base = money_field(_("amount shared"), default=0)
     rate = models.DecimalField(_("share of the base"), max_digits=9, decimal_places=8, default=0)
     tier_slices = models.JSONField(_("tier slices"), default=list, blank=True)
     amount = money_field(_("amount"))
@@ -505,3 +519,50 @@ class EquityRealisation(models.Model):
 
     def __str__(self):
         return f"{self.holding} −{self.shares}"
+
+
+class OperatingProfit(models.Model):
+    """A year's operating profit from an achievement the institution
+    exploits itself (自行实施): the inventors share it for the years the
+    policy says, counted from the first year recorded."""
+
+    achievement = models.ForeignKey(
+        "achievements.Achievement",
+        verbose_name=_("achievement"),
+        on_delete=models.PROTECT,
+        related_name="operating_profits",
+    )
+    institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="operating_profits",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1980), MaxValueValidator(2200)]
+    )
+    profit = money_field(_("operating profit"))
+    currency = currency_field()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("operating profit")
+        verbose_name_plural = _("operating profits")
+        ordering = ["achievement", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["achievement", "institution", "year", "currency"],
+                name="operating_profit_once_a_year",
+                violation_error_message=_("The year's operating profit is recorded already."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.achievement} {self.year}: {self.profit} {self.currency}"

@@ -7,19 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import has_full_access
 from core.i18n import localized_name
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH
 from core.ui.forms import DateInput, Form
 from partnerships.models import Institution
 
-
-def institutions_distributing(user):
-    """The institutions whose income the user may distribute."""
-    if has_full_access(user):
-        return Institution.objects.order_by("name")
-    return user.institutions.order_by("name")
+from .selectors import distributing_institutions_for
 
 
 class RunPrepareForm(Form):
@@ -38,7 +32,7 @@ class RunPrepareForm(Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        institutions = institutions_distributing(user)
+        institutions = distributing_institutions_for(user).order_by("name")
         self.fields["institution"].queryset = institutions
         self.fields["institution"].label_from_instance = localized_name
         if not self.is_bound and len(institutions[:2]) == 1:

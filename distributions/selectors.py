@@ -12,6 +12,7 @@ from accounts.selectors import (
     is_researcher_user,
     staff_institution_ids,
 )
+from partnerships.models import Institution
 
 from .choices import RunState
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     DistributionPolicy,
     DistributionRun,
     EquityHolding,
+    OperatingProfit,
     RunAchievement,
 )
 
@@ -137,3 +139,21 @@ def run_achievements_of_lines(lines: QuerySet[DistributionLine]) -> QuerySet[Run
     for run_id, achievement_id in pairs:
         condition |= Q(run_id=run_id, achievement_id=achievement_id)
     return RunAchievement.objects.filter(condition).select_related("achievement")
+
+
+def distributing_institutions_for(user) -> QuerySet[Institution]:
+    """The institutions whose income, equity and profits the user records:
+    a staff member's own (every one for a superuser)."""
+    scope = _institution_filter(user, "")
+    if scope is None:
+        return Institution.objects.none()
+    if has_full_access(user):
+        return Institution.objects.all()
+    return Institution.objects.filter(pk__in=staff_institution_ids(user))
+
+
+def operating_profits_visible_to(user) -> QuerySet[OperatingProfit]:
+    scope = _institution_filter(user)
+    if scope is None:
+        return OperatingProfit.objects.none()
+    return OperatingProfit.objects.filter(scope)

@@ -196,6 +196,7 @@ def statement_pdf(run: DistributionRun, person, lines, entries) -> bytes:
                 page.text(_("Equity reward"), bold=True)
                 page.amount_row(_("Shares granted"), _shares(line.equity_shares), bold=True)
                 page.amount_row(_("Value when received"), pdf_money(line.amount, currency))
+            page.row(_("Source"), line.get_source_display())
             page.row(_("Tax treatment"), line.get_tax_treatment_display())
             page.row(
                 _("State"),
@@ -269,6 +270,7 @@ def notice_rows(run: DistributionRun, lines, links) -> list[dict]:
                 "amount": line.amount,
                 "currency": line.currency,
                 "form": line.get_form_display(),
+                "source": line.get_source_display(),
                 "tax_treatment": line.get_tax_treatment_display(),
                 "notice_from": run.notice_published_on,
                 "notice_until": ends_on,

@@ -63,12 +63,14 @@ def _agreement_of_invoice():
 def achievement_income(
     achievement_ids: Iterable[int],
     *,
+    institution_id: int,
     start: date,
     end: date,
     currency: str,
     deductible_cost_kinds: Iterable[str],
 ) -> dict[int, AchievementIncome]:
-    """Receipts and deductible costs per achievement, in ``currency``.
+    """Receipts of ``institution_id`` and deductible costs per achievement,
+    in ``currency``.
 
     A payment under an agreement that covers several achievements counts
     for each by the agreement's income share for it. Raises ``MissingRate``
@@ -77,9 +79,12 @@ def achievement_income(
     achievement_ids = list(achievement_ids)
     incomes: dict[int, AchievementIncome] = defaultdict(AchievementIncome)
     shares_by_agreement: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for link in AchievementAgreement.objects.filter(achievement_id__in=achievement_ids).values(
-        "achievement_id", "agreement_id", "income_share_percent"
-    ):
+    # Only what the institution itself received: a co-owner's licences pay
+    # the co-owner, who shares that income by its own policy.
+    links = AchievementAgreement.objects.filter(
+        achievement_id__in=achievement_ids, agreement__partnership__institution_id=institution_id
+    )
+    for link in links.values("achievement_id", "agreement_id", "income_share_percent"):
         shares_by_agreement[link["agreement_id"]].append(
             (link["achievement_id"], link["income_share_percent"] / HUNDRED)
         )

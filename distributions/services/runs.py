@@ -33,13 +33,14 @@ from core.i18n import localized_name
 from core.money import MINOR_UNITS, Currency, quantize_money
 from partnerships.models import Agreement, Institution
 
-from ..choices import LineState, RecipientKind, RewardForm, RunState, TaxTreatment
+from ..choices import LineState, RecipientKind, RewardForm, RewardSource, RunState, TaxTreatment
 from ..computations.shares import Beneficiary, Tier, distribute, minor_unit, split_by_shares
 from ..models import (
     DistributionLine,
     DistributionPolicy,
     DistributionRun,
     EquityHolding,
+    OperatingProfit,
     RunAchievement,
 )
 from ..selectors import policy_in_force
@@ -80,6 +81,7 @@ class PlannedLine:
     recipient_name: str
     amount: Decimal
     form: str = RewardForm.CASH
+    source: str = RewardSource.NET_INCOME
     person_id: int | None = None
     co_owner_institution_id: int | None = None
     co_owner_enterprise_id: int | None = None
@@ -97,6 +99,7 @@ class PlannedLine:
         return (
             self.achievement_id,
             self.kind,
+            self.source,
             self.form,
             self.person_id,
             self.co_owner_institution_id,
@@ -173,13 +176,14 @@ def plan_run(
     quantum = minor_unit(places)
     achievements = list(
         Achievement.objects.filter(owners__institution=institution)
-        .filter(Q(agreement_links__isnull=False))
+        .filter(Q(agreement_links__isnull=False) | Q(operating_profits__institution=institution))
         .distinct()
         .order_by("reference")
     )
     ids = [achievement.pk for achievement in achievements]
     incomes = achievement_income(
         ids,
+        institution_id=institution.pk,
         start=period_start,
         end=period_end,
         currency=currency,
@@ -195,13 +199,15 @@ def plan_run(
     for inventor in Inventor.objects.filter(achievement_id__in=ids).select_related("person"):
         inventors[inventor.achievement_id].append(inventor)
     equity = _equity_received(institution, ids, period_start, period_end)
+    profits = _operating_profits(institution, ids, currency, period_start, period_end, policy)
     registered = _registered_agreement_ids(incomes)
 
     planned_achievements, lines = [], []
     for achievement in achievements:
         income = incomes.get(achievement.pk)
         shares_received = equity.get(achievement.pk, ([], ZERO))[1]
-        if income is None and not shares_received:
+        profit_years = profits.get(achievement.pk, [])
+        if income is None and not shares_received and not profit_years:
             continue
         cumulative = income.cumulative_net_income if income else ZERO
         previously = distributed_before.get(achievement.pk, ZERO)
@@ -224,7 +230,7 @@ def plan_run(
             own_share_percent=own_percent,
             equity_shares_received=shares_received,
         )
-        if distributable == 0 and not shares_received:
+        if distributable == 0 and not shares_received and not profit_years:
             if income and (income.receipts or income.costs):
                 planned_achievements.append(entry)
             continue
@@ -256,6 +262,10 @@ def plan_run(
         if shares_received:
             lines += _equity_lines(
                 achievement, equity[achievement.pk][0], inventors[achievement.pk], policy, currency
+            )
+        for profit in profit_years:
+            lines += _operating_profit_lines(
+                achievement, profit, inventors[achievement.pk], policy, quantum
             )
     plan = RunPlan(
         institution=institution,
@@ -342,6 +352,58 @@ def _equity_received(institution, achievement_ids, start, end) -> dict:
             parts.append((holding, shares))
             received[achievement_id] = (parts, total + shares)
     return received
+
+
+def _operating_profits(institution, achievement_ids, currency, start, end, policy) -> dict:
+    """The years of operating profit to share in the period, per achievement:
+    years ending within it, within the policy's number of years from the
+    first year recorded, with a profit."""
+    if not policy.operating_profit_share or not policy.operating_profit_years:
+        return {}
+    records = OperatingProfit.objects.filter(
+        institution=institution, achievement_id__in=achievement_ids, currency=currency
+    ).order_by("achievement_id", "year")
+    first_year: dict[int, int] = {}
+    shared: dict[int, list[OperatingProfit]] = defaultdict(list)
+    for record in records:
+        first = first_year.setdefault(record.achievement_id, record.year)
+        year_end = date(record.year, 12, 31)
+        if (
+            start <= year_end <= end
+            and record.year - first < policy.operating_profit_years
+            and record.profit > 0
+        ):
+            shared[record.achievement_id].append(record)
+    return shared
+
+
+def _operating_profit_lines(achievement, profit, inventors, policy, quantum) -> list[PlannedLine]:
+    """The inventors' share of a year's operating profit, split by their
+    contributions."""
+    to_inventors = (profit.profit * policy.operating_profit_share).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
+    split = split_by_shares(
+        to_inventors, [inventor.contribution_percent for inventor in inventors], quantum
+    )
+    return [
+        PlannedLine(
+            achievement_id=achievement.pk,
+            kind=RecipientKind.INVENTOR,
+            source=RewardSource.OPERATING_PROFIT,
+            recipient_name=localized_name(inventor.person, "full_name"),
+            person_id=inventor.person_id,
+            department=inventor.department,
+            amount=amount,
+            base=profit.profit,
+            rate=amount / profit.profit,
+            tier_slices=[{"year": profit.year}],
+            main_contributor=True,
+            tax_treatment=TaxTreatment.CASH_ORDINARY,
+        )
+        for inventor, amount in zip(inventors, split, strict=True)
+        if amount
+    ]
 
 
 def _registered_agreement_ids(incomes) -> set[int]:
@@ -478,6 +540,7 @@ def _equity_lines(achievement, holdings, inventors, policy, currency) -> list[Pl
                 PlannedLine(
                     achievement_id=achievement.pk,
                     kind=RecipientKind.INVENTOR,
+                    source=RewardSource.EQUITY,
                     form=RewardForm.EQUITY,
                     recipient_name=localized_name(inventor.person, "full_name"),
                     person_id=inventor.person_id,
@@ -505,6 +568,7 @@ def _as_correction(plan: RunPlan, corrected: DistributionRun) -> RunPlan:
         key = (
             line.achievement_id,
             line.kind,
+            line.source,
             line.form,
             line.person_id,
             line.co_owner_institution_id,
@@ -532,16 +596,28 @@ def _as_correction(plan: RunPlan, corrected: DistributionRun) -> RunPlan:
             differences.append(line)
     for key, amount in before_lines.items():
         if key not in seen and amount:
-            achievement_id, kind, form, person_id, institution_id, enterprise_id, department = key
+            (
+                achievement_id,
+                kind,
+                source,
+                form,
+                person_id,
+                institution_id,
+                enterprise_id,
+                department,
+            ) = key
             previous = (
                 DistributionLine.objects.filter(run__in=chain, achievement_id=achievement_id)
-                .filter(kind=kind, form=form, person_id=person_id, department=department)
+                .filter(
+                    kind=kind, source=source, form=form, person_id=person_id, department=department
+                )
                 .first()
             )
             differences.append(
                 PlannedLine(
                     achievement_id=achievement_id,
                     kind=kind,
+                    source=source,
                     form=form,
                     person_id=person_id,
                     co_owner_institution_id=institution_id,
@@ -636,6 +712,7 @@ def _save_plan(run: DistributionRun, plan: RunPlan) -> None:
             run=run,
             achievement_id=line.achievement_id,
             kind=line.kind,
+            source=line.source,
             person_id=line.person_id,
             co_owner_institution_id=line.co_owner_institution_id,
             co_owner_enterprise_id=line.co_owner_enterprise_id,

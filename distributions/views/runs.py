@@ -29,10 +29,11 @@ from core.ui.exports import EXPORT_FORMATS, ExportColumn, export_response
 from core.ui.lists import Sorting, filtered_list
 from partnerships.selectors import people_visible_to
 
-from ..choices import RecipientKind, RewardForm, RunState, TaxTreatment
+from ..choices import RecipientKind, RewardForm, RewardSource, RunState, TaxTreatment
 from ..filtersets import RunFilterSet
-from ..run_forms import NoticeForm, RunPrepareForm, SettleForm, institutions_distributing
+from ..run_forms import NoticeForm, RunPrepareForm, SettleForm
 from ..selectors import (
+    distributing_institutions_for,
     lines_visible_to,
     run_achievements_of_lines,
     run_detail_for,
@@ -77,7 +78,9 @@ RUN_SORTING = Sorting(
 
 def _choose_institution(request):
     def configure(form):
-        choose_among(form, "institution", institutions_distributing(request.user))
+        choose_among(
+            form, "institution", distributing_institutions_for(request.user).order_by("name")
+        )
 
     return configure
 
@@ -180,6 +183,9 @@ class PlannedLineView:
 
     def get_form_display(self):
         return RewardForm(self.line.form).label
+
+    def get_source_display(self):
+        return RewardSource(self.line.source).label
 
     def get_tax_treatment_display(self):
         return TaxTreatment(self.line.tax_treatment).label
@@ -455,6 +461,7 @@ NOTICE_COLUMNS = (
     ExportColumn(gettext_lazy("Amount"), "amount", width=14),
     ExportColumn(gettext_lazy("Currency"), "currency", width=8),
     ExportColumn(gettext_lazy("Form"), "form", width=10),
+    ExportColumn(gettext_lazy("Source"), "source", width=24),
     ExportColumn(gettext_lazy("Tax treatment"), "tax_treatment", width=30),
     ExportColumn(gettext_lazy("Public notice from"), "notice_from", width=12),
     ExportColumn(gettext_lazy("Public notice until"), "notice_until", width=12),

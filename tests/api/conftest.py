@@ -28,6 +28,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
+from distributions.models import EquityHolding, OperatingProfit
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import StageDefinition
@@ -123,6 +124,8 @@ class Side:
     deadline: object = None
     counsel: object = None
     ip_cost: object = None
+    equity_holding: object = None
+    operating_profit: object = None
     # Disclosures by state: draft (update, submit, withdraw), submitted
     # (confirm, return, convert).
     disclosures: dict = field(default_factory=dict)
@@ -306,6 +309,20 @@ def build_achievements(side: Side) -> None:
         incurred_on=datetime.date(2024, 3, 15),
         counsel=side.counsel,
         description="Filing fee",
+    )
+    side.equity_holding = EquityHolding.objects.create(
+        institution=side.institution,
+        company=side.enterprise,
+        agreement=side.agreement,
+        acquired_on=datetime.date(2024, 6, 1),
+        shares=1000,
+        value=Decimal("100000.00"),
+    )
+    side.operating_profit = OperatingProfit.objects.create(
+        institution=side.institution,
+        achievement=side.achievement,
+        year=2024,
+        profit=Decimal("50000.00"),
     )
     for state in ("draft", "submitted"):
         disclosure = achievement_services.disclosure_create(

@@ -21,6 +21,7 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from achievements import services as achievement_services
 from achievements.models import AchievementAgreement, IpCost
+from distributions.models import EquityHolding, EquityRealisation, OperatingProfit
 from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import Sector, StageDefinition
@@ -458,6 +459,30 @@ def ip_costs(ctx, n):
         )
 
 
+def equity_holdings(ctx, n):
+    for _ in range(n):
+        holding = EquityHolding.objects.create(
+            institution=ctx.institution,
+            company=EnterpriseFactory(),
+            acquired_on=datetime.date(2024, 1, 1),
+            shares=100,
+            value=Decimal("1000.00"),
+        )
+        EquityRealisation.objects.create(
+            holding=holding, realised_on=datetime.date(2025, 1, 1), shares=10, proceeds=100
+        )
+
+
+def operating_profits(ctx, n):
+    for _ in range(n):
+        OperatingProfit.objects.create(
+            institution=ctx.institution,
+            achievement=_achievement(ctx),
+            year=2024,
+            profit=Decimal("1000.00"),
+        )
+
+
 def tokens(ctx, n):
     for index in range(n):
         api_token_create(user=ctx.staff, name=f"Token {index}")
@@ -497,6 +522,8 @@ ROWS = {
     "deadline-list": deadlines,
     "counsel-list": counsel,
     "ip-cost-list": ip_costs,
+    "equity-holding-list": equity_holdings,
+    "operating-profit-list": operating_profits,
 }
 NESTED = {"agreement-failure-clause-list", "agreement-schedule-item-list"}
 LIST_ROUTES = sorted(name for name in ROUTES if name.endswith("-list"))

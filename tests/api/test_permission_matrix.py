@@ -467,6 +467,31 @@ def ip_cost_body(world, side, role):
     }
 
 
+def equity_holding_body(world, side, role):
+    return {
+        "institution": side.institution.pk,
+        "company": side.enterprise.pk,
+        "acquired_on": "2025-02-01",
+        "shares": "500",
+        "value": "50000.00",
+        "currency": "CNY",
+    }
+
+
+def equity_sale_body(world, side, role):
+    return {"realised_on": "2025-03-01", "shares": "10", "proceeds": "2000.00"}
+
+
+def operating_profit_body(world, side, role):
+    return {
+        "institution": side.institution.pk,
+        "achievement": side.achievement.pk,
+        "year": 2025,
+        "profit": "80000.00",
+        "currency": "CNY",
+    }
+
+
 SCHEDULE = "agreement-schedule-item"
 CLAUSE = "agreement-failure-clause"
 COMPUTE = (
@@ -820,6 +845,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("counsel-detail", "get"): Rule(
         obj=pk("counsel"), who=STAFF, gate="class", visibility="directory"
     ),
+    ("equity-holding-list", "get"): Rule(who=STAFF, gate="class", members=ids("equity_holding")),
+    ("equity-holding-list", "post"): Rule(
+        who=STAFF, gate="class", body=equity_holding_body, ok=201, refused_parent=400
+    ),
+    ("equity-holding-detail", "get"): Rule(obj=pk("equity_holding"), who=STAFF, gate="class"),
+    ("equity-holding-sales", "post"): Rule(
+        obj=pk("equity_holding"), who=STAFF, gate="class", body=equity_sale_body, ok=201
+    ),
+    ("operating-profit-list", "get"): Rule(
+        who=STAFF, gate="class", members=ids("operating_profit")
+    ),
+    ("operating-profit-list", "post"): Rule(
+        who=STAFF, gate="class", body=operating_profit_body, ok=201, refused_parent=400
+    ),
+    ("operating-profit-detail", "get"): Rule(obj=pk("operating_profit"), who=STAFF, gate="class"),
     ("ip-cost-list", "get"): Rule(who=STAFF, gate="class", members=ids("ip_cost")),
     ("ip-cost-list", "post"): Rule(
         who=STAFF, gate="class", body=ip_cost_body, ok=201, refused_parent=400

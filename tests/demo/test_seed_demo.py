@@ -51,8 +51,10 @@ from achievements.services import deadlines_refresh
 from core.exchange import convert
 from core.models import ExchangeRate
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
+from demo.money_specs import TERMS
 from demo.specs import (
     ADMIN_EMAIL,
+    APPROVER_EMAIL,
     DEMO_PASSWORD,
     DEMO_TIME_ZONE,
     PARTNER_A_EMAIL,
@@ -61,6 +63,25 @@ from demo.specs import (
     RESEARCHER_EMAIL,
     STAFF_EMAIL,
 )
+from distributions.choices import (
+    LineState,
+    RecipientKind,
+    RewardForm,
+    RewardSource,
+    RunState,
+    TaxTreatment,
+)
+from distributions.models import (
+    DistributionLine,
+    DistributionPolicy,
+    DistributionRun,
+    EquityHolding,
+    EquityRealisation,
+    PolicyTier,
+    RunAchievement,
+)
+from distributions.selectors import lines_visible_to
+from distributions.services.runs import RunError, approve_run
 from notifications.models import Notification
 from partnerships.choices import AgreementKind, CooperationMode, EnterpriseSize, RoyaltyBasis
 from partnerships.models import (
@@ -105,16 +126,30 @@ from projects.services.registration import refuse_untied_partners
 
 pytestmark = pytest.mark.django_db
 
-DEMO_LOGINS = (ADMIN_EMAIL, STAFF_EMAIL, PARTNER_A_EMAIL, PARTNER_B_EMAIL, RESEARCHER_EMAIL)
+DEMO_LOGINS = (
+    ADMIN_EMAIL,
+    STAFF_EMAIL,
+    APPROVER_EMAIL,
+    PARTNER_A_EMAIL,
+    PARTNER_B_EMAIL,
+    RESEARCHER_EMAIL,
+)
 
 # The kinds of agreement that each cooperation mode is signed with. A
 # co-built platform is governed by a co-construction agreement, which is an
-# R&D contract.
+# R&D contract, and sells services; contract research includes consulting.
 AGREEMENT_KINDS_OF_MODE = {
-    CooperationMode.TRANSFER: {AgreementKind.LICENCE, AgreementKind.ASSIGNMENT},
-    CooperationMode.CONTRACT_RD: {AgreementKind.RD_CONTRACT},
-    CooperationMode.CO_FOUNDED_COMPANY: {AgreementKind.SHAREHOLDERS},
-    CooperationMode.CO_BUILT_PLATFORM: {AgreementKind.RD_CONTRACT},
+    CooperationMode.TRANSFER: {
+        AgreementKind.LICENCE,
+        AgreementKind.ASSIGNMENT,
+        AgreementKind.OPTION,
+    },
+    CooperationMode.CONTRACT_RD: {AgreementKind.RD_CONTRACT, AgreementKind.CONSULTING},
+    CooperationMode.CO_FOUNDED_COMPANY: {
+        AgreementKind.SHAREHOLDERS,
+        AgreementKind.EQUITY_CONTRIBUTION,
+    },
+    CooperationMode.CO_BUILT_PLATFORM: {AgreementKind.RD_CONTRACT, AgreementKind.SERVICE},
     CooperationMode.JOINT_CENTRE: {AgreementKind.CENTRE_CHARTER},
 }
 
@@ -185,6 +220,14 @@ def row_counts() -> dict[str, int]:
         Deadline,
         IpCost,
         Disclosure,
+        FixedPayment,
+        DistributionPolicy,
+        PolicyTier,
+        DistributionRun,
+        RunAchievement,
+        DistributionLine,
+        EquityHolding,
+        EquityRealisation,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -299,7 +342,7 @@ class TestDemoWorld:
     def test_holds_institutions_a_joint_centre_enterprises_and_forty_projects(self, demo):
         assert Institution.objects.count() >= 3
         assert JointCentre.objects.count() == 1
-        assert Enterprise.objects.count() == 6
+        assert Enterprise.objects.count() == 7
         assert ResearchProject.objects.count() >= 40
         assert "45 projects" in demo
 
@@ -446,8 +489,10 @@ class TestLogins:
 
     def test_logins_have_their_roles(self, demo):
         assert user(ADMIN_EMAIL).is_superuser
-        staff = user(STAFF_EMAIL)
-        assert staff.role == Role.CENTRE_STAFF and not staff.is_superuser
+        for email in (STAFF_EMAIL, APPROVER_EMAIL):
+            staff = user(email)
+            assert staff.role == Role.CENTRE_STAFF and not staff.is_superuser
+            assert staff.institutions.count() == Institution.objects.count()
         partner_a, partner_b = user(PARTNER_A_EMAIL), user(PARTNER_B_EMAIL)
         assert partner_a.role == partner_b.role == Role.PARTNER
         assert partner_a.enterprise_id != partner_b.enterprise_id
@@ -579,8 +624,8 @@ def paid_on(invoice: Invoice) -> Decimal:
 
 
 class TestTerms:
-    def test_every_agreement_has_terms_that_fit_its_kind(self, demo):
-        for agreement in Agreement.objects.all():
+    def test_every_agreement_with_terms_has_terms_that_fit_its_kind(self, demo):
+        for agreement in Agreement.objects.filter(reference__in=[t.agreement for t in TERMS]):
             has_schedule = agreement.milestone_schedule.exists()
             has_tiers = agreement.royalty_tiers.exists()
             has_shares = agreement.cost_shares.exists()
@@ -1012,3 +1057,215 @@ class TestPortfolio:
         staff = user(STAFF_EMAIL)
         assert achievements_visible_to(staff).count() == Achievement.objects.count()
         assert deadlines_visible_to(staff).count() == Deadline.objects.count()
+
+
+def cash_total(lines) -> Decimal:
+    """The cash the lines pay out of net income (a run may also share an
+    operating profit, which is not net income)."""
+    shared = lines.filter(form=RewardForm.CASH, source=RewardSource.NET_INCOME)
+    return shared.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+class TestDistribution:
+    """The contracts the annual reports count, the equity the institutions
+    hold, a policy per institution and a year and a half of distribution
+    runs: 2025 in two approved halves, the first half of 2026 a draft."""
+
+    H1_2025 = (datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+    H2_2025 = (datetime.date(2025, 7, 1), datetime.date(2025, 12, 31))
+    H1_2026 = (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+
+    def run(self, code, period) -> DistributionRun:
+        return DistributionRun.objects.get(
+            institution__code=code, period_start=period[0], period_end=period[1]
+        )
+
+    def test_contracts_of_every_kind_the_reports_count_were_signed_in_2025_and_2026(self, demo):
+        recent = Agreement.objects.filter(signed_on__year__in=[2025, 2026])
+        assert {
+            AgreementKind.LICENCE,
+            AgreementKind.OPTION,
+            AgreementKind.EQUITY_CONTRIBUTION,
+            AgreementKind.RD_CONTRACT,
+            AgreementKind.CONSULTING,
+            AgreementKind.SERVICE,
+        } <= set(recent.values_list("kind", flat=True))
+        assert set(recent.values_list("signed_on__year", flat=True)) == {2025, 2026}
+        assert not Agreement.objects.filter(status="signed", contract_value=None).exists()
+        assert Agreement.objects.get(reference="AGR-ELU-GCE-2025-02").contract_value == 2_400_000
+
+    def test_most_licences_and_assignments_are_registered_with_a_16_digit_number(self, demo):
+        transfers = Agreement.objects.filter(
+            status="signed", kind__in=[AgreementKind.LICENCE, AgreementKind.ASSIGNMENT]
+        )
+        registered = transfers.exclude(registration_number="")
+        assert registered.count() > transfers.count() / 2
+        for agreement in Agreement.objects.exclude(registration_number=""):
+            number = agreement.registration_number
+            assert re.fullmatch(r"[0-9]{16}", number), agreement.reference
+            assert int(number[:4]) == agreement.signed_on.year, agreement.reference
+
+    def test_the_new_contracts_were_invoiced_and_paid(self, demo):
+        received_2025 = {
+            reference: Payment.objects.filter(
+                invoice__fixed_payment__agreement__reference=reference, paid_on__year=2025
+            ).aggregate(total=Sum("amount"))["total"]
+            for reference in (
+                "AGR-ELU-HHB-2025-02",
+                "AGR-NCG-JLS-2025-02",
+                "AGR-ELU-GCE-2025-02",
+                "AGR-LCH-HHB-2025-02",
+                "AGR-QIS-GCE-2025-02",
+            )
+        }
+        assert received_2025 == {
+            "AGR-ELU-HHB-2025-02": Decimal("300000.00"),
+            "AGR-NCG-JLS-2025-02": Decimal("680000.00"),
+            "AGR-ELU-GCE-2025-02": Decimal("1680000.00"),
+            "AGR-LCH-HHB-2025-02": Decimal("450000.00"),
+            "AGR-QIS-GCE-2025-02": Decimal("600000.00"),
+        }
+        assert Payment.objects.filter(
+            invoice__fixed_payment__agreement__reference="AGR-QIS-CFB-2026-02"
+        ).exists()
+
+    def test_qis_founded_a_start_up_for_equity_and_sold_part_of_it(self, demo):
+        holding = EquityHolding.objects.get(institution__code="QIS", company__code="QER")
+        assert holding.founded_by_institution
+        assert holding.company.size == EnterpriseSize.STARTUP
+        assert holding.agreement.kind == AgreementKind.EQUITY_CONTRIBUTION
+        assert holding.agreement.contract_value == holding.value == Decimal("12000000")
+        assert holding.acquired_on.year == 2025
+        sale = EquityRealisation.objects.get(holding=holding)
+        assert sale.realised_on > holding.acquired_on
+        assert (sale.shares, sale.proceeds) == (Decimal("1500000"), Decimal("4500000"))
+        assert sale.shares < holding.shares
+
+    def test_each_institution_has_a_policy_east_lake_the_provincial_70_percent(self, demo):
+        def in_force(code):
+            return DistributionPolicy.objects.filter(
+                institution__code=code, effective_from__lte=datetime.date(2025, 12, 31)
+            ).latest("effective_from")
+
+        def shares(policy):
+            tier = policy.tiers.get()
+            assert tier.up_to is None
+            return (tier.inventors, tier.department, tier.institution, tier.office)
+
+        kinds = {"official_fee", "counsel", "evaluation", "agency", "legal"}
+        for code in ("QIS", "LCH", "NCG"):
+            policy = in_force(code)
+            assert policy.preset == "china_statutory"
+            assert shares(policy) == (
+                Decimal("0.5"),
+                Decimal("0.2"),
+                Decimal("0.2"),
+                Decimal("0.1"),
+            )
+            assert set(policy.deductible_cost_kinds) == kinds
+        east_lake = in_force("ELU")
+        assert east_lake.preset == "provincial_70"
+        assert shares(east_lake) == (
+            Decimal("0.7"),
+            Decimal("0.1"),
+            Decimal("0.1"),
+            Decimal("0.1"),
+        )
+        assert east_lake.equity_inventor_share == Decimal("0.7")
+        assert DistributionPolicy.objects.filter(institution__code="ELU").count() == 2
+
+    def test_2025_is_distributed_in_two_halves_approved_by_another_staff_member(self, demo):
+        staff, approver = user(STAFF_EMAIL), user(APPROVER_EMAIL)
+        for code in ("ELU", "QIS", "NCG"):
+            for period in (self.H1_2025, self.H2_2025):
+                run = self.run(code, period)
+                assert run.state == RunState.APPROVED, code
+                assert run.prepared_by == staff and run.approved_by == approver
+                approved_on = timezone.localdate(run.approved_at, DEMO_TIME_ZONE)
+                assert period[1] < approved_on < period[1] + datetime.timedelta(days=31)
+                assert run.notice_published_on > approved_on - datetime.timedelta(days=1)
+            draft = self.run(code, self.H1_2026)
+            assert draft.state == RunState.DRAFT and draft.approved_by is None
+            assert draft.prepared_by == staff
+            assert not draft.lines.exclude(state=LineState.PENDING).exists()
+
+    def test_lines_add_up_to_each_run_s_net_income(self, demo):
+        runs = DistributionRun.objects.all()
+        assert runs.count() == 12
+        for run in runs:
+            assert cash_total(run.lines) == run.net_income, run
+            for entry in run.achievements.all():
+                lines = run.lines.filter(achievement=entry.achievement)
+                assert cash_total(lines) == entry.net_income, (run, entry.achievement)
+        assert self.run("ELU", self.H1_2025).net_income == Decimal("18398000.00")
+        assert self.run("NCG", self.H2_2025).net_income == Decimal("3674000.00")
+
+    def test_several_achievements_earned_net_income_in_2025_after_their_costs(self, demo):
+        entries = RunAchievement.objects.filter(
+            run__state=RunState.APPROVED, run__period_start__year=2025
+        )
+        assert entries.filter(net_income__gt=0).values("achievement").distinct().count() >= 6
+        maize = entries.get(
+            run__period_start=self.H1_2025[0], achievement__reference="ACH-2017-0001"
+        )
+        assert (maize.receipts, maize.deductible_costs, maize.net_income) == (
+            Decimal("4322500.00"),
+            Decimal("45000.00"),
+            Decimal("4277500.00"),
+        )
+        # A loss is made good out of the next half-year's income.
+        enzyme = entries.filter(achievement__reference="ACH-2020-0011").order_by(
+            "run__period_start"
+        )
+        assert [e.net_income for e in enzyme] == [Decimal("0.00"), Decimal("862000.00")]
+
+    def test_inventors_share_by_contribution_with_their_departments(self, demo):
+        run = self.run("ELU", self.H1_2025)
+        lines = run.lines.filter(achievement__reference="ACH-2019-0003")
+        inventors = {line.recipient_name: line.amount for line in lines.filter(kind="inventor")}
+        # 9,058,000 net, 70 % to the inventors: 70 % of that to Zhang Wei, 30 % to Gao Yang.
+        assert inventors == {"Zhang Wei": Decimal("4438420.00"), "Gao Yang": Decimal("1902180.00")}
+        assert not DistributionLine.objects.filter(kind="inventor", department="").exists()
+        assert not Inventor.objects.filter(department="").exists()
+
+    def test_a_co_owned_achievement_pays_its_co_owner(self, demo):
+        line = self.run("ELU", self.H1_2025).lines.get(kind=RecipientKind.CO_OWNER)
+        assert line.achievement.reference == "ACH-2016-0004"
+        assert line.co_owner_institution.code == "LCH"
+        assert line.amount == Decimal("1085160.00")  # 30 % of 3,617,200
+
+    def test_cash_is_paid_and_equity_granted_but_the_last_co_owner_share(self, demo):
+        approved = DistributionLine.objects.filter(run__state=RunState.APPROVED)
+        pending = approved.filter(state=LineState.PENDING)
+        assert list(pending.values_list("kind", "run__period_end")) == [
+            (RecipientKind.CO_OWNER, self.H2_2025[1])
+        ]
+        equity = approved.filter(form=RewardForm.EQUITY)
+        assert (
+            equity.filter(achievement__reference="ACH-2020-0011").get().equity_shares == 6_000_000
+        )
+        assert set(equity.values_list("state", flat=True)) == {LineState.GRANTED}
+        for line in approved.exclude(state=LineState.PENDING).select_related("run"):
+            assert line.settled_on >= timezone.localdate(line.run.approved_at, DEMO_TIME_ZONE)
+        treatments = set(approved.filter(kind="inventor").values_list("tax_treatment", flat=True))
+        assert treatments == {
+            TaxTreatment.CASH_HALF_REDUCTION,
+            TaxTreatment.CASH_ORDINARY,
+            TaxTreatment.EQUITY_DEFERRED,
+        }
+
+    def test_the_researcher_sees_their_rewards_of_approved_runs(self, demo):
+        researcher = user(RESEARCHER_EMAIL)
+        lines = lines_visible_to(researcher)
+        assert lines.exists()
+        assert set(lines.values_list("person__user", flat=True)) == {researcher.pk}
+        assert set(lines.values_list("run__state", flat=True)) == {RunState.APPROVED}
+        in_2025 = lines.filter(run__period_start__year=2025)
+        assert cash_total(in_2025) == Decimal("9063388.25")
+
+    def test_the_other_staff_member_can_approve_the_draft(self, demo):
+        draft = self.run("NCG", self.H1_2026)
+        with pytest.raises(RunError) as refused:
+            approve_run(user(STAFF_EMAIL), draft)
+        assert refused.value.code == "approver_is_preparer"
+        assert approve_run(user(APPROVER_EMAIL), draft).state == RunState.APPROVED

@@ -576,7 +576,7 @@ class TestStatementsAndNotice:
             "2025110000000001",
         )
         assert D(str(li_wei[6])) == D("30000.00")
-        assert li_wei[10].date() == date(2026, 1, 5) and li_wei[11].date() == date(2026, 1, 19)
+        assert li_wei[11].date() == date(2026, 1, 5) and li_wei[12].date() == date(2026, 1, 19)
 
     def test_the_notice_list_as_csv_in_chinese(self, client, preparer, approved):
         _login(client, preparer)

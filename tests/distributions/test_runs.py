@@ -13,11 +13,19 @@ from django.utils import timezone
 
 from achievements.models import AchievementAgreement, IpCost
 from core.errors import DomainError
-from distributions.choices import LineState, RecipientKind, RewardForm, RunState, TaxTreatment
+from distributions.choices import (
+    LineState,
+    RecipientKind,
+    RewardForm,
+    RewardSource,
+    RunState,
+    TaxTreatment,
+)
 from distributions.models import (
     DistributionPolicy,
     DistributionRun,
     EquityHolding,
+    OperatingProfit,
     PolicyTier,
 )
 from distributions.services import runs
@@ -224,6 +232,19 @@ class TestNetIncomeAndShares:
         assert inventors_total == D("35000.00")
         assert sum(line.amount for line in run.lines.all()) == D("100000.00")
 
+    def test_a_co_owner_does_not_share_income_the_other_owner_received(
+        self, institution, achievement, licence
+    ):
+        partner_university = InstitutionFactory(name="Western Institute")
+        achievement.owners.update(share_percent=70)
+        achievement.owners.create(institution=partner_university, share_percent=30)
+        policy(partner_university, (None, "0.5", "0", "0.5", "0"))
+        receive(licence, D("100000"), date(YEAR, 3, 1))
+
+        plan = runs.plan_run(partner_university, period_start=H1[0], period_end=H1[1])
+
+        assert (plan.achievements, plan.lines) == ([], [])
+
     def test_an_agreement_covering_two_achievements_gives_each_its_stated_share(
         self, institution, preparer, achievement, licence, inventors
     ):
@@ -307,6 +328,34 @@ class TestNetIncomeAndShares:
         assert set(
             run.lines.filter(kind=RecipientKind.INVENTOR).values_list("tax_treatment", flat=True)
         ) == {TaxTreatment.CASH_ORDINARY}
+
+    def test_operating_profit_of_own_exploitation_is_shared_for_the_policy_years(
+        self, institution, preparer, achievement
+    ):
+        version = policy(institution, (None, "0.5", "0", "0.5", "0"))
+        version.operating_profit_share = D("0.05")
+        version.operating_profit_years = 3
+        version.save()
+        for year, profit in ((2022, "100000"), (2024, "300000"), (2025, "400000")):
+            OperatingProfit.objects.create(
+                achievement=achievement, institution=institution, year=year, profit=D(profit)
+            )
+
+        in_the_years = runs.prepare_run(
+            preparer, institution, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31)
+        )
+        after_them = runs.prepare_run(
+            preparer, institution, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+        )
+
+        # 2024 is the third year from 2022: 5 % of 300,000, split 60/40.
+        assert {
+            (line.recipient_name, line.source): line.amount for line in in_the_years.lines.all()
+        } == {
+            ("Li Wei", RewardSource.OPERATING_PROFIT): D("9000.00"),
+            ("Zhang Min", RewardSource.OPERATING_PROFIT): D("6000.00"),
+        }
+        assert not after_them.lines.exists()
 
 
 class TestRulesThatRefuse:
