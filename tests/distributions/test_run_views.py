@@ -491,8 +491,10 @@ class TestStatementsAndNotice:
             value=D("1000000"),
         )
         policy(institution, (None, "0.5", "0", "0.5", "0"), equity="0.5")
-        run = runs.prepare_run(preparer, institution, period_start=H1[0], period_end=H1[1])
-        runs.approve_run(approver, run)
+        run = runs.approve_run(
+            approver,
+            runs.prepare_run(preparer, institution, period_start=H1[0], period_end=H1[1]),
+        )
         _login(client, preparer)
 
         page = client.get(reverse("distributions:run", args=[run.pk])).content.decode()
@@ -502,6 +504,13 @@ class TestStatementsAndNotice:
         assert "300 shares" in page and "200 shares" in page
         assert "Equity reward: tax deferred until sale" in page
         assert statement.content.startswith(b"%PDF")
+        line = run.lines.get(person=li_wei)
+        client.post(
+            reverse("distributions:run-line-settle", args=[run.pk, line.pk]),
+            {"on": run.approved_at.date().isoformat(), "reference": "Register 12"},
+        )
+        line.refresh_from_db()
+        assert (line.state, line.settlement_reference) == (LineState.GRANTED, "Register 12")
 
     def test_a_person_without_lines_has_no_statement(self, client, preparer, approved):
         stranger = PersonFactory(full_name="Nobody Here")
