@@ -5,7 +5,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import language_set
+from achievements import research_urls as achievement_research_urls
 from core.views import health
+from distributions import research_urls as distribution_research_urls
 from partnerships import agreement_urls
 from partnerships import urls as partnership_urls
 from projects import party_page_urls
@@ -46,7 +48,17 @@ urlpatterns = [
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("portal/", include("portal.urls")),
-    path("research/", include("achievements.research_urls")),
+    # The researcher's pages: their achievements and disclosures, and their
+    # rewards from income distribution, in one namespace.
+    path(
+        "research/",
+        include(
+            (
+                achievement_research_urls.urlpatterns + distribution_research_urls.urlpatterns,
+                "research",
+            )
+        ),
+    ),
     path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_router")),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyPreset(models.TextChoices):
@@ -18,7 +19,7 @@ class RunState(models.TextChoices):
 
 
 class RecipientKind(models.TextChoices):
-    INVENTOR = "inventor", _("Inventor")
+    INVENTOR = "inventor", pgettext_lazy("reward", "Inventor")
     DEPARTMENT = "department", _("Department or lab")
     INSTITUTION = "institution", _("Institution")
     OFFICE = "office", _("Technology-transfer office")
@@ -43,7 +44,7 @@ class RewardForm(models.TextChoices):
 class LineState(models.TextChoices):
     PENDING = "pending", _("To pay")
     PAID = "paid", _("Paid")
-    GRANTED = "granted", _("Granted")
+    GRANTED = "granted", pgettext_lazy("equity reward", "Granted")
 
 
 class TaxTreatment(models.TextChoices):

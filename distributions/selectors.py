@@ -118,6 +118,37 @@ def equity_holdings_visible_to(user) -> QuerySet[EquityHolding]:
     return EquityHolding.objects.filter(scope)
 
 
+def reward_lines_for(user) -> QuerySet[DistributionLine]:
+    """The lines the user sees with what a list of rewards shows (the run,
+    its institution, the achievement), newest run first."""
+    return (
+        lines_visible_to(user)
+        .select_related("run__institution", "achievement")
+        .order_by("-run__period_end", "-run_id", "achievement__reference", "form", "id")
+    )
+
+
+def runs_with_lines_visible_to(user) -> QuerySet[DistributionRun]:
+    """The runs in which the user sees a line: a researcher reaches the
+    statement of a run through their own lines in it, never the run."""
+    return DistributionRun.objects.filter(
+        pk__in=lines_visible_to(user).values("run_id")
+    ).select_related("institution", "approved_by")
+
+
+def run_achievements_of_lines(lines: QuerySet[DistributionLine]) -> QuerySet[RunAchievement]:
+    """The figures of the achievements behind ``lines`` (already scoped to
+    the user) in their runs: an inventor's statement shows the net income
+    their reward comes from, and nothing of the run's other achievements."""
+    pairs = list(lines.order_by().values_list("run_id", "achievement_id").distinct())
+    if not pairs:
+        return RunAchievement.objects.none()
+    condition = Q()
+    for run_id, achievement_id in pairs:
+        condition |= Q(run_id=run_id, achievement_id=achievement_id)
+    return RunAchievement.objects.filter(condition).select_related("achievement")
+
+
 def distributing_institutions_for(user) -> QuerySet[Institution]:
     """The institutions whose policies, income, equity and profits the user
     records: a staff member's own, every one for a superuser, none for

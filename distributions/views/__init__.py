@@ -1,0 +1,3 @@
+"""The staff UI's pages of income distribution: ``runs`` (distribution runs,
+statements and the public notice list). Research-centre staff and
+superusers only; partners and researchers find nothing here."""
