@@ -4,11 +4,13 @@ report. Staff state the inputs on the report page."""
 
 from django.contrib import admin
 
+from core.admin import PrefillCheckedMixin
+
 from .models import AnnualReportInput, StaffMobility, TransferEntity
 
 
 @admin.register(StaffMobility)
-class StaffMobilityAdmin(admin.ModelAdmin):
+class StaffMobilityAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = ["person", "institution", "kind", "starts_on", "ends_on"]
     list_filter = ["kind", "institution"]
     autocomplete_fields = ["institution", "person", "enterprise"]
@@ -16,7 +18,7 @@ class StaffMobilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransferEntity)
-class TransferEntityAdmin(admin.ModelAdmin):
+class TransferEntityAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = ["name", "institution", "kind", "built", "established_on", "closed_on"]
     list_filter = ["kind", "built", "institution"]
     search_fields = ["name"]
@@ -24,7 +26,7 @@ class TransferEntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualReportInput)
-class AnnualReportInputAdmin(admin.ModelAdmin):
+class AnnualReportInputAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_display = ["institution", "report", "year"]
     list_filter = ["report", "institution"]
     autocomplete_fields = ["institution"]
