@@ -265,9 +265,9 @@ def plan_run(
             lines += _equity_lines(
                 achievement, equity[achievement.pk][0], inventors[achievement.pk], policy, currency
             )
-        for profit in profit_years:
+        if profit_years:
             lines += _operating_profit_lines(
-                achievement, profit, inventors[achievement.pk], policy, quantum
+                achievement, profit_years, inventors[achievement.pk], policy, quantum
             )
     plan = RunPlan(
         institution=institution,
@@ -379,11 +379,18 @@ def _operating_profits(institution, achievement_ids, currency, start, end, polic
     return shared
 
 
-def _operating_profit_lines(achievement, profit, inventors, policy, quantum) -> list[PlannedLine]:
-    """The inventors' share of a year's operating profit, split by their
-    contributions."""
-    to_inventors = (profit.profit * policy.operating_profit_share).quantize(
-        quantum, rounding=ROUND_HALF_UP
+def _operating_profit_lines(achievement, profits, inventors, policy, quantum) -> list[PlannedLine]:
+    """The inventors' share of the operating profit of the years shared in
+    the run, one line each, split by their contributions."""
+    base = sum((profit.profit for profit in profits), ZERO)
+    to_inventors = sum(
+        (
+            (profit.profit * policy.operating_profit_share).quantize(
+                quantum, rounding=ROUND_HALF_UP
+            )
+            for profit in profits
+        ),
+        ZERO,
     )
     split = split_by_shares(
         to_inventors, [inventor.contribution_percent for inventor in inventors], quantum
@@ -397,9 +404,8 @@ def _operating_profit_lines(achievement, profit, inventors, policy, quantum) -> 
             person_id=inventor.person_id,
             department=inventor.department,
             amount=amount,
-            base=profit.profit,
-            rate=amount / profit.profit,
-            tier_slices=[{"year": profit.year}],
+            base=base,
+            rate=amount / base,
             main_contributor=True,
             tax_treatment=TaxTreatment.CASH_ORDINARY,
         )

@@ -278,7 +278,7 @@ class TestRunPage:
         totals = response.context["totals"]
         assert (totals.net_income, totals.cash) == (D("100000.00"), D("100000.00"))
         assert "Paula Prepares" in text
-        assert "Cash reward: 50 % counted as income" in text
+        assert "Cash reward: half of it counted as income" in text
 
     def test_the_preparer_sees_approve_disabled_and_why(self, client, preparer, draft):
         _login(client, preparer)
