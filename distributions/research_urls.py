@@ -7,5 +7,5 @@ from . import research_views as views
 
 urlpatterns = [
     path("rewards/", views.rewards, name="rewards"),
-    path("rewards/<int:pk>/statement/", views.reward_statement, name="reward_statement"),
+    path("rewards/<int:pk>/statement.pdf", views.reward_statement, name="reward_statement"),
 ]

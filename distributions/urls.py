@@ -35,7 +35,7 @@ urlpatterns = [
         name="run-line-settle",
     ),
     path(
-        "runs/<int:pk>/statements/<int:person_pk>/",
+        "runs/<int:pk>/statements/<int:person_pk>.pdf",
         runs.run_statement,
         name="run-statement",
     ),

@@ -16,7 +16,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import AchievementKind, FundingSource
-from distributions.choices import RewardForm, TaxTreatment
+from distributions.choices import RewardForm, RewardSource, TaxTreatment
+from distributions.models import RunAchievement
 from partnerships.choices import AgreementKind
 from reports.choices import EntityBuilt, EntityKind, MobilityKind, ReportKind
 from reports.computations.periods import (
@@ -400,11 +401,26 @@ def china_annual_report(institution, year: int) -> AnnualReport:
             CURRENCY,
             runs,
         ),
+        # Art. 45 sets its floors apart: a share of the net income in cash,
+        # a share of the equity received in shares; rewards in equity over
+        # cash income would exceed 100 %.
         Figure(
             "cn.5b.share",
             section,
-            _("Rewards as a share of net income"),
-            ratio_percent(rewards_total, net_income),
+            _("Cash rewards from net income as a share of it"),
+            ratio_percent(records.total(cash.filter(source=RewardSource.NET_INCOME)), net_income),
+            PERCENT,
+        ),
+        Figure(
+            "cn.5b.equity_share",
+            section,
+            _("Shares granted as a share of the shares received"),
+            ratio_percent(
+                sum((line.equity_shares or 0 for line in equity), 0),
+                records.total(
+                    RunAchievement.objects.filter(run__in=runs), "equity_shares_received"
+                ),
+            ),
             PERCENT,
         ),
     ]

@@ -34,9 +34,7 @@ def office():
     preparer = UserFactory(
         email="preparer@example.com", full_name="Chen Jing", institutions=[institution]
     )
-    UserFactory(
-        email="approver@example.com", full_name="Xu Tao", institutions=[institution]
-    )
+    UserFactory(email="approver@example.com", full_name="Xu Tao", institutions=[institution])
     inventor = ResearcherUserFactory(
         email="li.wei@example.com",
         full_name="Li Wei",

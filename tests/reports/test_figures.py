@@ -108,9 +108,11 @@ def test_china_annual_report_every_figure(year):
         "cn.5a.main_contributors": M("600000.00"),
         "cn.5a.main_contributor_persons": 1,
         "cn.5a.share": M("85.7"),
-        # 5b: 700,000 of the run's 1,000,000.
+        # 5b: 500,000 in cash of the run's 1,000,000; the run records no
+        # shares received, so no equity share.
         "cn.5b.net_income": M("1000000.00"),
-        "cn.5b.share": M("70.0"),
+        "cn.5b.share": M("50.0"),
+        "cn.5b.equity_share": None,
         # 5c.
         "cn.5c.cash_half": M("400000.00"),
         "cn.5c.cash_ordinary": M("100000.00"),
