@@ -7,7 +7,9 @@ institutions built, and East Lake's inputs to both reports of 2025 (the
 narrative of China's report, through the input service; the research
 expenditure and licensing staff of the AUTM survey). Periods and entities
 are found by their natural keys and left alone once there; the inputs are
-brought back to these values.
+brought back to these values. The office keeps these records in Chinese, as
+it files the report in Chinese: the entities' names and the notes have no
+English variant.
 """
 
 import datetime
@@ -59,8 +61,7 @@ MOBILITY = (
         "LKC",
         _d(2025, 6, 1),
         _d(2028, 5, 31),
-        "Three years' leave to run Lakecell Therapeutics as its chief executive; "
-        "the post is kept.",
+        "离岗创业三年，任湖芯细胞治疗首席执行官，保留人事关系。",
     ),
     MobilitySpec(
         "ELU",
@@ -69,7 +70,7 @@ MOBILITY = (
         "LKC",
         _d(2025, 6, 1),
         None,
-        "Scientific adviser to Lakecell Therapeutics, one day a week.",
+        "兼任湖芯细胞治疗科学顾问，每周一天。",
     ),
     MobilitySpec(
         "ELU",
@@ -78,7 +79,7 @@ MOBILITY = (
         "LMD",
         _d(2021, 9, 1),
         None,
-        "Chief scientist of Lumora Diagnostics, part-time.",
+        "兼任光瑞诊断首席科学家。",
     ),
     MobilitySpec(
         "ELU",
@@ -87,7 +88,7 @@ MOBILITY = (
         "GCE",
         _d(2024, 3, 1),
         _d(2026, 2, 28),
-        "Technical adviser to GreenCycle for the anaerobic digestion plants.",
+        "兼任绿循环境厌氧消化项目技术顾问。",
     ),
     MobilitySpec(
         "QIS",
@@ -96,7 +97,7 @@ MOBILITY = (
         "CFB",
         _d(2019, 10, 1),
         None,
-        "Chief scientist of Cellforge, part-time.",
+        "兼任铸胞生物首席科学家。",
     ),
     MobilitySpec(
         "QIS",
@@ -105,7 +106,7 @@ MOBILITY = (
         "QER",
         _d(2025, 6, 10),
         None,
-        "Leads the enzyme engineering of Qiantang Enzymatic Recycling, part-time.",
+        "兼职负责钱塘酶解再生的酶工程研发。",
     ),
     MobilitySpec(
         "NCG",
@@ -114,7 +115,7 @@ MOBILITY = (
         "JLS",
         _d(2021, 5, 1),
         None,
-        "Adviser to Jadeleaf's maize breeding programme.",
+        "兼任翠叶种业玉米育种顾问。",
     ),
     MobilitySpec(
         "LCH",
@@ -123,14 +124,14 @@ MOBILITY = (
         "LMD",
         _d(2022, 8, 1),
         None,
-        "Clinical adviser to Lumora Diagnostics.",
+        "兼任光瑞诊断临床顾问。",
     ),
 )
 
 ENTITIES = (
     EntitySpec(
         "ELU",
-        "East Lake University Technology Transfer Centre",
+        "东湖大学技术转移中心",
         EntityKind.TRANSFER_OFFICE,
         EntityBuilt.OWN,
         _d(2016, 3, 1),
@@ -138,7 +139,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "ELU",
-        "Hanhai-ELU One-Stop Centre for Biologics and Biomanufacturing",
+        "瀚海-东湖生物药与生物制造一站式创新中心",
         EntityKind.RD_INSTITUTION,
         EntityBuilt.JOINT,
         _d(2019, 6, 18),
@@ -146,7 +147,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "ELU",
-        "East Lake University Proof-of-Concept Centre for the Life Sciences",
+        "东湖大学生命科学概念验证中心",
         EntityKind.SERVICE_PLATFORM,
         EntityBuilt.OWN,
         _d(2025, 3, 18),
@@ -154,7 +155,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "QIS",
-        "QIS Industrialisation Office",
+        "钱塘合成生物研究院产业化办公室",
         EntityKind.TRANSFER_OFFICE,
         EntityBuilt.OWN,
         _d(2017, 5, 2),
@@ -162,7 +163,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "QIS",
-        "Automated strain-engineering foundry of QIS and Cellforge",
+        "钱塘合成生物研究院-铸胞生物自动化菌株工程平台",
         EntityKind.SERVICE_PLATFORM,
         EntityBuilt.JOINT,
         _d(2023, 3, 1),
@@ -170,7 +171,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "NCG",
-        "Gene-editing breeding platform of NCG and Jadeleaf",
+        "北方作物基因组重点实验室-翠叶种业基因编辑育种平台",
         EntityKind.RD_INSTITUTION,
         EntityBuilt.JOINT,
         _d(2021, 4, 8),
@@ -178,7 +179,7 @@ ENTITIES = (
     ),
     EntitySpec(
         "LCH",
-        "Clinical evaluation platform for diagnostics at Lakeview",
+        "湖景中心医院诊断产品临床评价平台",
         EntityKind.SERVICE_PLATFORM,
         EntityBuilt.JOINT,
         _d(2022, 7, 1),
