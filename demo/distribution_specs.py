@@ -97,7 +97,8 @@ class RunSpec:
 
 # The new contracts' money: an option fee, a service in two halves, a
 # development contract in three instalments (the last this year), a
-# consulting fee, a licence fee in two instalments and this year's service.
+# consulting fee, two licence fees in two instalments each and this year's
+# service.
 INSTALMENTS = (
     InstalmentSpec(
         "AGR-ELU-HHB-2025-02",
@@ -172,6 +173,22 @@ INSTALMENTS = (
         _d(2026, 3, 31),
     ),
     InstalmentSpec(
+        "AGR-ELU-LKC-2025-02",
+        FixedPaymentKind.OTHER,
+        "Licence fee: first instalment on signing",
+        200_000,
+        _d(2025, 6, 20),
+        _d(2025, 7, 10),
+    ),
+    InstalmentSpec(
+        "AGR-ELU-LKC-2025-02",
+        FixedPaymentKind.OTHER,
+        "Licence fee: second instalment on the first GMP batch",
+        300_000,
+        _d(2026, 6, 22),
+        _d(2026, 7, 14),
+    ),
+    InstalmentSpec(
         "AGR-QIS-CFB-2026-02",
         FixedPaymentKind.OTHER,
         "Screening service: the first 20 strains",
@@ -222,7 +239,8 @@ COSTS = (
 
 # Equity received for contributing achievements: in Cellforge and Lumora,
 # the companies QIS and ELU co-founded, and in Qiantang Enzymatic Recycling,
-# founded by QIS in 2025, part of which it sold to the Series A investor.
+# founded by QIS in 2025, part of which it sold to the Series A investor, and
+# in Lakecell Therapeutics, founded by ELU in 2025.
 HOLDINGS = (
     HoldingSpec(
         institution="QIS",
@@ -251,6 +269,15 @@ HOLDINGS = (
         value=12_000_000,
         founded_by_institution=True,
         sales=((_d(2025, 12, 16), 1_500_000, 4_500_000),),
+    ),
+    HoldingSpec(
+        institution="ELU",
+        company="LKC",
+        agreement="AGR-ELU-LKC-2025-01",
+        acquired_on=_d(2025, 5, 26),
+        shares=8_000_000,
+        value=8_000_000,
+        founded_by_institution=True,
     ),
 )
 

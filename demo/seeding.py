@@ -2,8 +2,9 @@
 
 It writes the directory, the partnerships and agreements, the logins and the
 demo projects from ``demo.specs``, then their money (``demo.money``), the
-IP portfolio (``demo.portfolio``) and the distribution of its income
-(``demo.distribution``). It may run any number of times:
+IP portfolio (``demo.portfolio``), the distribution of its income
+(``demo.distribution``) and what the annual reports take from the office
+(``demo.report_facts``). It may run any number of times:
 directory records are found by their natural keys (codes, references,
 emails) and brought back to the values in ``demo.specs``. A demo project
 that exists already is left as it is, because its history is append-only
@@ -36,6 +37,7 @@ from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money import MoneySummary, seed_money
 from demo.portfolio import PortfolioSummary, seed_portfolio
 from demo.rates import seed_rates, seed_yearly_rates
+from demo.report_facts import seed_report_facts
 from demo.specs import (
     AGREEMENTS,
     APPROVER_EMAIL,
@@ -146,6 +148,7 @@ def seed_demo() -> DemoSummary:
     seed_rates(by=users[STAFF_EMAIL])
     portfolio = seed_portfolio(staff=users[STAFF_EMAIL], researcher=users[RESEARCHER_EMAIL])
     distribution = seed_distribution(preparer=users[STAFF_EMAIL], approver=users[APPROVER_EMAIL])
+    seed_report_facts(staff=users[STAFF_EMAIL])
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.
@@ -176,6 +179,7 @@ def _upsert_institution(spec: InstitutionSpec) -> Institution:
             "kind": spec.kind,
             "country": "CN",
             "city": spec.city,
+            "region": spec.region,
             "website": spec.website,
             "unified_social_credit_code": spec.unified_social_credit_code,
             "registered_address": spec.registered_address,
@@ -196,6 +200,8 @@ def _upsert_enterprise(spec: EnterpriseSpec, sectors: Mapping[str, Sector]) -> E
             "size": spec.size,
             "country": spec.country,
             "city": spec.city,
+            "founded_on": spec.founded_on,
+            "region": spec.region,
             "website": spec.website,
             "unified_social_credit_code": spec.unified_social_credit_code,
             "registered_address": spec.registered_address,
@@ -378,6 +384,10 @@ def _upsert_agreement(spec: AgreementSpec) -> Agreement:
             "contract_value": (
                 None if spec.contract_value is None else Decimal(spec.contract_value)
             ),
+            "terminated_on": spec.terminated_on,
+            "licensee_size": spec.licensee_size,
+            "licensee_employees": spec.licensee_employees,
+            "licensee_formed_for_licence": spec.licensee_formed_for_licence,
         },
     )
     return agreement

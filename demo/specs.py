@@ -24,6 +24,7 @@ from partnerships.choices import (
     EnterpriseSize,
     Exclusivity,
     InstitutionKind,
+    LicenseeSize,
     PartnershipStatus,
 )
 from partnerships.models import Agreement
@@ -69,6 +70,8 @@ class InstitutionSpec:
     kind: str
     city: str
     website: str
+    # The province, for the start-ups founded in it (the annual reports).
+    region: str = ""
     # Invoicing settings: a public institution's code starts 12 (registered
     # with an organisation office, 事业单位); the check character is
     # computed. Addresses and accounts are invented.
@@ -95,6 +98,10 @@ class EnterpriseSpec:
     city: str
     website: str
     country: str = "CN"
+    # When the company was registered and its province or state: the AUTM
+    # survey counts start-ups by both.
+    founded_on: datetime.date | None = None
+    region: str = ""
     registered_address: str = ""
     # The first 17 characters of the Unified Social Credit Code: registering
     # authority, entity type, region code and organisation code. The check
@@ -177,6 +184,12 @@ class AgreementSpec:
     # The total agreed (合同金额), in the agreement's currency; for a
     # contribution for equity, the value of the technology contributed.
     contract_value: int | None = None
+    # A licence's licensee when it was signed, as the AUTM survey classes
+    # it: size, headcount, and whether it was formed for the licence.
+    licensee_size: str = ""
+    licensee_employees: int | None = None
+    licensee_formed_for_licence: bool = False
+    terminated_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,7 @@ INSTITUTIONS = (
         kind=InstitutionKind.UNIVERSITY,
         city="Wuhan",
         website="https://www.elu.example.org",
+        region="Hubei",
         uscc_body="12420000MB0E10012",
         registered_address="湖北省武汉市洪山区东湖南路 1 号 027-87650000",
         bank_name="中国工商银行",
@@ -212,6 +226,7 @@ INSTITUTIONS = (
         kind=InstitutionKind.RESEARCH_INSTITUTE,
         city="Hangzhou",
         website="https://www.qis.example.org",
+        region="Zhejiang",
         uscc_body="12330000MB1A20027",
         registered_address="浙江省杭州市西湖区钱塘路 88 号 0571-88760000",
         bank_name="中国建设银行",
@@ -225,6 +240,7 @@ INSTITUTIONS = (
         kind=InstitutionKind.HOSPITAL,
         city="Wuhan",
         website="https://www.lch.example.org",
+        region="Hubei",
         uscc_body="12420100MB1C30031",
         registered_address="湖北省武汉市江岸区湖景大道 16 号 027-82710000",
         bank_name="中国银行",
@@ -238,6 +254,7 @@ INSTITUTIONS = (
         kind=InstitutionKind.PUBLIC_LAB,
         city="Harbin",
         website="https://www.ncg.example.org",
+        region="Heilongjiang",
         uscc_body="12230000MB0D40049",
         registered_address="黑龙江省哈尔滨市南岗区学府路 52 号 0451-86660000",
         bank_name="中国农业银行",
@@ -255,6 +272,8 @@ ENTERPRISES = (
         sectors=(SectorCode.BIOMEDICINE, SectorCode.BIO_MANUFACTURING),
         city="Shanghai",
         website="https://www.hanhai.example.com",
+        founded_on=datetime.date(1998, 5, 12),
+        region="Shanghai",
         uscc_body="91310115MA1FL3W8X",
         registered_address="上海市浦东新区张江路 88 号 021-50800000",
     ),
@@ -266,6 +285,8 @@ ENTERPRISES = (
         sectors=(SectorCode.BIO_MANUFACTURING, SectorCode.BIO_ENERGY),
         city="Hangzhou",
         website="https://www.cellforge.example.com",
+        founded_on=datetime.date(2019, 9, 12),
+        region="Zhejiang",
         uscc_body="91330108MA2H7T4C9",
         registered_address="浙江省杭州市滨江区江南大道 300 号",
     ),
@@ -277,6 +298,8 @@ ENTERPRISES = (
         sectors=(SectorCode.AGRICULTURE,),
         city="Harbin",
         website="https://www.jadeleaf.example.com",
+        founded_on=datetime.date(2006, 3, 28),
+        region="Heilongjiang",
         uscc_body="91230103MA1B8U2K6",
         registered_address="黑龙江省哈尔滨市香坊区农垦路 12 号",
     ),
@@ -288,6 +311,8 @@ ENTERPRISES = (
         sectors=(SectorCode.BIO_SERVICES,),
         city="Shenzhen",
         website="https://www.lumora.example.com",
+        founded_on=datetime.date(2021, 8, 18),
+        region="Guangdong",
         uscc_body="91440300MA5G3P1D7",
         registered_address="广东省深圳市南山区科技园南路 9 号",
     ),
@@ -299,6 +324,8 @@ ENTERPRISES = (
         sectors=(SectorCode.ENVIRONMENTAL, SectorCode.BIO_ENERGY),
         city="Wuhan",
         website="https://www.greencycle.example.com",
+        founded_on=datetime.date(2012, 11, 6),
+        region="Hubei",
         uscc_body="91420111MA4K9E5R3",
         registered_address="湖北省武汉市东湖新技术开发区光谷大道 77 号",
     ),
@@ -310,6 +337,8 @@ ENTERPRISES = (
         sectors=(SectorCode.BIOMEDICINE,),
         city="Munich",
         website="https://www.meridian-tx.example.com",
+        founded_on=datetime.date(2004, 7, 1),
+        region="Bavaria",
         country="DE",
     ),
     EnterpriseSpec(
@@ -320,8 +349,25 @@ ENTERPRISES = (
         sectors=(SectorCode.ENVIRONMENTAL, SectorCode.BIO_MANUFACTURING),
         city="Hangzhou",
         website="https://www.qer.example.com",
+        founded_on=datetime.date(2025, 6, 10),
+        region="Zhejiang",
         uscc_body="91330106MA7K2Q5N8",
         registered_address="浙江省杭州市西湖区钱塘路 88 号 2 号楼",
+    ),
+    # East Lake's spin-off of 2025: Gao Yang's CAR-T cells, on leave from
+    # the university to run it.
+    EnterpriseSpec(
+        code="LKC",
+        name="Lakecell Therapeutics (Wuhan) Co., Ltd.",
+        name_zh="湖芯细胞治疗（武汉）有限公司",
+        size=EnterpriseSize.STARTUP,
+        sectors=(SectorCode.BIOMEDICINE,),
+        city="Wuhan",
+        website="https://www.lakecell.example.com",
+        founded_on=datetime.date(2025, 5, 26),
+        region="Hubei",
+        uscc_body="91420100MA4L7C2X0",
+        registered_address="湖北省武汉市东湖新技术开发区高新大道 666 号 B3 栋",
     ),
 )
 
@@ -703,6 +749,14 @@ PARTNERSHIPS = (
         started_on=datetime.date(2025, 5, 20),
         institution="QIS",
     ),
+    PartnershipSpec(
+        code="ELU-LKC-2025-CF",
+        title="Lakecell Therapeutics, founded by ELU to develop armoured CAR-T cells",
+        mode=CooperationMode.CO_FOUNDED_COMPANY,
+        enterprise="LKC",
+        started_on=datetime.date(2025, 4, 28),
+        institution="ELU",
+    ),
 )
 
 # A co-built platform is governed by a co-construction agreement, which is a
@@ -720,6 +774,8 @@ AGREEMENTS = (
         exclusivity=Exclusivity.EXCLUSIVE,
         field_of_use="Human therapeutics",
         territory="Worldwide",
+        licensee_size=LicenseeSize.LARGE,
+        licensee_employees=6_800,
     ),
     AgreementSpec(
         reference="AGR-ELU-MER-2023-01",
@@ -733,6 +789,8 @@ AGREEMENTS = (
         field_of_use="Treatment of obesity and metabolic disease in humans",
         territory="Worldwide except mainland China, Hong Kong, Macao and Taiwan",
         currency="EUR",
+        licensee_size=LicenseeSize.LARGE,
+        licensee_employees=2_400,
     ),
     AgreementSpec(
         reference="AGR-NCG-JLS-2018-01",
@@ -745,6 +803,8 @@ AGREEMENTS = (
         field_of_use="Seed and grain of maize and soybean",
         territory="China",
         institution_ip_share=0,
+        licensee_size=LicenseeSize.SMALL,
+        licensee_employees=260,
     ),
     AgreementSpec(
         reference="AGR-QIS-GCE-2020-01",
@@ -758,6 +818,8 @@ AGREEMENTS = (
         exclusivity=Exclusivity.NON_EXCLUSIVE,
         field_of_use="Treatment of industrial waste and effluent",
         territory="China",
+        licensee_size=LicenseeSize.SMALL,
+        licensee_employees=140,
     ),
     AgreementSpec(
         reference="AGR-QIS-JLS-2026-01",
@@ -792,6 +854,8 @@ AGREEMENTS = (
         expires_on=datetime.date(2021, 12, 31),
         institution_ip_share=0,
         currency="EUR",
+        # Meridian stopped the programme after the interim analysis.
+        terminated_on=datetime.date(2021, 9, 30),
     ),
     AgreementSpec(
         reference="AGR-ELU-GCE-2021-01",
@@ -889,6 +953,8 @@ AGREEMENTS = (
         field_of_use="Biodegradable packaging materials",
         territory="China",
         contract_value=300_000,
+        licensee_size=LicenseeSize.LARGE,
+        licensee_employees=7_600,
     ),
     AgreementSpec(
         reference="AGR-NCG-JLS-2025-02",
@@ -946,6 +1012,8 @@ AGREEMENTS = (
         territory="China",
         registration_number="2025330106000318",
         contract_value=1_800_000,
+        licensee_size=LicenseeSize.SMALL,
+        licensee_employees=210,
     ),
     AgreementSpec(
         reference="AGR-QIS-CFB-2026-02",
@@ -957,6 +1025,37 @@ AGREEMENTS = (
         institution_ip_share=0,
         registration_number="2026330106000091",
         contract_value=900_000,
+    ),
+    # East Lake's spin-off: the CAR-T patent application contributed for
+    # equity at its appraised value, and an exclusive licence of the
+    # processing bag set and the manufacturing know-how, for a fee.
+    AgreementSpec(
+        reference="AGR-ELU-LKC-2025-01",
+        partnership="ELU-LKC-2025-CF",
+        title="Contribution of the armoured CAR-T patent application to Lakecell Therapeutics",
+        kind=AgreementKind.EQUITY_CONTRIBUTION,
+        signed_on=datetime.date(2025, 4, 28),
+        field_of_use="Cell therapy of solid tumours",
+        territory="Worldwide",
+        institution_ip_share=0,
+        contract_value=8_000_000,
+    ),
+    AgreementSpec(
+        reference="AGR-ELU-LKC-2025-02",
+        partnership="ELU-LKC-2025-CF",
+        title="Exclusive licence: closed CAR-T processing bag set and manufacturing know-how",
+        kind=AgreementKind.LICENCE,
+        signed_on=datetime.date(2025, 6, 16),
+        expires_on=datetime.date(2035, 6, 15),
+        exclusivity=Exclusivity.EXCLUSIVE,
+        field_of_use="Manufacture of autologous cell therapies",
+        territory="China",
+        institution_ip_share=0,
+        registration_number="2025420111000263",
+        contract_value=500_000,
+        licensee_size=LicenseeSize.STARTUP,
+        licensee_employees=9,
+        licensee_formed_for_licence=True,
     ),
 )
 

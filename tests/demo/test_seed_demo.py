@@ -123,6 +123,9 @@ from projects.models import (
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
 from projects.services import milestone_verify_guard
 from projects.services.registration import refuse_untied_partners
+from reports.choices import MobilityKind, ReportKind
+from reports.models import AnnualReportInput, StaffMobility, TransferEntity
+from reports.services import autm_report, china_annual_report
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +141,8 @@ DEMO_LOGINS = (
 # The kinds of agreement that each cooperation mode is signed with. A
 # co-built platform is governed by a co-construction agreement, which is an
 # R&D contract, and sells services; contract research includes consulting.
+# A company an institution founds takes what was not contributed under
+# licence.
 AGREEMENT_KINDS_OF_MODE = {
     CooperationMode.TRANSFER: {
         AgreementKind.LICENCE,
@@ -148,6 +153,7 @@ AGREEMENT_KINDS_OF_MODE = {
     CooperationMode.CO_FOUNDED_COMPANY: {
         AgreementKind.SHAREHOLDERS,
         AgreementKind.EQUITY_CONTRIBUTION,
+        AgreementKind.LICENCE,
     },
     CooperationMode.CO_BUILT_PLATFORM: {AgreementKind.RD_CONTRACT, AgreementKind.SERVICE},
     CooperationMode.JOINT_CENTRE: {AgreementKind.CENTRE_CHARTER},
@@ -228,6 +234,9 @@ def row_counts() -> dict[str, int]:
         DistributionLine,
         EquityHolding,
         EquityRealisation,
+        StaffMobility,
+        TransferEntity,
+        AnnualReportInput,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -342,7 +351,7 @@ class TestDemoWorld:
     def test_holds_institutions_a_joint_centre_enterprises_and_forty_projects(self, demo):
         assert Institution.objects.count() >= 3
         assert JointCentre.objects.count() == 1
-        assert Enterprise.objects.count() == 7
+        assert Enterprise.objects.count() == 8
         assert ResearchProject.objects.count() >= 40
         assert "45 projects" in demo
 
@@ -939,16 +948,17 @@ class TestPortfolio:
 
     def test_holds_a_dozen_achievements_of_several_kinds_with_bilingual_titles(self, demo):
         achievements = Achievement.objects.all()
-        assert 12 <= achievements.count() <= 15
+        assert 12 <= achievements.count() <= 18
         assert {
             AchievementKind.INVENTION,
             AchievementKind.SOFTWARE_COPYRIGHT,
             AchievementKind.PLANT_VARIETY,
             AchievementKind.BIOLOGICAL_MATERIAL,
             AchievementKind.KNOW_HOW,
+            AchievementKind.UTILITY_MODEL,
         } <= set(achievements.values_list("kind", flat=True))
         assert not achievements.filter(title_zh="").exists()
-        assert "14 achievements (14 new" in demo
+        assert "16 achievements (16 new" in demo
 
     def test_shares_add_up_and_some_achievements_are_co_owned(self, demo):
         for achievement in Achievement.objects.prefetch_related("owners", "inventors"):
@@ -1269,3 +1279,119 @@ class TestDistribution:
             approve_run(user(STAFF_EMAIL), draft)
         assert refused.value.code == "approver_is_preparer"
         assert approve_run(user(APPROVER_EMAIL), draft).state == RunState.APPROVED
+
+
+def figures(report) -> dict:
+    return {figure.key: figure.value for figure in report.figures}
+
+
+class TestAnnualReports:
+    """East Lake's reports of 2025 from the demo records: a year with a
+    spin-off founded on a contribution for equity and licensed, an option,
+    a development contract, two disclosures, a utility model granted, two
+    halves of income distributed, and the office's inputs. Every other
+    institution's reports count something too."""
+
+    @pytest.fixture
+    def elu(self, demo):
+        return Institution.objects.get(code="ELU")
+
+    def test_china_report_counts_the_contracts_money_and_rewards_of_2025(self, elu):
+        china = figures(china_annual_report(elu, 2025))
+        # 2: the CAR-T invention and the bag set; the bag set granted.
+        assert china["cn.2.achievements"] == 2
+        assert china["cn.2.kind.utility_model"] == 1
+        assert china["cn.2.patents_granted"] == 1
+        # 3: the licence to Lakecell and the contribution for equity.
+        assert china["cn.3.licence.contracts"] == 1
+        assert china["cn.3.equity.contracts"] == 1
+        assert china["cn.3.equity.contract_value"] == Decimal("8000000.00")
+        assert china["cn.3.total.contract_value"] == Decimal("8500000.00")
+        assert china["cn.3.total.received_on_contracts_of_year"] == Decimal("200000.00")
+        assert china["cn.3.total.received"] > Decimal("20000000")
+        # 4: the development contract with GreenCycle.
+        assert china["cn.4.development.contracts"] == 1
+        assert china["cn.4.development.contract_value"] == Decimal("2400000.00")
+        assert china["cn.4.total.received"] > 0
+        # 4a-4c: the office, the joint centre, the proof-of-concept centre of
+        # 2025; Lakecell founded; Gao Yang on leave, three on part-time work.
+        assert china["cn.4a.transfer_office.own"] == 1
+        assert china["cn.4a.rd_institution.joint"] == 1
+        assert china["cn.4a.established_in_year"] == 1
+        assert china["cn.4b.companies_founded"] == 1
+        assert china["cn.4c.leave"] == 1
+        assert china["cn.4c.part_time"] == 3
+        # 5: cash from both halves, equity from the contribution (70 % of
+        # the 8 million shares, at 1 yuan each).
+        assert china["cn.5.equity"] == Decimal("5600000.00")
+        assert china["cn.5.cash"] > 0
+        assert china["cn.5.rewards"] == china["cn.5.cash"] + china["cn.5.equity"]
+        assert china["cn.5.persons"] >= 3
+        assert china["cn.5c.equity_deferred"] == china["cn.5.equity"]
+        assert china["cn.5b.net_income"] > china["cn.5.cash"]
+        assert china["cn.6.projects"] >= 3
+
+    def test_autm_survey_counts_licences_income_patents_and_the_start_up(self, elu):
+        autm = figures(autm_report(elu, 2025))
+        assert autm["autm.research_expenditure.total"] == Decimal("2620000000.00")
+        assert autm["autm.staff.licensing_ftes"] == Decimal("6.00")
+        assert autm["autm.licences_executed"] == 1
+        assert autm["autm.options_executed"] == 1
+        assert autm["autm.licences_options.startup"] == 1
+        assert autm["autm.licences_options.large"] == 1
+        assert autm["autm.income.running_royalties"] > 0
+        assert autm["autm.income.total"] == (
+            autm["autm.income.running_royalties"]
+            + autm["autm.income.cashed_in_equity"]
+            + autm["autm.income.other"]
+        )
+        assert autm["autm.income.paid_to_others"] > 0
+        assert autm["autm.legal_fees.expended"] > 0
+        assert autm["autm.disclosures"] == 2
+        assert autm["autm.patents.new_applications"] == 2
+        assert autm["autm.patents.issued"] == 1
+        assert autm["autm.startups.formed"] == 1
+        assert autm["autm.startups.formed_in_home_region"] == 1
+        assert autm["autm.startups.operational"] == 1
+
+    def test_both_reports_agree_where_they_count_the_same_records(self, elu):
+        china = figures(china_annual_report(elu, 2025))
+        autm = figures(autm_report(elu, 2025))
+        # East Lake's fiscal year is the calendar year.
+        assert elu.fiscal_year_start_month == 1
+        assert china["cn.2.achievements"] == autm["autm.disclosures"]
+        assert china["cn.2.patents_granted"] == autm["autm.patents.issued"]
+        assert china["cn.3.licence.contracts"] == autm["autm.licences_executed"]
+        # Licence income: China's licences, plus AUTM's option fee.
+        assert autm["autm.income.total"] == china["cn.3.licence.received"] + Decimal("300000")
+
+    def test_the_office_stated_both_reports_of_2025(self, elu):
+        china = AnnualReportInput.objects.get(
+            institution=elu, report=ReportKind.CHINA_ANNUAL, year=2025
+        )
+        assert all(
+            "，" in text
+            for text in (
+                china.work_done,
+                china.lessons,
+                china.problems,
+                china.policy_implementation,
+            )
+        )
+        autm = AnnualReportInput.objects.get(institution=elu, report=ReportKind.AUTM, year=2025)
+        assert autm.research_expenditure_government > autm.research_expenditure_industry > 0
+
+    def test_every_institution_reports_something_for_2025(self, demo):
+        for institution in Institution.objects.all():
+            china = figures(china_annual_report(institution, 2025))
+            assert china["cn.3.total.received"] or china["cn.4.total.received"], institution
+            assert institution.region, institution
+            assert TransferEntity.objects.filter(institution=institution).exists()
+            assert StaffMobility.objects.filter(
+                institution=institution, kind=MobilityKind.PART_TIME
+            ).exists()
+        assert not Enterprise.objects.filter(founded_on=None).exists()
+        licences = Agreement.objects.filter(
+            kind__in=[AgreementKind.LICENCE, AgreementKind.OPTION], status="signed"
+        )
+        assert not licences.filter(licensee_size="").exists()
