@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from achievements.selectors import achievements_visible_to
 from core.i18n import localized_name
 from core.money import Currency
+from core.templatetags.biobridge import localized
 from core.ui.forms import AmountField, DateInput, Form
 from partnerships.selectors import agreements_visible_to, enterprises_visible_to
 
@@ -66,3 +67,6 @@ class OperatingProfitForm(_InstitutionForm):
         kwargs.setdefault("initial", {"year": timezone.localdate().year - 1})
         super().__init__(*args, user=user, **kwargs)
         self.fields["achievement"].queryset = achievements_visible_to(user).order_by("reference")
+        self.fields["achievement"].label_from_instance = lambda achievement: (
+            f"{achievement.reference} {localized(achievement, 'title')}"
+        )

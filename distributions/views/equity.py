@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from achievements.views.common import call_service, form_page, staff_view
+from core.i18n import localized_name
 
 from ..equity_forms import HoldingForm, OperatingProfitForm, SaleForm
 from ..models import EquityRealisation
@@ -84,7 +85,8 @@ def sale_create(request, pk):
     return form_page(
         request,
         form,
-        title=_("Record a sale of shares in %(company)s") % {"company": holding.company.name},
+        title=_("Record a sale of shares in %(company)s")
+        % {"company": localized_name(holding.company)},
         crumbs=_crumbs(),
         submit=_("Record the sale"),
         cancel_url=reverse("equity:list"),

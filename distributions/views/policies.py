@@ -23,6 +23,7 @@ from accounts.selectors import has_full_access
 from achievements.choices import IpCostKind
 from achievements.views.common import is_htmx, staff_view
 from core.errors import DomainError, Guard, InvalidInput
+from core.i18n import localized_name
 
 from ..choices import PolicyPreset, RunState
 from ..computations.shares import ZERO
@@ -233,7 +234,7 @@ def policy_what_if(request, pk):
 def _crumbs(policy=None):
     crumbs = [(reverse("distributions:policies"), _("Distribution policies"))]
     if policy is not None:
-        crumbs.append((policy.get_absolute_url(), str(policy)))
+        crumbs.append((policy.get_absolute_url(), localized_name(policy)))
     return crumbs
 
 
@@ -350,7 +351,7 @@ def policy_edit(request, pk):
         request,
         form,
         formset,
-        title=_("Edit %(policy)s") % {"policy": policy},
+        title=_("Edit %(policy)s") % {"policy": localized_name(policy)},
         crumbs=_crumbs(policy),
         submit=_("Save the policy"),
         cancel_url=policy.get_absolute_url(),

@@ -143,6 +143,8 @@ def typed_texts() -> list[str]:
         "projects",
         "achievements",
         "valuations",
+        "distributions",
+        "reports",
     ):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label in {"projects.Activity"}:
