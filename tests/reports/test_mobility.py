@@ -20,6 +20,7 @@ from reports.services.mobility import (
     update_entity,
     update_mobility,
 )
+from tests.api.conftest import client_for
 from tests.factories import (
     EnterpriseFactory,
     InstitutionFactory,
@@ -433,3 +434,60 @@ def test_another_institutions_people_cannot_be_chosen(signed_in, institution, pe
     people = list(page.context["form"].fields["person"].queryset)
     assert person in people
     assert stranger not in people
+
+
+# The API -------------------------------------------------------------------
+
+
+def test_the_api_records_a_period_and_refuses_an_overlap_at_its_field(staff, institution, person):
+    client = client_for(staff)
+    url = reverse("api:staff-mobility-list")
+    body = {
+        "institution": institution.pk,
+        "person": person.pk,
+        "kind": "leave",
+        "starts_on": "2025-04-01",
+    }
+
+    created = client.post(url, body, format="json")
+    refused = client.post(url, {**body, "starts_on": "2026-01-01"}, format="json")
+
+    assert created.status_code == 201
+    assert created.json()["person_name"] == "Wang Fang"
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "period_overlaps"
+    assert "starts_on" in refused.json()["error"]["fields"]
+    assert StaffMobility.objects.count() == 1
+
+
+def test_the_api_refuses_a_person_of_another_institution(staff, institution):
+    response = client_for(staff).post(
+        reverse("api:staff-mobility-list"),
+        {
+            "institution": institution.pk,
+            "person": PersonFactory().pk,
+            "kind": "part_time",
+            "starts_on": "2025-04-01",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "person_not_of_institution"
+    assert not StaffMobility.objects.exists()
+
+
+def test_the_api_changes_and_deletes_an_entity_but_not_its_institution(staff, institution):
+    entity = _entity(staff, institution)
+    client = client_for(staff)
+    url = reverse("api:transfer-entity-detail", args=[entity.pk])
+
+    moved = client.patch(url, {"institution": InstitutionFactory().pk}, format="json")
+    unordered = client.patch(url, {"closed_on": "2020-01-01"}, format="json")
+    changed = client.patch(url, {"technology_managers": 7}, format="json")
+
+    assert moved.status_code == unordered.status_code == 400
+    assert unordered.json()["error"]["code"] == "period_unordered"
+    assert changed.json()["technology_managers"] == 7
+    assert client.delete(url).status_code == 204
+    assert not TransferEntity.objects.exists()
