@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.dates import BUSINESS, PAST, date_check
@@ -113,7 +114,10 @@ def _check_mobility(record: StaffMobility) -> None:
                 "%(person)s already has a period of the same kind from %(start)s that "
                 "overlaps this one."
             )
-            % {"person": record.person.full_name, "start": other.starts_on.isoformat()},
+            % {
+                "person": record.person.full_name,
+                "start": date_format(other.starts_on, "SHORT_DATE_FORMAT"),
+            },
             code="period_overlaps",
             field="starts_on",
         )
