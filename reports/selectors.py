@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from accounts.selectors import has_full_access, is_centre_staff_user, staff_institution_ids
 from partnerships.models import Institution
 
-from .models import AnnualReportInput
+from .models import AnnualReportInput, StaffMobility, TransferEntity
 
 
 def report_institutions_visible_to(user) -> QuerySet[Institution]:
@@ -24,5 +24,17 @@ def may_see_reports(user) -> bool:
 
 def report_inputs_visible_to(user) -> QuerySet[AnnualReportInput]:
     return AnnualReportInput.objects.filter(
+        institution__in=report_institutions_visible_to(user).values("id")
+    )
+
+
+def staff_mobility_visible_to(user) -> QuerySet[StaffMobility]:
+    return StaffMobility.objects.filter(
+        institution__in=report_institutions_visible_to(user).values("id")
+    )
+
+
+def transfer_entities_visible_to(user) -> QuerySet[TransferEntity]:
+    return TransferEntity.objects.filter(
         institution__in=report_institutions_visible_to(user).values("id")
     )

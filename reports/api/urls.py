@@ -1,6 +1,11 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import mobility, views
+
+router = SimpleRouter()
+router.register("staff-mobility", mobility.StaffMobilityViewSet, "staff-mobility")
+router.register("transfer-entities", mobility.TransferEntityViewSet, "transfer-entity")
 
 urlpatterns = [
     path(
@@ -8,3 +13,4 @@ urlpatterns = [
     ),
     path("reports/autm/", views.AutmReportView.as_view(), name="report-autm"),
 ]
+urlpatterns += router.urls

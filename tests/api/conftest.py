@@ -10,7 +10,9 @@ under it, milestones in every state an action needs, invoices and payments,
 royalty reports, cost entries, documents, activity, notifications,
 valuations, a webhook endpoint with a delivery, an achievement licensed
 under the agreement with a patent family, an application, its docket and an
-IP cost, a researcher's draft and submitted disclosures, a distribution
+IP cost, a researcher's draft and submitted disclosures, the researcher's
+part-time work over 2025 and the institution's transfer office (what the
+annual report counts beside the deals), a distribution
 policy of the institution with an approved run over 2025 (its inventor's
 line pending), a draft over 2024 prepared by a second staff member and a
 version taking effect in 2027, and API tokens.
@@ -38,6 +40,7 @@ from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import StageDefinition
 from projects import services as project_services
+from reports.models import StaffMobility, TransferEntity
 from tests.factories import (
     AchievementFactory,
     ActivityFactory,
@@ -131,6 +134,10 @@ class Side:
     ip_cost: object = None
     equity_holding: object = None
     operating_profit: object = None
+    # What China's annual report counts beside the deals: the researcher's
+    # part-time work (兼职) over 2025 and the office's own transfer office.
+    staff_mobility: object = None
+    transfer_entity: object = None
     # Disclosures by state: draft (update, submit, withdraw), submitted
     # (confirm, return, convert).
     disclosures: dict = field(default_factory=dict)
@@ -374,6 +381,22 @@ def build_achievements(side: Side) -> None:
         achievement=side.achievement,
         year=2024,
         profit=Decimal("50000.00"),
+    )
+    side.staff_mobility = StaffMobility.objects.create(
+        institution=side.institution,
+        person=person,
+        kind="part_time",
+        enterprise=side.enterprise,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+    )
+    side.transfer_entity = TransferEntity.objects.create(
+        institution=side.institution,
+        name=f"Technology transfer office {side.name}",
+        kind="transfer_office",
+        built="own",
+        established_on=datetime.date(2020, 5, 1),
+        technology_managers=4,
     )
     for state in ("draft", "submitted"):
         disclosure = achievement_services.disclosure_create(

@@ -34,6 +34,7 @@ from notifications.models import Notification
 from partnerships.models import JointCentreParty, Person
 from pipelines.models import Sector, StageDefinition
 from projects.models import Invoice, Payment, RoyaltyReportLine
+from reports.models import StaffMobility, TransferEntity
 from tests.api.conftest import SCORECARD_INPUTS, client_for
 from tests.api.test_permission_matrix import ROUTES
 from tests.factories import (
@@ -491,6 +492,29 @@ def operating_profits(ctx, n):
         )
 
 
+def staff_mobility(ctx, n):
+    for _ in range(n):
+        # A person and an enterprise of its own for each period.
+        StaffMobility.objects.create(
+            institution=ctx.institution,
+            person=PersonFactory(institution=ctx.institution),
+            kind="part_time",
+            enterprise=EnterpriseFactory(),
+            starts_on=datetime.date(2025, 1, 1),
+        )
+
+
+def transfer_entities(ctx, n):
+    for _ in range(n):
+        TransferEntity.objects.create(
+            institution=ctx.institution,
+            name=f"Service platform {next(counter)}",
+            kind="service_platform",
+            built="joint",
+            established_on=datetime.date(2024, 1, 1),
+        )
+
+
 def distribution_policies(ctx, n):
     for _ in range(n):
         # An institution of its own for each policy, its staff the context's.
@@ -582,6 +606,8 @@ ROWS = {
     "ip-cost-list": ip_costs,
     "equity-holding-list": equity_holdings,
     "operating-profit-list": operating_profits,
+    "staff-mobility-list": staff_mobility,
+    "transfer-entity-list": transfer_entities,
     "distribution-policy-list": distribution_policies,
     "distribution-run-list": distribution_runs,
     "distribution-line-list": distribution_lines,

@@ -511,6 +511,29 @@ def operating_profit_body(world, side, role):
     }
 
 
+def staff_mobility_body(world, side, role):
+    # Leave beside the world's part-time work: no overlap of the same kind.
+    return {
+        "institution": side.institution.pk,
+        "person": side.researcher.person.pk,
+        "kind": "leave",
+        "enterprise": side.enterprise.pk,
+        "starts_on": "2025-03-01",
+        "ends_on": "2028-02-29",
+    }
+
+
+def transfer_entity_body(world, side, role):
+    return {
+        "institution": side.institution.pk,
+        "name": unique("Joint R&D centre "),
+        "kind": "rd_institution",
+        "built": "joint",
+        "established_on": "2024-09-01",
+        "technology_managers": 2,
+    }
+
+
 def distribution_compute_body(world, side, role):
     return {
         "net_income": "50000",
@@ -914,6 +937,37 @@ RULES: dict[tuple[str, str], Rule] = {
         who=STAFF, gate="class", body=operating_profit_body, ok=201, refused_parent=400
     ),
     ("operating-profit-detail", "get"): Rule(obj=pk("operating_profit"), who=STAFF, gate="class"),
+    # --- What the annual report counts beside the deals: the office's own ---------
+    # Another institution's staff see none of its records, and a POST naming
+    # it is a 400 (the institution is not among those they may choose).
+    ("staff-mobility-list", "get"): Rule(who=STAFF, gate="class", members=ids("staff_mobility")),
+    ("staff-mobility-list", "post"): Rule(
+        who=STAFF, gate="class", body=staff_mobility_body, ok=201, refused_parent=400
+    ),
+    ("staff-mobility-detail", "get"): Rule(obj=pk("staff_mobility"), who=STAFF, gate="class"),
+    ("staff-mobility-detail", "patch"): Rule(
+        obj=pk("staff_mobility"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"ends_on": "2025-06-30"},
+    ),
+    ("staff-mobility-detail", "delete"): Rule(
+        obj=pk("staff_mobility"), who=STAFF, gate="class", ok=204
+    ),
+    ("transfer-entity-list", "get"): Rule(who=STAFF, gate="class", members=ids("transfer_entity")),
+    ("transfer-entity-list", "post"): Rule(
+        who=STAFF, gate="class", body=transfer_entity_body, ok=201, refused_parent=400
+    ),
+    ("transfer-entity-detail", "get"): Rule(obj=pk("transfer_entity"), who=STAFF, gate="class"),
+    ("transfer-entity-detail", "patch"): Rule(
+        obj=pk("transfer_entity"),
+        who=STAFF,
+        gate="class",
+        body=lambda w, s, r: {"technology_managers": 6},
+    ),
+    ("transfer-entity-detail", "delete"): Rule(
+        obj=pk("transfer_entity"), who=STAFF, gate="class", ok=204
+    ),
     ("ip-cost-list", "get"): Rule(who=STAFF, gate="class", members=ids("ip_cost")),
     ("ip-cost-list", "post"): Rule(
         who=STAFF, gate="class", body=ip_cost_body, ok=201, refused_parent=400
