@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from achievements.models import AchievementAgreement, IpCost
@@ -50,18 +50,17 @@ class AchievementIncome:
         return self.cumulative_receipts - self.cumulative_costs
 
 
-def _agreement_of_invoice():
-    """The agreement a payment's invoice bills, whichever it bills: a
-    milestone, a royalty report or a fixed payment."""
-    return (
-        "invoice__milestone__agreement_id",
-        "invoice__royalty_report__agreement_id",
-        "invoice__fixed_payment__agreement_id",
-    )
+# The agreement a payment's invoice bills, whichever it bills: a milestone,
+# a royalty report or a fixed payment.
+INVOICE_AGREEMENTS = (
+    "invoice__milestone__agreement",
+    "invoice__royalty_report__agreement",
+    "invoice__fixed_payment__agreement",
+)
 
 
 def achievement_income(
-    achievement_ids: Iterable[int],
+    achievement_ids: Iterable[int] | QuerySet,
     *,
     institution_id: int,
     start: date,
@@ -76,7 +75,6 @@ def achievement_income(
     for each by the agreement's income share for it. Raises ``MissingRate``
     when an amount cannot be converted: a distribution short of a receipt
     is worse than none."""
-    achievement_ids = list(achievement_ids)
     incomes: dict[int, AchievementIncome] = defaultdict(AchievementIncome)
     shares_by_agreement: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     # Only what the institution itself received: a co-owner's licences pay
@@ -88,33 +86,22 @@ def achievement_income(
         shares_by_agreement[link["agreement_id"]].append(
             (link["achievement_id"], link["income_share_percent"] / HUNDRED)
         )
-    milestone, royalty, fixed = _agreement_of_invoice()
-    agreement_ids = list(shares_by_agreement)
-    payments = (
-        Payment.objects.filter(paid_on__lte=end)
-        .filter(
-            Q(**{f"{milestone}__in": agreement_ids})
-            | Q(**{f"{royalty}__in": agreement_ids})
-            | Q(**{f"{fixed}__in": agreement_ids})
-        )
-        .values("amount", "currency", "paid_on")
-        .annotate(
-            milestone_agreement=F(milestone),
-            royalty_agreement=F(royalty),
-            fixed_agreement=F(fixed),
-        )
-    )
+    # One query per kind of invoice, each joined straight to its agreement:
+    # faster on both databases than one query with three outer joins.
+    payments = [
+        row
+        for agreement in INVOICE_AGREEMENTS
+        for row in Payment.objects.filter(
+            paid_on__lte=end, **{f"{agreement}__partnership__institution_id": institution_id}
+        ).values("amount", "currency", "paid_on", agreement_id=F(f"{agreement}_id"))
+    ]
     rates: dict = {}
     for payment in payments:
-        agreement_id = (
-            payment["milestone_agreement"]
-            or payment["royalty_agreement"]
-            or payment["fixed_agreement"]
-        )
+        agreement_id = payment["agreement_id"]
         amount = _in_currency(
             payment["amount"], payment["currency"], currency, payment["paid_on"], rates
         )
-        for achievement_id, share in shares_by_agreement[agreement_id]:
+        for achievement_id, share in shares_by_agreement.get(agreement_id, ()):
             income = incomes[achievement_id]
             part = amount * share
             income.cumulative_receipts += part

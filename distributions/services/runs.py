@@ -182,7 +182,9 @@ def plan_run(
         .distinct()
         .order_by("reference")
     )
-    ids = [achievement.pk for achievement in achievements]
+    # The institution's achievements as a subquery, not a list of ids: a
+    # large portfolio would exceed the database's limit of parameters.
+    ids = Achievement.objects.filter(owners__institution=institution).values("id")
     incomes = achievement_income(
         ids,
         institution_id=institution.pk,
@@ -202,7 +204,7 @@ def plan_run(
         inventors[inventor.achievement_id].append(inventor)
     equity = _equity_received(institution, ids, period_start, period_end)
     profits = _operating_profits(institution, ids, currency, period_start, period_end, policy)
-    registered = _registered_agreement_ids(incomes)
+    registered = _registered_agreement_ids(institution)
 
     planned_achievements, lines = [], []
     for achievement in achievements:
@@ -414,14 +416,11 @@ def _operating_profit_lines(achievement, profits, inventors, policy, quantum) ->
     ]
 
 
-def _registered_agreement_ids(incomes) -> set[int]:
-    """The agreements with a technology-contract registration number, whose
-    cash rewards qualify for the tax reduction."""
-    ids = set()
-    for income in incomes.values():
-        ids |= income.agreement_ids
+def _registered_agreement_ids(institution) -> set[int]:
+    """The institution's agreements with a technology-contract registration
+    number, whose cash rewards qualify for the tax reduction."""
     return set(
-        Agreement.objects.filter(pk__in=ids)
+        Agreement.objects.filter(partnership__institution=institution)
         .exclude(registration_number="")
         .values_list("pk", flat=True)
     )

@@ -523,18 +523,26 @@ def _project_list(agreements, kinds, period, rewards):
     registration number, and the rewards of its achievements in the
     year's runs."""
     of_kinds = agreements.filter(kind__in=kinds)
-    received_rows = records.received_in(records.receipts_under(of_kinds), period, CURRENCY)
-    received_by_agreement: dict[int, Decimal] = {}
-    for payment in received_rows.select_related(
-        "invoice__milestone", "invoice__royalty_report", "invoice__fixed_payment"
-    ):
-        agreement_id = payment.invoice.billed.agreement_id
-        received_by_agreement[agreement_id] = (
-            received_by_agreement.get(agreement_id, Decimal(0)) + payment.amount
+    received_rows = (
+        records.received_in(records.receipts_under(of_kinds), period, CURRENCY)
+        .order_by()
+        .annotate(
+            agreement_id=Coalesce(
+                "invoice__milestone__agreement_id",
+                "invoice__royalty_report__agreement_id",
+                "invoice__fixed_payment__agreement_id",
+            )
         )
+    )
+    # Summed by the database, not payment by payment: an office's year may
+    # hold thousands of receipts.
+    received_by_agreement: dict[int, Decimal] = {
+        row["agreement_id"]: row["total"]
+        for row in received_rows.values("agreement_id").annotate(total=Sum("amount"))
+    }
     listed = of_kinds.filter(
         Q(signed_on__range=(period.start, period.end), currency=CURRENCY)
-        | Q(id__in=list(received_by_agreement))
+        | Q(id__in=received_rows.values("agreement_id"))
     ).order_by("signed_on", "reference")
     reward_by_achievement = {
         row["achievement"]: row["amount"]
