@@ -16,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from achievements.choices import AchievementKind, FundingSource
+from achievements.models import AchievementAgreement
 from distributions.choices import RewardForm, RewardSource, TaxTreatment
 from distributions.models import RunAchievement
 from partnerships.choices import AgreementKind
@@ -548,15 +549,22 @@ def _project_list(agreements, kinds, period, rewards):
         row["achievement"]: row["amount"]
         for row in rewards.values("achievement").annotate(amount=Sum("amount"))
     }
+    achievements_by_agreement: dict[int, list[int]] = {}
+    for agreement_id, achievement_id in AchievementAgreement.objects.filter(
+        agreement__in=listed.values("id")
+    ).values_list("agreement_id", "achievement_id"):
+        achievements_by_agreement.setdefault(agreement_id, []).append(achievement_id)
+    # Each label translated once, not once per contract.
+    kind_labels = {kind: str(label) for kind, label in AgreementKind.choices}
     rows = []
-    for agreement in listed.prefetch_related("achievement_links"):
-        achievement_ids = [link.achievement_id for link in agreement.achievement_links.all()]
+    for agreement in listed:
+        achievement_ids = achievements_by_agreement.get(agreement.id, [])
         rows.append(
             {
                 "reference": agreement.reference,
                 "title": agreement.title,
                 "kind": agreement.kind,
-                "kind_label": agreement.get_kind_display(),
+                "kind_label": kind_labels[agreement.kind],
                 "counterparty": agreement.partnership.enterprise.legal_name,
                 "signed_on": agreement.signed_on,
                 "contract_value": agreement.contract_value
