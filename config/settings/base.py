@@ -385,6 +385,10 @@ SPECTACULAR_SETTINGS = {
         "RecipientKindEnum": "distributions.choices.RecipientKind",
         "RewardFormEnum": "distributions.choices.RewardForm",
         "TaxTreatmentEnum": "distributions.choices.TaxTreatment",
+        "RewardSourceEnum": "distributions.choices.RewardSource",
+        "MobilityKindEnum": "reports.choices.MobilityKind",
+        "EntityKindEnum": "reports.choices.EntityKind",
+        "EntityBuiltEnum": "reports.choices.EntityBuilt",
     },
 }
 
