@@ -219,10 +219,7 @@ class DistributionRunViewSet(
         data = self._body(api.RunPeriodSerializer)
         institution = data.pop("institution")
         with coded_400():
-            # plan_run computes for anyone; previewing an institution's
-            # distribution is for its staff, as preparing one is.
-            services._require_staff(request.user, institution)
-            plan = services.plan_run(institution, **data)
+            plan = services.preview_run(request.user, institution, **data)
         return Response(api.RunPlanSerializer(plan).data)
 
 

@@ -286,6 +286,13 @@ def plan_run(
     return plan
 
 
+def preview_run(user, institution: Institution, **period) -> RunPlan:
+    """The plan of a period, for the institution's staff: what preparing a
+    run would save."""
+    _require_staff(user, institution)
+    return plan_run(institution, **period)
+
+
 def _refuse_overlap(institution, currency, period_start, period_end) -> None:
     overlapping = (
         DistributionRun.objects.filter(

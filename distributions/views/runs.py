@@ -45,8 +45,8 @@ from ..services.guards import run_guards
 from ..services.runs import (
     approve_run,
     discard_run,
-    plan_run,
     prepare_run,
+    preview_run,
     recompute_run,
     record_public_notice,
     settle_line,
@@ -218,7 +218,9 @@ def run_prepare(request):
                 messages.success(request, _("Draft saved. Another staff member approves it."))
                 return redirect(run)
         else:
-            plan = call_service(form, plan_run, institution=institution, **period)
+            plan = call_service(
+                form, preview_run, user=request.user, institution=institution, **period
+            )
             if plan is not None:
                 achievements = {
                     entry.achievement.pk: entry.achievement for entry in plan.achievements
