@@ -160,6 +160,13 @@ def distributing_institutions_for(user) -> QuerySet[Institution]:
     return Institution.objects.none()
 
 
+def acts_for_institution(user, institution) -> bool:
+    """Whether the user records for the institution: its staff, and
+    superusers. Policies, runs, equity and the reports' records all ask
+    this one question."""
+    return distributing_institutions_for(user).filter(pk=institution.pk).exists()
+
+
 def operating_profits_visible_to(user) -> QuerySet[OperatingProfit]:
     scope = _institution_filter(user)
     if scope is None:

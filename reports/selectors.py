@@ -3,19 +3,17 @@ institutions they work for, superusers on any; nobody else on any."""
 
 from django.db.models import QuerySet
 
-from accounts.selectors import has_full_access, is_centre_staff_user, staff_institution_ids
+from accounts.selectors import has_full_access, is_centre_staff_user
+from distributions.selectors import distributing_institutions_for
 from partnerships.models import Institution
 
 from .models import AnnualReportInput, StaffMobility, TransferEntity
 
 
 def report_institutions_visible_to(user) -> QuerySet[Institution]:
-    institutions = Institution.objects.order_by("name")
-    if has_full_access(user):
-        return institutions
-    if is_centre_staff_user(user):
-        return institutions.filter(id__in=staff_institution_ids(user))
-    return institutions.none()
+    """The institutions whose reports the user produces: the same as those
+    whose income they distribute."""
+    return distributing_institutions_for(user)
 
 
 def may_see_reports(user) -> bool:

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.selectors import has_full_access, is_centre_staff_user, staff_institution_ids
 from achievements.choices import IpCostKind
 from core.errors import DomainError, InvalidInput, PermissionDenied
 from core.i18n import Message
@@ -38,6 +37,7 @@ from ..computations.shares import (
 )
 from ..models import DistributionPolicy, DistributionRun, PolicyTier
 from ..presets import DEFAULT_DEDUCTIBLE_COST_KINDS, preset
+from ..selectors import acts_for_institution
 
 MAX_OPERATING_PROFIT_YEARS = 10
 # What a policy computes with: none of these may change once an approved
@@ -61,11 +61,7 @@ class PolicyError(DomainError):
 
 def may_manage_policies(user, institution) -> bool:
     """Staff of the institution, and superusers, write its policies."""
-    if has_full_access(user):
-        return True
-    return is_centre_staff_user(user) and (
-        staff_institution_ids(user).filter(id=institution.pk).exists()
-    )
+    return acts_for_institution(user, institution)
 
 
 def tiers_of(policy: DistributionPolicy) -> list[Tier]:

@@ -24,7 +24,6 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import has_full_access, is_centre_staff_user
 from achievements.choices import TransferMode
 from achievements.models import Achievement, AchievementAgreement, AchievementOwner, Inventor
 from core.errors import DomainError
@@ -45,7 +44,7 @@ from ..models import (
     OperatingProfit,
     RunAchievement,
 )
-from ..selectors import policy_in_force
+from ..selectors import acts_for_institution, policy_in_force
 from .net_income import HUNDRED, ZERO, achievement_income
 
 ONE_SHARE = Decimal(1)
@@ -58,9 +57,7 @@ class RunError(DomainError):
 def may_distribute_for(user, institution: Institution) -> bool:
     """Staff of the institution (and superusers) prepare, approve and settle
     its distributions."""
-    if has_full_access(user):
-        return True
-    return is_centre_staff_user(user) and user.institutions.filter(pk=institution.pk).exists()
+    return acts_for_institution(user, institution)
 
 
 def _require_staff(user, institution: Institution) -> None:
