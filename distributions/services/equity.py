@@ -16,7 +16,7 @@ from core.money import Currency, quantize_money
 from partnerships.models import Agreement, Enterprise, Institution
 
 from ..models import EquityHolding, EquityRealisation, OperatingProfit
-from .runs import RunError, _require_staff
+from .runs import RunError, require_distribution_staff
 
 
 class EquityError(RunError):
@@ -38,7 +38,7 @@ def record_holding(
 ) -> EquityHolding:
     """Shares received in ``company``; under ``agreement`` when they were
     the price of a contribution or a licence."""
-    _require_staff(user, institution)
+    require_distribution_staff(user, institution)
     date_check(acquired_on, field="acquired_on", bounds=PAST)
     if shares != shares.to_integral_value() or shares < 1:
         raise EquityError(
@@ -79,7 +79,7 @@ def record_sale(
     """Shares of a holding sold: never more than are still held, never
     before they were received."""
     holding = EquityHolding.objects.select_for_update().get(pk=holding.pk)
-    _require_staff(user, holding.institution)
+    require_distribution_staff(user, holding.institution)
     date_check(realised_on, field="realised_on", bounds=PAST)
     if realised_on < holding.acquired_on:
         raise EquityError(
@@ -124,7 +124,7 @@ def record_operating_profit(
 ) -> OperatingProfit:
     """A year's operating profit from an achievement the institution
     exploits itself; recorded again for the same year, it is replaced."""
-    _require_staff(user, institution)
+    require_distribution_staff(user, institution)
     if not achievement.owners.filter(institution=institution).exists():
         raise EquityError(
             _("%(reference)s is not owned by %(institution)s.")

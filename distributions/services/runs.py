@@ -60,7 +60,7 @@ def may_distribute_for(user, institution: Institution) -> bool:
     return acts_for_institution(user, institution)
 
 
-def _require_staff(user, institution: Institution) -> None:
+def require_distribution_staff(user, institution: Institution) -> None:
     if not may_distribute_for(user, institution):
         raise RunError(
             _("Only staff of %(institution)s distribute its income.")
@@ -286,7 +286,7 @@ def plan_run(
 def preview_run(user, institution: Institution, **period) -> RunPlan:
     """The plan of a period, for the institution's staff: what preparing a
     run would save."""
-    _require_staff(user, institution)
+    require_distribution_staff(user, institution)
     return plan_run(institution, **period)
 
 
@@ -663,7 +663,7 @@ def prepare_run(
     notes: str = "",
 ) -> DistributionRun:
     """Save the plan of a period as a draft run."""
-    _require_staff(user, institution)
+    require_distribution_staff(user, institution)
     if corrects is not None:
         corrects = DistributionRun.objects.get(pk=corrects.pk)
         _check_correctable(corrects, institution)
@@ -759,7 +759,7 @@ def _locked_draft(run: DistributionRun) -> DistributionRun:
 def recompute_run(user, run: DistributionRun) -> DistributionRun:
     """Recompute a draft from today's records (a payment recorded late, a
     cost corrected)."""
-    _require_staff(user, run.institution)
+    require_distribution_staff(user, run.institution)
     run = _locked_draft(run)
     plan = plan_run(
         run.institution,
@@ -778,7 +778,7 @@ def recompute_run(user, run: DistributionRun) -> DistributionRun:
 
 @transaction.atomic
 def discard_run(user, run: DistributionRun) -> None:
-    _require_staff(user, run.institution)
+    require_distribution_staff(user, run.institution)
     run = _locked_draft(run)
     run.lines.all().delete()
     run.achievements.all().delete()
@@ -790,7 +790,7 @@ def approve_run(user, run: DistributionRun) -> DistributionRun:
     """Approve a draft: another staff member than its preparer, and only if
     the period is not distributed already (two drafts of one period cannot
     both be approved)."""
-    _require_staff(user, run.institution)
+    require_distribution_staff(user, run.institution)
     # The institution's row serialises approvals of its runs, so two
     # approvals of overlapping drafts cannot both pass the overlap check.
     Institution.objects.select_for_update().filter(pk=run.institution_id).first()
@@ -829,7 +829,7 @@ def approve_run(user, run: DistributionRun) -> DistributionRun:
 @transaction.atomic
 def record_public_notice(user, run: DistributionRun, *, published_on: date, days: int = 15):
     """Record when the cash rewards were put on public notice (公示)."""
-    _require_staff(user, run.institution)
+    require_distribution_staff(user, run.institution)
     run = DistributionRun.objects.select_for_update().get(pk=run.pk)
     if days < 1:
         raise RunError(_("A notice lasts at least one day."), code="invalid_notice_days")
@@ -845,7 +845,7 @@ def settle_line(
 ) -> DistributionLine:
     """Mark a line of an approved run paid (cash) or granted (equity)."""
     line = DistributionLine.objects.select_for_update().select_related("run").get(pk=line.pk)
-    _require_staff(user, line.run.institution)
+    require_distribution_staff(user, line.run.institution)
     if line.run.state != RunState.APPROVED:
         raise RunError(
             _("Lines are paid or granted once the run is approved."), code="run_not_approved"
