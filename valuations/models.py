@@ -296,3 +296,45 @@ class ComparableDeal(models.Model):
             raise ValidationError(
                 {"total_value": _("The total is at least the upfront plus the milestones.")}
             )
+
+
+class TermSheetAgreement(models.Model):
+    """A draft agreement made from a deal structure of a valuation ("turn
+    into an agreement"): which valuation and structure its terms come from.
+    The link lives here, above partnerships, so agreements know nothing of
+    valuations."""
+
+    valuation = models.ForeignKey(
+        Valuation,
+        verbose_name=_("valuation"),
+        on_delete=models.PROTECT,
+        related_name="term_sheet_agreements",
+    )
+    structure = models.CharField(
+        _("deal structure"),
+        max_length=10,
+        help_text=_("“deal” for the valuation's own deal, or the index of a menu structure."),
+    )
+    agreement = models.OneToOneField(
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="term_sheet_source",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement from a term sheet")
+        verbose_name_plural = _("agreements from term sheets")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.valuation_id} {self.structure} → {self.agreement_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_termsheet
 
 app_name = "valuations"
 
@@ -10,4 +10,13 @@ urlpatterns = [
     path("<int:pk>/", views.valuation_detail, name="detail"),
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
+    path("<int:pk>/term-sheet/", views_termsheet.term_sheet, name="term_sheet"),
+    path(
+        "<int:pk>/term-sheet.pdf", views_termsheet.term_sheet_download, name="term_sheet_pdf"
+    ),
+    path(
+        "<int:pk>/term-sheet/agreement/",
+        views_termsheet.term_sheet_agreement,
+        name="term_sheet_agreement",
+    ),
 ]

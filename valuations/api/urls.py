@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import termsheet, views
 
 router = SimpleRouter()
 router.register("valuations/reference-rates", views.ReferenceSuccessRateViewSet, "reference-rate")
@@ -22,6 +22,21 @@ urlpatterns = [
     *(
         path(f"valuations/compute/{name}/", view.as_view(), name=f"valuation-compute-{name}")
         for name, view in compute
+    ),
+    path(
+        "valuations/<int:pk>/term-sheet.pdf",
+        termsheet.TermSheetPdfView.as_view(),
+        name="valuation-term-sheet-pdf",
+    ),
+    path(
+        "valuations/<int:pk>/term-sheet/",
+        termsheet.TermSheetView.as_view(),
+        name="valuation-term-sheet",
+    ),
+    path(
+        "valuations/<int:pk>/agreement/",
+        termsheet.TermSheetAgreementView.as_view(),
+        name="valuation-agreement",
     ),
     *router.urls,
 ]
