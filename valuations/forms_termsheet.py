@@ -10,7 +10,7 @@ from core.errors import DomainError
 from core.i18n import localized_name
 from partnerships.choices import SunkCostBearer
 
-from .termsheet_inputs import LANGUAGES, MAX_ROYALTY_YEARS
+from .termsheet import LANGUAGES, MAX_ROYALTY_YEARS
 
 
 class TermSheetForm(forms.Form):
@@ -24,7 +24,10 @@ class TermSheetForm(forms.Form):
     licensor = forms.CharField(label=_("Licensor (institution)"), max_length=200)
     licensee = forms.CharField(label=_("Licensee (enterprise)"), max_length=200)
     field_of_use = forms.CharField(
-        label=_("Field of use"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Field of use"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     territory = forms.CharField(label=_("Territory"), max_length=200, required=False)
     royalty_term_years = forms.IntegerField(
@@ -64,7 +67,11 @@ class TermSheetForm(forms.Form):
 class StageTermsForm(forms.Form):
     stage = forms.IntegerField(widget=forms.HiddenInput)
     licensee_cost_percent = forms.DecimalField(
-        label=_("Licensee's cost share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("Licensee's cost share (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
     )
     sunk_costs_borne_by = forms.ChoiceField(
         label=_("Sunk costs borne by"), choices=SunkCostBearer.choices

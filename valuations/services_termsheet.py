@@ -93,7 +93,9 @@ def agreement_from_term_sheet(
     shares = []
     for term in sheet.stages:
         shares += [
-            CostShareInput(term.stage, term.stage, Party.RESEARCH, HUNDRED - term.licensee_cost_percent),
+            CostShareInput(
+                term.stage, term.stage, Party.RESEARCH, HUNDRED - term.licensee_cost_percent
+            ),
             CostShareInput(term.stage, term.stage, Party.ENTERPRISE, term.licensee_cost_percent),
         ]
     if shares:

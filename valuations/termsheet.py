@@ -20,6 +20,7 @@ from achievements.selectors import achievements_visible_to
 from core.errors import DomainError
 from core.i18n import localized_name
 from core.money import MINOR_UNITS
+from core.pdf import pdf_money
 from partnerships.choices import RoyaltyBasis, SunkCostBearer
 from pipelines.models import StageDefinition
 
@@ -27,6 +28,8 @@ from .choices import ValuationMethod, ValuationStatus
 from .models import Valuation
 
 DEAL = "deal"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+MAX_ROYALTY_YEARS = 100
 HUNDRED = Decimal(100)
 RATE_STEP = Decimal("0.0001")
 PERCENT_STEP = Decimal("0.01")
@@ -126,7 +129,10 @@ def deal_structure_of(valuation: Valuation, structure) -> DealStructure:
     structures = (results.get("menu") or {}).get("structures") or []
     if not key.isdigit() or int(key) >= len(structures):
         raise TermSheetError(
-            _("No structure %(key)s: give “deal” or the index of a menu structure (0 to %(last)s).")
+            _(
+                "No structure %(key)s: give “deal” or the index of a menu structure "
+                "(0 to %(last)s)."
+            )
             % {"key": key, "last": max(len(structures) - 1, 0)},
             code="unknown_structure",
             field="structure",
@@ -158,8 +164,9 @@ def deal_structure_of(valuation: Valuation, structure) -> DealStructure:
 def deal_structures_of(valuation: Valuation) -> list[DealStructure]:
     """Every structure a term sheet can be made from: the own deal, then
     the feasible structures of the menu."""
+    menu = (valuation.results or {}).get("menu") or {}
     found = []
-    for key in [DEAL, *map(str, range(len(((valuation.results or {}).get("menu") or {}).get("structures") or [])))]:
+    for key in [DEAL, *map(str, range(len(menu.get("structures") or [])))]:
         try:
             found.append(deal_structure_of(valuation, key))
         except TermSheetError:
@@ -345,8 +352,6 @@ def _stage_after(stage: StageDefinition, pipeline_stages: list[StageDefinition])
 
 
 def _milestone_terms(deal: dict, currency: str, pipeline_stages) -> list[MilestoneTerm]:
-    from core.pdf import pdf_money
-
     by_name = {}
     for stage in pipeline_stages:
         for name in (stage.name, stage.name_zh):
@@ -416,7 +421,9 @@ def _stage_terms(valuation: Valuation, rows: list[dict]) -> list[StageTerm]:
             )
         if stage_id in seen:
             raise TermSheetError(
-                _("Each stage appears once."), code="duplicate_stage", field=f"stages.{index}.stage"
+                _("Each stage appears once."),
+                code="duplicate_stage",
+                field=f"stages.{index}.stage",
             )
         seen.add(stage_id)
         percent = _decimal(row["licensee_cost_percent"])
@@ -468,8 +475,10 @@ def term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> Term
 
 
 def _term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> TermSheet:
-    chosen = structure if isinstance(structure, DealStructure) else deal_structure_of(
-        valuation, structure
+    chosen = (
+        structure
+        if isinstance(structure, DealStructure)
+        else deal_structure_of(valuation, structure)
     )
     defaults = term_sheet_defaults_for(valuation, chosen)
     given = {key: value for key, value in terms.items() if value is not None}
@@ -516,3 +525,12 @@ def _term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> Ter
         stages=_stage_terms(valuation, terms["stages"]),
         annex=_annex(valuation, chosen),
     )
+
+
+def agreement_reference_default(valuation, structure_key: str) -> str:
+    suffix = "" if structure_key == "deal" else f"-{int(structure_key) + 1}"
+    return f"{valuation.project.code}-TS{valuation.pk}{suffix}"[:40]
+
+
+def agreement_title_default(sheet) -> str:
+    return _("Licence: %(project)s") % {"project": sheet.project_title}

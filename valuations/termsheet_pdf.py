@@ -82,7 +82,11 @@ def _render(sheet: TermSheet) -> bytes:
         page.columns([_("Milestone"), _("Trigger"), _("Amount")], stops, bold=True)
         for milestone in sheet.milestones:
             page.columns(
-                [milestone.name[:40], milestone.trigger[:60], pdf_money(milestone.amount, currency)],
+                [
+                    milestone.name[:40],
+                    milestone.trigger[:60],
+                    pdf_money(milestone.amount, currency),
+                ],
                 stops,
             )
     else:
@@ -210,9 +214,7 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
         page.text(_("Each party's risk under this structure"), size=12, bold=True, gap=7 * mm)
         page.rule()
         stops = (0, 55 * mm, 80 * mm, 105 * mm, 130 * mm)
-        page.columns(
-            [_("Party"), _("Mean"), _("SD"), "P5", "P95", _("P(loss)")], stops, bold=True
-        )
+        page.columns([_("Party"), _("Mean"), _("SD"), "P5", "P95", _("P(loss)")], stops, bold=True)
         for name, stats in risk_rows:
             page.columns(
                 [
@@ -234,7 +236,13 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
         if annex.outcomes_are_of_this_structure:
             stops = (0, 50 * mm, 80 * mm, 115 * mm)
             page.columns(
-                [_("Outcome"), _("Probability"), _("Project PV"), _("Licensor PV"), _("Licensee PV")],
+                [
+                    _("Outcome"),
+                    _("Probability"),
+                    _("Project PV"),
+                    _("Licensor PV"),
+                    _("Licensee PV"),
+                ],
                 stops,
                 bold=True,
             )
@@ -247,7 +255,11 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
                 if outcome["outcome"] == "reaches_market"
                 else _("Fails in %(phase)s") % {"phase": outcome["phase"]}
             )
-            cells = [label, _ratio(outcome["probability"]), _money(outcome["project_pv"], currency)]
+            cells = [
+                label,
+                _ratio(outcome["probability"]),
+                _money(outcome["project_pv"], currency),
+            ]
             if annex.outcomes_are_of_this_structure:
                 cells += [
                     _money(outcome.get("licensor_pv"), currency),
@@ -256,6 +268,9 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
             page.columns(cells, stops, size=8)
         if not annex.outcomes_are_of_this_structure:
             page.text(
-                _("Each party's present value per outcome is stated for the valuation's own deal."),
+                _(
+                    "Each party's present value per outcome is stated for the valuation's "
+                    "own deal."
+                ),
                 size=8,
             )

@@ -11,9 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
     path("<int:pk>/term-sheet/", views_termsheet.term_sheet, name="term_sheet"),
-    path(
-        "<int:pk>/term-sheet.pdf", views_termsheet.term_sheet_download, name="term_sheet_pdf"
-    ),
+    path("<int:pk>/term-sheet.pdf", views_termsheet.term_sheet_download, name="term_sheet_pdf"),
     path(
         "<int:pk>/term-sheet/agreement/",
         views_termsheet.term_sheet_agreement,

@@ -20,12 +20,13 @@ from .selectors import valuations_visible_to
 from .services_termsheet import agreement_from_term_sheet
 from .termsheet import (
     TermSheetError,
+    agreement_reference_default,
+    agreement_title_default,
     deal_structure_of,
     stages_ahead_of,
     term_sheet_build,
     term_sheet_defaults_for,
 )
-from .termsheet_inputs import agreement_reference_default, agreement_title_default
 from .termsheet_pdf import term_sheet_filename, term_sheet_pdf
 
 

@@ -68,6 +68,7 @@ from tests.factories import (
     StageTransitionFactory,
     UserFactory,
 )
+from tests.valuations.termsheet_factory import valuation_with_menu
 from valuations.models import ComparableDeal
 from valuations.services import valuation_run
 from webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -122,6 +123,8 @@ class Side:
     # Valuations by who made them: staff see the staff's, partners their
     # enterprise's.
     valuations: dict = field(default_factory=dict)
+    # rNPVs with a deal and a menu of structures, for the term sheets.
+    deal_valuations: dict = field(default_factory=dict)
     endpoint: object = None
     delivery: object = None
     # The inventor of ``achievement``, with their person at the institution.
@@ -279,6 +282,11 @@ def build_side(name: str) -> Side:
         "partner": valuation_run(
             project=side.project, method="scorecard", inputs=SCORECARD_INPUTS, by=partner
         ),
+    }
+
+    side.deal_valuations = {
+        "staff": valuation_with_menu(side.project, by=staff),
+        "partner": valuation_with_menu(side.project, by=partner),
     }
 
     side.endpoint = WebhookEndpoint.objects.create(

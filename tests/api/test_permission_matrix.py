@@ -167,6 +167,12 @@ def valuation_of(world, side, role):
     return {"pk": side.valuations[maker].pk}
 
 
+def deal_valuation_of(world, side, role):
+    """An rNPV with a deal and a menu, made by the role's own side."""
+    maker = "partner" if KIND.get(role) == "partner" else "staff"
+    return {"pk": side.deal_valuations[maker].pk}
+
+
 def personal(attribute: str) -> Getter:
     """The role's own notification or token; "foreign" is another user's."""
 
@@ -281,6 +287,10 @@ def document_body(world, side, role):
         "project": side.project.pk,
         "description": "Lab notes",
     }
+
+
+def structure_deal(world, side, role):
+    return {"structure": "deal"}
 
 
 def valuation_body(world, side, role):
@@ -804,6 +814,13 @@ RULES: dict[tuple[str, str], Rule] = {
         refused_parent=404,
     ),
     ("valuation-rerun", "post"): Rule(obj=valuation_of, ok=201),
+    # Term sheets: whoever sees the valuation; turning one into an agreement
+    # is for the staff who act for the partnership's research party.
+    ("valuation-term-sheet-pdf", "get"): Rule(obj=deal_valuation_of),
+    ("valuation-term-sheet", "post"): Rule(obj=deal_valuation_of, body=structure_deal),
+    ("valuation-agreement", "post"): Rule(
+        obj=deal_valuation_of, body=structure_deal, ok=201, who=STAFF
+    ),
     # --- Achievements, disclosures, patents, the docket ----------------------------------
     # Partners and researchers read the achievements and patents they may
     # see; only staff write (403 on one they see, 404 on one they do not).

@@ -10,10 +10,18 @@ from valuations.models import Valuation
 DEAL = {
     "upfront": 10.0,
     "milestones": [
-        {"name": "Phase II start", "amount": 15.0, "on_phase_success": "Phase I",
-         "on_annual_sales_at_least": None},
-        {"name": "Sales above 1000", "amount": 50.0, "on_phase_success": None,
-         "on_annual_sales_at_least": 1000.0},
+        {
+            "name": "Phase II start",
+            "amount": 15.0,
+            "on_phase_success": "Phase I",
+            "on_annual_sales_at_least": None,
+        },
+        {
+            "name": "Sales above 1000",
+            "amount": 50.0,
+            "on_phase_success": None,
+            "on_annual_sales_at_least": 1000.0,
+        },
     ],
     "royalty_tiers": [
         {"up_to": 500.0, "rate": 0.05},
@@ -28,8 +36,12 @@ DEAL = {
 MENU_DEAL = {
     "upfront": 20.0,
     "milestones": [
-        {"name": "Phase II start", "amount": 30.0, "on_phase_success": "Phase I",
-         "on_annual_sales_at_least": None},
+        {
+            "name": "Phase II start",
+            "amount": 30.0,
+            "on_phase_success": "Phase I",
+            "on_annual_sales_at_least": None,
+        },
     ],
     "royalty_tiers": [{"up_to": None, "rate": 0.065}],
     "royalty_basis": "whole",
@@ -53,20 +65,44 @@ RESULTS = {
     "launch_year": 6,
     "years": [],
     "deal": {
-        "licensor_rnpv": 64.48, "licensee_rnpv": 186.25, "licensor_share": 0.2572,
-        "royalty_rnpv": 44.85, "milestones_rnpv": 9.63, "upfront": 10.0,
-        "licensor_cost_rnpv": 0.0, "lump_sum_equivalent": 64.48, "milestones": [],
+        "licensor_rnpv": 64.48,
+        "licensee_rnpv": 186.25,
+        "licensor_share": 0.2572,
+        "royalty_rnpv": 44.85,
+        "milestones_rnpv": 9.63,
+        "upfront": 10.0,
+        "licensor_cost_rnpv": 0.0,
+        "lump_sum_equivalent": 64.48,
+        "milestones": [],
     },
     "outcomes": [
-        {"outcome": "fails_in_phase", "phase": "Phase I", "probability": 0.48,
-         "project_pv": -21.69, "licensor_pv": 10.0, "licensee_pv": -31.69,
-         "licensee_pv_lump_sum": -86.18},
-        {"outcome": "fails_in_phase", "phase": "Phase II", "probability": 0.36972,
-         "project_pv": -62.8, "licensor_pv": 22.4, "licensee_pv": -85.2,
-         "licensee_pv_lump_sum": -127.28},
-        {"outcome": "reaches_market", "phase": None, "probability": 0.15028,
-         "project_pv": 1892.22, "licensor_pv": 342.04, "licensee_pv": 1550.18,
-         "licensee_pv_lump_sum": 1827.74},
+        {
+            "outcome": "fails_in_phase",
+            "phase": "Phase I",
+            "probability": 0.48,
+            "project_pv": -21.69,
+            "licensor_pv": 10.0,
+            "licensee_pv": -31.69,
+            "licensee_pv_lump_sum": -86.18,
+        },
+        {
+            "outcome": "fails_in_phase",
+            "phase": "Phase II",
+            "probability": 0.36972,
+            "project_pv": -62.8,
+            "licensor_pv": 22.4,
+            "licensee_pv": -85.2,
+            "licensee_pv_lump_sum": -127.28,
+        },
+        {
+            "outcome": "reaches_market",
+            "phase": None,
+            "probability": 0.15028,
+            "project_pv": 1892.22,
+            "licensor_pv": 342.04,
+            "licensee_pv": 1550.18,
+            "licensee_pv_lump_sum": 1827.74,
+        },
     ],
     "risk": {
         "licensor": _stats(64.48, 116.86),
@@ -79,19 +115,33 @@ RESULTS = {
         "target": 64.48,
         "structures": [
             {
-                "key": "all_upfront", "label": "All upfront", "upfront_share": 1.0,
-                "milestones_share": 0.0, "royalties_share": 0.0, "feasible": False,
-                "deal": None, "licensor": None, "licensee": None,
+                "key": "all_upfront",
+                "label": "All upfront",
+                "upfront_share": 1.0,
+                "milestones_share": 0.0,
+                "royalties_share": 0.0,
+                "feasible": False,
+                "deal": None,
+                "licensor": None,
+                "licensee": None,
                 "licensee_cash_before_launch": None,
             },
             {
-                "key": "balanced", "label": "Balanced", "upfront_share": 0.3,
-                "milestones_share": 0.3, "royalties_share": 0.4, "feasible": True,
+                "key": "balanced",
+                "label": "Balanced",
+                "upfront_share": 0.3,
+                "milestones_share": 0.3,
+                "royalties_share": 0.4,
+                "feasible": True,
                 "deal": MENU_DEAL,
-                "licensor": {"exact": _stats(64.48, 98.7, 20.0, 301.5, 0.0),
-                             "simulated": _stats(66.1, 101.2, 20.0, 310.9, 0.0)},
-                "licensee": {"exact": _stats(186.25, 560.4, -95.3, 1498.0, 0.84972),
-                             "simulated": None},
+                "licensor": {
+                    "exact": _stats(64.48, 98.7, 20.0, 301.5, 0.0),
+                    "simulated": _stats(66.1, 101.2, 20.0, 310.9, 0.0),
+                },
+                "licensee": {
+                    "exact": _stats(186.25, 560.4, -95.3, 1498.0, 0.84972),
+                    "simulated": None,
+                },
                 "licensee_cash_before_launch": {"if_all_succeed": 50.0, "expected": 35.6},
             },
         ],
@@ -153,7 +203,9 @@ def pdf_text(data: bytes) -> str:
     for stream in re.findall(rb"stream\r?\n(.*?)~>\s*endstream", data, re.DOTALL):
         content = zlib.decompress(base64.a85decode(stream.strip()))
         font = None
-        for match in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", content, re.DOTALL):
+        for match in re.finditer(
+            rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", content, re.DOTALL
+        ):
             if match.group(1):
                 font = match.group(1)
                 continue

@@ -157,6 +157,18 @@ def test_bad_terms_are_a_400_naming_the_field(staff_user, valuation):
     assert "equity_share" in too_much.json()["error"]["fields"]
 
 
+def test_text_a_pdf_cannot_set_is_a_400(staff_user, valuation):
+    """A lone surrogate, which JSON can carry as an escape, has no glyph."""
+    response = api_client_for(staff_user).post(
+        api_url(valuation, "term-sheet"),
+        '{"licensor": "\\ud800 Institute"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "licensor" in response.json()["error"]["fields"]
+
+
 def test_a_partner_cannot_download_a_term_sheet_of_a_project_it_may_not_see(
     other_partner_user, partner_user, valuation
 ):

@@ -1,10 +1,12 @@
 """Term sheets through the API: the PDF of a deal structure of a stored
 valuation (GET with the terms as query parameters, or POST with them as
-JSON), and "turn into an agreement" (a draft licence with the terms)."""
+JSON), and "turn into an agreement" (a draft licence with the terms).
+Missing terms take the defaults of ``termsheet.term_sheet_defaults_for``."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -12,17 +14,117 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, ErrorSerializer
+from core.money import MAX_AMOUNT
+from partnerships.choices import SunkCostBearer
+from partnerships.models import Partnership
+from partnerships.selectors import partnerships_visible_to
+from pipelines.models import StageDefinition
 
 from ..selectors import valuations_visible_to
 from ..services_termsheet import agreement_from_term_sheet
-from ..termsheet import deal_structure_of, term_sheet_build
-from ..termsheet_inputs import (
-    AgreementFromTermsSerializer,
-    TermsSerializer,
+from ..termsheet import (
+    LANGUAGES,
+    MAX_ROYALTY_YEARS,
     agreement_reference_default,
     agreement_title_default,
+    deal_structure_of,
+    term_sheet_build,
 )
 from ..termsheet_pdf import term_sheet_filename, term_sheet_pdf
+
+
+class TextField(serializers.CharField):
+    """Text a PDF can set: a lone UTF-16 surrogate (which JSON can carry
+    as an escape) has no glyph and cannot be encoded."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if any("\ud800" <= character <= "\udfff" for character in text):
+            raise serializers.ValidationError(_("The text holds an invalid character."))
+        return text
+
+
+class StageTermsSerializer(serializers.Serializer):
+    stage = serializers.PrimaryKeyRelatedField(queryset=StageDefinition.objects.all())
+    licensee_cost_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        help_text="The licensee's share of the stage's costs, in percent.",
+    )
+    sunk_costs_borne_by = serializers.ChoiceField(
+        choices=SunkCostBearer.choices, default=SunkCostBearer.BY_COST_SHARES.value
+    )
+    ip_reverts_to_institution = serializers.BooleanField(default=True)
+    failure_clause = TextField(
+        max_length=2000,
+        allow_blank=True,
+        default="",
+        help_text="What happens if the project ends in this stage; blank: no clause.",
+    )
+
+
+class TermsSerializer(serializers.Serializer):
+    """The terms of a term sheet. ``structure`` is ``deal`` or the index
+    of a menu structure."""
+
+    structure = TextField(max_length=10, default="deal")
+    language = serializers.ChoiceField(choices=LANGUAGES, default="en")
+    partnership = serializers.PrimaryKeyRelatedField(
+        queryset=Partnership.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: the project's partnership. Its parties are the licensor and licensee.",
+    )
+    licensor = TextField(max_length=200, required=False)
+    licensee = TextField(max_length=200, required=False)
+    field_of_use = TextField(max_length=2000, required=False, allow_blank=True)
+    territory = TextField(max_length=200, required=False, allow_blank=True)
+    royalty_term_years = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ROYALTY_YEARS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: the deal's royalty years.",
+    )
+    minimum_annual_royalty = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
+    )
+    equity_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        default=0,
+        help_text="The licensor's equity share in the licensee, in percent.",
+    )
+    stages = StageTermsSerializer(
+        many=True,
+        required=False,
+        help_text="Cost shares and failure clauses per stage ahead; default: every stage "
+        "ahead at the deal's licensee cost share.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only a partnership the user may see can be named.
+            self.fields["partnership"].queryset = partnerships_visible_to(user)
+
+
+class AgreementFromTermsSerializer(TermsSerializer):
+    """The terms, and what the draft agreement is called."""
+
+    reference = TextField(
+        max_length=40,
+        required=False,
+        help_text="Default: the project code, -TS and the valuation id.",
+    )
+    title = TextField(max_length=200, required=False)
+
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The term sheet (application/pdf).")
 BAD_TERMS = OpenApiResponse(
@@ -81,14 +183,18 @@ class TermSheetPdfView(TermSheetMixin, APIView):
     @extend_schema(
         operation_id="valuations_term_sheet_pdf",
         parameters=QUERY_TERMS,
-        responses={200: PDF, 400: BAD_TERMS, **READ_ERRORS},
+        responses={(200, "application/pdf"): PDF, 400: BAD_TERMS, **READ_ERRORS},
         tags=["valuations"],
     )
     def get(self, request, pk):
         """The term sheet of a deal structure of the valuation as a PDF, with
         the terms given as query parameters (the others take their defaults;
         cost shares and failure clauses by stage: POST to ``term-sheet/``)."""
-        data = {name: request.query_params[name] for name in QUERY_FIELDS if name in request.query_params}
+        data = {
+            name: request.query_params[name]
+            for name in QUERY_FIELDS
+            if name in request.query_params
+        }
         if "lang" in data:
             data["language"] = data.pop("lang")
         sheet, _values = self.sheet(self.valuation(), data)
@@ -99,7 +205,7 @@ class TermSheetView(TermSheetMixin, APIView):
     @extend_schema(
         operation_id="valuations_term_sheet",
         request=TermsSerializer,
-        responses={200: PDF, 400: BAD_TERMS, **READ_ERRORS},
+        responses={(200, "application/pdf"): PDF, 400: BAD_TERMS, **READ_ERRORS},
         tags=["valuations"],
     )
     def post(self, request, pk):
