@@ -75,6 +75,11 @@ class DealStructure:
     def is_own_deal(self) -> bool:
         return self.key == DEAL
 
+    @property
+    def royalty_basis_label(self) -> str:
+        basis = self.deal.get("royalty_basis") or RoyaltyBasis.MARGINAL.value
+        return str(RoyaltyBasis(basis).label)
+
 
 def _party_of_own_deal(results: dict, party: str) -> dict:
     deal, risk = results.get("deal") or {}, results.get("risk") or {}
