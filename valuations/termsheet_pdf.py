@@ -78,17 +78,10 @@ def _render(sheet: TermSheet) -> bytes:
     page.amount_row(_("Upfront payment"), pdf_money(sheet.upfront, currency), bold=True)
     if sheet.milestones:
         page.space(2 * mm)
-        stops = (0, 55 * mm)
-        page.columns([_("Milestone"), _("Trigger"), _("Amount")], stops, bold=True)
+        page.text(_("Milestones"), bold=True)
         for milestone in sheet.milestones:
-            page.columns(
-                [
-                    milestone.name[:40],
-                    milestone.trigger[:60],
-                    pdf_money(milestone.amount, currency),
-                ],
-                stops,
-            )
+            page.amount_row(milestone.name, pdf_money(milestone.amount, currency))
+            page.text(_("Trigger: %(trigger)s") % {"trigger": milestone.trigger}, size=9)
     else:
         page.row(_("Milestones"), _("None"))
     page.space()
@@ -209,7 +202,12 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
         figures = getattr(annex, party)
         for kind, kind_name in (("exact", _("phase risk")), ("simulated", _("simulated"))):
             if figures.get(kind):
-                risk_rows.append((f"{name}, {kind_name}", figures[kind]))
+                risk_rows.append(
+                    (
+                        _("%(party)s, %(kind)s") % {"party": name, "kind": kind_name},
+                        figures[kind],
+                    )
+                )
     if risk_rows:
         page.text(_("Each party's risk under this structure"), size=12, bold=True, gap=7 * mm)
         page.rule()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from partnerships.models import Agreement
 from pipelines.models import StageDefinition
-from tests.factories import PartnershipFactory, ProjectUnderAgreementFactory
+from tests.factories import AchievementFactory, PartnershipFactory, ProjectUnderAgreementFactory
 from tests.valuations.conftest import api_client_for
 from tests.valuations.termsheet_factory import DEAL, MENU_DEAL, pdf_text, valuation_with_menu
 from valuations.models import TermSheetAgreement
@@ -110,6 +110,15 @@ def test_the_term_sheet_in_chinese_is_set_in_the_cjk_font(staff_user, valuation)
     text = pdf_text(response.content)
     for expected in ["条款清单", "首付款", "20.00 USD", "II期临床试验", "6.5 %", "附件：估值摘要"]:
         assert expected in text, expected
+
+
+def test_the_term_sheet_names_the_projects_achievements(staff_user, valuation, institution):
+    achievement = AchievementFactory(title="Bispecific antibody platform", owner=institution)
+    achievement.projects.add(valuation.project)
+
+    response = api_client_for(staff_user).get(api_url(valuation, "term-sheet-pdf"))
+
+    assert f"{achievement.reference} · Bispecific antibody platform" in pdf_text(response.content)
 
 
 def test_a_menu_structures_annex_gives_its_spread_and_probability_of_loss(staff_user, valuation):
@@ -376,6 +385,8 @@ def test_the_form_downloads_the_pdf_and_turns_it_into_an_agreement(staff_browser
     assert "Greater China" in pdf_text(pdf.content)
     agreement = Agreement.objects.get(term_sheet_source__valuation=valuation)
     assert made.status_code == 302 and made["Location"] == agreement.get_absolute_url()
+    detail = staff_browser.get(reverse("valuations:detail", args=[valuation.pk]))
+    assert agreement.get_absolute_url() in detail.content.decode()
     assert agreement.territory == "Greater China"
     assert agreement.cost_shares.get(first_stage__code="phase_1", party="enterprise").percent == 55
 
