@@ -486,7 +486,13 @@ def _term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> Ter
         else deal_structure_of(valuation, structure)
     )
     defaults = term_sheet_defaults_for(valuation, chosen)
-    given = {key: value for key, value in terms.items() if value is not None}
+    # Missing terms take their defaults; an empty royalty term is one: it
+    # runs until the agreement expires.
+    given = {
+        key: value
+        for key, value in terms.items()
+        if value is not None or key == "royalty_term_years"
+    }
     partnership = given.get("partnership") or defaults["partnership"]
     if given.get("partnership") is not None:
         # The parties follow the partnership chosen, unless named.

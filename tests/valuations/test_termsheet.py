@@ -281,6 +281,17 @@ def test_a_menu_structure_becomes_an_agreement_with_its_own_terms(staff_user, va
     ) == {D(100)}
 
 
+def test_a_royalty_term_given_as_null_runs_until_the_agreement_expires(staff_user, valuation):
+    response = api_client_for(staff_user).post(
+        api_url(valuation, "agreement"),
+        {"structure": "deal", "royalty_term_years": None},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert Agreement.objects.get(pk=response.json()["id"]).royalty_term_years is None
+
+
 def test_a_partner_cannot_turn_a_valuation_into_an_agreement(partner_user, project):
     """Its own valuation: it sees it, but agreements are the research
     party's to write."""

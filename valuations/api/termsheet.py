@@ -87,8 +87,7 @@ class TermsSerializer(serializers.Serializer):
         max_value=MAX_ROYALTY_YEARS,
         required=False,
         allow_null=True,
-        default=None,
-        help_text="Default: the deal's royalty years.",
+        help_text="Default: the deal's royalty years; null: until the agreement expires.",
     )
     minimum_annual_royalty = serializers.DecimalField(
         max_digits=18, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, default=0
