@@ -322,6 +322,33 @@ def test_staff_of_another_institution_cannot_make_the_agreement(staff_user, valu
     assert not foreign.agreements.exists()
 
 
+def test_staff_who_do_not_act_for_the_research_party_cannot_make_the_agreement(
+    staff_user, staff_browser, institution
+):
+    """The staff user's institution leads the project, so it sees the
+    valuation; but the project runs under another institution's
+    partnership, whose agreements it may not write."""
+    project = ProjectUnderAgreementFactory(
+        current_stage=drug_stage("phase_1"), lead_institution=institution
+    )
+    valuation = valuation_with_menu(project, by=staff_user)
+
+    api = api_client_for(staff_user).post(
+        api_url(valuation, "agreement"), {"structure": "deal"}, format="json"
+    )
+    page = staff_browser.get(reverse("valuations:term_sheet", args=[valuation.pk]))
+    ui = staff_browser.post(
+        reverse("valuations:term_sheet_agreement", args=[valuation.pk]) + "?structure=deal",
+        {**form_data(page), "partnership": project.partnership.pk},
+    )
+
+    assert api.status_code == 403
+    assert api.json()["error"]["code"] == "permission_denied"
+    assert ui.status_code == 400
+    assert ui.context["form"].errors
+    assert not Agreement.objects.filter(term_sheet_source__isnull=False).exists()
+
+
 def test_a_refused_term_leaves_no_agreement(staff_user, valuation):
     """All or nothing: a reference already taken leaves nothing behind."""
     taken = valuation.project.agreement.reference
