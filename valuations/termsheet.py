@@ -365,6 +365,8 @@ def _milestone_terms(deal: dict, currency: str, pipeline_stages) -> list[Milesto
     terms = []
     for milestone in deal.get("milestones") or []:
         amount = money_of(milestone["amount"], currency)
+        if amount == 0:
+            continue  # a structure may zero a milestone: it is no term
         phase = milestone.get("on_phase_success")
         if phase is not None:
             stage = by_name.get(phase)

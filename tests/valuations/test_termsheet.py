@@ -2,6 +2,7 @@
 terms in English and Chinese, and "turn into an agreement" makes a draft
 licence with exactly those terms, for the staff who may write it."""
 
+import copy
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,13 @@ from partnerships.models import Agreement
 from pipelines.models import StageDefinition
 from tests.factories import AchievementFactory, PartnershipFactory, ProjectUnderAgreementFactory
 from tests.valuations.conftest import api_client_for
-from tests.valuations.termsheet_factory import DEAL, MENU_DEAL, pdf_text, valuation_with_menu
+from tests.valuations.termsheet_factory import (
+    DEAL,
+    MENU_DEAL,
+    RESULTS,
+    pdf_text,
+    valuation_with_menu,
+)
 from valuations.models import TermSheetAgreement
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +286,19 @@ def test_a_menu_structure_becomes_an_agreement_with_its_own_terms(staff_user, va
     assert set(
         agreement.cost_shares.filter(party="enterprise").values_list("percent", flat=True)
     ) == {D(100)}
+
+
+def test_a_milestone_a_structure_zeroes_is_left_out(staff_user, project):
+    results = copy.deepcopy(RESULTS)
+    results["menu"]["structures"][1]["deal"]["milestones"][0]["amount"] = 0
+    valuation = valuation_with_menu(project, by=staff_user, results=results)
+
+    response = api_client_for(staff_user).post(
+        api_url(valuation, "agreement"), {"structure": "1"}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert not Agreement.objects.get(pk=response.json()["id"]).milestone_schedule.exists()
 
 
 def test_a_royalty_term_given_as_null_runs_until_the_agreement_expires(staff_user, valuation):
