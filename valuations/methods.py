@@ -15,7 +15,8 @@ from .engine.menu import Menu, StructureMix, build_menu
 from .engine.montecarlo import Distribution, DistributionKind, Simulation, simulate
 from .engine.rnpv import Asset, Commercial, Phase, rnpv
 from .engine.scorecard import maturity_scorecard
-from .engine.solve import Party, Solve, SolveFor, solve_term
+from .engine.solve import Party, Solve, SolveFor, UnreachableTarget, solve_term
+from .errors import TargetUnreachable
 from .engine.timing import Timing
 
 # --- The engine's inputs from validated data ------------------------------
@@ -229,14 +230,25 @@ def rnpv_results(data: dict) -> dict:
 
 def solve_results(data: dict) -> dict:
     """The term of ``data["deal"]`` that gives a party its target, and both
-    parties' values with the solved deal. Raises ``UnreachableTarget``
+    parties' values with the solved deal. Raises ``TargetUnreachable``
     (with the reachable range) when no value of the term does."""
     solve = data["solve"]
-    solution = solve_term(
-        build_asset(data),
-        build_deal(data["deal"]),
-        Solve(term=SolveFor(solve["for"]), party=Party(solve["party"]), target=solve["target"]),
-    )
+    try:
+        solution = solve_term(
+            build_asset(data),
+            build_deal(data["deal"]),
+            Solve(
+                term=SolveFor(solve["for"]), party=Party(solve["party"]), target=solve["target"]
+            ),
+        )
+    except UnreachableTarget as error:
+        raise TargetUnreachable(
+            term=solve["for"],
+            party=solve["party"],
+            target=solve["target"],
+            low=error.low,
+            high=error.high,
+        ) from error
     return {
         "currency": data["currency"],
         "for": solve["for"],

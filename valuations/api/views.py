@@ -27,8 +27,7 @@ from projects.selectors import projects_visible_to
 
 from ..choices import ValuationMethod, ValuationStatus
 from ..engine import EngineInputError
-from ..engine.solve import UnreachableTarget
-from ..errors import TargetUnreachable, ValuationInputError
+from ..errors import ValuationInputError
 from ..inputs import INPUT_SERIALIZERS, SolveInputSerializer
 from ..methods import run_method, solve_results
 from ..selectors import (
@@ -174,14 +173,6 @@ class SolveComputeView(APIView):
         data = serializer.validated_data
         try:
             return Response(solve_results(data))
-        except UnreachableTarget as error:
-            raise TargetUnreachable(
-                term=data["solve"]["for"],
-                party=data["solve"]["party"],
-                target=data["solve"]["target"],
-                low=error.low,
-                high=error.high,
-            ) from error
         except EngineInputError as error:
             raise serializers.ValidationError(engine_error_detail(error)) from error
 
