@@ -16,8 +16,8 @@ from .engine.montecarlo import Distribution, DistributionKind, Simulation, simul
 from .engine.rnpv import Asset, Commercial, Phase, rnpv
 from .engine.scorecard import maturity_scorecard
 from .engine.solve import Party, Solve, SolveFor, UnreachableTarget, solve_term
-from .errors import TargetUnreachable
 from .engine.timing import Timing
+from .errors import TargetUnreachable
 
 # --- The engine's inputs from validated data ------------------------------
 

@@ -179,7 +179,9 @@ def valuation_solve(request, pk):
         except TargetUnreachable as refused:
             error = refused.message
         except ValuationInputError as refused:
-            error = "; ".join(message for messages in refused.fields.values() for message in messages)
+            error = "; ".join(
+                message for messages in refused.fields.values() for message in messages
+            )
     return render(
         request,
         "valuations/partials/solve_result.html",

@@ -131,7 +131,9 @@ def test_editing_a_valuation_keeps_its_option_and_menu(staff_client, project):
 
 
 def solve(client, valuation, **data):
-    return client.post(reverse("valuations:solve", args=[valuation.pk]), data, HTTP_HX_REQUEST="true")
+    return client.post(
+        reverse("valuations:solve", args=[valuation.pk]), data, HTTP_HX_REQUEST="true"
+    )
 
 
 @pytest.fixture
