@@ -546,3 +546,42 @@ def test_a_bad_menu_is_a_coded_400_naming_the_field(
     error = response.json()["error"]
     assert field in error["fields"]
     assert error["code"] == code
+
+
+# --- The worked examples of docs/valuation.md ---------------------------------
+
+
+def test_the_documented_option_example(small_asset):
+    result = abandonment_option(
+        small_asset, Revelation("A", (Scenario(0.5, 40.0), Scenario(0.5, 160.0)))
+    )
+    assert [round(s.continuation_value, 4) for s in result.scenarios] == [-9.6181, 8.8605]
+    assert round(result.static_value, 4) == -9.2803
+    assert round(result.flexible_value, 4) == -6.8758
+    assert round(result.option_value, 4) == 2.4045
+
+
+def test_the_documented_solve_example(small_asset):
+    deal = Deal(
+        upfront=1.0,
+        milestones=(Milestone("B passed", 5.0, on_phase_success="B"),),
+        royalty_tiers=(RoyaltyTier(None, 0.05),),
+    )
+    answers = {
+        term: solve_term(small_asset, deal, Solve(term, Party.LICENSOR, 3.0)) for term in SolveFor
+    }
+    assert round(answers[SolveFor.UPFRONT].value, 4) == 1.2863
+    assert round(answers[SolveFor.ROYALTY_SCALE].value, 4) == 1.2974
+    assert round(answers[SolveFor.ROYALTY_SCALE].reachable_high, 4) == 20.9999
+    assert round(answers[SolveFor.MILESTONE_SCALE].value, 4) == 1.3810
+
+
+def test_the_documented_menu_example(small_asset):
+    menu = {s.key: s for s in build_menu(small_asset, 3.0).structures}
+    balanced = menu["balanced"]
+    assert round(balanced.deal.upfront, 2) == 0.90
+    assert [round(m.amount, 2) for m in balanced.deal.milestones] == [1.74, 1.74]
+    assert round(balanced.deal.royalty_tiers[0].rate, 4) == 0.0545
+    assert round(balanced.licensor_exact.p95, 2) == 9.03
+    assert round(menu["all_royalty"].licensee_exact.sd, 2) == 8.74
+    assert round(menu["all_upfront"].licensee_exact.sd, 2) == 13.34
