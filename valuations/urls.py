@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.valuation_detail, name="detail"),
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
+    path("<int:pk>/solve/", views.valuation_solve, name="solve"),
     path("<int:pk>/term-sheet/", views_termsheet.term_sheet, name="term_sheet"),
     path("<int:pk>/term-sheet.pdf", views_termsheet.term_sheet_download, name="term_sheet_pdf"),
     path(
