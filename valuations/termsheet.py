@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from achievements.selectors import achievements_visible_to
 from core.errors import DomainError
@@ -28,6 +29,17 @@ from .choices import ValuationMethod, ValuationStatus
 from .models import Valuation
 
 DEAL = "deal"
+# The standard menu's structures by key, named as the valuation's page
+# names them (valuations.views.STRUCTURE_LABELS); a key of one's own is its
+# own name.
+MENU_STRUCTURE_LABELS = {
+    "all_upfront": gettext_lazy("All upfront"),
+    "upfront_heavy": gettext_lazy("Upfront-heavy"),
+    "balanced": gettext_lazy("Balanced"),
+    "milestone_heavy": gettext_lazy("Milestone-heavy"),
+    "royalty_heavy": gettext_lazy("Royalty-heavy"),
+    "all_royalty": gettext_lazy("All royalties"),
+}
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 MAX_ROYALTY_YEARS = 100
 HUNDRED = Decimal(100)
@@ -94,6 +106,11 @@ def _party_of_own_deal(results: dict, party: str) -> dict:
     }
 
 
+def menu_structure_label(structure: dict) -> str:
+    key = structure.get("key") or ""
+    return str(structure.get("label") or MENU_STRUCTURE_LABELS.get(key, key))
+
+
 def _party_of_menu(structure: dict, party: str) -> dict:
     figures = structure.get(party) or {}
     exact = figures.get("exact")
@@ -146,7 +163,7 @@ def deal_structure_of(valuation: Valuation, structure) -> DealStructure:
     if not chosen.get("feasible", True) or not chosen.get("deal"):
         raise TermSheetError(
             _("Structure “%(label)s” is not feasible: no terms give it the target value.")
-            % {"label": chosen.get("label", key)},
+            % {"label": menu_structure_label(chosen) or key},
             code="infeasible_structure",
             field="structure",
         )
@@ -157,7 +174,7 @@ def deal_structure_of(valuation: Valuation, structure) -> DealStructure:
     }
     return DealStructure(
         key=key,
-        label=chosen.get("label") or key,
+        label=menu_structure_label(chosen) or key,
         deal=chosen["deal"],
         licensor=_party_of_menu(chosen, "licensor"),
         licensee=_party_of_menu(chosen, "licensee"),

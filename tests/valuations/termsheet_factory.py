@@ -111,28 +111,34 @@ RESULTS = {
         "project": _stats(250.73, 690.58, loss=0.84972),
         "licensor_below_lump_sum_probability": 0.84972,
     },
+    # As methods.menu_results stores it: structures by key, each feasible
+    # one with its deal and each party's figures.
     "menu": {
         "target": 64.48,
+        "project_rnpv": 250.73,
+        "payments_value": 64.48,
+        "trials": 10000,
+        "seed": 7,
         "structures": [
             {
                 "key": "all_upfront",
-                "label": "All upfront",
                 "upfront_share": 1.0,
                 "milestones_share": 0.0,
                 "royalties_share": 0.0,
                 "feasible": False,
+                "reason": "no_milestone_value",
                 "deal": None,
-                "licensor": None,
-                "licensee": None,
+                "licensor": {"exact": None, "simulated": None},
+                "licensee": {"exact": None, "simulated": None},
                 "licensee_cash_before_launch": None,
             },
             {
                 "key": "balanced",
-                "label": "Balanced",
                 "upfront_share": 0.3,
                 "milestones_share": 0.3,
                 "royalties_share": 0.4,
                 "feasible": True,
+                "reason": "",
                 "deal": MENU_DEAL,
                 "licensor": {
                     "exact": _stats(64.48, 98.7, 20.0, 301.5, 0.0),
@@ -158,7 +164,25 @@ INPUTS = {
     ],
     "commercial": {"peak_sales": 1500.0},
     "deal": DEAL,
-    "menu": {"target": "licensor_rnpv"},
+    "menu": {
+        "target": 64.48,
+        "structures": [
+            {
+                "key": "all_upfront",
+                "upfront_share": 1.0,
+                "milestones_share": 0.0,
+                "royalties_share": 0.0,
+            },
+            {
+                "key": "balanced",
+                "upfront_share": 0.3,
+                "milestones_share": 0.3,
+                "royalties_share": 0.4,
+            },
+        ],
+        "trials": 10000,
+        "seed": 7,
+    },
 }
 
 

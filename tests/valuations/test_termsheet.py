@@ -3,7 +3,7 @@ terms in English and Chinese, and "turn into an agreement" makes a draft
 licence with exactly those terms, for the staff who may write it."""
 
 import copy
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
@@ -20,6 +20,7 @@ from tests.valuations.termsheet_factory import (
     valuation_with_menu,
 )
 from valuations.models import TermSheetAgreement
+from valuations.services import valuation_run
 
 pytestmark = pytest.mark.django_db
 
@@ -486,3 +487,48 @@ def test_the_staff_pages_answer_a_partner_404(client, partner_user, project):
     assert page.status_code == 404
     assert refused.status_code == 404
     assert not Agreement.objects.filter(term_sheet_source__isnull=False).exists()
+
+
+# --- A menu the engine made ------------------------------------------------------------
+
+
+def test_a_structure_of_a_menu_the_engine_made_becomes_an_agreement_worth_its_terms(
+    staff_user, project, issue_example
+):
+    """Stored by valuation_run: each structure's deal in the inputs' shape,
+    named by its key; the agreement gets exactly that deal's terms."""
+    del issue_example["simulation"]
+    issue_example["menu"] = {"target": 25, "trials": 2000, "seed": 3}
+    valuation = valuation_run(project=project, method="rnpv", inputs=issue_example, by=staff_user)
+    structures = valuation.results["menu"]["structures"]
+    index = next(i for i, s in enumerate(structures) if s["key"] == "balanced")
+    deal = structures[index]["deal"]
+    client = api_client_for(staff_user)
+
+    pdf = client.get(api_url(valuation, "term-sheet-pdf"), {"structure": index})
+    made = client.post(api_url(valuation, "agreement"), {"structure": index}, format="json")
+
+    assert "Balanced" in pdf_text(pdf.content)
+    assert made.status_code == 201, made.content
+    agreement = Agreement.objects.get(pk=made.json()["id"])
+    places = D("0.01")
+    assert agreement.upfront_amount == D(str(deal["upfront"])).quantize(places, ROUND_HALF_UP)
+    assert [item.amount for item in agreement.milestone_schedule.order_by("position")] == [
+        D(str(m["amount"])).quantize(places, ROUND_HALF_UP)
+        for m in deal["milestones"]
+        if m["amount"] > 0
+    ]
+    expected_tiers, lower = [], D(0)
+    for tier in deal["royalty_tiers"]:
+        expected_tiers.append((lower, (D(str(tier["rate"])) * 100).quantize(D("0.0001"))))
+        if tier["up_to"] is not None:
+            lower = D(str(tier["up_to"])).quantize(places, ROUND_HALF_UP)
+    assert [
+        (tier.lower_bound, tier.rate_percent) for tier in agreement.royalty_tiers.all()
+    ] == expected_tiers
+
+
+def test_the_menu_table_links_each_feasible_structure_to_its_term_sheet(staff_browser, valuation):
+    page = staff_browser.get(reverse("valuations:detail", args=[valuation.pk])).content.decode()
+
+    assert page.count('data-testid="structure-term-sheet"') == 1  # the infeasible one has none
