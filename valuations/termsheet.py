@@ -373,12 +373,40 @@ def _stage_after(stage: StageDefinition, pipeline_stages: list[StageDefinition])
     return later[0] if later else None
 
 
-def _milestone_terms(deal: dict, currency: str, pipeline_stages) -> list[MilestoneTerm]:
+def _stages_by_name(pipeline_stages) -> dict[str, StageDefinition]:
+    """A phase of a valuation is named after its stage, in the language of
+    whoever made it: find the stage by either name."""
     by_name = {}
     for stage in pipeline_stages:
         for name in (stage.name, stage.name_zh):
             if name:
                 by_name.setdefault(name, stage)
+    return by_name
+
+
+def phase_names_of(valuation: Valuation) -> dict[str, str]:
+    """Each stage name a phase may carry, in the reader's language."""
+    pipeline_id = valuation.project.current_stage.pipeline_id
+    return {
+        name: localized_name(stage)
+        for name, stage in _stages_by_name(
+            StageDefinition.objects.filter(pipeline_id=pipeline_id)
+        ).items()
+    }
+
+
+def milestone_terms(valuation: Valuation, deal: dict) -> list[MilestoneTerm]:
+    """The deal's milestones with their triggers in the reader's language."""
+    pipeline_stages = list(
+        StageDefinition.objects.filter(
+            pipeline_id=valuation.project.current_stage.pipeline_id
+        ).order_by("position")
+    )
+    return _milestone_terms(deal, valuation.currency, pipeline_stages)
+
+
+def _milestone_terms(deal: dict, currency: str, pipeline_stages) -> list[MilestoneTerm]:
+    by_name = _stages_by_name(pipeline_stages)
     terms = []
     for milestone in deal.get("milestones") or []:
         amount = money_of(milestone["amount"], currency)
@@ -388,13 +416,14 @@ def _milestone_terms(deal: dict, currency: str, pipeline_stages) -> list[Milesto
         if phase is not None:
             stage = by_name.get(phase)
             following = _stage_after(stage, pipeline_stages) if stage else None
+            shown = localized_name(stage) if stage else phase
             if following is not None:
                 trigger = _("Success of %(phase)s: entering %(stage)s") % {
-                    "phase": phase,
+                    "phase": shown,
                     "stage": localized_name(following),
                 }
             else:
-                trigger = _("Success of %(phase)s") % {"phase": phase}
+                trigger = _("Success of %(phase)s") % {"phase": shown}
             terms.append(
                 MilestoneTerm(
                     name=milestone["name"],
@@ -472,6 +501,7 @@ def _stage_terms(valuation: Valuation, rows: list[dict]) -> list[StageTerm]:
 
 def _annex(valuation: Valuation, structure: DealStructure) -> Annex:
     results = valuation.results or {}
+    phase_names = phase_names_of(valuation)
     return Annex(
         valuation_id=valuation.pk,
         label=valuation.label,
@@ -482,7 +512,10 @@ def _annex(valuation: Valuation, structure: DealStructure) -> Annex:
         probability_to_market=results.get("cumulative_probability"),
         licensor=structure.licensor,
         licensee=structure.licensee,
-        outcomes=list(results.get("outcomes") or []),
+        outcomes=[
+            {**outcome, "phase": phase_names.get(outcome.get("phase"), outcome.get("phase"))}
+            for outcome in results.get("outcomes") or []
+        ],
         outcomes_are_of_this_structure=structure.is_own_deal,
         shares=structure.shares,
         licensee_cash_before_launch=structure.licensee_cash_before_launch,

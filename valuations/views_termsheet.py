@@ -23,6 +23,8 @@ from .termsheet import (
     agreement_reference_default,
     agreement_title_default,
     deal_structure_of,
+    milestone_terms,
+    royalty_tier_terms,
     stages_ahead_of,
     term_sheet_build,
     term_sheet_defaults_for,
@@ -81,6 +83,8 @@ def _page(request, valuation, structure, form, rows, status=200):
         {
             "valuation": valuation,
             "structure": structure,
+            "milestones": milestone_terms(valuation, structure.deal),
+            "tiers": royalty_tier_terms(structure.deal, valuation.currency),
             "form": form,
             "rows": rows,
             "may_make_agreement": may_make_agreements(request.user),
