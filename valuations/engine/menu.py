@@ -30,6 +30,9 @@ from .rnpv import Asset
 MIN_STRUCTURES = 2
 MAX_STRUCTURES = 12
 SHARE_SUM_TOLERANCE = 1e-9
+# Why a structure cannot be built: no milestone is ever paid, no royalty is
+# ever earned, or the royalty rate would pass 100 %.
+INFEASIBLE_REASONS = ("no_milestone_value", "no_royalty_value", "royalty_above_sales")
 
 
 @dataclass(frozen=True)
