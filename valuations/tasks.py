@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .portfolio_services import PORTFOLIO_CHUNK_TASK, portfolio_chunk_execute
 from .selectors import valuations_stalled
 from .services import VALUATION_COMPUTE_TASK, valuation_execute
 
@@ -20,3 +21,11 @@ def sweep_stalled_valuations() -> int:
     for valuation_id in ids:
         valuation_compute.delay(valuation_id)
     return len(ids)
+
+
+@shared_task(name=PORTFOLIO_CHUNK_TASK, acks_late=True, ignore_result=True)
+def portfolio_chunk_compute(run_id: int, index: int) -> str:
+    """Compute one chunk of a portfolio run; the last chunk merges the run.
+    Idempotent: a redelivered chunk finds its trials stored and adds
+    nothing."""
+    return portfolio_chunk_execute(run_id=run_id, index=index).status
