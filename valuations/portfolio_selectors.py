@@ -1,14 +1,25 @@
 """Scoping selectors of portfolio runs, and the projects a portfolio takes.
 
 A portfolio run is a negotiating position like a valuation: research-centre
-staff see the runs made by staff, a partner user those made by users of its
-own enterprise, superusers all. Researchers see none.
+staff see the runs made by staff of the parties they work with (an
+institution they work for, a joint centre they work for or one of their
+institutions hosts, an enterprise in partnership with one of their
+institutions), since a run lists its projects and their values; a partner
+user sees the runs made by users of its own enterprise; superusers all.
+Researchers see none.
 """
 
 from django.db.models import Q, QuerySet
 
 from accounts.choices import Role
-from accounts.selectors import has_full_access, is_centre_staff_user, is_partner_user
+from accounts.selectors import (
+    has_full_access,
+    is_centre_staff_user,
+    is_partner_user,
+    staff_centre_filter,
+    staff_institution_ids,
+)
+from partnerships.models import JointCentre, Partnership
 from partnerships.selectors import (
     enterprises_visible_to,
     institutions_visible_to,
@@ -28,7 +39,17 @@ def portfolio_runs_visible_to(user) -> QuerySet[PortfolioRun]:
     if has_full_access(user):
         return runs
     if is_centre_staff_user(user):
-        return runs.filter(Q(created_by__isnull=True) | ~Q(created_by__role=Role.PARTNER))
+        institution_ids = staff_institution_ids(user)
+        centres = JointCentre.objects.filter(staff_centre_filter(user)).values("id")
+        enterprises = Partnership.objects.filter(institution__in=institution_ids).values(
+            "enterprise_id"
+        )
+        return runs.filter(
+            Q(created_by__isnull=True) | ~Q(created_by__role=Role.PARTNER),
+            Q(institution__in=institution_ids)
+            | Q(joint_centre__in=centres)
+            | Q(enterprise__in=enterprises),
+        )
     if is_partner_user(user):
         return runs.filter(created_by__enterprise_id=user.enterprise_id)
     return runs.none()
