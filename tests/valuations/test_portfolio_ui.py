@@ -97,7 +97,7 @@ def test_the_pages_read_in_chinese(staff_browser, staff_user, institution, portf
     ):
         response = staff_browser.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert response.status_code == 200
-        assert "投资组合" in response.content.decode()
+        assert "项目组合" in response.content.decode()
 
 
 def test_another_partners_party_and_run_are_not_found(
