@@ -9,7 +9,11 @@ user sees the runs made by users of its own enterprise; superusers all.
 Researchers see none.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.selectors import (
@@ -61,6 +65,19 @@ def portfolio_run_list_for(user) -> QuerySet[PortfolioRun]:
         portfolio_runs_visible_to(user)
         .select_related("institution", "joint_centre", "enterprise", "created_by")
         .defer("inputs", "results")
+    )
+
+
+def portfolio_runs_stalled(now=None) -> QuerySet[PortfolioRun]:
+    """Portfolio runs queued or running for longer than any run takes: a
+    chunk's task was lost (broker down when queued, or a worker restarted
+    while it held one)."""
+    now = now or timezone.now()
+    queued = timedelta(seconds=settings.VALUATION_QUEUED_GRACE_SECONDS)
+    running = timedelta(seconds=settings.VALUATION_RUNNING_GRACE_SECONDS)
+    return PortfolioRun.objects.filter(
+        Q(status=ValuationStatus.QUEUED, created_at__lte=now - queued)
+        | Q(status=ValuationStatus.RUNNING, started_at__lte=now - running)
     )
 
 

@@ -101,11 +101,16 @@ def portfolio_snapshot(*, user: User, scope: str, party, currency: str | None, t
         if rate is None:
             missing.setdefault(valuation.currency, []).append(project.code)
             continue
+        try:
+            asset = build_asset(valuation.inputs)
+        except (EngineInputError, KeyError, TypeError, ValueError):
+            # Inputs stored by an older engine that this one cannot read:
+            # the project is left out like one never valued.
+            logger.warning("Valuation %s cannot be read for a portfolio", valuation.pk)
+            not_valued.append({"project_id": project.pk, "code": project.code})
+            continue
         entry = project_from_asset(
-            project.code,
-            project.sector.code,
-            build_asset(valuation.inputs),
-            scale=float(rate.per_unit),
+            project.code, project.sector.code, asset, scale=float(rate.per_unit)
         )
         valued.append(
             {
@@ -214,10 +219,6 @@ def portfolio_run_start(
     return run
 
 
-def _settings_of(run: PortfolioRun) -> float:
-    return float(run.correlation)
-
-
 def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
     """Compute chunk ``index`` of a run and store it; the chunk that
     completes the run merges all of them. Idempotent: a chunk stored
@@ -233,7 +234,7 @@ def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
         return run
     start, stop = run.inputs["chunks"][index]
     try:
-        model = PortfolioModel(engine_projects(run.inputs), _settings_of(run))
+        model = PortfolioModel(engine_projects(run.inputs), float(run.correlation))
         chunk = simulate_chunk(model, run.seed, start, stop)
     except Exception as error:
         logger.exception("Portfolio run %s, chunk %s failed", run_id, index)
@@ -257,7 +258,8 @@ def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
             PortfolioRunChunk.objects.create(
                 run=run, index=index, start=start, stop=stop, totals=totals, counts=counts
             )
-            run.chunks_done += 1
+            # Counted, not incremented: the stored rows are the truth.
+            run.chunks_done = run.chunks.count()
             fields = ["chunks_done"]
             if run.chunks_done == run.chunks_total:
                 run.results = _merged_results(run)
@@ -265,10 +267,20 @@ def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
                 run.finished_at = timezone.now()
                 fields += ["results", "status", "finished_at"]
             run.save(update_fields=fields)
+            if run.status == ValuationStatus.DONE:
+                # The trials are in the results now; a late redelivery
+                # finds the run done and stores nothing.
+                run.chunks.all().delete()
     except IntegrityError:
         # The same chunk, delivered twice, was stored by the other delivery.
         pass
     return PortfolioRun.objects.get(pk=run_id)
+
+
+def portfolio_chunks_missing(run: PortfolioRun) -> list[int]:
+    """The chunks of an unfinished run not stored yet."""
+    stored = set(run.chunks.values_list("index", flat=True))
+    return [index for index in range(run.chunks_total) if index not in stored]
 
 
 def _merged_results(run: PortfolioRun) -> dict:
@@ -277,7 +289,7 @@ def _merged_results(run: PortfolioRun) -> dict:
         for c in run.chunks.all()
     ]
     projects = engine_projects(run.inputs)
-    correlation = _settings_of(run)
+    correlation = float(run.correlation)
     simulated = merge_chunks(chunks, trials=run.trials, seed=run.seed, correlation=correlation)
     exact = exact_figures(projects, correlation, float(run.target))
     # Year 1 of every valuation is taken as the year the run was made.

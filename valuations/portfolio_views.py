@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from pipelines.choices import SectorCode
 
 from .choices import PortfolioScope, ValuationStatus
 from .errors import ValuationInputError
@@ -122,7 +123,11 @@ def portfolio_context(run) -> dict:
         }
         for k, share in enumerate(simulated["count_distribution"])
     ]
-    projects = sorted(run.inputs["projects"], key=lambda p: -p["rnpv"])
+    sectors = dict(SectorCode.choices)
+    projects = [
+        {**project, "sector_label": sectors.get(project["sector"], project["sector"])}
+        for project in sorted(run.inputs["projects"], key=lambda p: -p["rnpv"])
+    ]
     return {
         "exact": exact,
         "simulated": simulated,

@@ -3,8 +3,11 @@ and chunks that merge exactly once whatever order and however often they
 are delivered."""
 
 import copy
+import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from core.errors import DomainError
 from tests.factories import ExchangeRateFactory, ResearchProjectFactory
@@ -13,7 +16,7 @@ from valuations import portfolio_services
 from valuations.choices import ValuationStatus
 from valuations.engine.portfolio import simulate_portfolio
 from valuations.errors import ValuationInputError
-from valuations.models import PortfolioRun, PortfolioRunChunk
+from valuations.models import PortfolioRun, PortfolioRunChunk, Valuation
 from valuations.portfolio_selectors import portfolio_runs_visible_to
 from valuations.portfolio_services import (
     engine_projects,
@@ -21,6 +24,7 @@ from valuations.portfolio_services import (
     portfolio_run_start,
 )
 from valuations.services import valuation_run
+from valuations.tasks import sweep_stalled_valuations
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +205,44 @@ def test_each_side_sees_its_own_runs(staff_user, partner_user, institution, ente
 
     assert list(portfolio_runs_visible_to(staff_user)) == [ours]
     assert list(portfolio_runs_visible_to(partner_user)) == [theirs]
+
+
+def test_the_chunks_are_dropped_once_merged(queued_run):
+    """The trials live on in the results; the rows would only take space."""
+    for index in range(3):
+        portfolio_chunk_execute(run_id=queued_run.pk, index=index)
+
+    assert not PortfolioRunChunk.objects.filter(run=queued_run).exists()
+
+
+def test_a_stored_valuation_the_engine_cannot_read_counts_as_not_valued(
+    staff_user, institution, led
+):
+    valued(led[0], staff_user)
+    broken = valued(led[1], staff_user)
+    Valuation.objects.filter(pk=broken.pk).update(inputs={"phases": "unreadable"})
+
+    run = portfolio_run_start(
+        user=staff_user, scope="institution", party_id=institution.pk, trials=100
+    )
+
+    assert [p["code"] for p in run.inputs["projects"]] == [led[0].code]
+    assert led[1].code in [p["code"] for p in run.inputs["not_valued"]]
+
+
+@pytest.mark.usefixtures("tasks_run_in_process")
+def test_the_sweep_queues_the_chunks_of_a_stalled_run_again(queued_run):
+    """A worker died holding chunk 1: after the grace period the minute's
+    sweep queues the chunks not stored, and the run finishes."""
+    portfolio_chunk_execute(run_id=queued_run.pk, index=0)
+    portfolio_chunk_execute(run_id=queued_run.pk, index=2)
+    PortfolioRun.objects.filter(pk=queued_run.pk).update(
+        started_at=timezone.now()
+        - datetime.timedelta(seconds=settings.VALUATION_RUNNING_GRACE_SECONDS + 60)
+    )
+
+    sweep_stalled_valuations()
+
+    run = PortfolioRun.objects.get(pk=queued_run.pk)
+    assert run.status == ValuationStatus.DONE
+    assert run.chunks_done == 3
