@@ -187,6 +187,9 @@ def portfolio_run_start(
     if scope not in PortfolioScope.values:
         raise _field_error("scope", _("Unknown scope."), "invalid_choice")
     _check_settings(correlation, trials, seed, target, currency)
+    # Stored to four places, and simulated as stored: check what is kept.
+    correlation, target = round(correlation, 4), round(target, 4)
+    _check_settings(correlation, trials, seed, target, currency)
     party = portfolio_parties_visible_to(user, scope).filter(pk=party_id).first()
     if party is None:
         raise DomainError(_("No such party among those you may see."), code="not_found")
@@ -197,8 +200,8 @@ def portfolio_run_start(
             scope=scope,
             **{scope: party},
             currency=currency,
-            correlation=round(correlation, 4),
-            target=round(target, 4),
+            correlation=correlation,
+            target=target,
             trials=trials,
             seed=secrets.randbits(32) if seed is None else seed,
             chunks_total=len(bounds),

@@ -246,3 +246,16 @@ def test_the_sweep_queues_the_chunks_of_a_stalled_run_again(queued_run):
     run = PortfolioRun.objects.get(pk=queued_run.pk)
     assert run.status == ValuationStatus.DONE
     assert run.chunks_done == 3
+
+
+@pytest.mark.parametrize(("field", "value"), [("correlation", 0.99999), ("target", 0.99999)])
+def test_settings_are_checked_as_they_are_stored(staff_user, institution, led, field, value):
+    """Four decimal places are kept: 0.99999 would be stored as 1."""
+    valued(led[0], staff_user)
+
+    with pytest.raises(ValuationInputError) as raised:
+        portfolio_run_start(
+            user=staff_user, scope="institution", party_id=institution.pk, **{field: value}
+        )
+
+    assert field in raised.value.fields
