@@ -256,7 +256,7 @@ def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
             # Lock the run: two chunks finishing together must not both
             # count themselves against the same total, nor both merge.
             run = PortfolioRun.objects.select_for_update().get(pk=run_id)
-            if run.status != ValuationStatus.RUNNING:
+            if run.status != ValuationStatus.RUNNING or run.chunks.filter(index=index).exists():
                 return run
             PortfolioRunChunk.objects.create(
                 run=run, index=index, start=start, stop=stop, totals=totals, counts=counts
@@ -265,14 +265,24 @@ def portfolio_chunk_execute(*, run_id: int, index: int) -> PortfolioRun:
             run.chunks_done = run.chunks.count()
             fields = ["chunks_done"]
             if run.chunks_done == run.chunks_total:
-                run.results = _merged_results(run)
-                run.status = ValuationStatus.DONE
+                try:
+                    run.results = _merged_results(run)
+                except Exception:
+                    # Retrying would fail the same way: the chunks are
+                    # deterministic. Say so on the run.
+                    logger.exception("Portfolio run %s failed to merge", run_id)
+                    run.status, run.error = (
+                        ValuationStatus.FAILED,
+                        _("The engine failed; see the logs."),
+                    )
+                else:
+                    run.status = ValuationStatus.DONE
                 run.finished_at = timezone.now()
-                fields += ["results", "status", "finished_at"]
+                fields += ["results", "status", "error", "finished_at"]
             run.save(update_fields=fields)
-            if run.status == ValuationStatus.DONE:
-                # The trials are in the results now; a late redelivery
-                # finds the run done and stores nothing.
+            if run.status != ValuationStatus.RUNNING:
+                # The trials are in the results now (or never will be); a
+                # late redelivery finds the run finished and stores nothing.
                 run.chunks.all().delete()
     except IntegrityError:
         # The same chunk, delivered twice, was stored by the other delivery.

@@ -259,3 +259,17 @@ def test_settings_are_checked_as_they_are_stored(staff_user, institution, led, f
         )
 
     assert field in raised.value.fields
+
+
+def test_a_run_that_cannot_merge_fails_and_says_so(queued_run, monkeypatch):
+    def broken(run):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(portfolio_services, "_merged_results", broken)
+
+    for index in range(3):
+        run = portfolio_chunk_execute(run_id=queued_run.pk, index=index)
+
+    assert run.status == ValuationStatus.FAILED
+    assert run.error
+    assert run.results is None
