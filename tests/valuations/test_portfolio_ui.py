@@ -112,3 +112,20 @@ def test_another_partners_party_and_run_are_not_found(
     assert client.get(run.get_absolute_url()).status_code == 404
     new = reverse("valuations:portfolio-new", args=["enterprise", enterprise.pk])
     assert client.get(new).status_code == 404
+
+
+def test_the_admin_shows_portfolio_runs_read_only(client, superuser, staff_user, institution):
+    valued(ResearchProjectFactory(lead_institution=institution), staff_user)
+    run = portfolio_services.portfolio_run_start(
+        user=staff_user, scope="institution", party_id=institution.pk, trials=500
+    )
+    client.force_login(superuser)
+
+    listing = client.get(reverse("admin:valuations_portfoliorun_changelist"))
+    detail = client.get(reverse("admin:valuations_portfoliorun_change", args=[run.pk]))
+    add = client.get(reverse("admin:valuations_portfoliorun_add"))
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200
+    assert b"sum_of_rnpv" in detail.content
+    assert add.status_code == 403
