@@ -115,14 +115,7 @@ def portfolio_context(run) -> dict:
         return {}
     simulated, exact = results["simulated"], results["exact"]
     histogram = simulated["total_value"]["histogram"]
-    counts = [
-        {
-            "count": k,
-            "simulated": share,
-            "independent": _at(exact["count_distribution_independent"], k),
-        }
-        for k, share in enumerate(simulated["count_distribution"])
-    ]
+    counts = _count_rows(simulated["count_distribution"], exact["count_distribution_independent"])
     sectors = dict(SectorCode.choices)
     projects = [
         {**project, "sector_label": sectors.get(project["sector"], project["sector"])}
@@ -135,10 +128,22 @@ def portfolio_context(run) -> dict:
         "counts": counts,
         "projects": projects,
         "not_valued": run.inputs.get("not_valued", []),
-        "converted": any(p["valuation_currency"] != run.currency for p in projects),
         "target_percent": round(float(run.target) * 100),
-        "spend_total": sum(row["expected"] for row in exact["cash_by_year"]),
     }
+
+
+def _count_rows(simulated, independent) -> list[dict]:
+    """The number of products on the market with its share of trials and its
+    probability if independent; the counts at either end that neither
+    reaches to 0.05 % are left out (a portfolio of 1,000 projects would
+    otherwise list a thousand rows of zeros)."""
+    size = max(len(simulated), len(independent))
+    rows = [
+        {"count": k, "simulated": _at(simulated, k), "independent": _at(independent, k)}
+        for k in range(size)
+    ]
+    shown = [i for i, row in enumerate(rows) if max(row["simulated"], row["independent"]) >= 5e-4]
+    return rows[shown[0] : shown[-1] + 1] if shown else rows
 
 
 def _at(values, index):

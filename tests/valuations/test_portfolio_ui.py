@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import ResearchProjectFactory
 from tests.valuations.test_portfolio_services import valued
-from valuations import portfolio_services
+from valuations import portfolio_services, portfolio_views
 from valuations.models import PortfolioRun
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,14 @@ def test_the_admin_shows_portfolio_runs_read_only(client, superuser, staff_user,
     assert detail.status_code == 200
     assert b"sum_of_rnpv" in detail.content
     assert add.status_code == 403
+
+
+def test_the_count_table_leaves_out_the_counts_nobody_reaches():
+    """Of 0..5 products only 1..3 have a chance of 0.05 % or more."""
+    simulated = [0.0, 0.2, 0.5, 0.3]
+    independent = [0.0001, 0.25, 0.5, 0.2499, 0.0, 0.0]
+
+    rows = portfolio_views._count_rows(simulated, independent)
+
+    assert [row["count"] for row in rows] == [1, 2, 3]
+    assert rows[2] == {"count": 3, "simulated": 0.3, "independent": 0.2499}
