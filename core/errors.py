@@ -15,12 +15,22 @@ class DomainError(Exception):
 
     code = "refused"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        details: dict | None = None,
+    ):
         super().__init__(message)
         self.message = str(message)
         if code:
             self.code = code
         self.field = field
+        # Figures that explain the refusal to a program (a reachable range),
+        # beside the message that explains it to a person.
+        self.details = details
 
     def __str__(self):
         return self.message

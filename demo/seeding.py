@@ -64,6 +64,7 @@ from demo.specs import (
     PersonSpec,
     ProjectSpec,
 )
+from demo.valuations import seed_valuations
 from notifications.models import Notification
 from partnerships.models import (
     Agreement,
@@ -95,6 +96,7 @@ class DemoSummary:
     money: MoneySummary
     portfolio: PortfolioSummary
     distribution: DistributionSummary
+    valuations: int
 
     def __str__(self) -> str:
         return (
@@ -103,7 +105,7 @@ class DemoSummary:
             f"{self.partnerships} partnerships, {self.agreements} agreements, "
             f"{self.projects} projects ({self.projects_created} new, "
             f"{self.transitions_created} stage transitions), {self.money}, {self.portfolio}, "
-            f"{self.distribution}, "
+            f"{self.distribution}, {self.valuations} valuations, "
             f"{self.logins} "
             f"logins (password {DEMO_PASSWORD})."
         )
@@ -149,6 +151,7 @@ def seed_demo() -> DemoSummary:
     portfolio = seed_portfolio(staff=users[STAFF_EMAIL], researcher=users[RESEARCHER_EMAIL])
     distribution = seed_distribution(preparer=users[STAFF_EMAIL], approver=users[APPROVER_EMAIL])
     seed_report_facts(staff=users[STAFF_EMAIL])
+    valuations = seed_valuations(staff=users[STAFF_EMAIL])
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.
@@ -167,6 +170,7 @@ def seed_demo() -> DemoSummary:
         money=money,
         portfolio=portfolio,
         distribution=distribution,
+        valuations=valuations,
     )
 
 

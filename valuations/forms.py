@@ -178,7 +178,47 @@ class SimulationForm(forms.Form):
     sd = number(_("Standard deviation"), required=False)
 
 
+class FlexibilityForm(forms.Form):
+    include = forms.BooleanField(label=_("Value the option to abandon"), required=False)
+    after_phase = forms.CharField(
+        label=_("Known after the phase"),
+        max_length=100,
+        required=False,
+        help_text=_("When this phase succeeds, which scenario holds becomes known."),
+        widget=forms.TextInput(attrs={"list": "phase-names"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include") and not data.get("after_phase"):
+            self.add_error("after_phase", _("Name the phase after which the scenario is known."))
+        return data
+
+
+class ScenarioForm(forms.Form):
+    probability = number(_("Probability"), help_text=_("0–1; the scenarios add up to 1."))
+    peak_sales = number(_("Peak annual sales"))
+
+
+class MenuForm(forms.Form):
+    include = forms.BooleanField(label=_("Build a menu of deal structures"), required=False)
+    target = number(
+        _("Value to the licensor"),
+        required=False,
+        help_text=_("What it asks, or the lump sum it would accept today."),
+    )
+    trials = whole(_("Trials per structure"), required=False, min_value=1)
+    seed = whole(_("Seed"), required=False, help_text=_("Fix it to reproduce a run."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include") and data.get("target") is None:
+            self.add_error("target", _("Give the value the licensor asks."))
+        return data
+
+
 PhaseFormSet = forms.formset_factory(PhaseForm, extra=0, can_delete=True)
+ScenarioFormSet = forms.formset_factory(ScenarioForm, extra=0, can_delete=True)
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=0, can_delete=True)
 RoyaltyTierFormSet = forms.formset_factory(RoyaltyTierForm, extra=0, can_delete=True)
 
@@ -224,10 +264,19 @@ class RnpvWorkspace:
         self.simulation = SimulationForm(
             data, prefix="simulation", initial=None if bound else initial["simulation"]
         )
+        self.flexibility = FlexibilityForm(
+            data, prefix="revelation", initial=None if bound else initial["revelation"]
+        )
+        # A page from before the option to abandon posts no scenarios at all.
+        scenario_data = data if data is not None and "scenarios-TOTAL_FORMS" in data else None
+        self.scenarios = ScenarioFormSet(
+            scenario_data, prefix="scenarios", initial=None if bound else initial["scenarios"]
+        )
+        self.menu = MenuForm(data, prefix="menu", initial=None if bound else initial["menu"])
         # Errors of a whole section (the phases, the tiers) that no one
         # field holds.
         self.section_errors: dict[str, list[str]] = {}
-        self._phase_rows = self._milestone_rows = self._tier_rows = []
+        self._phase_rows = self._milestone_rows = self._tier_rows = self._scenario_rows = []
 
     @staticmethod
     def initial_from(inputs: dict, label: str) -> dict:
@@ -235,6 +284,8 @@ class RnpvWorkspace:
         deal = inputs.get("deal") or {}
         simulation = inputs.get("simulation") or {}
         peak = simulation.get("peak_sales") or {}
+        revelation = inputs.get("revelation") or {}
+        menu = inputs.get("menu") or {}
         return {
             "main": {
                 "label": label,
@@ -273,13 +324,26 @@ class RnpvWorkspace:
                 "peak_sales_distribution": peak.get("distribution", ""),
                 **{key: peak.get(key) for key in DISTRIBUTION_FIELDS},
             },
+            "revelation": {
+                "include": bool(revelation),
+                "after_phase": revelation.get("after_phase", ""),
+            },
+            "scenarios": [dict(scenario) for scenario in revelation.get("scenarios", [])],
+            "menu": {
+                "include": bool(menu),
+                "target": menu.get("target"),
+                "trials": menu.get("trials", 10_000),
+                "seed": menu.get("seed"),
+            },
         }
 
     def is_valid(self) -> bool:
         valid = [self.assumptions.is_valid(), self.phases.is_valid(), self.deal.is_valid()]
-        valid.append(self.simulation.is_valid())
+        valid += [self.simulation.is_valid(), self.flexibility.is_valid(), self.menu.is_valid()]
         if self.deal.is_valid() and self.deal.cleaned_data["include"]:
             valid += [self.milestones.is_valid(), self.tiers.is_valid()]
+        if self.flexibility.is_valid() and self.flexibility.cleaned_data["include"]:
+            valid.append(self.scenarios.is_valid())
         return all(valid)
 
     @property
@@ -352,6 +416,24 @@ class RnpvWorkspace:
                         if simulation[key] is not None
                     },
                 }
+        if self.flexibility.cleaned_data["include"]:
+            self._scenario_rows = _rows(self.scenarios)
+            inputs["revelation"] = {
+                "after_phase": self.flexibility.cleaned_data["after_phase"],
+                "scenarios": [
+                    {
+                        "probability": _text(form.cleaned_data["probability"]),
+                        "peak_sales": _text(form.cleaned_data["peak_sales"]),
+                    }
+                    for form in self._scenario_rows
+                ],
+            }
+        menu = self.menu.cleaned_data
+        if menu["include"]:
+            inputs["menu"] = {
+                "target": _text(menu["target"]),
+                **{key: menu[key] for key in ("trials", "seed") if menu[key] is not None},
+            }
         return inputs
 
     @staticmethod
@@ -407,6 +489,17 @@ class RnpvWorkspace:
                     field = "peak_sales_distribution"
                 return self.simulation.add_error(field, message)
             return self.section_errors.setdefault("simulation", []).append(message)
+        if head == "revelation" and rest:
+            part, inner = rest[0], rest[1:]
+            if part == "after_phase":
+                return self.flexibility.add_error("after_phase", message)
+            if part == "scenarios":
+                return self._place_in_rows("scenarios", self._scenario_rows, inner, message, {})
+        if head == "menu" and rest:
+            part = rest[0]
+            if part in ("target", "trials", "seed") and len(rest) == 1:
+                return self.menu.add_error(part, message)
+            return self.section_errors.setdefault("menu", []).append(message)
         where = ".".join(str(part) for part in path)
         self.assumptions.add_error(None, f"{where}: {message}" if where else message)
 
@@ -434,3 +527,26 @@ def _ui_wording(message: str) -> str:
         if message == str(_(api_message)):
             return str(ui_message)
     return message
+
+
+class SolveForm(forms.Form):
+    """The calculator of the result page: which term gives which party
+    what value."""
+
+    term = forms.ChoiceField(
+        label=_("Solve for"),
+        choices=[
+            ("upfront", _("The upfront")),
+            ("royalty_scale", _("A factor on every royalty rate")),
+            ("milestone_scale", _("A factor on every milestone amount")),
+        ],
+    )
+    party = forms.ChoiceField(
+        label=_("So that"),
+        choices=[("licensor", _("the licensor")), ("licensee", _("the licensee"))],
+    )
+    target = number(_("Gets an rNPV of"))
+
+    def solve(self) -> dict:
+        data = self.cleaned_data
+        return {"for": data["term"], "party": data["party"], "target": str(data["target"])}

@@ -22,6 +22,8 @@ from core.money import Currency, amount_error_messages
 
 from .choices import ValuationMethod
 from .engine.deal import RoyaltyBasis
+from .engine.flexibility import PROBABILITY_SUM_TOLERANCE
+from .engine.menu import MAX_STRUCTURES, MIN_STRUCTURES, SHARE_SUM_TOLERANCE, STANDARD_MENU
 from .engine.montecarlo import (
     DEFAULT_BINS,
     MAX_BINS,
@@ -30,6 +32,7 @@ from .engine.montecarlo import (
 )
 from .engine.rnpv import MAX_HORIZON_YEARS
 from .engine.scorecard import CRITERIA, MAX_SCORE
+from .engine.solve import Party, SolveFor
 from .engine.timing import Timing
 from .errors import ValuationInputError
 
@@ -320,6 +323,109 @@ class SimulationInputSerializer(serializers.Serializer):
     )
 
 
+class ScenarioInputSerializer(serializers.Serializer):
+    probability = ProbabilityField()
+    peak_sales = NumberField(min_value=0)
+
+
+class RevelationInputSerializer(serializers.Serializer):
+    after_phase = serializers.CharField(
+        max_length=100, help_text="The phase whose success reveals which scenario holds."
+    )
+    scenarios = ScenarioInputSerializer(
+        many=True,
+        max_length=20,
+        help_text="Peak sales in each scenario and its probability; the probabilities add "
+        "up to 1.",
+    )
+
+    def validate_scenarios(self, scenarios):
+        if not scenarios:
+            raise serializers.ValidationError(
+                _("Give at least one scenario."), code="no_scenarios"
+            )
+        total = math.fsum(scenario["probability"] for scenario in scenarios)
+        if abs(total - 1.0) > PROBABILITY_SUM_TOLERANCE:
+            raise serializers.ValidationError(
+                _("The scenarios' probabilities add up to %(total)s, not 1.")
+                % {"total": f"{total:g}"},
+                code="probabilities_not_summing_to_one",
+            )
+        return scenarios
+
+
+class StructureInputSerializer(serializers.Serializer):
+    key = serializers.SlugField(
+        max_length=40, help_text="The structure's name, unique in the menu."
+    )
+    upfront_share = ProbabilityField()
+    milestones_share = ProbabilityField()
+    royalties_share = ProbabilityField()
+
+    def validate(self, attrs):
+        total = attrs["upfront_share"] + attrs["milestones_share"] + attrs["royalties_share"]
+        if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+            raise serializers.ValidationError(
+                {"upfront_share": [_("The three shares add up to 1.")]}, code="shares_not_one"
+            )
+        return attrs
+
+
+def _standard_structures():
+    return [
+        {
+            "key": mix.key,
+            "upfront_share": mix.upfront_share,
+            "milestones_share": mix.milestones_share,
+            "royalties_share": mix.royalties_share,
+        }
+        for mix in STANDARD_MENU
+    ]
+
+
+class MenuInputSerializer(serializers.Serializer):
+    target = NumberField(
+        min_value=0,
+        help_text="What the deal is worth to the licensor in every structure: the value it "
+        "asks, or the lump sum it would accept today (an upfront is certain and undiscounted, "
+        "so the two are the same number).",
+    )
+    structures = StructureInputSerializer(
+        many=True,
+        default=_standard_structures,
+        help_text="The mixes of upfront, milestones and royalties, as shares of the value of "
+        "the licensor's payments; by default six from all upfront to all royalties.",
+    )
+    trials = WholeNumberField(
+        min_value=1,
+        max_value=100_000,
+        default=10_000,
+        help_text="Monte Carlo trials per structure (the body's simulation, when given, sets "
+        "the uncertain inputs; these trials and seed apply).",
+    )
+    seed = WholeNumberField(
+        min_value=0, max_value=MAX_SEED, required=False, allow_null=True, default=None
+    )
+
+    def validate_structures(self, structures):
+        if len(structures) < MIN_STRUCTURES:
+            raise serializers.ValidationError(
+                _("A menu compares at least %(count)d structures.") % {"count": MIN_STRUCTURES},
+                code="too_few_structures",
+            )
+        if len(structures) > MAX_STRUCTURES:
+            raise serializers.ValidationError(
+                _("A menu compares at most %(count)d structures.") % {"count": MAX_STRUCTURES},
+                code="too_many_structures",
+            )
+        keys = [structure["key"] for structure in structures]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError(
+                _("Structure names are unique."), code="duplicate_structure"
+            )
+        return structures
+
+
 class RnpvInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=Currency.choices, default=Currency.CNY.value)
     discount_rate = NumberField(min_value=0, max_value=1)
@@ -328,6 +434,21 @@ class RnpvInputSerializer(serializers.Serializer):
     commercial = CommercialInputSerializer()
     deal = DealInputSerializer(required=False, allow_null=True, default=None)
     simulation = SimulationInputSerializer(required=False, allow_null=True, default=None)
+    revelation = RevelationInputSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The option to abandon: after this phase succeeds, the scenario that holds "
+        "is known and development goes on only if the rest is worth more than nothing.",
+    )
+    menu = MenuInputSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Deal structures of equal value to the licensor, with each party's risk; "
+        "`deal`, when given, sets the milestones' triggers, the royalty bands and the cost "
+        "share.",
+    )
 
     def validate(self, attrs):
         errors = ErrorCollector()
@@ -359,6 +480,15 @@ class RnpvInputSerializer(serializers.Serializer):
                         ["deal", "milestones", index, "on_phase_success"],
                         _("No phase is named %(name)r.") % {"name": name},
                     )
+        revelation = attrs.get("revelation")
+        if revelation and revelation["after_phase"] not in seen:
+            errors.add(
+                ["revelation", "after_phase"],
+                serializers.ErrorDetail(
+                    _("No phase is named %(name)r.") % {"name": revelation["after_phase"]},
+                    code="unknown_phase",
+                ),
+            )
         simulation = attrs.get("simulation")
         if simulation:
             for key in ("phase_costs", "phase_years"):
@@ -372,7 +502,28 @@ class RnpvInputSerializer(serializers.Serializer):
         if simulation and simulation["seed"] is None:
             # Draw the seed here so that the stored inputs reproduce the run.
             simulation["seed"] = secrets.randbelow(2**32)
+        menu = attrs.get("menu")
+        if menu and menu["seed"] is None:
+            menu["seed"] = secrets.randbelow(2**32)
         return attrs
+
+
+class SolveTermSerializer(serializers.Serializer):
+    # "for" is the API's word and a Python keyword: declared below.
+    party = serializers.ChoiceField(choices=[p.value for p in Party])
+    target = NumberField(help_text="The party's rNPV to reach.")
+
+
+SolveTermSerializer._declared_fields["for"] = serializers.ChoiceField(
+    choices=[t.value for t in SolveFor],
+    help_text="The term to solve for: the upfront, or a factor on every royalty rate or on "
+    "every milestone amount.",
+)
+
+
+class SolveInputSerializer(RnpvInputSerializer):
+    deal = DealInputSerializer(help_text="The deal whose term is solved for.")
+    solve = SolveTermSerializer()
 
 
 # --- Income, cost and market approaches, scorecard -------------------------

@@ -3,17 +3,21 @@ inputs that users send and the pure engine, building the engine's
 dataclasses from them. The API's stateless endpoints, the services and the
 Celery task all call ``run_method``."""
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from .choices import ValuationMethod
 from .engine.cost import CostItem, cost_approach
 from .engine.deal import Deal, Milestone, RoyaltyBasis, RoyaltyTier, deal_split
+from .engine.flexibility import Revelation, Scenario, abandonment_option
 from .engine.income import excess_earnings, profit_split, relief_from_royalty
 from .engine.market import Comparable, market_approach
+from .engine.menu import Menu, StructureMix, build_menu
 from .engine.montecarlo import Distribution, DistributionKind, Simulation, simulate
 from .engine.rnpv import Asset, Commercial, Phase, rnpv
 from .engine.scorecard import maturity_scorecard
+from .engine.solve import Party, Solve, SolveFor, UnreachableTarget, solve_term
 from .engine.timing import Timing
+from .errors import TargetUnreachable
 
 # --- The engine's inputs from validated data ------------------------------
 
@@ -66,6 +70,34 @@ def build_deal(data: dict | None) -> Deal | None:
     )
 
 
+def deal_inputs(deal: Deal) -> dict:
+    """A deal as the inputs that would build it (DealInputSerializer's
+    shape), for a structure the engine made to be stored and re-run."""
+    return {
+        "upfront": deal.upfront,
+        "milestones": [
+            {
+                "name": m.name,
+                "amount": m.amount,
+                "on_phase_success": m.on_phase_success,
+                "on_annual_sales_at_least": m.on_annual_sales_at_least,
+            }
+            for m in deal.milestones
+        ],
+        "royalty_tiers": [{"up_to": t.up_to, "rate": t.rate} for t in deal.royalty_tiers],
+        "royalty_basis": str(deal.royalty_basis),
+        "royalty_years": deal.royalty_years,
+        "licensee_cost_share": deal.licensee_cost_share,
+    }
+
+
+def build_revelation(data: dict) -> Revelation:
+    return Revelation(
+        after_phase=data["after_phase"],
+        scenarios=tuple(Scenario(s["probability"], s["peak_sales"]) for s in data["scenarios"]),
+    )
+
+
 def _distribution(data: dict | None) -> Distribution | None:
     if not data:
         return None
@@ -91,6 +123,50 @@ def build_simulation(data: dict | None) -> Simulation | None:
         phase_years={k: _distribution(v) for k, v in data["phase_years"].items()},
         launch_delay=_distribution(data.get("launch_delay")),
     )
+
+
+def menu_simulation(data: dict) -> Simulation:
+    """The menu's simulation: the body's uncertain inputs, if any, with the
+    menu's own trials and seed."""
+    menu = data["menu"]
+    simulation = build_simulation(data.get("simulation"))
+    if simulation is None:
+        return Simulation(trials=menu["trials"], seed=menu["seed"])
+    return replace(simulation, trials=menu["trials"], seed=menu["seed"])
+
+
+def menu_results(menu: Menu, data: dict) -> dict:
+    def figures(party):
+        return asdict(party) if party is not None else None
+
+    return {
+        "target": menu.target,
+        "project_rnpv": menu.project_rnpv,
+        "payments_value": menu.payments_value,
+        "trials": data["menu"]["trials"],
+        "seed": data["menu"]["seed"],
+        "structures": [
+            {
+                "key": s.key,
+                "upfront_share": s.upfront_share,
+                "milestones_share": s.milestones_share,
+                "royalties_share": s.royalties_share,
+                "feasible": s.feasible,
+                "reason": s.reason,
+                "deal": deal_inputs(s.deal) if s.deal is not None else None,
+                "licensor": {
+                    "exact": figures(s.licensor_exact),
+                    "simulated": figures(s.licensor_simulated),
+                },
+                "licensee": {
+                    "exact": figures(s.licensee_exact),
+                    "simulated": figures(s.licensee_simulated),
+                },
+                "licensee_cash_before_launch": figures(s.licensee_cash_before_launch),
+            }
+            for s in menu.structures
+        ],
+    }
 
 
 def build_cost_items(data: dict) -> tuple[CostItem, ...]:
@@ -131,7 +207,61 @@ def rnpv_results(data: dict) -> dict:
     simulation = build_simulation(data.get("simulation"))
     if simulation is not None:
         results["simulation"] = simulate(asset, simulation, deal).to_dict()
+    if data.get("revelation"):
+        results["flexibility"] = abandonment_option(
+            asset, build_revelation(data["revelation"])
+        ).to_dict()
+    if data.get("menu"):
+        menu = data["menu"]
+        mixes = tuple(
+            StructureMix(
+                key=m["key"],
+                upfront_share=m["upfront_share"],
+                milestones_share=m["milestones_share"],
+                royalties_share=m["royalties_share"],
+            )
+            for m in menu["structures"]
+        )
+        results["menu"] = menu_results(
+            build_menu(asset, menu["target"], mixes, deal, menu_simulation(data)), data
+        )
     return results
+
+
+def solve_results(data: dict) -> dict:
+    """The term of ``data["deal"]`` that gives a party its target, and both
+    parties' values with the solved deal. Raises ``TargetUnreachable``
+    (with the reachable range) when no value of the term does."""
+    solve = data["solve"]
+    try:
+        solution = solve_term(
+            build_asset(data),
+            build_deal(data["deal"]),
+            Solve(
+                term=SolveFor(solve["for"]), party=Party(solve["party"]), target=solve["target"]
+            ),
+        )
+    except UnreachableTarget as error:
+        raise TargetUnreachable(
+            term=solve["for"],
+            party=solve["party"],
+            target=solve["target"],
+            low=error.low,
+            high=error.high,
+        ) from error
+    return {
+        "currency": data["currency"],
+        "for": solve["for"],
+        "party": solve["party"],
+        "target": solve["target"],
+        "value": solution.value,
+        "licensor_rnpv": solution.analysis.deal.licensor_rnpv,
+        "licensee_rnpv": solution.analysis.deal.licensee_rnpv,
+        "project_rnpv": solution.project_rnpv,
+        "reachable": {"min": solution.reachable_low, "max": solution.reachable_high},
+        "deal": deal_inputs(solution.deal),
+        "split": solution.analysis.deal.to_dict(),
+    }
 
 
 def relief_from_royalty_results(data: dict) -> dict:

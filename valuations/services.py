@@ -24,8 +24,8 @@ from .choices import ValuationMethod, ValuationStatus
 from .engine import ENGINE_VERSION, EngineInputError
 from .errors import ValuationInputError
 from .events import ValuationFinished
-from .inputs import inputs_validate
-from .methods import run_method
+from .inputs import SolveInputSerializer, inputs_validate
+from .methods import run_method, solve_results
 from .models import Valuation
 from .selectors import comparable_deals_visible_to, ip_costs_for, probability_to_market_from
 
@@ -232,3 +232,16 @@ def valuation_execute(*, valuation_id: int) -> Valuation:
             # Only the run that stored the results announces them.
             publish(ValuationFinished(valuation=valuation))
     return valuation
+
+
+def deal_term_solve(inputs: dict, solve: dict) -> dict:
+    """Solve the deal of rNPV ``inputs`` for one term (``solve``: ``for``,
+    ``party``, ``target``). Saves nothing. Raises ``ValuationInputError``
+    naming bad fields, or ``TargetUnreachable`` with the reachable range."""
+    serializer = SolveInputSerializer(data={**inputs, "solve": solve})
+    if not serializer.is_valid():
+        raise ValuationInputError.from_detail(serializer.errors)
+    try:
+        return solve_results(serializer.validated_data)
+    except EngineInputError as error:
+        raise ValuationInputError({error.field: [error.message]}) from error

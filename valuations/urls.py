@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.valuation_detail, name="detail"),
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
+    path("<int:pk>/solve/", views.valuation_solve, name="solve"),
     path("portfolios/", portfolio_views.portfolio_list, name="portfolios"),
     path(
         "portfolios/<str:scope>/<int:party_id>/new/",

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_POST
 from projects.selectors import projects_visible_to
 
 from .choices import ValuationMethod, ValuationStatus
-from .errors import ValuationInputError
-from .forms import RnpvWorkspace
+from .errors import TargetUnreachable, ValuationInputError
+from .forms import RnpvWorkspace, SolveForm
 from .selectors import (
     deal_defaults_for,
     valuation_defaults_for,
     valuation_list_for,
     valuations_visible_to,
 )
-from .services import BACKGROUND_TRIALS, valuation_rerun, valuation_run
+from .services import BACKGROUND_TRIALS, deal_term_solve, valuation_rerun, valuation_run
 
 VALUATIONS_PER_PAGE = 25
 PROJECTS_SHOWN = 20
@@ -165,6 +165,128 @@ def valuation_rerun_view(request, pk):
     return redirect("valuations:detail", pk=rerun.pk)
 
 
+@login_required
+@require_POST
+def valuation_solve(request, pk):
+    """Solve the valuation's deal for one term, for the calculator of the
+    result page; nothing is saved."""
+    valuation = _visible_valuation(request, pk)
+    form = SolveForm(request.POST)
+    solution = error = None
+    if form.is_valid() and valuation.inputs.get("deal"):
+        try:
+            solution = deal_term_solve(valuation.inputs, form.solve())
+        except TargetUnreachable as refused:
+            error = refused.message
+        except ValuationInputError as refused:
+            error = "; ".join(
+                message for messages in refused.fields.values() for message in messages
+            )
+    return render(
+        request,
+        "valuations/partials/solve_result.html",
+        {"valuation": valuation, "form": form, "solution": solution, "error": error},
+    )
+
+
+# The standard menu's structures, as the page names them.
+STRUCTURE_LABELS = {
+    "all_upfront": _("All upfront"),
+    "upfront_heavy": _("Upfront-heavy"),
+    "balanced": _("Balanced"),
+    "milestone_heavy": _("Milestone-heavy"),
+    "royalty_heavy": _("Royalty-heavy"),
+    "all_royalty": _("All royalties"),
+}
+INFEASIBLE_REASONS = {
+    "no_milestone_value": _("No milestone is ever paid: the project has no phase to pass."),
+    "no_royalty_value": _("No royalty is ever earned: no sales fall in the royalty years."),
+    "royalty_above_sales": _("The royalties would have to exceed the sales."),
+}
+
+
+def decision_tree(flexibility: dict) -> dict:
+    """Where the decision tree's nodes and branches go: today, the gate
+    (fail or pass), the scenarios revealed, each one's decision."""
+    scenarios = flexibility["scenarios"]
+    row, top = 56, 70
+    height = top + row * len(scenarios) + 10
+    chance_y = top + row * (len(scenarios) - 1) // 2
+    root_y = (30 + chance_y) // 2
+    return {
+        "width": 720,
+        "height": height,
+        "root": {"x": 24, "y": root_y},
+        "fail": {"x": 200, "y": 30},
+        "chance": {"x": 200, "y": chance_y},
+        "scenarios": [
+            {
+                **scenario,
+                "y": top + row * index,
+                "decision_x": 420,
+            }
+            for index, scenario in enumerate(scenarios)
+        ],
+    }
+
+
+def risk_chart(structures: list[dict]) -> dict | None:
+    """Each party's P5-P95 range and mean in each feasible structure, on
+    one scale: the risk each carries across the menu."""
+    feasible = [s for s in structures if s["feasible"]]
+    if not feasible:
+        return None
+    values = [0.0]
+    for structure in feasible:
+        for party in ("licensor", "licensee"):
+            figures = structure[party]["exact"]
+            values += [figures["p5"], figures["p95"], figures["mean"]]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    left, width = 150, 540
+
+    def x(value):
+        return round(left + (value - low) / span * width, 1)
+
+    rows = []
+    for index, structure in enumerate(feasible):
+        bars = []
+        for offset, party in ((0, "licensor"), (14, "licensee")):
+            figures = structure[party]["exact"]
+            bars.append(
+                {
+                    "party": party,
+                    "y": 20 + index * 40 + offset,
+                    "x1": x(figures["p5"]),
+                    "x2": x(figures["p95"]),
+                    "mean": x(figures["mean"]),
+                }
+            )
+        rows.append({"label": structure["label"], "y": 20 + index * 40 + 11, "bars": bars})
+    return {
+        "width": left + width + 20,
+        "height": 20 + len(feasible) * 40 + 20,
+        "zero": x(0.0),
+        "low": low,
+        "high": high,
+        "left": left,
+        "right": left + width,
+        "rows": rows,
+    }
+
+
+def _menu_context(menu: dict) -> dict:
+    structures = [
+        {
+            **structure,
+            "label": STRUCTURE_LABELS.get(structure["key"], structure["key"]),
+            "reason_text": INFEASIBLE_REASONS.get(structure["reason"], ""),
+        }
+        for structure in menu["structures"]
+    ]
+    return {"menu": {**menu, "structures": structures}, "risk_chart": risk_chart(structures)}
+
+
 def _result_context(valuation) -> dict:
     """What the result page shows beyond the stored results: the deal
     structures side by side, and the chart data."""
@@ -197,6 +319,12 @@ def _result_context(valuation) -> dict:
                 "structure": risk["licensee"],
             },
         ]
+    if results.get("flexibility"):
+        context["tree"] = decision_tree(results["flexibility"])
+    if results.get("menu"):
+        context.update(_menu_context(results["menu"]))
+    if deal:
+        context["solve_form"] = SolveForm()
     simulation = results.get("simulation")
     if simulation:
         parties = [(_("Project"), simulation)]

@@ -36,10 +36,14 @@ FORBIDDEN_CODES = {
 }
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(
+    code: str, message: str, fields: dict | None = None, details: dict | None = None
+) -> dict:
     body = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
+    if details:
+        body["details"] = details
     return {"error": body}
 
 
@@ -54,7 +58,10 @@ def api_exception_handler(exc, context):
             status_code = status.HTTP_400_BAD_REQUEST
         else:
             status_code = status.HTTP_409_CONFLICT
-        return Response(error_body(exc.code, exc.message, fields), status=status_code)
+        return Response(
+            error_body(exc.code, exc.message, fields, getattr(exc, "details", None)),
+            status=status_code,
+        )
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -16,6 +16,11 @@ ErrorSerializer = inline_serializer(
                 "fields": serializers.DictField(
                     child=serializers.ListField(child=serializers.CharField()), required=False
                 ),
+                "details": serializers.DictField(
+                    required=False,
+                    help_text="Figures that explain the refusal, e.g. the reachable range of "
+                    "a solved deal term.",
+                ),
             },
         )
     },

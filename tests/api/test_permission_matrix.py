@@ -578,6 +578,7 @@ COMPUTE = (
     "cost-approach",
     "market-approach",
     "scorecard",
+    "solve",
 )
 
 RULES: dict[tuple[str, str], Rule] = {

@@ -1395,3 +1395,29 @@ class TestAnnualReports:
             kind__in=[AgreementKind.LICENCE, AgreementKind.OPTION], status="signed"
         )
         assert not licences.filter(licensee_size="").exists()
+
+
+class TestValuations:
+    def test_projects_with_phases_ahead_are_valued_through_the_engine(self, demo):
+        from valuations.models import Valuation
+
+        valuations = Valuation.objects.select_related("project")
+        assert valuations.count() >= 30
+        assert {v.status for v in valuations} == {"done"}
+        assert all(
+            v.results["rnpv"] is not None and v.inputs["commercial"]["peak_sales"] > 0
+            for v in valuations
+        )
+
+    def test_the_negotiated_offers_show_the_option_and_a_menu(self, demo):
+        from valuations.models import Valuation
+
+        offers = Valuation.objects.filter(label="Licence offer")
+        assert offers.count() >= 2
+        for offer in offers:
+            assert offer.results["flexibility"]["option_value"] >= 0
+            menu = offer.results["menu"]
+            assert len(menu["structures"]) >= 5
+            assert all(s["feasible"] for s in menu["structures"])
+            for structure in menu["structures"]:
+                assert structure["licensor"]["exact"]["mean"] == pytest.approx(menu["target"])

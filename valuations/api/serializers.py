@@ -12,6 +12,7 @@ from rest_framework import serializers
 from projects.choices import TherapeuticArea
 
 from ..choices import ValuationMethod
+from ..inputs import DealInputSerializer
 from ..models import ComparableDeal, ReferenceSuccessRate, Valuation
 
 # --- Results -----------------------------------------------------------------
@@ -100,6 +101,107 @@ class SimulationResultSerializer(SummarySerializer):
     licensee = SummarySerializer(allow_null=True)
 
 
+class ScenarioResultSerializer(serializers.Serializer):
+    probability = serializers.FloatField()
+    peak_sales = serializers.FloatField()
+    continuation_value = serializers.FloatField(
+        help_text="Value of everything after the gate, risk-adjusted by the later phases and "
+        "discounted to today, given the gate was passed."
+    )
+    # "continue" is a Python keyword: declared below.
+
+
+ScenarioResultSerializer._declared_fields["continue"] = serializers.BooleanField(
+    help_text="Whether development goes on in this scenario (its continuation value is above "
+    "zero)."
+)
+
+
+class FlexibilityResultSerializer(serializers.Serializer):
+    after_phase = serializers.CharField()
+    gate_year = serializers.IntegerField(help_text="The last year of the gate's phase.")
+    gate_probability = serializers.FloatField(help_text="Probability of passing the gate.")
+    value_before_gate = serializers.FloatField(
+        help_text="Risk-adjusted PV of the costs up to and including the gate's phase."
+    )
+    expected_peak_sales = serializers.FloatField()
+    static_value = serializers.FloatField(
+        help_text="rNPV with the scenarios' expected peak sales and no option to stop."
+    )
+    flexible_value = serializers.FloatField()
+    option_value = serializers.FloatField(help_text="flexible_value - static_value.")
+    scenarios = ScenarioResultSerializer(many=True)
+
+
+class PartyFiguresSerializer(serializers.Serializer):
+    mean = serializers.FloatField()
+    sd = serializers.FloatField()
+    p5 = serializers.FloatField()
+    p95 = serializers.FloatField()
+    probability_of_loss = serializers.FloatField()
+
+
+class PartyMenuFiguresSerializer(serializers.Serializer):
+    exact = PartyFiguresSerializer(allow_null=True, help_text="From the exact outcome table.")
+    simulated = PartyFiguresSerializer(allow_null=True, help_text="From the Monte Carlo trials.")
+
+
+class CashBeforeLaunchSerializer(serializers.Serializer):
+    if_all_succeed = serializers.FloatField()
+    expected = serializers.FloatField()
+
+
+class MenuStructureResultSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    upfront_share = serializers.FloatField()
+    milestones_share = serializers.FloatField()
+    royalties_share = serializers.FloatField()
+    feasible = serializers.BooleanField()
+    reason = serializers.ChoiceField(
+        choices=["", "no_milestone_value", "no_royalty_value", "royalty_above_sales"],
+        help_text="Why an infeasible structure is: no milestone is ever paid, no royalty is "
+        "ever earned, or the royalties would exceed sales.",
+    )
+    deal = DealInputSerializer(allow_null=True, help_text="The structure as deal inputs.")
+    licensor = PartyMenuFiguresSerializer()
+    licensee = PartyMenuFiguresSerializer()
+    licensee_cash_before_launch = CashBeforeLaunchSerializer(allow_null=True)
+
+
+class MenuResultSerializer(serializers.Serializer):
+    target = serializers.FloatField()
+    project_rnpv = serializers.FloatField()
+    payments_value = serializers.FloatField(
+        help_text="rNPV of the licensor's payments: the target plus its own share of costs."
+    )
+    trials = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    structures = MenuStructureResultSerializer(many=True)
+
+
+class ReachableSerializer(serializers.Serializer):
+    min = serializers.FloatField(allow_null=True, help_text="Null: no lower bound.")
+    max = serializers.FloatField(allow_null=True, help_text="Null: no upper bound.")
+
+
+class SolveResultSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    party = serializers.CharField()
+    target = serializers.FloatField()
+    value = serializers.FloatField(
+        help_text="The upfront, or the factor on every royalty rate or milestone amount."
+    )
+    licensor_rnpv = serializers.FloatField()
+    licensee_rnpv = serializers.FloatField()
+    project_rnpv = serializers.FloatField()
+    reachable = ReachableSerializer(help_text="The party's values the term can reach.")
+    deal = DealInputSerializer(help_text="The solved deal as inputs.")
+    split = DealResultSerializer()
+
+
+SolveResultSerializer._declared_fields["for"] = serializers.CharField()
+
+
 class RnpvResultSerializer(serializers.Serializer):
     currency = serializers.CharField()
     npv = serializers.FloatField(help_text="NPV as if every phase succeeds.")
@@ -111,6 +213,8 @@ class RnpvResultSerializer(serializers.Serializer):
     outcomes = OutcomeSerializer(many=True, required=False)
     risk = RiskSerializer(required=False)
     simulation = SimulationResultSerializer(required=False)
+    flexibility = FlexibilityResultSerializer(required=False)
+    menu = MenuResultSerializer(required=False)
 
 
 class IncomeYearSerializer(serializers.Serializer):

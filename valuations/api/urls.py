@@ -17,6 +17,7 @@ compute = [
     ("cost-approach", views.CostApproachComputeView),
     ("market-approach", views.MarketApproachComputeView),
     ("scorecard", views.ScorecardComputeView),
+    ("solve", views.SolveComputeView),
 ]
 
 urlpatterns = [

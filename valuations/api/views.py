@@ -28,8 +28,8 @@ from projects.selectors import projects_visible_to
 from ..choices import ValuationMethod, ValuationStatus
 from ..engine import EngineInputError
 from ..errors import ValuationInputError
-from ..inputs import INPUT_SERIALIZERS
-from ..methods import run_method
+from ..inputs import INPUT_SERIALIZERS, SolveInputSerializer
+from ..methods import run_method, solve_results
 from ..selectors import (
     comparable_deals_visible_to,
     reference_rates_visible_to,
@@ -103,7 +103,9 @@ RnpvComputeView = _compute_view(
     "(or (1+r)^(t-0.5) with `mid_year` timing) and weighted by the probability of "
     "reaching the point where it occurs. With `deal`: each party's rNPV, the n+1 "
     "outcomes of phase risk and each party's risk. With `simulation`: the distribution "
-    "of present values over the trials. Numbers may be JSON numbers or decimal strings. "
+    "of present values over the trials. With `revelation`: the option to abandon at a gate "
+    "(`flexibility`). With `menu`: deal structures of equal value to the licensor and each "
+    "party's risk in each. Numbers may be JSON numbers or decimal strings. "
     "See docs/valuation.md.",
 )
 ReliefFromRoyaltyComputeView = _compute_view(
@@ -147,6 +149,32 @@ ScorecardComputeView = _compute_view(
     "Maturity scorecard",
     "TRL plus six weighted criteria scored 0-5, as a 0-100 score and a grade.",
 )
+
+
+class SolveComputeView(APIView):
+    """Solves a deal for one term; nothing is saved."""
+
+    @extend_schema(
+        operation_id="valuations_compute_solve",
+        summary="Solve a deal for the upfront, a royalty factor or a milestone factor",
+        description="The rNPV body with its `deal` and `solve`: the upfront, or the factor by "
+        "which every royalty tier's rate or every milestone's amount is multiplied, that "
+        "gives the `party` an rNPV of `target`. Answers the value and both parties' rNPV "
+        "with the solved deal. A target no value of the term reaches answers 400 "
+        "`unreachable_target` with the reachable range in `error.details.reachable`. "
+        "See docs/valuation.md.",
+        request=SolveInputSerializer,
+        responses={200: api.SolveResultSerializer, 400: VALIDATION_ERROR, **SIGNED_IN_ERRORS},
+        tags=["valuations: compute"],
+    )
+    def post(self, request):
+        serializer = SolveInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            return Response(solve_results(data))
+        except EngineInputError as error:
+            raise serializers.ValidationError(engine_error_detail(error)) from error
 
 
 class ValuationPagination(PageNumberPagination):
