@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import portfolio_views, views
 
 app_name = "valuations"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
     path("<int:pk>/solve/", views.valuation_solve, name="solve"),
+    path("portfolios/", portfolio_views.portfolio_list, name="portfolios"),
+    path(
+        "portfolios/<str:scope>/<int:party_id>/new/",
+        portfolio_views.portfolio_new,
+        name="portfolio-new",
+    ),
+    path("portfolios/<int:pk>/", portfolio_views.portfolio_detail, name="portfolio-detail"),
+    path("portfolios/<int:pk>/status/", portfolio_views.portfolio_status, name="portfolio-status"),
 ]

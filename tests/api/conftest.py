@@ -68,7 +68,7 @@ from tests.factories import (
     StageTransitionFactory,
     UserFactory,
 )
-from valuations.models import ComparableDeal
+from valuations.models import ComparableDeal, PortfolioRun
 from valuations.services import valuation_run
 from webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -122,6 +122,9 @@ class Side:
     # Valuations by who made them: staff see the staff's, partners their
     # enterprise's.
     valuations: dict = field(default_factory=dict)
+    # Portfolio runs by who made them, like valuations: the staff's of the
+    # side's institution, the partner's of its enterprise.
+    portfolio_runs: dict = field(default_factory=dict)
     endpoint: object = None
     delivery: object = None
     # The inventor of ``achievement``, with their person at the institution.
@@ -278,6 +281,27 @@ def build_side(name: str) -> Side:
         ),
         "partner": valuation_run(
             project=side.project, method="scorecard", inputs=SCORECARD_INPUTS, by=partner
+        ),
+    }
+
+    side.portfolio_runs = {
+        "staff": PortfolioRun.objects.create(
+            scope="institution",
+            institution=side.institution,
+            trials=1,
+            seed=0,
+            inputs={"projects": [], "not_valued": []},
+            engine_version="test",
+            created_by=staff,
+        ),
+        "partner": PortfolioRun.objects.create(
+            scope="enterprise",
+            enterprise=side.enterprise,
+            trials=1,
+            seed=0,
+            inputs={"projects": [], "not_valued": []},
+            engine_version="test",
+            created_by=partner,
         ),
     }
 
