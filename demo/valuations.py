@@ -49,7 +49,8 @@ def seed_valuations(*, staff: User) -> int:
         .order_by("code")
     )
     made = 0
-    for project in projects:
+    # The offers last: the newest valuations, the first the workspace lists.
+    for project in sorted(projects, key=lambda p: (p.code in NEGOTIATED, p.code)):
         inputs = _inputs(staff, project)
         if inputs is None:
             continue

@@ -320,7 +320,16 @@ def test_domains_speak_no_http_api_framework():
     assert sorted(speaking) == sorted(DOMAIN_MODULES_SPEAKING_DRF)
 
 
-ENGINE_MAY_IMPORT = {"numpy", "math", "dataclasses", "enum", "__future__", "typing", "functools"}
+ENGINE_MAY_IMPORT = {
+    "numpy",
+    "math",
+    "dataclasses",
+    "enum",
+    "__future__",
+    "typing",
+    "functools",
+    "statistics",
+}
 
 
 def test_the_valuation_engine_is_pure():

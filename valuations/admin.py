@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import PrefillCheckedMixin
 
-from .models import ComparableDeal, ReferenceSuccessRate, Valuation
+from .models import ComparableDeal, PortfolioRun, ReferenceSuccessRate, Valuation
 from .services import valuation_rerun
 
 
@@ -126,3 +126,65 @@ class ComparableDealAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_select_related = ["sector", "stage"]
     autocomplete_fields = ["agreement"]
     raw_id_fields = ["stage"]
+
+
+@admin.register(PortfolioRun)
+class PortfolioRunAdmin(admin.ModelAdmin):
+    """Portfolio runs are read-only snapshots, like valuations."""
+
+    list_display = [
+        "id",
+        "scope",
+        "institution",
+        "joint_centre",
+        "enterprise",
+        "status",
+        "chunks_done",
+        "chunks_total",
+        "trials",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["scope", "status", "engine_version"]
+    list_select_related = ["institution", "joint_centre", "enterprise", "created_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "scope",
+        "institution",
+        "joint_centre",
+        "enterprise",
+        "currency",
+        "correlation",
+        "target",
+        "trials",
+        "seed",
+        "status",
+        "chunks_done",
+        "chunks_total",
+        "engine_version",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "error",
+        "inputs_display",
+        "results_display",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("inputs"))
+    def inputs_display(self, obj):
+        return _pretty(obj.inputs)
+
+    @admin.display(description=_("results"))
+    def results_display(self, obj):
+        return _pretty(obj.results)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

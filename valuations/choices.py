@@ -28,3 +28,11 @@ class ClinicalPhase(models.TextChoices):
     PHASE_3 = "phase_3", _("Phase III → NDA/BLA")
     REGISTRATION = "registration", _("NDA/BLA → approval")
     PHASE_1_TO_APPROVAL = "phase_1_to_approval", _("Phase I → approval (LOA)")
+
+
+class PortfolioScope(models.TextChoices):
+    """Whose projects a portfolio gathers."""
+
+    INSTITUTION = "institution", _("Institution")
+    JOINT_CENTRE = "joint_centre", _("Joint centre")
+    ENTERPRISE = "enterprise", _("Enterprise")

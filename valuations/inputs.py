@@ -32,7 +32,7 @@ from .engine.montecarlo import (
 )
 from .engine.rnpv import MAX_HORIZON_YEARS
 from .engine.scorecard import CRITERIA, MAX_SCORE
-from .engine.solve import Party, SolveFor
+from .engine.solve import SOLVE_TERMS, Party
 from .engine.timing import Timing
 from .errors import ValuationInputError
 
@@ -515,7 +515,7 @@ class SolveTermSerializer(serializers.Serializer):
 
 
 SolveTermSerializer._declared_fields["for"] = serializers.ChoiceField(
-    choices=[t.value for t in SolveFor],
+    choices=SOLVE_TERMS,
     help_text="The term to solve for: the upfront, or a factor on every royalty rate or on "
     "every milestone amount.",
 )

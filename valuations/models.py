@@ -1,15 +1,18 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.money import currency_field, money_field
 from core.text import LimitedTextField, validate_not_blank
 from projects.choices import TherapeuticArea
 
-from .choices import ClinicalPhase, ValuationMethod, ValuationStatus
+from .choices import ClinicalPhase, PortfolioScope, ValuationMethod, ValuationStatus
 
 PROBABILITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
 
@@ -296,6 +299,190 @@ class ComparableDeal(models.Model):
             raise ValidationError(
                 {"total_value": _("The total is at least the upfront plus the milestones.")}
             )
+
+
+class PortfolioRun(models.Model):
+    """A portfolio of the projects of an institution, a joint centre or an
+    enterprise, valued together at one moment: the sum of their rNPVs and a
+    Monte Carlo of the whole (``services.portfolio_run_start``).
+
+    ``inputs`` snapshots each project as its latest rNPV valuation gave it,
+    converted into the portfolio's currency, and the projects left out for
+    want of one. The simulation runs in chunks (``PortfolioRunChunk``) on
+    any worker; the last chunk to finish merges them into ``results``.
+    Only that run writes to it (queued -> running -> done or failed).
+    """
+
+    scope = models.CharField(_("scope"), max_length=20, choices=PortfolioScope.choices)
+    institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_runs",
+    )
+    joint_centre = models.ForeignKey(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_runs",
+    )
+    enterprise = models.ForeignKey(
+        "partnerships.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_runs",
+    )
+    currency = currency_field()
+    correlation = models.DecimalField(
+        _("correlation within a sector"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.9999"))],
+    )
+    target = models.DecimalField(
+        _("target probability"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.9"),
+        help_text=_("The probability that at least one project reaches market."),
+    )
+    trials = models.PositiveIntegerField(_("trials"))
+    seed = models.PositiveBigIntegerField(_("seed"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ValuationStatus.choices,
+        default=ValuationStatus.QUEUED,
+    )
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    inputs = models.JSONField(_("inputs"))
+    results = models.JSONField(_("results"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_runs",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portfolio run")
+        verbose_name_plural = _("portfolio runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        scope=PortfolioScope.INSTITUTION,
+                        institution__isnull=False,
+                        joint_centre__isnull=True,
+                        enterprise__isnull=True,
+                    )
+                    | Q(
+                        scope=PortfolioScope.JOINT_CENTRE,
+                        institution__isnull=True,
+                        joint_centre__isnull=False,
+                        enterprise__isnull=True,
+                    )
+                    | Q(
+                        scope=PortfolioScope.ENTERPRISE,
+                        institution__isnull=True,
+                        joint_centre__isnull=True,
+                        enterprise__isnull=False,
+                    )
+                ),
+                name="portfolio_run_names_its_scope",
+                violation_error_message=_("A portfolio names the one party of its scope."),
+            ),
+            models.CheckConstraint(
+                condition=Q(correlation__gte=0, correlation__lt=1),
+                name="portfolio_run_correlation_within_0_1",
+                violation_error_message=_("A correlation lies in [0, 1)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target__gt=0, target__lt=1),
+                name="portfolio_run_target_within_0_1",
+                violation_error_message=_("A target probability lies in (0, 1)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=F("chunks_total")),
+                name="portfolio_run_chunks_done_within_total",
+                violation_error_message=_("No more chunks are done than there are."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ValuationStatus.DONE) | Q(results__isnull=False),
+                name="portfolio_run_done_has_results",
+                violation_error_message=_("A finished portfolio run has results."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.party}: #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("valuations:portfolio-detail", kwargs={"pk": self.pk})
+
+    @property
+    def party(self):
+        """The institution, joint centre or enterprise of the portfolio."""
+        return self.institution or self.joint_centre or self.enterprise
+
+    @property
+    def progress(self) -> float:
+        return self.chunks_done / self.chunks_total if self.chunks_total else 0.0
+
+
+class PortfolioRunChunk(models.Model):
+    """The simulated trials [start, stop) of a portfolio run, as computed by
+    one task: each trial's total value (float64) and number of projects on
+    the market (int32), little-endian bytes. One row per chunk: a task
+    delivered twice finds its row and adds nothing."""
+
+    run = models.ForeignKey(
+        PortfolioRun,
+        verbose_name=_("portfolio run"),
+        on_delete=models.CASCADE,
+        related_name="chunks",
+    )
+    index = models.PositiveIntegerField(_("index"))
+    start = models.PositiveIntegerField(_("first trial"))
+    stop = models.PositiveIntegerField(_("end of trials"))
+    totals = models.BinaryField(_("total values"))
+    counts = models.BinaryField(_("counts on the market"))
+
+    class Meta:
+        verbose_name = _("portfolio run chunk")
+        verbose_name_plural = _("portfolio run chunks")
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "index"],
+                name="portfolio_chunk_unique_per_run",
+                violation_error_message=_("This chunk of the run is stored already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stop__gt=F("start")),
+                name="portfolio_chunk_not_empty",
+                violation_error_message=_("A chunk holds at least one trial."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.start}–{self.stop}"
 
 
 class TermSheetAgreement(models.Model):

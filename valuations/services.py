@@ -125,9 +125,20 @@ def cost_inputs_resolve(
     return {**data, "ledger_costs": ledger}
 
 
+def simulated_trials(method: str, inputs: dict) -> int:
+    """How many trials a run simulates: the simulation's, and the menu's
+    for each of its structures."""
+    if method != ValuationMethod.RNPV:
+        return 0
+    simulation, menu = inputs.get("simulation"), inputs.get("menu")
+    trials = simulation["trials"] if simulation else 0
+    if menu:
+        trials += menu["trials"] * len(menu["structures"])
+    return trials
+
+
 def runs_in_background(method: str, inputs: dict) -> bool:
-    simulation = inputs.get("simulation") if method == ValuationMethod.RNPV else None
-    return bool(simulation) and simulation["trials"] > BACKGROUND_TRIALS
+    return simulated_trials(method, inputs) > BACKGROUND_TRIALS
 
 
 @transaction.atomic

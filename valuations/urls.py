@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_termsheet
+from . import portfolio_views, views, views_termsheet
 
 app_name = "valuations"
 
@@ -18,4 +18,12 @@ urlpatterns = [
         views_termsheet.term_sheet_agreement,
         name="term_sheet_agreement",
     ),
+    path("portfolios/", portfolio_views.portfolio_list, name="portfolios"),
+    path(
+        "portfolios/<str:scope>/<int:party_id>/new/",
+        portfolio_views.portfolio_new,
+        name="portfolio-new",
+    ),
+    path("portfolios/<int:pk>/", portfolio_views.portfolio_detail, name="portfolio-detail"),
+    path("portfolios/<int:pk>/status/", portfolio_views.portfolio_status, name="portfolio-status"),
 ]

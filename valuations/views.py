@@ -256,16 +256,16 @@ def risk_chart(structures: list[dict]) -> dict | None:
             bars.append(
                 {
                     "party": party,
-                    "y": 20 + index * 40 + offset,
+                    "y": 30 + index * 40 + offset,
                     "x1": x(figures["p5"]),
                     "x2": x(figures["p95"]),
                     "mean": x(figures["mean"]),
                 }
             )
-        rows.append({"label": structure["label"], "y": 20 + index * 40 + 11, "bars": bars})
+        rows.append({"label": structure["label"], "y": 30 + index * 40 + 7, "bars": bars})
     return {
         "width": left + width + 20,
-        "height": 20 + len(feasible) * 40 + 20,
+        "height": 30 + len(feasible) * 40 + 20,
         "zero": x(0.0),
         "low": low,
         "high": high,
@@ -281,6 +281,9 @@ def _menu_context(menu: dict) -> dict:
             **structure,
             "label": STRUCTURE_LABELS.get(structure["key"], structure["key"]),
             "reason_text": INFEASIBLE_REASONS.get(structure["reason"], ""),
+            "milestones_total": sum(
+                m["amount"] for m in (structure["deal"] or {}).get("milestones", [])
+            ),
         }
         for structure in menu["structures"]
     ]

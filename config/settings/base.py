@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "VatRateEnum": "projects.choices.VatRate",
         "DeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
         "ValuationStatusEnum": "valuations.choices.ValuationStatus",
+        "SolveForEnum": "valuations.engine.solve.SOLVE_TERMS",
+        "InfeasibleStructureReasonEnum": "valuations.engine.menu.INFEASIBLE_REASONS",
         "AchievementKindEnum": "achievements.choices.AchievementKind",
         "AchievementStatusEnum": "achievements.choices.AchievementStatus",
         "FundingSourceEnum": "achievements.choices.FundingSource",

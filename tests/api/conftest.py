@@ -69,7 +69,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.valuations.termsheet_factory import valuation_with_menu
-from valuations.models import ComparableDeal
+from valuations.models import ComparableDeal, PortfolioRun
 from valuations.services import valuation_run
 from webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -125,6 +125,9 @@ class Side:
     valuations: dict = field(default_factory=dict)
     # rNPVs with a deal and a menu of structures, for the term sheets.
     deal_valuations: dict = field(default_factory=dict)
+    # Portfolio runs by who made them, like valuations: the staff's of the
+    # side's institution, the partner's of its enterprise.
+    portfolio_runs: dict = field(default_factory=dict)
     endpoint: object = None
     delivery: object = None
     # The inventor of ``achievement``, with their person at the institution.
@@ -285,8 +288,29 @@ def build_side(name: str) -> Side:
     }
 
     side.deal_valuations = {
-        "staff": valuation_with_menu(side.project, by=staff),
-        "partner": valuation_with_menu(side.project, by=partner),
+        "staff": valuation_with_menu(side.project, by=staff, currency="CNY"),
+        "partner": valuation_with_menu(side.project, by=partner, currency="CNY"),
+    }
+
+    side.portfolio_runs = {
+        "staff": PortfolioRun.objects.create(
+            scope="institution",
+            institution=side.institution,
+            trials=1,
+            seed=0,
+            inputs={"projects": [], "not_valued": []},
+            engine_version="test",
+            created_by=staff,
+        ),
+        "partner": PortfolioRun.objects.create(
+            scope="enterprise",
+            enterprise=side.enterprise,
+            trials=1,
+            seed=0,
+            inputs={"projects": [], "not_valued": []},
+            engine_version="test",
+            created_by=partner,
+        ),
     }
 
     side.endpoint = WebhookEndpoint.objects.create(

@@ -62,7 +62,7 @@ from tests.factories import (
     StageTransitionFactory,
     UserFactory,
 )
-from valuations.models import ComparableDeal, ReferenceSuccessRate
+from valuations.models import ComparableDeal, PortfolioRun, ReferenceSuccessRate
 from valuations.services import valuation_run
 from webhooks.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 
@@ -352,6 +352,19 @@ def valuations(ctx, n):
         valuation_run(project=project, method="scorecard", inputs=SCORECARD_INPUTS, by=ctx.staff)
 
 
+def portfolio_runs(ctx, n):
+    for _ in range(n):
+        PortfolioRun.objects.create(
+            scope="institution",
+            institution=ctx.institution,
+            trials=1,
+            seed=0,
+            inputs={"projects": [], "not_valued": []},
+            engine_version="test",
+            created_by=ctx.staff,
+        )
+
+
 def notifications(ctx, n):
     for _ in range(n):
         Notification.objects.create(
@@ -593,6 +606,7 @@ ROWS = {
     "reference-rate-list": reference_rates,
     "comparable-deal-list": comparable_deals,
     "valuation-list": valuations,
+    "portfolio-run-list": portfolio_runs,
     "notification-list": notifications,
     "webhook-endpoint-list": webhook_endpoints,
     "webhook-delivery-list": webhook_deliveries,

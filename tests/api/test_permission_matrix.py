@@ -173,6 +173,18 @@ def deal_valuation_of(world, side, role):
     return {"pk": side.deal_valuations[maker].pk}
 
 
+def portfolio_run_of(world, side, role):
+    """Each side sees the portfolio runs its own people made."""
+    maker = "partner" if KIND.get(role) == "partner" else "staff"
+    return {"pk": side.portfolio_runs[maker].pk}
+
+
+def portfolio_body(world, side, role):
+    """The side's enterprise: every staff member sees it in the directory,
+    only its own partner may run its portfolio."""
+    return {"scope": "enterprise", "id": side.enterprise.pk, "trials": 1000}
+
+
 def personal(attribute: str) -> Getter:
     """The role's own notification or token; "foreign" is another user's."""
 
@@ -801,6 +813,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("valuation-list", "post"): Rule(body=valuation_body, ok=201, refused_parent=404),
     ("valuation-defaults", "get"): Rule(query=project_query, refused_parent=404),
     ("valuation-detail", "get"): Rule(obj=valuation_of),
+    ("portfolio-run-list", "get"): Rule(members=lambda w, s, r: {portfolio_run_of(w, s, r)["pk"]}),
+    # A body naming a party the role sees is valued (201), or refused with
+    # a coded 400 when none of its projects has an rNPV valuation.
+    ("portfolio-run-list", "post"): Rule(
+        body=portfolio_body, ok=None, refused_parent=404, visibility="directory"
+    ),
+    ("portfolio-run-detail", "get"): Rule(obj=portfolio_run_of),
     # --- Annual reports: staff, on their own institutions -------------------------------
     ("report-china-annual", "get"): Rule(
         query=lambda w, s, r: {"institution": s.institution.pk, "year": 2025},

@@ -158,6 +158,13 @@ def typed_texts() -> list[str]:
                 for name, value in row.items():
                     if value and not row.get(f"{name}_zh"):
                         texts.add(" ".join(str(value).split()))
+    # A valuation's phases and milestones are named in its inputs, in the
+    # language its valuer worked in.
+    for inputs in apps.get_model("valuations", "Valuation").objects.values_list(
+        "inputs", flat=True
+    ):
+        texts |= {phase["name"] for phase in inputs.get("phases", [])}
+        texts |= {m["name"] for m in (inputs.get("deal") or {}).get("milestones", [])}
     return sorted(texts, key=len, reverse=True)
 
 

@@ -44,7 +44,7 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     page.locator('[data-formset-add="tiers"]').click()
     page.locator("#tiers-table tbody tr").last.get_by_label("Rate").fill("0.08")
     page.get_by_label("Run a Monte Carlo simulation").check()
-    page.get_by_label("Trials").fill("5000")
+    page.get_by_label("Trials", exact=True).fill("5000")
     page.get_by_label("Seed").fill("7")
     page.get_by_label("Peak sales", exact=True).select_option("triangular")
     page.get_by_label("Low", exact=True).fill("750000000")
@@ -104,3 +104,43 @@ def test_a_queued_simulation_shows_progress_then_its_results(page, staff_with_pr
 
     expect(page.get_by_text("rNPV (risk-adjusted)")).to_be_visible(timeout=10_000)
     page.wait_for_function("() => window.Chart && Chart.getChart('histogram-chart')")
+
+
+def test_staff_weigh_the_option_to_abandon_build_a_menu_and_solve_a_term(
+    page, screenshot, staff_with_project
+):
+    sign_in(page, staff_with_project.email)
+    page.goto("/valuations/")
+    page.get_by_role("link", name="Value ELU-101").click()
+
+    page.get_by_label("Peak annual sales").fill("3000000000")
+    page.get_by_label("Value a deal").check()
+    page.get_by_label("Upfront").fill("20000000")
+    page.locator('[data-formset-add="tiers"]').click()
+    page.locator("#tiers-table tbody tr").last.get_by_label("Rate").fill("0.08")
+    page.get_by_label("Value the option to abandon").check()
+    page.get_by_label("Known after the phase").fill("Phase I")
+    for probability, peak in (("0.3", "300000000"), ("0.5", "3000000000"), ("0.2", "6000000000")):
+        page.locator('[data-formset-add="scenarios"]').click()
+        row = page.locator("#scenarios-table tbody tr").last
+        row.get_by_label("Probability").fill(probability)
+        row.get_by_label("Peak annual sales").fill(peak)
+    page.get_by_label("Build a menu of deal structures").check()
+    page.get_by_label("Value to the licensor").fill("50000000")
+    page.get_by_label("Trials per structure").fill("2000")
+    page.get_by_role("button", name="Run the valuation").click()
+
+    expect(page.get_by_role("img", name="Decision tree of the option to abandon")).to_be_visible()
+    expect(page.locator("#flexibility-table tbody tr")).to_have_count(3)
+    expect(
+        page.get_by_role("img", name="Each party's range of outcomes across the menu")
+    ).to_be_visible()
+    expect(page.locator("#menu-table tbody tr[data-structure]")).to_have_count(6)
+    screenshot("valuation-menu")
+
+    page.get_by_label("Solve for").select_option("upfront")
+    page.get_by_label("So that").select_option("licensor")
+    page.get_by_label("Gets an rNPV of").fill("60000000")
+    page.get_by_role("button", name="Solve", exact=True).click()
+    answer = page.get_by_test_id("solve-answer")
+    expect(answer).to_contain_text("60,000,000")

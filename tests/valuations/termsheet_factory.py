@@ -162,7 +162,16 @@ INPUTS = {
         {"name": "Phase I", "years": 2, "cost": 25.0, "success_probability": 0.52},
         {"name": "Phase II", "years": 3, "cost": 60.0, "success_probability": 0.289},
     ],
-    "commercial": {"peak_sales": 1500.0},
+    "commercial": {
+        "peak_sales": 1500.0,
+        "ramp": [0.15, 0.35, 0.6, 0.85],
+        "plateau_years": 6,
+        "erosion": [0.4, 0.2, 0.1],
+        "cogs_rate": 0.15,
+        "opex_rate": 0.25,
+        "tax_rate": 0.25,
+        "launch_delay": 0,
+    },
     "deal": DEAL,
     "menu": {
         "target": 64.48,
@@ -186,16 +195,22 @@ INPUTS = {
 }
 
 
-def valuation_with_menu(project, *, by, inputs=None, results=None) -> Valuation:
+def valuation_with_menu(
+    project, *, by, inputs=None, results=None, currency: str = "USD"
+) -> Valuation:
     """A finished rNPV of ``project`` with the deal above and a menu of two
-    structures, the first infeasible."""
+    structures, the first infeasible; complete inputs, so that what reads
+    a project's latest rNPV (portfolios) reads this one too."""
+    inputs = copy.deepcopy(inputs or INPUTS)
+    results = copy.deepcopy(results or RESULTS)
+    inputs["currency"] = results["currency"] = currency
     return Valuation.objects.create(
         project=project,
         method=ValuationMethod.RNPV,
         label="Licence offer",
-        currency="USD",
-        inputs=copy.deepcopy(inputs or INPUTS),
-        results=copy.deepcopy(results or RESULTS),
+        currency=currency,
+        inputs=inputs,
+        results=results,
         status=ValuationStatus.DONE,
         engine_version="test",
         created_by=by,

@@ -585,3 +585,14 @@ def test_the_documented_menu_example(small_asset):
     assert round(balanced.licensor_exact.p95, 2) == 9.03
     assert round(menu["all_royalty"].licensee_exact.sd, 2) == 8.74
     assert round(menu["all_upfront"].licensee_exact.sd, 2) == 13.34
+
+
+def test_a_menus_trials_count_towards_running_in_the_background(issue_example):
+    from valuations.services import BACKGROUND_TRIALS, runs_in_background, simulated_trials
+
+    inputs = {**issue_example, "simulation": None}
+    inputs["menu"] = {"target": 1, "trials": 20_000, "structures": [{}] * 6}
+    assert simulated_trials("rnpv", inputs) == 120_000 > BACKGROUND_TRIALS
+    assert runs_in_background("rnpv", inputs)
+    inputs["menu"]["trials"] = 10_000
+    assert not runs_in_background("rnpv", inputs)

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from projects.choices import TherapeuticArea
 
 from ..choices import ValuationMethod
+from ..engine.menu import INFEASIBLE_REASONS
 from ..inputs import DealInputSerializer
 from ..models import ComparableDeal, ReferenceSuccessRate, Valuation
 
@@ -158,7 +159,7 @@ class MenuStructureResultSerializer(serializers.Serializer):
     royalties_share = serializers.FloatField()
     feasible = serializers.BooleanField()
     reason = serializers.ChoiceField(
-        choices=["", "no_milestone_value", "no_royalty_value", "royalty_above_sales"],
+        choices=["", *INFEASIBLE_REASONS],
         help_text="Why an infeasible structure is: no milestone is ever paid, no royalty is "
         "ever earned, or the royalties would exceed sales.",
     )

@@ -1,11 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import termsheet, views
+from . import portfolio_views, termsheet, views
 
 router = SimpleRouter()
 router.register("valuations/reference-rates", views.ReferenceSuccessRateViewSet, "reference-rate")
 router.register("valuations/comparable-deals", views.ComparableDealViewSet, "comparable-deal")
+router.register("valuations/portfolios", portfolio_views.PortfolioRunViewSet, "portfolio-run")
 router.register("valuations", views.ValuationViewSet, "valuation")
 
 compute = [

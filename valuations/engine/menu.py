@@ -7,8 +7,8 @@ the share of the licensor's payments' rNPV that each kind of payment
 carries (the payments' rNPV is the asked value plus the licensor's own share
 of development costs). Milestones keep the triggers and relative amounts of
 a template deal, royalties its tiers' bands and relative rates, both scaled
-to their share; without a template, a milestone on each phase's success of
-equal amount, and one royalty rate on all sales.
+to their share; without a template, a milestone of equal amount on each
+phase's success, named after the phase, and one royalty rate on all sales.
 
 For each structure: each party's exact outcome table figures (mean,
 standard deviation, 5th and 95th percentiles, probability of loss), the same
@@ -30,6 +30,9 @@ from .rnpv import Asset
 MIN_STRUCTURES = 2
 MAX_STRUCTURES = 12
 SHARE_SUM_TOLERANCE = 1e-9
+# Why a structure cannot be built: no milestone is ever paid, no royalty is
+# ever earned, or the royalty rate would pass 100 %.
+INFEASIBLE_REASONS = ("no_milestone_value", "no_royalty_value", "royalty_above_sales")
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def template_deal(asset: Asset, deal: Deal | None) -> Deal:
     milestones = deal.milestones
     if not any(m.amount > 0 for m in milestones):
         milestones = tuple(
-            Milestone(name=f"{phase.name} success", amount=1.0, on_phase_success=phase.name)
+            Milestone(name=phase.name, amount=1.0, on_phase_success=phase.name)
             for phase in asset.phases
         )
     tiers = deal.royalty_tiers

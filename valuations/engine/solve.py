@@ -25,6 +25,10 @@ class SolveFor(StrEnum):
     MILESTONE_SCALE = "milestone_scale"
 
 
+# The terms by their API names (the OpenAPI schema names this set).
+SOLVE_TERMS = tuple(term.value for term in SolveFor)
+
+
 class Party(StrEnum):
     LICENSOR = "licensor"
     LICENSEE = "licensee"

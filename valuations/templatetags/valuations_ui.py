@@ -33,6 +33,14 @@ def percent(value, decimals=1):
 
 
 @register.filter
+def complement(probability):
+    """1 - p: the probability that what ``probability`` measures does not happen."""
+    if probability is None or probability == "":
+        return None
+    return 1.0 - float(probability)
+
+
+@register.filter
 def control(field, size=""):
     """The field's widget with Bootstrap's classes, marked invalid and tied
     to its help text and errors for screen readers."""
