@@ -36,3 +36,22 @@ class PortfolioScope(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
     JOINT_CENTRE = "joint_centre", _("Joint centre")
     ENTERPRISE = "enterprise", _("Enterprise")
+
+
+# The standard menu's structures (engine.menu.STANDARD_MENU) by key, as
+# pages and term sheets name them; a structure of one's own is named by its
+# key.
+MENU_STRUCTURE_LABELS = {
+    "all_upfront": _("All upfront"),
+    "upfront_heavy": _("Upfront-heavy"),
+    "balanced": _("Balanced"),
+    "milestone_heavy": _("Milestone-heavy"),
+    "royalty_heavy": _("Royalty-heavy"),
+    "all_royalty": _("All royalties"),
+}
+# Why a structure of a menu cannot be built (engine.menu.INFEASIBLE_REASONS).
+INFEASIBLE_STRUCTURE_REASONS = {
+    "no_milestone_value": _("No milestone is ever paid: the project has no phase to pass."),
+    "no_royalty_value": _("No royalty is ever earned: no sales fall in the royalty years."),
+    "royalty_above_sales": _("The royalties would have to exceed the sales."),
+}

@@ -208,7 +208,9 @@ class MenuForm(forms.Form):
         help_text=_("What it asks, or the lump sum it would accept today."),
     )
     trials = whole(_("Trials per structure"), required=False, min_value=1)
-    seed = whole(_("Seed"), required=False, help_text=_("Fix it to reproduce a run."))
+    seed = whole(
+        _("Menu seed"), required=False, help_text=_("Fix it to reproduce the menu's simulation.")
+    )
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from achievements.selectors import achievements_visible_to
 from core.errors import DomainError
@@ -25,21 +24,10 @@ from core.pdf import pdf_money
 from partnerships.choices import RoyaltyBasis, SunkCostBearer
 from pipelines.models import StageDefinition
 
-from .choices import ValuationMethod, ValuationStatus
+from .choices import MENU_STRUCTURE_LABELS, ValuationMethod, ValuationStatus
 from .models import Valuation
 
 DEAL = "deal"
-# The standard menu's structures by key, named as the valuation's page
-# names them (valuations.views.STRUCTURE_LABELS); a key of one's own is its
-# own name.
-MENU_STRUCTURE_LABELS = {
-    "all_upfront": gettext_lazy("All upfront"),
-    "upfront_heavy": gettext_lazy("Upfront-heavy"),
-    "balanced": gettext_lazy("Balanced"),
-    "milestone_heavy": gettext_lazy("Milestone-heavy"),
-    "royalty_heavy": gettext_lazy("Royalty-heavy"),
-    "all_royalty": gettext_lazy("All royalties"),
-}
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 MAX_ROYALTY_YEARS = 100
 HUNDRED = Decimal(100)

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_POST
 
 from projects.selectors import projects_visible_to
 
-from .choices import ValuationMethod, ValuationStatus
+from .choices import (
+    INFEASIBLE_STRUCTURE_REASONS,
+    MENU_STRUCTURE_LABELS,
+    ValuationMethod,
+    ValuationStatus,
+)
 from .errors import TargetUnreachable, ValuationInputError
 from .forms import RnpvWorkspace, SolveForm
 from .selectors import (
@@ -189,22 +194,6 @@ def valuation_solve(request, pk):
     )
 
 
-# The standard menu's structures, as the page names them.
-STRUCTURE_LABELS = {
-    "all_upfront": _("All upfront"),
-    "upfront_heavy": _("Upfront-heavy"),
-    "balanced": _("Balanced"),
-    "milestone_heavy": _("Milestone-heavy"),
-    "royalty_heavy": _("Royalty-heavy"),
-    "all_royalty": _("All royalties"),
-}
-INFEASIBLE_REASONS = {
-    "no_milestone_value": _("No milestone is ever paid: the project has no phase to pass."),
-    "no_royalty_value": _("No royalty is ever earned: no sales fall in the royalty years."),
-    "royalty_above_sales": _("The royalties would have to exceed the sales."),
-}
-
-
 def decision_tree(flexibility: dict) -> dict:
     """Where the decision tree's nodes and branches go: today, the gate
     (fail or pass), the scenarios revealed, each one's decision."""
@@ -279,8 +268,8 @@ def _menu_context(menu: dict) -> dict:
     structures = [
         {
             **structure,
-            "label": STRUCTURE_LABELS.get(structure["key"], structure["key"]),
-            "reason_text": INFEASIBLE_REASONS.get(structure["reason"], ""),
+            "label": MENU_STRUCTURE_LABELS.get(structure["key"], structure["key"]),
+            "reason_text": INFEASIBLE_STRUCTURE_REASONS.get(structure["reason"], ""),
             "milestones_total": sum(
                 m["amount"] for m in (structure["deal"] or {}).get("milestones", [])
             ),
