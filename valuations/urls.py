@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portfolio_views, views, views_termsheet
+from . import portfolio_views, termsheet_views, views
 
 app_name = "valuations"
 
@@ -11,11 +11,11 @@ urlpatterns = [
     path("<int:pk>/status/", views.valuation_status, name="status"),
     path("<int:pk>/rerun/", views.valuation_rerun_view, name="rerun"),
     path("<int:pk>/solve/", views.valuation_solve, name="solve"),
-    path("<int:pk>/term-sheet/", views_termsheet.term_sheet, name="term_sheet"),
-    path("<int:pk>/term-sheet.pdf", views_termsheet.term_sheet_download, name="term_sheet_pdf"),
+    path("<int:pk>/term-sheet/", termsheet_views.term_sheet, name="term_sheet"),
+    path("<int:pk>/term-sheet.pdf", termsheet_views.term_sheet_download, name="term_sheet_pdf"),
     path(
         "<int:pk>/term-sheet/agreement/",
-        views_termsheet.term_sheet_agreement,
+        termsheet_views.term_sheet_agreement,
         name="term_sheet_agreement",
     ),
     path("portfolios/", portfolio_views.portfolio_list, name="portfolios"),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import portfolio_views, termsheet, views
+from . import portfolio_views, termsheet_views, views
 
 router = SimpleRouter()
 router.register("valuations/reference-rates", views.ReferenceSuccessRateViewSet, "reference-rate")
@@ -27,17 +27,17 @@ urlpatterns = [
     ),
     path(
         "valuations/<int:pk>/term-sheet.pdf",
-        termsheet.TermSheetPdfView.as_view(),
+        termsheet_views.TermSheetPdfView.as_view(),
         name="valuation-term-sheet-pdf",
     ),
     path(
         "valuations/<int:pk>/term-sheet/",
-        termsheet.TermSheetView.as_view(),
+        termsheet_views.TermSheetView.as_view(),
         name="valuation-term-sheet",
     ),
     path(
         "valuations/<int:pk>/agreement/",
-        termsheet.TermSheetAgreementView.as_view(),
+        termsheet_views.TermSheetAgreementView.as_view(),
         name="valuation-agreement",
     ),
     *router.urls,

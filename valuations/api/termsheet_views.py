@@ -21,7 +21,6 @@ from partnerships.selectors import partnerships_visible_to
 from pipelines.models import StageDefinition
 
 from ..selectors import valuations_visible_to
-from ..services_termsheet import agreement_from_term_sheet
 from ..termsheet import (
     LANGUAGES,
     MAX_ROYALTY_YEARS,
@@ -31,6 +30,7 @@ from ..termsheet import (
     term_sheet_build,
 )
 from ..termsheet_pdf import term_sheet_filename, term_sheet_pdf
+from ..termsheet_services import agreement_from_term_sheet
 
 
 class TextField(serializers.CharField):

@@ -15,9 +15,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from partnerships.selectors import partnerships_visible_to
 
-from .forms_termsheet import StageTermsFormSet, TermSheetForm, add_term_sheet_error, terms_of
 from .selectors import valuations_visible_to
-from .services_termsheet import agreement_from_term_sheet
 from .termsheet import (
     TermSheetError,
     agreement_reference_default,
@@ -29,7 +27,9 @@ from .termsheet import (
     term_sheet_build,
     term_sheet_defaults_for,
 )
+from .termsheet_forms import StageTermsFormSet, TermSheetForm, add_term_sheet_error, terms_of
 from .termsheet_pdf import term_sheet_filename, term_sheet_pdf
+from .termsheet_services import agreement_from_term_sheet
 
 
 def may_make_agreements(user) -> bool:
