@@ -45,7 +45,7 @@ def test_staff_run_a_valuation_and_see_its_chart(page, screenshot, staff_with_pr
     page.locator("#tiers-table tbody tr").last.get_by_label("Rate").fill("0.08")
     page.get_by_label("Run a Monte Carlo simulation").check()
     page.get_by_label("Trials", exact=True).fill("5000")
-    page.get_by_label("Seed").fill("7")
+    page.get_by_label("Seed", exact=True).fill("7")
     page.get_by_label("Peak sales", exact=True).select_option("triangular")
     page.get_by_label("Low", exact=True).fill("750000000")
     page.get_by_label("Mode", exact=True).fill("1500000000")
