@@ -520,10 +520,10 @@ def term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> Term
 
 
 def _term_sheet_build(user, valuation: Valuation, structure, terms: dict) -> TermSheet:
-    chosen = (
-        structure
-        if isinstance(structure, DealStructure)
-        else deal_structure_of(valuation, structure)
+    # A structure chosen in the reader's language is named again in the
+    # sheet's.
+    chosen = deal_structure_of(
+        valuation, structure.key if isinstance(structure, DealStructure) else structure
     )
     defaults = term_sheet_defaults_for(valuation, chosen)
     # Missing terms take their defaults; an empty royalty term is one: it

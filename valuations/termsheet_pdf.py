@@ -33,6 +33,12 @@ def _money(value, currency) -> str:
     return "—" if value is None else pdf_money(Decimal(str(value)), currency)
 
 
+def _estimate(value) -> str:
+    """A valuation figure in whole units: it is an estimate, and its
+    cents would claim a precision it does not have."""
+    return "—" if value is None else f"{round(float(value)):,}"
+
+
 def term_sheet_filename(sheet: TermSheet) -> str:
     structure = "deal" if sheet.structure_key == "deal" else f"structure-{sheet.structure_key}"
     return f"term-sheet-{sheet.project_code}-{sheet.valuation_id}-{structure}-{sheet.language}.pdf"
@@ -210,17 +216,18 @@ def _annex(page: PdfPage, sheet: TermSheet) -> None:
                 )
     if risk_rows:
         page.text(_("Each party's risk under this structure"), size=12, bold=True, gap=7 * mm)
+        page.text(_("Amounts in %(currency)s.") % {"currency": currency}, size=8)
         page.rule()
-        stops = (0, 55 * mm, 80 * mm, 105 * mm, 130 * mm)
+        stops = (0, 50 * mm, 80 * mm, 108 * mm, 136 * mm)
         page.columns([_("Party"), _("Mean"), _("SD"), "P5", "P95", _("P(loss)")], stops, bold=True)
         for name, stats in risk_rows:
             page.columns(
                 [
                     name,
-                    _money(stats.get("mean"), currency),
-                    _money(stats.get("sd"), currency),
-                    _money(stats.get("p5"), currency) if "p5" in stats else "—",
-                    _money(stats.get("p95"), currency) if "p95" in stats else "—",
+                    _estimate(stats.get("mean")),
+                    _estimate(stats.get("sd")),
+                    _estimate(stats.get("p5")),
+                    _estimate(stats.get("p95")),
                     _ratio(stats.get("probability_of_loss")),
                 ],
                 stops,

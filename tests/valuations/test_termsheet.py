@@ -118,6 +118,8 @@ def test_the_term_sheet_in_chinese_is_set_in_the_cjk_font(staff_user, valuation)
     text = pdf_text(response.content)
     for expected in ["条款清单", "首付款", "20.00 USD", "II期临床试验", "6.5 %", "附件：估值摘要"]:
         assert expected in text, expected
+    # The structure is named in the sheet's language, whatever the reader's.
+    assert "均衡" in text and "Balanced" not in text
 
 
 def test_the_term_sheet_names_the_projects_achievements(staff_user, valuation, institution):
@@ -136,9 +138,12 @@ def test_a_menu_structures_annex_gives_its_spread_and_probability_of_loss(staff_
 
     text = pdf_text(response.content)
     assert "Balanced" in text
-    # Licensor, exact: mean, sd, P5, P95 of the structure.
-    for expected in ["98.70 USD", "20.00 USD", "301.50 USD", "310.90 USD", "-95.30 USD"]:
-        assert expected in text, expected
+    # Each party's risk, in whole units of the currency the table names:
+    # the licensor's exact mean, sd, P5 and P95, the licensee's P5.
+    assert "Amounts in USD." in text
+    lines = text.split("\n")
+    for expected in ["64", "99", "20", "302", "-95"]:
+        assert expected in lines, expected
     assert "50.00 USD" in text and "35.60 USD" in text  # licensee cash before launch
 
 
