@@ -7,6 +7,9 @@
 2. Monte Carlo, 1,000,000 trials of a 5-phase asset over 26 years with
    uncertain peak sales, for the project alone and with a deal split per
    party: target under 0.5 s and 300 MB peak memory.
+3. Negotiation: the option to abandon (three scenarios), solving the deal
+   for each term, and a menu of six structures with 10,000 and 100,000
+   trials per structure.
 
 Figures go to docs/benchmarks.md.
 """
@@ -29,8 +32,8 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
-from valuations.inputs import RnpvInputSerializer  # noqa: E402
-from valuations.methods import rnpv_results  # noqa: E402
+from valuations.inputs import RnpvInputSerializer, SolveInputSerializer  # noqa: E402
+from valuations.methods import rnpv_results, solve_results  # noqa: E402
 
 ASSET = {
     "currency": "USD",
@@ -151,6 +154,58 @@ def monte_carlo(with_deal: bool, everything: bool = False):
         )
 
 
+REVELATION = {
+    "after_phase": "Phase II",
+    "scenarios": [
+        {"probability": 0.3, "peak_sales": 300},
+        {"probability": 0.5, "peak_sales": 1500},
+        {"probability": 0.2, "peak_sales": 3000},
+    ],
+}
+
+
+def report(label, samples, unit="ms"):
+    scale = 1e3 if unit == "ms" else 1
+    print(
+        f"  {label}: median {statistics.median(samples) * scale:.3f} {unit}, "
+        f"p95 {np.percentile(samples, 95) * scale:.3f} {unit}"
+    )
+
+
+def negotiation():
+    print("Negotiation, on the same asset and deal:")
+    flexible = validated({**ASSET, "revelation": REVELATION})
+    plain = validated(ASSET)
+    # The option's own cost: the rNPV with the revelation less the rNPV alone.
+    report("rNPV alone, 2000 runs", timings(lambda: rnpv_results(plain), 2000))
+    report(
+        "rNPV with the option to abandon, 2000 runs", timings(lambda: rnpv_results(flexible), 2000)
+    )
+    for term in ("upfront", "royalty_scale", "milestone_scale"):
+        serializer = SolveInputSerializer(
+            data={
+                **ASSET,
+                "deal": DEAL,
+                "solve": {"for": term, "party": "licensor", "target": 120},
+            }
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report(
+            f"solve for {term}, 2000 runs", timings(lambda data=data: solve_results(data), 2000)
+        )
+    for trials in (10_000, 100_000):
+        data = validated(
+            {**ASSET, "deal": DEAL, "menu": {"target": 120, "trials": trials, "seed": 7}}
+        )
+        rnpv_results(data)  # warm-up
+        report(
+            f"menu of 6 structures x {trials:,} trials, 7 runs",
+            timings(lambda data=data: rnpv_results(data), 7),
+            unit="s",
+        )
+
+
 if __name__ == "__main__":
     print(
         f"Python {platform.python_version()}, numpy {np.__version__}, "
@@ -160,5 +215,6 @@ if __name__ == "__main__":
     monte_carlo(with_deal=False)
     monte_carlo(with_deal=True)
     monte_carlo(with_deal=True, everything=True)
+    negotiation()
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak resident memory of the whole process (Python, Django, numpy): {max_rss:.0f} MiB")
