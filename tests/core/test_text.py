@@ -94,6 +94,7 @@ def test_a_limited_text_field_holds_its_limit_in_full_clean():
 # when stored).
 WRITTEN_BY_THE_SYSTEM = {
     "valuations.Valuation.error",
+    "valuations.PortfolioRun.error",
     "notifications.Notification.body",
     "webhooks.WebhookDelivery.response_excerpt",
 }

@@ -1,6 +1,7 @@
 """Serializers of the portfolio API: the request that starts a run, and the
 run with its progress and results."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.money import Currency
@@ -53,6 +54,7 @@ class PortfolioRunCreateSerializer(serializers.Serializer):
         return value
 
 
+@extend_schema_serializer(component_name="PortfolioRunSummary")
 class PortfolioRunListSerializer(serializers.ModelSerializer):
     party = serializers.SerializerMethodField()
     progress = serializers.FloatField(read_only=True, help_text="Share of chunks done, 0 to 1.")
@@ -89,6 +91,7 @@ class PortfolioRunListSerializer(serializers.ModelSerializer):
         return str(run.party)
 
 
+@extend_schema_serializer(component_name="PortfolioRun")
 class PortfolioRunSerializer(PortfolioRunListSerializer):
     class Meta(PortfolioRunListSerializer.Meta):
         fields = [
