@@ -29,7 +29,7 @@ from .models import (
     RoyaltyReport,
     StageTransition,
 )
-from .selectors import projects_in_mode
+from .selectors import project_text_matches, projects_in_mode
 
 
 class ResearchProjectFilterSet(django_filters.FilterSet):
@@ -65,9 +65,7 @@ class ResearchProjectFilterSet(django_filters.FilterSet):
         fields = ["q", "sector", "status", "mode"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(title_zh__icontains=value)
-        )
+        return queryset.filter(project_text_matches(value))
 
     def filter_mode(self, queryset, name, value):
         # Without a request (a filterset built in code) the queryset is the

@@ -43,7 +43,7 @@ from accounts.selectors import (
 from core.exchange import total_in
 from core.money import DECIMAL_PLACES, MAX_DIGITS, quantize_money
 from partnerships.computations.reporting import last_ended_period
-from partnerships.models import CostShare, Enterprise, JointCentre, Partnership
+from partnerships.models import CostShare, Enterprise, Institution, JointCentre, Partnership
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from pipelines.models import StageDefinition
 from pipelines.selectors import stages_visible_to
@@ -1071,3 +1071,25 @@ def enterprise_cost_balances(user) -> list[dict]:
             if line.party == "enterprise":
                 balances.append({"reference": reference[agreement_id], "line": line})
     return balances
+
+
+def project_text_matches(text: str) -> Q:
+    """Projects whose code or title (in either language) holds ``text``, or
+    whose lead institution, joint centre or a partner enterprise is named
+    with it (in either language): a search of the project list finds a
+    partner's projects by the partner's name. The enterprises are matched
+    through a subquery, so a project with several partners is listed once
+    and the list's pagination stays a plain query."""
+    names = Q(name__icontains=text) | Q(name_zh__icontains=text)
+    partner_named = ResearchProject.partner_enterprises.through.objects.filter(
+        Q(enterprise__name__icontains=text) | Q(enterprise__name_zh__icontains=text),
+        researchproject_id=OuterRef("pk"),
+    )
+    return (
+        Q(code__icontains=text)
+        | Q(title__icontains=text)
+        | Q(title_zh__icontains=text)
+        | Q(lead_institution__in=Institution.objects.filter(names))
+        | Q(joint_centre__in=JointCentre.objects.filter(names))
+        | Q(Exists(partner_named))
+    )

@@ -5,13 +5,12 @@ the services, validation through the API's input serializers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.selectors import projects_visible_to
+from projects.selectors import project_text_matches, projects_visible_to
 
 from .choices import (
     INFEASIBLE_STRUCTURE_REASONS,
@@ -42,9 +41,7 @@ def workspace(request):
     query = request.GET.get("q", "").strip()
     projects = projects_visible_to(request.user).select_related("current_stage")
     if query:
-        projects = projects.filter(
-            Q(code__icontains=query) | Q(title__icontains=query) | Q(title_zh__icontains=query)
-        )
+        projects = projects.filter(project_text_matches(query))
     projects = projects.order_by("-updated_at", "code")[:PROJECTS_SHOWN]
     return render(
         request,

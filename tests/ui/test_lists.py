@@ -669,3 +669,37 @@ def test_the_project_list_offers_to_register_a_project(client, staff_user):
 
     assert f'href="{reverse("projects:create")}"' in response.text
     assert "New project" in response.text
+
+
+def test_the_project_list_finds_projects_by_a_partners_name(client, superuser):
+    enterprise = EnterpriseFactory(name="Hanhai Biopharma", name_zh="瀚海生物医药")
+    other = EnterpriseFactory(name="Another Partner")
+    institution = InstitutionFactory(name="Riverside University", name_zh="江畔大学")
+    both = ResearchProjectFactory(code="PRJ-BOTH", partner_enterprises=[enterprise, other])
+    led = ResearchProjectFactory(code="PRJ-LED", lead_institution=institution)
+    ResearchProjectFactory(code="PRJ-NONE", partner_enterprises=[other])
+    client = signed_in(client, superuser)
+
+    by_enterprise = client.get(PAGES["projects:list"], {"q": "hanhai"}).text
+    by_chinese_name = client.get(PAGES["projects:list"], {"q": "瀚海生物"}).text
+    by_institution = client.get(PAGES["projects:list"], {"q": "江畔"}).text
+
+    for page in (by_enterprise, by_chinese_name):
+        assert codes_in(page, "PRJ-") == [both.code]
+        assert "1 project" in page  # listed once, whatever its other partners
+    assert codes_in(by_institution, "PRJ-") == [led.code]
+
+
+def test_a_partner_finds_by_a_partners_name_only_the_projects_it_may_see(client, partner_user):
+    from rest_framework.test import APIClient
+
+    mine = ResearchProjectFactory(code="PRJ-MINE", partner_enterprises=[partner_user.enterprise])
+    ResearchProjectFactory(code="PRJ-FOREIGN", partner_enterprises=[EnterpriseFactory()])
+    api = APIClient()
+    api.force_authenticate(partner_user)
+
+    found = api.get("/api/v1/projects/", {"q": partner_user.enterprise.name}).json()
+    foreign = api.get("/api/v1/projects/", {"q": "PRJ-FOREIGN"}).json()
+
+    assert [row["code"] for row in found["results"]] == [mine.code]
+    assert foreign["results"] == []
