@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import is_partner_user
 from achievements.selectors import deadlines_visible_to
+from core.i18n import localized_name
 from partnerships.selectors import agreements_visible_to
 from projects.selectors import (
     invoices_visible_to,
@@ -69,7 +70,7 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
                 date=milestone.due_date,
                 kind=EventKind.MILESTONE,
                 url=url,
-                description=str(milestone.project),
+                description=localized_name(milestone.project, "title"),
             )
         )
 
@@ -142,11 +143,14 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
             CalendarEvent(
                 uid=_uid("deadline", deadline.pk, "due"),
                 title=_("Patent deadline: %(kind)s, %(achievement)s")
-                % {"kind": deadline.get_kind_display(), "achievement": deadline.achievement.title},
+                % {
+                    "kind": deadline.get_kind_display(),
+                    "achievement": localized_name(deadline.achievement, "title"),
+                },
                 date=deadline.due_on,
                 kind=EventKind.PATENT_DEADLINE,
                 url=reverse("achievements:detail", kwargs={"pk": deadline.achievement_id}),
-                description=str(deadline.achievement.title),
+                description=deadline.achievement.reference,
             )
         )
 

@@ -314,7 +314,10 @@ def test_a_month_it_cannot_read_shows_this_month(client, staff_user, month):
 
 
 def test_the_month_page_speaks_chinese(client, staff_user, institution):
-    make_portfolio(institution, code="DEC", start=datetime.date(2026, 11, 30))
+    portfolio = make_portfolio(institution, code="DEC", start=datetime.date(2026, 11, 30))
+    project = portfolio["milestone"].project
+    project.title_zh = "抗体药物"
+    project.save(update_fields=["title_zh"])
     client.force_login(staff_user)
 
     with translation.override("zh-hans"):
@@ -325,6 +328,7 @@ def test_the_month_page_speaks_chinese(client, staff_user, institution):
     text = page.content.decode()
     assert "日历" in text
     assert "付款通知到期：INV-DEC-0001" in text
+    assert "抗体药物" in text  # the project's Chinese title, where it has one
 
 
 def test_a_partner_is_sent_to_the_portal_s_calendar(client, partner_user):
