@@ -345,3 +345,17 @@ def test_the_calendar_is_for_signed_in_users(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_admin_lists_feeds_and_deleting_one_revokes_it(client, superuser, staff_user):
+    url = feed_url(client, staff_user)
+    feed = CalendarFeed.objects.get(user=staff_user)
+    client.force_login(superuser)
+
+    listing = client.get(reverse("admin:calendars_calendarfeed_changelist"))
+    client.post(reverse("admin:calendars_calendarfeed_delete", args=[feed.pk]), {"post": "yes"})
+    client.logout()
+
+    assert listing.status_code == 200
+    assert str(staff_user) in listing.content.decode()
+    assert client.get(url).status_code == 404
