@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import documents, notifications, team
+from portal.views import calendar, documents, notifications, team
 
 urlpatterns = [
     path("documents/", documents.document_list, name="documents"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/open/", notifications.notification_open, name="notification_open"),
+    path("calendar/", calendar.calendar_month, name="calendar"),
     path("team/", team.team, name="team"),
     path("team/invite/", team.team_invite, name="team_invite"),
     path("team/<int:user_pk>/resend/", team.team_resend, name="team_resend"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "achievements",
     "distributions",
     "reports",
+    "calendars",
     "valuations",
     "notifications",
     "webhooks",

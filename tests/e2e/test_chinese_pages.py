@@ -75,6 +75,11 @@ ALLOWED = {
     "png",
     "txt",
     "zip",
+    # Calendar apps, named on the calendar feed page.
+    "outlook",
+    "google",
+    "apple",
+    "web",
 }
 
 # Addresses not crawled: leaving, switching, downloads and exports, the
