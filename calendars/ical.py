@@ -33,7 +33,8 @@ def feed_calendar(user, *, base_url: str, now: datetime | None = None) -> bytes:
         event.add("dtend", item.date + timedelta(days=1))
         event.add("summary", item.title)
         event.add("description", item.description)
-        event.add("url", base_url + item.url)
+        if item.url:
+            event.add("url", base_url + item.url)
         event.add("categories", [item.kind])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

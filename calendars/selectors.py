@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.selectors import is_partner_user
+from accounts.selectors import is_partner_user, is_researcher_user
 from achievements.selectors import deadlines_visible_to
 from core.i18n import localized_name
 from partnerships.selectors import agreements_visible_to
@@ -52,6 +52,9 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
     """The user's events from ``start`` to ``end`` (both included), by date,
     titled in the active language. Five queries, however many events."""
     portal = is_partner_user(user)
+    # A researcher opens achievements on the research pages and has no page
+    # for the rest: those events carry no link.
+    researcher = is_researcher_user(user)
     events: list[CalendarEvent] = []
 
     for milestone in (
@@ -60,6 +63,8 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         url = (
             reverse("portal:milestone_detail", kwargs={"milestone_pk": milestone.pk})
             if portal
+            else ""
+            if researcher
             else reverse("projects:detail", kwargs={"code": milestone.project.code})
         )
         events.append(
@@ -78,6 +83,8 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         url = (
             reverse("portal:invoices")
             if portal
+            else ""
+            if researcher
             else reverse("milestones:invoice_detail", kwargs={"invoice_pk": invoice.pk})
         )
         events.append(
@@ -104,6 +111,8 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         url = (
             reverse("portal:royalty_report_detail", kwargs={"report_pk": report.pk})
             if portal
+            else ""
+            if researcher
             else reverse("royalties:detail", kwargs={"pk": report.pk})
         )
         events.append(
@@ -123,6 +132,8 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         url = (
             reverse("portal:agreement_detail", kwargs={"reference": agreement.reference})
             if portal
+            else ""
+            if researcher
             else reverse("agreements:detail", kwargs={"reference": agreement.reference})
         )
         events.append(
@@ -149,7 +160,10 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
                 },
                 date=deadline.due_on,
                 kind=EventKind.PATENT_DEADLINE,
-                url=reverse("achievements:detail", kwargs={"pk": deadline.achievement_id}),
+                url=reverse(
+                    "research:achievement_detail" if researcher else "achievements:detail",
+                    kwargs={"pk": deadline.achievement_id},
+                ),
                 description=deadline.achievement.reference,
             )
         )
