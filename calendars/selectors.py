@@ -55,17 +55,24 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
     # A researcher opens achievements on the research pages and has no page
     # for the rest: those events carry no link.
     researcher = is_researcher_user(user)
+
+    def link(portal_page: tuple[str, dict], staff_page: tuple[str, dict]) -> str:
+        """The event's page on the user's side, each given as (route,
+        arguments): the portal's for a partner, the staff UI's for staff,
+        none for a researcher."""
+        if researcher and not portal:
+            return ""
+        route, arguments = portal_page if portal else staff_page
+        return reverse(route, kwargs=arguments)
+
     events: list[CalendarEvent] = []
 
     for milestone in (
         milestones_visible_to(user).filter(due_date__range=(start, end)).select_related("project")
     ):
-        url = (
-            reverse("portal:milestone_detail", kwargs={"milestone_pk": milestone.pk})
-            if portal
-            else ""
-            if researcher
-            else reverse("projects:detail", kwargs={"code": milestone.project.code})
+        url = link(
+            ("portal:milestone_detail", {"milestone_pk": milestone.pk}),
+            ("projects:detail", {"code": milestone.project.code}),
         )
         events.append(
             CalendarEvent(
@@ -80,12 +87,9 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         )
 
     for invoice in invoices_visible_to(user).filter(due_on__range=(start, end)):
-        url = (
-            reverse("portal:invoices")
-            if portal
-            else ""
-            if researcher
-            else reverse("milestones:invoice_detail", kwargs={"invoice_pk": invoice.pk})
+        url = link(
+            ("portal:invoices", {}),
+            ("milestones:invoice_detail", {"invoice_pk": invoice.pk}),
         )
         events.append(
             CalendarEvent(
@@ -108,12 +112,9 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         due_on = report.period_end + timedelta(days=report.agreement.royalty_report_due_days)
         if not start <= due_on <= end:
             continue
-        url = (
-            reverse("portal:royalty_report_detail", kwargs={"report_pk": report.pk})
-            if portal
-            else ""
-            if researcher
-            else reverse("royalties:detail", kwargs={"pk": report.pk})
+        url = link(
+            ("portal:royalty_report_detail", {"report_pk": report.pk}),
+            ("royalties:detail", {"pk": report.pk}),
         )
         events.append(
             CalendarEvent(
@@ -129,12 +130,9 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
         )
 
     for agreement in agreements_visible_to(user).filter(expires_on__range=(start, end)):
-        url = (
-            reverse("portal:agreement_detail", kwargs={"reference": agreement.reference})
-            if portal
-            else ""
-            if researcher
-            else reverse("agreements:detail", kwargs={"reference": agreement.reference})
+        url = link(
+            ("portal:agreement_detail", {"reference": agreement.reference}),
+            ("agreements:detail", {"reference": agreement.reference}),
         )
         events.append(
             CalendarEvent(
