@@ -13,12 +13,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.schema import ACTION_ERRORS, READ_ERRORS, ErrorSerializer
 from core.money import MAX_AMOUNT
 from partnerships.choices import SunkCostBearer
-from partnerships.models import Partnership
 from partnerships.selectors import partnerships_visible_to
-from pipelines.models import StageDefinition
+from pipelines.selectors import stages_visible_to
 
 from ..selectors import valuations_visible_to
 from ..termsheet import (
@@ -45,7 +45,7 @@ class TextField(serializers.CharField):
 
 
 class StageTermsSerializer(serializers.Serializer):
-    stage = serializers.PrimaryKeyRelatedField(queryset=StageDefinition.objects.all())
+    stage = ScopedPrimaryKeyRelatedField(stages_visible_to)
     licensee_cost_percent = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -71,8 +71,9 @@ class TermsSerializer(serializers.Serializer):
 
     structure = TextField(max_length=10, default="deal")
     language = serializers.ChoiceField(choices=LANGUAGES, default="en")
-    partnership = serializers.PrimaryKeyRelatedField(
-        queryset=Partnership.objects.none(),
+    # Only a partnership the requesting user may see can be named.
+    partnership = ScopedPrimaryKeyRelatedField(
+        partnerships_visible_to,
         required=False,
         allow_null=True,
         default=None,
@@ -106,12 +107,6 @@ class TermsSerializer(serializers.Serializer):
         help_text="Cost shares and failure clauses per stage ahead; default: every stage "
         "ahead at the deal's licensee cost share.",
     )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            # Only a partnership the user may see can be named.
-            self.fields["partnership"].queryset = partnerships_visible_to(user)
 
 
 class AgreementFromTermsSerializer(TermsSerializer):
@@ -165,7 +160,7 @@ class TermSheetMixin:
         )
 
     def sheet(self, valuation, data: dict, serializer_class=TermsSerializer):
-        terms = serializer_class(data=data, user=self.request.user)
+        terms = serializer_class(data=data, context={"request": self.request})
         terms.is_valid(raise_exception=True)
         values = dict(terms.validated_data)
         structure = deal_structure_of(valuation, values.pop("structure"))
