@@ -288,12 +288,15 @@ def filtered_list(
     shown_filters: Sequence[str] = (),
     per_page: int = PER_PAGE,
     configure_form: Callable[[forms.Form], None] | None = None,
+    params: QueryDict | None = None,
 ) -> FilteredList:
     """Filter ``queryset`` (already scoped to the user) by the request's
     parameters, sort it by a whitelisted column and take the requested
     page. ``configure_form`` adjusts the filter form (labels, choices)
-    before it is validated."""
-    params = request.GET
+    before it is validated. ``params`` stands for the request's query
+    string when the filters come from elsewhere (a bulk action's form
+    carries the filters of the list it was posted from)."""
+    params = request.GET if params is None else params
     filterset = filterset_class(params, queryset=queryset, request=request)
     style_filter_form(filterset.form)
     if configure_form is not None:
@@ -335,15 +338,20 @@ class ListExport:
     fields: Sequence[str] = dataclass_field(default=())
 
     def response(self, listing: FilteredList):
+        return self.response_for(listing.queryset, listing.export_format)
+
+    def response_for(self, queryset: QuerySet, export_format: str):
+        """The export of ``queryset`` (the list's rows, or a selection of
+        them) in ``export_format``."""
         # Related rows come from ``enrich`` by chunk, not from the page's
         # prefetching, which a ``values()`` query cannot use.
-        queryset = listing.queryset.prefetch_related(None)
+        queryset = queryset.prefetch_related(None)
         if self.values is not None:
             queryset = self.values(queryset)
         else:
             queryset = queryset.values(*self.fields)
         rows = export_rows(queryset, self.columns, enrich=self.enrich)
-        return export_response(listing.export_format, rows, self.columns, self.filename)
+        return export_response(export_format, rows, self.columns, self.filename)
 
 
 class FilteredListView(LoginRequiredMixin, View):
