@@ -13,7 +13,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import is_staff_side_user
 from core.i18n import localized_name
+from core.ui.bulk import BulkActionView
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
 from pipelines.selectors import sectors_visible_to
@@ -354,4 +356,21 @@ class AgreementListView(FilteredListView):
         return agreements_visible_to(self.request.user)
 
     def get_context_data(self, listing):
-        return {**super().get_context_data(listing), "clear_url": reverse_lazy("agreements:list")}
+        return {
+            **super().get_context_data(listing),
+            "clear_url": reverse_lazy("agreements:list"),
+            "bulk": AgreementBulkView.bar_for(self.request, listing),
+        }
+
+
+class AgreementBulkView(BulkActionView):
+    """Export the agreements ticked on the list, or every one matching its
+    filter."""
+
+    list_view = AgreementListView
+    list_url_name = "agreements:list"
+    bulk_url_name = "agreements:bulk"
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)

@@ -38,7 +38,7 @@ from django.views import View
 from core.errors import DomainError
 
 from .exports import CSV, EXPORT_FORMATS, XLSX
-from .lists import FORMAT_PARAM, PAGE_PARAM, SORT_PARAM, FilteredList, ListExport, filtered_list
+from .lists import FORMAT_PARAM, PAGE_PARAM, FilteredList, ListExport, filtered_rows
 
 MAX_BULK_OBJECTS = 1_000
 
@@ -144,7 +144,6 @@ class Selection:
     all_matching: bool
     ids: list[int]
     filters: QueryDict
-    listing: FilteredList
 
     @property
     def hidden_fields(self) -> list[tuple[str, str]]:
@@ -199,6 +198,7 @@ class BulkActionView(LoginRequiredMixin, View):
     http_method_names = ["post"]
     list_view = None
     list_url_name: str
+    bulk_url_name: str
     filterset_class = None
     sorting = None
     export: ListExport | None = None
@@ -238,7 +238,7 @@ class BulkActionView(LoginRequiredMixin, View):
         data = self.request.POST
         filters = _list_filters(data.get(FILTERS, ""))
         scoped = self.get_queryset()
-        listing = filtered_list(
+        _filterset, matching, _key, _descending = filtered_rows(
             self.request,
             queryset=scoped,
             filterset_class=self._attribute("filterset_class"),
@@ -249,14 +249,11 @@ class BulkActionView(LoginRequiredMixin, View):
         all_matching = data.get(ALL_MATCHING) == "1"
         ids = [] if all_matching else _ids(data.getlist(SELECTED))
         if all_matching:
-            queryset = listing.queryset
+            queryset = matching
         else:
             # Posted ids count only within what the user may see.
-            queryset = scoped.filter(pk__in=ids).order_by(*listing.queryset.query.order_by)
-        return Selection(
-            queryset=queryset, all_matching=all_matching, ids=ids, filters=filters,
-            listing=listing,
-        )
+            queryset = scoped.filter(pk__in=ids).order_by(*matching.query.order_by)
+        return Selection(queryset=queryset, all_matching=all_matching, ids=ids, filters=filters)
 
     # --- The bar on the list page ----------------------------------------------
 
@@ -271,17 +268,12 @@ class BulkActionView(LoginRequiredMixin, View):
         if export is None and cls.list_view is not None:
             export = cls.list_view.export
         return BulkBar(
-            url=reverse(cls.bulk_url_name()),
+            url=reverse(cls.bulk_url_name),
             actions=[(action.key, action.label) for action in cls.actions],
             exports=list(EXPORT_LABELS.items()) if export is not None else [],
             filters=filters.urlencode(),
             count=listing.page.paginator.count,
         )
-
-    @classmethod
-    def bulk_url_name(cls) -> str:
-        namespace, _sep, _name = cls.list_url_name.rpartition(":")
-        return f"{namespace}:bulk"
 
     # --- The action ------------------------------------------------------------
 
@@ -351,7 +343,7 @@ class BulkActionView(LoginRequiredMixin, View):
                 "error": error,
                 "count": count,
                 "list_url": self.list_url(selection),
-                "form_url": reverse(self.bulk_url_name()),
+                "form_url": reverse(self.bulk_url_name),
             },
             status=status,
         )

@@ -279,24 +279,19 @@ def _page_bounds(number: str | None, per_page: int) -> slice | None:
     return slice((number - 1) * per_page, number * per_page)
 
 
-def filtered_list(
+def filtered_rows(
     request,
     *,
     queryset: QuerySet,
     filterset_class,
     sorting: Sorting,
-    shown_filters: Sequence[str] = (),
-    per_page: int = PER_PAGE,
     configure_form: Callable[[forms.Form], None] | None = None,
-    params: QueryDict | None = None,
-) -> FilteredList:
-    """Filter ``queryset`` (already scoped to the user) by the request's
-    parameters, sort it by a whitelisted column and take the requested
-    page. ``configure_form`` adjusts the filter form (labels, choices)
-    before it is validated. ``params`` stands for the request's query
-    string when the filters come from elsewhere (a bulk action's form
-    carries the filters of the list it was posted from)."""
-    params = request.GET if params is None else params
+    params: QueryDict,
+) -> tuple[object, QuerySet, str, bool]:
+    """The FilterSet, the filtered and sorted rows (all pages), the sort
+    key and whether it is descending: a list without its page. ``params``
+    are the list's query string (a bulk action's form carries the filters
+    of the list it was posted from)."""
     filterset = filterset_class(params, queryset=queryset, request=request)
     style_filter_form(filterset.form)
     if configure_form is not None:
@@ -307,6 +302,32 @@ def filtered_list(
     # would show, and export, more than the user asked for.
     matching = filterset.qs if filterset.is_valid() else queryset.none()
     rows = matching.order_by(*sorting.order_by(sort_key, descending, queryset.model))
+    return filterset, rows, sort_key, descending
+
+
+def filtered_list(
+    request,
+    *,
+    queryset: QuerySet,
+    filterset_class,
+    sorting: Sorting,
+    shown_filters: Sequence[str] = (),
+    per_page: int = PER_PAGE,
+    configure_form: Callable[[forms.Form], None] | None = None,
+) -> FilteredList:
+    """Filter ``queryset`` (already scoped to the user) by the request's
+    parameters, sort it by a whitelisted column and take the requested
+    page. ``configure_form`` adjusts the filter form (labels, choices)
+    before it is validated."""
+    params = request.GET
+    filterset, rows, sort_key, descending = filtered_rows(
+        request,
+        queryset=queryset,
+        filterset_class=filterset_class,
+        sorting=sorting,
+        configure_form=configure_form,
+        params=params,
+    )
     keyed_rows = _KeysFirst(
         rows,
         count_with_keys=bool(params.get(SEARCH_PARAM)),
