@@ -174,7 +174,7 @@ def test_a_settled_invoice_is_not_marked_sent(staff_user, invoices):
 def test_a_partner_cannot_mark_its_invoices_sent(partner_user, invoices):
     allowed, reason = services.invoice_mark_sent_guard(invoices[0], partner_user)
 
-    assert not allowed
+    assert not allowed and "payee's staff" in reason
 
 
 # --- Agreements ---------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def test_staff_put_the_ticked_projects_on_hold_and_read_the_summary(page, portfo
 
     expect(page.get_by_role("heading", name="Put on hold")).to_be_visible()
     expect(page.get_by_text("3 rows selected.")).to_be_visible()
-    page.get_by_role("textbox", name="Rationale", exact=True).fill("Portfolio review: funding paused.")
+    rationale = page.get_by_role("textbox", name="Rationale", exact=True)
+    rationale.fill("Portfolio review: funding paused.")
     page.get_by_role("button", name="Put on hold").click()
 
     expect(page.get_by_text("Done: 2")).to_be_visible()
