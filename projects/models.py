@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import Message, render_stored
 from core.models import TimeStampedModel
@@ -123,7 +124,7 @@ class ResearchProject(TimeStampedModel):
     # lead institution's staff, assigned by ``project_owner_assign``.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("project", "owner"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.selectors import colleagues_of, is_staff_side_user
@@ -114,7 +115,7 @@ class ProjectListFilterSet(ResearchProjectFilterSet):
     owner = django_filters.ChoiceFilter(
         method="filter_owner",
         choices=[(OWNER_MINE, _("Mine")), (OWNER_NOBODY, _("Nobody's"))],
-        label=_("Owner"),
+        label=pgettext_lazy("project", "Owner"),
         empty_label=_("All"),
     )
 
@@ -142,7 +143,7 @@ class HoldForm(Form):
 
 class OwnerForm(Form):
     owner = forms.ModelChoiceField(
-        label=_("Owner"),
+        label=pgettext_lazy("project", "Owner"),
         queryset=User.objects.none(),
         help_text=_("A staff member of each project's lead institution."),
     )
