@@ -50,6 +50,7 @@ ACTION = "action"
 CONFIRM = "confirm"
 
 EXPORT_ACTION_PREFIX = "export_"
+NOTHING_SELECTED = _("Select at least one row, or every row matching the filter.")
 EXPORT_LABELS = {
     f"{EXPORT_ACTION_PREFIX}{CSV}": _("Export to CSV"),
     f"{EXPORT_ACTION_PREFIX}{XLSX}": _("Export to Excel"),
@@ -294,6 +295,9 @@ class BulkActionView(LoginRequiredMixin, View):
             export_format = key.removeprefix(EXPORT_ACTION_PREFIX)
             export = self._attribute("export")
             if export is not None and export_format in EXPORT_FORMATS:
+                # Exports stream, up to the lists' own limit: no cap here.
+                if not selection.queryset.exists():
+                    return self._confirm(selection, None, None, NOTHING_SELECTED, status=400)
                 return export.response_for(selection.queryset, export_format)
         action = next((action for action in self.actions if action.key == key), None)
         if action is None:
@@ -301,7 +305,7 @@ class BulkActionView(LoginRequiredMixin, View):
         count = selection.queryset.count()
         error = None
         if count == 0:
-            error = _("Select at least one row, or every row matching the filter.")
+            error = NOTHING_SELECTED
         elif count > MAX_BULK_OBJECTS:
             error = _(
                 "An action takes at most %(limit)s rows at once; %(count)s are selected. "

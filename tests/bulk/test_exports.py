@@ -3,11 +3,18 @@ its filter, with the columns of its own export; rows the user does not
 see are never exported."""
 
 import csv
+import datetime
 import io
 
 import pytest
 
-from tests.factories import AchievementFactory, InstitutionFactory
+from projects.models import Invoice
+from tests.factories import (
+    AchievementFactory,
+    InstitutionFactory,
+    JointCentrePartyFactory,
+    MilestoneFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +38,21 @@ def csv_rows(response) -> list[list[str]]:
 
 @pytest.mark.parametrize(("list_url", "bulk_url"), LISTS.items())
 def test_every_staff_list_shows_the_bulk_bar_and_exports_the_selection(
-    staff, world, list_url, bulk_url
+    staff, world, institution, list_url, bulk_url
 ):
+    JointCentrePartyFactory(institution=institution)
+    AchievementFactory(owner=institution)
+    milestone = MilestoneFactory(project=world.projects[0], status="invoiced")
+    Invoice.objects.create(
+        number="INV-EXPORT",
+        milestone=milestone,
+        payee_name="Payee",
+        payer_name="Payer",
+        amount=milestone.amount,
+        currency=milestone.currency,
+        issued_on=datetime.date(2025, 4, 1),
+        due_on=datetime.date(2025, 5, 1),
+    )
     page = staff.get(list_url)
     whole = csv_rows(staff.get(list_url, {"format": "csv"}))
 
@@ -40,6 +60,7 @@ def test_every_staff_list_shows_the_bulk_bar_and_exports_the_selection(
 
     assert f'action="{bulk_url}"' in page.text
     assert selection.status_code == 200
+    assert len(whole) > 1
     assert csv_rows(selection) == whole
 
 

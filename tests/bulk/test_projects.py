@@ -158,6 +158,13 @@ def test_an_action_takes_at_most_the_cap(staff, world, monkeypatch):
     assert {status_of(project) for project in world.projects} == {ProjectStatus.ACTIVE}
 
 
+def test_an_export_of_nothing_asks_for_a_selection(staff, world):
+    response = staff.post(URL, {"action": "export_csv", "selected": [world.foreign_project.pk]})
+
+    assert response.status_code == 400
+    assert "Select at least one row" in response.text
+
+
 def test_an_unknown_action_is_refused(staff, world):
     response = staff.post(URL, {"action": "delete", "selected": [world.projects[0].pk]})
 
