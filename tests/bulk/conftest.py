@@ -8,7 +8,6 @@ import pytest
 
 from tests.factories import (
     AgreementFactory,
-    InstitutionFactory,
     PartnerUserFactory,
     ProjectUnderAgreementFactory,
     ResearcherUserFactory,
@@ -42,7 +41,7 @@ def staff(client, staff_user):
 
 
 @pytest.fixture
-def researcher_user(db, institution):
+def researcher_user(db):
     return ResearcherUserFactory()
 
 
@@ -50,7 +49,3 @@ def researcher_user(db, institution):
 def payer_user(db, enterprise):
     """A partner user of the world's enterprise: told of reminders."""
     return PartnerUserFactory(enterprise=enterprise)
-
-
-def other_institution():
-    return InstitutionFactory()

@@ -1,6 +1,6 @@
-"""A research-centre staff member in a real browser ticks projects on the
-list (all of the page, then one off), puts them on hold with a rationale,
-and reads the summary of what was done and what was refused."""
+"""A research-centre staff member in a real browser ticks every project on
+the page, puts them on hold with one rationale, and reads the summary of
+what was done and what was refused."""
 
 import pytest
 from playwright.sync_api import expect
