@@ -42,6 +42,24 @@ def staff_centre_filter(user, prefix: str = "") -> Q:
     )
 
 
+def is_staff_side_user(user) -> bool:
+    """Research-centre staff and superusers: those who work in the staff
+    UI's lists and act on them in bulk."""
+    return has_full_access(user) or is_centre_staff_user(user)
+
+
+def colleagues_of(user):
+    """The active research-centre staff of the institutions ``user`` works
+    for (every one of them for a superuser): whom a project may be handed
+    to."""
+    staff = User.objects.filter(role=Role.CENTRE_STAFF, is_active=True)
+    if not has_full_access(user):
+        if not is_centre_staff_user(user):
+            return User.objects.none()
+        staff = staff.filter(institutions__in=staff_institution_ids(user)).distinct()
+    return staff.order_by("full_name", "email")
+
+
 def team_members_visible_to(user):
     """The partner users of the user's enterprise, the user included; nobody
     for anyone else. The team page and the team's services read only

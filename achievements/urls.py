@@ -6,6 +6,7 @@ app_name = "achievements"
 
 urlpatterns = [
     path("", achievements.achievement_list, name="list"),
+    path("bulk/", achievements.AchievementBulkView.as_view(), name="bulk"),
     path("new/", achievements.achievement_create, name="create"),
     path("docket/", docket.docket, name="docket"),
     path("docket/<int:pk>/<slug:action>/", docket.deadline_action, name="deadline_action"),

@@ -44,6 +44,7 @@ from projects.events import (
     MilestoneDueSoon,
     MilestoneInvoiced,
     MilestoneOverdue,
+    MilestoneReminderSent,
     MilestoneVerified,
     PaymentRecorded,
     ProjectStageChanged,
@@ -395,6 +396,23 @@ def remind_milestone_overdue(event: MilestoneOverdue) -> list[Notification]:
         kind=NotificationKind.MILESTONE_OVERDUE,
         event_key=f"milestone_overdue:{milestone.pk}:{event.today}",
         title=gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s"),
+    )
+
+
+@subscribe(MilestoneReminderSent)
+def remind_milestone_by_hand(event: MilestoneReminderSent) -> list[Notification]:
+    milestone = event.milestone
+    overdue = milestone.due_date < timezone.localdate()
+    kind = NotificationKind.MILESTONE_OVERDUE if overdue else NotificationKind.MILESTONE_DUE_SOON
+    return _remind_of_milestone(
+        milestone,
+        kind=kind,
+        event_key=f"milestone_reminder:{milestone.pk}:{event.activity.pk}",
+        title=(
+            gettext_lazy("%(code)s: “%(name)s” is overdue since %(due)s")
+            if overdue
+            else gettext_lazy("%(code)s: “%(name)s” falls due on %(due)s")
+        ),
     )
 
 

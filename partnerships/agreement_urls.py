@@ -8,5 +8,6 @@ from . import editing_urls, views
 
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
+    path("bulk/", views.AgreementBulkView.as_view(), name="bulk"),
     *editing_urls.agreement_urlpatterns,
 ]

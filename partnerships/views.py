@@ -13,7 +13,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import is_staff_side_user
 from core.i18n import localized_name
+from core.ui.bulk import BulkActionView
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.lists import FilteredListView, ListExport, Sorting
 from pipelines.selectors import sectors_visible_to
@@ -56,9 +58,16 @@ class PartnerDirectoryView(FilteredListView):
 
     tab: str
     clear_url: str
+    # The tab's bulk export (see ``_directory_bulk`` below).
+    bulk_view = None
 
     def get_context_data(self, listing):
-        return {**super().get_context_data(listing), "tab": self.tab, "clear_url": self.clear_url}
+        return {
+            **super().get_context_data(listing),
+            "tab": self.tab,
+            "clear_url": self.clear_url,
+            "bulk": self.bulk_view.bar_for(self.request, listing) if self.bulk_view else None,
+        }
 
 
 def _with_names(rows: list[dict], key: str, names: dict[int, list[str]]) -> None:
@@ -354,4 +363,51 @@ class AgreementListView(FilteredListView):
         return agreements_visible_to(self.request.user)
 
     def get_context_data(self, listing):
-        return {**super().get_context_data(listing), "clear_url": reverse_lazy("agreements:list")}
+        return {
+            **super().get_context_data(listing),
+            "clear_url": reverse_lazy("agreements:list"),
+            "bulk": AgreementBulkView.bar_for(self.request, listing),
+        }
+
+
+class PartnerDirectoryBulkView(BulkActionView):
+    """Export the partners ticked on a tab of the directory, or every one
+    matching its filter."""
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)
+
+
+def _directory_bulk(list_view, name: str) -> type[PartnerDirectoryBulkView]:
+    """The bulk export of one tab, and the tab told of it."""
+    bulk_view = type(
+        f"{list_view.__name__.removesuffix('ListView')}BulkView",
+        (PartnerDirectoryBulkView,),
+        {
+            "list_view": list_view,
+            "list_url_name": f"partners:{name}",
+            "bulk_url_name": f"partners:{name}_bulk",
+        },
+    )
+    list_view.bulk_view = bulk_view
+    return bulk_view
+
+
+InstitutionBulkView = _directory_bulk(InstitutionListView, "institutions")
+EnterpriseBulkView = _directory_bulk(EnterpriseListView, "enterprises")
+JointCentreBulkView = _directory_bulk(JointCentreListView, "joint_centres")
+PartnershipBulkView = _directory_bulk(PartnershipListView, "partnerships")
+
+
+class AgreementBulkView(BulkActionView):
+    """Export the agreements ticked on the list, or every one matching its
+    filter."""
+
+    list_view = AgreementListView
+    list_url_name = "agreements:list"
+    bulk_url_name = "agreements:bulk"
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)

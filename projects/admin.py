@@ -86,8 +86,10 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once a project exists its stage moves only through recorded gate
-        # decisions, so that the history explains every move.
-        return ["current_stage", "status"] if obj else []
+        # decisions, so that the history explains every move. Its owner is
+        # assigned by ``project_owner_assign``, which checks that the owner
+        # works for the lead institution and writes the timeline.
+        return ["current_stage", "status", "owner"] if obj else ["owner"]
 
 
 @admin.register(StageTransition)

@@ -166,6 +166,15 @@ class MilestoneOverdue(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MilestoneReminderSent(DomainEvent):
+    """Staff sent a reminder of an open milestone by hand (the ``activity``
+    that records it); both parties are told."""
+
+    milestone: Milestone
+    activity: Activity
+
+
+@dataclass(frozen=True, kw_only=True)
 class FixedPaymentDueSoon(DomainEvent):
     """An open fixed payment falls due within ``days`` days."""
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import Message, render_stored
 from core.models import TimeStampedModel
@@ -119,6 +120,16 @@ class ResearchProject(TimeStampedModel):
     currency = currency_field()
     start_date = models.DateField(_("start date"))
     description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    # The staff member who looks after the project day to day: one of the
+    # lead institution's staff, assigned by ``project_owner_assign``.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("project", "owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
 
     class Meta:
         verbose_name = _("research project")
@@ -826,6 +837,17 @@ class Invoice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the invoice went out to the payer, and who says so: recorded by
+    # ``invoice_mark_sent``, once.
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -204,7 +204,7 @@ def project_detail_for(user) -> QuerySet[ResearchProject]:
     """Visible projects with their parties and gate history."""
     return (
         project_list_for(user)
-        .select_related("principal_investigator", "partnership", "agreement")
+        .select_related("principal_investigator", "partnership", "agreement", "owner")
         .prefetch_related(
             Prefetch(
                 "transitions",

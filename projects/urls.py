@@ -8,6 +8,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", project_forms.project_create, name="create"),
+    path("bulk/", views.ProjectBulkView.as_view(), name="bulk"),
     path("<str:code>/", views.project_detail, name="detail"),
     path("<str:code>/edit/", project_forms.project_edit, name="edit"),
     path("<str:code>/gates/<slug:decision>/", project_page.gate_decision, name="gate_decision"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, Guard
 from core.money import format_money
+from core.ui.bulk import BulkActionView
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.forms import add_service_error
 from core.ui.lists import ListExport, Sorting, filtered_list
@@ -57,7 +58,7 @@ from ..selectors import (
     patent_applications_visible_to,
     patent_families_visible_to,
 )
-from .common import call_service, form_page, next_url, staff_view
+from .common import call_service, form_page, is_office_staff, next_url, staff_view
 from .filters import AchievementFilterSet, choose_institution
 
 ACHIEVEMENTS_PER_PAGE = 50
@@ -125,8 +126,34 @@ def achievement_list(request):
     return render(
         request,
         "achievements/list.html",
-        {"listing": listing, "filterset": listing.filterset, "page": listing.page},
+        {
+            "listing": listing,
+            "filterset": listing.filterset,
+            "page": listing.page,
+            "bulk": AchievementBulkView.bar_for(request, listing),
+        },
     )
+
+
+class AchievementBulkView(BulkActionView):
+    """Export the achievements ticked on the list, or every one matching
+    its filter."""
+
+    list_url_name = "achievements:list"
+    bulk_url_name = "achievements:bulk"
+    filterset_class = AchievementFilterSet
+    sorting = ACHIEVEMENT_SORTING
+    export = ACHIEVEMENT_EXPORT
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_office_staff(user)
+
+    def get_queryset(self):
+        return achievements_visible_to(self.request.user)
+
+    def configure_form(self, form) -> None:
+        choose_institution(self.request)(form)
 
 
 # --- An achievement's page -----------------------------------------------------------

@@ -279,6 +279,32 @@ def _page_bounds(number: str | None, per_page: int) -> slice | None:
     return slice((number - 1) * per_page, number * per_page)
 
 
+def filtered_rows(
+    request,
+    *,
+    queryset: QuerySet,
+    filterset_class,
+    sorting: Sorting,
+    configure_form: Callable[[forms.Form], None] | None = None,
+    params: QueryDict,
+) -> tuple[object, QuerySet, str, bool]:
+    """The FilterSet, the filtered and sorted rows (all pages), the sort
+    key and whether it is descending: a list without its page. ``params``
+    are the list's query string (a bulk action's form carries the filters
+    of the list it was posted from)."""
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    style_filter_form(filterset.form)
+    if configure_form is not None:
+        configure_form(filterset.form)
+    sort_key, descending = sorting.resolve(params.get(SORT_PARAM))
+    # An invalid filter (a date that is no date) shows its error and no
+    # rows, as django-filter's strict FilterView does: silently dropping it
+    # would show, and export, more than the user asked for.
+    matching = filterset.qs if filterset.is_valid() else queryset.none()
+    rows = matching.order_by(*sorting.order_by(sort_key, descending, queryset.model))
+    return filterset, rows, sort_key, descending
+
+
 def filtered_list(
     request,
     *,
@@ -294,16 +320,14 @@ def filtered_list(
     page. ``configure_form`` adjusts the filter form (labels, choices)
     before it is validated."""
     params = request.GET
-    filterset = filterset_class(params, queryset=queryset, request=request)
-    style_filter_form(filterset.form)
-    if configure_form is not None:
-        configure_form(filterset.form)
-    sort_key, descending = sorting.resolve(params.get(SORT_PARAM))
-    # An invalid filter (a date that is no date) shows its error and no
-    # rows, as django-filter's strict FilterView does: silently dropping it
-    # would show, and export, more than the user asked for.
-    matching = filterset.qs if filterset.is_valid() else queryset.none()
-    rows = matching.order_by(*sorting.order_by(sort_key, descending, queryset.model))
+    filterset, rows, sort_key, descending = filtered_rows(
+        request,
+        queryset=queryset,
+        filterset_class=filterset_class,
+        sorting=sorting,
+        configure_form=configure_form,
+        params=params,
+    )
     keyed_rows = _KeysFirst(
         rows,
         count_with_keys=bool(params.get(SEARCH_PARAM)),
@@ -335,15 +359,20 @@ class ListExport:
     fields: Sequence[str] = dataclass_field(default=())
 
     def response(self, listing: FilteredList):
+        return self.response_for(listing.queryset, listing.export_format)
+
+    def response_for(self, queryset: QuerySet, export_format: str):
+        """The export of ``queryset`` (the list's rows, or a selection of
+        them) in ``export_format``."""
         # Related rows come from ``enrich`` by chunk, not from the page's
         # prefetching, which a ``values()`` query cannot use.
-        queryset = listing.queryset.prefetch_related(None)
+        queryset = queryset.prefetch_related(None)
         if self.values is not None:
             queryset = self.values(queryset)
         else:
             queryset = queryset.values(*self.fields)
         rows = export_rows(queryset, self.columns, enrich=self.enrich)
-        return export_response(listing.export_format, rows, self.columns, self.filename)
+        return export_response(export_format, rows, self.columns, self.filename)
 
 
 class FilteredListView(LoginRequiredMixin, View):

@@ -37,6 +37,8 @@ from .invoicing import (
     VAT_INVOICE_FIELDS,
     VatInvoiceError,
     invoice_issue,
+    invoice_mark_sent,
+    invoice_mark_sent_guard,
     payment_record,
     payment_record_guard,
     vat_invoice_record,
@@ -58,7 +60,9 @@ from .milestones import (
     milestone_waive,
     milestones_create_from_schedule,
 )
+from .owners import project_owner_assign, project_owner_assign_guard
 from .registration import project_register
+from .reminders import milestone_reminder_guard, milestone_reminder_send
 from .royalties import (
     royalty_report_accept,
     royalty_report_invoice,
@@ -86,6 +90,8 @@ __all__ = [
     "fixed_payment_pay_guard",
     "fixed_payment_waive",
     "invoice_issue",
+    "invoice_mark_sent",
+    "invoice_mark_sent_guard",
     "milestone_cancel",
     "milestone_claim",
     "milestone_claim_guard",
@@ -94,6 +100,8 @@ __all__ = [
     "milestone_dispute_guard",
     "milestone_invoice",
     "milestone_invoice_guard",
+    "milestone_reminder_guard",
+    "milestone_reminder_send",
     "milestone_verification_record",
     "milestone_verification_record_guard",
     "milestone_verify",
@@ -106,6 +114,8 @@ __all__ = [
     "project_advance_guard",
     "project_hold",
     "project_hold_guard",
+    "project_owner_assign",
+    "project_owner_assign_guard",
     "project_register",
     "project_resume",
     "project_resume_guard",

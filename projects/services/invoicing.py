@@ -192,6 +192,62 @@ def payment_record_guard(invoice: Invoice, user) -> Guard:
     return ALLOWED
 
 
+def invoice_mark_sent_guard(invoice: Invoice, user) -> Guard:
+    """Whether ``user`` may record that the invoice went out: the payee's
+    staff, once, and not for an invoice settled or of something cancelled
+    or waived meanwhile."""
+    billed = invoice.billed
+    if not acts_for_research_party(user, billed.agreement):
+        return denied(_("Only the payee's staff record that an invoice was sent."), "not_payee")
+    if invoice.sent_on is not None:
+        return denied(
+            _("The invoice was already marked as sent on %(date)s.")
+            % {"date": date_format(invoice.sent_on)},
+            "already_sent",
+        )
+    if billed.status == MilestoneStatus.PAID:
+        return denied(_("The invoice is settled."), "already_paid")
+    if billed.status in (MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED):
+        return denied(
+            _("What the invoice bills is %(status)s.")
+            % {"status": billed.get_status_display().lower()},
+            "invalid_transition",
+        )
+    return ALLOWED
+
+
+@transaction.atomic
+def invoice_mark_sent(*, invoice: Invoice, by, sent_on: date | None = None) -> Invoice:
+    """Record that the invoice went out to the payer (today unless
+    ``sent_on`` says otherwise), once."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice_mark_sent_guard(invoice, by).raise_if_denied(PaymentError)
+    sent_on = sent_on or timezone.localdate()
+    date_check(sent_on, field="sent_on", bounds=PAST)
+    if sent_on < invoice.issued_on:
+        raise PaymentError(
+            _("An invoice cannot be sent before it is issued."), code="invalid", field="sent_on"
+        )
+    invoice.sent_on = sent_on
+    invoice.sent_by = by
+    invoice.save(update_fields=["sent_on", "sent_by"])
+    billed = invoice.billed
+    activity_record(
+        actor=by,
+        verb="invoice.sent",
+        target=invoice,
+        project=getattr(billed, "project", None),
+        agreement=billed.agreement,
+        summary=Message(
+            gettext_lazy("Invoice %(number)s marked as sent on %(date)s."),
+            number=invoice.number,
+            date=sent_on,
+        ),
+        changes={"sent_on": sent_on},
+    )
+    return invoice
+
+
 @transaction.atomic
 def payment_record(
     *,

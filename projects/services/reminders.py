@@ -10,12 +10,20 @@ only the reminders that told somebody."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.errors import ALLOWED, DomainError, Guard, denied
 from core.events import DomainEvent, publish
+from core.i18n import Message
 from partnerships.computations.reporting import last_ended_period
 from partnerships.events import AgreementExpiring
 from partnerships.models import Agreement
+from partnerships.selectors import acts_for_research_party
+from projects.activity import activity_record
 from projects.choices import (
     FIXED_PAYMENT_OPEN_STATUSES,
     MILESTONE_OPEN_STATUSES,
@@ -27,9 +35,10 @@ from projects.events import (
     FixedPaymentOverdue,
     MilestoneDueSoon,
     MilestoneOverdue,
+    MilestoneReminderSent,
     RoyaltyReportDue,
 )
-from projects.models import FixedPayment, Milestone, ResearchProject, RoyaltyReport
+from projects.models import Activity, FixedPayment, Milestone, ResearchProject, RoyaltyReport
 
 from .fixed_payments import agreement_fixed_payments_schedule, agreements_with_fixed_terms
 from .royalties import _royalty_years, royalty_year_true_up
@@ -175,3 +184,61 @@ def reminders_send(*, today: date) -> ReminderRound:
     _remind_royalty_reports(today, result)
     _true_up_last_year(today, result)
     return result
+
+
+# --- A reminder sent by hand -----------------------------------------------------
+
+REMINDER_SENT = "milestone.reminder_sent"
+
+
+class ReminderError(DomainError):
+    code = "reminder_refused"
+
+
+def milestone_reminder_guard(milestone: Milestone, user) -> Guard:
+    """Whether ``user`` may remind both parties of the milestone now: the
+    payee's staff, for an open milestone with a due date, once a day."""
+    if not acts_for_research_party(user, milestone.agreement):
+        return denied(_("Only the payee's staff send reminders of a milestone."), "not_payee")
+    if milestone.status not in MILESTONE_OPEN_STATUSES:
+        return denied(
+            _("The milestone is %(status)s; there is nothing to remind of.")
+            % {"status": milestone.get_status_display().lower()},
+            "not_open",
+        )
+    if milestone.due_date is None:
+        return denied(_("The milestone has no due date yet."), "no_due_date")
+    sent_today = Activity.objects.filter(
+        verb=REMINDER_SENT,
+        target_type=Milestone._meta.label_lower,
+        target_id=milestone.pk,
+        created_at__date=timezone.localdate(),
+    )
+    if sent_today.exists():
+        return denied(_("A reminder of this milestone was already sent today."), "already_sent")
+    return ALLOWED
+
+
+@transaction.atomic
+def milestone_reminder_send(*, milestone: Milestone, by) -> Activity:
+    """Remind both parties of the milestone's agreement of it now, and
+    record on the timeline that it was sent and by whom."""
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("project", "agreement__partnership")
+        .get(pk=milestone.pk)
+    )
+    milestone_reminder_guard(milestone, by).raise_if_denied(ReminderError)
+    activity = activity_record(
+        actor=by,
+        verb=REMINDER_SENT,
+        target=milestone,
+        project=milestone.project,
+        agreement=milestone.agreement,
+        summary=Message(
+            gettext_lazy("Reminder of milestone %(name)s sent to both parties."),
+            name=milestone.name,
+        ),
+    )
+    publish(MilestoneReminderSent(milestone=milestone, activity=activity))
+    return activity

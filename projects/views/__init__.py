@@ -1,6 +1,6 @@
 """The staff UI's project pages, grouped by subject:
 
-- ``projects``: the project list;
+- ``projects``: the project list and its bulk actions;
 - ``project_page``: a project's page and the actions on it (stage-gate
   decisions, milestones and money, costs, documents, activity);
 - ``project_forms``: registering and editing a project;
@@ -11,6 +11,6 @@
 """
 
 from .project_page import project_detail
-from .projects import home, project_list
+from .projects import ProjectBulkView, home, project_list
 
-__all__ = ["home", "project_detail", "project_list"]
+__all__ = ["ProjectBulkView", "home", "project_detail", "project_list"]

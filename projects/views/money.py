@@ -3,6 +3,7 @@ reports. Each starts from its scoping selector, so a partner user who opens
 one sees only what its enterprise is party to, as in the API."""
 
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.selectors import is_staff_side_user
 from core.errors import DomainError
+from core.ui.bulk import BulkAction, BulkActionView
 from core.ui.exports import ExportColumn, choice_label
+from core.ui.forms import Form
 from core.ui.lists import FilteredListView, ListExport, Sorting
 from partnerships.choices import MilestoneKind
 from projects import services
@@ -122,7 +126,32 @@ class MilestoneListView(FilteredListView):
             **super().get_context_data(listing),
             "tab": "milestones",
             "clear_url": reverse_lazy("milestones:list"),
+            "bulk": MilestoneBulkView.bar_for(self.request, listing),
         }
+
+
+class MilestoneBulkView(BulkActionView):
+    """Remind both parties of milestones, or export them. Each reminder is
+    sent in a transaction of its own: a milestone already settled or
+    reminded today is no reason not to remind of the others."""
+
+    list_view = MilestoneListView
+    list_url_name = "milestones:list"
+    bulk_url_name = "milestones:bulk"
+    actions = (
+        BulkAction(
+            key="remind",
+            label=_("Send a reminder"),
+            run=lambda milestone, by, inputs: services.milestone_reminder_send(
+                milestone=milestone, by=by
+            ),
+            prepare=lambda milestones: milestones.select_related("project"),
+        ),
+    )
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)
 
 
 # --- Invoices -----------------------------------------------------------------------
@@ -260,7 +289,38 @@ class InvoiceListView(FilteredListView):
             **super().get_context_data(listing),
             "tab": "invoices",
             "clear_url": reverse_lazy("milestones:invoices"),
+            "bulk": InvoiceBulkView.bar_for(self.request, listing),
         }
+
+
+class SentForm(Form):
+    sent_on = forms.DateField(label=_("Sent on"), initial=timezone.localdate)
+
+
+class InvoiceBulkView(BulkActionView):
+    """Mark invoices as sent, or export them. Marking is all or nothing:
+    the invoices of a selection go out together, in one mailing, and the
+    record should not say that some of them went out when the mailing is
+    held back to fix one that was refused."""
+
+    list_view = InvoiceListView
+    list_url_name = "milestones:invoices"
+    bulk_url_name = "milestones:invoices_bulk"
+    actions = (
+        BulkAction(
+            key="mark_sent",
+            label=_("Mark as sent"),
+            form_class=SentForm,
+            all_or_nothing=True,
+            run=lambda invoice, by, inputs: services.invoice_mark_sent(
+                invoice=invoice, by=by, sent_on=inputs["sent_on"]
+            ),
+        ),
+    )
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)
 
 
 # --- Payments -----------------------------------------------------------------------

@@ -1,16 +1,26 @@
+import django_filters
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
+from accounts.selectors import colleagues_of, is_staff_side_user
+from core.errors import DomainError
+from core.ui.bulk import BulkAction, BulkActionView
 from core.ui.exports import ExportColumn, choice_label
+from core.ui.forms import Form
 from core.ui.lists import ListExport, Sorting, filtered_list
 from partnerships.choices import CooperationMode
+from projects import services
 from projects.choices import ProjectStatus
 from projects.filtersets import ResearchProjectFilterSet
 from projects.models import ResearchProject
-from projects.selectors import project_list_for
+from projects.selectors import project_list_for, projects_visible_to
 
 PROJECTS_PER_PAGE = 50
+PROJECT_FILTERS_SHOWN = ("q", "sector", "status", "mode", "owner")
 
 
 @login_required
@@ -94,6 +104,107 @@ PROJECT_EXPORT = ListExport(
 )
 
 
+OWNER_MINE = "mine"
+OWNER_NOBODY = "nobody"
+
+
+class ProjectListFilterSet(ResearchProjectFilterSet):
+    """The API's project filters, and whose projects: the user's own (those
+    it owns) or those nobody owns yet."""
+
+    owner = django_filters.ChoiceFilter(
+        method="filter_owner",
+        choices=[(OWNER_MINE, _("Mine")), (OWNER_NOBODY, _("Nobody's"))],
+        label=pgettext_lazy("project", "Owner"),
+        empty_label=_("All"),
+    )
+
+    class Meta(ResearchProjectFilterSet.Meta):
+        fields = [*ResearchProjectFilterSet.Meta.fields, "owner"]
+
+    def filter_owner(self, queryset, name, value):
+        if value == OWNER_MINE:
+            return queryset.filter(owner=self.request.user)
+        if value == OWNER_NOBODY:
+            return queryset.filter(owner__isnull=True)
+        return queryset
+
+
+# --- Bulk actions -------------------------------------------------------------
+
+
+class HoldForm(Form):
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the decision on each project."),
+    )
+
+
+class OwnerForm(Form):
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("project", "Owner"),
+        queryset=User.objects.none(),
+        help_text=_("A staff member of each project's lead institution."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = colleagues_of(user)
+
+
+def _milestones_from_schedule(project, by, inputs) -> None:
+    if not services.milestones_create_from_schedule(project=project, by=by):
+        raise DomainError(
+            _("Every milestone of the agreement’s schedule exists already."), code="nothing_new"
+        )
+
+
+class ProjectBulkView(BulkActionView):
+    """Put projects on hold, hand them to an owner, plan their milestones
+    from their agreements' schedules, or export them. Each project is
+    decided in a transaction of its own: the decisions are independent, and
+    one project refused (already on hold, another institution's staff) is
+    no reason to hold back the others."""
+
+    list_url_name = "projects:list"
+    bulk_url_name = "projects:bulk"
+    filterset_class = ProjectListFilterSet
+    sorting = PROJECT_SORTING
+    export = PROJECT_EXPORT
+    actions = (
+        BulkAction(
+            key="hold",
+            label=_("Put on hold"),
+            form_class=HoldForm,
+            run=lambda project, by, inputs: services.project_hold(
+                project=project, by=by, rationale=inputs["rationale"]
+            ),
+        ),
+        BulkAction(
+            key="assign_owner",
+            label=_("Assign an owner"),
+            form_class=OwnerForm,
+            form_kwargs=lambda request: {"user": request.user},
+            run=lambda project, by, inputs: services.project_owner_assign(
+                project=project, owner=inputs["owner"], by=by
+            ),
+        ),
+        BulkAction(
+            key="milestones_from_schedule",
+            label=_("Create milestones from the schedule"),
+            run=_milestones_from_schedule,
+        ),
+    )
+
+    @classmethod
+    def may_use(cls, user) -> bool:
+        return is_staff_side_user(user)
+
+    def get_queryset(self):
+        return projects_visible_to(self.request.user)
+
+
 @login_required
 def project_list(request):
     """The projects the user may see: filtered, sorted and paginated, or
@@ -101,9 +212,9 @@ def project_list(request):
     listing = filtered_list(
         request,
         queryset=project_list_for(request.user),
-        filterset_class=ResearchProjectFilterSet,
+        filterset_class=ProjectListFilterSet,
         sorting=PROJECT_SORTING,
-        shown_filters=("q", "sector", "status", "mode"),
+        shown_filters=PROJECT_FILTERS_SHOWN,
         per_page=PROJECTS_PER_PAGE,
     )
     if listing.export_format:
@@ -111,5 +222,10 @@ def project_list(request):
     return render(
         request,
         "projects/list.html",
-        {"listing": listing, "filterset": listing.filterset, "page": listing.page},
+        {
+            "listing": listing,
+            "filterset": listing.filterset,
+            "page": listing.page,
+            "bulk": ProjectBulkView.bar_for(request, listing),
+        },
     )

@@ -21,6 +21,8 @@
  *   data-bb-currencies='{"ID": "CUR"}' with data-bb-currency-field="NAME"
  *                          a <select> of agreements: choosing one sets the
  *                          form's field NAME to that agreement's currency
+ *   data-bb-check-all="ID" a checkbox that ticks or clears every row's
+ *                          checkbox of the bulk form ID
  */
 (function () {
   "use strict";
@@ -29,6 +31,14 @@
     const field = event.target.closest("[data-bb-autosubmit]");
     if (field && field.form) {
       field.form.requestSubmit();
+    }
+    const checkAll = event.target.closest("[data-bb-check-all]");
+    if (checkAll) {
+      const selector = 'input[type="checkbox"][name="selected"][form="' +
+        checkAll.dataset.bbCheckAll + '"]';
+      document.querySelectorAll(selector).forEach(function (box) {
+        box.checked = checkAll.checked;
+      });
     }
     const agreement = event.target.closest("[data-bb-currencies]");
     if (agreement && agreement.form) {
