@@ -455,9 +455,11 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "currency",
             "issued_on",
             "due_on",
+            "sent_on",
             "vat_invoice",
             "created_at",
         ]
+        read_only_fields = ["sent_on"]
 
 
 class PaymentSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -136,6 +137,19 @@ def test_invoices_are_marked_sent_with_who_and_when(staff, staff_user, invoices)
     assert sent.sent_on == timezone.localdate() and sent.sent_by == staff_user
     assert Activity.objects.filter(verb="invoice.sent").count() == 2
     assert "sent " in staff.get("/milestones/invoices/").text
+
+
+def test_the_payer_sees_over_the_api_when_its_invoice_was_sent(staff, partner_user, invoices):
+    mark_sent(staff, invoices[0])
+    payer = Client()
+    payer.force_login(partner_user)
+
+    sent, unsent = (
+        payer.get(f"/api/v1/invoices/{invoice.pk}/").json() for invoice in invoices[:2]
+    )
+
+    assert sent["sent_on"] == timezone.localdate().isoformat()
+    assert unsent["sent_on"] is None
 
 
 def test_marking_is_all_or_nothing_one_refusal_leaves_every_invoice_unmarked(staff, invoices):
