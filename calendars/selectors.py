@@ -16,6 +16,7 @@ from partnerships.selectors import agreements_visible_to
 from projects.selectors import (
     invoices_visible_to,
     milestones_visible_to,
+    projects_visible_to,
     royalty_reports_visible_to,
 )
 
@@ -31,6 +32,7 @@ class EventKind:
     ROYALTY_REPORT = "royalty-report"
     AGREEMENT_EXPIRY = "agreement-expiry"
     PATENT_DEADLINE = "patent-deadline"
+    GATE_REVIEW = "gate-review"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def _uid(kind: str, pk: int, what: str) -> str:
 
 def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
     """The user's events from ``start`` to ``end`` (both included), by date,
-    titled in the active language. Five queries, however many events."""
+    titled in the active language. Six queries, however many events."""
     portal = is_partner_user(user)
     # A researcher opens achievements on the research pages and has no page
     # for the rest: those events carry no link.
@@ -163,6 +165,27 @@ def calendar_events_for(user, start: date, end: date) -> list[CalendarEvent]:
                     kwargs={"pk": deadline.achievement_id},
                 ),
                 description=deadline.achievement.reference,
+            )
+        )
+
+    for project in (
+        projects_visible_to(user)
+        .filter(next_gate_review_on__range=(start, end))
+        .select_related("current_stage")
+    ):
+        url = link(
+            ("portal:project_detail", {"code": project.code}),
+            ("projects:detail", {"code": project.code}),
+        )
+        events.append(
+            CalendarEvent(
+                uid=_uid("project", project.pk, "gate-review"),
+                title=_("Gate review: %(project)s, %(stage)s")
+                % {"project": project.code, "stage": localized_name(project.current_stage)},
+                date=project.next_gate_review_on,
+                kind=EventKind.GATE_REVIEW,
+                url=url,
+                description=localized_name(project, "title"),
             )
         )
 

@@ -8,14 +8,18 @@ The demo projects (``demo.seeding``) and the generated ones
 
 import datetime
 import random
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from demo.history import PlannedTransition, StageFacts, project_budget
 from demo.specs import DEMO_TIME_ZONE
 from partnerships.choices import CooperationMode
 from partnerships.models import Agreement, Partnership
 from pipelines.models import StageDefinition
+from projects.choices import ProjectStatus
 from projects.models import ResearchProject, StageTransition
 
 # Projects written per bulk insert.
@@ -180,8 +184,21 @@ def new_project(
         budget=project_budget(stages, reach, rng),
         currency=stage.currency,
         start_date=history[0].decided_at.astimezone(DEMO_TIME_ZONE).date(),
+        next_gate_review_on=next_gate_review_on(code, status, reach, stages),
         description=description,
     )
+
+
+def next_gate_review_on(
+    code: str, status: str, reach: int, stages: Sequence[StageFacts]
+) -> datetime.date | None:
+    """An active project short of the market has its next gate review
+    planned one to four months ahead, so the calendars have some. Taken
+    from the code, not the project's random stream, which would shift
+    every figure drawn after it."""
+    if status != ProjectStatus.ACTIVE or reach == len(stages) - 1:
+        return None
+    return timezone.localdate() + datetime.timedelta(days=7 + zlib.crc32(code.encode()) % 113)
 
 
 def insert_projects(

@@ -335,6 +335,7 @@ class ProjectForm(BootstrapFormMixin, DomainErrorFormMixin, forms.ModelForm):
         fields = PROJECT_FIELDS.all
         widgets = {
             "start_date": DateInput(),
+            "next_gate_review_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "partner_enterprises": forms.SelectMultiple(attrs={"size": 5}),
         }

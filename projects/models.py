@@ -119,6 +119,12 @@ class ResearchProject(TimeStampedModel):
     budget = money_field(_("budget"), default=0, validators=[MinValueValidator(0)])
     currency = currency_field()
     start_date = models.DateField(_("start date"))
+    next_gate_review_on = models.DateField(
+        _("next gate review"),
+        null=True,
+        blank=True,
+        help_text=_("When the next stage-gate review is planned. A gate decision clears it."),
+    )
     description = LimitedTextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     # The staff member who looks after the project day to day: one of the
     # lead institution's staff, assigned by ``project_owner_assign``.

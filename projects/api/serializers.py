@@ -156,6 +156,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
             "therapeutic_area",
             "budget",
             "currency",
+            "next_gate_review_on",
             "description",
             "created_at",
             "available_decisions",

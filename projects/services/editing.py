@@ -33,6 +33,7 @@ PROJECT_FIELDS = WritableFields(
         "budget",
         "currency",
         "start_date",
+        "next_gate_review_on",
         "description",
     ),
     fixed=("code", "current_stage"),
@@ -69,7 +70,10 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
     project.full_clean()
     # Only a date written now: a project kept from before the bounds can
     # still be edited.
-    dates_check({field: getattr(project, field) for field in changes}, {"start_date": BUSINESS})
+    dates_check(
+        {field: getattr(project, field) for field in changes},
+        {"start_date": BUSINESS, "next_gate_review_on": BUSINESS},
+    )
     project.save()
     refuse_out_of_reach(by, project)
     if "lead_institution" in changes and before["lead_institution"] != project.lead_institution:

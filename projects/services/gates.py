@@ -237,10 +237,15 @@ def _record(
 
     project.current_stage = to_stage
     project.status = to_status
+    # The decision is the review that was planned: the next one is planned
+    # afresh.
+    project.next_gate_review_on = None
     if to_stage.trl_min > project.trl or project.trl > to_stage.trl_max:
         # Keep the readiness level inside the stage's range.
         project.trl = min(max(project.trl, to_stage.trl_min), to_stage.trl_max)
-    project.save(update_fields=["current_stage", "status", "trl", "updated_at"])
+    project.save(
+        update_fields=["current_stage", "status", "trl", "next_gate_review_on", "updated_at"]
+    )
 
     changes = {"stage": [from_stage.name, to_stage.name], "status": [from_status, to_status]}
     if kind == TransitionKind.TERMINATE:

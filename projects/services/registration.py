@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import has_full_access, staff_institution_ids
-from core.dates import BUSINESS, date_check
+from core.dates import BUSINESS, dates_check
 from core.errors import DomainError
 from core.i18n import Localized, Message
 from partnerships.models import Enterprise, Institution, JointCentreParty
@@ -119,7 +119,10 @@ def project_register(
     joint centres or partnerships, led by an institution they work for. Its
     partner enterprises are parties to its agreement or partnership."""
     project.full_clean()
-    date_check(project.start_date, field="start_date", bounds=BUSINESS)
+    dates_check(
+        {"start_date": project.start_date, "next_gate_review_on": project.next_gate_review_on},
+        {"start_date": BUSINESS, "next_gate_review_on": BUSINESS},
+    )
     project.save()
     if by is not None:
         # Out of sight first: a project the user would not even see is

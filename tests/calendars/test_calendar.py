@@ -15,6 +15,7 @@ from achievements.models import Deadline
 from calendars.models import CalendarFeed
 from calendars.selectors import calendar_events_for
 from calendars.services import calendar_feed_issue
+from projects import services
 from projects.models import Invoice
 from tests.factories import (
     AchievementFactory,
@@ -41,14 +42,17 @@ def today():
 def make_portfolio(institution, *, code: str, start: datetime.date) -> dict:
     """One of each kind of event for ``institution``, on the days after
     ``start``: a milestone on day 1, an invoice on 2, a royalty report due on
-    3, an agreement's expiry on 4, a patent deadline on 5."""
+    3, an agreement's expiry on 4, a patent deadline on 5, the project's
+    next gate review on 6."""
     partnership = PartnershipFactory(
         code=f"PS-{code}", institution=institution, enterprise=EnterpriseFactory()
     )
     agreement = AgreementFactory(
         partnership=partnership, reference=f"AGR-{code}", expires_on=start + 4 * DAY
     )
-    project = ProjectUnderAgreementFactory(agreement=agreement, code=f"PRJ-{code}")
+    project = ProjectUnderAgreementFactory(
+        agreement=agreement, code=f"PRJ-{code}", next_gate_review_on=start + 6 * DAY
+    )
     milestone = MilestoneFactory(
         project=project, name=f"{code} first patient", due_date=start + DAY
     )
@@ -83,6 +87,7 @@ def make_portfolio(institution, *, code: str, start: datetime.date) -> dict:
         due_on=start + 5 * DAY,
     )
     return {
+        "project": project,
         "milestone": milestone,
         "invoice": invoice,
         "report": report,
@@ -98,6 +103,7 @@ def expected_uids(portfolio) -> set[str]:
         f"royalty-report-{portfolio['report'].pk}-due@biobridge",
         f"agreement-{portfolio['agreement'].pk}-expiry@biobridge",
         f"deadline-{portfolio['deadline'].pk}-due@biobridge",
+        f"project-{portfolio['project'].pk}-gate-review@biobridge",
     }
 
 
@@ -133,6 +139,7 @@ def test_the_feed_has_one_all_day_event_per_due_date(client, staff_user, institu
         "royalty": start + 3 * DAY,
         "agreement": start + 4 * DAY,
         "deadline": start + 5 * DAY,
+        "project": start + 6 * DAY,
     }
     for event in events.values():
         assert type(event.decoded("DTSTART")) is datetime.date  # all day, no time
@@ -145,12 +152,29 @@ def test_the_feed_has_one_all_day_event_per_due_date(client, staff_user, institu
             "Royalty report due: AGR-OWN",
             "Agreement expires: AGR-OWN",
             "Patent deadline: Annuity, OWN antibody method",
+            f"Gate review: PRJ-OWN, {portfolio['project'].current_stage.name}",
         ]
     )
     milestone_event = events[f"milestone-{portfolio['milestone'].pk}-due@biobridge"]
     assert str(milestone_event["URL"]) == "http://testserver" + reverse(
         "projects:detail", kwargs={"code": "PRJ-OWN"}
     )
+
+
+def test_a_gate_decision_takes_the_planned_review_off_the_calendar(
+    client, staff_user, institution
+):
+    portfolio = make_portfolio(institution, code="OWN", start=today())
+    project = portfolio["project"]
+    uid = f"project-{project.pk}-gate-review@biobridge"
+    url = feed_url(client, staff_user)
+    assert uid in vevents(client.get(url))
+
+    services.project_hold(project=project, by=staff_user, rationale="Reviewed: waiting for data.")
+
+    project.refresh_from_db()
+    assert project.next_gate_review_on is None
+    assert uid not in vevents(client.get(url))
 
 
 def test_the_feed_keeps_to_its_window(client, staff_user, institution):
@@ -175,7 +199,7 @@ def test_a_moved_date_keeps_the_event_s_uid(client, staff_user, institution):
     after = vevents(client.get(url))
 
     assert after[uid].decoded("DTSTART") == before + datetime.timedelta(days=20)
-    assert len(after) == 5
+    assert len(after) == 6
 
 
 def test_the_feed_speaks_its_owner_s_language(client, staff_user, institution):
@@ -263,11 +287,11 @@ def test_queries_do_not_grow_with_the_events(staff_user, institution):
     start = today()
     make_portfolio(institution, code="ONE", start=start)
     with CaptureQueriesContext(connection) as few:
-        assert len(calendar_events_for(staff_user, start, start + 30 * DAY)) == 5
+        assert len(calendar_events_for(staff_user, start, start + 30 * DAY)) == 6
     for n in range(4):
         make_portfolio(institution, code=f"MORE{n}", start=start)
     with CaptureQueriesContext(connection) as many:
-        assert len(calendar_events_for(staff_user, start, start + 30 * DAY)) == 25
+        assert len(calendar_events_for(staff_user, start, start + 30 * DAY)) == 30
 
     assert len(many) == len(few)
     assert len(many) <= 8
@@ -286,7 +310,7 @@ def test_the_month_page_lists_the_month_s_events_by_day(client, staff_user, inst
     text = page.content.decode()
     assert page.status_code == 200
     assert [day.date for day in page.context["month"].days] == [
-        datetime.date(2026, 12, day) for day in (1, 2, 3, 4, 5)
+        datetime.date(2026, 12, day) for day in (1, 2, 3, 4, 5, 6)
     ]
     assert "Invoice due: INV-DEC-0001" in text
     assert "INV-JAN-0001" not in text

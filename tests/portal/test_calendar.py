@@ -1,6 +1,7 @@
 """The partner's calendar: the portal's month page and the partner's feed
-hold the enterprise's own milestones, invoices, royalty reports and
-agreements, never another enterprise's."""
+hold the enterprise's own milestones, invoices, royalty reports,
+agreements and its projects' planned gate reviews, never another
+enterprise's."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from partnerships.models import Agreement
-from projects.models import Invoice, Milestone, RoyaltyReport
+from projects.models import Invoice, Milestone, ResearchProject, RoyaltyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def falling_due(side, start):
         period_start=period_end - 89 * DAY, period_end=period_end
     )
     Agreement.objects.filter(pk=side.agreement.pk).update(expires_on=start + 4 * DAY)
+    ResearchProject.objects.filter(pk=side.project.pk).update(next_gate_review_on=start + 5 * DAY)
 
 
 def own_uids(side):
@@ -35,6 +37,7 @@ def own_uids(side):
         f"invoice-{side.invoice.pk}-due@biobridge",
         f"royalty-report-{side.royalty_report.pk}-due@biobridge",
         f"agreement-{side.agreement.pk}-expiry@biobridge",
+        f"project-{side.project.pk}-gate-review@biobridge",
     }
 
 
@@ -74,12 +77,13 @@ def test_the_portal_s_month_lists_the_enterprise_s_dates_with_portal_links(
     text = page.content.decode()
     assert page.status_code == 200
     assert [day.date for day in page.context["month"].days] == [
-        datetime.date(2026, 12, day) for day in (1, 2, 3, 4)
+        datetime.date(2026, 12, day) for day in (1, 2, 3, 4, 5)
     ]
     assert f"Invoice due: {own.invoice.number}" in text
     assert (
         reverse("portal:agreement_detail", kwargs={"reference": own.agreement.reference}) in text
     )
+    assert reverse("portal:project_detail", kwargs={"code": own.project.code}) in text
     assert "FOREIGN" not in text
     assert 'href="/portal/calendar/?month=2027-01"' in text
 

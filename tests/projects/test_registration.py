@@ -3,6 +3,8 @@ projects for their own institutions, and a project's partner enterprises
 are parties to its agreement (or partnership), so no enterprise is shown a
 project that runs under someone else's contract."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -307,3 +309,32 @@ def test_the_api_refuses_a_foreign_lead_institution_with_its_code(staff_user, ag
     error = response.json()["error"]
     assert error["code"] == "foreign_lead_institution"
     assert "lead_institution" in error["fields"]
+
+
+# --- The next gate review ----------------------------------------------------------
+
+
+def test_staff_plan_the_next_gate_review_and_the_project_page_shows_it(
+    client, agreement, staff_user
+):
+    project = ProjectUnderAgreementFactory(agreement=agreement)
+    review_on = datetime.date.today() + datetime.timedelta(days=45)
+
+    services.project_update(project=project, by=staff_user, next_gate_review_on=review_on)
+    client.force_login(staff_user)
+    page = client.get(reverse("projects:detail", kwargs={"code": project.code}))
+
+    project.refresh_from_db()
+    assert project.next_gate_review_on == review_on
+    assert 'data-testid="project-next-gate-review"' in page.content.decode()
+
+
+def test_a_gate_review_planned_beyond_the_business_horizon_is_refused(agreement, staff_user):
+    project = ProjectUnderAgreementFactory(agreement=agreement)
+
+    with pytest.raises(DomainError) as refused:
+        services.project_update(
+            project=project, by=staff_user, next_gate_review_on=datetime.date(2099, 1, 1)
+        )
+
+    assert refusal(refused)[1] == "next_gate_review_on"
