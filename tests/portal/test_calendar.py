@@ -98,3 +98,12 @@ def test_the_portal_s_month_speaks_chinese(client, partner_user, own):
     text = page.content.decode()
     assert "日历" in text
     assert f"付款通知到期：{own.invoice.number}" in text
+
+
+def test_the_portal_s_project_page_shows_the_planned_gate_review(client, partner_user, own):
+    falling_due(own, datetime.date(2026, 11, 30))
+    client.force_login(partner_user)
+
+    page = client.get(reverse("portal:project_detail", kwargs={"code": own.project.code}))
+
+    assert 'data-testid="project-next-gate-review"' in page.content.decode()
