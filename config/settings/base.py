@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "distributions",
     "reports",
     "calendars",
+    "search",
     "valuations",
     "notifications",
     "webhooks",

@@ -21,6 +21,9 @@
  *   data-bb-currencies='{"ID": "CUR"}' with data-bb-currency-field="NAME"
  *                          a <select> of agreements: choosing one sets the
  *                          form's field NAME to that agreement's currency
+ *   data-bb-popup          a box of results under a field (the search's
+ *                          live results): emptied on Escape or a click
+ *                          outside its parent
  */
 (function () {
   "use strict";
@@ -163,5 +166,23 @@
   sizeWithin(document);
   document.addEventListener("htmx:load", function (event) {
     sizeWithin(event.detail.elt);
+  });
+
+  function closePopups(except) {
+    document.querySelectorAll("[data-bb-popup]").forEach(function (popup) {
+      if (!except || !popup.parentElement.contains(except)) {
+        popup.replaceChildren();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    closePopups(event.target);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      closePopups(null);
+    }
   });
 })();
