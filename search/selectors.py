@@ -104,6 +104,14 @@ def side_of(user) -> str:
     return STAFF
 
 
+# The search page of each side.
+SEARCH_PAGES = {STAFF: "search:page", PORTAL: "portal:search", RESEARCH: "research:search"}
+
+
+def search_url_for(user) -> str:
+    return reverse(SEARCH_PAGES[side_of(user)])
+
+
 # --- What is found -------------------------------------------------------------------
 
 
@@ -163,7 +171,9 @@ class Kind:
     visible: Callable[[object], QuerySet]
     # Codes and numbers: matched exactly, then by prefix, then anywhere.
     codes: tuple[str, ...]
-    # Names, titles and descriptions: matched by prefix, then anywhere.
+    # Names and titles: matched by prefix, then anywhere.
+    names: tuple[str, ...]
+    # Descriptions: matched anywhere.
     texts: tuple[str, ...]
     # The field the label is sorted by within a rank.
     sort: str
@@ -176,7 +186,7 @@ class Kind:
     lists: dict[str, str]
 
     def fields(self) -> tuple[str, ...]:
-        return self.codes + self.texts
+        return self.codes + self.names + self.texts
 
 
 def _party(row: dict) -> tuple[str, str, str]:
@@ -260,7 +270,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Projects"),
         visible=projects_visible_to,
         codes=("code",),
-        texts=("title", "title_zh", "description"),
+        names=("title", "title_zh"),
+        texts=("description",),
         sort="title",
         values=("id", "code", "title", "title_zh"),
         describe=_project,
@@ -275,7 +286,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Institutions"),
         visible=institutions_visible_to,
         codes=("code", "unified_social_credit_code"),
-        texts=("name", "name_zh"),
+        names=("name", "name_zh"),
+        texts=(),
         sort="name",
         values=("id", "code", "name", "name_zh", "unified_social_credit_code"),
         describe=_party,
@@ -287,7 +299,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Enterprises"),
         visible=enterprises_visible_to,
         codes=("code", "unified_social_credit_code"),
-        texts=("name", "name_zh"),
+        names=("name", "name_zh"),
+        texts=(),
         sort="name",
         values=("id", "code", "name", "name_zh", "unified_social_credit_code"),
         describe=_party,
@@ -299,7 +312,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Joint centres"),
         visible=joint_centres_visible_to,
         codes=("code",),
-        texts=("name", "name_zh"),
+        names=("name", "name_zh"),
+        texts=(),
         sort="name",
         values=("id", "code", "name", "name_zh"),
         describe=_party,
@@ -311,7 +325,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Agreements"),
         visible=agreements_visible_to,
         codes=("reference", "registration_number"),
-        texts=("title",),
+        names=("title",),
+        texts=(),
         sort="title",
         values=("id", "reference", "title", "registration_number"),
         describe=_agreement,
@@ -326,7 +341,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Milestones"),
         visible=milestones_visible_to,
         codes=(),
-        texts=("name",),
+        names=("name",),
+        texts=(),
         sort="name",
         values=("id", "name", "project__code", "project__title", "project__title_zh"),
         describe=_milestone,
@@ -341,6 +357,7 @@ KINDS: tuple[Kind, ...] = (
         title=_("Invoices"),
         visible=invoices_visible_to,
         codes=("number",),
+        names=(),
         texts=(),
         sort="number",
         values=("id", "number", "payer_name", "payee_name"),
@@ -356,7 +373,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Achievements"),
         visible=achievements_visible_to,
         codes=("reference",),
-        texts=("title", "title_zh"),
+        names=("title", "title_zh"),
+        texts=(),
         sort="title",
         values=("id", "reference", "title", "title_zh"),
         describe=_achievement,
@@ -372,6 +390,7 @@ KINDS: tuple[Kind, ...] = (
         title=_("Patent applications"),
         visible=patent_applications_visible_to,
         codes=("application_number", "publication_number", "grant_number"),
+        names=(),
         texts=(),
         sort="application_number",
         values=(
@@ -401,7 +420,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("People"),
         visible=people_visible_to,
         codes=("email",),
-        texts=("full_name", "name_zh"),
+        names=("full_name", "name_zh"),
+        texts=(),
         sort="full_name",
         values=(
             "id",
@@ -425,7 +445,8 @@ KINDS: tuple[Kind, ...] = (
         title=_("Documents"),
         visible=documents_visible_to,
         codes=(),
-        texts=("original_name", "description"),
+        names=("original_name",),
+        texts=("description",),
         sort="original_name",
         values=("id", "original_name", "description", "project__code", "agreement__reference"),
         describe=_document,
@@ -467,16 +488,17 @@ def _rank(kind: Kind, query: str) -> Case:
     if kind.codes:
         whens.append(When(_any(kind.codes, "iexact", query), then=Value(0)))
         whens.append(When(_any(kind.codes, "istartswith", query), then=Value(1)))
-    if kind.texts:
-        whens.append(When(_any(kind.texts, "istartswith", query), then=Value(2)))
+    if kind.names:
+        whens.append(When(_any(kind.names, "istartswith", query), then=Value(2)))
     return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
 def search_kind(user, kind: Kind, query: str, *, limit: int) -> SearchGroup | None:
-    """One kind's hits, in one query (none when the user sees none of it)."""
-    visible = kind.visible(user)
+    """One kind's hits and their number, in one query; none when the user
+    sees none of the kind."""
     rows = list(
-        visible.filter(_matching(kind, query))
+        kind.visible(user)
+        .filter(_matching(kind, query))
         .annotate(
             search_rank=_rank(kind, query),
             search_length=Length(kind.sort),
