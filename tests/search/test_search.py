@@ -286,7 +286,7 @@ def test_a_search_costs_the_same_queries_however_much_data_matches(who, superuse
     with CaptureQueriesContext(connection) as few:
         search_everything(user, "nanobody")
     for n in range(3):
-        make_side(f"Nanobody{n}", f"丙{n}", 10 + n)
+        make_side(f"More{n}", f"丙{n}", 10 + n)
     with CaptureQueriesContext(connection) as many:
         search_everything(user, "nanobody")
 
