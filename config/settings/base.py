@@ -382,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "achievements.choices.ApplicationStatus",
         "DeadlineKindEnum": "achievements.choices.DeadlineKind",
         "DeadlineStateEnum": "achievements.choices.DeadlineState",
+        "SearchKindEnum": "search.selectors.KIND_KEYS",
         "IpCostKindEnum": "achievements.choices.IpCostKind",
         "CounselKindEnum": "achievements.choices.CounselKind",
         "RunStateEnum": "distributions.choices.RunState",

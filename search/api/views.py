@@ -35,7 +35,7 @@ class SearchHitSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="SearchGroup")
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KIND_KEYS)
-    count = serializers.IntegerField(help_text="All the hits of this kind, beyond those listed.")
+    count = serializers.IntegerField(help_text="How many hits of this kind there are, the unlisted ones included.")
     results = SearchHitSerializer(many=True)
 
 
