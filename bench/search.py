@@ -146,7 +146,7 @@ def run(options, *, seed: bool) -> None:
         )
         for label, query in QUERIES:
 
-            def request(query=query):
+            def request(query=query, client=client, url=url):
                 response = client.get(url, {"q": query}, headers={"HX-Request": "true"})
                 assert response.status_code == 200, (url, response.status_code)
                 return response
@@ -157,7 +157,9 @@ def run(options, *, seed: bool) -> None:
                 request()
             p50, p95 = median_ms(request, options.repeat)
             selector, _p95 = median_ms(
-                lambda query=query: search_everything(user, query, limit_per_kind=DEFAULT_LIMIT),
+                lambda query=query, user=user: search_everything(
+                    user, query, limit_per_kind=DEFAULT_LIMIT
+                ),
                 options.repeat,
             )
             hits = search_everything(user, query, limit_per_kind=DEFAULT_LIMIT).total

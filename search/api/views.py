@@ -35,7 +35,9 @@ class SearchHitSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="SearchGroup")
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KIND_KEYS)
-    count = serializers.IntegerField(help_text="How many hits of this kind there are, the unlisted ones included.")
+    count = serializers.IntegerField(
+        help_text="How many hits of this kind there are, the unlisted ones included."
+    )
     results = SearchHitSerializer(many=True)
 
 
