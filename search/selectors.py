@@ -27,7 +27,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import is_partner_user, is_researcher_user
@@ -547,14 +547,6 @@ def search_everything(user, query: str, *, limit_per_kind: int = DEFAULT_LIMIT) 
         if group is not None:
             groups.append(group)
     return SearchResults(query=query, groups=groups)
-
-
-def results_summary(results: SearchResults) -> str:
-    return ngettext(
-        "%(count)d result for “%(query)s”",
-        "%(count)d results for “%(query)s”",
-        results.total,
-    ) % {"count": results.total, "query": results.query}
 
 
 @dataclass(frozen=True)
