@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -54,6 +55,9 @@ MIN_LENGTH_CJK = 1
 MAX_LENGTH = 200
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
+# Past this many matches of one kind, the rest are counted no further
+# (on PostgreSQL).
+CANDIDATES = 1000
 
 # The sides a user searches from: the staff UI, the partner portal, the
 # researcher's pages. A hit links to its page on the user's side, or to
@@ -131,6 +135,8 @@ class SearchGroup:
     title: str
     count: int
     hits: list[SearchHit]
+    # There are more than ``count``: counting stopped at ``CANDIDATES``.
+    capped: bool
     # The kind's list page filtered by the query, when the user's side has
     # one that takes ``q`` ("see all 37 in projects").
     list_url: str
@@ -184,6 +190,10 @@ class Kind:
     pages: dict[str, Callable[[dict], str]]
     # The kind's list page per side that filters by ``q``.
     lists: dict[str, str]
+    # Counted in the hundreds of thousands: its matches are capped (see
+    # ``_candidates``). The others are few enough to rank all of them, and
+    # their scoping selectors are read once rather than twice.
+    many: bool = False
 
     def fields(self) -> tuple[str, ...]:
         return self.codes + self.names + self.texts
@@ -280,6 +290,7 @@ KINDS: tuple[Kind, ...] = (
             PORTAL: lambda row: _route("portal:project_detail", code=row["code"]),
         },
         lists={STAFF: "projects:list", PORTAL: "portal:projects"},
+        many=True,
     ),
     Kind(
         key="institution",
@@ -493,13 +504,35 @@ def _rank(kind: Kind, query: str) -> Case:
     return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
+def _candidates(kind: Kind, visible: QuerySet, query: str) -> tuple[QuerySet, bool]:
+    """The user's objects of the kind that match, to rank and count.
+
+    For a kind of many objects, where the database takes a LIMIT inside a
+    UNION (PostgreSQL): at most ``CANDIDATES`` of those whose code or name
+    starts with the query and as many others, taken in no order. A word
+    found in 25,000 descriptions then costs no more than one found in
+    1,000, an exact or prefix match is never left out, and the count stops
+    there ("1000+"). Both come through the kind's scoping selector; the
+    model's manager only reads back the rows they name. Otherwise, all of
+    them. Also says whether the count is capped."""
+    matching = visible.filter(_matching(kind, query))
+    if not (kind.many and connections[visible.db].features.supports_slicing_ordering_in_compound):
+        return matching, False
+    strong = matching.filter(_any(kind.codes + kind.names, "istartswith", query))
+    first = strong.order_by().values("pk")[:CANDIDATES]
+    others = matching.order_by().values("pk")[:CANDIDATES]
+    return visible.model._default_manager.filter(pk__in=first.union(others)), True
+
+
 def search_kind(user, kind: Kind, query: str, *, limit: int) -> SearchGroup | None:
     """One kind's hits and their number, in one query; none when the user
     sees none of the kind."""
+    visible = kind.visible(user)
+    if visible.query.is_empty():
+        return None
+    candidates, capping = _candidates(kind, visible, query)
     rows = list(
-        kind.visible(user)
-        .filter(_matching(kind, query))
-        .annotate(
+        candidates.annotate(
             search_rank=_rank(kind, query),
             search_length=Length(kind.sort),
             search_total=Window(Count("pk")),
@@ -530,6 +563,7 @@ def search_kind(user, kind: Kind, query: str, *, limit: int) -> SearchGroup | No
         title=str(kind.title),
         count=rows[0]["search_total"],
         hits=hits,
+        capped=capping and rows[0]["search_total"] >= CANDIDATES,
         list_url=f"{reverse(list_route)}?{urlencode({'q': query})}" if list_route else "",
     )
 

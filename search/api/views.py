@@ -36,7 +36,11 @@ class SearchHitSerializer(serializers.Serializer):
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KIND_KEYS)
     count = serializers.IntegerField(
-        help_text="How many hits of this kind there are, the unlisted ones included."
+        help_text="How many hits of this kind there are, the unlisted ones included "
+        "(at least this many when capped)."
+    )
+    capped = serializers.BooleanField(
+        help_text="The count stopped at 1000: there are at least that many hits."
     )
     results = SearchHitSerializer(many=True)
 
@@ -61,6 +65,7 @@ def _body(results) -> dict:
             {
                 "kind": group.kind,
                 "count": group.count,
+                "capped": group.capped,
                 "results": [
                     {
                         "kind": hit.kind,

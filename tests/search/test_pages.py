@@ -166,6 +166,7 @@ def test_the_api_answers_groups_of_hits(side_a):
     assert project == {
         "kind": "project",
         "count": 1,
+        "capped": False,
         "results": [
             {
                 "kind": "project",

@@ -154,6 +154,24 @@ def test_a_group_counts_all_its_hits_and_lists_the_first(superuser):
     assert group.list_url == "/projects/?q=orca"
 
 
+def test_past_the_cap_the_count_says_at_least_and_a_code_still_comes_first(superuser, monkeypatch):
+    """On PostgreSQL the projects' matches stop being counted at
+    ``CANDIDATES``; an exact code is still found first. SQLite counts all."""
+    monkeypatch.setattr("search.selectors.CANDIDATES", 3)
+    for n in range(7):
+        ResearchProjectFactory(code=f"ORCA-{n}", title=f"Orca programme {n}")
+
+    broad = search_everything(superuser, "orca").groups[0]
+    exact = search_everything(superuser, "orca-6").groups[0]
+
+    if connection.vendor == "postgresql":
+        assert broad.capped
+        assert 3 <= broad.count < 7
+    else:
+        assert (broad.capped, broad.count) == (False, 7)
+    assert exact.hits[0].code == "ORCA-6"
+
+
 # --- Scope ----------------------------------------------------------------------------------
 
 SIDE_KINDS = [
