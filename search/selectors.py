@@ -1,11 +1,12 @@
-"""Search across everything a user may see: one query, grouped by kind.
+"""Search across everything a user may see, grouped by kind.
 
 Every kind is read through its own scoping selector, so a partner finds
 only its enterprise's objects, a researcher only their achievements and
 patents, staff what their institutions and centres reach. Each kind costs
 at most one query, whatever the data: the first ``limit_per_kind`` hits and
-the number of all of them (a window count) come back together; a kind the
-user sees nothing of costs none.
+the number of all of them (a window count; for projects on PostgreSQL, up
+to ``CANDIDATES``) come back together; a kind the user sees nothing of
+costs none.
 
 A hit is ranked by how it matched the whole query: an exact code or number
 first, then a code or number that starts with it, then a name or title that

@@ -217,5 +217,14 @@ def test_the_api_refuses_a_bad_query_with_a_400(side_a, parameters, code):
         assert "limit" in error["fields"]
 
 
+def test_a_query_of_many_words_is_answered(side_a):
+    words = " ".join(["ab"] * 66)
+
+    response = api(side_a.staff).get("/api/v1/search/", {"q": words})
+
+    assert response.status_code == 200
+    assert response.json()["groups"] == []
+
+
 def test_the_api_wants_a_signed_in_user(side_a):
     assert api().get("/api/v1/search/", {"q": "Alpha"}).status_code == 401
