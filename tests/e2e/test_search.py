@@ -29,7 +29,7 @@ def live_results(page):
     return page.get_by_test_id("search-live")
 
 
-def test_staff_type_a_code_and_open_the_project(page, live_server, sides):
+def test_staff_type_a_code_and_open_the_project(page, live_server, sides, screenshot):
     sign_in(page, "staff@alpha.example.com")
 
     page.get_by_role("searchbox", name="Search", exact=True).press_sequentially("PRJ-ALP")
@@ -37,6 +37,7 @@ def test_staff_type_a_code_and_open_the_project(page, live_server, sides):
     hit = live_results(page).get_by_role("link", name="PRJ-ALPHA Alpha nanobody programme")
     expect(hit).to_be_visible()
     expect(live_results(page)).not_to_contain_text("PRJ-BRAVO")
+    screenshot("search-live")
     hit.click()
     expect(page).to_have_url(f"{live_server.url}/projects/PRJ-ALPHA/")
 
@@ -55,7 +56,9 @@ def test_in_chinese_a_word_inside_a_title_is_found_as_it_is_typed(page, live_ser
     expect(page).to_have_url(f"{live_server.url}/projects/PRJ-ALPHA/")
 
 
-def test_a_partner_searches_the_portal_and_enter_opens_all_results(page, live_server, sides):
+def test_a_partner_searches_the_portal_and_enter_opens_all_results(
+    page, live_server, sides, screenshot
+):
     sign_in(page, "partner@alpha.example.com")
     box = page.get_by_role("searchbox", name="Search", exact=True)
 
@@ -65,6 +68,7 @@ def test_a_partner_searches_the_portal_and_enter_opens_all_results(page, live_se
     box.press("Enter")
 
     expect(page).to_have_url(f"{live_server.url}/portal/search/?q=nanobody")
+    screenshot("search-portal")
     results = page.get_by_test_id("search-results")
     expect(results).to_contain_text("AGR-ALPHA")
     expect(results).not_to_contain_text("AGR-BRAVO")
