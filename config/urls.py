@@ -12,6 +12,7 @@ from partnerships import agreement_urls
 from partnerships import urls as partnership_urls
 from projects import party_page_urls
 from projects.dashboard_urls import reports_urls
+from search import research_urls as search_research_urls
 
 # Under /api/ a request that reaches no view still answers in the API's
 # error format.
@@ -48,14 +49,17 @@ urlpatterns = [
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("calendar/", include("calendars.urls")),
+    path("search/", include("search.urls")),
     path("portal/", include("portal.urls")),
-    # The researcher's pages: their achievements and disclosures, and their
-    # rewards from income distribution, in one namespace.
+    # The researcher's pages: their achievements and disclosures, their
+    # rewards from income distribution and their search, in one namespace.
     path(
         "research/",
         include(
             (
-                achievement_research_urls.urlpatterns + distribution_research_urls.urlpatterns,
+                achievement_research_urls.urlpatterns
+                + distribution_research_urls.urlpatterns
+                + search_research_urls.urlpatterns,
                 "research",
             )
         ),

@@ -30,6 +30,7 @@ STAFF_UI_NAMESPACES = frozenset(
         "reports",
         "notifications",
         "achievements",
+        "search",
     }
 )
 STAFF_UI_URL_NAMES = frozenset({"dashboard", "home", "dashboard-time-in-stage"})

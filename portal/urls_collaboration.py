@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import calendar, documents, notifications, team
+from portal.views import calendar, documents, notifications, search, team
 
 urlpatterns = [
     path("documents/", documents.document_list, name="documents"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/open/", notifications.notification_open, name="notification_open"),
     path("calendar/", calendar.calendar_month, name="calendar"),
+    path("search/", search.search, name="search"),
     path("team/", team.team, name="team"),
     path("team/invite/", team.team_invite, name="team_invite"),
     path("team/<int:user_pk>/resend/", team.team_resend, name="team_resend"),

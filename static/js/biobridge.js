@@ -23,6 +23,9 @@
  *                          form's field NAME to that agreement's currency
  *   data-bb-check-all="ID" a checkbox that ticks or clears every row's
  *                          checkbox of the bulk form ID
+ *   data-bb-popup          a box of results under a field (the search's
+ *                          live results): emptied on Escape or a click
+ *                          outside its parent
  */
 (function () {
   "use strict";
@@ -173,5 +176,23 @@
   sizeWithin(document);
   document.addEventListener("htmx:load", function (event) {
     sizeWithin(event.detail.elt);
+  });
+
+  function closePopups(except) {
+    document.querySelectorAll("[data-bb-popup]").forEach(function (popup) {
+      if (!except || !popup.parentElement.contains(except)) {
+        popup.replaceChildren();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    closePopups(event.target);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      closePopups(null);
+    }
   });
 })();

@@ -386,6 +386,12 @@ def project_query(world, side, role):
     return {"project": side.project.pk}
 
 
+def search_query(world, side, role):
+    """The side's project code: each role finds what it sees of it (what
+    each finds is tested in tests/search)."""
+    return {"q": side.project.code}
+
+
 def own_notification(world, side, role):
     return {"ids": [world.notifications[role].pk]} if role in world.notifications else {}
 
@@ -1107,6 +1113,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("token-detail", "get"): Rule(
         obj=personal("tokens"), visibility="personal", who=ANYONE, class_refuses=NOBODY
+    ),
+    # Everyone signed in searches, each within their own scope.
+    ("search", "get"): Rule(
+        query=search_query, visibility="everyone", who=ANYONE, class_refuses=NOBODY
     ),
     ("token-revoke", "post"): Rule(
         obj=personal("tokens"), visibility="personal", who=ANYONE, class_refuses=NOBODY

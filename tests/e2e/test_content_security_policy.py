@@ -111,6 +111,11 @@ def test_the_staff_pages_break_no_rule_of_the_policy(watched, demo_world):
         f"/admin/projects/researchproject/{project.pk}/change/",
     ):
         visit(page, problems, path)
+    visit(page, problems, "/search/?q=antibody")
+    # The top bar's live results, swapped in by htmx as the user types.
+    page.get_by_role("searchbox", name="Search", exact=True).press_sequentially(project.code)
+    expect(page.get_by_test_id("search-live")).to_be_visible()
+    check(page, problems, "live search")
     visit(page, problems, "/api/docs/")
     expect(page.locator("#swagger-ui .information-container")).to_be_visible()
     check(page, problems, "/api/docs/")
@@ -137,6 +142,7 @@ def test_the_portal_pages_break_no_rule_of_the_policy(watched, demo_world):
     visit(page, problems, "/portal/invoices/")
     visit(page, problems, "/portal/royalty-reports/")
     visit(page, problems, "/portal/team/")
+    visit(page, problems, "/portal/search/?q=antibody")
 
 
 def test_a_token_is_revoked_after_the_browser_asks(watched, demo_world):
