@@ -31,7 +31,7 @@ from partnerships.selectors import (
     people_visible_to,
 )
 from projects.models import Activity, ResearchProject
-from projects.selectors import projects_visible_to
+from projects.selectors import project_visible_filter, projects_visible_to
 
 from .choices import DeadlineState
 from .models import (
@@ -70,7 +70,7 @@ def _seen_by_staff(user, field: str) -> Q:
         achievement_id=outer, institution__in=staff_institution_ids(user)
     )
     made_in_project = Achievement.projects.through.objects.filter(
-        achievement_id=outer, researchproject__in=projects_visible_to(user).values("id")
+        project_visible_filter(user, "researchproject"), achievement_id=outer
     )
     return Q(Exists(owned)) | Q(Exists(made_in_project))
 

@@ -49,11 +49,15 @@ def institutions_visible_to(user) -> QuerySet[Institution]:
             )
             # The institutions leading the projects the enterprise partners
             # in, through the projects' reverse relation: projects sit above
-            # this app and are not imported here.
+            # this app and are not imported here. Asked per institution, so
+            # a search's few matches cost a few lookups rather than a list
+            # of every project of the enterprise.
             | Q(
-                id__in=Institution.objects.filter(
-                    led_projects__partner_enterprises=enterprise_id
-                ).values("id")
+                Exists(
+                    Institution.objects.filter(
+                        pk=OuterRef("pk"), led_projects__partner_enterprises=enterprise_id
+                    )
+                )
             )
             | Q(
                 id__in=JointCentreParty.objects.filter(
@@ -103,9 +107,11 @@ def people_visible_to(user) -> QuerySet[Person]:
         return people.filter(
             Q(enterprise_id=user.enterprise_id)
             | Q(
-                id__in=Person.objects.filter(
-                    led_projects__partner_enterprises=user.enterprise_id
-                ).values("id")
+                Exists(
+                    Person.objects.filter(
+                        pk=OuterRef("pk"), led_projects__partner_enterprises=user.enterprise_id
+                    )
+                )
             )
         )
     return people.none()
