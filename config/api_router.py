@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("imports.api.urls")),
 ]

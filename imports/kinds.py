@@ -1,0 +1,557 @@
+"""What can be imported, kind by kind: the columns of each kind, its
+natural key, and how a row is written — always through the owning app's
+services, which check every rule and record every audit entry.
+
+A column is named by its key (``lead_institution``), or by the label of the
+model field it fills, in English or Chinese (the template's headers). A
+reference column holds the natural key of another record: a code, a USCC,
+an agreement's reference.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.money import Currency
+from partnerships import services as partnership_services
+from partnerships.choices import EnterpriseSize, InstitutionKind, MilestoneKind
+from partnerships.models import (
+    Agreement,
+    Enterprise,
+    Institution,
+    JointCentre,
+    Partnership,
+    Person,
+)
+from pipelines.models import StageDefinition
+from projects import services as project_services
+from projects.choices import ProjectStatus, TherapeuticArea
+from projects.models import Milestone, ResearchProject
+
+from . import values
+from .values import CellError
+
+
+def normalize(header: str) -> str:
+    """A header as compared: no case, no surrounding blanks or asterisks."""
+    return " ".join(str(header).replace("*", " ").split()).casefold()
+
+
+# --- Columns -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a kind. ``parse`` turns a non-empty cell into the value
+    the service takes; an empty cell is ``empty``."""
+
+    key: str
+    label: object
+    parse: Callable = values.text
+    required: bool = False
+    empty: object = ""
+    choices: tuple = ()
+    help: object = ""
+
+    def names(self) -> set[str]:
+        """The headers that name this column."""
+        names = {normalize(self.key)}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                names.add(normalize(str(self.label)))
+        return names
+
+    def label_in(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.label)
+
+
+def _label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
+def text_column(model, name, *, key=None, required=False, **extra) -> Column:
+    return Column(key or name, _label(model, name), values.text, required, **extra)
+
+
+def choice_column(model, name, choices, *, key=None, required=False, empty="") -> Column:
+    lookup = {}
+    for code, label in choices:
+        lookup[normalize(code)] = code
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                lookup[normalize(str(label))] = code
+
+    def parse(value):
+        found = lookup.get(normalize(values.text(value)))
+        if found is None:
+            raise CellError(
+                _("%(value)s is not one of: %(choices)s.")
+                % {"value": values.text(value), "choices": ", ".join(c for c, _l in choices)},
+                code="invalid_choice",
+            )
+        return found
+
+    return Column(
+        key or name, _label(model, name), parse, required, empty=empty, choices=tuple(choices)
+    )
+
+
+def date_column(model, name, *, key=None, required=False) -> Column:
+    return Column(key or name, _label(model, name), values.parse_date, required, empty=None)
+
+
+def decimal_column(model, name, *, key=None, required=False, empty=None) -> Column:
+    return Column(key or name, _label(model, name), values.parse_decimal, required, empty=empty)
+
+
+def int_column(model, name, *, key=None, required=False, empty=None) -> Column:
+    return Column(key or name, _label(model, name), values.parse_int, required, empty=empty)
+
+
+def reference_column(
+    model, name, target, lookup: str, *, key=None, required=False, label=None
+) -> Column:
+    """A column naming another record by its natural key."""
+
+    def parse(value):
+        natural = values.text(value)
+        found = target.objects.filter(**{lookup: natural}).first()
+        if found is None:
+            raise CellError(
+                _("No %(model)s has %(field)s %(value)s.")
+                % {
+                    "model": target._meta.verbose_name,
+                    "field": target._meta.get_field(lookup.split("__")[0]).verbose_name,
+                    "value": natural,
+                },
+                code="not_found",
+            )
+        return found
+
+    return Column(
+        key or name, label or _label(model, name), parse, required, empty=None, help=lookup
+    )
+
+
+CURRENCY_CHOICES = tuple(Currency.choices)
+
+
+# --- Kinds ---------------------------------------------------------------------------
+
+
+class Kind:
+    """One kind of record an office imports."""
+
+    name: str = ""
+    label = ""
+    model: type[models.Model]
+    # The columns that identify a record again on a second import.
+    key: tuple[str, ...] = ()
+
+    def columns(self) -> tuple[Column, ...]:
+        raise NotImplementedError
+
+    def label_in(self, language: str) -> str:
+        with translation.override(language):
+            return str(self.label)
+
+    @cached_property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns()
+
+    @cached_property
+    def by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.all_columns}
+
+    def find(self, row: dict):
+        """The record the row updates, or None for a new one."""
+        raise NotImplementedError
+
+    def write(self, row: dict, existing, by):
+        """Create or update through the services; return the record."""
+        raise NotImplementedError
+
+    @staticmethod
+    def details(row: dict, keys) -> dict:
+        """The optional fields the row states (an empty cell leaves a field
+        as it is)."""
+        return {key: row[key] for key in keys if key in row and row[key] not in (None, "")}
+
+
+class InstitutionKind_(Kind):
+    name = "institutions"
+    label = gettext_lazy("Institutions")
+    model = Institution
+    key = ("code",)
+    FIELDS = ("name_zh", "country", "region", "city", "website", "fiscal_year_start_month")
+    FIELDS += ("unified_social_credit_code", "registered_address", "bank_name", "bank_branch")
+    FIELDS += ("bank_account_number",)
+
+    def columns(self):
+        return (
+            text_column(Institution, "code", required=True),
+            text_column(Institution, "name", required=True),
+            choice_column(Institution, "kind", InstitutionKind.choices, required=True),
+            *(
+                int_column(Institution, name)
+                if name == "fiscal_year_start_month"
+                else text_column(Institution, name)
+                for name in self.FIELDS
+            ),
+        )
+
+    def find(self, row):
+        return Institution.objects.filter(code=row["code"]).first()
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        if existing is None:
+            return partnership_services.institution_create(
+                by=by, code=row["code"], name=row["name"], kind=row["kind"], **details
+            )
+        return partnership_services.institution_update(
+            institution=existing, by=by, name=row["name"], kind=row["kind"], **details
+        )
+
+
+class EnterpriseKind(Kind):
+    name = "enterprises"
+    label = gettext_lazy("Enterprises")
+    model = Enterprise
+    key = ("code",)
+    FIELDS = ("name_zh", "founded_on", "dissolved_on", "country", "region", "city", "website")
+    FIELDS += ("unified_social_credit_code", "registered_address")
+
+    def columns(self):
+        return (
+            text_column(Enterprise, "code", required=True),
+            text_column(Enterprise, "name", required=True),
+            choice_column(Enterprise, "size", EnterpriseSize.choices, required=True),
+            *(
+                date_column(Enterprise, name)
+                if name.endswith("_on")
+                else text_column(Enterprise, name)
+                for name in self.FIELDS
+            ),
+        )
+
+    def find(self, row):
+        found = Enterprise.objects.filter(code=row["code"]).first()
+        uscc = row.get("unified_social_credit_code")
+        if found is None and uscc:
+            found = Enterprise.objects.filter(unified_social_credit_code=uscc).first()
+        return found
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        if existing is None:
+            return partnership_services.enterprise_create(
+                by=by, code=row["code"], name=row["name"], size=row["size"], **details
+            )
+        return partnership_services.enterprise_update(
+            enterprise=existing, by=by, name=row["name"], size=row["size"], **details
+        )
+
+
+class PersonKind(Kind):
+    name = "people"
+    label = gettext_lazy("People")
+    model = Person
+    key = ("full_name", "institution", "enterprise")
+    FIELDS = ("name_zh", "job_title", "email", "phone")
+
+    def columns(self):
+        return (
+            text_column(Person, "full_name", required=True),
+            reference_column(Person, "institution", Institution, "code"),
+            reference_column(Person, "enterprise", Enterprise, "code"),
+            *(text_column(Person, name) for name in self.FIELDS),
+        )
+
+    def find(self, row):
+        return Person.objects.filter(
+            full_name=row["full_name"],
+            institution=row.get("institution"),
+            enterprise=row.get("enterprise"),
+        ).first()
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        organisation = {
+            "institution": row.get("institution"),
+            "enterprise": row.get("enterprise"),
+        }
+        if existing is None:
+            return partnership_services.person_create(
+                by=by, full_name=row["full_name"], **organisation, **details
+            )
+        return partnership_services.person_update(person=existing, by=by, **details)
+
+
+def parse_stage_history(value) -> list[tuple[str, object]]:
+    """``DISCOVERY:2019-03-01; PRECLINICAL:2021/5/4``: the codes of the
+    stages entered, each with its date, oldest first."""
+    entries = []
+    for part in values.text(value).replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        code, sep, day = part.replace("：", ":").partition(":")
+        if not sep or not code.strip():
+            raise CellError(
+                _("Write the history as STAGE:date; STAGE:date, oldest first."),
+                code="invalid_history",
+            )
+        entries.append((code.strip(), values.parse_date(day.strip())))
+    return entries
+
+
+class ProjectKind(Kind):
+    name = "projects"
+    label = gettext_lazy("Research projects")
+    model = ResearchProject
+    key = ("code",)
+    FIELDS = ("title_zh", "principal_investigator", "joint_centre", "partnership", "agreement")
+    FIELDS += ("therapeutic_area", "budget", "currency", "description")
+
+    def columns(self):
+        P = ResearchProject
+        return (
+            text_column(P, "code", required=True),
+            text_column(P, "title", required=True),
+            Column(
+                "pipeline",
+                gettext_lazy("pipeline"),
+                required=True,
+                help=gettext_lazy("The pipeline's code."),
+            ),
+            Column(
+                "current_stage",
+                _label(P, "current_stage"),
+                required=True,
+                help=gettext_lazy("The stage's code."),
+            ),
+            choice_column(P, "status", ProjectStatus.choices, empty=ProjectStatus.ACTIVE),
+            reference_column(P, "lead_institution", Institution, "code", required=True),
+            int_column(P, "trl", required=True),
+            date_column(P, "start_date", required=True),
+            text_column(P, "title_zh"),
+            Column(
+                "principal_investigator",
+                _label(P, "principal_investigator"),
+                help=gettext_lazy("The person's full name."),
+                empty=None,
+            ),
+            reference_column(P, "joint_centre", JointCentre, "code"),
+            reference_column(P, "partnership", Partnership, "code"),
+            reference_column(P, "agreement", Agreement, "reference"),
+            choice_column(P, "therapeutic_area", TherapeuticArea.choices),
+            decimal_column(P, "budget"),
+            choice_column(P, "currency", CURRENCY_CHOICES),
+            text_column(P, "description"),
+            Column(
+                "stage_history",
+                gettext_lazy("stage history"),
+                parse_stage_history,
+                empty=None,
+                help=gettext_lazy("STAGE:date; STAGE:date, oldest first"),
+            ),
+        )
+
+    def find(self, row):
+        return ResearchProject.objects.filter(code=row["code"]).first()
+
+    def _stage(self, pipeline: str, code: str, column: str) -> StageDefinition:
+        stage = (
+            StageDefinition.objects.select_related("pipeline")
+            .filter(pipeline__code=pipeline, code=code)
+            .first()
+        )
+        if stage is None:
+            raise RowError(
+                column,
+                code,
+                _("The pipeline %(pipeline)s has no stage %(stage)s.")
+                % {"pipeline": pipeline, "stage": code},
+                "not_found",
+            )
+        return stage
+
+    def _person(self, row):
+        name = row.get("principal_investigator")
+        if not name:
+            return None
+        person = (
+            Person.objects.filter(full_name=name, institution=row["lead_institution"]).first()
+            or Person.objects.filter(full_name=name).first()
+        )
+        if person is None:
+            raise RowError(
+                "principal_investigator",
+                name,
+                _("No person is named %(name)s.") % {"name": name},
+                "not_found",
+            )
+        return person
+
+    def write(self, row, existing, by):
+        current = self._stage(row["pipeline"], row["current_stage"], "current_stage")
+        history = None
+        if row.get("stage_history"):
+            history = [
+                project_services.StageEntry(
+                    stage=self._stage(row["pipeline"], code, "stage_history"), entered_on=day
+                )
+                for code, day in row["stage_history"]
+            ]
+        particulars = self.details(row, self.FIELDS) | {
+            "title": row["title"],
+            "lead_institution": row["lead_institution"],
+            "trl": row["trl"],
+            "start_date": row["start_date"],
+        }
+        if "principal_investigator" in particulars:
+            particulars["principal_investigator"] = self._person(row)
+        status = row.get("status") or ProjectStatus.ACTIVE
+        if existing is None:
+            project = ResearchProject(
+                code=row["code"],
+                current_stage=current,
+                status=status,
+                **particulars,
+            )
+            project = project_services.project_register(
+                project=project, by=by, rationale=_("Imported.")
+            )
+        else:
+            if (existing.current_stage_id, existing.status) != (current.pk, status):
+                raise RowError(
+                    "current_stage",
+                    row["current_stage"],
+                    _(
+                        "The project is %(status)s at %(stage)s in BioBridge; its stage and "
+                        "status move by stage-gate decisions, not by an import."
+                    )
+                    % {"status": existing.status, "stage": existing.current_stage.code},
+                    "stage_conflict",
+                )
+            project = project_services.project_update(project=existing, by=by, **particulars)
+        if history is not None:
+            project_services.project_history_import(project=project, entries=history, by=by)
+        return project
+
+
+class MilestoneKind_(Kind):
+    name = "milestones"
+    label = gettext_lazy("Milestones")
+    model = Milestone
+    key = ("project", "name")
+
+    def columns(self):
+        M = Milestone
+        return (
+            reference_column(M, "project", ResearchProject, "code", required=True),
+            text_column(M, "name", required=True),
+            reference_column(M, "agreement", Agreement, "reference", required=True),
+            choice_column(M, "kind", MilestoneKind.choices, required=True),
+            decimal_column(M, "amount", required=True),
+            choice_column(M, "currency", CURRENCY_CHOICES, required=True),
+            choice_column(
+                M,
+                "status",
+                [(s.value, s.label) for s in project_services.IMPORTABLE_MILESTONE_STATUSES],
+                empty="planned",
+            ),
+            Column(
+                "trigger_stage",
+                _label(M, "trigger_stage"),
+                help=gettext_lazy("The stage's code, in the project's pipeline."),
+            ),
+            text_column(M, "trigger_event"),
+            date_column(M, "due_date"),
+            date_column(M, "claimed_at", key="claimed_on"),
+            date_column(M, "verified_at", key="verified_on"),
+            Column("invoice_number", gettext_lazy("invoice number")),
+            Column(
+                "invoiced_on",
+                gettext_lazy("invoiced on"),
+                values.parse_date,
+                empty=None,
+            ),
+            Column("paid_amount", gettext_lazy("amount paid"), values.parse_decimal, empty=None),
+            Column("paid_on", gettext_lazy("paid on"), values.parse_date, empty=None),
+            Column("payment_reference", gettext_lazy("payment reference")),
+        )
+
+    def find(self, row):
+        return Milestone.objects.filter(project=row["project"], name=row["name"]).first()
+
+    def write(self, row, existing, by):
+        project = row["project"]
+        trigger_stage = None
+        if row.get("trigger_stage"):
+            trigger_stage = StageDefinition.objects.filter(
+                pipeline=project.current_stage.pipeline_id, code=row["trigger_stage"]
+            ).first()
+            if trigger_stage is None:
+                raise RowError(
+                    "trigger_stage",
+                    row["trigger_stage"],
+                    _("The project's pipeline has no stage %(stage)s.")
+                    % {"stage": row["trigger_stage"]},
+                    "not_found",
+                )
+        record = project_services.MilestoneRecord(
+            name=row["name"],
+            kind=row["kind"],
+            amount=row["amount"],
+            currency=row["currency"],
+            status=row.get("status") or "planned",
+            trigger_stage=trigger_stage,
+            trigger_event=row.get("trigger_event") or "",
+            due_date=row.get("due_date"),
+            claimed_on=row.get("claimed_on"),
+            verified_on=row.get("verified_on"),
+            invoice_number=row.get("invoice_number") or "",
+            invoiced_on=row.get("invoiced_on"),
+            paid_amount=row.get("paid_amount"),
+            paid_on=row.get("paid_on"),
+            payment_reference=row.get("payment_reference") or "",
+        )
+        return project_services.milestone_history_import(
+            project=project, agreement=row["agreement"], record=record, by=by, milestone=existing
+        )
+
+
+@dataclass
+class RowError(Exception):
+    """A row refused at one column."""
+
+    column: str
+    value: object
+    message: str
+    code: str = "invalid"
+    extra: dict = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        InstitutionKind_(),
+        EnterpriseKind(),
+        PersonKind(),
+        ProjectKind(),
+        MilestoneKind_(),
+    )
+}
+# The order a workbook's sheets are imported in: what others refer to first.
+KIND_ORDER = tuple(KINDS)
+
+
+def kind_choices():
+    return [(name, kind.label) for name, kind in KINDS.items()]
