@@ -153,6 +153,8 @@ class Kind:
     model: type[models.Model]
     # The columns that identify a record again on a second import.
     key: tuple[str, ...] = ()
+    # The column a service's field is reported on, where they differ.
+    field_columns: dict[str, str] = {}
 
     def columns(self) -> tuple[Column, ...]:
         raise NotImplementedError
@@ -316,6 +318,7 @@ class ProjectKind(Kind):
     label = gettext_lazy("Research projects")
     model = ResearchProject
     key = ("code",)
+    field_columns = {"started_on": "stage_history", "current_stage": "current_stage"}
     FIELDS = ("title_zh", "principal_investigator", "joint_centre", "partnership", "agreement")
     FIELDS += ("therapeutic_area", "budget", "currency", "description")
 
@@ -419,30 +422,40 @@ class ProjectKind(Kind):
             particulars["principal_investigator"] = self._person(row)
         status = row.get("status") or ProjectStatus.ACTIVE
         if existing is None:
+            first = history[0] if history else None
             project = ResearchProject(
                 code=row["code"],
-                current_stage=current,
-                status=status,
+                current_stage=first.stage if first else current,
+                status=ProjectStatus.ACTIVE if first else status,
                 **particulars,
             )
             project = project_services.project_register(
-                project=project, by=by, rationale=_("Imported.")
+                project=project,
+                by=by,
+                rationale=_("Imported."),
+                started_on=first.entered_on if first else None,
             )
         else:
-            if (existing.current_stage_id, existing.status) != (current.pk, status):
-                raise RowError(
-                    "current_stage",
-                    row["current_stage"],
-                    _(
-                        "The project is %(status)s at %(stage)s in BioBridge; its stage and "
-                        "status move by stage-gate decisions, not by an import."
-                    )
-                    % {"status": existing.status, "stage": existing.current_stage.code},
-                    "stage_conflict",
-                )
-            project = project_services.project_update(project=existing, by=by, **particulars)
+            project = existing
         if history is not None:
-            project_services.project_history_import(project=project, entries=history, by=by)
+            project_services.project_history_import(
+                project=project, entries=history, by=by, status=status
+            )
+            project.refresh_from_db()
+        if (project.current_stage_id, project.status) != (current.pk, status):
+            raise RowError(
+                "current_stage",
+                row["current_stage"],
+                _(
+                    "The project is %(status)s at %(stage)s in BioBridge; its stage and "
+                    "status move by stage-gate decisions or a stage history, not by this "
+                    "column."
+                )
+                % {"status": project.status, "stage": project.current_stage.code},
+                "stage_conflict",
+            )
+        if existing is not None:
+            project = project_services.project_update(project=existing, by=by, **particulars)
         return project
 
 

@@ -169,6 +169,7 @@ def _errors_of(error: Exception, kind: Kind, row: dict) -> list[tuple[str, str, 
         return _display(_natural(row.get(column)))
 
     def column_of(name):
+        name = kind.field_columns.get(name, name)
         return name if name in kind.by_key else ""
 
     if isinstance(error, RowError):

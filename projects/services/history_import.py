@@ -11,7 +11,7 @@ where it came from.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -32,6 +32,7 @@ from projects.models import Invoice, Milestone, Payment, ResearchProject, StageT
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
+from .registration import started_at
 
 
 class HistoryImportError(DomainError):
@@ -59,12 +60,6 @@ def _require_project_staff(project: ResearchProject, by) -> None:
         )
 
 
-def _moment(day: date) -> datetime:
-    """A past day as the moment a decision is dated: its noon, in the
-    site's time zone."""
-    return timezone.make_aware(datetime.combine(day, time(12)))
-
-
 @dataclass(frozen=True)
 class StageEntry:
     """A stage the project entered, and when."""
@@ -76,7 +71,7 @@ class StageEntry:
 def _history_of(project: ResearchProject) -> list[tuple[int, date]]:
     return [
         (transition.to_stage_id, timezone.localtime(transition.decided_at).date())
-        for transition in project.stage_transitions.order_by("decided_at", "pk")
+        for transition in project.transitions.order_by("decided_at", "pk")
     ]
 
 
@@ -110,45 +105,42 @@ def _check_history(project: ResearchProject, entries: list[StageEntry]) -> None:
             _("The history starts on or after the project's start date."),
             field="stage_history",
         )
-    if entries[-1].stage != project.current_stage:
-        raise HistoryImportError(
-            _("The history ends at the project's current stage."), field="stage_history"
-        )
 
 
 @transaction.atomic
 def project_history_import(
-    *, project: ResearchProject, entries: list[StageEntry], by, source: str = ""
+    *, project: ResearchProject, entries: list[StageEntry], by, status: str | None = None
 ) -> bool:
     """Record the stages ``project`` entered before BioBridge, each on its
-    date, in place of the registration's single start. Returns whether the
-    history changed. A history already recorded is left alone when it is
-    the same; a project with decisions of its own since registration keeps
-    them, and a different history is refused."""
+    date, after those already recorded, and leave it at the last one, in
+    ``status``. The history is append-only: the recorded one must begin the
+    imported one (a project registered on the first entry's date, at its
+    stage, as ``project_register(started_on=…)`` does), and an import only
+    adds the entries after it. Returns whether anything was added."""
     project = ResearchProject.objects.select_for_update().get(pk=project.pk)
     _require_project_staff(project, by)
     _check_history(project, entries)
     wanted = [(entry.stage.pk, entry.entered_on) for entry in entries]
     recorded = _history_of(project)
-    if recorded == wanted:
-        return False
-    transitions = list(project.stage_transitions.all())
-    if len(transitions) > 1 or (transitions and transitions[0].kind != TransitionKind.START):
+    kinds = set(project.transitions.values_list("kind", flat=True))
+    forward = kinds <= {TransitionKind.START, TransitionKind.ADVANCE, TransitionKind.SKIP}
+    if wanted[: len(recorded)] != recorded or not forward:
         raise HistoryImportError(
             _(
-                "The project has stage-gate decisions of its own; its history is not "
-                "replaced by an import."
+                "The project's recorded stage history differs from the file's; a recorded "
+                "history is never rewritten."
             ),
             code="history_conflict",
             field="stage_history",
         )
-    StageTransition.objects.filter(project=project).delete()
+    status = status or project.status
+    added = entries[len(recorded) :]
+    if not added:
+        return False
     rationale = _("Imported from the records kept before BioBridge.")
-    if source:
-        rationale = f"{rationale} {source}"[:1000]
-    previous = None
-    for index, entry in enumerate(entries):
-        last = index == len(entries) - 1
+    previous = entries[len(recorded) - 1] if recorded else None
+    for index, entry in enumerate(added):
+        last = index == len(added) - 1
         if previous is None:
             kind = TransitionKind.START
         elif entry.stage.position == previous.stage.position + 1:
@@ -161,12 +153,15 @@ def project_history_import(
             from_stage=previous.stage if previous else None,
             to_stage=entry.stage,
             from_status=ProjectStatus.ACTIVE if previous else "",
-            to_status=project.status if last else ProjectStatus.ACTIVE,
+            to_status=status if last else ProjectStatus.ACTIVE,
             decided_by=by,
-            decided_at=_moment(entry.entered_on),
+            decided_at=started_at(entry.entered_on),
             rationale=rationale,
         )
         previous = entry
+    project.current_stage = entries[-1].stage
+    project.status = status
+    project.save(update_fields=["current_stage", "status", "updated_at"])
     activity_record(
         actor=by,
         verb="project.history_imported",
@@ -174,13 +169,11 @@ def project_history_import(
         project=project,
         agreement=project.agreement,
         summary=Message(
-            gettext_lazy("%(code)s: a stage history of %(count)s stages was imported."),
+            gettext_lazy("%(code)s: %(count)s stages of its history were imported."),
             code=project.code,
-            count=len(entries),
+            count=len(added),
         ),
-        changes={
-            "stage_history": [[entry.stage.code, entry.entered_on] for entry in entries],
-        },
+        changes={"stage_history": [[entry.stage.code, entry.entered_on] for entry in added]},
     )
     return True
 
@@ -351,10 +344,10 @@ def milestone_history_import(
     milestone.due_date = record.due_date
     milestone.status = record.status
     if record.claimed_on:
-        milestone.claimed_at = _moment(record.claimed_on)
+        milestone.claimed_at = started_at(record.claimed_on)
         milestone.claim_note = milestone.claim_note or _("Claimed before BioBridge.")
     if record.verified_on:
-        milestone.verified_at = _moment(record.verified_on)
+        milestone.verified_at = started_at(record.verified_on)
         # The enterprise verified outside BioBridge; staff record it.
         milestone.verified_by = None
         milestone.verification_recorded_by = milestone.verification_recorded_by or by
