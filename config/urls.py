@@ -48,6 +48,7 @@ urlpatterns = [
     path("reports/", include(reports_urls)),
     path("rates/", include("projects.rate_urls")),
     path("calendar/", include("calendars.urls")),
+    path("imports/", include("imports.urls")),
     path("portal/", include("portal.urls")),
     # The researcher's pages: their achievements and disclosures, and their
     # rewards from income distribution, in one namespace.

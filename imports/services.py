@@ -208,7 +208,13 @@ def _natural(value) -> object:
     return value
 
 
-def _import_sheet(kind: Kind, sheet: Sheet, by, mapping, result: ImportResult) -> None:
+# How often a long import reports its progress, in rows.
+PROGRESS_EVERY = 100
+
+
+def _import_sheet(
+    kind: Kind, sheet: Sheet, by, mapping, result: ImportResult, progress=None, total=0
+) -> None:
     mapping = mapping if mapping is not None else auto_mapping(kind, sheet.header)
     if not _check_mapping(kind, sheet, mapping, result):
         return
@@ -258,6 +264,8 @@ def _import_sheet(kind: Kind, sheet: Sheet, by, mapping, result: ImportResult) -
                 )
         for column, value, code, message in issues:
             result.add_error(RowIssue(number, column, value, code, message, sheet.name))
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows, total)
 
 
 def _kind_of_sheet(sheet: Sheet) -> Kind | None:
@@ -278,9 +286,11 @@ def import_sheets(
     by,
     dry_run: bool,
     mapping: dict[int, str] | None = None,
+    progress=None,
 ) -> ImportResult:
     """Import read ``sheets`` as ``kind`` (or, for ``kind="workbook"``, each
-    sheet as the kind it is named after)."""
+    sheet as the kind it is named after). ``progress(done, total)`` is
+    called every ``PROGRESS_EVERY`` rows."""
     require_importer(by)
     result = ImportResult(kind=kind, dry_run=dry_run)
     if kind == "workbook":
@@ -309,9 +319,11 @@ def import_sheets(
             code="invalid_choice",
             field="kind",
         )
+    total = sum(len(sheet.rows) for _found, sheet in plan)
     with transaction.atomic():
         for found, sheet in plan:
-            _import_sheet(found, sheet, by, mapping if kind != "workbook" else None, result)
+            sheet_mapping = mapping if kind != "workbook" else None
+            _import_sheet(found, sheet, by, sheet_mapping, result, progress, total)
         if dry_run or not result.valid:
             transaction.set_rollback(True)
         else:
