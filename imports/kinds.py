@@ -562,6 +562,19 @@ KINDS: dict[str, Kind] = {
         MilestoneKind_(),
     )
 }
+# The second sheet of a template, listing the allowed values: skipped when a
+# workbook is imported.
+GUIDE_SHEET = gettext_lazy("Allowed values")
+
+
+def is_guide_sheet(name: str) -> bool:
+    titles = set()
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            titles.add(normalize(str(GUIDE_SHEET)[:31]))
+    return normalize(name) in titles
+
+
 # The order a workbook's sheets are imported in: what others refer to first.
 KIND_ORDER = tuple(KINDS)
 

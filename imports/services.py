@@ -19,7 +19,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 
 from . import values
-from .kinds import KIND_ORDER, KINDS, Kind, RowError, normalize
+from .kinds import KIND_ORDER, KINDS, Kind, RowError, is_guide_sheet, normalize
 from .parsing import ImportFileError, Sheet, read_file
 from .values import CellError
 
@@ -296,6 +296,8 @@ def import_sheets(
     if kind == "workbook":
         plan = []
         for sheet in sheets:
+            if is_guide_sheet(sheet.name):
+                continue
             found = _kind_of_sheet(sheet)
             if found is None:
                 result.add_error(

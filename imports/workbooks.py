@@ -8,7 +8,7 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .kinds import Kind
+from .kinds import GUIDE_SHEET, Kind
 
 # Columns whose values follow a format rather than a list.
 FORMATS = {
@@ -38,7 +38,7 @@ def template_workbook(kind: Kind, language: str) -> bytes:
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.title = str(kind.label)[:31]
-        guide = workbook.create_sheet(_("Allowed values")[:31])
+        guide = workbook.create_sheet(str(GUIDE_SHEET)[:31])
         guide.append([_("Column"), _("Required"), _("Allowed values or format")])
         for cell in guide[1]:
             cell.font = Font(bold=True)
@@ -63,7 +63,15 @@ def report_csv(result: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        [_("Sheet"), _("Row"), _("Outcome"), _("Column"), _("Value"), _("Code"), _("Message")]
+        [
+            _("Sheet"),
+            _("Row"),
+            _("What the import does"),
+            _("Column"),
+            _("Value in the file"),
+            _("Error code"),
+            _("Message"),
+        ]
     )
     for outcome in result.get("results", []):
         writer.writerow(

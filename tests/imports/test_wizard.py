@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from imports.models import ColumnMapping, ImportJob
+from imports.services import import_file
 from partnerships.models import Institution
 from tests.factories import UserFactory
 
@@ -167,3 +168,19 @@ def test_templates_head_their_columns_in_english_or_chinese(staff_client, langua
         assert any("university" in str(row[2].value) for row in allowed.iter_rows(min_row=2))
     else:
         assert all(not h.isascii() for h in headers[:3]), headers
+
+
+def test_a_chinese_template_filled_in_imports_as_it_is(staff_client, staff_user):
+    response = staff_client.get(reverse("imports:template", args=["institutions", "zh-hans"]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    sheet.append(["ZJU", "浙江大学", "大学"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    result = import_file(
+        kind="workbook", data=buffer.getvalue(), filename="t.xlsx", by=staff_user, dry_run=False
+    )
+
+    assert result.valid, result.errors
+    assert Institution.objects.get(code="ZJU").name == "浙江大学"
