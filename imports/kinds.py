@@ -9,17 +9,21 @@ an agreement's reference.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import DomainError
 from core.money import Currency
 from partnerships import services as partnership_services
-from partnerships.choices import EnterpriseSize, InstitutionKind, MilestoneKind
+from partnerships.choices import EnterpriseSize, InstitutionKind, MilestoneKind, Party
+from partnerships.computations.royalties import Tier
 from partnerships.models import (
     Agreement,
     Enterprise,
@@ -140,6 +144,22 @@ def reference_column(
 
 
 CURRENCY_CHOICES = tuple(Currency.choices)
+
+
+def field_column(model, name, *, required=False) -> Column:
+    """A column for a model field, parsed by the field's type."""
+    field = model._meta.get_field(name)
+    if field.choices:
+        return choice_column(model, name, field.choices, required=required)
+    if isinstance(field, models.DateField):
+        return date_column(model, name, required=required)
+    if isinstance(field, models.DecimalField):
+        return decimal_column(model, name, required=required)
+    if isinstance(field, models.IntegerField):
+        return int_column(model, name, required=required)
+    if isinstance(field, models.BooleanField):
+        return Column(name, _label(model, name), values.parse_bool, required, empty=None)
+    return text_column(model, name, required=required)
 
 
 # --- Kinds ---------------------------------------------------------------------------
@@ -541,6 +561,290 @@ class MilestoneKind_(Kind):
         )
 
 
+class PartnershipKind(Kind):
+    name = "partnerships"
+    label = gettext_lazy("Partnerships")
+    model = Partnership
+    key = ("code",)
+    FIELDS = ("status", "institution", "joint_centre", "ended_on", "description")
+
+    def columns(self):
+        P = Partnership
+        return (
+            text_column(P, "code", required=True),
+            text_column(P, "title", required=True),
+            field_column(P, "mode", required=True),
+            reference_column(P, "enterprise", Enterprise, "code", required=True),
+            date_column(P, "started_on", required=True),
+            field_column(P, "status"),
+            reference_column(P, "institution", Institution, "code"),
+            reference_column(P, "joint_centre", JointCentre, "code"),
+            date_column(P, "ended_on"),
+            text_column(P, "description"),
+        )
+
+    def find(self, row):
+        return Partnership.objects.filter(code=row["code"]).first()
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        particulars = {
+            "title": row["title"],
+            "mode": row["mode"],
+            "enterprise": row["enterprise"],
+            "started_on": row["started_on"],
+        }
+        if existing is None:
+            return partnership_services.partnership_create(
+                by=by, code=row["code"], **particulars, **details
+            )
+        return partnership_services.partnership_update(
+            partnership=existing, by=by, **particulars, **details
+        )
+
+
+def _split(value) -> list[list[str]]:
+    """``a:b:c; d:e:f`` as ``[[a, b, c], [d, e, f]]`` (full-width
+    punctuation too)."""
+    raw = values.text(value).replace("；", ";").replace("：", ":")
+    return [[part.strip() for part in item.split(":")] for item in raw.split(";") if item.strip()]
+
+
+def parse_tiers(value):
+    """``0:5; 10000000:3``: each tier's lower bound of sales and its rate
+    in percent."""
+    tiers = []
+    for parts in _split(value):
+        if len(parts) != 2:
+            raise CellError(
+                _("Write the tiers as lower bound:rate; lower bound:rate, e.g. 0:5; 10000000:3."),
+                code="invalid_tiers",
+            )
+        tiers.append(
+            Tier(
+                lower_bound=values.parse_decimal(parts[0]),
+                rate_percent=values.parse_decimal(parts[1]),
+            )
+        )
+    return tiers
+
+
+def parse_cost_shares(value):
+    """``PIPELINE:first stage:last stage:party:percent; …``."""
+    shares = []
+    for parts in _split(value):
+        if len(parts) != 5:
+            raise CellError(
+                _(
+                    "Write each cost share as pipeline:first stage:last stage:party:percent, "
+                    "separated by semicolons."
+                ),
+                code="invalid_cost_shares",
+            )
+        pipeline, first, last, party, percent = parts
+        stages = {
+            stage.code: stage
+            for stage in StageDefinition.objects.filter(
+                pipeline__code=pipeline, code__in=[first, last]
+            )
+        }
+        for code in (first, last):
+            if code not in stages:
+                raise CellError(
+                    _("The pipeline %(pipeline)s has no stage %(stage)s.")
+                    % {"pipeline": pipeline, "stage": code},
+                    code="not_found",
+                )
+        if party not in Party.values:
+            raise CellError(
+                _("%(value)s is not one of: %(choices)s.")
+                % {"value": party, "choices": ", ".join(Party.values)},
+                code="invalid_choice",
+            )
+        shares.append(
+            partnership_services.CostShareInput(
+                first_stage=stages[first],
+                last_stage=stages[last],
+                party=party,
+                percent=values.parse_decimal(percent),
+            )
+        )
+    return shares
+
+
+def parse_schedule(value):
+    """``name:kind:amount[:PIPELINE/stage]; …``: the milestone payments the
+    agreement promises, each triggered by entering a stage or by an event."""
+    items = []
+    for parts in _split(value):
+        if len(parts) not in (3, 4):
+            raise CellError(
+                _(
+                    "Write each milestone payment as name:kind:amount, or "
+                    "name:kind:amount:pipeline/stage, separated by semicolons."
+                ),
+                code="invalid_schedule",
+            )
+        name, kind, amount = parts[:3]
+        if kind not in MilestoneKind.values:
+            raise CellError(
+                _("%(value)s is not one of: %(choices)s.")
+                % {"value": kind, "choices": ", ".join(MilestoneKind.values)},
+                code="invalid_choice",
+            )
+        item = {"name": name, "kind": kind, "amount": values.parse_decimal(amount)}
+        if len(parts) == 4:
+            pipeline, _slash, stage_code = parts[3].partition("/")
+            stage = StageDefinition.objects.filter(
+                pipeline__code=pipeline, code=stage_code
+            ).first()
+            if stage is None:
+                raise CellError(
+                    _("The pipeline %(pipeline)s has no stage %(stage)s.")
+                    % {"pipeline": pipeline, "stage": stage_code},
+                    code="not_found",
+                )
+            item["trigger_stage"] = stage
+        else:
+            item["trigger_event"] = name
+        items.append(item)
+    return items
+
+
+@contextmanager
+def _on_column(column: str, row: dict):
+    """A service's refusal of what one cell holds, reported on that cell
+    (a refusal of the user stays what it is)."""
+    try:
+        yield
+    except DomainError as error:
+        if error.code == "permission_denied":
+            raise
+        raw = row.get("__raw__", {}).get(column, "")
+        raise RowError(column, raw, error.message, error.code) from error
+    except ValidationError as error:
+        raw = row.get("__raw__", {}).get(column, "")
+        raise RowError(column, raw, " ".join(error.messages), "invalid") from error
+
+
+class AgreementKind_(Kind):
+    """Agreements with their terms: payment terms as columns, the royalty
+    tiers, cost shares and milestone schedule each in a cell."""
+
+    name = "agreements"
+    label = gettext_lazy("Agreements")
+    model = Agreement
+    key = ("reference",)
+    field_columns = {"first_stage": "cost_shares", "tiers": "royalty_tiers"}
+    FIELDS = (
+        "status", "signed_on", "effective_on", "expires_on", "terminated_on", "exclusivity",
+        "registration_number", "contract_value", "currency", "licensee_size",
+        "licensee_employees", "licensee_formed_for_licence", "field_of_use", "territory",
+        "institution_ip_share", "upfront_amount", "upfront_due_on", "annual_licence_fee",
+        "annual_maintenance_fee", "royalty_basis", "royalty_term_years",
+        "minimum_annual_royalty", "sublicense_income_share", "equity_share",
+        "royalty_reporting", "royalty_report_due_days", "sales_breakdown_required", "renewal",
+        "renewal_notice_days", "renewal_term_months",
+    )  # fmt: skip
+
+    def columns(self):
+        A = Agreement
+        return (
+            reference_column(A, "partnership", Partnership, "code", required=True),
+            text_column(A, "reference", required=True),
+            text_column(A, "title", required=True),
+            field_column(A, "kind", required=True),
+            *(field_column(A, name) for name in self.FIELDS),
+            Column(
+                "royalty_tiers",
+                gettext_lazy("royalty tiers"),
+                parse_tiers,
+                empty=None,
+                help=gettext_lazy("lower bound:rate %; …, e.g. 0:5; 10000000:3"),
+            ),
+            Column(
+                "cost_shares",
+                gettext_lazy("cost shares"),
+                parse_cost_shares,
+                empty=None,
+                help=gettext_lazy(
+                    "pipeline:first stage:last stage:party:percent; …, e.g. "
+                    "BIOMED-DRUG:basic_research:preclinical:research:60"
+                ),
+            ),
+            Column(
+                "milestone_schedule",
+                gettext_lazy("milestone schedule"),
+                parse_schedule,
+                empty=None,
+                help=gettext_lazy(
+                    "name:kind:amount[:pipeline/stage]; …, e.g. "
+                    "IND filed:regulatory:500000:BIOMED-DRUG/ind_filing"
+                ),
+            ),
+        )
+
+    def find(self, row):
+        return Agreement.objects.filter(reference=row["reference"]).first()
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        particulars = {"title": row["title"], "kind": row["kind"]}
+        if existing is None:
+            agreement = partnership_services.agreement_create(
+                by=by,
+                partnership=row["partnership"],
+                reference=row["reference"],
+                **particulars,
+                **details,
+            )
+        else:
+            if existing.partnership_id != row["partnership"].pk:
+                raise RowError(
+                    "partnership",
+                    row["partnership"].code,
+                    _("An agreement's partnership is chosen once."),
+                    "not_editable",
+                )
+            agreement = partnership_services.agreement_update(
+                agreement=existing, by=by, **particulars, **details
+            )
+        tiers = row.get("royalty_tiers")
+        if tiers is not None:
+            stored = [
+                (tier.lower_bound, tier.rate_percent)
+                for tier in agreement.royalty_tiers.order_by("lower_bound")
+            ]
+            wanted = sorted((tier.lower_bound, tier.rate_percent) for tier in tiers)
+            if stored != wanted:
+                with _on_column("royalty_tiers", row):
+                    partnership_services.royalty_tiers_set(agreement=agreement, tiers=tiers, by=by)
+        shares = row.get("cost_shares")
+        if shares is not None:
+            stored = sorted(
+                (s.first_stage_id, s.last_stage_id, s.party, s.percent)
+                for s in agreement.cost_shares.all()
+            )
+            wanted = sorted(
+                (s.first_stage.pk, s.last_stage.pk, s.party, s.percent) for s in shares
+            )
+            if stored != wanted:
+                with _on_column("cost_shares", row):
+                    partnership_services.cost_shares_set(agreement=agreement, shares=shares, by=by)
+        schedule = row.get("milestone_schedule")
+        if schedule:
+            # Payments already scheduled are kept as they are; the file adds
+            # the ones the agreement does not have yet, by name.
+            scheduled = set(agreement.milestone_schedule.values_list("name", flat=True))
+            for item in schedule:
+                if item["name"] not in scheduled:
+                    with _on_column("milestone_schedule", row):
+                        partnership_services.milestone_schedule_item_create(
+                            agreement=agreement, by=by, **item
+                        )
+        return agreement
+
+
 @dataclass
 class RowError(Exception):
     """A row refused at one column."""
@@ -558,6 +862,8 @@ KINDS: dict[str, Kind] = {
         InstitutionKind_(),
         EnterpriseKind(),
         PersonKind(),
+        PartnershipKind(),
+        AgreementKind_(),
         ProjectKind(),
         MilestoneKind_(),
     )

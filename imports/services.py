@@ -143,11 +143,18 @@ def _check_mapping(kind: Kind, sheet: Sheet, mapping: dict[int, str], result) ->
     return not missing
 
 
+RAW = "__raw__"
+
+
 def _parse_row(kind: Kind, cells: list, mapping: dict[int, str]):
-    row, issues = {}, []
+    """The row's values by column key (the cells as written under
+    ``RAW``), and the cells that could not be read."""
+    row, issues, raw = {}, [], {}
+    row[RAW] = raw
     for index, key in mapping.items():
         column = kind.by_key[key]
         value = cells[index] if index < len(cells) else None
+        raw[key] = _display(value)
         if values.is_empty(value):
             if column.required:
                 issues.append((key, "", "required", _("This column is required.")))
@@ -166,6 +173,8 @@ def _errors_of(error: Exception, kind: Kind, row: dict) -> list[tuple[str, str, 
     """A refusal from a service as (column, value, code, message)."""
 
     def value_of(column):
+        if column in row.get(RAW, {}):
+            return row[RAW][column]
         return _display(_natural(row.get(column)))
 
     def column_of(name):

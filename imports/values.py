@@ -127,3 +127,19 @@ def parse_choice(value, choices) -> str:
         % {"value": raw, "choices": ", ".join(str(code) for code, _label in choices)},
         code="invalid_choice",
     )
+
+
+TRUE_WORDS = {"yes", "y", "true", "1", "是", "x", "✓"}
+FALSE_WORDS = {"no", "n", "false", "0", "否", ""}
+
+
+def parse_bool(value) -> bool:
+    refuse_formula(value)
+    if isinstance(value, bool):
+        return value
+    word = text(value).casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("Enter yes or no."), code="invalid_boolean")
