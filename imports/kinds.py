@@ -11,6 +11,7 @@ an agreement's reference.
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -32,10 +33,11 @@ from partnerships.models import (
     Partnership,
     Person,
 )
+from partnerships.selectors import acts_for_research_party
 from pipelines.models import StageDefinition
 from projects import services as project_services
-from projects.choices import ProjectStatus, TherapeuticArea
-from projects.models import Milestone, ResearchProject
+from projects.choices import ProjectStatus, RoyaltyReportStatus, TherapeuticArea
+from projects.models import Milestone, ResearchProject, RoyaltyReport
 
 from . import values
 from .values import CellError
@@ -845,6 +847,79 @@ class AgreementKind_(Kind):
         return agreement
 
 
+class RoyaltyReportKind_(Kind):
+    """Royalty reports of past periods, as submitted or accepted. The
+    royalty due is computed from the agreement's tiers, as for any report."""
+
+    name = "royalty_reports"
+    label = gettext_lazy("Royalty reports")
+    model = RoyaltyReport
+    key = ("agreement", "period_start", "period_end")
+    STATUSES = ("submitted", "accepted")
+
+    def columns(self):
+        R = RoyaltyReport
+        return (
+            reference_column(R, "agreement", Agreement, "reference", required=True),
+            date_column(R, "period_start", required=True),
+            date_column(R, "period_end", required=True),
+            decimal_column(R, "net_sales", required=True),
+            decimal_column(R, "sublicense_income"),
+            choice_column(
+                R,
+                "status",
+                [(c, label) for c, label in RoyaltyReportStatus.choices if c in self.STATUSES],
+                empty="submitted",
+            ),
+            reference_column(R, "project", ResearchProject, "code"),
+            text_column(R, "note"),
+        )
+
+    def find(self, row):
+        return RoyaltyReport.objects.filter(
+            agreement=row["agreement"],
+            kind="sales",
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+        ).first()
+
+    def write(self, row, existing, by):
+        if existing is None:
+            report = project_services.royalty_report_submit(
+                agreement=row["agreement"],
+                by=by,
+                period_start=row["period_start"],
+                period_end=row["period_end"],
+                net_sales=row["net_sales"],
+                sublicense_income=row.get("sublicense_income") or Decimal(0),
+                project=row.get("project"),
+                note=row.get("note") or "",
+            )
+        else:
+            if not acts_for_research_party(by, existing.agreement):
+                raise RowError(
+                    "agreement",
+                    existing.agreement.reference,
+                    _("Only the licensor's staff import its royalty reports."),
+                    "permission_denied",
+                )
+            report = existing
+            if report.net_sales != row["net_sales"]:
+                raise RowError(
+                    "net_sales",
+                    row["__raw__"].get("net_sales", ""),
+                    _(
+                        "A report for this period is recorded with net sales of %(sales)s; "
+                        "it is corrected in BioBridge, not by an import."
+                    )
+                    % {"sales": report.net_sales},
+                    "report_conflict",
+                )
+        if row.get("status") == "accepted" and report.status == "submitted":
+            project_services.royalty_report_accept(report=report, by=by)
+        return report
+
+
 @dataclass
 class RowError(Exception):
     """A row refused at one column."""
@@ -866,6 +941,7 @@ KINDS: dict[str, Kind] = {
         AgreementKind_(),
         ProjectKind(),
         MilestoneKind_(),
+        RoyaltyReportKind_(),
     )
 }
 # The second sheet of a template, listing the allowed values: skipped when a

@@ -22,7 +22,8 @@ def run(user, rows, kind, *, dry_run=False):
 def test_staff_import_partnerships_of_their_institution(staff_user, institution, enterprise):
     rows = [
         ["code", "title", "mode", "enterprise", "institution", "started_on", "status"],
-        ["PS-IMP", "Enzymes", "contract_rd", enterprise.code, institution.code, "2020/1/2", "active"],
+        ["PS-IMP", "Enzymes", "contract_rd", enterprise.code, institution.code, "2020/1/2",
+         "active"],
     ]  # fmt: skip
 
     result = run(staff_user, rows, "partnerships")
