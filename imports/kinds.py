@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from achievements import services as achievement_services
+from achievements.models import Achievement, PatentApplication, PatentFamily
 from core.errors import DomainError
 from core.money import Currency
 from partnerships import services as partnership_services
@@ -920,6 +922,211 @@ class RoyaltyReportKind_(Kind):
         return report
 
 
+def parse_owners(value):
+    """``INST:60; ENT:40``: owners by the code of their institution (or, if
+    no institution has it, their enterprise) and their share in percent."""
+    owners = []
+    for parts in _split(value):
+        if len(parts) != 2:
+            raise CellError(
+                _("Write the owners as code:share; code:share, e.g. TSU:60; ENT1:40."),
+                code="invalid_owners",
+            )
+        code, share = parts
+        institution = Institution.objects.filter(code=code).first()
+        enterprise = None if institution else Enterprise.objects.filter(code=code).first()
+        if institution is None and enterprise is None:
+            raise CellError(
+                _("No institution or enterprise has the code %(code)s.") % {"code": code},
+                code="not_found",
+            )
+        owners.append(
+            achievement_services.OwnerInput(
+                share_percent=values.parse_decimal(share),
+                institution=institution,
+                enterprise=enterprise,
+            )
+        )
+    return owners
+
+
+def parse_inventors(value):
+    """``Li Wei:60; Wang Fang:40``: inventors by their full name and their
+    contribution in percent."""
+    inventors = []
+    for parts in _split(value):
+        if len(parts) != 2:
+            raise CellError(
+                _("Write the inventors as name:contribution; name:contribution."),
+                code="invalid_inventors",
+            )
+        name, contribution = parts
+        people = list(Person.objects.filter(full_name=name)[:2])
+        if len(people) != 1:
+            raise CellError(
+                _("No one person is named %(name)s.") % {"name": name},
+                code="not_found" if not people else "ambiguous",
+            )
+        inventors.append(
+            achievement_services.InventorInput(
+                person=people[0], contribution_percent=values.parse_decimal(contribution)
+            )
+        )
+    return inventors
+
+
+def parse_project_codes(value):
+    codes = [code.strip() for code in values.text(value).replace("；", ";").split(";")]
+    codes = [code for code in codes if code]
+    projects = list(ResearchProject.objects.filter(code__in=codes))
+    missing = sorted(set(codes) - {project.code for project in projects})
+    if missing:
+        raise CellError(
+            _("No project has the code %(code)s.") % {"code": ", ".join(missing)},
+            code="not_found",
+        )
+    return projects
+
+
+class AchievementKind_(Kind):
+    name = "achievements"
+    label = gettext_lazy("Achievements")
+    model = Achievement
+    key = ("reference",)
+    field_columns = {"owners": "owners", "inventors": "inventors", "projects": "projects"}
+    FIELDS = ("title_zh", "summary", "funding_reference", "trl")
+
+    def columns(self):
+        A = Achievement
+        return (
+            text_column(A, "reference", required=True),
+            text_column(A, "title", required=True),
+            field_column(A, "kind", required=True),
+            date_column(A, "disclosed_on", required=True),
+            field_column(A, "funding_source", required=True),
+            Column(
+                "owners",
+                gettext_lazy("owners"),
+                parse_owners,
+                required=True,
+                empty=None,
+                help=gettext_lazy("code:share %; …, e.g. TSU:60; ENT1:40"),
+            ),
+            Column(
+                "inventors",
+                gettext_lazy("inventors"),
+                parse_inventors,
+                required=True,
+                empty=None,
+                help=gettext_lazy("full name:contribution %; …"),
+            ),
+            Column(
+                "projects",
+                _label(A, "projects"),
+                parse_project_codes,
+                empty=None,
+                help=gettext_lazy("project codes, separated by semicolons"),
+            ),
+            *(field_column(A, name) for name in self.FIELDS),
+        )
+
+    def find(self, row):
+        return Achievement.objects.filter(reference__iexact=row["reference"]).first()
+
+    def write(self, row, existing, by):
+        details = self.details(row, self.FIELDS)
+        particulars = {
+            "title": row["title"],
+            "kind": row["kind"],
+            "disclosed_on": row["disclosed_on"],
+            "funding_source": row["funding_source"],
+        }
+        relations = {"owners": row["owners"], "inventors": row["inventors"]}
+        if row.get("projects") is not None:
+            relations["projects"] = row["projects"]
+        if existing is None:
+            return achievement_services.achievement_create(
+                by=by, reference=row["reference"], **particulars, **details, **relations
+            )
+        return achievement_services.achievement_update(
+            achievement=existing, by=by, **particulars, **details, **relations
+        )
+
+
+class PatentApplicationKind(Kind):
+    """Patent applications, each in its family of its achievement; a family
+    named for the first time is opened."""
+
+    name = "patent_applications"
+    label = gettext_lazy("Patent applications")
+    model = PatentApplication
+    key = ("application_number",)
+    FIELDS = (
+        "office", "filed_on", "publication_number", "published_on", "grant_number",
+        "granted_on", "status", "expires_on",
+    )  # fmt: skip
+
+    def columns(self):
+        P = PatentApplication
+        return (
+            reference_column(P, "achievement", Achievement, "reference", required=True,
+                             label=gettext_lazy("achievement")),
+            Column("family", _label(P, "family"), required=True,
+                   help=gettext_lazy("The family's title; a new title opens a family.")),
+            Column("priority_date", _label(PatentFamily, "priority_date"), values.parse_date,
+                   empty=None),
+            field_column(P, "jurisdiction", required=True),
+            field_column(P, "kind", required=True),
+            text_column(P, "application_number", required=True),
+            Column("parent", _label(P, "parent"),
+                   help=gettext_lazy("The parent application's number.")),
+            *(field_column(P, name) for name in self.FIELDS),
+        )  # fmt: skip
+
+    def find(self, row):
+        return PatentApplication.objects.filter(
+            application_number=row["application_number"]
+        ).first()
+
+    def write(self, row, existing, by):
+        achievement = row["achievement"]
+        family = PatentFamily.objects.filter(achievement=achievement, title=row["family"]).first()
+        if family is None:
+            family = achievement_services.family_create(
+                achievement=achievement,
+                by=by,
+                title=row["family"],
+                priority_date=row.get("priority_date"),
+            )
+        fields = self.details(row, self.FIELDS) | {
+            "jurisdiction": row["jurisdiction"],
+            "kind": row["kind"],
+            "application_number": row["application_number"],
+        }
+        if row.get("parent"):
+            parent = PatentApplication.objects.filter(
+                family=family, application_number=row["parent"]
+            ).first()
+            if parent is None:
+                raise RowError(
+                    "parent",
+                    row["parent"],
+                    _("The family has no application %(number)s.") % {"number": row["parent"]},
+                    "not_found",
+                )
+            fields["parent"] = parent
+        if existing is None:
+            return achievement_services.application_create(by=by, family=family, **fields)
+        if existing.family_id != family.pk:
+            raise RowError(
+                "family",
+                row["family"],
+                _("The application belongs to another family."),
+                "not_editable",
+            )
+        return achievement_services.application_update(application=existing, by=by, **fields)
+
+
 @dataclass
 class RowError(Exception):
     """A row refused at one column."""
@@ -942,6 +1149,8 @@ KINDS: dict[str, Kind] = {
         ProjectKind(),
         MilestoneKind_(),
         RoyaltyReportKind_(),
+        AchievementKind_(),
+        PatentApplicationKind(),
     )
 }
 # The second sheet of a template, listing the allowed values: skipped when a
