@@ -4,6 +4,8 @@ than ``IMPORT_BACKGROUND_ROWS`` rows is checked and committed by a Celery
 task, which reports its progress through the cache so that the page can
 show it while the import's own transaction is still open."""
 
+import logging
+
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from .parsing import ImportFileError, Sheet, read_file
 from .services import auto_mapping, header_hash, import_sheets, require_importer
 
 IMPORT_RUN_TASK = "imports.tasks.import_job_run"
+logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 60 * 60
 
 
@@ -129,6 +132,16 @@ def import_job_execute(*, job_id: int, dry_run: bool) -> ImportJob:
         )
     except ImportFileError as error:
         job.result = {"valid": False, "errors": [], "refused": error.message}
+        job.status = ImportJob.Status.REFUSED
+    except Exception:
+        # A fault of the importer, not of the file: the job must not stay
+        # "running" for ever, and the rows were rolled back with it.
+        logger.exception("Import %s failed", job.pk)
+        job.result = {
+            "valid": False,
+            "errors": [],
+            "refused": _("The import failed unexpectedly; nothing was written."),
+        }
         job.status = ImportJob.Status.REFUSED
     else:
         job.result = result.as_dict()

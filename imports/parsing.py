@@ -74,6 +74,22 @@ def check_size(size: int) -> None:
         )
 
 
+# What a multipart request adds around the file: boundaries, headers and
+# the other fields.
+FORM_OVERHEAD = 64 * 1024
+
+
+def check_request_size(content_length) -> None:
+    """Refuse a request whose body is larger than any file accepted, before
+    its upload is read."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        return
+    if length > max_bytes() + FORM_OVERHEAD:
+        check_size(length - FORM_OVERHEAD)
+
+
 def _too_many_rows() -> ImportFileError:
     return ImportFileError(
         _("The file has more than %(limit)s rows; split it into files of at most %(limit)s rows.")

@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from .parsing import Formula
 
 EXCEL_EPOCH = date(1899, 12, 30)
+# Numbers beyond any amount, share or count a record holds are refused
+# before a service does arithmetic on them.
+LARGEST_NUMBER = Decimal(10) ** 15
+SMALLEST_EXPONENT = 12
 # Serial numbers of days from 1990 to 2100: a bare number outside this range
 # is not taken for a date.
 SERIAL_RANGE = (32874, 73051)
@@ -98,6 +102,8 @@ def parse_decimal(value) -> Decimal:
         raise CellError(_("Enter a number."), code="invalid_number") from error
     if not number.is_finite():
         raise CellError(_("Enter a number."), code="invalid_number")
+    if abs(number) >= LARGEST_NUMBER or number.as_tuple().exponent < -SMALLEST_EXPONENT:
+        raise CellError(_("This number is out of range."), code="invalid_number")
     return number
 
 

@@ -25,6 +25,7 @@ from .jobs import (
 )
 from .kinds import KINDS
 from .models import ImportJob
+from .parsing import ImportFileError, check_request_size
 from .selectors import import_jobs_visible_to
 from .workbooks import report_csv, template_workbook
 
@@ -48,6 +49,13 @@ def _job(request, pk) -> ImportJob:
 def import_start(request):
     """Step 1: the upload, beside the templates and the imports so far."""
     _require_staff(request)
+    if request.method == "POST":
+        try:
+            check_request_size(request.META.get("CONTENT_LENGTH"))
+        except ImportFileError as error:
+            form = UploadForm()
+            form.add_error(None, error.message)
+            return _start_page(request, form)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -64,6 +72,10 @@ def import_start(request):
             if job.kind == "workbook":
                 return redirect(job)
             return redirect("imports:mapping", pk=job.pk)
+    return _start_page(request, form)
+
+
+def _start_page(request, form):
     page = Paginator(import_jobs_visible_to(request.user), 20).get_page(request.GET.get("page"))
     return render(
         request,

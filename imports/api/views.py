@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import IsCentreStaff
 from core.api.errors import error_body
 from core.api.schema import WRITE_ERRORS
-from imports.parsing import check_size
+from imports.parsing import check_request_size, check_size
 from imports.services import import_file
 
 from .serializers import ImportResultSerializer, ImportUploadSerializer
@@ -46,6 +46,7 @@ class ImportView(APIView):
         tags=["imports"],
     )
     def post(self, request):
+        check_request_size(request.META.get("CONTENT_LENGTH"))
         upload = request.data.get("file")
         if upload is not None and hasattr(upload, "size"):
             # Refuse a file too large before reading it.

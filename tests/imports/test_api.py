@@ -126,3 +126,11 @@ def test_a_foreign_institutions_project_is_refused_row_by_row(staff_user, instit
     assert [(e["row"], e["code"]) for e in errors] == [(3, "permission_denied")]
     mine.refresh_from_db()
     assert mine.title != "Renamed"
+
+
+@override_settings(IMPORT_MAX_BYTES=1024)
+def test_a_request_far_above_the_cap_is_refused_before_its_upload_is_read(staff_user):
+    response = post(staff_user, b"code,name,kind\n" + b"x" * (200 * 1024))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "file_too_large"

@@ -3,7 +3,7 @@ the partnerships services; a second import of the same file updates."""
 
 import pytest
 
-from imports.services import import_file
+from imports.services import ImportRefused, import_file
 from partnerships.models import Enterprise, Institution, Person
 from tests.factories import PartnerUserFactory
 
@@ -131,7 +131,7 @@ def test_a_workbook_imports_each_sheet_as_the_kind_it_is_named_after(staff_user)
 def test_partners_do_not_import(db):
     partner = PartnerUserFactory()
 
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ImportRefused) as error:
         run(partner, INSTITUTIONS, "institutions")
 
     assert error.value.code == "permission_denied"

@@ -47,3 +47,9 @@ def test_a_formula_is_refused():
     with pytest.raises(CellError) as error:
         parse_date(Formula("=TODAY()"))
     assert error.value.code == "formula"
+
+
+@pytest.mark.parametrize("cell", ["1e999", "-1e20", "0.0000000000001"])
+def test_numbers_out_of_any_range_are_refused(cell):
+    with pytest.raises(CellError):
+        parse_decimal(cell)

@@ -184,3 +184,21 @@ def test_a_chinese_template_filled_in_imports_as_it_is(staff_client, staff_user)
 
     assert result.valid, result.errors
     assert Institution.objects.get(code="ZJU").name == "浙江大学"
+
+
+def test_an_import_that_fails_unexpectedly_is_refused_not_left_running(staff_client, monkeypatch):
+    upload(staff_client)
+    job = ImportJob.objects.get()
+
+    def broken(**arguments):
+        raise RuntimeError("a fault of the importer")
+
+    monkeypatch.setattr("imports.jobs.import_sheets", broken)
+    staff_client.post(
+        reverse("imports:mapping", args=[job.pk]),
+        {"column_0": "code", "column_1": "name", "column_2": "kind"},
+    )
+
+    job.refresh_from_db()
+    assert job.status == "refused"
+    assert "nothing was written" in job.result["refused"]
