@@ -3,18 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ui.forms import Form
 
+from .choices import ImportKind
 from .kinds import KINDS
 
 
-def kind_choices():
-    return [
-        *((name, kind.label) for name, kind in KINDS.items()),
-        ("workbook", _("A workbook with a sheet per kind")),
-    ]
-
-
 class UploadForm(Form):
-    kind = forms.ChoiceField(label=_("Kind of record"), choices=kind_choices)
+    kind = forms.ChoiceField(label=_("Kind of record"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("File"),
         help_text=_("XLSX or CSV (UTF-8 or GB18030), one header row."),

@@ -87,6 +87,11 @@ def text_column(model, name, *, key=None, required=False, **extra) -> Column:
     return Column(key or name, _label(model, name), values.text, required, **extra)
 
 
+def _listing(choices) -> str:
+    """The choices as a reader of the current language names them."""
+    return _(", ").join(str(label) for _code, label in choices)
+
+
 def choice_column(model, name, choices, *, key=None, required=False, empty="") -> Column:
     lookup = {}
     for code, label in choices:
@@ -100,7 +105,7 @@ def choice_column(model, name, choices, *, key=None, required=False, empty="") -
         if found is None:
             raise CellError(
                 _("%(value)s is not one of: %(choices)s.")
-                % {"value": values.text(value), "choices": ", ".join(c for c, _l in choices)},
+                % {"value": values.text(value), "choices": _listing(choices)},
                 code="invalid_choice",
             )
         return found
@@ -662,7 +667,7 @@ def parse_cost_shares(value):
         if party not in Party.values:
             raise CellError(
                 _("%(value)s is not one of: %(choices)s.")
-                % {"value": party, "choices": ", ".join(Party.values)},
+                % {"value": party, "choices": _listing(Party.choices)},
                 code="invalid_choice",
             )
         shares.append(
@@ -693,7 +698,7 @@ def parse_schedule(value):
         if kind not in MilestoneKind.values:
             raise CellError(
                 _("%(value)s is not one of: %(choices)s.")
-                % {"value": kind, "choices": ", ".join(MilestoneKind.values)},
+                % {"value": kind, "choices": _listing(MilestoneKind.choices)},
                 code="invalid_choice",
             )
         item = {"name": name, "kind": kind, "amount": values.parse_decimal(amount)}

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ImportKind
+
 
 class ImportJob(models.Model):
     """A file on its way through the import wizard: uploaded, its columns
@@ -24,7 +26,7 @@ class ImportJob(models.Model):
         on_delete=models.CASCADE,
         related_name="import_jobs",
     )
-    kind = models.CharField(_("kind of record"), max_length=30)
+    kind = models.CharField(_("kind of record"), max_length=30, choices=ImportKind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file"), editable=False)
     sheet_name = models.CharField(_("sheet"), max_length=100, blank=True)
@@ -55,7 +57,7 @@ class ColumnMapping(models.Model):
     """The columns chosen for a file layout (its headers, hashed), offered
     again when a file of the same layout is uploaded."""
 
-    kind = models.CharField(_("kind of record"), max_length=30)
+    kind = models.CharField(_("kind of record"), max_length=30, choices=ImportKind.choices)
     header_hash = models.CharField(_("layout"), max_length=64)
     mapping = models.JSONField(_("column mapping"), default=dict)
     updated_by = models.ForeignKey(

@@ -11,7 +11,6 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .parsing import Formula
@@ -114,25 +113,6 @@ def parse_int(value) -> int:
     if abs(number) > 10**12:
         raise CellError(_("Enter a number."), code="invalid_number")
     return int(number)
-
-
-def parse_choice(value, choices) -> str:
-    """A choice by its code, or its label in English or Chinese."""
-    raw = text(value)
-    wanted = raw.casefold()
-    for code, label in choices:
-        names = {str(code).casefold(), str(label).casefold()}
-        with translation.override("zh-hans"):
-            names.add(str(label).casefold())
-        with translation.override("en"):
-            names.add(str(label).casefold())
-        if wanted in names:
-            return code
-    raise CellError(
-        _("%(value)s is not one of: %(choices)s.")
-        % {"value": raw, "choices": ", ".join(str(code) for code, _label in choices)},
-        code="invalid_choice",
-    )
 
 
 TRUE_WORDS = {"yes", "y", "true", "1", "是", "x", "✓"}

@@ -112,8 +112,29 @@ def import_detail(request, pk):
     return render(
         request,
         "imports/detail.html",
-        {"job": job, "result": job.result, "done": done, "total": total, "pending": PENDING},
+        {
+            "job": job,
+            "result": _labelled(job.result, job.kind),
+            "done": done,
+            "total": total,
+            "pending": PENDING,
+        },
     )
+
+
+def _labelled(result: dict, kind: str) -> dict:
+    """The report with each error's column named as the reader's language
+    names it (the report keeps the column's key, for programs)."""
+    labels = {}
+    kinds = [KINDS[kind]] if kind in KINDS else list(KINDS.values())
+    for each in kinds:
+        for column in each.all_columns:
+            labels.setdefault(column.key, column.label)
+    errors = [
+        {**error, "column_label": labels.get(error["column"], error["column"])}
+        for error in result.get("errors", [])
+    ]
+    return {**result, "errors": errors}
 
 
 @login_required

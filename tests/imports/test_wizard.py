@@ -4,6 +4,8 @@ in the background with their progress shown. Templates in English and
 Chinese list the allowed values."""
 
 import io
+import re
+from html import unescape
 
 import openpyxl
 import pytest
@@ -202,3 +204,26 @@ def test_an_import_that_fails_unexpectedly_is_refused_not_left_running(staff_cli
     job.refresh_from_db()
     assert job.status == "refused"
     assert "nothing was written" in job.result["refused"]
+
+
+def test_the_wizard_speaks_chinese_from_upload_to_commit(staff_client, staff_user):
+    """No English word on the wizard's pages in Chinese, beyond file
+    formats, codes and what the file itself holds."""
+    # Imported here: the browser tests' word finder, without their browser.
+    from tests.e2e.test_chinese_pages import ALLOWED, words_of
+
+    staff_user.language = "zh-hans"
+    staff_user.save(update_fields=["language"])
+    staff_client.cookies["django_language"] = "zh-hans"
+    rows = [["代码", "名称", "类型"], ["ZJU", "浙江大学", "大学"], ["X1", "某大学", "城堡"]]
+    upload(staff_client, rows)
+    job = ImportJob.objects.get()
+    pages = [reverse("imports:start"), reverse("imports:mapping", args=[job.pk])]
+    staff_client.post(pages[1], {"column_0": "code", "column_1": "name", "column_2": "kind"})
+    pages.append(reverse("imports:detail", args=[job.pk]))
+
+    for url in pages:
+        html = staff_client.get(url).content.decode()
+        body = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
+        text = re.sub(r"<script.*?</script>|<[^>]+>", " ", body, flags=re.S)
+        assert words_of(unescape(text)) - ALLOWED == set(), url
