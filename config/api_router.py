@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("webhooks.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("search.api.urls")),
+    path("", include("imports.api.urls")),
 ]

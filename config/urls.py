@@ -50,6 +50,7 @@ urlpatterns = [
     path("rates/", include("projects.rate_urls")),
     path("calendar/", include("calendars.urls")),
     path("search/", include("search.urls")),
+    path("imports/", include("imports.urls")),
     path("portal/", include("portal.urls")),
     # The researcher's pages: their achievements and disclosures, their
     # rewards from income distribution and their search, in one namespace.

@@ -44,7 +44,7 @@ DOMAIN_LAYERS: list[tuple[str, ...]] = [
     ("projects",),
     ("achievements",),
     ("valuations", "distributions"),
-    ("reports", "calendars", "search"),
+    ("reports", "calendars", "search", "imports"),
     ("notifications", "webhooks"),
 ]
 DOMAIN_RANK = {app: rank for rank, apps in enumerate(DOMAIN_LAYERS) for app in apps}

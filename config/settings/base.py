@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reports",
     "calendars",
     "search",
+    "imports",
     "valuations",
     "notifications",
     "webhooks",
@@ -414,3 +415,8 @@ COUNTRIES_FIRST = ["CN", "HK", "SG", "US", "DE", "GB", "JP"]
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+# Imports of existing records (imports/): the largest file and the most rows
+# read, and from how many rows an import runs as a background task.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)

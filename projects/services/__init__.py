@@ -33,6 +33,14 @@ from .gates import (
     project_terminate,
     project_terminate_guard,
 )
+from .history_import import (
+    IMPORTABLE_MILESTONE_STATUSES,
+    HistoryImportError,
+    MilestoneRecord,
+    StageEntry,
+    milestone_history_import,
+    project_history_import,
+)
 from .invoicing import (
     VAT_INVOICE_FIELDS,
     VatInvoiceError,
@@ -73,8 +81,12 @@ from .royalties import (
 )
 
 __all__ = [
+    "IMPORTABLE_MILESTONE_STATUSES",
     "PROJECT_FIELDS",
     "VAT_INVOICE_FIELDS",
+    "HistoryImportError",
+    "MilestoneRecord",
+    "StageEntry",
     "VatInvoiceError",
     "agreement_fixed_payments_schedule",
     "cost_entry_record",
@@ -98,6 +110,7 @@ __all__ = [
     "milestone_close_guard",
     "milestone_dispute",
     "milestone_dispute_guard",
+    "milestone_history_import",
     "milestone_invoice",
     "milestone_invoice_guard",
     "milestone_reminder_guard",
@@ -112,6 +125,7 @@ __all__ = [
     "payment_record_guard",
     "project_advance",
     "project_advance_guard",
+    "project_history_import",
     "project_hold",
     "project_hold_guard",
     "project_owner_assign",

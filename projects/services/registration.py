@@ -1,15 +1,17 @@
 """Registering a new project."""
 
 from collections.abc import Iterable
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import has_full_access, staff_institution_ids
-from core.dates import BUSINESS, dates_check
+from core.dates import BUSINESS, PAST, date_check, dates_check
 from core.errors import DomainError
 from core.i18n import Localized, Message
 from partnerships.models import Enterprise, Institution, JointCentreParty
@@ -105,6 +107,12 @@ def refuse_untied_partners(project: ResearchProject, partner_enterprises) -> Non
         )
 
 
+def started_at(day: date) -> datetime:
+    """A past day as the moment a decision is dated: its noon, in the
+    site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 @transaction.atomic
 def project_register(
     *,
@@ -112,17 +120,29 @@ def project_register(
     by: User | None,
     partner_enterprises: Iterable[Enterprise] = (),
     rationale: str = "Project registered.",
+    started_on: date | None = None,
 ) -> ResearchProject:
     """Save a new project and open its gate history with the stage it starts
     at, so that every project's stage is explained by a recorded decision.
     Staff register projects only where they work: under their institutions,
     joint centres or partnerships, led by an institution they work for. Its
-    partner enterprises are parties to its agreement or partnership."""
+    partner enterprises are parties to its agreement or partnership.
+    ``started_on`` dates the start of a project registered now that entered
+    its stage in the past (an import of older records); it is a past day,
+    on or after the project's start date."""
     project.full_clean()
     dates_check(
         {"start_date": project.start_date, "next_gate_review_on": project.next_gate_review_on},
         {"start_date": BUSINESS, "next_gate_review_on": BUSINESS},
     )
+    if started_on is not None:
+        date_check(started_on, field="started_on", bounds=PAST)
+        if started_on < project.start_date:
+            raise ProjectLinkError(
+                _("A project enters its first stage on or after its start date."),
+                code="invalid_history",
+                field="started_on",
+            )
     project.save()
     if by is not None:
         # Out of sight first: a project the user would not even see is
@@ -140,6 +160,7 @@ def project_register(
         to_status=project.status,
         decided_by=by,
         rationale=rationale,
+        **({"decided_at": started_at(started_on)} if started_on else {}),
     )
     # The timeline of a project starts with its registration.
     activity_record(

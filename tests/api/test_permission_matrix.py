@@ -197,6 +197,17 @@ def personal(attribute: str) -> Getter:
     return getter
 
 
+def import_body(world, side, role):
+    """A dry run importing a person of the side's institution: a report,
+    valid or not, and nothing written."""
+    csv = f"full_name,institution\nLi Wei,{side.institution.code}\n".encode()
+    return {
+        "file": SimpleUploadedFile("people.csv", csv, content_type="text/csv"),
+        "kind": "people",
+        "dry_run": "true",
+    }
+
+
 def deal(world, side, role):
     return {"pk": (world.public_deal if side is world.a else world.private_deal).pk}
 
@@ -1106,6 +1117,10 @@ RULES: dict[tuple[str, str], Rule] = {
         gate="class",
         ok=202,
         missing=MISSING_UUID,
+    ),
+    # --- Imports: staff only; a dry run writes nothing ----------------------------------
+    ("imports", "post"): Rule(
+        body=import_body, multipart=True, who=STAFF, gate="class", has_foreign=True
     ),
     ("token-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
     ("token-list", "post"): Rule(
