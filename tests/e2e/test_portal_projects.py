@@ -42,8 +42,9 @@ def test_a_partner_follows_its_project_and_sees_nothing_of_others(page, demo_wor
 
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Projects").click()
-    page.get_by_label("Search").fill(project.code)
-    page.get_by_role("button", name="Filter").click()
+    filters = page.get_by_role("search", name="Filters")
+    filters.get_by_label("Search").fill(project.code)
+    filters.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name=project.code, exact=True).click()
 
     expect(page.get_by_role("heading", name=project.title)).to_be_visible()
