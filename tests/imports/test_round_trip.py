@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,8 +31,10 @@ from imports.exports import (
 from imports.kinds import KIND_ORDER, KINDS
 from imports.parsing import read_file
 from imports.services import import_sheets
+from partnerships.selectors import agreements_visible_to
 from partnerships.services import CentrePartyInput, joint_centre_create
 from projects.services import IMPORTABLE_MILESTONE_STATUSES
+from tests.factories import AgreementFactory
 
 # What does not round-trip, and why. Each entry names what the comparison
 # leaves out; nothing else is left out.
@@ -473,3 +476,44 @@ def test_a_kind_exports_as_its_csv_template(superuser, institution):
     header, *rows = text.splitlines()
     assert header.startswith("code *,name *,kind *")
     assert any(row.startswith(f"{institution.code},") for row in rows)
+
+
+def test_staff_download_everything_as_an_import_workbook_from_the_imports_page(
+    client, staff_user, institution
+):
+    client.force_login(staff_user)
+    page = client.get(reverse("imports:start")).content.decode()
+    assert reverse("imports:export") in page
+    assert "Export everything as an import workbook" in page
+
+    response = client.get(reverse("imports:export"))
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(BytesIO(response.content), read_only=True)
+    assert [sheet.title for sheet in workbook.worksheets][:3] == [
+        "Institutions",
+        "Enterprises",
+        "People",
+    ]
+    codes = [row[0] for row in workbook["Institutions"].iter_rows(min_row=2, values_only=True)]
+    assert institution.code in codes
+
+
+def test_partners_cannot_export(client, partner_user):
+    client.force_login(partner_user)
+
+    assert client.get(reverse("imports:export")).status_code == 403
+
+
+def test_an_export_holds_only_what_the_user_may_see(staff_user, agreement):
+    """Each kind goes through its scoping selector: another institution's
+    agreement is not in a staff member's export."""
+    foreign = AgreementFactory(reference="AGR-FOREIGN")
+
+    sheet = sheet_of(KINDS["agreements"], staff_user)
+
+    references = {row[1] for row in sheet.rows}
+    assert agreement.reference in references
+    assert foreign.reference not in references
+    assert references == set(agreements_visible_to(staff_user).values_list("reference", flat=True))
