@@ -34,6 +34,7 @@ from imports.services import import_sheets
 from partnerships.selectors import agreements_visible_to
 from partnerships.services import CentrePartyInput, joint_centre_create
 from projects.services import IMPORTABLE_MILESTONE_STATUSES
+from tests.api.conftest import client_for
 from tests.factories import AgreementFactory
 
 # What does not round-trip, and why. Each entry names what the comparison
@@ -517,3 +518,20 @@ def test_an_export_holds_only_what_the_user_may_see(staff_user, agreement):
     assert agreement.reference in references
     assert foreign.reference not in references
     assert references == set(agreements_visible_to(staff_user).values_list("reference", flat=True))
+
+
+def test_the_api_answers_the_same_workbook(staff_user, agreement):
+    response = client_for(staff_user).get(reverse("api:imports-export"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(BytesIO(response.content), read_only=True)
+    references = [row[1] for row in workbook["Agreements"].iter_rows(min_row=2, values_only=True)]
+    assert references == [agreement.reference]
+
+
+def test_the_api_refuses_partners_in_json(partner_user):
+    response = client_for(partner_user).get(reverse("api:imports-export"))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"]
