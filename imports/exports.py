@@ -127,7 +127,13 @@ def _agreements(user):
 
     def shares(agreement):
         ordered = sorted(
-            agreement.cost_shares.all(), key=lambda s: (s.first_stage.position, s.party)
+            agreement.cost_shares.all(),
+            key=lambda s: (
+                s.first_stage.pipeline.code,
+                s.first_stage.position,
+                s.last_stage.position,
+                s.party,
+            ),
         )
         return (
             _listed(
