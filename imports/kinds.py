@@ -800,6 +800,15 @@ class AgreementKind_(Kind):
         details = self.details(row, self.FIELDS)
         particulars = {"title": row["title"], "kind": row["kind"]}
         if existing is None:
+            # An agreement that ended before BioBridge is recorded as signed
+            # and then terminated, as it happened: a new agreement is a
+            # draft or signed.
+            ending = {}
+            if details.get("status") == Agreement.Status.TERMINATED:
+                ending = {"status": details.pop("status")}
+                if "terminated_on" in details:
+                    ending["terminated_on"] = details.pop("terminated_on")
+                details["status"] = Agreement.Status.SIGNED
             agreement = partnership_services.agreement_create(
                 by=by,
                 partnership=row["partnership"],
@@ -807,6 +816,10 @@ class AgreementKind_(Kind):
                 **particulars,
                 **details,
             )
+            if ending:
+                agreement = partnership_services.agreement_update(
+                    agreement=agreement, by=by, **ending
+                )
         else:
             if existing.partnership_id != row["partnership"].pk:
                 raise RowError(

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/commit/", views.import_commit, name="commit"),
     path("<int:pk>/status/", views.import_status, name="status"),
     path("<int:pk>/report.csv", views.import_report, name="report"),
+    path("export.xlsx", views.import_export, name="export"),
     path("templates/<str:kind>/<str:language>.xlsx", views.import_template, name="template"),
 ]

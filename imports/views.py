@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.ui.forms import add_service_error
 
+from .exports import export_workbook
 from .forms import MappingForm, UploadForm
 from .jobs import (
     import_job_create,
@@ -199,5 +201,22 @@ def import_template(request, kind, language):
     response = HttpResponse(template_workbook(KINDS[kind], language), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
         True, f"biobridge-{kind}-{language}.xlsx"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def import_export(request):
+    """Every record the user may see, as one workbook in the import
+    templates' columns, headed in the reader's language: it imports again
+    as it is."""
+    _require_staff(request)
+    language = translation.get_language()
+    language = language if language in TEMPLATE_LANGUAGES else "en"
+    response = HttpResponse(export_workbook(request.user, language), content_type=XLSX)
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"biobridge-export-{day}.xlsx"
     )
     return response

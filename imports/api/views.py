@@ -10,7 +10,11 @@ large, wrong encoding, a macro workbook, too many rows) is a 400 with its
 own code on the field ``file``. Research-centre staff only.
 """
 
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import ngettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -19,10 +23,13 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import IsCentreStaff
 from core.api.errors import error_body
-from core.api.schema import WRITE_ERRORS
+from core.api.renderers import OrjsonRenderer
+from core.api.schema import READ_ERRORS, WRITE_ERRORS
+from imports.exports import export_workbook
 from imports.parsing import check_request_size, check_size
 from imports.services import import_file
 
+from .renderers import XLSX, XlsxRenderer
 from .serializers import ImportResultSerializer, ImportUploadSerializer
 
 
@@ -77,3 +84,27 @@ class ImportView(APIView):
             ),
             status=status.HTTP_400_BAD_REQUEST,
         )
+
+
+class ExportView(APIView):
+    """``GET /api/v1/imports/export.xlsx``: every record the caller may
+    see, as one workbook in the import templates' columns (headed in the
+    request's language, English or Chinese), which imports again as it is.
+    Research-centre staff only."""
+
+    permission_classes = [IsCentreStaff]
+    renderer_classes = [XlsxRenderer, OrjsonRenderer]
+
+    @extend_schema(
+        operation_id="imports_export",
+        responses={(200, XLSX): OpenApiTypes.BINARY, **READ_ERRORS},
+        tags=["imports"],
+    )
+    def get(self, request):
+        language = "zh-hans" if translation.get_language() == "zh-hans" else "en"
+        response = HttpResponse(export_workbook(request.user, language), content_type=XLSX)
+        day = timezone.localdate().isoformat()
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"biobridge-export-{day}.xlsx"
+        )
+        return response

@@ -1122,6 +1122,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("imports", "post"): Rule(
         body=import_body, multipart=True, who=STAFF, gate="class", has_foreign=True
     ),
+    # Everything the caller sees, as an import workbook; its scoping is
+    # tested in tests/imports/test_round_trip.py.
+    ("imports-export", "get"): Rule(who=STAFF, gate="class", has_foreign=False),
     ("token-list", "get"): Rule(has_foreign=False, who=ANYONE, class_refuses=NOBODY),
     ("token-list", "post"): Rule(
         body=token_body, ok=201, has_foreign=False, who=ANYONE, class_refuses=NOBODY
