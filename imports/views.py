@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
+from core.media_types import XLSX_CONTENT_TYPE as XLSX
 from core.ui.forms import add_service_error
 
 from .exports import export_workbook
@@ -31,7 +32,6 @@ from .parsing import ImportFileError, check_request_size
 from .selectors import import_jobs_visible_to
 from .workbooks import report_csv, template_workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 TEMPLATE_LANGUAGES = {"en", "zh-hans"}
 

@@ -24,7 +24,6 @@ from core.money import format_amount
 from reports.choices import ReportKind
 from reports.services.figures import MONEY, PERCENT, AnnualReport
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHINESE = "zh-hans"
 CJK = "STSong-Light"
 LEFT = 18 * mm

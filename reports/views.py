@@ -15,10 +15,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.media_types import XLSX_CONTENT_TYPE
 from core.ui.forms import add_service_error
 
 from .choices import ReportKind
-from .documents import XLSX_CONTENT_TYPE, china_report_pdf, report_filename, report_workbook
+from .documents import china_report_pdf, report_filename, report_workbook
 from .drilldown import drilldown
 from .forms import INPUTS_OF, AnnualReportInputForm, ReportPickForm
 from .params import FIRST_YEAR, LAST_YEAR

@@ -1,4 +1,5 @@
-"""JSON for the API, written by orjson.
+"""JSON for the API, written by orjson; and the workbooks some endpoints
+answer.
 
 A page of 100 projects is some 60 kB of JSON: DRF's renderer, on the
 standard library's encoder, takes 0.46 ms for it on the benchmark machine,
@@ -15,8 +16,10 @@ refuses with an error, come out as null; no API response holds them.
 """
 
 import orjson
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
+
+from core.media_types import XLSX_CONTENT_TYPE
 
 OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -48,3 +51,22 @@ class OrjsonRenderer(JSONRenderer):
                 b"\xe2\x80\xa9", b"\\u2029"
             )
         return rendered
+
+
+class XlsxRenderer(BaseRenderer):
+    """``?format=xlsx`` on the endpoints that answer a workbook (the view
+    builds it and returns its bytes). An error answer stays JSON, in the
+    API's one error format."""
+
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return orjson.dumps(data, default=str)

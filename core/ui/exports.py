@@ -22,13 +22,14 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.media_types import XLSX_CONTENT_TYPE
+
 MAX_EXPORT_ROWS = 100_000
 CHUNK_SIZE = 2_000
 
 CSV = "csv"
 XLSX = "xlsx"
 EXPORT_FORMATS = (CSV, XLSX)
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import IsCentreStaff
 from core.api.errors import error_body
-from core.api.renderers import OrjsonRenderer
+from core.api.renderers import OrjsonRenderer, XlsxRenderer
 from core.api.schema import READ_ERRORS, WRITE_ERRORS
+from core.media_types import XLSX_CONTENT_TYPE as XLSX
 from imports.exports import export_workbook
 from imports.parsing import check_request_size, check_size
 from imports.services import import_file
 
-from .renderers import XLSX, XlsxRenderer
 from .serializers import ImportResultSerializer, ImportUploadSerializer
 
 

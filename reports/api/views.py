@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import IsCentreStaff
-from core.api.renderers import OrjsonRenderer
+from core.api.renderers import OrjsonRenderer, XlsxRenderer
 from core.api.schema import READ_ERRORS
+from core.media_types import XLSX_CONTENT_TYPE
 from reports.documents import report_filename, report_workbook
 from reports.params import report_params
 from reports.services import autm_report, china_annual_report
 
-from .renderers import XLSX_CONTENT_TYPE, XlsxRenderer
 from .serializers import report_payload
 
 INSTITUTION = OpenApiParameter("institution", int, required=True, description="Institution id")
