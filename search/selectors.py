@@ -275,6 +275,23 @@ def _employer_page(row: dict) -> str:
     return ""
 
 
+def _party_kind(key: str, title, visible, *, detail: str, listing: str) -> Kind:
+    """Institutions and enterprises: found by code, USCC or either name."""
+    return Kind(
+        key=key,
+        title=title,
+        visible=visible,
+        codes=("code", "unified_social_credit_code"),
+        names=("name", "name_zh"),
+        texts=(),
+        sort="name",
+        values=("id", "code", "name", "name_zh", "unified_social_credit_code"),
+        describe=_party,
+        pages={STAFF: lambda row: _route(detail, code=row["code"])},
+        lists={STAFF: listing},
+    )
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(
         key="project",
@@ -293,31 +310,19 @@ KINDS: tuple[Kind, ...] = (
         lists={STAFF: "projects:list", PORTAL: "portal:projects"},
         many=True,
     ),
-    Kind(
-        key="institution",
-        title=_("Institutions"),
-        visible=institutions_visible_to,
-        codes=("code", "unified_social_credit_code"),
-        names=("name", "name_zh"),
-        texts=(),
-        sort="name",
-        values=("id", "code", "name", "name_zh", "unified_social_credit_code"),
-        describe=_party,
-        pages={STAFF: lambda row: _route("partners:institution_detail", code=row["code"])},
-        lists={STAFF: "partners:institutions"},
+    _party_kind(
+        "institution",
+        _("Institutions"),
+        institutions_visible_to,
+        detail="partners:institution_detail",
+        listing="partners:institutions",
     ),
-    Kind(
-        key="enterprise",
-        title=_("Enterprises"),
-        visible=enterprises_visible_to,
-        codes=("code", "unified_social_credit_code"),
-        names=("name", "name_zh"),
-        texts=(),
-        sort="name",
-        values=("id", "code", "name", "name_zh", "unified_social_credit_code"),
-        describe=_party,
-        pages={STAFF: lambda row: _route("partners:enterprise_detail", code=row["code"])},
-        lists={STAFF: "partners:enterprises"},
+    _party_kind(
+        "enterprise",
+        _("Enterprises"),
+        enterprises_visible_to,
+        detail="partners:enterprise_detail",
+        listing="partners:enterprises",
     ),
     Kind(
         key="joint_centre",
