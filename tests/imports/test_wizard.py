@@ -117,7 +117,7 @@ def test_a_file_that_cannot_be_read_is_refused_on_upload(staff_client):
 
 @override_settings(IMPORT_BACKGROUND_ROWS=1)
 def test_a_large_file_runs_in_the_background_with_its_progress_shown(
-    staff_client, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks, tasks_run_in_process
 ):
     upload(staff_client)
     job = ImportJob.objects.get()
