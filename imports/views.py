@@ -139,27 +139,27 @@ def _labelled(result: dict, kind: str) -> dict:
     return {**result, "errors": errors}
 
 
-@login_required
-@require_POST
-def import_check(request, pk):
+def _start(request, pk, *, dry_run: bool):
     job = _job(request, pk)
     try:
-        import_job_start(job=job, by=request.user, dry_run=True)
+        import_job_start(job=job, by=request.user, dry_run=dry_run)
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(job)
+
+
+@login_required
+@require_POST
+def import_check(request, pk):
+    """Step 3: the dry run of the mapped file (again, after a change)."""
+    return _start(request, pk, dry_run=True)
 
 
 @login_required
 @require_POST
 def import_commit(request, pk):
     """Step 4: write every row, all or nothing."""
-    job = _job(request, pk)
-    try:
-        import_job_start(job=job, by=request.user, dry_run=False)
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect(job)
+    return _start(request, pk, dry_run=False)
 
 
 @login_required
