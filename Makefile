@@ -71,9 +71,15 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The suite runs in one process per core, up to four (pytest-xdist); a test
+# file stays in one process, so its module fixtures are built once.
+# `make test TEST_WORKERS=0` runs it in this process alone.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+
 # pytest exits 5 when it collects no test; that is not a failure of the code.
 test: lint
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest \
+		--numprocesses=$(TEST_WORKERS) --dist=loadfile $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Refresh docs/screenshots/ from the end-to-end tests.
 screenshots: install

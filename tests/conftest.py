@@ -2,6 +2,8 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.utils import translation
 
 from tests.factories import (
@@ -57,6 +59,16 @@ def seed_reference_data():
         import_module(module).seed(apps, None)
 
 
+@receiver(post_migrate, dispatch_uid="tests.reference_data_after_flush")
+def reference_data_after_flush(sender, **kwargs):
+    """The flush that ends a transactional test empties every table, then
+    sends post_migrate as a migration would. Under pytest-xdist a process runs
+    database tests of later files after it, so the data comes back at once;
+    valuations is the last app whose data is seeded."""
+    if sender.label == "valuations":
+        seed_reference_data()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A reused test database may have been left empty by the flush of a
@@ -72,19 +84,6 @@ def language_of_each_test_starts_afresh():
     renders or records must not depend on the one before it."""
     yield
     translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def reference_data_for_transactional_tests(request, django_db_blocker):
-    """Transactional tests end by emptying every table, and they run after
-    all the others; give each one the reference data the migrations made."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
-        "transactional_db" in request.fixturenames
-    )
-    if transactional:
-        with django_db_blocker.unblock():
-            seed_reference_data()
 
 
 @pytest.fixture
