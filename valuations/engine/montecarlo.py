@@ -189,11 +189,25 @@ def summarise(values: np.ndarray, bins: int) -> Summary:
 
 def whole_years(draws: np.ndarray, minimum: int) -> np.ndarray:
     """Drawn durations round half up to whole years, at least ``minimum``."""
-    return np.maximum(np.floor(draws + 0.5), minimum)
+    years = np.floor(draws + 0.5)
+    np.maximum(years, minimum, out=years)
+    return years.astype(np.int64)
 
 
 class _Model:
-    """The per-asset constants the chunks share."""
+    """The per-asset constants the chunks share.
+
+    A chunk draws how many of its trials end in each outcome (fail in phase
+    1..n, or reach market) as one multinomial draw, and lays its trials out
+    by how far they get: the trials that enter phase k are the chunk's first
+    ``entering[k]``, those on the market the first ``entering[n]``. Every
+    per-phase quantity is then a prefix of the chunk, and each input is
+    drawn only for the trials it touches: a phase's cost and years for the
+    trials that enter it, peak sales and the launch delay for those that
+    reach market. The trials are as independent and identically distributed
+    as if each drew its own outcome, and every summary of a run (mean,
+    spread, percentiles, histogram, probability of loss) ignores their order.
+    """
 
     def __init__(self, asset: Asset, deal: Deal | None, simulation: Simulation):
         self.asset = asset
@@ -204,13 +218,12 @@ class _Model:
         self.v = 1.0 / (1.0 + asset.discount_rate)
         # Mid-year timing brings every year-t flow half a year earlier.
         self.shift = (1.0 + asset.discount_rate) ** timing_shift(asset.timing)
-        self.costs = np.array([p.cost for p in phases], dtype=np.float64)
-        self.years = np.array([p.years for p in phases], dtype=np.float64)
+        self.costs = [float(p.cost) for p in phases]
+        self.years = [int(p.years) for p in phases]
         success = np.array([p.success_probability for p in phases], dtype=np.float64)
         reach = np.concatenate(([1.0], np.cumprod(success)))
-        # Cumulative probability of failing in phase 1..k: a uniform draw
-        # below it fails in phase k or earlier.
-        self.failure_cdf = np.cumsum(reach[:-1] * (1.0 - success))
+        # Probability of each outcome: fail in phase 1..n, or reach market.
+        self.outcome_probability = np.concatenate((reach[:-1] * (1.0 - success), reach[-1:]))
         commercial = asset.commercial
         self.shape = commercial.shape
         self.margin = commercial.after_tax_margin
@@ -218,117 +231,134 @@ class _Model:
         # Present value, at the year before launch, of one unit of peak
         # sales' after-tax cash flow.
         self.commercial_annuity = float(self.shape @ powers) * self.shift * self.margin
-        self.uncertain_years = bool(simulation.phase_years)
         self._powers = self.v ** np.arange(256)
         self.phase_numbers = {phase.name: index for index, phase in enumerate(phases)}
+        numbers = self.phase_numbers
+        self.cost_draws = {numbers[name]: d for name, d in simulation.phase_costs.items()}
+        self.years_draws = {numbers[name]: d for name, d in simulation.phase_years.items()}
+        self.uncertain_years = bool(self.years_draws)
         if deal is not None:
             self.window = min(royalty_window(asset, deal), len(self.shape))
             self.royalty_powers = powers[: self.window] * self.shift
             self.shape_running_max = np.maximum.accumulate(self.shape) if self.shape.size else None
+            self.milestones_on_success = [[] for _ in phases]
+            for milestone in deal.milestones:
+                if milestone.on_phase_success is not None:
+                    k = numbers[milestone.on_phase_success]
+                    self.milestones_on_success[k].append(milestone.amount * self.shift)
 
-    def power(self, years) -> np.ndarray:
+    def power(self, years):
         """v^years for whole years: a table lookup, far cheaper than
         ``np.power`` on a chunk of trials."""
-        years = np.asarray(years, dtype=np.int64)
+        if np.isscalar(years):
+            return self.v**years
         largest = int(years.max(initial=0)) + 1
         if largest > self._powers.size:
             self._powers = self.v ** np.arange(max(largest, 2 * self._powers.size))
-        return self._powers[years]
+        return self._powers.take(years)
 
-    def annuity(self, years: np.ndarray) -> np.ndarray:
-        """Sum of v^t for t = 1..years (years may be an array)."""
+    def cost_rate(self, years):
+        """Present value at a phase's start of one unit of its cost spread
+        evenly over its ``years``: shift x (v + ... + v^years) / years."""
         if self.v == 1.0:
-            return np.asarray(years, dtype=np.float64)
-        return self.v * (1.0 - self.power(years)) / (1.0 - self.v)
+            return self.shift
+        return self.shift * self.v * (1.0 - self.power(years)) / ((1.0 - self.v) * years)
 
     def chunk(self, rng: np.random.Generator, size: int):
         simulation = self.simulation
         n = self.n
-        outcome = np.searchsorted(self.failure_cdf, rng.random(size), side="right")
-        on_market = outcome >= n
-        peak = (
-            np.maximum(simulation.peak_sales.sample(rng, size), 0.0)
-            if simulation.peak_sales is not None
-            else np.full(size, self.asset.commercial.peak_sales)
-        )
-        if simulation.phase_costs:
-            costs = np.broadcast_to(self.costs[:, None], (n, size)).copy()
-            for name, distribution in simulation.phase_costs.items():
-                costs[self.phase_numbers[name]] = np.maximum(distribution.sample(rng, size), 0.0)
-        else:
-            costs = self.costs[:, None]
-        if self.uncertain_years:
-            years = np.broadcast_to(self.years[:, None], (n, size)).copy()
-            for name, distribution in simulation.phase_years.items():
-                years[self.phase_numbers[name]] = whole_years(distribution.sample(rng, size), 1)
-        else:
-            years = self.years[:, None]
-        delay = (
-            whole_years(simulation.launch_delay.sample(rng, size), 0)
-            if simulation.launch_delay is not None
-            else float(self.asset.commercial.launch_delay)
-        )
-
-        starts = np.cumsum(years, axis=0) - years
-        ends = starts + years
-        # Present value of each phase's cost, as if the phase is entered.
-        phase_pv = costs / years * self.shift * self.power(starts) * self.annuity(years)
-        if phase_pv.shape[1] == 1:
-            # Fixed costs and years: a trial's development cost depends on
-            # its outcome alone.
-            by_outcome = np.concatenate(([0.0], np.cumsum(phase_pv[:, 0])))
-            development_pv = by_outcome[np.minimum(outcome + 1, n)]
-        else:
-            entered = np.arange(n)[:, None] <= outcome[None, :]
-            development_pv = (phase_pv * entered).sum(axis=0)
-        before_launch = (ends[-1] if n else np.zeros(1)) + delay
-        discount_before_launch = np.broadcast_to(self.power(before_launch), (size,))
-        commercial_pv = np.where(
-            on_market, peak * self.commercial_annuity * discount_before_launch, 0.0
-        )
-        project = commercial_pv - development_pv
-        if self.deal is None:
-            return project, None
-        licensor = self._licensor(
-            outcome, on_market, peak, ends, discount_before_launch, development_pv
-        )
+        counts = rng.multinomial(size, self.outcome_probability)
+        # entering[k]: trials that enter phase k (k = n: that reach market).
+        entering = np.cumsum(counts[::-1])[::-1].tolist()
+        project = np.zeros(size)
+        # Years elapsed before the phase at hand: an array over the trials
+        # only when some phase's years are drawn.
+        elapsed = np.zeros(size, dtype=np.int64) if self.uncertain_years else 0
+        on_success = []
+        for k in range(n):
+            entered = entering[k]
+            if not entered:
+                break
+            distribution = self.years_draws.get(k)
+            years = (
+                whole_years(distribution.sample(rng, entered), 1)
+                if distribution is not None
+                else self.years[k]
+            )
+            distribution = self.cost_draws.get(k)
+            if distribution is not None:
+                cost = distribution.sample(rng, entered)
+                np.maximum(cost, 0.0, out=cost)
+            else:
+                cost = self.costs[k]
+            before = elapsed[:entered] if self.uncertain_years else elapsed
+            # Present value of the phase's cost for the trials that enter it.
+            project[:entered] -= cost * self.cost_rate(years) * self.power(before)
+            if self.uncertain_years:
+                elapsed[:entered] += years
+            else:
+                elapsed += years
+            if self.deal is not None and self.milestones_on_success[k]:
+                passed = entering[k + 1]
+                end = elapsed[:passed] if self.uncertain_years else elapsed
+                on_success.append((passed, sum(self.milestones_on_success[k]) * self.power(end)))
+        on_market = entering[n]
+        peak = delay = None
+        if on_market:
+            peak = (
+                np.maximum(simulation.peak_sales.sample(rng, on_market), 0.0)
+                if simulation.peak_sales is not None
+                else self.asset.commercial.peak_sales
+            )
+            delay = (
+                whole_years(simulation.launch_delay.sample(rng, on_market), 0)
+                if simulation.launch_delay is not None
+                else self.asset.commercial.launch_delay
+            )
+            before_launch = (elapsed[:on_market] if self.uncertain_years else elapsed) + delay
+            discount_before_launch = self.power(before_launch)
+        licensor = None
+        if self.deal is not None:
+            # Before the market's value is added, -project is the
+            # development cost of each trial.
+            licensor = np.multiply(project, self.deal.licensor_cost_share)
+            licensor += self.deal.upfront
+            for passed, value in on_success:
+                licensor[:passed] += value
+            if on_market:
+                self._market_payments(
+                    licensor[:on_market],
+                    np.broadcast_to(peak, (on_market,)),
+                    np.broadcast_to(discount_before_launch, (on_market,)),
+                )
+        if on_market:
+            project[:on_market] += peak * self.commercial_annuity * discount_before_launch
         return project, licensor
 
-    def _licensor(self, outcome, on_market, peak, ends, discount_before_launch, development_pv):
+    def _market_payments(self, licensor, peak, discount_before_launch):
+        """Sales milestones and royalties of the trials on the market."""
         deal = self.deal
-        size = outcome.size
-        licensor = np.full(size, deal.upfront) - deal.licensor_cost_share * development_pv
-        market_index = np.flatnonzero(on_market)
-        market_peak = peak[market_index]
-        market_discount = discount_before_launch[market_index]
         for milestone in deal.milestones:
-            if milestone.on_phase_success is not None:
-                k = self.phase_numbers[milestone.on_phase_success]
-                paid = outcome > k
-                licensor += np.where(
-                    paid, milestone.amount * self.shift * self.power(ends[k]), 0.0
-                )
-            elif self.shape.size and market_index.size:
-                # First year from launch whose sales reach the threshold:
-                # the running maximum of the shares is sorted, so a binary
-                # search finds it for every trial at once. A peak of zero,
-                # or one so small the quotient overflows, needs an infinite
-                # share: the threshold is never reached.
-                with np.errstate(divide="ignore", over="ignore"):
-                    needed = milestone.on_annual_sales_at_least / market_peak
-                j = np.searchsorted(self.shape_running_max, needed, side="left")
-                reached = j < self.shape.size
-                value = np.where(
-                    reached,
-                    milestone.amount * self.shift * self.power(j + 1) * market_discount,
-                    0.0,
-                )
-                licensor[market_index] += value
-        if deal.royalty_tiers and self.window and market_index.size:
-            sales = market_peak[:, None] * self.shape[None, : self.window]
+            if milestone.on_annual_sales_at_least is None or not self.shape.size:
+                continue
+            # First year from launch whose sales reach the threshold: the
+            # running maximum of the shares is sorted, so a binary search
+            # finds it for every trial at once. A peak of zero, or one so
+            # small the quotient overflows, needs an infinite share: the
+            # threshold is never reached.
+            with np.errstate(divide="ignore", over="ignore"):
+                needed = milestone.on_annual_sales_at_least / peak
+            j = np.searchsorted(self.shape_running_max, needed, side="left")
+            reached = j < self.shape.size
+            licensor += np.where(
+                reached,
+                milestone.amount * self.shift * self.power(j + 1) * discount_before_launch,
+                0.0,
+            )
+        if deal.royalty_tiers and self.window:
+            sales = peak[:, None] * self.shape[None, : self.window]
             royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
-            licensor[market_index] += (royalties @ self.royalty_powers) * market_discount
-        return licensor
+            licensor += (royalties @ self.royalty_powers) * discount_before_launch
 
 
 def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> SimulationResult:
