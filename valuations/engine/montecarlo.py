@@ -81,17 +81,80 @@ class Distribution:
             raise EngineInputError(f"{field_name}.mean", "A lognormal mean is above zero.")
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` draws, as float64. The random numbers behind them are
+        float32, transformed in float32: a draw then sits within a relative
+        6e-8 of its ideal value, a million times finer than the spread of
+        any forecast, at a third of the cost."""
         kind = DistributionKind(self.kind)
         if kind == DistributionKind.TRIANGULAR:
             if self.low == self.high:
                 return np.full(size, float(self.low))
-            return rng.triangular(self.low, self.mode, self.high, size)
+            # Stein and Keblis (2009): with U, V uniform on [0, 1),
+            # (1 - c) min(U, V) + c max(U, V) is triangular on [0, 1] with
+            # mode c. No square root, no branch.
+            first = rng.random(size, dtype=np.float32)
+            second = rng.random(size, dtype=np.float32)
+            smaller = np.minimum(first, second)
+            np.maximum(first, second, out=first)
+            smaller *= self.high - self.mode
+            first *= self.mode - self.low
+            first += smaller
+            return np.add(first, self.low, dtype=np.float64)
         if kind == DistributionKind.UNIFORM:
-            return rng.uniform(self.low, self.high, size)
+            draws = rng.random(size, dtype=np.float32)
+            draws *= self.high - self.low
+            return np.add(draws, self.low, dtype=np.float64)
+        draws = rng.standard_normal(size, dtype=np.float32)
         if kind == DistributionKind.NORMAL:
-            return rng.normal(self.mean, self.sd, size)
+            draws *= self.sd
+            return np.add(draws, self.mean, dtype=np.float64)
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), size)
+        logarithms = np.multiply(draws, math.sqrt(sigma2), dtype=np.float64)
+        logarithms += math.log(self.mean) - sigma2 / 2
+        return np.exp(logarithms, out=logarithms)
+
+    @property
+    def bounded(self) -> bool:
+        return DistributionKind(self.kind) in (
+            DistributionKind.TRIANGULAR,
+            DistributionKind.UNIFORM,
+        )
+
+    def cdf(self, x: float) -> float:
+        """P(draw < x), for the bounded kinds (triangular, uniform)."""
+        kind = DistributionKind(self.kind)
+        low, high = self.low, self.high
+        if x <= low:
+            return 0.0
+        if x >= high:
+            return 1.0
+        if kind == DistributionKind.UNIFORM:
+            return (x - low) / (high - low)
+        if x <= self.mode:
+            return (x - low) ** 2 / ((high - low) * (self.mode - low))
+        return 1.0 - (high - x) ** 2 / ((high - low) * (high - self.mode))
+
+    def whole_years(self, rng: np.random.Generator, size: int, minimum: int) -> np.ndarray:
+        """Draws rounded half up to whole years, at least ``minimum``. A
+        bounded draw takes few whole values: it is drawn as one of them
+        straight away, from one uniform per trial and the probability of
+        each value (the distribution's mass in [k - 0.5, k + 0.5))."""
+        if self.bounded:
+            smallest = max(minimum, math.floor(self.low + 0.5))
+            largest = max(minimum, math.floor(self.high + 0.5))
+            if largest - smallest <= WHOLE_YEARS_DRAWN_DIRECTLY:
+                years = np.full(size, smallest, dtype=np.int64)
+                if largest > smallest:
+                    uniforms = rng.random(size, dtype=np.float32)
+                    for k in range(smallest, largest):
+                        years += uniforms >= self.cdf(k + 0.5)
+                return years
+        return whole_years(self.sample(rng, size), minimum)
+
+
+# A bounded drawn duration spanning at most this many whole years more than
+# its shortest is drawn as a whole number directly.
+WHOLE_YEARS_DRAWN_DIRECTLY = 8
 
 
 @dataclass(frozen=True)
@@ -168,20 +231,108 @@ class SimulationResult:
         return asdict(self)
 
 
-def summarise(values: np.ndarray, bins: int) -> Summary:
-    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+PERCENTILES = (5.0, 50.0, 95.0)
+# Below this many values numpy's own percentiles and histogram are as quick.
+FAST_SUMMARY_VALUES = 1 << 15
+# About this many fine bins subdivide the histogram's bins.
+FINE_BINS = 4096
+
+
+def interpolated(a: float, b: float, gamma: float) -> float:
+    """numpy's linear interpolation between neighbouring order statistics,
+    exactly: from the nearer end."""
+    difference = b - a
+    return float(b - difference * (1 - gamma) if gamma >= 0.5 else a + difference * gamma)
+
+
+def binned(values: np.ndarray, bins: int, low: float, high: float, qs=PERCENTILES, scratch=None):
+    """The histogram and percentiles of ``values`` (all within [low, high]),
+    as ``np.histogram(values, bins, range=(low, high))`` and
+    ``np.percentile(values, qs)`` give them, in a handful of passes over the
+    values instead of a partition of all of them.
+
+    Each value goes to one of about ``FINE_BINS`` fine bins, by arithmetic:
+    the bin number never decreases as the value grows, so the counts per
+    fine bin say which fine bin holds the k-th smallest value, and only that
+    bin's values are partitioned. The histogram's bins are runs of fine
+    bins; the values of the fine bins touching a histogram edge are placed
+    exactly (edge_i <= value < edge_i+1, the last bin also holding the high
+    edge), as numpy places them.
+
+    ``scratch``, a float64 and an intp array of the values' size, saves
+    allocating (and the kernel zeroing) megabytes per call."""
+    per_bin = -(-FINE_BINS // bins)
+    fine_bins = bins * per_bin
+    scaled, fine = scratch if scratch is not None else (None, None)
+    scaled = np.subtract(values, low, out=scaled)
+    scaled *= fine_bins / (high - low)
+    # Truncation is the floor: the values are at least low.
+    if fine is None:
+        fine = scaled.astype(np.intp)
+    else:
+        np.copyto(fine, scaled, casting="unsafe")
+    np.minimum(fine, fine_bins - 1, out=fine)
+    fine_counts = np.bincount(fine, minlength=fine_bins)
+
+    edges = np.linspace(low, high, bins + 1)
+    counts = fine_counts.reshape(bins, per_bin).sum(axis=1)
+    touching = np.zeros(fine_bins, dtype=bool)
+    touching[per_bin::per_bin] = True
+    touching[per_bin - 1 : fine_bins - 1 : per_bin] = True
+    near = touching.take(fine)
+    near_values = values[near]
+    placed = np.searchsorted(edges, near_values, side="right") - 1
+    np.clip(placed, 0, bins - 1, out=placed)
+    counts += np.bincount(placed, minlength=bins)
+    counts -= np.bincount(fine[near] // per_bin, minlength=bins)
+
+    size = values.size
+    cumulative = np.cumsum(fine_counts)
+    members = {}
+
+    def order_statistic(rank: int) -> float:
+        j = int(np.searchsorted(cumulative, rank, side="right"))
+        if j not in members:
+            members[j] = values[fine == j]
+        offset = rank - (int(cumulative[j - 1]) if j else 0)
+        in_bin = members[j]
+        if in_bin.size > FAST_SUMMARY_VALUES and in_bin.min() == in_bin.max():
+            return in_bin[0]  # tied values: nothing to order
+        in_bin.partition(offset)
+        return in_bin[offset]
+
+    results = []
+    for q in qs:
+        # numpy's linear method: the value at virtual index q/100 x (n - 1).
+        virtual = (size - 1) * np.true_divide(q, 100)
+        below = math.floor(virtual)
+        a = order_statistic(below)
+        b = order_statistic(min(below + 1, size - 1))
+        results.append(interpolated(a, b, virtual - below))
+    return counts, edges, results
+
+
+def summarise(values: np.ndarray, bins: int, scratch=None) -> Summary:
+    """A run's figures; ``scratch`` as for ``binned``."""
     low, high = float(values.min()), float(values.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise EngineInputError("simulation", "A trial's value is not a finite number.")
     # Values equal up to rounding noise get one unit-wide range, as numpy
     # gives exactly equal values, instead of bins narrower than a float step.
     if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):
         low, high = low - 0.5, high + 0.5
-    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    if values.size < FAST_SUMMARY_VALUES:
+        p5, p50, p95 = (float(x) for x in np.percentile(values, PERCENTILES))
+        counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    else:
+        counts, edges, (p5, p50, p95) = binned(values, bins, low, high, scratch=scratch)
+    mean = float(values.mean())
     return Summary(
-        mean=float(values.mean()),
-        sd=float(values.std()),
-        p5=float(p5),
-        p50=float(p50),
-        p95=float(p95),
+        mean=mean,
+        sd=float(values.std(mean=mean)),
+        p5=p5,
+        p50=p50,
+        p95=p95,
         probability_of_loss=float(np.count_nonzero(values < 0) / values.size),
         histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
     )
@@ -264,13 +415,16 @@ class _Model:
             return self.shift
         return self.shift * self.v * (1.0 - self.power(years)) / ((1.0 - self.v) * years)
 
-    def chunk(self, rng: np.random.Generator, size: int):
+    def chunk(self, rng: np.random.Generator, project: np.ndarray, licensor: np.ndarray | None):
+        """Fill ``project`` (and, with a deal, ``licensor``) with the
+        present values of a chunk of trials."""
         simulation = self.simulation
         n = self.n
+        size = project.size
         counts = rng.multinomial(size, self.outcome_probability)
         # entering[k]: trials that enter phase k (k = n: that reach market).
         entering = np.cumsum(counts[::-1])[::-1].tolist()
-        project = np.zeros(size)
+        project.fill(0.0)
         # Years elapsed before the phase at hand: an array over the trials
         # only when some phase's years are drawn.
         elapsed = np.zeros(size, dtype=np.int64) if self.uncertain_years else 0
@@ -281,7 +435,7 @@ class _Model:
                 break
             distribution = self.years_draws.get(k)
             years = (
-                whole_years(distribution.sample(rng, entered), 1)
+                distribution.whole_years(rng, entered, 1)
                 if distribution is not None
                 else self.years[k]
             )
@@ -311,17 +465,16 @@ class _Model:
                 else self.asset.commercial.peak_sales
             )
             delay = (
-                whole_years(simulation.launch_delay.sample(rng, on_market), 0)
+                simulation.launch_delay.whole_years(rng, on_market, 0)
                 if simulation.launch_delay is not None
                 else self.asset.commercial.launch_delay
             )
             before_launch = (elapsed[:on_market] if self.uncertain_years else elapsed) + delay
             discount_before_launch = self.power(before_launch)
-        licensor = None
         if self.deal is not None:
             # Before the market's value is added, -project is the
             # development cost of each trial.
-            licensor = np.multiply(project, self.deal.licensor_cost_share)
+            np.multiply(project, self.deal.licensor_cost_share, out=licensor)
             licensor += self.deal.upfront
             for passed, value in on_success:
                 licensor[:passed] += value
@@ -333,7 +486,6 @@ class _Model:
                 )
         if on_market:
             project[:on_market] += peak * self.commercial_annuity * discount_before_launch
-        return project, licensor
 
     def _market_payments(self, licensor, peak, discount_before_launch):
         """Sales milestones and royalties of the trials on the market."""
@@ -372,17 +524,20 @@ def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> 
     project = np.empty(trials)
     licensor = np.empty(trials) if deal is not None else None
     chunks = math.ceil(trials / CHUNK_TRIALS)
+    # Chunks write straight into the run's arrays.
     # One child seed per chunk keeps the draws of a chunk independent of how
     # the others went, so a run is the same on every machine.
     seeds = np.random.SeedSequence(simulation.seed).spawn(chunks)
     for index, seed in enumerate(seeds):
         start = index * CHUNK_TRIALS
         size = min(CHUNK_TRIALS, trials - start)
-        chunk_project, chunk_licensor = model.chunk(np.random.default_rng(seed), size)
-        project[start : start + size] = chunk_project
-        if licensor is not None:
-            licensor[start : start + size] = chunk_licensor
-    summary = summarise(project, simulation.bins)
+        model.chunk(
+            np.random.default_rng(seed),
+            project[start : start + size],
+            licensor[start : start + size] if licensor is not None else None,
+        )
+    scratch = (np.empty(trials), np.empty(trials, dtype=np.intp))
+    summary = summarise(project, simulation.bins, scratch)
     result = SimulationResult(
         trials=trials,
         seed=simulation.seed,
@@ -395,7 +550,7 @@ def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> 
         histogram=summary.histogram,
     )
     if licensor is not None:
-        result.licensor = summarise(licensor, simulation.bins)
+        result.licensor = summarise(licensor, simulation.bins, scratch)
         project -= licensor  # the licensee's share, computed in place
-        result.licensee = summarise(project, simulation.bins)
+        result.licensee = summarise(project, simulation.bins, scratch)
     return result
