@@ -134,6 +134,12 @@ class Distribution:
             return (x - low) ** 2 / ((high - low) * (self.mode - low))
         return 1.0 - (high - x) ** 2 / ((high - low) * (high - self.mode))
 
+    def longest_whole_years(self, minimum: int) -> int | None:
+        """The most whole years a draw rounds to; None when unbounded."""
+        if not self.bounded:
+            return None
+        return max(minimum, math.floor(self.high + 0.5))
+
     def whole_years(self, rng: np.random.Generator, size: int, minimum: int) -> np.ndarray:
         """Draws rounded half up to whole years, at least ``minimum``. A
         bounded draw takes few whole values: it is drawn as one of them
@@ -141,7 +147,7 @@ class Distribution:
         each value (the distribution's mass in [k - 0.5, k + 0.5))."""
         if self.bounded:
             smallest = max(minimum, math.floor(self.low + 0.5))
-            largest = max(minimum, math.floor(self.high + 0.5))
+            largest = self.longest_whole_years(minimum)
             if largest - smallest <= WHOLE_YEARS_DRAWN_DIRECTLY:
                 years = np.full(size, smallest, dtype=np.int64)
                 if largest > smallest:
@@ -276,39 +282,49 @@ def binned(values: np.ndarray, bins: int, low: float, high: float, qs=PERCENTILE
 
     edges = np.linspace(low, high, bins + 1)
     counts = fine_counts.reshape(bins, per_bin).sum(axis=1)
+    size = values.size
+    cumulative = np.cumsum(fine_counts)
+    # numpy's linear method: the value at virtual index q/100 x (n - 1),
+    # between the order statistics of ranks floor(index) and the next.
+    virtual = [(size - 1) * np.true_divide(q, 100) for q in qs]
+    ranks = sorted({r for v in virtual for r in (math.floor(v), min(math.floor(v) + 1, size - 1))})
+    holding = {r: int(np.searchsorted(cumulative, r, side="right")) for r in ranks}
+
+    # One pass picks out the values of the fine bins that touch an edge of
+    # the histogram or hold a wanted order statistic.
     touching = np.zeros(fine_bins, dtype=bool)
     touching[per_bin::per_bin] = True
     touching[per_bin - 1 : fine_bins - 1 : per_bin] = True
-    near = touching.take(fine)
-    near_values = values[near]
-    placed = np.searchsorted(edges, near_values, side="right") - 1
+    picked = touching.copy()
+    picked[list(holding.values())] = True
+    # Few values are picked: their positions, then a gather, beat a boolean
+    # mask over all of them.
+    chosen = np.flatnonzero(picked.take(fine))
+    chosen_values = values.take(chosen)
+    chosen_fine = fine.take(chosen)
+
+    near = touching.take(chosen_fine)
+    placed = np.searchsorted(edges, chosen_values[near], side="right") - 1
     np.clip(placed, 0, bins - 1, out=placed)
     counts += np.bincount(placed, minlength=bins)
-    counts -= np.bincount(fine[near] // per_bin, minlength=bins)
+    counts -= np.bincount(chosen_fine[near] // per_bin, minlength=bins)
 
-    size = values.size
-    cumulative = np.cumsum(fine_counts)
     members = {}
-
-    def order_statistic(rank: int) -> float:
-        j = int(np.searchsorted(cumulative, rank, side="right"))
+    found = {}
+    for rank, j in holding.items():
         if j not in members:
-            members[j] = values[fine == j]
-        offset = rank - (int(cumulative[j - 1]) if j else 0)
+            members[j] = chosen_values[chosen_fine == j]
         in_bin = members[j]
+        offset = rank - (int(cumulative[j - 1]) if j else 0)
         if in_bin.size > FAST_SUMMARY_VALUES and in_bin.min() == in_bin.max():
-            return in_bin[0]  # tied values: nothing to order
-        in_bin.partition(offset)
-        return in_bin[offset]
-
+            found[rank] = in_bin[0]  # tied values: nothing to order
+        else:
+            in_bin.partition(offset)
+            found[rank] = in_bin[offset]
     results = []
-    for q in qs:
-        # numpy's linear method: the value at virtual index q/100 x (n - 1).
-        virtual = (size - 1) * np.true_divide(q, 100)
-        below = math.floor(virtual)
-        a = order_statistic(below)
-        b = order_statistic(min(below + 1, size - 1))
-        results.append(interpolated(a, b, virtual - below))
+    for v in virtual:
+        below = math.floor(v)
+        results.append(interpolated(found[below], found[min(below + 1, size - 1)], v - below))
     return counts, edges, results
 
 
@@ -327,9 +343,13 @@ def summarise(values: np.ndarray, bins: int, scratch=None) -> Summary:
     else:
         counts, edges, (p5, p50, p95) = binned(values, bins, low, high, scratch=scratch)
     mean = float(values.mean())
+    # The spread from the deviations' sum of squares, into scratch. einsum
+    # sums in one thread: BLAS's dot spins threads up, which costs more than
+    # it saves on a machine whose cores are busy.
+    deviations = np.subtract(values, mean, out=scratch[0] if scratch is not None else None)
     return Summary(
         mean=mean,
-        sd=float(values.std(mean=mean)),
+        sd=math.sqrt(float(np.einsum("i,i->", deviations, deviations)) / values.size),
         p5=p5,
         p50=p50,
         p95=p95,
@@ -382,12 +402,26 @@ class _Model:
         # Present value, at the year before launch, of one unit of peak
         # sales' after-tax cash flow.
         self.commercial_annuity = float(self.shape @ powers) * self.shift * self.margin
-        self._powers = self.v ** np.arange(256)
         self.phase_numbers = {phase.name: index for index, phase in enumerate(phases)}
         numbers = self.phase_numbers
         self.cost_draws = {numbers[name]: d for name, d in simulation.phase_costs.items()}
         self.years_draws = {numbers[name]: d for name, d in simulation.phase_years.items()}
         self.uncertain_years = bool(self.years_draws)
+        # With every drawn duration bounded, no trial's year lies beyond the
+        # longest development, delay and market: the tables cover them all
+        # and lookups need no check.
+        longest = [
+            self.years_draws[k].longest_whole_years(1) if k in self.years_draws else years
+            for k, years in enumerate(self.years)
+        ]
+        delay = (
+            simulation.launch_delay.longest_whole_years(0)
+            if simulation.launch_delay is not None
+            else commercial.launch_delay
+        )
+        self.years_bounded = None not in longest and delay is not None
+        size = sum(longest) + delay + len(self.shape) + 2 if self.years_bounded else 0
+        self._tables(max(256, size))
         if deal is not None:
             self.window = min(royalty_window(asset, deal), len(self.shape))
             self.royalty_powers = powers[: self.window] * self.shift
@@ -398,22 +432,40 @@ class _Model:
                     k = numbers[milestone.on_phase_success]
                     self.milestones_on_success[k].append(milestone.amount * self.shift)
 
+    def _tables(self, size: int) -> None:
+        """v^t, and the present value at a phase's start of one unit of its
+        cost spread evenly over t years (shift x (v + ... + v^t) / t), for
+        whole years t below ``size``."""
+        self._powers = self.v ** np.arange(size)
+        years = np.arange(size, dtype=np.float64)
+        years[0] = 1.0  # no phase lasts 0 years; keeps the table finite
+        if self.v == 1.0:
+            self._cost_rates = np.full(size, self.shift)
+        else:
+            self._cost_rates = (
+                self.shift * self.v * (1.0 - self._powers) / ((1.0 - self.v) * years)
+            )
+
+    def _lookup(self, table_name: str, years):
+        if np.isscalar(years):
+            if years >= self._powers.size:
+                self._tables(2 * int(years) + 1)
+            return getattr(self, table_name)[years]
+        if not self.years_bounded:
+            largest = int(years.max(initial=0)) + 1
+            if largest > self._powers.size:
+                self._tables(max(largest, 2 * self._powers.size))
+        return getattr(self, table_name).take(years)
+
     def power(self, years):
         """v^years for whole years: a table lookup, far cheaper than
         ``np.power`` on a chunk of trials."""
-        if np.isscalar(years):
-            return self.v**years
-        largest = int(years.max(initial=0)) + 1
-        if largest > self._powers.size:
-            self._powers = self.v ** np.arange(max(largest, 2 * self._powers.size))
-        return self._powers.take(years)
+        return self._lookup("_powers", years)
 
     def cost_rate(self, years):
         """Present value at a phase's start of one unit of its cost spread
-        evenly over its ``years``: shift x (v + ... + v^years) / years."""
-        if self.v == 1.0:
-            return self.shift
-        return self.shift * self.v * (1.0 - self.power(years)) / ((1.0 - self.v) * years)
+        evenly over its ``years`` (a table lookup too)."""
+        return self._lookup("_cost_rates", years)
 
     def chunk(self, rng: np.random.Generator, project: np.ndarray, licensor: np.ndarray | None):
         """Fill ``project`` (and, with a deal, ``licensor``) with the
@@ -510,7 +562,10 @@ class _Model:
         if deal.royalty_tiers and self.window:
             sales = peak[:, None] * self.shape[None, : self.window]
             royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
-            licensor += (royalties @ self.royalty_powers) * discount_before_launch
+            # einsum, not BLAS: see summarise.
+            licensor += (
+                np.einsum("ij,j->i", royalties, self.royalty_powers) * discount_before_launch
+            )
 
 
 def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> SimulationResult:
