@@ -295,8 +295,18 @@ def binned(values: np.ndarray, bins: int, low: float, high: float, qs=PERCENTILE
     touching = np.zeros(fine_bins, dtype=bool)
     touching[per_bin::per_bin] = True
     touching[per_bin - 1 : fine_bins - 1 : per_bin] = True
+    # A crowded fine bin is often one value many times over (every trial
+    # failing in one phase at fixed costs and years is worth the same): two
+    # comparisons tell, and spare gathering it.
+    found_in_bin = {}
+    for j in set(holding.values()):
+        in_bin = int(fine_counts[j])
+        if in_bin > FAST_SUMMARY_VALUES:
+            value = values[int(np.argmax(fine == j))]
+            if np.count_nonzero(values == value) == in_bin:
+                found_in_bin[j] = value
     picked = touching.copy()
-    picked[list(holding.values())] = True
+    picked[[j for j in holding.values() if j not in found_in_bin]] = True
     # Few values are picked: their positions, then a gather, beat a boolean
     # mask over all of them.
     chosen = np.flatnonzero(picked.take(fine))
@@ -312,15 +322,15 @@ def binned(values: np.ndarray, bins: int, low: float, high: float, qs=PERCENTILE
     members = {}
     found = {}
     for rank, j in holding.items():
+        if j in found_in_bin:
+            found[rank] = found_in_bin[j]
+            continue
         if j not in members:
             members[j] = chosen_values[chosen_fine == j]
         in_bin = members[j]
         offset = rank - (int(cumulative[j - 1]) if j else 0)
-        if in_bin.size > FAST_SUMMARY_VALUES and in_bin.min() == in_bin.max():
-            found[rank] = in_bin[0]  # tied values: nothing to order
-        else:
-            in_bin.partition(offset)
-            found[rank] = in_bin[offset]
+        in_bin.partition(offset)
+        found[rank] = in_bin[offset]
     results = []
     for v in virtual:
         below = math.floor(v)
