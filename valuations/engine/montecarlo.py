@@ -26,7 +26,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .deal import Deal, check_deal_against, royalty, royalty_window
+from .deal import Deal, RoyaltyBasis, check_deal_against, royalty, royalty_window
 from .errors import EngineInputError
 from .rnpv import Asset
 from .timing import timing_shift
@@ -436,6 +436,9 @@ class _Model:
             self.window = min(royalty_window(asset, deal), len(self.shape))
             self.royalty_powers = powers[: self.window] * self.shift
             self.shape_running_max = np.maximum.accumulate(self.shape) if self.shape.size else None
+            self.royalty_curve = (
+                self._royalty_curve() if self.window and deal.royalty_tiers else None
+            )
             self.milestones_on_success = [[] for _ in phases]
             for milestone in deal.milestones:
                 if milestone.on_phase_success is not None:
@@ -541,17 +544,37 @@ class _Model:
             for passed, value in on_success:
                 licensor[:passed] += value
             if on_market:
-                self._market_payments(
-                    licensor[:on_market],
-                    np.broadcast_to(peak, (on_market,)),
-                    np.broadcast_to(discount_before_launch, (on_market,)),
-                )
+                licensor[:on_market] += self._market_value(peak) * discount_before_launch
         if on_market:
             project[:on_market] += peak * self.commercial_annuity * discount_before_launch
 
-    def _market_payments(self, licensor, peak, discount_before_launch):
-        """Sales milestones and royalties of the trials on the market."""
+    def _royalty_curve(self):
+        """Marginal royalties in every year of the window, discounted to the
+        year before launch, as a function of peak sales: piecewise linear,
+        with kinks where a year's sales cross a tier's bound. Returns the
+        kinks, the value at each, and the slope beyond the last; None for
+        whole-basis royalties, which jump at the bounds."""
         deal = self.deal
+        if RoyaltyBasis(deal.royalty_basis) != RoyaltyBasis.MARGINAL:
+            return None
+        shares = self.shape[: self.window]
+        bounds = [tier.up_to for tier in deal.royalty_tiers[:-1]]
+        with np.errstate(over="ignore", invalid="ignore"):
+            kinks = sorted({bound / share for bound in bounds for share in shares if share > 0})
+            peaks = np.array([0.0, *kinks])
+            sales = peaks[:, None] * shares[None, :]
+            values = royalty(sales, deal.royalty_tiers) @ self.royalty_powers
+            slope = deal.royalty_tiers[-1].rate * float(shares @ self.royalty_powers)
+        if not (np.isfinite(peaks).all() and np.isfinite(values).all() and math.isfinite(slope)):
+            return None  # a share so small its kink overflows: year by year instead
+        return peaks, values, slope
+
+    def _market_value(self, peak):
+        """The licensor's sales milestones and royalties for peak sales
+        ``peak`` (a number or one per trial), discounted to the year before
+        launch."""
+        deal = self.deal
+        value = 0.0
         for milestone in deal.milestones:
             if milestone.on_annual_sales_at_least is None or not self.shape.size:
                 continue
@@ -561,21 +584,25 @@ class _Model:
             # small the quotient overflows, needs an infinite share: the
             # threshold is never reached.
             with np.errstate(divide="ignore", over="ignore"):
-                needed = milestone.on_annual_sales_at_least / peak
+                needed = np.divide(milestone.on_annual_sales_at_least, peak)
             j = np.searchsorted(self.shape_running_max, needed, side="left")
             reached = j < self.shape.size
-            licensor += np.where(
-                reached,
-                milestone.amount * self.shift * self.power(j + 1) * discount_before_launch,
-                0.0,
+            value = value + np.where(
+                reached, milestone.amount * self.shift * self.power(j + 1), 0.0
             )
         if deal.royalty_tiers and self.window:
-            sales = peak[:, None] * self.shape[None, : self.window]
-            royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
-            # einsum, not BLAS: see summarise.
-            licensor += (
-                np.einsum("ij,j->i", royalties, self.royalty_powers) * discount_before_launch
-            )
+            if self.royalty_curve is not None:
+                # Exact between kinks, since the curve is linear there.
+                peaks, values, slope = self.royalty_curve
+                beyond = np.maximum(np.subtract(peak, peaks[-1]), 0.0)
+                value = value + np.interp(peak, peaks, values) + slope * beyond
+            else:
+                sales = np.atleast_1d(peak)[:, None] * self.shape[None, : self.window]
+                royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
+                # einsum, not BLAS: see summarise.
+                discounted = np.einsum("ij,j->i", royalties, self.royalty_powers)
+                value = value + (discounted if np.ndim(peak) else discounted[0])
+        return value
 
 
 def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> SimulationResult:
