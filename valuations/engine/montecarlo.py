@@ -240,8 +240,10 @@ class SimulationResult:
 PERCENTILES = (5.0, 50.0, 95.0)
 # Below this many values numpy's own percentiles and histogram are as quick.
 FAST_SUMMARY_VALUES = 1 << 15
-# About this many fine bins subdivide the histogram's bins.
-FINE_BINS = 4096
+# About this many fine bins subdivide the histogram's bins: their 128 KiB of
+# counts stay in a core's L2 cache, and fewer would leave more values to
+# gather near the edges.
+FINE_BINS = 16384
 
 
 def interpolated(a: float, b: float, gamma: float) -> float:
