@@ -3,15 +3,18 @@
 Each trial draws the outcome of the phases (fails in phase k, or reaches
 market) and every input given as a distribution: peak sales, phase costs,
 phase years and launch delay. Trials are computed in chunks with numpy,
-never in a Python loop per trial, and without a trials x years matrix for
-the project: a trial's present value has a closed form given its draws,
+never in a Python loop per trial; a chunk draws its outcomes as counts and
+each input only for the trials it touches (see ``_Model``). There is no
+trials x years matrix for the project: a trial's present value has a closed
+form given its draws,
 
     development PV = sum over the phases it enters of
                      cost_i / years_i x sum_{t in phase i} d(t)
     commercial PV  = peak x after-tax margin x sum_j shape_j d(L + j)
 
 where d(t) is the discount factor of year t and L the year before launch.
-Only royalties (piecewise linear in each year's sales) need a small
+Marginal royalties over the window are piecewise linear in peak sales and
+are interpolated between their kinks; only whole-basis royalties need a
 trials-on-market x royalty-years block per chunk.
 
 A run is reproducible: the same inputs, seed and engine version give the same
