@@ -6,7 +6,7 @@ import pytest
 
 from valuations.engine import EngineInputError
 from valuations.engine.deal import deal_split
-from valuations.engine.montecarlo import MAX_TRIALS, Distribution, Simulation, simulate
+from valuations.engine.montecarlo import MAX_TRIALS, Distribution, Simulation, binned, simulate
 from valuations.engine.rnpv import Asset, Commercial, Phase, rnpv
 
 
@@ -122,3 +122,105 @@ def test_invalid_simulations_are_refused(small_asset, simulation, field):
         simulate(small_asset, simulation)
 
     assert error.value.field == field
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.random.default_rng(1).normal(size=200_000),
+        # Ties and values exactly on the histogram's edges.
+        np.random.default_rng(2).integers(0, 50, 200_000) * 0.1,
+        # Most trials fail at a fixed cost; a few reach market.
+        np.concatenate(
+            [np.full(150_000, -20.0), np.random.default_rng(3).triangular(0, 900, 3000, 50_000)]
+        ),
+    ],
+    ids=["continuous", "on-the-edges", "tied"],
+)
+@pytest.mark.parametrize("bins", [1, 7, 50, 500])
+def test_a_large_runs_percentiles_and_histogram_are_numpys(values, bins):
+    """The summaries of a large run skip partitioning every value but give
+    numpy's own numbers."""
+    low, high = float(values.min()), float(values.max())
+
+    counts, edges, percentiles = binned(values, bins, low, high, qs=(0, 5, 37.5, 50, 95, 100))
+
+    expected_counts, expected_edges = np.histogram(values, bins=bins, range=(low, high))
+    assert percentiles == list(np.percentile(values, [0, 5, 37.5, 50, 95, 100]))
+    assert counts.tolist() == expected_counts.tolist()
+    assert edges.tolist() == expected_edges.tolist()
+
+
+@pytest.mark.parametrize(
+    ("distribution", "minimum", "expected"),
+    [
+        # Mass of [1.5, 2.5) and [2.5, 3] of a triangular (1.5, 2, 3).
+        (Distribution("triangular", low=1.5, mode=2, high=3), 1, {2: 5 / 6, 3: 1 / 6}),
+        (Distribution("uniform", low=2.5, high=4.5), 1, {3: 0.5, 4: 0.5}),
+        # Below half a year rounds to 0, raised to the minimum of 1.
+        (Distribution("uniform", low=0.0, high=1.0), 1, {1: 1.0}),
+        (Distribution("triangular", low=0, mode=0, high=2), 0, {0: 0.4375, 1: 0.5, 2: 0.0625}),
+    ],
+)
+def test_drawn_durations_take_each_whole_year_with_the_mass_that_rounds_to_it(
+    distribution, minimum, expected
+):
+    years = distribution.whole_years(np.random.default_rng(6), 400_000, minimum)
+
+    values, counts = np.unique(years, return_counts=True)
+    assert values.tolist() == sorted(expected)
+    for value, count in zip(values.tolist(), counts, strict=True):
+        assert count / years.size == pytest.approx(expected[value], abs=0.003)
+
+
+def test_draws_far_beyond_float32s_range_stay_finite():
+    draws = Distribution("uniform", low=1e300, high=3e300).sample(np.random.default_rng(9), 1000)
+
+    assert np.isfinite(draws).all()
+    assert draws.min() >= 1e300 and draws.max() <= 3e300
+
+
+def test_triangular_draws_have_the_triangular_mean_and_spread():
+    low, mode, high = 20.0, 25.0, 35.0
+
+    draws = Distribution("triangular", low=low, mode=mode, high=high).sample(
+        np.random.default_rng(8), 400_000
+    )
+
+    variance = (low**2 + mode**2 + high**2 - low * mode - low * high - mode * high) / 18
+    assert draws.min() >= low and draws.max() <= high
+    assert draws.mean() == pytest.approx((low + mode + high) / 3, abs=0.02)
+    assert draws.var() == pytest.approx(variance, rel=0.01)
+
+
+def test_a_run_whose_values_overflow_is_refused_not_crashed(small_asset):
+    simulation = Simulation(
+        trials=1_000, seed=1, peak_sales=Distribution("uniform", low=1e307, high=1.7e308)
+    )
+
+    with pytest.raises(EngineInputError) as error:
+        simulate(small_asset, simulation)
+
+    assert error.value.field == "simulation"
+
+
+def test_every_input_uncertain_with_a_deal_keeps_each_party_near_its_expectation(
+    small_asset, small_deal
+):
+    """Symmetric uncertainty on costs and on peak sales, in which the
+    project's value is linear, leaves its mean at the rNPV; in every trial
+    the licensee holds what the licensor does not."""
+    simulation = Simulation(
+        trials=400_000,
+        seed=12,
+        peak_sales=Distribution("triangular", low=50, mode=100, high=150),
+        phase_costs={
+            "A": Distribution("uniform", low=5, high=15),
+            "B": Distribution("normal", mean=20, sd=2),
+        },
+    )
+
+    result = simulate(small_asset, simulation, small_deal)
+
+    assert result.mean == pytest.approx(rnpv(small_asset).rnpv, abs=0.3)
+    assert result.licensee.mean == pytest.approx(result.mean - result.licensor.mean, abs=1e-9)

@@ -11,6 +11,6 @@ result for the same inputs would change.
 from .errors import EngineInputError
 from .timing import Timing
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 __all__ = ["ENGINE_VERSION", "EngineInputError", "Timing"]

@@ -3,15 +3,18 @@
 Each trial draws the outcome of the phases (fails in phase k, or reaches
 market) and every input given as a distribution: peak sales, phase costs,
 phase years and launch delay. Trials are computed in chunks with numpy,
-never in a Python loop per trial, and without a trials x years matrix for
-the project: a trial's present value has a closed form given its draws,
+never in a Python loop per trial; a chunk draws its outcomes as counts and
+each input only for the trials it touches (see ``_Model``). There is no
+trials x years matrix for the project: a trial's present value has a closed
+form given its draws,
 
     development PV = sum over the phases it enters of
                      cost_i / years_i x sum_{t in phase i} d(t)
     commercial PV  = peak x after-tax margin x sum_j shape_j d(L + j)
 
 where d(t) is the discount factor of year t and L the year before launch.
-Only royalties (piecewise linear in each year's sales) need a small
+Marginal royalties over the window are piecewise linear in peak sales and
+are interpolated between their kinks; only whole-basis royalties need a
 trials-on-market x royalty-years block per chunk.
 
 A run is reproducible: the same inputs, seed and engine version give the same
@@ -26,7 +29,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .deal import Deal, check_deal_against, royalty, royalty_window
+from .deal import Deal, RoyaltyBasis, check_deal_against, royalty, royalty_window
 from .errors import EngineInputError
 from .rnpv import Asset
 from .timing import timing_shift
@@ -81,17 +84,93 @@ class Distribution:
             raise EngineInputError(f"{field_name}.mean", "A lognormal mean is above zero.")
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` draws, as float64. The random numbers behind them are
+        float32 on the unit scale (uniform on [0, 1), triangular on [0, 1],
+        standard normal): a draw then sits within a relative 6e-8 of its
+        ideal value, a million times finer than the spread of any forecast,
+        at a third of the cost. Scaling to the input's own range is float64,
+        so no amount is too large."""
         kind = DistributionKind(self.kind)
         if kind == DistributionKind.TRIANGULAR:
             if self.low == self.high:
                 return np.full(size, float(self.low))
-            return rng.triangular(self.low, self.mode, self.high, size)
+            # Stein and Keblis (2009): with U, V uniform on [0, 1),
+            # (1 - c) min(U, V) + c max(U, V) is triangular on [0, 1] with
+            # mode c. No square root, no branch.
+            width = self.high - self.low
+            mode = (self.mode - self.low) / width
+            unit = rng.random(size, dtype=np.float32)
+            second = rng.random(size, dtype=np.float32)
+            smaller = np.minimum(unit, second)
+            np.maximum(unit, second, out=unit)
+            smaller *= 1.0 - mode
+            unit *= mode
+            unit += smaller
+            return self._scaled(unit, width, self.low)
         if kind == DistributionKind.UNIFORM:
-            return rng.uniform(self.low, self.high, size)
+            return self._scaled(rng.random(size, dtype=np.float32), self.high - self.low, self.low)
+        draws = rng.standard_normal(size, dtype=np.float32)
         if kind == DistributionKind.NORMAL:
-            return rng.normal(self.mean, self.sd, size)
+            return self._scaled(draws, self.sd, self.mean)
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), size)
+        logarithms = np.multiply(draws, math.sqrt(sigma2), dtype=np.float64)
+        logarithms += math.log(self.mean) - sigma2 / 2
+        return np.exp(logarithms, out=logarithms)
+
+    @staticmethod
+    def _scaled(unit: np.ndarray, scale: float, offset: float) -> np.ndarray:
+        draws = np.multiply(unit, scale, dtype=np.float64)
+        draws += offset
+        return draws
+
+    @property
+    def bounded(self) -> bool:
+        return DistributionKind(self.kind) in (
+            DistributionKind.TRIANGULAR,
+            DistributionKind.UNIFORM,
+        )
+
+    def cdf(self, x: float) -> float:
+        """P(draw < x), for the bounded kinds (triangular, uniform)."""
+        kind = DistributionKind(self.kind)
+        low, high = self.low, self.high
+        if x <= low:
+            return 0.0
+        if x >= high:
+            return 1.0
+        if kind == DistributionKind.UNIFORM:
+            return (x - low) / (high - low)
+        if x <= self.mode:
+            return (x - low) ** 2 / ((high - low) * (self.mode - low))
+        return 1.0 - (high - x) ** 2 / ((high - low) * (high - self.mode))
+
+    def longest_whole_years(self, minimum: int) -> int | None:
+        """The most whole years a draw rounds to; None when unbounded."""
+        if not self.bounded:
+            return None
+        return max(minimum, math.floor(self.high + 0.5))
+
+    def whole_years(self, rng: np.random.Generator, size: int, minimum: int) -> np.ndarray:
+        """Draws rounded half up to whole years, at least ``minimum``. A
+        bounded draw takes few whole values: it is drawn as one of them
+        straight away, from one uniform per trial and the probability of
+        each value (the distribution's mass in [k - 0.5, k + 0.5))."""
+        if self.bounded:
+            smallest = max(minimum, math.floor(self.low + 0.5))
+            largest = self.longest_whole_years(minimum)
+            if largest - smallest <= WHOLE_YEARS_DRAWN_DIRECTLY:
+                years = np.full(size, smallest, dtype=np.int64)
+                if largest > smallest:
+                    uniforms = rng.random(size, dtype=np.float32)
+                    for k in range(smallest, largest):
+                        years += uniforms >= self.cdf(k + 0.5)
+                return years
+        return whole_years(self.sample(rng, size), minimum)
+
+
+# A bounded drawn duration spanning at most this many whole years more than
+# its shortest is drawn as a whole number directly.
+WHOLE_YEARS_DRAWN_DIRECTLY = 8
 
 
 @dataclass(frozen=True)
@@ -168,20 +247,137 @@ class SimulationResult:
         return asdict(self)
 
 
-def summarise(values: np.ndarray, bins: int) -> Summary:
-    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+PERCENTILES = (5.0, 50.0, 95.0)
+# Below this many values numpy's own percentiles and histogram are as quick.
+FAST_SUMMARY_VALUES = 1 << 15
+# About this many fine bins subdivide the histogram's bins: their 128 KiB of
+# counts stay in a core's L2 cache, and fewer would leave more values to
+# gather near the edges.
+FINE_BINS = 16384
+
+
+def interpolated(a: float, b: float, gamma: float) -> float:
+    """numpy's linear interpolation between neighbouring order statistics,
+    exactly: from the nearer end."""
+    difference = b - a
+    return float(b - difference * (1 - gamma) if gamma >= 0.5 else a + difference * gamma)
+
+
+def binned(values: np.ndarray, bins: int, low: float, high: float, qs=PERCENTILES, scratch=None):
+    """The histogram and percentiles of ``values`` (all within [low, high]),
+    as ``np.histogram(values, bins, range=(low, high))`` and
+    ``np.percentile(values, qs)`` give them, in a handful of passes over the
+    values instead of a partition of all of them.
+
+    Each value goes to one of about ``FINE_BINS`` fine bins, by arithmetic:
+    the bin number never decreases as the value grows, so the counts per
+    fine bin say which fine bin holds the k-th smallest value, and only that
+    bin's values are partitioned. The histogram's bins are runs of fine
+    bins; the values of the fine bins touching a histogram edge are placed
+    exactly (edge_i <= value < edge_i+1, the last bin also holding the high
+    edge), as numpy places them.
+
+    ``scratch``, a float64 and an intp array of the values' size, saves
+    allocating (and the kernel zeroing) megabytes per call."""
+    per_bin = -(-FINE_BINS // bins)
+    fine_bins = bins * per_bin
+    scaled, fine = scratch if scratch is not None else (None, None)
+    scaled = np.subtract(values, low, out=scaled)
+    scaled *= fine_bins / (high - low)
+    # Truncation is the floor: the values are at least low.
+    if fine is None:
+        fine = scaled.astype(np.intp)
+    else:
+        np.copyto(fine, scaled, casting="unsafe")
+    np.minimum(fine, fine_bins - 1, out=fine)
+    fine_counts = np.bincount(fine, minlength=fine_bins)
+
+    edges = np.linspace(low, high, bins + 1)
+    counts = fine_counts.reshape(bins, per_bin).sum(axis=1)
+    size = values.size
+    cumulative = np.cumsum(fine_counts)
+    # numpy's linear method: the value at virtual index q/100 x (n - 1),
+    # between the order statistics of ranks floor(index) and the next.
+    virtual = [(size - 1) * np.true_divide(q, 100) for q in qs]
+    ranks = sorted({r for v in virtual for r in (math.floor(v), min(math.floor(v) + 1, size - 1))})
+    holding = {r: int(np.searchsorted(cumulative, r, side="right")) for r in ranks}
+
+    # One pass picks out the values of the fine bins that touch an edge of
+    # the histogram or hold a wanted order statistic.
+    touching = np.zeros(fine_bins, dtype=bool)
+    touching[per_bin::per_bin] = True
+    touching[per_bin - 1 : fine_bins - 1 : per_bin] = True
+    # A crowded fine bin is often one value many times over (every trial
+    # failing in one phase at fixed costs and years is worth the same): two
+    # comparisons tell, and spare gathering it.
+    found_in_bin = {}
+    for j in set(holding.values()):
+        in_bin = int(fine_counts[j])
+        if in_bin > FAST_SUMMARY_VALUES:
+            value = values[int(np.argmax(fine == j))]
+            if np.count_nonzero(values == value) == in_bin:
+                found_in_bin[j] = value
+    picked = touching.copy()
+    picked[[j for j in holding.values() if j not in found_in_bin]] = True
+    # Few values are picked: their positions, then a gather, beat a boolean
+    # mask over all of them.
+    chosen = np.flatnonzero(picked.take(fine))
+    chosen_values = values.take(chosen)
+    chosen_fine = fine.take(chosen)
+
+    near = touching.take(chosen_fine)
+    placed = np.searchsorted(edges, chosen_values[near], side="right") - 1
+    np.clip(placed, 0, bins - 1, out=placed)
+    counts += np.bincount(placed, minlength=bins)
+    counts -= np.bincount(chosen_fine[near] // per_bin, minlength=bins)
+
+    members = {}
+    found = {}
+    for rank, j in holding.items():
+        if j in found_in_bin:
+            found[rank] = found_in_bin[j]
+            continue
+        if j not in members:
+            members[j] = chosen_values[chosen_fine == j]
+        in_bin = members[j]
+        offset = rank - (int(cumulative[j - 1]) if j else 0)
+        in_bin.partition(offset)
+        found[rank] = in_bin[offset]
+    results = []
+    for v in virtual:
+        below = math.floor(v)
+        results.append(interpolated(found[below], found[min(below + 1, size - 1)], v - below))
+    return counts, edges, results
+
+
+def summarise(values: np.ndarray, bins: int, scratch=None) -> Summary:
+    """A run's figures; ``scratch`` as for ``binned``."""
     low, high = float(values.min()), float(values.max())
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(values.mean())
+        # The spread from the deviations' sum of squares, into scratch.
+        # einsum sums in one thread: BLAS's dot spins threads up, which
+        # costs more than it saves on a machine whose cores are busy.
+        deviations = np.subtract(values, mean, out=scratch[0] if scratch is not None else None)
+        sd = math.sqrt(float(np.einsum("i,i->", deviations, deviations)) / values.size)
+    if not all(math.isfinite(x) for x in (low, high, mean, sd)):
+        # Inputs in absurd units (peak sales near 1e308) overflow float64.
+        raise EngineInputError("simulation", "The simulated values overflow: check the inputs.")
     # Values equal up to rounding noise get one unit-wide range, as numpy
     # gives exactly equal values, instead of bins narrower than a float step.
     if high - low <= 1e-9 * max(1.0, abs(low), abs(high)):
         low, high = low - 0.5, high + 0.5
-    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    if values.size < FAST_SUMMARY_VALUES:
+        p5, p50, p95 = (float(x) for x in np.percentile(values, PERCENTILES))
+        counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    else:
+        counts, edges, (p5, p50, p95) = binned(values, bins, low, high, scratch=scratch)
     return Summary(
-        mean=float(values.mean()),
-        sd=float(values.std()),
-        p5=float(p5),
-        p50=float(p50),
-        p95=float(p95),
+        mean=mean,
+        sd=sd,
+        p5=p5,
+        p50=p50,
+        p95=p95,
         probability_of_loss=float(np.count_nonzero(values < 0) / values.size),
         histogram=Histogram(edges=edges.tolist(), counts=counts.tolist()),
     )
@@ -189,11 +385,25 @@ def summarise(values: np.ndarray, bins: int) -> Summary:
 
 def whole_years(draws: np.ndarray, minimum: int) -> np.ndarray:
     """Drawn durations round half up to whole years, at least ``minimum``."""
-    return np.maximum(np.floor(draws + 0.5), minimum)
+    years = np.floor(draws + 0.5)
+    np.maximum(years, minimum, out=years)
+    return years.astype(np.int64)
 
 
 class _Model:
-    """The per-asset constants the chunks share."""
+    """The per-asset constants the chunks share.
+
+    A chunk draws how many of its trials end in each outcome (fail in phase
+    1..n, or reach market) as one multinomial draw, and lays its trials out
+    by how far they get: the trials that enter phase k are the chunk's first
+    ``entering[k]``, those on the market the first ``entering[n]``. Every
+    per-phase quantity is then a prefix of the chunk, and each input is
+    drawn only for the trials it touches: a phase's cost and years for the
+    trials that enter it, peak sales and the launch delay for those that
+    reach market. The trials are as independent and identically distributed
+    as if each drew its own outcome, and every summary of a run (mean,
+    spread, percentiles, histogram, probability of loss) ignores their order.
+    """
 
     def __init__(self, asset: Asset, deal: Deal | None, simulation: Simulation):
         self.asset = asset
@@ -204,13 +414,12 @@ class _Model:
         self.v = 1.0 / (1.0 + asset.discount_rate)
         # Mid-year timing brings every year-t flow half a year earlier.
         self.shift = (1.0 + asset.discount_rate) ** timing_shift(asset.timing)
-        self.costs = np.array([p.cost for p in phases], dtype=np.float64)
-        self.years = np.array([p.years for p in phases], dtype=np.float64)
+        self.costs = [float(p.cost) for p in phases]
+        self.years = [int(p.years) for p in phases]
         success = np.array([p.success_probability for p in phases], dtype=np.float64)
         reach = np.concatenate(([1.0], np.cumprod(success)))
-        # Cumulative probability of failing in phase 1..k: a uniform draw
-        # below it fails in phase k or earlier.
-        self.failure_cdf = np.cumsum(reach[:-1] * (1.0 - success))
+        # Probability of each outcome: fail in phase 1..n, or reach market.
+        self.outcome_probability = np.concatenate((reach[:-1] * (1.0 - success), reach[-1:]))
         commercial = asset.commercial
         self.shape = commercial.shape
         self.margin = commercial.after_tax_margin
@@ -218,117 +427,197 @@ class _Model:
         # Present value, at the year before launch, of one unit of peak
         # sales' after-tax cash flow.
         self.commercial_annuity = float(self.shape @ powers) * self.shift * self.margin
-        self.uncertain_years = bool(simulation.phase_years)
-        self._powers = self.v ** np.arange(256)
         self.phase_numbers = {phase.name: index for index, phase in enumerate(phases)}
+        numbers = self.phase_numbers
+        self.cost_draws = {numbers[name]: d for name, d in simulation.phase_costs.items()}
+        self.years_draws = {numbers[name]: d for name, d in simulation.phase_years.items()}
+        self.uncertain_years = bool(self.years_draws)
+        # With every drawn duration bounded, no trial's year lies beyond the
+        # longest development, delay and market: the tables cover them all
+        # and lookups need no check.
+        longest = [
+            self.years_draws[k].longest_whole_years(1) if k in self.years_draws else years
+            for k, years in enumerate(self.years)
+        ]
+        delay = (
+            simulation.launch_delay.longest_whole_years(0)
+            if simulation.launch_delay is not None
+            else commercial.launch_delay
+        )
+        self.years_bounded = None not in longest and delay is not None
+        size = sum(longest) + delay + len(self.shape) + 2 if self.years_bounded else 0
+        self._tables(max(256, size))
         if deal is not None:
             self.window = min(royalty_window(asset, deal), len(self.shape))
             self.royalty_powers = powers[: self.window] * self.shift
             self.shape_running_max = np.maximum.accumulate(self.shape) if self.shape.size else None
+            self.royalty_curve = (
+                self._royalty_curve() if self.window and deal.royalty_tiers else None
+            )
+            self.milestones_on_success = [[] for _ in phases]
+            for milestone in deal.milestones:
+                if milestone.on_phase_success is not None:
+                    k = numbers[milestone.on_phase_success]
+                    self.milestones_on_success[k].append(milestone.amount * self.shift)
 
-    def power(self, years) -> np.ndarray:
+    def _tables(self, size: int) -> None:
+        """v^t, and the present value at a phase's start of one unit of its
+        cost spread evenly over t years (shift x (v + ... + v^t) / t), for
+        whole years t below ``size``."""
+        self._powers = self.v ** np.arange(size)
+        years = np.arange(size, dtype=np.float64)
+        years[0] = 1.0  # no phase lasts 0 years; keeps the table finite
+        if self.v == 1.0:
+            self._cost_rates = np.full(size, self.shift)
+        else:
+            self._cost_rates = (
+                self.shift * self.v * (1.0 - self._powers) / ((1.0 - self.v) * years)
+            )
+
+    def _lookup(self, table_name: str, years):
+        if np.isscalar(years):
+            if years >= self._powers.size:
+                self._tables(2 * int(years) + 1)
+            return getattr(self, table_name)[years]
+        if not self.years_bounded:
+            largest = int(years.max(initial=0)) + 1
+            if largest > self._powers.size:
+                self._tables(max(largest, 2 * self._powers.size))
+        return getattr(self, table_name).take(years)
+
+    def power(self, years):
         """v^years for whole years: a table lookup, far cheaper than
         ``np.power`` on a chunk of trials."""
-        years = np.asarray(years, dtype=np.int64)
-        largest = int(years.max(initial=0)) + 1
-        if largest > self._powers.size:
-            self._powers = self.v ** np.arange(max(largest, 2 * self._powers.size))
-        return self._powers[years]
+        return self._lookup("_powers", years)
 
-    def annuity(self, years: np.ndarray) -> np.ndarray:
-        """Sum of v^t for t = 1..years (years may be an array)."""
-        if self.v == 1.0:
-            return np.asarray(years, dtype=np.float64)
-        return self.v * (1.0 - self.power(years)) / (1.0 - self.v)
+    def cost_rate(self, years):
+        """Present value at a phase's start of one unit of its cost spread
+        evenly over its ``years`` (a table lookup too)."""
+        return self._lookup("_cost_rates", years)
 
-    def chunk(self, rng: np.random.Generator, size: int):
+    def chunk(self, rng: np.random.Generator, project: np.ndarray, licensor: np.ndarray | None):
+        """Fill ``project`` (and, with a deal, ``licensor``) with the
+        present values of a chunk of trials."""
         simulation = self.simulation
         n = self.n
-        outcome = np.searchsorted(self.failure_cdf, rng.random(size), side="right")
-        on_market = outcome >= n
-        peak = (
-            np.maximum(simulation.peak_sales.sample(rng, size), 0.0)
-            if simulation.peak_sales is not None
-            else np.full(size, self.asset.commercial.peak_sales)
-        )
-        if simulation.phase_costs:
-            costs = np.broadcast_to(self.costs[:, None], (n, size)).copy()
-            for name, distribution in simulation.phase_costs.items():
-                costs[self.phase_numbers[name]] = np.maximum(distribution.sample(rng, size), 0.0)
-        else:
-            costs = self.costs[:, None]
-        if self.uncertain_years:
-            years = np.broadcast_to(self.years[:, None], (n, size)).copy()
-            for name, distribution in simulation.phase_years.items():
-                years[self.phase_numbers[name]] = whole_years(distribution.sample(rng, size), 1)
-        else:
-            years = self.years[:, None]
-        delay = (
-            whole_years(simulation.launch_delay.sample(rng, size), 0)
-            if simulation.launch_delay is not None
-            else float(self.asset.commercial.launch_delay)
-        )
+        size = project.size
+        counts = rng.multinomial(size, self.outcome_probability)
+        # entering[k]: trials that enter phase k (k = n: that reach market).
+        entering = np.cumsum(counts[::-1])[::-1].tolist()
+        project.fill(0.0)
+        # Years elapsed before the phase at hand: an array over the trials
+        # only when some phase's years are drawn.
+        elapsed = np.zeros(size, dtype=np.int64) if self.uncertain_years else 0
+        on_success = []
+        for k in range(n):
+            entered = entering[k]
+            if not entered:
+                break
+            distribution = self.years_draws.get(k)
+            years = (
+                distribution.whole_years(rng, entered, 1)
+                if distribution is not None
+                else self.years[k]
+            )
+            distribution = self.cost_draws.get(k)
+            if distribution is not None:
+                cost = distribution.sample(rng, entered)
+                np.maximum(cost, 0.0, out=cost)
+            else:
+                cost = self.costs[k]
+            before = elapsed[:entered] if self.uncertain_years else elapsed
+            # Present value of the phase's cost for the trials that enter it.
+            project[:entered] -= cost * self.cost_rate(years) * self.power(before)
+            if self.uncertain_years:
+                elapsed[:entered] += years
+            else:
+                elapsed += years
+            if self.deal is not None and self.milestones_on_success[k]:
+                passed = entering[k + 1]
+                end = elapsed[:passed] if self.uncertain_years else elapsed
+                on_success.append((passed, sum(self.milestones_on_success[k]) * self.power(end)))
+        on_market = entering[n]
+        peak = delay = None
+        if on_market:
+            peak = (
+                np.maximum(simulation.peak_sales.sample(rng, on_market), 0.0)
+                if simulation.peak_sales is not None
+                else self.asset.commercial.peak_sales
+            )
+            delay = (
+                simulation.launch_delay.whole_years(rng, on_market, 0)
+                if simulation.launch_delay is not None
+                else self.asset.commercial.launch_delay
+            )
+            before_launch = (elapsed[:on_market] if self.uncertain_years else elapsed) + delay
+            discount_before_launch = self.power(before_launch)
+        if self.deal is not None:
+            # Before the market's value is added, -project is the
+            # development cost of each trial.
+            np.multiply(project, self.deal.licensor_cost_share, out=licensor)
+            licensor += self.deal.upfront
+            for passed, value in on_success:
+                licensor[:passed] += value
+            if on_market:
+                licensor[:on_market] += self._market_value(peak) * discount_before_launch
+        if on_market:
+            project[:on_market] += peak * self.commercial_annuity * discount_before_launch
 
-        starts = np.cumsum(years, axis=0) - years
-        ends = starts + years
-        # Present value of each phase's cost, as if the phase is entered.
-        phase_pv = costs / years * self.shift * self.power(starts) * self.annuity(years)
-        if phase_pv.shape[1] == 1:
-            # Fixed costs and years: a trial's development cost depends on
-            # its outcome alone.
-            by_outcome = np.concatenate(([0.0], np.cumsum(phase_pv[:, 0])))
-            development_pv = by_outcome[np.minimum(outcome + 1, n)]
-        else:
-            entered = np.arange(n)[:, None] <= outcome[None, :]
-            development_pv = (phase_pv * entered).sum(axis=0)
-        before_launch = (ends[-1] if n else np.zeros(1)) + delay
-        discount_before_launch = np.broadcast_to(self.power(before_launch), (size,))
-        commercial_pv = np.where(
-            on_market, peak * self.commercial_annuity * discount_before_launch, 0.0
-        )
-        project = commercial_pv - development_pv
-        if self.deal is None:
-            return project, None
-        licensor = self._licensor(
-            outcome, on_market, peak, ends, discount_before_launch, development_pv
-        )
-        return project, licensor
-
-    def _licensor(self, outcome, on_market, peak, ends, discount_before_launch, development_pv):
+    def _royalty_curve(self):
+        """Marginal royalties in every year of the window, discounted to the
+        year before launch, as a function of peak sales: piecewise linear,
+        with kinks where a year's sales cross a tier's bound. Returns the
+        kinks, the value at each, and the slope beyond the last; None for
+        whole-basis royalties, which jump at the bounds."""
         deal = self.deal
-        size = outcome.size
-        licensor = np.full(size, deal.upfront) - deal.licensor_cost_share * development_pv
-        market_index = np.flatnonzero(on_market)
-        market_peak = peak[market_index]
-        market_discount = discount_before_launch[market_index]
+        if RoyaltyBasis(deal.royalty_basis) != RoyaltyBasis.MARGINAL:
+            return None
+        shares = self.shape[: self.window]
+        bounds = [tier.up_to for tier in deal.royalty_tiers[:-1]]
+        with np.errstate(over="ignore", invalid="ignore"):
+            kinks = sorted({bound / share for bound in bounds for share in shares if share > 0})
+            peaks = np.array([0.0, *kinks])
+            sales = peaks[:, None] * shares[None, :]
+            values = royalty(sales, deal.royalty_tiers) @ self.royalty_powers
+            slope = deal.royalty_tiers[-1].rate * float(shares @ self.royalty_powers)
+        if not (np.isfinite(peaks).all() and np.isfinite(values).all() and math.isfinite(slope)):
+            return None  # a share so small its kink overflows: year by year instead
+        return peaks, values, slope
+
+    def _market_value(self, peak):
+        """The licensor's sales milestones and royalties for peak sales
+        ``peak`` (a number or one per trial), discounted to the year before
+        launch."""
+        deal = self.deal
+        value = 0.0
         for milestone in deal.milestones:
-            if milestone.on_phase_success is not None:
-                k = self.phase_numbers[milestone.on_phase_success]
-                paid = outcome > k
-                licensor += np.where(
-                    paid, milestone.amount * self.shift * self.power(ends[k]), 0.0
-                )
-            elif self.shape.size and market_index.size:
-                # First year from launch whose sales reach the threshold:
-                # the running maximum of the shares is sorted, so a binary
-                # search finds it for every trial at once. A peak of zero,
-                # or one so small the quotient overflows, needs an infinite
-                # share: the threshold is never reached.
-                with np.errstate(divide="ignore", over="ignore"):
-                    needed = milestone.on_annual_sales_at_least / market_peak
-                j = np.searchsorted(self.shape_running_max, needed, side="left")
-                reached = j < self.shape.size
-                value = np.where(
-                    reached,
-                    milestone.amount * self.shift * self.power(j + 1) * market_discount,
-                    0.0,
-                )
-                licensor[market_index] += value
-        if deal.royalty_tiers and self.window and market_index.size:
-            sales = market_peak[:, None] * self.shape[None, : self.window]
-            royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
-            licensor[market_index] += (royalties @ self.royalty_powers) * market_discount
-        return licensor
+            if milestone.on_annual_sales_at_least is None or not self.shape.size:
+                continue
+            # First year from launch whose sales reach the threshold: the
+            # running maximum of the shares is sorted, so a binary search
+            # finds it for every trial at once. A peak of zero, or one so
+            # small the quotient overflows, needs an infinite share: the
+            # threshold is never reached.
+            with np.errstate(divide="ignore", over="ignore"):
+                needed = np.divide(milestone.on_annual_sales_at_least, peak)
+            j = np.searchsorted(self.shape_running_max, needed, side="left")
+            reached = j < self.shape.size
+            value = value + np.where(
+                reached, milestone.amount * self.shift * self.power(j + 1), 0.0
+            )
+        if deal.royalty_tiers and self.window:
+            if self.royalty_curve is not None:
+                # Exact between kinks, since the curve is linear there.
+                peaks, values, slope = self.royalty_curve
+                beyond = np.maximum(np.subtract(peak, peaks[-1]), 0.0)
+                value = value + np.interp(peak, peaks, values) + slope * beyond
+            else:
+                sales = np.atleast_1d(peak)[:, None] * self.shape[None, : self.window]
+                royalties = royalty(sales, deal.royalty_tiers, deal.royalty_basis)
+                # einsum, not BLAS: see summarise.
+                discounted = np.einsum("ij,j->i", royalties, self.royalty_powers)
+                value = value + (discounted if np.ndim(peak) else discounted[0])
+        return value
 
 
 def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> SimulationResult:
@@ -342,17 +631,20 @@ def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> 
     project = np.empty(trials)
     licensor = np.empty(trials) if deal is not None else None
     chunks = math.ceil(trials / CHUNK_TRIALS)
+    # Chunks write straight into the run's arrays.
     # One child seed per chunk keeps the draws of a chunk independent of how
     # the others went, so a run is the same on every machine.
     seeds = np.random.SeedSequence(simulation.seed).spawn(chunks)
     for index, seed in enumerate(seeds):
         start = index * CHUNK_TRIALS
         size = min(CHUNK_TRIALS, trials - start)
-        chunk_project, chunk_licensor = model.chunk(np.random.default_rng(seed), size)
-        project[start : start + size] = chunk_project
-        if licensor is not None:
-            licensor[start : start + size] = chunk_licensor
-    summary = summarise(project, simulation.bins)
+        model.chunk(
+            np.random.default_rng(seed),
+            project[start : start + size],
+            licensor[start : start + size] if licensor is not None else None,
+        )
+    scratch = (np.empty(trials), np.empty(trials, dtype=np.intp))
+    summary = summarise(project, simulation.bins, scratch)
     result = SimulationResult(
         trials=trials,
         seed=simulation.seed,
@@ -365,7 +657,7 @@ def simulate(asset: Asset, simulation: Simulation, deal: Deal | None = None) -> 
         histogram=summary.histogram,
     )
     if licensor is not None:
-        result.licensor = summarise(licensor, simulation.bins)
+        result.licensor = summarise(licensor, simulation.bins, scratch)
         project -= licensor  # the licensee's share, computed in place
-        result.licensee = summarise(project, simulation.bins)
+        result.licensee = summarise(project, simulation.bins, scratch)
     return result
