@@ -78,7 +78,7 @@ SELECT p.id, p.code, p.title, p.title_zh, sector.code,
           FROM projects_researchproject_partner_enterprises link
           JOIN partnerships_enterprise e ON e.id = link.enterprise_id
          WHERE link.researchproject_id = p.id),
-       p.joint_centre_id, p.partnership_id, p.agreement_id, p.start_date, p.updated_at
+       p.joint_centre_id, {terms}, p.start_date, p.updated_at
   FROM projects_researchproject p
   JOIN projects_stagedefinition stage ON stage.id = p.current_stage_id
   JOIN projects_pipeline pipeline ON pipeline.id = stage.pipeline_id
@@ -90,6 +90,19 @@ SELECT p.id, p.code, p.title, p.title_zh, sector.code,
 """
 
 
+# A partner is told the partnership and agreement of a project only when they
+# are its own enterprise's (projects.selectors._terms_shown_to).
+ALL_TERMS = "p.partnership_id, p.agreement_id"
+OWN_TERMS = """
+       CASE WHEN p.partnership_id IN (SELECT id FROM partnerships_partnership
+                                       WHERE enterprise_id = %s)
+            THEN p.partnership_id END,
+       CASE WHEN p.agreement_id IN (SELECT a.id FROM partnerships_agreement a
+                                      JOIN partnerships_partnership ap ON ap.id = a.partnership_id
+                                     WHERE ap.enterprise_id = %s)
+            THEN p.agreement_id END"""
+
+
 def floor_projects(request):
     """The same first page as the API's project list, from one SQL query:
     ``?enterprise=<id>`` scopes it as for that enterprise's partner users,
@@ -98,8 +111,9 @@ def floor_projects(request):
     from django.db import connection
     from django.http import HttpResponse
 
-    where, params = ["TRUE"], []
+    where, params, terms, terms_params = ["TRUE"], [], ALL_TERMS, []
     if enterprise := request.GET.get("enterprise"):
+        terms, terms_params = OWN_TERMS, [int(enterprise)] * 2
         where.append(
             "EXISTS (SELECT 1 FROM projects_researchproject_partner_enterprises link"
             " WHERE link.researchproject_id = p.id AND link.enterprise_id = %s)"
@@ -113,7 +127,10 @@ def floor_projects(request):
         params.append(status)
     page_size = min(int(request.GET.get("page_size", 50)), MAX_PAGE_SIZE)
     with connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL.format(where=" AND ".join(where)), [*params, page_size])
+        cursor.execute(
+            FLOOR_SQL.format(terms=terms, where=" AND ".join(where)),
+            [*terms_params, *params, page_size],
+        )
         rows = cursor.fetchall()
     results = [
         {

@@ -5,7 +5,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.fields import AmountField, ScopedPrimaryKeyRelatedField
+from core.api.fields import (
+    AmountField,
+    ScopedPrimaryKeyRelatedField,
+    date_writer,
+    datetime_writer,
+)
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.api.serializers import PartySummarySerializer
@@ -57,8 +62,8 @@ class ProjectRowsSerializer(serializers.ListSerializer):
         partners = project_partners_of(row["id"] for row in rows)
         # The fields ProjectListSerializer has for them: the same formats
         # and time zone.
-        start_date = serializers.DateField().to_representation
-        updated_at = serializers.DateTimeField().to_representation
+        start_date = date_writer()
+        updated_at = datetime_writer()
         return [
             {
                 "id": row["id"],
