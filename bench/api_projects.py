@@ -164,8 +164,8 @@ def floor_projects(request):
     return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
-def server_application():
-    """gunicorn's entry point: the production settings, with the bench
+def server_application(urlconf: str = "bench.urlconf.api_projects"):
+    """gunicorn's entry point: the production settings, with a bench
     URLconf as ROOT_URLCONF so that the floor runs behind the same
     middleware as the API."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
@@ -173,7 +173,7 @@ def server_application():
     from django.conf import settings
 
     django.setup()
-    settings.ROOT_URLCONF = "bench.urlconf.api_projects"
+    settings.ROOT_URLCONF = urlconf
     from django.core.wsgi import get_wsgi_application
 
     return get_wsgi_application()
@@ -297,11 +297,18 @@ def manage(env: dict, log: Path, *arguments: str) -> None:
         raise SystemExit(f"manage.py {' '.join(arguments)} failed")
 
 
-def start_server(env: dict, port: int, workers: int, threads: int, log: Path):
+def start_server(
+    env: dict,
+    port: int,
+    workers: int,
+    threads: int,
+    log: Path,
+    application: str = "bench.api_projects:server_application()",
+):
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
-            "bench.api_projects:server_application()",
+            application,
             f"--bind=127.0.0.1:{port}",
             "--worker-class=gthread",
             f"--workers={workers}",
