@@ -1,6 +1,8 @@
 import logging
 import secrets
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
@@ -50,12 +52,17 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
         # down, let requests through: refusing every request would turn a
         # cache outage into an outage of the API.
         try:
-            if isinstance(self.cache, RedisCache) and self.rate is not None:
+            if isinstance(self._cache(), RedisCache) and self.rate is not None:
                 return self._allow_in_redis(request, view)
             return super().allow_request(request, view)
         except RedisError as error:
             logger.warning("Throttling skipped: the cache is unreachable (%s)", error)
             return True
+
+    def _cache(self):
+        # DRF's default is Django's proxy to the default cache, not the
+        # cache itself.
+        return caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
 
     def _allow_in_redis(self, request, view) -> bool:
         """DRF's sliding window, kept in Redis by ``SLIDING_WINDOW``. Leaves
@@ -67,8 +74,9 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         # A key of its own: DRF's pickled list under the plain key is
         # another type of value.
-        key = self.cache.make_and_validate_key(f"{self.key}:moments")
-        client = self.cache._cache.get_client(key, write=True)
+        cache = self._cache()
+        key = cache.make_and_validate_key(f"{self.key}:moments")
+        client = cache._cache.get_client(key, write=True)
         allowed, count, oldest = client.eval(
             SLIDING_WINDOW,
             1,
