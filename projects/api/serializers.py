@@ -11,6 +11,7 @@ from core.api.fields import (
     date_writer,
     datetime_writer,
 )
+from core.api.lists import PageListSerializer
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.api.serializers import PartySummarySerializer
@@ -289,6 +290,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        # Pages of rows written at less cost, the output unchanged.
+        list_serializer_class = PageListSerializer
 
     def get_is_overdue(self, milestone) -> bool:
         return milestone.is_overdue(timezone.localdate())
@@ -465,6 +468,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "vat_invoice",
             "created_at",
         ]
+        list_serializer_class = PageListSerializer
         read_only_fields = ["sent_on"]
 
 
@@ -472,6 +476,7 @@ class PaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "invoice", "amount", "currency", "paid_on", "reference", "recorded_at"]
+        list_serializer_class = PageListSerializer
 
 
 @extend_schema_serializer(component_name="PaymentRecord")
@@ -488,6 +493,7 @@ class RoyaltyReportLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoyaltyReportLine
         fields = ["product", "territory", "net_sales"]
+        list_serializer_class = PageListSerializer
 
 
 class RoyaltyReportSerializer(serializers.ModelSerializer):
@@ -516,6 +522,7 @@ class RoyaltyReportSerializer(serializers.ModelSerializer):
             "accepted_at",
             "created_at",
         ]
+        list_serializer_class = PageListSerializer
 
     def get_invoice(self, report) -> int | None:
         invoice = getattr(report, "invoice", None)
@@ -617,3 +624,4 @@ class ActivitySerializer(serializers.ModelSerializer):
             "project",
             "agreement",
         ]
+        list_serializer_class = PageListSerializer
