@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import OperationalError
@@ -426,6 +427,13 @@ def test_the_window_slides_and_retry_after_counts_to_the_oldest_request(world, l
     assert [r.status_code for r in statuses] == [200, 200, 200, 429, 200, 200, 429]
     assert statuses[3]["Retry-After"] == "57"
     assert statuses[6]["Retry-After"] == "1"
+
+
+def test_the_throttle_counts_in_the_configured_cache_itself():
+    """DRF's default is Django's proxy to the default cache; the throttle
+    looks through it, so that with Redis configured it keeps its window in
+    one round trip."""
+    assert UserOrTokenRateThrottle()._cache() is caches["default"]
 
 
 def test_requests_pass_unthrottled_while_redis_is_down(world, monkeypatch):
