@@ -1,14 +1,27 @@
 """The API's filter backend: django-filter's, refusing numbers that no
-database column can hold.
+database column can hold, and building a request's filterset for less.
 
 ``?project=1e30`` passes django-filter's number field, but SQLite cannot
 bind such an integer (a 500), and a related-object lookup skips Django's own
 range check. It answers 400, in the one error format, like any other bad
 filter value.
+
+For each request django-filter deep-copies every filter of the filterset and
+builds a new form class from them, about a tenth of the time of a request
+for the first page of projects. The backend builds the filtersets of the
+API's views from a subclass (``built_once``) that copies each filter
+shallowly and makes the form class once per filterset class. That is safe
+for filters whose field does not depend on the request; a filterset holding
+one (a ``ModelChoiceFilter`` with a queryset chosen per request) is built as
+django-filter builds it.
 """
 
+import copy
 from decimal import Decimal
+from functools import cache
 
+from django.http import QueryDict
+from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -16,7 +29,61 @@ from rest_framework.exceptions import ValidationError
 SMALLEST, LARGEST = -(2**63), 2**63 - 1
 
 
+class _BuiltOnce:
+    """A filterset whose filters are shallow copies of the class's, each
+    with this filterset as its parent, and whose form class is made once."""
+
+    _form_class = None
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, shared in self.base_filters.items():
+            own = copy.copy(shared)
+            own.model = queryset.model
+            own.parent = self
+            if shared.method is not None:
+                # Points the copy's FilterMethod at the copy, hence at this
+                # filterset's method and request.
+                own.method = shared.method
+            self.filters[name] = own
+
+    def get_form_class(self):
+        # The fields come from the class's filters: a form instance
+        # deep-copies its class's fields, so no request changes them.
+        cls = type(self)
+        if cls._form_class is None:
+            fields = {name: shared.field for name, shared in self.base_filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+        return cls._form_class
+
+
+@cache
+def built_once(filterset_class):
+    """``filterset_class`` built per request at less cost, or itself when a
+    filter of it depends on the request."""
+    if any(isinstance(f, QuerySetRequestMixin) for f in filterset_class.base_filters.values()):
+        return filterset_class
+    return type(filterset_class.__name__, (_BuiltOnce, filterset_class), {})
+
+
 class FilterBackend(DjangoFilterBackend):
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        # Only a view's declared class: one made from ``filterset_fields``
+        # is new on each call.
+        if filterset_class is None or filterset_class is not getattr(
+            view, "filterset_class", None
+        ):
+            return filterset_class
+        return built_once(filterset_class)
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None and filterset.is_valid():

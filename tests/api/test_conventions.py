@@ -4,12 +4,17 @@ and fields a client may not write staying unwritten."""
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -367,14 +372,23 @@ def test_a_request_cut_off_by_the_database_leaves_no_effect_and_can_be_retried(
 # --- Throttling --------------------------------------------------------------------
 
 
-@pytest.fixture
-def low_rate(monkeypatch):
-    """Three requests a minute, counted in a cache of this test's own."""
+@pytest.fixture(params=["memory", "redis"])
+def low_rate(request, monkeypatch):
+    """Three requests a minute, counted in a cache of this test's own: in
+    memory, and in Redis as in production when the suite has a server
+    (REDIS_URL)."""
     monkeypatch.setattr(UserOrTokenRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
-    cache = LocMemCache("api-throttle-tests", {})
-    # Caches of one name share their store: start this test's empty.
-    cache.clear()
+    if request.param == "redis":
+        if not settings.REDIS_URL:
+            pytest.skip("no Redis server (REDIS_URL)")
+        # Keys of this test's own, which expire within the minute.
+        cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"throttle-test-{uuid.uuid4()}"})
+    else:
+        cache = LocMemCache("api-throttle-tests", {})
+        # Caches of one name share their store: start this test's empty.
+        cache.clear()
     monkeypatch.setattr(UserOrTokenRateThrottle, "cache", cache)
+    return cache
 
 
 def burst(client, n=4):
@@ -396,6 +410,42 @@ class UnreachableCache:
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     set = get
+
+
+def test_the_window_slides_and_retry_after_counts_to_the_oldest_request(world, low_rate):
+    """At 3 a minute, requests at 0, 1 and 2 s fill the window: at 3 s the
+    next is told to wait 57 s, until the first leaves the window. At 60.5 s
+    and 61 s two pass, as those of 0 and 1 s leave it; at 61.5 s the window
+    holds those of 2, 60.5 and 61 s, and the next waits for the one of 2 s."""
+    clock = iter([1000.0, 1001.0, 1002.0, 1003.0, 1060.5, 1061.0, 1061.5])
+    client = client_for(token=world.keys["staff"])
+    url = reverse("api:notification-list")
+
+    with mock.patch.object(UserOrTokenRateThrottle, "timer", lambda self: next(clock)):
+        statuses = [client.get(url) for _ in range(7)]
+
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429, 200, 200, 429]
+    assert statuses[3]["Retry-After"] == "57"
+    assert statuses[6]["Retry-After"] == "1"
+
+
+def test_the_throttle_counts_in_the_configured_cache_itself():
+    """DRF's default is Django's proxy to the default cache; the throttle
+    looks through it, so that with Redis configured it keeps its window in
+    one round trip."""
+    assert UserOrTokenRateThrottle()._cache() is caches["default"]
+
+
+def test_requests_pass_unthrottled_while_redis_is_down(world, monkeypatch):
+    """The same with Redis as the cache, refusing connections."""
+    unreachable = RedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
+    monkeypatch.setattr(UserOrTokenRateThrottle, "cache", unreachable)
+
+    responses = burst(client_for(token=world.keys["staff"]))
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
 
 
 def test_requests_pass_unthrottled_while_the_cache_is_down(world, monkeypatch):

@@ -1,0 +1,123 @@
+"""A page of model instances written as DRF writes it, for less.
+
+DRF's ``ListSerializer`` writes each row through the child's machinery: for
+every field of every row it walks the readable fields, resolves the source
+step by step, wraps related ids in an object, and looks the time zone up
+again for each moment. On the API's lists that took several times as long
+as the query. ``PageListSerializer`` decides once per page how each field
+is read and written, and then only reads and writes:
+
+- a field read from one attribute (number, text, choice, date, amount,
+  nested serializer...) reads it and calls the field's own
+  ``to_representation``; moments go through ``datetime_writer``;
+- a related id (``PrimaryKeyRelatedField``) reads the id column, without
+  the related object, as DRF's own shortcut does;
+- a ``SerializerMethodField`` calls its method;
+- any other field (a dotted source, a field reading its own way) goes
+  through DRF's ``get_attribute`` and ``to_representation`` as before.
+
+A value that is None is written as null, as DRF does. A read that raises,
+or finds something callable, is redone DRF's way, so the output is DRF's in
+every case; tests compare the two on the API's serializers. A child
+serializer that writes its rows its own way (``to_representation``
+overridden) is left to DRF.
+"""
+
+from operator import attrgetter
+
+from rest_framework import fields as drf_fields
+from rest_framework import relations, serializers
+from rest_framework.fields import SkipField
+
+from core.api.fields import datetime_writer
+
+
+def _plain_source(field) -> str | None:
+    attrs = getattr(field, "source_attrs", None)
+    return attrs[0] if attrs and len(attrs) == 1 else None
+
+
+def _generic(field):
+    """DRF's own way, for any field: None when the value is None, and the
+    field left out when DRF would skip it."""
+
+    def write(row):
+        attribute = field.get_attribute(row)
+        empty = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
+        return None if empty is None else field.to_representation(attribute)
+
+    return write
+
+
+def _read_then_write(field, read, convert):
+    fallback = _generic(field)
+
+    def write(row):
+        try:
+            value = read(row)
+        except Exception:
+            # DRF's way decides what the error means (a default, a skip).
+            return fallback(row)
+        if value is None:
+            return None
+        if callable(value):
+            return fallback(row)
+        return convert(value)
+
+    return write
+
+
+def _writer(serializer, field):
+    source = _plain_source(field)
+    reads_plainly = type(field).get_attribute is drf_fields.Field.get_attribute
+    if source is not None and reads_plainly:
+        convert = field.to_representation
+        if (
+            type(field) is drf_fields.DateTimeField
+            and "format" not in vars(field)
+            and "timezone" not in vars(field)
+        ):
+            convert = datetime_writer()
+        return _read_then_write(field, attrgetter(source), convert)
+    if (
+        source is not None
+        and isinstance(field, relations.PrimaryKeyRelatedField)
+        and type(field).get_attribute is relations.RelatedField.get_attribute
+        and type(field).to_representation is relations.PrimaryKeyRelatedField.to_representation
+        and field.use_pk_only_optimization()
+    ):
+        pk_field = field.pk_field
+
+        def read(row):
+            return row.serializable_value(source)
+
+        convert = pk_field.to_representation if pk_field is not None else (lambda pk: pk)
+        return _read_then_write(field, read, convert)
+    if type(field) is serializers.SerializerMethodField:
+        method = getattr(serializer, field.method_name)
+        return lambda row: method(row)
+    return _generic(field)
+
+
+class PageListSerializer(serializers.ListSerializer):
+    """Writes model instances as ``child`` would, field by field, with the
+    way of each field chosen once per page. Set it as a model serializer's
+    ``Meta.list_serializer_class``."""
+
+    def to_representation(self, data):
+        child = self.child
+        if type(child).to_representation is not serializers.Serializer.to_representation:
+            return super().to_representation(data)
+        rows = data.all() if hasattr(data, "all") else data
+        plan = [(field.field_name, _writer(child, field)) for field in child._readable_fields]
+        page = []
+        for row in rows:
+            written = {}
+            for name, write in plan:
+                # Not contextlib.suppress: this runs for every field of every row.
+                try:  # noqa: SIM105
+                    written[name] = write(row)
+                except SkipField:
+                    pass
+            page.append(written)
+        return page

@@ -1,0 +1,86 @@
+"""The API's lists write their pages through ``PageListSerializer`` and read
+their rows without the related objects they only show the ids of: clients
+must not notice. Every page comes out byte for byte as DRF's ListSerializer
+writes the scoping selector's rows."""
+
+import json
+
+import pytest
+from django.utils import translation
+from rest_framework import serializers
+
+from core.api.lists import PageListSerializer
+from core.api.renderers import OrjsonRenderer
+from projects.api.serializers import (
+    ActivitySerializer,
+    InvoiceSerializer,
+    MilestoneSerializer,
+    PaymentSerializer,
+    RoyaltyReportSerializer,
+)
+from projects.selectors import (
+    activities_visible_to,
+    invoices_visible_to,
+    invoices_with_amount_paid,
+    milestones_visible_to,
+    payments_visible_to,
+    royalty_reports_visible_to,
+)
+from tests.api.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+# Each list: its URL, serializer, and the selector's rows in the page's order.
+LISTS = {
+    "milestones": (
+        MilestoneSerializer,
+        lambda user: milestones_visible_to(user).select_related("invoice").order_by("-id"),
+    ),
+    "payments": (PaymentSerializer, lambda user: payments_visible_to(user).order_by("-id")),
+    "invoices": (
+        InvoiceSerializer,
+        lambda user: invoices_with_amount_paid(invoices_visible_to(user)).order_by(
+            "-issued_on", "-number"
+        ),
+    ),
+    "royalty-reports": (
+        RoyaltyReportSerializer,
+        lambda user: (
+            royalty_reports_visible_to(user).select_related("invoice").prefetch_related("lines")
+        ),
+    ),
+    "activity": (ActivitySerializer, lambda user: activities_visible_to(user).order_by("-id")),
+}
+
+
+def as_drf_writes(serializer_class, rows) -> bytes:
+    data = serializers.ListSerializer(child=serializer_class(), instance=rows).data
+    return OrjsonRenderer().render(data)
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_page_is_written_byte_for_byte_as_drf_writes_it(world, name, language):
+    serializer_class, rows_for = LISTS[name]
+    rows = list(rows_for(world.superuser))
+    assert rows, f"the world has no {name}"
+
+    with translation.override(language):
+        page = serializer_class(rows, many=True)
+
+        assert isinstance(page, PageListSerializer)
+        assert OrjsonRenderer().render(page.data) == as_drf_writes(serializer_class, rows)
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("role", ["superuser", "partner"])
+def test_each_list_answers_what_drf_makes_of_the_selectors_rows(world, name, role):
+    serializer_class, rows_for = LISTS[name]
+    user = world.superuser if role == "superuser" else world.a.partner
+    key = world.keys["superuser" if role == "superuser" else "partner"]
+
+    response = client_for(token=key).get(f"/api/v1/{name}/", {"page_size": 200})
+
+    assert response.status_code == 200
+    expected = json.loads(as_drf_writes(serializer_class, list(rows_for(user))))
+    assert response.json()["results"] == expected
