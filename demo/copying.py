@@ -160,7 +160,7 @@ def indexes_and_foreign_keys_set_aside(models_loaded: Sequence[type[models.Model
     yield
     with connection.cursor() as cursor:
         # Index builds sort in memory up to this limit, then on disk.
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in foreign_keys:
