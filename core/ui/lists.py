@@ -22,6 +22,7 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.constants import LOOKUP_SEP
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -37,6 +38,9 @@ from .exports import (
 from .forms import iso_date_picker
 
 PER_PAGE = 50
+# The lists that can hold a million rows (the projects) count them up to
+# this many and say "more than" past it.
+COUNT_CAP = 10_000
 
 # Parameters of the page itself, not of the filter.
 PAGE_PARAM = "page"
@@ -244,8 +248,16 @@ class _KeysFirst:
         )
         self.bounds = bounds
         self.keys: list | None = None
+        self.exact = True
 
     def count(self) -> int:
+        return self.count_up_to(None)
+
+    def count_up_to(self, limit: int | None) -> int:
+        """How many rows there are, or, given ``limit``, how many up to
+        ``limit`` (``exact`` tells which): counting every row of a list
+        of a million costs more than showing its page."""
+        self.exact = True
         if self.count_with_keys:
             rows = list(
                 self.queryset.annotate(matching_rows=Window(Count("pk"))).values_list(
@@ -255,7 +267,11 @@ class _KeysFirst:
             if rows:
                 self.keys = [key for key, _total in rows]
                 return rows[0][1]
-        return self.queryset.count()
+        if limit is None:
+            return self.queryset.count()
+        counted = self.queryset.order_by().values("pk")[:limit].count()
+        self.exact = counted < limit
+        return counted
 
     def __getitem__(self, bounds: slice) -> list:
         if self.keys is not None and bounds == self.bounds:
@@ -266,6 +282,29 @@ class _KeysFirst:
             return []
         rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
         return [rows[key] for key in keys]
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts the rows up to a limit, the more of
+    ``count_cap`` and the end of the requested page, and says "more than"
+    past it (``is_capped``): the page and the next one are known to exist,
+    the number of the last one is not. Counting a million projects on every
+    page of the list took longer than the page; a page deep in the list
+    still counts as far as it reaches."""
+
+    def __init__(self, object_list: _KeysFirst, per_page: int, *, count_cap: int, number):
+        super().__init__(object_list, per_page)
+        bounds = _page_bounds(number, per_page)
+        self.count_limit = max(count_cap, bounds.stop if bounds else per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # One row past the limit tells that there is more.
+        return self.object_list.count_up_to(self.count_limit + 1)
+
+    @property
+    def is_capped(self) -> bool:
+        return not self.object_list.exact
 
 
 def _page_bounds(number: str | None, per_page: int) -> slice | None:
@@ -314,11 +353,14 @@ def filtered_list(
     shown_filters: Sequence[str] = (),
     per_page: int = PER_PAGE,
     configure_form: Callable[[forms.Form], None] | None = None,
+    count_cap: int | None = None,
 ) -> FilteredList:
     """Filter ``queryset`` (already scoped to the user) by the request's
     parameters, sort it by a whitelisted column and take the requested
     page. ``configure_form`` adjusts the filter form (labels, choices)
-    before it is validated."""
+    before it is validated. With ``count_cap``, the rows are counted up to
+    that many (or to the requested page) and the template says "more than"
+    past it (``CappedPaginator``)."""
     params = request.GET
     filterset, rows, sort_key, descending = filtered_rows(
         request,
@@ -333,7 +375,13 @@ def filtered_list(
         count_with_keys=bool(params.get(SEARCH_PARAM)),
         bounds=_page_bounds(params.get(PAGE_PARAM), per_page),
     )
-    page = Paginator(keyed_rows, per_page).get_page(params.get(PAGE_PARAM))
+    if count_cap is None:
+        paginator = Paginator(keyed_rows, per_page)
+    else:
+        paginator = CappedPaginator(
+            keyed_rows, per_page, count_cap=count_cap, number=params.get(PAGE_PARAM)
+        )
+    page = paginator.get_page(params.get(PAGE_PARAM))
     return FilteredList(
         filterset=filterset,
         queryset=rows,
