@@ -256,7 +256,9 @@ class _KeysFirst:
     def count_up_to(self, limit: int | None) -> int:
         """How many rows there are, or, given ``limit``, how many up to
         ``limit`` (``exact`` tells which): counting every row of a list
-        of a million costs more than showing its page."""
+        of a million costs more than showing its page. A page that reaches
+        the limit is counted with its own keys: one row past the page tells
+        that there is more, without a count of every row before it."""
         self.exact = True
         if self.count_with_keys:
             rows = list(
@@ -269,13 +271,26 @@ class _KeysFirst:
                 return rows[0][1]
         if limit is None:
             return self.queryset.count()
+        if self.bounds is not None and self.bounds.stop + 1 >= limit:
+            page_size = self.bounds.stop - self.bounds.start
+            keys = list(
+                self.queryset.values_list("pk", flat=True)[
+                    self.bounds.start : self.bounds.stop + 1
+                ]
+            )
+            if keys:
+                self.keys = keys[:page_size]
+                self.exact = len(keys) <= page_size
+                return self.bounds.start + len(keys)
         counted = self.queryset.order_by().values("pk")[:limit].count()
         self.exact = counted < limit
         return counted
 
     def __getitem__(self, bounds: slice) -> list:
-        if self.keys is not None and bounds == self.bounds:
-            keys = self.keys
+        if self.keys is not None and self.bounds is not None and bounds.start == self.bounds.start:
+            # The page the count read already; the paginator may ask for
+            # fewer rows when it is the last.
+            keys = self.keys[: bounds.stop - bounds.start]
         else:
             keys = list(self.queryset.values_list("pk", flat=True)[bounds])
         if not keys:

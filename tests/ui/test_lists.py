@@ -404,6 +404,7 @@ def test_past_the_count_cap_the_project_list_says_more_than_and_pages_on(
 
     first = client.get(PAGES["projects:list"])
     second = client.get(PAGES["projects:list"], {"page": 2})
+    beyond = client.get(PAGES["projects:list"], {"page": 9})
 
     assert "More than 50 projects" in first.text
     assert "Page 1<" in first.text
@@ -413,6 +414,7 @@ def test_past_the_count_cap_the_project_list_says_more_than_and_pages_on(
     assert "53 projects" in second.text
     assert "Page 2 of 2" in second.text
     assert codes_in(second.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+    assert codes_in(beyond.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
 
 
 def test_a_search_with_a_filter_on_centre_parties_counts_each_centre_once(client, staff_user):
