@@ -387,7 +387,9 @@ def filtered_list(
     )
     keyed_rows = _KeysFirst(
         rows,
-        count_with_keys=bool(params.get(SEARCH_PARAM)),
+        # A capped count stops at the cap; a count with the keys counts
+        # every match, tens of thousands of a million projects.
+        count_with_keys=bool(params.get(SEARCH_PARAM)) and count_cap is None,
         bounds=_page_bounds(params.get(PAGE_PARAM), per_page),
     )
     if count_cap is None:

@@ -1,0 +1,14 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("projects", "0013_project_next_gate_review"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="researchproject",
+            index=models.Index(fields=["title", "id"], name="project_title_sort_idx"),
+        ),
+    ]
