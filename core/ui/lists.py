@@ -56,7 +56,8 @@ class Sorting:
     these keys are accepted from the query string; anything else falls back
     to ``default`` (a key, ``-`` in front for descending). The primary key
     always ends the ordering, so that pages never overlap or skip rows when
-    many rows share a value."""
+    many rows share a value; a column whose values are unique ends it
+    itself."""
 
     columns: Mapping[str, Sequence[str]]
     default: str
@@ -75,7 +76,10 @@ class Sorting:
         columns say so, because ``NULLS LAST`` on a descending sort keeps
         PostgreSQL from reading an index backwards."""
         ordering = []
-        for name in [*self.columns[key], "pk"]:
+        columns = list(self.columns[key])
+        if not _is_unique(model, columns[-1]):
+            columns.append("pk")
+        for name in columns:
             if _is_nullable(model, name):
                 column = F(name)
                 ordering.append(
@@ -84,6 +88,16 @@ class Sorting:
             else:
                 ordering.append(f"-{name}" if descending else name)
         return ordering
+
+
+def _is_unique(model, path: str) -> bool:
+    """Whether the model's own column ``path`` tells every row apart, so
+    that the primary key need not follow it in an ordering (and an index
+    on it alone serves the ordering, a deep page included)."""
+    if path == "pk" or LOOKUP_SEP in path:
+        return path == "pk"
+    field = model._meta.get_field(path)
+    return field.unique and not field.null
 
 
 def _is_nullable(model, path: str) -> bool:

@@ -11,4 +11,11 @@ class Migration(migrations.Migration):
             model_name="researchproject",
             index=models.Index(fields=["title", "id"], name="project_title_sort_idx"),
         ),
+        migrations.AddIndex(
+            model_name="researchproject",
+            index=models.Index(
+                fields=["code", "id", "lead_institution", "joint_centre", "partnership"],
+                name="project_code_scoped_idx",
+            ),
+        ),
     ]
