@@ -407,6 +407,7 @@ def test_past_the_count_cap_the_project_list_says_more_than_and_pages_on(
     beyond = client.get(PAGES["projects:list"], {"page": 9})
 
     assert "More than 50 projects" in first.text
+    assert "Every row matching the filter (more than 50)" in first.text
     assert "Page 1<" in first.text
     assert 'rel="next"' in first.text
     assert ">Last<" not in first.text
@@ -415,6 +416,22 @@ def test_past_the_count_cap_the_project_list_says_more_than_and_pages_on(
     assert "Page 2 of 2" in second.text
     assert codes_in(second.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
     assert codes_in(beyond.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+
+
+@pytest.mark.parametrize(("export_limit", "truncated"), [(52, True), (53, False)])
+def test_past_the_count_cap_the_list_still_says_whether_an_export_is_cut_short(
+    client, superuser, monkeypatch, export_limit, truncated
+):
+    monkeypatch.setattr("projects.views.projects.COUNT_CAP", 10)
+    monkeypatch.setattr("core.ui.exports.MAX_EXPORT_ROWS", export_limit)
+    for number in range(53):
+        ResearchProjectFactory(code=f"PRJ-K{number:02d}")
+    client = signed_in(client, superuser)
+
+    first = client.get(PAGES["projects:list"])
+
+    assert "More than 50 projects" in first.text
+    assert (f"Exports hold the first {export_limit} rows." in first.text) is truncated
 
 
 def test_a_search_with_a_filter_on_centre_parties_counts_each_centre_once(client, staff_user):
