@@ -2,7 +2,8 @@
 
 It adds projects coded ``GEN-000001``, ``GEN-000002``, ... under the demo
 partnerships, with their partner links and a plausible history each,
-written with ``bulk_create`` in batches. Randomness comes from a generator
+written in batches with ``bulk_create``, or with ``COPY`` on PostgreSQL
+(``demo.copying``). Randomness comes from a generator
 seeded with a fixed value and the code the run starts from, so the same
 runs give the same projects.
 """

@@ -3,7 +3,7 @@ bulk, with their partner links and stage-gate histories.
 
 The demo projects (``demo.seeding``) and the generated ones
 (``demo.bulk``) are both drafted here as unsaved rows and written with one
-``bulk_create`` per table.
+``bulk_create`` per table (one ``COPY`` per table on PostgreSQL).
 """
 
 import datetime
