@@ -1,10 +1,11 @@
-"""Benchmark: how long `seed_demo --projects 100000` takes on a fresh database.
+"""Benchmark: how long `seed_demo --projects N` takes on a fresh database (N 100,000 unless given).
 
 Runs standalone from the repository root:
 
     .venv/bin/python bench/seed_projects.py              # throwaway SQLite file
     DATABASE_URL=postgres://... .venv/bin/python bench/seed_projects.py
     .venv/bin/python bench/seed_projects.py --projects 20000
+    DATABASE_URL=postgres://... .venv/bin/python bench/seed_projects.py --projects 1000000
 
 Without DATABASE_URL it migrates a new SQLite database in a temporary
 directory that is removed afterwards. With DATABASE_URL it migrates and fills

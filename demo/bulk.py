@@ -2,7 +2,8 @@
 
 It adds projects coded ``GEN-000001``, ``GEN-000002``, ... under the demo
 partnerships, with their partner links and a plausible history each,
-written with ``bulk_create`` in batches. Randomness comes from a generator
+written in batches with ``bulk_create``, or with ``COPY`` on PostgreSQL
+(``demo.copying``). Randomness comes from a generator
 seeded with a fixed value and the code the run starts from, so the same
 runs give the same projects.
 """
@@ -11,6 +12,7 @@ import datetime
 import random
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -19,6 +21,7 @@ from django.db.models import BigIntegerField, Max
 from django.db.models.functions import Cast, Substr
 
 from accounts.models import User
+from demo.copying import copy_supported, indexes_and_foreign_keys_set_aside
 from demo.drafts import (
     DEFAULT_BATCH_SIZE,
     PartnershipFacts,
@@ -35,7 +38,7 @@ from partnerships.choices import PartnershipStatus
 from partnerships.models import Institution, Person
 from pipelines.choices import SectorCode
 from projects.choices import ProjectStatus, TherapeuticArea
-from projects.models import ResearchProject
+from projects.models import ResearchProject, StageTransition
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -266,29 +269,31 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
     first_number = last_generated_number() + 1
     rng = random.Random(f"{DEMO_SEED}:{GENERATED_CODE_PREFIX}{first_number}")
     links = transitions = 0
-    for batch_start in range(first_number, first_number + count, batch_size):
-        batch_end = min(batch_start + batch_size, first_number + count)
-        drafts = [
-            _draft_generated_project(
-                number,
-                rng,
-                partnerships,
-                stages_by_pipeline,
-                stage_weights,
-                institution_names,
-                investigators,
+    with _bulk_load(count):
+        for batch_start in range(first_number, first_number + count, batch_size):
+            batch_end = min(batch_start + batch_size, first_number + count)
+            drafts = [
+                _draft_generated_project(
+                    number,
+                    rng,
+                    partnerships,
+                    stages_by_pipeline,
+                    stage_weights,
+                    institution_names,
+                    investigators,
+                )
+                for number in range(batch_start, batch_end)
+            ]
+            _projects, batch_links, batch_transitions = insert_projects(
+                drafts, decided_by_id=decided_by.pk, batch_size=batch_size
             )
-            for number in range(batch_start, batch_end)
-        ]
-        _projects, batch_links, batch_transitions = insert_projects(
-            drafts, decided_by_id=decided_by.pk, batch_size=batch_size
-        )
-        links += batch_links
-        transitions += batch_transitions
-        # With DEBUG on, the connection logs every query; each batch's SQL
-        # runs to hundreds of kilobytes, so the log would hold hundreds of
-        # megabytes by the end of a large run.
-        reset_queries()
+            links += batch_links
+            transitions += batch_transitions
+            # With DEBUG on, the connection logs every query; each batch's SQL
+            # runs to hundreds of kilobytes, so the log would hold hundreds of
+            # megabytes by the end of a large run.
+            reset_queries()
+    _after_generation()
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
@@ -297,6 +302,30 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
         transitions=transitions,
         seconds=time.perf_counter() - started,
     )
+
+
+# From this many projects on, a PostgreSQL run builds the indexes and checks
+# the foreign keys of the tables it fills once at the end, not row by row.
+LARGE_RUN = 50_000
+
+
+def _bulk_load(count: int) -> AbstractContextManager:
+    if count < LARGE_RUN or not copy_supported():
+        return nullcontext()
+    return indexes_and_foreign_keys_set_aside(
+        [
+            ResearchProject,
+            ResearchProject.partner_enterprises.through,
+            StageTransition,
+        ]
+    )
+
+
+def _after_generation() -> None:
+    """What must follow the rows written in bulk, inside the same
+    transaction: the summaries kept beside the projects and their history,
+    which the services keep up to date one decision at a time and a bulk
+    load bypasses, are brought up to date here, once per run."""
 
 
 def _draft_generated_project(

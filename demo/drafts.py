@@ -3,17 +3,18 @@ bulk, with their partner links and stage-gate histories.
 
 The demo projects (``demo.seeding``) and the generated ones
 (``demo.bulk``) are both drafted here as unsaved rows and written with one
-``bulk_create`` per table.
+``bulk_create`` per table (one ``COPY`` per table on PostgreSQL).
 """
 
 import datetime
 import random
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from demo.copying import copy_instances, copy_rows, copy_supported, reserve_ids
 from demo.history import PlannedTransition, StageFacts, project_budget
 from demo.specs import DEMO_TIME_ZONE
 from partnerships.choices import CooperationMode
@@ -205,7 +206,10 @@ def insert_projects(
     drafts: Sequence[ProjectDraft], *, decided_by_id: int | None, batch_size: int
 ) -> tuple[int, int, int]:
     """Write drafted projects, their partner links and their histories with
-    one bulk insert per table; return how many of each were written."""
+    one bulk insert per table (one ``COPY`` per table on PostgreSQL); return
+    how many of each were written."""
+    if copy_supported():
+        return _copy_projects(drafts, decided_by_id=decided_by_id)
     projects = [draft.project for draft in drafts]
     ResearchProject.objects.bulk_create(projects, batch_size=batch_size)
     if any(project.pk is None for project in projects):
@@ -231,20 +235,86 @@ def insert_projects(
 
     # bulk_create skips StageTransition.save(), whose only job is to refuse
     # updates; these rows are new.
-    transitions = [
-        StageTransition(
-            project_id=draft.project.pk,
-            kind=planned.kind,
-            from_stage_id=planned.from_stage.id if planned.from_stage else None,
-            to_stage_id=planned.to_stage.id,
-            from_status=planned.from_status,
-            to_status=planned.to_status,
-            decided_by_id=decided_by_id,
-            decided_at=planned.decided_at,
-            rationale=planned.rationale,
-        )
-        for draft in drafts
-        for planned in draft.history
-    ]
+    transitions = list(_transitions(drafts, decided_by_id))
     StageTransition.objects.bulk_create(transitions, batch_size=batch_size)
     return len(projects), len(links), len(transitions)
+
+
+# The columns of a stage transition written with COPY, in the order of its
+# rows: every concrete field but the key.
+COPIED_TRANSITION_FIELDS = (
+    "project",
+    "kind",
+    "from_stage",
+    "to_stage",
+    "from_status",
+    "to_status",
+    "decided_by",
+    "decided_at",
+    "rationale",
+    "recorded_at",
+)
+
+
+def _copy_projects(
+    drafts: Sequence[ProjectDraft], *, decided_by_id: int | None
+) -> tuple[int, int, int]:
+    """The rows of ``insert_projects``, loaded with ``COPY``: the projects
+    with keys drawn from their sequence beforehand, so that the links and
+    transitions can name them."""
+    projects = [draft.project for draft in drafts]
+    for project, pk in zip(projects, reserve_ids(ResearchProject, len(projects)), strict=True):
+        project.pk = pk
+    copy_instances(ResearchProject, projects, with_pk=True)
+    partner_field = ResearchProject._meta.get_field("partner_enterprises")
+    links = copy_rows(
+        partner_field.remote_field.through._meta.db_table,
+        [partner_field.m2m_column_name(), partner_field.m2m_reverse_name()],
+        (
+            (draft.project.pk, enterprise_id)
+            for draft in drafts
+            for enterprise_id in draft.partner_ids
+        ),
+    )
+    # Rows straight from the plans: a model instance per transition would
+    # cost more than the rest of the load.
+    recorded_at = timezone.now()
+    transitions = copy_rows(
+        StageTransition._meta.db_table,
+        [StageTransition._meta.get_field(name).column for name in COPIED_TRANSITION_FIELDS],
+        (
+            (
+                draft.project.pk,
+                planned.kind,
+                planned.from_stage.id if planned.from_stage else None,
+                planned.to_stage.id,
+                planned.from_status,
+                planned.to_status,
+                decided_by_id,
+                planned.decided_at,
+                planned.rationale,
+                recorded_at,
+            )
+            for draft in drafts
+            for planned in draft.history
+        ),
+    )
+    return len(projects), links, transitions
+
+
+def _transitions(
+    drafts: Sequence[ProjectDraft], decided_by_id: int | None
+) -> Iterator[StageTransition]:
+    for draft in drafts:
+        for planned in draft.history:
+            yield StageTransition(
+                project_id=draft.project.pk,
+                kind=planned.kind,
+                from_stage_id=planned.from_stage.id if planned.from_stage else None,
+                to_stage_id=planned.to_stage.id,
+                from_status=planned.from_status,
+                to_status=planned.to_status,
+                decided_by_id=decided_by_id,
+                decided_at=planned.decided_at,
+                rationale=planned.rationale,
+            )

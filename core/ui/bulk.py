@@ -186,7 +186,15 @@ class BulkBar:
     exports: Sequence[tuple[str, Any]]
     filters: str
     count: int
+    # The count is a floor: the list counted no further (CappedPaginator).
+    count_is_floor: bool = False
     form_id: str = "bulk-form"
+
+
+def _bar_count(paginator) -> dict:
+    if getattr(paginator, "is_capped", False):
+        return {"count": paginator.count_limit, "count_is_floor": True}
+    return {"count": paginator.count}
 
 
 class BulkActionView(LoginRequiredMixin, View):
@@ -273,7 +281,7 @@ class BulkActionView(LoginRequiredMixin, View):
             actions=[(action.key, action.label) for action in cls.actions],
             exports=list(EXPORT_LABELS.items()) if export is not None else [],
             filters=filters.urlencode(),
-            count=listing.page.paginator.count,
+            **_bar_count(listing.page.paginator),
         )
 
     # --- The action ------------------------------------------------------------

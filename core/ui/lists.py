@@ -22,6 +22,7 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.constants import LOOKUP_SEP
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -37,6 +38,9 @@ from .exports import (
 from .forms import iso_date_picker
 
 PER_PAGE = 50
+# The lists that can hold a million rows (the projects) count them up to
+# this many and say "more than" past it.
+COUNT_CAP = 10_000
 
 # Parameters of the page itself, not of the filter.
 PAGE_PARAM = "page"
@@ -52,7 +56,8 @@ class Sorting:
     these keys are accepted from the query string; anything else falls back
     to ``default`` (a key, ``-`` in front for descending). The primary key
     always ends the ordering, so that pages never overlap or skip rows when
-    many rows share a value."""
+    many rows share a value; a column whose values are unique ends it
+    itself."""
 
     columns: Mapping[str, Sequence[str]]
     default: str
@@ -71,7 +76,10 @@ class Sorting:
         columns say so, because ``NULLS LAST`` on a descending sort keeps
         PostgreSQL from reading an index backwards."""
         ordering = []
-        for name in [*self.columns[key], "pk"]:
+        columns = list(self.columns[key])
+        if not _is_unique(model, columns[-1]):
+            columns.append("pk")
+        for name in columns:
             if _is_nullable(model, name):
                 column = F(name)
                 ordering.append(
@@ -80,6 +88,16 @@ class Sorting:
             else:
                 ordering.append(f"-{name}" if descending else name)
         return ordering
+
+
+def _is_unique(model, path: str) -> bool:
+    """Whether the model's own column ``path`` tells every row apart, so
+    that the primary key need not follow it in an ordering (and an index
+    on it alone serves the ordering, a deep page included)."""
+    if path == "pk" or LOOKUP_SEP in path:
+        return path == "pk"
+    field = model._meta.get_field(path)
+    return field.unique and not field.null
 
 
 def _is_nullable(model, path: str) -> bool:
@@ -151,8 +169,15 @@ class FilteredList:
 
     @property
     def export_truncated(self) -> bool:
-        """Whether an export would leave rows out (see MAX_EXPORT_ROWS)."""
-        return self.page.paginator.count > exports.MAX_EXPORT_ROWS
+        """Whether an export would leave rows out (see MAX_EXPORT_ROWS), or
+        may: a capped count stops short of the export's limit, and finding
+        out would read as many rows as the limit (a filtered list of a
+        million, most of them). The page's notice says the export holds at
+        most the first rows up to the limit, true either way."""
+        paginator = self.page.paginator
+        if getattr(paginator, "is_capped", False):
+            return True
+        return paginator.count > exports.MAX_EXPORT_ROWS
 
     @property
     def export_format(self) -> str | None:
@@ -244,8 +269,18 @@ class _KeysFirst:
         )
         self.bounds = bounds
         self.keys: list | None = None
+        self.exact = True
 
     def count(self) -> int:
+        return self.count_up_to(None)
+
+    def count_up_to(self, limit: int | None) -> int:
+        """How many rows there are, or, given ``limit``, how many up to
+        ``limit`` (``exact`` tells which): counting every row of a list
+        of a million costs more than showing its page. A page that reaches
+        the limit is counted with its own keys: one row past the page tells
+        that there is more, without a count of every row before it."""
+        self.exact = True
         if self.count_with_keys:
             rows = list(
                 self.queryset.annotate(matching_rows=Window(Count("pk"))).values_list(
@@ -255,17 +290,57 @@ class _KeysFirst:
             if rows:
                 self.keys = [key for key, _total in rows]
                 return rows[0][1]
-        return self.queryset.count()
+        if limit is None:
+            return self.queryset.count()
+        if self.bounds is not None and self.bounds.stop + 1 >= limit:
+            page_size = self.bounds.stop - self.bounds.start
+            keys = list(
+                self.queryset.values_list("pk", flat=True)[
+                    self.bounds.start : self.bounds.stop + 1
+                ]
+            )
+            if keys:
+                self.keys = keys[:page_size]
+                self.exact = len(keys) <= page_size
+                return self.bounds.start + len(keys)
+        counted = self.queryset.order_by().values("pk")[:limit].count()
+        self.exact = counted < limit
+        return counted
 
     def __getitem__(self, bounds: slice) -> list:
-        if self.keys is not None and bounds == self.bounds:
-            keys = self.keys
+        if self.keys is not None and self.bounds is not None and bounds.start == self.bounds.start:
+            # The page the count read already; the paginator may ask for
+            # fewer rows when it is the last.
+            keys = self.keys[: bounds.stop - bounds.start]
         else:
             keys = list(self.queryset.values_list("pk", flat=True)[bounds])
         if not keys:
             return []
         rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
         return [rows[key] for key in keys]
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts the rows up to a limit, the more of
+    ``count_cap`` and the end of the requested page, and says "more than"
+    past it (``is_capped``): the page and the next one are known to exist,
+    the number of the last one is not. Counting a million projects on every
+    page of the list took longer than the page; a page deep in the list
+    still counts as far as it reaches."""
+
+    def __init__(self, object_list: _KeysFirst, per_page: int, *, count_cap: int, number):
+        super().__init__(object_list, per_page)
+        bounds = _page_bounds(number, per_page)
+        self.count_limit = max(count_cap, bounds.stop if bounds else per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # One row past the limit tells that there is more.
+        return self.object_list.count_up_to(self.count_limit + 1)
+
+    @property
+    def is_capped(self) -> bool:
+        return not self.object_list.exact
 
 
 def _page_bounds(number: str | None, per_page: int) -> slice | None:
@@ -314,11 +389,14 @@ def filtered_list(
     shown_filters: Sequence[str] = (),
     per_page: int = PER_PAGE,
     configure_form: Callable[[forms.Form], None] | None = None,
+    count_cap: int | None = None,
 ) -> FilteredList:
     """Filter ``queryset`` (already scoped to the user) by the request's
     parameters, sort it by a whitelisted column and take the requested
     page. ``configure_form`` adjusts the filter form (labels, choices)
-    before it is validated."""
+    before it is validated. With ``count_cap``, the rows are counted up to
+    that many (or to the requested page) and the template says "more than"
+    past it (``CappedPaginator``)."""
     params = request.GET
     filterset, rows, sort_key, descending = filtered_rows(
         request,
@@ -330,10 +408,18 @@ def filtered_list(
     )
     keyed_rows = _KeysFirst(
         rows,
-        count_with_keys=bool(params.get(SEARCH_PARAM)),
+        # A capped count stops at the cap; a count with the keys counts
+        # every match, tens of thousands of a million projects.
+        count_with_keys=bool(params.get(SEARCH_PARAM)) and count_cap is None,
         bounds=_page_bounds(params.get(PAGE_PARAM), per_page),
     )
-    page = Paginator(keyed_rows, per_page).get_page(params.get(PAGE_PARAM))
+    if count_cap is None:
+        paginator = Paginator(keyed_rows, per_page)
+    else:
+        paginator = CappedPaginator(
+            keyed_rows, per_page, count_cap=count_cap, number=params.get(PAGE_PARAM)
+        )
+    page = paginator.get_page(params.get(PAGE_PARAM))
     return FilteredList(
         filterset=filterset,
         queryset=rows,

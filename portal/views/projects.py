@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from core.templatetags.biobridge import localized
 from core.ui.exports import ExportColumn, choice_label
-from core.ui.lists import ListExport, Sorting, filtered_list
+from core.ui.lists import COUNT_CAP, ListExport, Sorting, filtered_list
 from partnerships.selectors import agreements_visible_to
 from pipelines.selectors import stages_visible_to
 from portal.access import partner_view
@@ -121,6 +121,7 @@ def project_list(request):
         configure_form=lambda form: setattr(
             form.fields["stage"], "choices", _stage_choices(request.user)
         ),
+        count_cap=COUNT_CAP,
     )
     if listing.export_format:
         return PORTAL_PROJECT_EXPORT.response(listing)

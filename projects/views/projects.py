@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.ui.bulk import BulkAction, BulkActionView
 from core.ui.exports import ExportColumn, choice_label
 from core.ui.forms import Form
-from core.ui.lists import ListExport, Sorting, filtered_list
+from core.ui.lists import COUNT_CAP, ListExport, Sorting, filtered_list
 from partnerships.choices import CooperationMode
 from projects import services
 from projects.choices import ProjectStatus
@@ -216,6 +216,7 @@ def project_list(request):
         sorting=PROJECT_SORTING,
         shown_filters=PROJECT_FILTERS_SHOWN,
         per_page=PROJECTS_PER_PAGE,
+        count_cap=COUNT_CAP,
     )
     if listing.export_format:
         return PROJECT_EXPORT.response(listing)

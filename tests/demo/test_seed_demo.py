@@ -16,7 +16,7 @@ from itertools import pairwise
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -50,6 +50,7 @@ from achievements.selectors import achievements_visible_to, deadlines_visible_to
 from achievements.services import deadlines_refresh
 from core.exchange import convert
 from core.models import ExchangeRate
+from demo.drafts import COPIED_TRANSITION_FIELDS
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money_specs import TERMS
 from demo.specs import (
@@ -555,6 +556,11 @@ class TestSeedingAgain:
         assert authenticate(username=STAFF_EMAIL, password=DEMO_PASSWORD) is not None
 
 
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY is PostgreSQL's"
+)
+
+
 class TestGeneratedProjects:
     def test_generating_50_adds_50_projects_each_with_partners_and_history(self, demo):
         before = ResearchProject.objects.count()
@@ -580,6 +586,102 @@ class TestGeneratedProjects:
             ResearchProject.objects.filter(code__startswith="GEN-").values_list("code", flat=True)
         )
         assert codes == [f"GEN-{number:06d}" for number in range(1, 6)]
+
+    def test_every_column_of_a_transition_is_copied(self):
+        assert set(COPIED_TRANSITION_FIELDS) == {
+            field.name for field in StageTransition._meta.concrete_fields if not field.primary_key
+        }
+
+    @postgresql_only
+    def test_copy_writes_the_rows_bulk_inserts_write(self, demo, monkeypatch):
+        copied = rows_generated_then_rolled_back(count=40)
+        monkeypatch.setattr("demo.drafts.copy_supported", lambda: False)
+
+        inserted = rows_generated_then_rolled_back(count=40)
+
+        assert copied == inserted
+        assert len(copied["projects"]) == 40
+        assert len(copied["links"]) >= 40
+        assert len(copied["transitions"]) >= 80
+
+    @postgresql_only
+    def test_a_large_run_puts_back_every_index_and_foreign_key(self, demo, monkeypatch):
+        monkeypatch.setattr("demo.bulk.LARGE_RUN", 10)
+        before = indexes_and_constraints()
+
+        seed(projects=30)
+
+        assert indexes_and_constraints() == before
+        generated = projects_with_history(code__startswith="GEN-")
+        assert generated.count() == 30
+        last_positions = last_position_of_pipeline()
+        for project in generated:
+            assert project.partner_enterprises.all()
+            assert_history_explains_the_project(project, last_positions)
+
+
+class RolledBack(Exception):
+    pass
+
+
+def rows_generated_then_rolled_back(*, count: int) -> dict[str, list]:
+    """What generating ``count`` projects writes, keys and write times
+    aside, with the database left as it was."""
+    generated = {"code__startswith": "GEN-"}
+    stamps = {"id", "created_at", "updated_at"}
+    columns = [f.attname for f in ResearchProject._meta.concrete_fields if f.name not in stamps]
+    try:
+        with transaction.atomic():
+            seed(projects=count)
+            rows = {
+                "projects": list(
+                    ResearchProject.objects.filter(**generated).order_by("code").values(*columns)
+                ),
+                "links": sorted(
+                    ResearchProject.partner_enterprises.through.objects.filter(
+                        researchproject__code__startswith="GEN-"
+                    ).values_list("researchproject__code", "enterprise_id")
+                ),
+                "transitions": list(
+                    StageTransition.objects.filter(project__code__startswith="GEN-")
+                    .order_by("project__code", "decided_at", "id")
+                    .values_list(
+                        "project__code",
+                        "kind",
+                        "from_stage",
+                        "to_stage",
+                        "from_status",
+                        "to_status",
+                        "decided_by",
+                        "decided_at",
+                        "rationale",
+                    )
+                ),
+            }
+            raise RolledBack
+    except RolledBack:
+        pass
+    return rows
+
+
+def indexes_and_constraints() -> set[tuple[str, str]]:
+    tables = [
+        ResearchProject._meta.db_table,
+        ResearchProject.partner_enterprises.through._meta.db_table,
+        StageTransition._meta.db_table,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
+            FROM pg_index WHERE indrelid = ANY(%s::regclass[])
+            UNION ALL
+            SELECT conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])
+            """,
+            [tables, tables],
+        )
+        return set(cursor.fetchall())
 
 
 class TestGeneratedPortfolio:

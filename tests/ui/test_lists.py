@@ -391,6 +391,52 @@ def test_a_search_counts_and_pages_its_matches(client, superuser):
     assert "PRJ-OTHER" not in first.text + second.text
 
 
+def test_past_the_count_cap_the_project_list_says_more_than_and_pages_on(
+    client, superuser, monkeypatch
+):
+    """A list of a million projects is not counted on every page: past the
+    cap it says "more than", numbers the page without a total and still
+    leads to the next one; a page past the cap counts as far as it reaches."""
+    monkeypatch.setattr("projects.views.projects.COUNT_CAP", 10)
+    for number in range(53):
+        ResearchProjectFactory(code=f"PRJ-K{number:02d}")
+    client = signed_in(client, superuser)
+
+    first = client.get(PAGES["projects:list"])
+    second = client.get(PAGES["projects:list"], {"page": 2})
+    beyond = client.get(PAGES["projects:list"], {"page": 9})
+
+    assert "More than 50 projects" in first.text
+    assert "Every row matching the filter (more than 50)" in first.text
+    assert "Page 1<" in first.text
+    assert 'rel="next"' in first.text
+    assert ">Last<" not in first.text
+    assert len(codes_in(first.text, "PRJ-K")) == 50
+    assert "53 projects" in second.text
+    assert "Page 2 of 2" in second.text
+    assert codes_in(second.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+    assert codes_in(beyond.text, "PRJ-K") == ["PRJ-K50", "PRJ-K51", "PRJ-K52"]
+
+
+def test_past_the_count_cap_the_list_says_exports_hold_at_most_their_limit(
+    client, superuser, monkeypatch
+):
+    """Whether the rows run past the export's limit is not counted either:
+    the notice, "at most the first N rows" in Chinese, holds both ways."""
+    monkeypatch.setattr("projects.views.projects.COUNT_CAP", 10)
+    monkeypatch.setattr("core.ui.exports.MAX_EXPORT_ROWS", 60)
+    for number in range(53):
+        ResearchProjectFactory(code=f"PRJ-K{number:02d}")
+    client = signed_in(client, superuser)
+
+    first = client.get(PAGES["projects:list"])
+    second = client.get(PAGES["projects:list"], {"page": 2})
+
+    assert "More than 50 projects" in first.text
+    assert "Exports hold the first 60 rows." in first.text
+    assert "Exports hold the first 60 rows." not in second.text
+
+
 def test_a_search_with_a_filter_on_centre_parties_counts_each_centre_once(client, staff_user):
     centre = JointCentreFactory(code="JC-TWO")
     host = JointCentrePartyFactory(centre=centre)

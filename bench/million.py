@@ -1,0 +1,222 @@
+"""Benchmark: the pages that must stay fast at a million projects, timed at
+100,000 and at 1,000,000 projects in one run, with the ratio.
+
+    .venv/bin/python bench/million.py            # seed both, measure, drop both
+    .venv/bin/python bench/million.py --keep     # keep both databases
+    .venv/bin/python bench/million.py --reuse    # measure kept ones again
+
+It creates the scratch databases ``biobridge_bench_million_100k`` and
+``biobridge_bench_million_1m`` on the PostgreSQL server of ``--server``
+(default postgres://postgres@127.0.0.1:5432), migrates them, runs
+``seed_demo --projects N`` on each (timed: the million is a target of its
+own, under five minutes) and ``VACUUM ANALYZE``, and drops them at the end
+unless ``--keep`` is given. ``--reuse`` measures databases kept earlier; a
+database of either name that exists already is never overwritten or
+dropped without it.
+
+Each size is measured in a process of its own (Django holds one database
+per process), with the local settings and DEBUG off, through Django's test
+client: the staff member's project list (first page, filtered, searched,
+sorted, page 10,000: at 100,000 projects that is the last page, 2,001), a
+project page, the dashboard (the superuser), the portal's overview and
+project list for the partner of the enterprise with the most projects, and
+the API's project list (the superuser, a session). Each page is warmed up,
+then requested ``--repeat`` times; the script prints the median and p95 of
+each size, the number of SQL queries at 1,000,000 and the ratio of the
+medians, 1,000,000 over 100,000. Target: every ratio at most 2.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+SIZES = {100_000: "biobridge_bench_million_100k", 1_000_000: "biobridge_bench_million_1m"}
+ADMIN_EMAIL = "admin@example.com"
+STAFF_EMAIL = "staff@example.com"
+PARTNER_EMAIL = "partner.a@example.com"
+PROJECT_CODE = "GEN-000001"
+TARGET_RATIO = 2.0
+
+# label, who, path
+CASES = [
+    ("projects, first page", STAFF_EMAIL, "/projects/"),
+    ("projects, sector + status", STAFF_EMAIL, "/projects/?sector=biomedicine&status=active"),
+    ("projects, search antibody", STAFF_EMAIL, "/projects/?q=antibody"),
+    ("projects, sorted by title desc", STAFF_EMAIL, "/projects/?sort=-title"),
+    ("projects, sorted by stage", STAFF_EMAIL, "/projects/?sort=stage"),
+    ("projects, page 10,000", STAFF_EMAIL, "/projects/?page=10000"),
+    ("project page", STAFF_EMAIL, f"/projects/{PROJECT_CODE}/"),
+    ("dashboard", ADMIN_EMAIL, "/"),
+    ("portal overview", PARTNER_EMAIL, "/portal/"),
+    ("portal projects", PARTNER_EMAIL, "/portal/projects/"),
+    ("API projects", ADMIN_EMAIL, "/api/v1/projects/?page_size=100"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure kept databases")
+    parser.add_argument("--measure", metavar="DATABASE", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.measure:
+        measure(options)
+        return
+
+    import psycopg
+
+    created = []
+    print(f"load average at start: {Path('/proc/loadavg').read_text().split()[:3]}")
+    try:
+        results = {}
+        for projects, database in SIZES.items():
+            with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
+                exists = admin.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+                ).fetchone()
+                if exists and not options.reuse:
+                    sys.exit(f"{database} exists; measure it with --reuse or drop it first.")
+                if not exists:
+                    admin.execute(f'CREATE DATABASE "{database}"')
+                    created.append(database)
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--server",
+                    options.server,
+                    "--repeat",
+                    str(options.repeat),
+                    "--measure",
+                    database,
+                    "--seed",
+                    "0" if exists else str(projects),
+                ],
+                check=True,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            results[projects] = json.loads(child.stdout.strip().splitlines()[-1])
+        report(results)
+    finally:
+        if not options.keep:
+            with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
+                for database in created if not options.reuse else SIZES.values():
+                    admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    print(f"load average at end: {Path('/proc/loadavg').read_text().split()[:3]}")
+
+
+def report(results: dict) -> None:
+    small, large = results[100_000], results[1_000_000]
+    for size, result in results.items():
+        seeded = f", seeded in {result['seed_seconds']:.0f} s" if result["seed_seconds"] else ""
+        print(f"{size:>9,} requested: {result['projects']:,} projects{seeded}")
+    print(
+        f"\n{'page':32} {'100k p50':>9} {'p95':>7} {'1M p50':>9} {'p95':>7} "
+        f"{'queries':>7} {'ratio':>6}"
+    )
+    over = []
+    for label, *_ in CASES:
+        before, after = small["pages"][label], large["pages"][label]
+        ratio = after["p50"] / before["p50"]
+        if ratio > TARGET_RATIO:
+            over.append(label)
+        print(
+            f"{label:32} {before['p50']:9.1f} {before['p95']:7.1f} {after['p50']:9.1f} "
+            f"{after['p95']:7.1f} {after['queries']:7} {ratio:6.2f}"
+        )
+    print(f"\nover {TARGET_RATIO:g}x: {', '.join(over) if over else 'none'}")
+
+
+@contextlib.contextmanager
+def counting_queries():
+    from django.db import connection
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements
+
+
+def measure(options) -> None:
+    """One size, in this process; prints its figures as one JSON line."""
+    sys.path.insert(0, str(REPOSITORY))
+    os.environ["DATABASE_URL"] = f"{options.server}/{options.measure}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+    from projects.models import ResearchProject
+
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    seed_seconds = 0.0
+    if options.seed:
+        call_command("seed_demo", stdout=StringIO())
+        started = time.perf_counter()
+        call_command("seed_demo", projects=options.seed, stdout=StringIO())
+        seed_seconds = time.perf_counter() - started
+        print(f"seed_demo --projects {options.seed}: {seed_seconds:.1f} s", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+    clients = {}
+    pages = {}
+    for label, email, url in CASES:
+        if email not in clients:
+            clients[email] = Client()
+            clients[email].force_login(User.objects.get(email=email))
+        client = clients[email]
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        with counting_queries() as queries:
+            client.get(url)
+        timings = []
+        for _ in range(options.repeat):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append(time.perf_counter() - started)
+        pages[label] = {
+            "p50": statistics.median(timings) * 1e3,
+            "p95": statistics.quantiles(timings, n=100, method="inclusive")[94] * 1e3,
+            "queries": len(queries),
+        }
+        print(f"{options.measure}: {label} {pages[label]['p50']:.1f} ms", file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "projects": ResearchProject.objects.count(),
+                "seed_seconds": seed_seconds,
+                "pages": pages,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
