@@ -16,7 +16,7 @@ from .models import (
     StageTransition,
     VatInvoice,
 )
-from .services import project_register
+from .services import project_register, stage_stays_refresh
 
 
 class StageTransitionInline(admin.TabularInline):
@@ -81,6 +81,9 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if "partnership" in form.changed_data:
+                # The stays carry the cooperation mode they are grouped by.
+                stage_stays_refresh(project=obj)
         else:
             project_register(project=obj, by=request.user, rationale="Registered in the admin.")
 

@@ -295,6 +295,52 @@ class StageTransition(models.Model):
         raise TypeError("Stage transitions are append-only.")
 
 
+class StageStay(models.Model):
+    """A stay of a project in a stage that ended with the project moving on
+    (an advance or a skip): from the move into the stage to the move out,
+    holds included. A summary of the stage-gate history, rewritten for a
+    project by the services that record its transitions
+    (``projects.services.stays``), so that the median years in stage are
+    read from an index instead of a window over the whole history.
+
+    ``mode`` and ``position`` repeat the project's cooperation mode and the
+    stage's position, which the median is grouped by; the services that
+    change either write them here too."""
+
+    project = models.ForeignKey(
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="stage_stays",
+    )
+    stage = models.ForeignKey(
+        StageDefinition, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Blank for a project outside any partnership.
+    mode = models.CharField(_("cooperation mode"), max_length=30, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    entered_at = models.DateTimeField(_("entered at"))
+    left_at = models.DateTimeField(_("left at"))
+    duration = models.DurationField(_("duration"))
+
+    class Meta:
+        verbose_name = _("stage stay")
+        verbose_name_plural = _("stage stays")
+        ordering = ["project", "entered_at"]
+        indexes = [
+            # The median per mode and position walks this index in order,
+            # without sorting; its last columns answer the sector and scope
+            # filters from the index alone.
+            models.Index(
+                fields=["mode", "position", "duration", "stage", "project"],
+                name="stage_stay_median_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.stage_id} ({self.duration})"
+
+
 def document_upload_path(document, filename):
     # A random name keeps one partner from guessing another's file URLs, and
     # keeps the original name (shown to users) out of the storage path.
