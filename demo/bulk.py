@@ -36,6 +36,7 @@ from partnerships.models import Institution, Person
 from pipelines.choices import SectorCode
 from projects.choices import ProjectStatus, TherapeuticArea
 from projects.models import ResearchProject
+from projects.services import rebuild_stage_stays
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -289,6 +290,8 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
         # runs to hundreds of kilobytes, so the log would hold hundreds of
         # megabytes by the end of a large run.
         reset_queries()
+    # The histories were written past the services that keep the stays.
+    rebuild_stage_stays()
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
