@@ -17,6 +17,7 @@ from .models import (
     VatInvoice,
 )
 from .services import project_register, stage_stays_refresh
+from .services.stays import SCOPE_LINKS
 
 
 class StageTransitionInline(admin.TabularInline):
@@ -81,8 +82,9 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-            if "partnership" in form.changed_data:
-                # The stays carry the cooperation mode they are grouped by.
+            if SCOPE_LINKS & set(form.changed_data):
+                # The stays carry the cooperation mode and the links that
+                # scope them.
                 stage_stays_refresh(project=obj)
         else:
             project_register(project=obj, by=request.user, rationale="Registered in the admin.")

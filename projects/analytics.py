@@ -97,7 +97,7 @@ from .computations.receipts import (
     quarters_around,
     years_between,
 )
-from .models import Payment, StageStay, StageTransition
+from .models import Payment, StageTransition
 from .selectors import (
     billed_with_amount_paid,
     fixed_payments_visible_to,
@@ -107,6 +107,7 @@ from .selectors import (
     payments_visible_to,
     projects_visible_to,
     royalty_reports_visible_to,
+    stage_stays_visible_to,
 )
 
 # The annual rate at which expected receipts are discounted to today: a
@@ -395,9 +396,7 @@ def median_years_in_stage(user, *, sector: str | None = None):
     Read from the stays the stage-gate services keep (``StageStay``), in the
     order of their index on mode, position and duration: one pass over the
     index, no window over the history and no sort."""
-    stays = StageStay.objects.all()
-    if not has_full_access(user):
-        stays = stays.filter(project__in=projects_visible_to(user).values("id"))
+    stays = stage_stays_visible_to(user)
     if sector:
         stays = stays.filter(
             stage__in=StageDefinition.objects.filter(pipeline__sector__code=sector).values("id")

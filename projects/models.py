@@ -304,8 +304,9 @@ class StageStay(models.Model):
     read from an index instead of a window over the whole history.
 
     ``mode`` and ``position`` repeat the project's cooperation mode and the
-    stage's position, which the median is grouped by; the services that
-    change either write them here too."""
+    stage's position, which the median is grouped by, and the project's
+    lead institution, joint centre and partnership decide which staff see
+    the stay; the services that change any of them write them here too."""
 
     project = models.ForeignKey(
         ResearchProject,
@@ -318,6 +319,29 @@ class StageStay(models.Model):
     )
     # Blank for a project outside any partnership.
     mode = models.CharField(_("cooperation mode"), max_length=30, blank=True)
+    # The project's links that decide which staff see it
+    # (``stage_stays_visible_to``), so that a staff member's median is read
+    # from the index as a superuser's is, without joining the projects.
+    lead_institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("lead institution"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    joint_centre = models.ForeignKey(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     entered_at = models.DateTimeField(_("entered at"))
     left_at = models.DateTimeField(_("left at"))
@@ -332,7 +356,15 @@ class StageStay(models.Model):
             # without sorting; its last columns answer the sector and scope
             # filters from the index alone.
             models.Index(
-                fields=["mode", "position", "duration", "stage", "project"],
+                fields=[
+                    "mode",
+                    "position",
+                    "duration",
+                    "stage",
+                    "lead_institution",
+                    "joint_centre",
+                    "partnership",
+                ],
                 name="stage_stay_median_idx",
             ),
         ]

@@ -9,7 +9,18 @@ from django.db.models.functions import Coalesce, Lead
 
 STAGE_MOVES = ["start", "advance", "skip", "revert"]
 MOVES_ON = ["advance", "skip"]
-COLUMNS = ["project_id", "stage_id", "mode", "position", "entered_at", "left_at", "duration"]
+COLUMNS = [
+    "project_id",
+    "stage_id",
+    "mode",
+    "position",
+    "lead_institution_id",
+    "joint_centre_id",
+    "partnership_id",
+    "entered_at",
+    "left_at",
+    "duration",
+]
 
 
 def write_stays(apps, schema_editor):
@@ -31,6 +42,9 @@ def write_stays(apps, schema_editor):
             "to_stage_id",
             Coalesce("project__partnership__mode", Value("")),
             "to_stage__position",
+            "project__lead_institution_id",
+            "project__joint_centre_id",
+            "project__partnership_id",
             "decided_at",
             "left_at",
             ExpressionWrapper(F("left_at") - F("decided_at"), output_field=DurationField()),

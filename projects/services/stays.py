@@ -13,8 +13,9 @@ for rows written in bulk (the demo's generator) and the migration that
 introduced them.
 
 Each stay also carries the project's cooperation mode and the stage's
-position, the median's groups; ``project_update`` rewrites them when a
-project changes partnership.
+position, the median's groups, and the project's links that decide which
+staff see it; ``project_update`` rewrites them when a project's links
+change.
 """
 
 from collections.abc import Iterable
@@ -36,7 +37,20 @@ STAGE_MOVES = [
 ]
 # The moves that end a stay that counts: the project moved on.
 MOVES_ON = [TransitionKind.ADVANCE, TransitionKind.SKIP]
-STAY_COLUMNS = ["project_id", "stage_id", "mode", "position", "entered_at", "left_at", "duration"]
+STAY_COLUMNS = [
+    "project_id",
+    "stage_id",
+    "mode",
+    "position",
+    "lead_institution_id",
+    "joint_centre_id",
+    "partnership_id",
+    "entered_at",
+    "left_at",
+    "duration",
+]
+# The project's links that decide which staff see its stays.
+SCOPE_LINKS = {"lead_institution", "joint_centre", "partnership"}
 
 
 def _stays_from_history(project_ids: Iterable[int] | None):
@@ -59,6 +73,9 @@ def _stays_from_history(project_ids: Iterable[int] | None):
             "to_stage_id",
             Coalesce("project__partnership__mode", Value("")),
             "to_stage__position",
+            "project__lead_institution_id",
+            "project__joint_centre_id",
+            "project__partnership_id",
             "decided_at",
             "left_at",
             ExpressionWrapper(F("left_at") - F("decided_at"), output_field=DurationField()),

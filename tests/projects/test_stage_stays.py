@@ -57,12 +57,11 @@ def contract_agreement(institution, enterprise):
 RATIONALE = "Gate review: the pilot met its target."
 
 
+STAY_FIELDS = [field.attname for field in StageStay._meta.concrete_fields if not field.primary_key]
+
+
 def stays_as_rows():
-    return sorted(
-        StageStay.objects.values_list(
-            "project_id", "stage_id", "mode", "position", "entered_at", "left_at", "duration"
-        )
-    )
+    return sorted(StageStay.objects.values_list(*STAY_FIELDS))
 
 
 def rebuilt_rows():
@@ -73,10 +72,7 @@ def rebuilt_rows():
     rebuilt = stays_as_rows()
     StageStay.objects.all().delete()
     StageStay.objects.bulk_create(
-        StageStay(
-            project_id=p, stage_id=s, mode=m, position=n, entered_at=e, left_at=left, duration=d
-        )
-        for p, s, m, n, e, left, d in kept
+        StageStay(**dict(zip(STAY_FIELDS, row, strict=True))) for row in kept
     )
     return rebuilt
 
