@@ -77,6 +77,7 @@ from accounts.selectors import has_full_access
 from core.exchange import total_in
 from core.money import quantize_money
 from partnerships.choices import AgreementKind, CooperationMode
+from partnerships.models import Partnership
 from partnerships.selectors import agreements_visible_to, partnerships_visible_to
 from pipelines.models import StageDefinition
 
@@ -172,14 +173,32 @@ class FunnelStage:
 
 def portfolio_counts(user, *, sector: str | None = None, mode: str | None = None):
     """The visible projects counted by current stage, status and cooperation
-    mode, in one query: a few hundred rows however many projects there are.
-    The funnel and the conversion both read it, so a page that shows both
-    scans the projects once."""
-    return list(
+    mode: a few hundred rows however many projects there are. The funnel
+    and the conversion both read it, so a page that shows both scans the
+    projects once.
+
+    Counted by partnership, in the order of the index on stage, status and
+    partnership (``project_portfolio_counts_idx``), and only then by the
+    partnerships' modes: a few rows, where joining every project to its
+    partnership cost a hash of every project."""
+    rows = list(
         _scoped_projects(user, sector=sector, mode=mode)
-        .values("current_stage_id", "status", mode=F("partnership__mode"))
-        .annotate(count=Count("pk"))
+        .values("current_stage_id", "status", "partnership_id")
+        .annotate(count=Count("*"))
     )
+    mode_of = dict(
+        Partnership.objects.filter(
+            pk__in={row["partnership_id"] for row in rows if row["partnership_id"]}
+        ).values_list("pk", "mode")
+    )
+    counts = defaultdict(int)
+    for row in rows:
+        key = (row["current_stage_id"], row["status"], mode_of.get(row["partnership_id"]))
+        counts[key] += row["count"]
+    return [
+        {"current_stage_id": stage_id, "status": status, "mode": mode, "count": count}
+        for (stage_id, status, mode), count in counts.items()
+    ]
 
 
 def _stages(sector: str | None = None) -> list[StageDefinition]:

@@ -153,7 +153,22 @@ class ResearchProject(TimeStampedModel):
                 violation_error_message=_("A budget cannot be negative."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "current_stage"])]
+        indexes = [
+            models.Index(fields=["status", "current_stage"]),
+            # The portfolio's counts (``analytics.portfolio_counts``) read
+            # this index alone, in its order: projects by stage, status and
+            # partnership, with the links that scope them to staff.
+            models.Index(
+                fields=[
+                    "current_stage",
+                    "status",
+                    "partnership",
+                    "lead_institution",
+                    "joint_centre",
+                ],
+                name="project_portfolio_counts_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} — {self.title}"
