@@ -15,7 +15,8 @@ introduced them.
 Each stay also carries the project's cooperation mode and the stage's
 position, the median's groups, and the project's links that decide which
 staff see it; ``project_update`` rewrites them when a project's links
-change.
+change, and a partnership's change of mode (``PartnershipModeChanged``)
+moves its stays to the new mode.
 """
 
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Value, Window
 from django.db.models.functions import Coalesce, Lead
 
+from partnerships.models import Partnership
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageStay, StageTransition
 
@@ -98,10 +100,25 @@ def _write_stays(project_ids: list[int] | None) -> int:
 
 def stage_stays_refresh(*, project: ResearchProject) -> None:
     """Write the project's stays again from its history. Called by the
-    services that record its transitions or change its partnership, in their
+    services that record its transitions or change its links, in their
     transaction, on the project row they have locked."""
+    if project.partnership_id:
+        # The stays take the partnership's mode: a change of mode
+        # (``stage_stays_mode_update``) waits for them, or they for it.
+        list(
+            Partnership.objects.select_for_update(no_key=True)
+            .filter(pk=project.partnership_id)
+            .values_list("pk")
+        )
     StageStay.objects.filter(project=project).delete()
     _write_stays([project.pk])
+
+
+def stage_stays_mode_update(*, partnership: Partnership) -> int:
+    """Group the stays of the partnership's projects under its cooperation
+    mode, after it changed; in the transaction of the change, which holds
+    the partnership locked."""
+    return StageStay.objects.filter(partnership=partnership).update(mode=partnership.mode)
 
 
 @transaction.atomic

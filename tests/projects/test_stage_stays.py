@@ -18,6 +18,7 @@ from django.db.models.functions import Lead
 from accounts.selectors import has_full_access
 from core.errors import TransitionNotAllowed
 from partnerships.choices import CooperationMode
+from partnerships.services import partnership_update
 from projects import analytics
 from projects.choices import ProjectStatus, TransitionKind
 from projects.computations.receipts import DAYS_PER_YEAR
@@ -285,6 +286,20 @@ def test_a_project_moved_to_another_partnership_takes_its_stays_to_that_mode(
     )
 
     project_update(project=project, by=staff_user, partnership=other.partnership, agreement=other)
+
+    assert list(StageStay.objects.values_list("mode", flat=True)) == [
+        CooperationMode.CO_BUILT_PLATFORM
+    ]
+    assert stays_as_rows() == rebuilt_rows()
+
+
+def test_a_partnership_that_changes_mode_takes_its_stays_along(project, staff_user):
+    started(project)
+    project_advance(project=project, by=staff_user, rationale=RATIONALE)
+
+    partnership_update(
+        partnership=project.partnership, by=staff_user, mode=CooperationMode.CO_BUILT_PLATFORM
+    )
 
     assert list(StageStay.objects.values_list("mode", flat=True)) == [
         CooperationMode.CO_BUILT_PLATFORM
