@@ -8,10 +8,11 @@ from partnerships.events import (
     AgreementUpdated,
     PartnershipModeChanged,
 )
+from pipelines.events import StagePositionChanged
 
 from .activity import activity_record
 from .services.fixed_payments import agreement_fixed_payments_schedule
-from .services.stays import stage_stays_mode_update
+from .services.stays import stage_stays_mode_update, stage_stays_position_update
 
 # The agreement's particulars and terms that decide its fixed payments.
 FIXED_PAYMENT_TERMS = {
@@ -56,3 +57,9 @@ def stage_stays_mode_record(event: PartnershipModeChanged) -> None:
     """The stays of the partnership's projects are grouped under its new
     cooperation mode."""
     stage_stays_mode_update(partnership=event.partnership)
+
+
+@subscribe(StagePositionChanged)
+def stage_stays_position_record(event: StagePositionChanged) -> None:
+    """The stays in the stage are grouped under its new position."""
+    stage_stays_position_update(stage=event.stage)

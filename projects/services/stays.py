@@ -15,8 +15,8 @@ introduced them.
 Each stay also carries the project's cooperation mode and the stage's
 position, the median's groups, and the project's links that decide which
 staff see it; ``project_update`` rewrites them when a project's links
-change, and a partnership's change of mode (``PartnershipModeChanged``)
-moves its stays to the new mode.
+change; a partnership's change of mode (``PartnershipModeChanged``) and a
+stage's change of position (``StagePositionChanged``) move their stays.
 """
 
 from collections.abc import Iterable
@@ -26,6 +26,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Value, Window
 from django.db.models.functions import Coalesce, Lead
 
 from partnerships.models import Partnership
+from pipelines.models import StageDefinition
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageStay, StageTransition
 
@@ -119,6 +120,11 @@ def stage_stays_mode_update(*, partnership: Partnership) -> int:
     mode, after it changed; in the transaction of the change, which holds
     the partnership locked."""
     return StageStay.objects.filter(partnership=partnership).update(mode=partnership.mode)
+
+
+def stage_stays_position_update(*, stage: StageDefinition) -> int:
+    """Group the stays in the stage under its position, after it changed."""
+    return StageStay.objects.filter(stage=stage).update(position=stage.position)
 
 
 @transaction.atomic

@@ -9,8 +9,10 @@ pilot → field demonstration → certification → deployment.
 
 import datetime
 import random
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.db.models import DurationField, ExpressionWrapper, F, Window
 from django.db.models.functions import Lead
@@ -19,6 +21,8 @@ from accounts.selectors import has_full_access
 from core.errors import TransitionNotAllowed
 from partnerships.choices import CooperationMode
 from partnerships.services import partnership_update
+from pipelines.admin import StageDefinitionAdmin
+from pipelines.models import StageDefinition
 from projects import analytics
 from projects.choices import ProjectStatus, TransitionKind
 from projects.computations.receipts import DAYS_PER_YEAR
@@ -304,6 +308,24 @@ def test_a_partnership_that_changes_mode_takes_its_stays_along(project, staff_us
     assert list(StageStay.objects.values_list("mode", flat=True)) == [
         CooperationMode.CO_BUILT_PLATFORM
     ]
+    assert stays_as_rows() == rebuilt_rows()
+
+
+def test_a_stage_moved_in_the_admin_takes_its_stays_along(
+    project, staff_user, superuser, env_stages, rf
+):
+    started(project)
+    project_advance(project=project, by=staff_user, rationale=RATIONALE)
+    stage = env_stages[0]
+    stage.position = 7
+    request = rf.post("/")
+    request.user = superuser
+
+    StageDefinitionAdmin(StageDefinition, admin.site).save_model(
+        request, stage, SimpleNamespace(changed_data=["position"]), change=True
+    )
+
+    assert list(StageStay.objects.values_list("position", flat=True)) == [7]
     assert stays_as_rows() == rebuilt_rows()
 
 
