@@ -4,8 +4,10 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import PrefillCheckedMixin
+from core.events import publish
 
 from .computations.royalties import Tier, TierError, validate_tiers
+from .events import PartnershipModeChanged
 from .models import (
     Agreement,
     CostShare,
@@ -108,6 +110,11 @@ class PartnershipAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     list_select_related = ["institution", "joint_centre", "enterprise"]
     date_hierarchy = "started_on"
     inlines = [AgreementInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "mode" in form.changed_data:
+            publish(PartnershipModeChanged(partnership=obj, by=request.user))
 
 
 @admin.register(Agreement)

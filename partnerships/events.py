@@ -15,7 +15,7 @@ from accounts.models import User
 from core.events import DomainEvent
 from core.i18n import Message
 
-from .models import Agreement
+from .models import Agreement, Partnership
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,3 +56,12 @@ class AgreementExpiring(DomainEvent):
     agreement: Agreement
     days: int
     expires_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipModeChanged(DomainEvent):
+    """A partnership's cooperation mode changed: the figures grouped by mode
+    above this app (the stays in a stage) move with it."""
+
+    partnership: Partnership
+    by: User | None

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
+from core.events import publish
+
+from .events import StagePositionChanged
 from .models import Pipeline, Sector, StageDefinition
+
+
+def _announce_moved(stages_and_changes) -> None:
+    for stage, changed in stages_and_changes:
+        if "position" in changed:
+            publish(StagePositionChanged(stage=stage))
 
 
 @admin.register(Sector)
@@ -34,6 +43,11 @@ class PipelineAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_zh"]
     inlines = [StageDefinitionInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is StageDefinition:
+            _announce_moved(formset.changed_objects)
+
 
 @admin.register(StageDefinition)
 class StageDefinitionAdmin(admin.ModelAdmin):
@@ -50,3 +64,8 @@ class StageDefinitionAdmin(admin.ModelAdmin):
     list_filter = ["pipeline__sector", "pipeline"]
     search_fields = ["name", "name_zh", "code"]
     list_select_related = ["pipeline"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            _announce_moved([(obj, form.changed_data)])

@@ -33,7 +33,7 @@ STAFF_UI_NAMESPACES = frozenset(
         "search",
     }
 )
-STAFF_UI_URL_NAMES = frozenset({"dashboard", "home", "dashboard-time-in-stage"})
+STAFF_UI_URL_NAMES = frozenset({"dashboard", "home"})
 # The start page, where signing in lands: a partner user starts at the
 # portal, a researcher at their achievements and disclosures.
 START_PAGE_URL_NAMES = frozenset({"dashboard", "home"})

@@ -16,7 +16,8 @@ from .models import (
     StageTransition,
     VatInvoice,
 )
-from .services import project_register
+from .services import project_register, stage_stays_refresh
+from .services.stays import SCOPE_LINKS
 
 
 class StageTransitionInline(admin.TabularInline):
@@ -81,6 +82,10 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if SCOPE_LINKS & set(form.changed_data):
+                # The stays carry the cooperation mode and the links that
+                # scope them.
+                stage_stays_refresh(project=obj)
         else:
             project_register(project=obj, by=request.user, rationale="Registered in the admin.")
 

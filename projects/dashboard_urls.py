@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     # Where a signed-in user starts (LOGIN_REDIRECT_URL): the dashboard.
     path("", views.dashboard, name="home"),
-    path("dashboard/time-in-stage/", views.time_in_stage, name="dashboard-time-in-stage"),
 ]
 
 reports_patterns = [

@@ -2,10 +2,17 @@
 through their domain events, and records them as it records its own."""
 
 from core.events import subscribe
-from partnerships.events import AgreementCreated, AgreementEvent, AgreementUpdated
+from partnerships.events import (
+    AgreementCreated,
+    AgreementEvent,
+    AgreementUpdated,
+    PartnershipModeChanged,
+)
+from pipelines.events import StagePositionChanged
 
 from .activity import activity_record
 from .services.fixed_payments import agreement_fixed_payments_schedule
+from .services.stays import stage_stays_mode_update, stage_stays_position_update
 
 # The agreement's particulars and terms that decide its fixed payments.
 FIXED_PAYMENT_TERMS = {
@@ -43,3 +50,16 @@ def agreement_fixed_payments_record(event: AgreementCreated | AgreementUpdated) 
     if isinstance(event, AgreementUpdated) and not FIXED_PAYMENT_TERMS & set(event.changes):
         return
     agreement_fixed_payments_schedule(agreement=event.agreement, by=event.by)
+
+
+@subscribe(PartnershipModeChanged)
+def stage_stays_mode_record(event: PartnershipModeChanged) -> None:
+    """The stays of the partnership's projects are grouped under its new
+    cooperation mode."""
+    stage_stays_mode_update(partnership=event.partnership)
+
+
+@subscribe(StagePositionChanged)
+def stage_stays_position_record(event: StagePositionChanged) -> None:
+    """The stays in the stage are grouped under its new position."""
+    stage_stays_position_update(stage=event.stage)

@@ -165,6 +165,19 @@ class ResearchProject(TimeStampedModel):
                 fields=["code", "id", "lead_institution", "joint_centre", "partnership"],
                 name="project_code_scoped_idx",
             ),
+            # The portfolio's counts (``analytics.portfolio_counts``) read
+            # this index alone, in its order: projects by stage, status and
+            # partnership, with the links that scope them to staff.
+            models.Index(
+                fields=[
+                    "current_stage",
+                    "status",
+                    "partnership",
+                    "lead_institution",
+                    "joint_centre",
+                ],
+                name="project_portfolio_counts_idx",
+            ),
         ]
 
     def __str__(self):
@@ -305,6 +318,84 @@ class StageTransition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Stage transitions are append-only.")
+
+
+class StageStay(models.Model):
+    """A stay of a project in a stage that ended with the project moving on
+    (an advance or a skip): from the move into the stage to the move out,
+    holds included. A summary of the stage-gate history, rewritten for a
+    project by the services that record its transitions
+    (``projects.services.stays``), so that the median years in stage are
+    read from an index instead of a window over the whole history.
+
+    ``mode`` and ``position`` repeat the project's cooperation mode and the
+    stage's position, which the median is grouped by, and the project's
+    lead institution, joint centre and partnership decide which staff see
+    the stay; the services that change any of them write them here too."""
+
+    project = models.ForeignKey(
+        ResearchProject,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="stage_stays",
+    )
+    stage = models.ForeignKey(
+        StageDefinition, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Blank for a project outside any partnership.
+    mode = models.CharField(_("cooperation mode"), max_length=30, blank=True)
+    # The project's links that decide which staff see it
+    # (``stage_stays_visible_to``), so that a staff member's median is read
+    # from the index as a superuser's is, without joining the projects.
+    lead_institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("lead institution"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    joint_centre = models.ForeignKey(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    entered_at = models.DateTimeField(_("entered at"))
+    left_at = models.DateTimeField(_("left at"))
+    duration = models.DurationField(_("duration"))
+
+    class Meta:
+        verbose_name = _("stage stay")
+        verbose_name_plural = _("stage stays")
+        ordering = ["project", "entered_at"]
+        indexes = [
+            # The median per mode and position walks this index in order,
+            # without sorting; its last columns answer the sector and scope
+            # filters from the index alone.
+            models.Index(
+                fields=[
+                    "mode",
+                    "position",
+                    "duration",
+                    "stage",
+                    "lead_institution",
+                    "joint_centre",
+                    "partnership",
+                ],
+                name="stage_stay_median_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.stage_id} ({self.duration})"
 
 
 def document_upload_path(document, filename):

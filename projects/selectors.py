@@ -60,6 +60,7 @@ from .models import (
     Payment,
     ResearchProject,
     RoyaltyReport,
+    StageStay,
     StageTransition,
     VatInvoice,
 )
@@ -252,6 +253,21 @@ def project_detail_for(user) -> QuerySet[ResearchProject]:
             )
         )
     )
+
+
+def stage_stays_visible_to(user) -> QuerySet[StageStay]:
+    """The stays in a stage of the projects the user sees. A staff member's
+    are chosen on the links each stay repeats from its project (lead
+    institution, joint centre, partnership), as ``projects_visible_to``
+    chooses the projects, without joining them."""
+    stays = StageStay.objects.all()
+    if has_full_access(user):
+        return stays
+    if is_centre_staff_user(user):
+        return stays.filter(_staff_projects_filter(user))
+    if is_partner_user(user):
+        return stays.filter(project__partner_enterprises=user.enterprise_id)
+    return stays.none()
 
 
 def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:

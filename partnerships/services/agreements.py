@@ -37,7 +37,12 @@ from core.money import Currency
 from core.writable import WritableFields
 
 from ..choices import LICENSEE_SIZE_OF_ENTERPRISE, PartnershipStatus
-from ..events import AgreementCreated, AgreementTermsChanged, AgreementUpdated
+from ..events import (
+    AgreementCreated,
+    AgreementTermsChanged,
+    AgreementUpdated,
+    PartnershipModeChanged,
+)
 from ..models import (
     Agreement,
     Enterprise,
@@ -596,6 +601,8 @@ def partnership_update(*, partnership: Partnership, by, **changes) -> Partnershi
     _validate(partnership)
     _check_dates(partnership, changes)
     partnership.save()
+    if "mode" in changed:
+        publish(PartnershipModeChanged(partnership=partnership, by=by))
     return partnership
 
 

@@ -79,6 +79,7 @@ from .royalties import (
     royalty_report_submit,
     royalty_year_true_up,
 )
+from .stays import rebuild_stage_stays, stage_stays_refresh
 
 __all__ = [
     "IMPORTABLE_MILESTONE_STATUSES",
@@ -140,12 +141,14 @@ __all__ = [
     "project_terminate",
     "project_terminate_guard",
     "project_update",
+    "rebuild_stage_stays",
     "royalty_report_accept",
     "royalty_report_invoice",
     "royalty_report_query",
     "royalty_report_resubmit",
     "royalty_report_submit",
     "royalty_year_true_up",
+    "stage_stays_refresh",
     "vat_invoice_record",
     "vat_invoice_record_guard",
 ]

@@ -14,6 +14,7 @@ from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
 from .registration import refuse_foreign_lead, refuse_out_of_reach, refuse_untied_partners
+from .stays import SCOPE_LINKS, stage_stays_refresh
 
 # A project's code is chosen once; its stage moves only by gate decisions.
 PROJECT_FIELDS = WritableFields(
@@ -90,6 +91,9 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
     changed = {
         field: [before[field], value] for field, value in changes.items() if before[field] != value
     }
+    if changed.keys() & SCOPE_LINKS:
+        # The stays carry the cooperation mode and the links that scope them.
+        stage_stays_refresh(project=project)
     if partner_enterprises is not None:
         old = set(project.partner_enterprises.values_list("id", flat=True))
         new = {enterprise.pk for enterprise in partner_enterprises}

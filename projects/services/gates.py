@@ -27,6 +27,7 @@ from projects.models import Document, Milestone, ResearchProject, StageTransitio
 from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for
+from .stays import STAGE_MOVES, stage_stays_refresh
 
 # --- Guards -------------------------------------------------------------------
 
@@ -246,6 +247,9 @@ def _record(
     project.save(
         update_fields=["current_stage", "status", "trl", "next_gate_review_on", "updated_at"]
     )
+    if kind in STAGE_MOVES:
+        # Holds, resumes and terminations leave the stays as they are.
+        stage_stays_refresh(project=project)
 
     changes = {"stage": [from_stage.name, to_stage.name], "status": [from_status, to_status]}
     if kind == TransitionKind.TERMINATE:

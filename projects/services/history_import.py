@@ -33,6 +33,7 @@ from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
 from .registration import started_at
+from .stays import stage_stays_refresh
 
 
 class HistoryImportError(DomainError):
@@ -162,6 +163,7 @@ def project_history_import(
     project.current_stage = entries[-1].stage
     project.status = status
     project.save(update_fields=["current_stage", "status", "updated_at"])
+    stage_stays_refresh(project=project)
     activity_record(
         actor=by,
         verb="project.history_imported",

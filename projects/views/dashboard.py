@@ -196,7 +196,7 @@ def dashboard(request):
     counts = analytics.portfolio_counts(user)
     context = {"filter_form": form, **_funnel_context(user, filters, counts)}
     today = timezone.localdate()
-    conversion = analytics.conversion_by_mode(user, with_durations=False, counts=counts)
+    conversion = analytics.conversion_by_mode(user, counts=counts)
     aging = analytics.receivables_aging(user, today=today)
     received = analytics.received_per_quarter(user, today=today, quarters=PAST_QUARTERS)
     royalties = analytics.royalty_income_per_quarter(user, today=today, quarters=PAST_QUARTERS)
@@ -226,16 +226,6 @@ def dashboard(request):
         }
     )
     return render(request, "projects/dashboard.html", context)
-
-
-@staff_only
-def time_in_stage(request):
-    """The median years in each stage by cooperation mode: read from the whole
-    stage-gate history, so the dashboard loads it after the page."""
-    conversion = analytics.conversion_by_mode(request.user)
-    return render(
-        request, "projects/partials/dashboard_time_in_stage.html", {"conversion": conversion}
-    )
 
 
 @staff_only

@@ -118,11 +118,12 @@ from projects.models import (
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
+    StageStay,
     StageTransition,
     VatInvoice,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
-from projects.services import milestone_verify_guard
+from projects.services import milestone_verify_guard, rebuild_stage_stays
 from projects.services.registration import refuse_untied_partners
 from reports.choices import MobilityKind, ReportKind
 from reports.models import AnnualReportInput, StaffMobility, TransferEntity
@@ -576,6 +577,15 @@ class TestGeneratedProjects:
             assert project.partner_enterprises.all()
             refuse_untied_partners(project, project.partner_enterprises.all())
             assert_history_explains_the_project(project, last_positions)
+
+    def test_the_generated_histories_have_their_stays_written(self, demo):
+        seed(projects=20)
+
+        generated = StageStay.objects.filter(project__code__startswith="GEN-")
+        kept = sorted(generated.values_list("project", "stage", "entered_at", "duration"))
+        rebuild_stage_stays()
+        assert kept
+        assert kept == sorted(generated.values_list("project", "stage", "entered_at", "duration"))
 
     def test_a_second_run_continues_the_numbering(self, demo):
         seed(projects=3)

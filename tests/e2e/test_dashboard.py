@@ -55,7 +55,7 @@ def test_staff_read_the_dashboard_and_filter_the_funnel(page, staff_with_portfol
     page.locator("#funnel-card").get_by_text("Laboratory research").wait_for(state="attached")
     assert "sector=agriculture" in page.url
 
-    page.get_by_text("Median years in stage").click()
+    page.get_by_text("Median years in stage", exact=True).click()
     page.locator("#time-in-stage").wait_for()
     assert page.locator("#time-in-stage").get_by_text("Technology transfer").is_visible()
 

@@ -16,6 +16,7 @@ from partnerships.choices import AgreementKind, CooperationMode
 from projects import analytics
 from projects.computations.receipts import Quarter, quarter_discount_factor
 from projects.models import Invoice, Payment
+from projects.services import stage_stays_refresh
 from tests.factories import (
     AgreementFactory,
     FixedPaymentFactory,
@@ -54,6 +55,9 @@ def moves(project, *steps):
             decided_at=when,
         )
         previous_stage, previous_status = stage, status
+    # Written as the bulk generator writes, past the services: the stays
+    # are written from it as the services would.
+    stage_stays_refresh(project=project)
 
 
 def invoice_for(milestone, *, amount, due_on, currency="CNY", paid=(), issued_on=None):

@@ -6,6 +6,7 @@ at a barrier until all are ready. They need PostgreSQL's row locks; SQLite
 serialises every writer and proves nothing here.
 """
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus
-from projects.models import Activity, Invoice, Payment, StageTransition
+from projects.models import Activity, Invoice, Payment, StageStay, StageTransition
 from projects.services import (
     fixed_payment_invoice,
     fixed_payment_pay,
@@ -24,6 +25,11 @@ from projects.services import (
     milestone_invoice,
     payment_record,
     project_advance,
+    project_hold,
+    project_resume,
+    project_revert,
+    project_skip,
+    rebuild_stage_stays,
 )
 from tests.factories import (
     FixedPaymentFactory,
@@ -223,3 +229,73 @@ def test_concurrent_advances_move_the_project_one_stage(project, staff_user, sta
     assert refusal_codes(outcomes) == ["stale"] * (THREADS - 1)
     project.refresh_from_db()
     assert project.current_stage == stages[1]
+
+
+def test_concurrent_decisions_on_a_project_leave_the_stays_a_rebuild_writes(
+    project, staff_user, stages
+):
+    """Reviewers advance, skip, hold and revert the same project at once,
+    three rounds over: each round one decision is recorded, and the stays
+    written under the project's lock are those a rebuild from the history
+    writes."""
+    StageTransition.objects.create(
+        project=project,
+        kind="start",
+        to_stage=stages[0],
+        to_status="active",
+        decided_at=timezone.now() - datetime.timedelta(days=400),
+        rationale="Registered.",
+    )
+    decisions = [
+        lambda p: project_advance(project=p, by=staff_user, rationale="Pilot passed."),
+        lambda p: project_skip(project=p, to_stage=stages[2], by=staff_user, rationale="Done."),
+        lambda p: project_hold(project=p, by=staff_user, rationale="Funding paused."),
+        lambda p: project_revert(project=p, by=staff_user, rationale="Repeat the study."),
+    ]
+    for _round in range(3):
+        project.refresh_from_db()
+        outcomes = run_together([lambda d=d: d(project) for d in decisions * 3])
+
+        assert sum(isinstance(o, StageTransition) for o in outcomes) == 1, outcomes
+        kept = sorted(StageStay.objects.values_list("project", "stage", "entered_at", "duration"))
+        rebuild_stage_stays()
+        assert kept == sorted(
+            StageStay.objects.values_list("project", "stage", "entered_at", "duration")
+        )
+        if StageTransition.objects.filter(project=project, kind="hold").exists():
+            project.refresh_from_db()
+            if project.status == "on_hold":
+                project_resume(project=project, by=staff_user, rationale="Funding back.")
+
+
+def test_concurrent_advances_of_many_projects_each_write_their_stay(agreement, stages, staff_user):
+    """Twenty projects advanced at once, each by its reviewer: twenty stays,
+    one per project, in the same mode and stage."""
+    projects = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+        for _ in range(THREADS)
+    ]
+    for project in projects:
+        StageTransition.objects.create(
+            project=project,
+            kind="start",
+            to_stage=stages[0],
+            to_status="active",
+            decided_at=timezone.now() - datetime.timedelta(days=30),
+            rationale="Registered.",
+        )
+
+    outcomes = run_together(
+        [
+            lambda project=project: project_advance(
+                project=project, by=staff_user, rationale="Pilot passed."
+            )
+            for project in projects
+        ]
+    )
+
+    assert all(isinstance(o, StageTransition) for o in outcomes), outcomes
+    assert sorted(StageStay.objects.values_list("project", flat=True)) == sorted(
+        project.pk for project in projects
+    )
+    assert set(StageStay.objects.values_list("stage", "position")) == {(stages[0].pk, 1)}

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from partnerships.choices import CooperationMode
 from pipelines.models import StageDefinition
+from projects.services import stage_stays_refresh
 from tests.factories import (
     AgreementFactory,
     MilestoneFactory,
     PartnershipFactory,
     ProjectUnderAgreementFactory,
+    StageTransitionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +79,6 @@ def test_partners_start_at_the_portal_and_cannot_open_the_reports(client, partne
     assert client.get(DASHBOARD).url == reverse("portal:overview")
     assert client.get(REPORTS).status_code == 404
     assert client.get(reverse("reports:annual-csv")).status_code == 404
-    assert client.get(reverse("dashboard-time-in-stage")).status_code == 404
 
 
 def test_staff_see_their_portfolio_on_the_dashboard(client, staff_user, agreement, env_stages):
@@ -161,14 +162,36 @@ def test_the_full_page_applies_the_funnel_filter_without_javascript(
     assert response.context["funnel"] == []
 
 
-def test_the_time_in_stage_fragment_lists_each_mode(client, staff_user, agreement, env_stages):
-    portfolio(agreement, env_stages[0])
+def test_the_dashboard_shows_the_median_years_in_each_stage_with_the_page(
+    client, staff_user, agreement, env_stages
+):
+    """Read from the stays the gate services keep: no fragment loaded
+    after the page."""
+    project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=env_stages[1])
+    for kind, from_stage, to_stage, year in (
+        ("start", None, env_stages[0], 2023),
+        ("advance", env_stages[0], env_stages[1], 2025),
+    ):
+        StageTransitionFactory(
+            project=project,
+            kind=kind,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            decided_at=datetime.datetime(year, 1, 1, tzinfo=datetime.UTC),
+        )
+    stage_stays_refresh(project=project)
     client.force_login(staff_user)
 
-    response = client.get(reverse("dashboard-time-in-stage"))
+    response = client.get(DASHBOARD)
 
     assert response.status_code == 200
-    assert "Technology transfer" in response.text
+    (transfer,) = response.context["conversion"].modes
+    assert transfer.median_years[0] == pytest.approx(731 / 365.25)
+    assert transfer.stays[:2] == (1, 0)
+    table = response.text[response.text.index('id="time-in-stage"') :]
+    assert "Technology transfer" in table
+    assert ">2.0<" in table.replace(" ", "").replace("\n", "")
+    assert "hx-get" not in response.text[response.text.index('id="time-in-stage-details"') :][:400]
 
 
 def test_the_dashboard_runs_the_same_queries_for_1_and_50_projects(

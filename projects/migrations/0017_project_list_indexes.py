@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0013_project_next_gate_review"),
+        ("projects", "0016_project_portfolio_counts_index"),
     ]
 
     operations = [
