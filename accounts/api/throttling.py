@@ -67,7 +67,7 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
     def _allow_in_redis(self, request, view) -> bool:
         """DRF's sliding window, kept in Redis by ``SLIDING_WINDOW``. Leaves
         ``history`` as long as the window and ending with its oldest moment,
-        which is all ``wait`` reads of it."""
+        which is all ``wait`` reads of it, when it refuses."""
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
@@ -86,5 +86,8 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
             self.num_requests,
             f"{self.now!r}:{secrets.token_hex(4)}",
         )
-        self.history = [self.now] * (int(count) - 1) + [float(oldest) or self.now]
-        return bool(allowed)
+        if allowed:
+            return True
+        # Only a refusal reads the history (``wait``, for Retry-After).
+        self.history = [self.now] * (int(count) - 1) + [float(oldest)]
+        return False
