@@ -48,7 +48,6 @@ from django.db.models import (
     Count,
     DecimalField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -315,30 +314,28 @@ def conversion_by_mode(
     positions = max(
         (stage.position for stage in stages if stage.pipeline_id in pipelines), default=0
     )
-    projects = _scoped_projects(user, sector=sector)
-    # The projects that were sent back from a stage higher than the one they
-    # are in, by mode, current position and the highest they held.
-    reverted_from = Subquery(
-        StageTransition.objects.filter(project=OuterRef("pk"), kind=TransitionKind.REVERT)
-        .order_by()
-        .values("project")
-        .annotate(highest=Max("from_stage__position"))
-        .values("highest")[:1],
-        output_field=IntegerField(),
+    # The projects sent back from a stage higher than the one they are in,
+    # each with its mode, current position and the highest position it held
+    # (the highest of its reverts, which is above the current one). Read
+    # from the few reverts through their partial index, each checked
+    # against its own project: starting from the projects made PostgreSQL
+    # scan every project a staff member sees (12-20 ms, 1 ms from the
+    # reverts).
+    reverts = StageTransition.objects.filter(
+        selectors.project_visible_filter(user),
+        kind=TransitionKind.REVERT,
+        from_stage__position__gt=F("project__current_stage__position"),
     )
+    if sector:
+        reverts = reverts.filter(project__current_stage__pipeline__sector__code=sector)
     sent_back = (
-        projects.filter(
-            Exists(
-                StageTransition.objects.filter(
-                    project=OuterRef("pk"),
-                    kind=TransitionKind.REVERT,
-                    from_stage__position__gt=OuterRef("current_stage__position"),
-                )
-            )
+        reverts.order_by()
+        .values(
+            "project",
+            mode=F("project__partnership__mode"),
+            position=F("project__current_stage__position"),
         )
-        .annotate(highest=reverted_from)
-        .values("highest", mode=F("partnership__mode"), position=F("current_stage__position"))
-        .annotate(count=Count("pk"))
+        .annotate(highest=Max("from_stage__position"))
     )
     totals = defaultdict(int)
     terminated = defaultdict(int)
@@ -352,8 +349,8 @@ def conversion_by_mode(
         if row["status"] == ProjectStatus.TERMINATED:
             terminated[row["mode"]] += row["count"]
     for row in sent_back:
-        highest[row["mode"]][row["position"]] -= row["count"]
-        highest[row["mode"]][row["highest"]] += row["count"]
+        highest[row["mode"]][row["position"]] -= 1
+        highest[row["mode"]][row["highest"]] += 1
     durations = median_years_in_stage(user, sector=sector) if with_durations else {}
     modes = []
     numbers = range(1, positions + 1)

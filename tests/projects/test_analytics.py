@@ -217,6 +217,31 @@ def test_conversion_shows_staff_of_another_institution_nothing(foreign_staff, hi
     assert analytics.conversion_by_mode(foreign_staff).modes == []
 
 
+def test_a_project_sent_back_is_counted_only_by_staff_who_see_it(
+    staff_user, foreign_staff, histories, enterprise, env_stages
+):
+    s1, s2, s3 = env_stages[:3]
+    foreign_agreement = AgreementFactory(
+        partnership=PartnershipFactory(
+            institution=foreign_staff.institutions.get(), enterprise=enterprise
+        )
+    )
+    # Another institution's project, sent back from field demonstration.
+    other = project_in(foreign_agreement, s2)
+    moves(
+        other,
+        ("start", s1, "active", at(2020, 1, 1)),
+        ("advance", s2, "active", at(2020, 7, 1)),
+        ("advance", s3, "active", at(2021, 1, 1)),
+        ("revert", s2, "active", at(2021, 6, 1)),
+    )
+
+    (transfer, _contract) = analytics.conversion_by_mode(staff_user, sector="environmental").modes
+    assert transfer.reached == (4, 3, 2, 0, 0)
+    (foreign,) = analytics.conversion_by_mode(foreign_staff, sector="environmental").modes
+    assert foreign.reached == (1, 1, 1, 0, 0)
+
+
 # --- Receivables aging and receipts ---------------------------------------------------
 
 
