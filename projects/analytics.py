@@ -109,6 +109,7 @@ from .selectors import (
     royalty_reports_visible_to,
     stage_stays_visible_to,
 )
+from .stay_medians import cached_stay_medians
 
 # The annual rate at which expected receipts are discounted to today: a
 # research centre's cost of capital, roughly; the dashboard states it.
@@ -411,7 +412,12 @@ def median_years_in_stage(user, *, sector: str | None = None):
 
     Read from the stays the stage-gate services keep (``StageStay``), in the
     order of their index on mode, position and duration: one pass over the
-    index, no window over the history and no sort."""
+    index, no window over the history and no sort; then kept in the cache
+    for the user's scope until the stays change (``projects.stay_medians``)."""
+    return cached_stay_medians(user, sector, lambda: _median_years_in_stage(user, sector=sector))
+
+
+def _median_years_in_stage(user, *, sector: str | None):
     stays = stage_stays_visible_to(user)
     if sector:
         stays = stays.filter(

@@ -2,6 +2,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import translation
@@ -64,9 +65,11 @@ def reference_data_after_flush(sender, **kwargs):
     """The flush that ends a transactional test empties every table, then
     sends post_migrate as a migration would. Under pytest-xdist a process runs
     database tests of later files after it, so the data comes back at once;
-    valuations is the last app whose data is seeded."""
+    valuations is the last app whose data is seeded. Nor may the cache
+    remember what the database no longer holds."""
     if sender.label == "valuations":
         seed_reference_data()
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from partnerships.models import Partnership
 from pipelines.models import StageDefinition
 from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageStay, StageTransition
+from projects.stay_medians import stay_medians_changed
 
 # Moves that put a project into a stage; holds, resumes and terminations
 # keep it where it is.
@@ -113,17 +114,20 @@ def stage_stays_refresh(*, project: ResearchProject) -> None:
         )
     StageStay.objects.filter(project=project).delete()
     _write_stays([project.pk])
+    stay_medians_changed()
 
 
 def stage_stays_mode_update(*, partnership: Partnership) -> int:
     """Group the stays of the partnership's projects under its cooperation
     mode, after it changed; in the transaction of the change, which holds
     the partnership locked."""
+    stay_medians_changed()
     return StageStay.objects.filter(partnership=partnership).update(mode=partnership.mode)
 
 
 def stage_stays_position_update(*, stage: StageDefinition) -> int:
     """Group the stays in the stage under its position, after it changed."""
+    stay_medians_changed()
     return StageStay.objects.filter(stage=stage).update(position=stage.position)
 
 
@@ -133,4 +137,5 @@ def rebuild_stage_stays() -> int:
     transitions were written in bulk (which bypasses the services). Returns
     how many stays there are."""
     StageStay.objects.all().delete()
+    stay_medians_changed()
     return _write_stays(None)
