@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import PrefillCheckedMixin
 
 from .models import ApiToken, User
+from .services import api_tokens_revoke
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -117,6 +118,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from django.utils import timezone
-
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        api_tokens_revoke(tokens=queryset)

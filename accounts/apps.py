@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # Connects the signals by which saves and deletes of tokens and
+        # users reach the cache of tokens.
+        from . import token_cache  # noqa: F401

@@ -9,6 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 
 from .models import ApiToken
 from .services import token_digest
+from .token_cache import token_cached, token_keep
 
 # Writing last_used_at on every request would turn each read into a write;
 # once a minute is precise enough to spot unused tokens.
@@ -30,16 +31,24 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = header[1].decode()
         except UnicodeError as error:
             raise exceptions.AuthenticationFailed(_("The token is malformed.")) from error
-        token = (
-            ApiToken.objects.select_related("user", "user__enterprise")
-            .filter(key_digest=token_digest(key))
-            .first()
-        )
+        digest = token_digest(key)
         now = timezone.now()
+        token = token_cached(digest)
+        from_database = token is None
+        if from_database:
+            token = (
+                ApiToken.objects.select_related("user", "user__enterprise")
+                .filter(key_digest=digest)
+                .first()
+            )
         if token is None or not token.is_usable(now) or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+        if from_database:
+            # Kept until its use is due to be noted again.
+            token_keep(token, until=token.last_used_at + LAST_USED_RESOLUTION, now=now)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -32,6 +32,7 @@ from .selectors import (
     password_reset_recipients,
     team_members_visible_to,
 )
+from .token_cache import tokens_in_forget
 from .tokens import invitation_token_generator
 
 logger = logging.getLogger(__name__)
@@ -90,9 +91,17 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 
 def api_tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of a user, e.g. when the user is removed."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
+
+
+@transaction.atomic
+def api_tokens_revoke(*, tokens) -> int:
+    """Revoke the tokens of a queryset at once (those not revoked yet), e.g.
+    those an admin selected. An ``update()`` tells the cache of tokens
+    nothing, so they are forgotten there before the commit."""
+    revoked = tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    tokens_in_forget(tokens)
+    return revoked
 
 
 # --- The enterprise's team in the partner portal ------------------------------------------

@@ -414,6 +414,11 @@ LOGGING = {
 COUNTRIES_FIRST = ["CN", "HK", "SG", "US", "DE", "GB", "JP"]
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=1024 * 1024)
+# How long the shared cache (Redis) may answer for an API token and its user
+# instead of the database (accounts/token_cache.py); 0 reads the database on
+# every request. Changes reach the cache at once; this bounds only what a
+# change made while the cache was unreachable leaves there.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
 # Imports of existing records (imports/): the largest file and the most rows
 # read, and from how many rows an import runs as a background task.

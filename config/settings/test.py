@@ -34,6 +34,11 @@ WHITENOISE_AUTOREFRESH = True
 # Throttling has its own tests; elsewhere it must not interfere.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "100000/minute"}}
 
+# The cache of API tokens has its own tests (tests/accounts/test_token_cache.py).
+# Elsewhere a test's changes are rolled back without telling the cache, and
+# the next test would meet what the last one kept.
+API_TOKEN_CACHE_SECONDS = 0
+
 # The sign-in lockout has its own tests, which switch it on; elsewhere it
 # would log every sign-in and refuse Client.login(), which authenticates
 # without a request.

@@ -1,7 +1,9 @@
 from base64 import b64decode, b64encode
+from math import inf
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -11,9 +13,44 @@ from rest_framework.utils.urls import replace_query_param
 MAX_PAGE_SIZE = 200
 
 
-class StandardPagination(PageNumberPagination):
-    """Numbered pages for the smaller collections; ``page_size`` up to 200."""
+FARTHEST_ROW = 2**31
 
+
+class PageFirstPaginator(Paginator):
+    """Django's paginator, reading the page before counting the rows: a page
+    that holds fewer rows than fit on it is the last, so the count is the
+    rows before it and on it, and no COUNT query is needed; an empty page
+    past the first lies past the end. Only a full page (or ``page=last``,
+    which needs the count first) counts the rows, as Django does. Pages and
+    errors are Django's."""
+
+    def page(self, number):
+        if "count" in self.__dict__ or self.orphans or not self.allow_empty_first_page:
+            return super().page(number)
+        # The checks of Django's validate_number that need no count.
+        number = self._validate_number(number, inf)
+        bottom = (number - 1) * self.per_page
+        # No list is this long; such an offset may overflow the database's
+        # integers, so such a page is refused after a COUNT, as Django does.
+        if bottom + self.per_page > FARTHEST_ROW:
+            return super().page(number)
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if len(rows) < self.per_page:
+            if not rows and number > 1:
+                raise EmptyPage(self.error_messages["no_results"])
+            self.count = bottom + len(rows)
+        elif number > self.num_pages:
+            # Rows removed between the page and the count.
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows, number, self)
+
+
+class StandardPagination(PageNumberPagination):
+    """Numbered pages for the smaller collections; ``page_size`` up to 200.
+    The page is read first, and the rows are counted only when it is full
+    (``PageFirstPaginator``)."""
+
+    django_paginator_class = PageFirstPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
