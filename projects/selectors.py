@@ -66,28 +66,25 @@ from .models import (
 )
 
 
+def staff_project_links(user) -> dict[str, QuerySet]:
+    """The links that choose the projects a staff member works on, each with
+    the ids it accepts as a subquery: the institutions that lead them, its
+    joint centres, and its institutions' partnerships."""
+    institution_ids = staff_institution_ids(user)
+    return {
+        "lead_institution": institution_ids,
+        "joint_centre": JointCentre.objects.filter(staff_centre_filter(user)).values("id"),
+        "partnership": Partnership.objects.filter(institution__in=institution_ids).values("id"),
+    }
+
+
 def _staff_projects_filter(user, prefix: str = "") -> Q:
     """The projects a staff member works on, as a filter on ``prefix`` (a
-    path to a ResearchProject): those its institutions lead, those of its
-    joint centres and those under its institutions' partnerships."""
-    institution_ids = staff_institution_ids(user)
-    return (
-        Q(**{f"{prefix}lead_institution__in": institution_ids})
-        | Q(
-            **{
-                f"{prefix}joint_centre__in": JointCentre.objects.filter(
-                    staff_centre_filter(user)
-                ).values("id")
-            }
-        )
-        | Q(
-            **{
-                f"{prefix}partnership__in": Partnership.objects.filter(
-                    institution__in=institution_ids
-                ).values("id")
-            }
-        )
-    )
+    path to a ResearchProject): any of ``staff_project_links``."""
+    chosen = Q()
+    for link, ids in staff_project_links(user).items():
+        chosen |= Q(**{f"{prefix}{link}__in": ids})
+    return chosen
 
 
 def projects_visible_to(user) -> QuerySet[ResearchProject]:

@@ -9,7 +9,7 @@ cached medians a new generation: nothing computed before it is read again.
 
 A cached entry is keyed by the scope it was computed for: not the user but
 what the user sees, the institutions, joint centres and partnerships that
-choose a staff member's projects (``projects_visible_to``), read afresh on
+choose a staff member's projects (``staff_project_links``), read afresh on
 every request. A staff member who leaves an institution, or a partnership
 that moves to another institution, lands on another key at once; two staff
 members of the same institutions share one entry. Partners and researchers
@@ -29,13 +29,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from redis.exceptions import RedisError
 
-from accounts.selectors import (
-    has_full_access,
-    is_centre_staff_user,
-    staff_centre_filter,
-    staff_institution_ids,
-)
-from partnerships.models import JointCentre, Partnership
+from accounts.selectors import has_full_access, is_centre_staff_user
+from projects.selectors import staff_project_links
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +45,10 @@ def stay_medians_scope(user) -> str | None:
         return "all"
     if not is_centre_staff_user(user):
         return None
-    institutions = sorted(staff_institution_ids(user).values_list("id", flat=True))
-    centres = sorted(
-        JointCentre.objects.filter(staff_centre_filter(user))
-        .distinct()
-        .values_list("id", flat=True)
+    links = "|".join(
+        f"{link}:{sorted(set(ids.values_list('id', flat=True)))}"
+        for link, ids in staff_project_links(user).items()
     )
-    partnerships = sorted(
-        Partnership.objects.filter(institution__in=institutions).values_list("id", flat=True)
-    )
-    links = f"{institutions}|{centres}|{partnerships}"
     return "staff:" + hashlib.sha256(links.encode()).hexdigest()[:32]
 
 
