@@ -10,9 +10,9 @@ It creates the scratch databases ``biobridge_bench_million_100k`` and
 (default postgres://postgres@127.0.0.1:5432), migrates them, runs
 ``seed_demo --projects N`` on each (timed: the million is a target of its
 own, under five minutes) and ``VACUUM ANALYZE``, and drops them at the end
-unless ``--keep`` is given. ``--reuse`` measures databases kept earlier; a
-database of either name that exists already is never overwritten or
-dropped without it.
+unless ``--keep`` is given (``--prefix`` names other databases).
+``--reuse`` measures databases kept earlier; a database of either name
+that exists already is never overwritten or dropped without it.
 
 Each size is measured in a process of its own (Django holds one database
 per process), with the local settings and DEBUG off, through Django's test
@@ -38,7 +38,8 @@ from io import StringIO
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-SIZES = {100_000: "biobridge_bench_million_100k", 1_000_000: "biobridge_bench_million_1m"}
+SIZES = {100_000: "100k", 1_000_000: "1m"}
+DEFAULT_PREFIX = "biobridge_bench_million"
 ADMIN_EMAIL = "admin@example.com"
 STAFF_EMAIL = "staff@example.com"
 PARTNER_EMAIL = "partner.a@example.com"
@@ -67,6 +68,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure kept databases")
+    parser.add_argument(
+        "--prefix",
+        default=DEFAULT_PREFIX,
+        help="the databases are PREFIX_100k and PREFIX_1m (default %(default)s)",
+    )
     parser.add_argument("--measure", metavar="DATABASE", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -77,10 +83,11 @@ def main() -> None:
     import psycopg
 
     created = []
+    databases = {size: f"{options.prefix}_{suffix}" for size, suffix in SIZES.items()}
     print(f"load average at start: {Path('/proc/loadavg').read_text().split()[:3]}")
     try:
         results = {}
-        for projects, database in SIZES.items():
+        for projects, database in databases.items():
             with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
                 exists = admin.execute(
                     "SELECT 1 FROM pg_database WHERE datname = %s", [database]
@@ -112,7 +119,7 @@ def main() -> None:
     finally:
         if not options.keep:
             with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
-                for database in created if not options.reuse else SIZES.values():
+                for database in created if not options.reuse else databases.values():
                     admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     print(f"load average at end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
