@@ -9,20 +9,49 @@ runs give the same projects.
 """
 
 import datetime
+import multiprocessing
+import os
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import accumulate
 
 from django.db import reset_queries, transaction
-from django.db.models import BigIntegerField, Max
+from django.db.models import BigIntegerField, Max, Model
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from accounts.models import User
-from demo.copying import copy_supported, indexes_and_foreign_keys_set_aside
+from demo.bulk_money import (
+    INVOICE_FIELDS,
+    INVOICE_WRITTEN_FIELDS,
+    MILESTONE_FIELDS,
+    MILESTONE_WRITTEN_FIELDS,
+    PAYMENT_FIELDS,
+    PAYMENT_WRITTEN_FIELDS,
+    VAT_INVOICE_FIELDS,
+    VAT_INVOICE_WRITTEN_FIELDS,
+    InvoiceNumbers,
+    MilestoneDraft,
+    MoneyFacts,
+    draft_milestones,
+    money_facts,
+)
+from demo.copying import (
+    copy_rows,
+    copy_supported,
+    copy_text,
+    copy_text_write,
+    indexes_and_foreign_keys_set_aside,
+    instance_fields,
+    instance_rows,
+    reserve_ids,
+)
 from demo.drafts import (
+    COPIED_TRANSITION_FIELDS,
     DEFAULT_BATCH_SIZE,
     PartnershipFacts,
     ProjectDraft,
@@ -33,12 +62,29 @@ from demo.drafts import (
     stage_facts,
 )
 from demo.history import GATE_EVIDENCE, PAUSES, StageFacts, plan_history
-from demo.specs import DEMO_AS_OF, DEMO_SEED, PARTNERSHIPS, PEOPLE, PIPELINE_OF_SECTOR, STAFF_EMAIL
+from demo.specs import (
+    DEMO_AS_OF,
+    DEMO_SEED,
+    PARTNER_A_EMAIL,
+    PARTNER_B_EMAIL,
+    PARTNERSHIPS,
+    PEOPLE,
+    PIPELINE_OF_SECTOR,
+    PORTAL_CONTACTS,
+    STAFF_EMAIL,
+)
 from partnerships.choices import PartnershipStatus
 from partnerships.models import Institution, Person
 from pipelines.choices import SectorCode
 from projects.choices import ProjectStatus, TherapeuticArea
-from projects.models import ResearchProject, StageTransition
+from projects.models import (
+    Invoice,
+    Milestone,
+    Payment,
+    ResearchProject,
+    StageTransition,
+    VatInvoice,
+)
 from projects.services import rebuild_stage_stays
 
 GENERATED_CODE_PREFIX = "GEN-"
@@ -206,14 +252,18 @@ class GenerationSummary:
     partner_links: int
     transitions: int
     seconds: float
+    milestones: int = 0
+    invoices: int = 0
+    payments: int = 0
 
     def __str__(self) -> str:
         if not self.projects:
             return "Generated no projects."
         return (
             f"Generated {self.projects} projects ({self.first_code} to {self.last_code}) "
-            f"with {self.partner_links} partner links and {self.transitions} stage "
-            f"transitions in {self.seconds:.1f} s."
+            f"with {self.partner_links} partner links, {self.transitions} stage "
+            f"transitions, {self.milestones} milestones, {self.invoices} invoices and "
+            f"{self.payments} payments in {self.seconds:.1f} s."
         )
 
 
@@ -231,18 +281,29 @@ def last_generated_number() -> int:
     return highest or 0
 
 
-@transaction.atomic
-def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> GenerationSummary:
-    """Add ``count`` projects under the demo partnerships, each with its
-    partner enterprises and a stage-gate history, for benchmarks.
+def project_random(number: int) -> random.Random:
+    """The random stream of generated project ``number``: its own, so that
+    a project is the same whichever process drafts it and whatever was
+    drafted before it."""
+    return random.Random(DEMO_SEED * 100_000_000 + number)
 
-    Codes continue from the highest generated code, so repeated runs add up.
-    Projects are drafted and written ``batch_size`` at a time, which keeps
-    memory flat however many are asked for.
-    """
-    started = time.perf_counter()
-    if count <= 0:
-        return GenerationSummary(0, "", "", 0, 0, 0.0)
+
+@dataclass(frozen=True)
+class Generation:
+    """What drafting a generated project needs, read from the database once
+    per run: drafting itself reads nothing, so it can run in other
+    processes."""
+
+    partnerships: Sequence[PartnershipFacts]
+    stages_by_pipeline: Mapping[str, list[StageFacts]]
+    stage_weights: Mapping[str, list[float]]
+    institution_names: Mapping[int, str]
+    investigators: Mapping[int, list[int]]
+    money: MoneyFacts
+    decided_by_id: int
+
+
+def generation_facts() -> Generation:
     partnerships = [
         facts
         for facts in partnership_facts([spec.code for spec in PARTNERSHIPS]).values()
@@ -253,7 +314,6 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
         raise ValueError("Load the demo data first: generated projects use its partnerships.")
     partnerships.sort(key=lambda facts: facts.code)
     stages_by_pipeline = stage_facts()
-    institution_names = dict(Institution.objects.values_list("pk", "name"))
     investigators: dict[int, list[int]] = {}
     for person_id, institution_id in (
         Person.objects.filter(email__in=[p.email for p in PEOPLE if p.investigator])
@@ -261,53 +321,95 @@ def generate_projects(*, count: int, batch_size: int = DEFAULT_BATCH_SIZE) -> Ge
         .values_list("pk", "institution_id")
     ):
         investigators.setdefault(institution_id, []).append(person_id)
-    # Early stages are crowded and late ones sparse, as in any portfolio.
-    stage_weights = {
-        code: list(accumulate(0.75**index for index in range(len(stages))))
-        for code, stages in stages_by_pipeline.items()
-    }
+    payers = User.objects.filter(
+        email__in=[PARTNER_A_EMAIL, PARTNER_B_EMAIL, *(c.email for c in PORTAL_CONTACTS)],
+        enterprise__isnull=False,
+    ).order_by("email")
+    payer_user_ids: dict[int, int] = {}
+    for user_id, enterprise_id in payers.values_list("pk", "enterprise_id"):
+        payer_user_ids.setdefault(enterprise_id, user_id)
+    return Generation(
+        partnerships=partnerships,
+        stages_by_pipeline=stages_by_pipeline,
+        # Early stages are crowded and late ones sparse, as in any portfolio.
+        stage_weights={
+            code: list(accumulate(0.75**index for index in range(len(stages))))
+            for code, stages in stages_by_pipeline.items()
+        },
+        institution_names=dict(Institution.objects.values_list("pk", "name")),
+        investigators=investigators,
+        money=money_facts(
+            [facts.id for facts in partnerships],
+            staff_id=decided_by.pk,
+            payer_user_ids=payer_user_ids,
+            today=timezone.localdate(),
+        ),
+        decided_by_id=decided_by.pk,
+    )
 
+
+@transaction.atomic
+def generate_projects(
+    *, count: int, batch_size: int = DEFAULT_BATCH_SIZE, processes: int | None = None
+) -> GenerationSummary:
+    """Add ``count`` projects under the demo partnerships, each with its
+    partner enterprises, a stage-gate history and the milestones, invoices
+    and payments its agreement's schedule and history make, for benchmarks.
+
+    Codes continue from the highest generated code, so repeated runs add up.
+    Projects are drafted and written ``batch_size`` at a time, which keeps
+    memory flat however many are asked for. On PostgreSQL, ``processes``
+    processes draft (by default one per CPU for a large run); each project
+    draws from its own random stream, so the rows are the same however many
+    draft them.
+    """
+    started = time.perf_counter()
+    if count <= 0:
+        return GenerationSummary(0, "", "", 0, 0, 0.0)
+    generation = generation_facts()
     first_number = last_generated_number() + 1
-    rng = random.Random(f"{DEMO_SEED}:{GENERATED_CODE_PREFIX}{first_number}")
-    links = transitions = 0
+    numbers = InvoiceNumbers()
+    blocks = [
+        (start, min(start + batch_size, first_number + count))
+        for start in range(first_number, first_number + count, batch_size)
+    ]
+    totals = _Totals()
     with _bulk_load(count):
-        for batch_start in range(first_number, first_number + count, batch_size):
-            batch_end = min(batch_start + batch_size, first_number + count)
-            drafts = [
-                _draft_generated_project(
-                    number,
-                    rng,
-                    partnerships,
-                    stages_by_pipeline,
-                    stage_weights,
-                    institution_names,
-                    investigators,
-                )
-                for number in range(batch_start, batch_end)
-            ]
-            _projects, batch_links, batch_transitions = insert_projects(
-                drafts, decided_by_id=decided_by.pk, batch_size=batch_size
-            )
-            links += batch_links
-            transitions += batch_transitions
-            # With DEBUG on, the connection logs every query; each batch's SQL
-            # runs to hundreds of kilobytes, so the log would hold hundreds of
-            # megabytes by the end of a large run.
-            reset_queries()
+        if copy_supported():
+            if processes is None:
+                processes = (os.cpu_count() or 1) if count >= PARALLEL_RUN else 1
+            for block in _copy_blocks(generation, blocks, processes):
+                _write_copy_block(block, numbers, totals)
+                # With DEBUG on, the connection logs every query; a large
+                # run would hold hundreds of megabytes of it by the end.
+                reset_queries()
+        else:
+            for start, stop in blocks:
+                drafts = [_draft_generated_project(n, generation) for n in range(start, stop)]
+                _insert_block(drafts, generation, numbers, totals, batch_size)
+                reset_queries()
+    numbers.save()
     _after_generation()
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
         last_code=generated_code(first_number + count - 1),
-        partner_links=links,
-        transitions=transitions,
+        partner_links=totals.links,
+        transitions=totals.transitions,
         seconds=time.perf_counter() - started,
+        milestones=totals.milestones,
+        invoices=totals.invoices,
+        payments=totals.payments,
     )
 
 
 # From this many projects on, a PostgreSQL run builds the indexes and checks
 # the foreign keys of the tables it fills once at the end, not row by row.
 LARGE_RUN = 50_000
+# From this many projects on, a PostgreSQL run drafts in one process per CPU
+# unless told otherwise: below, starting the processes costs more than it
+# saves.
+PARALLEL_RUN = 20_000
 
 
 def _bulk_load(count: int) -> AbstractContextManager:
@@ -318,6 +420,10 @@ def _bulk_load(count: int) -> AbstractContextManager:
             ResearchProject,
             ResearchProject.partner_enterprises.through,
             StageTransition,
+            Milestone,
+            Invoice,
+            Payment,
+            VatInvoice,
         ]
     )
 
@@ -330,20 +436,254 @@ def _after_generation() -> None:
     rebuild_stage_stays()
 
 
-def _draft_generated_project(
-    number: int,
-    rng: random.Random,
-    partnerships: Sequence[PartnershipFacts],
-    stages_by_pipeline: Mapping[str, list[StageFacts]],
-    stage_weights: Mapping[str, list[float]],
-    institution_names: Mapping[int, str],
-    investigators: Mapping[int, list[int]],
-) -> ProjectDraft:
-    partnership = rng.choice(partnerships)
+@dataclass
+class _Totals:
+    links: int = 0
+    transitions: int = 0
+    milestones: int = 0
+    invoices: int = 0
+    payments: int = 0
+
+
+# --- Writing with bulk_create (SQLite) --------------------------------------
+
+
+def _attnames(model: type[Model], names: Sequence[str]) -> list[str]:
+    return [model._meta.get_field(name).attname for name in names]
+
+
+def _insert_block(
+    drafts: Sequence[ProjectDraft],
+    generation: Generation,
+    numbers: InvoiceNumbers,
+    totals: _Totals,
+    batch_size: int,
+) -> None:
+    _projects, links, transitions = insert_projects(
+        drafts, decided_by_id=generation.decided_by_id, batch_size=batch_size
+    )
+    totals.links += links
+    totals.transitions += transitions
+    pairs = [(draft.project.pk, milestone) for draft in drafts for milestone in draft.milestones]
+    milestone_names = _attnames(Milestone, MILESTONE_FIELDS)
+    milestones = [
+        Milestone(
+            project_id=project_id, **dict(zip(milestone_names, draft.milestone, strict=True))
+        )
+        for project_id, draft in pairs
+    ]
+    Milestone.objects.bulk_create(milestones, batch_size=batch_size)
+    invoice_names = _attnames(Invoice, INVOICE_FIELDS)
+    billed = [
+        (m, draft) for m, (_id, draft) in zip(milestones, pairs, strict=True) if draft.invoice
+    ]
+    invoices = [
+        Invoice(
+            number=numbers.draw(draft.invoice_prefix),
+            milestone_id=milestone.pk,
+            **dict(zip(invoice_names, draft.invoice, strict=True)),
+        )
+        for milestone, draft in billed
+    ]
+    Invoice.objects.bulk_create(invoices, batch_size=batch_size)
+    payment_names = _attnames(Payment, PAYMENT_FIELDS)
+    payments = [
+        Payment(invoice_id=invoice.pk, **dict(zip(payment_names, payment, strict=True)))
+        for invoice, (_m, draft) in zip(invoices, billed, strict=True)
+        for payment in draft.payments
+    ]
+    Payment.objects.bulk_create(payments, batch_size=batch_size)
+    vat_names = _attnames(VatInvoice, VAT_INVOICE_FIELDS)
+    VatInvoice.objects.bulk_create(
+        [
+            VatInvoice(
+                invoice_id=invoice.pk, **dict(zip(vat_names, draft.vat_invoice, strict=True))
+            )
+            for invoice, (_m, draft) in zip(invoices, billed, strict=True)
+            if draft.vat_invoice
+        ],
+        batch_size=batch_size,
+    )
+    totals.milestones += len(milestones)
+    totals.invoices += len(invoices)
+    totals.payments += len(payments)
+
+
+# --- Writing with COPY (PostgreSQL), drafted in several processes -----------
+
+
+@dataclass
+class _CopyBlock:
+    """A block of drafted projects as COPY text, and their money as values:
+    the keys of the money rows and the invoice numbers are drawn when they
+    are written, in order."""
+
+    projects: bytes
+    links: bytes
+    transitions: bytes
+    link_count: int
+    transition_count: int
+    milestones: list[tuple[int, MilestoneDraft]]  # (project id, draft)
+
+
+# What the drafting processes draft from: set before they start, inherited.
+_GENERATION: Generation | None = None
+
+
+def _copy_blocks(
+    generation: Generation, blocks: Sequence[tuple[int, int]], processes: int
+) -> Iterator[_CopyBlock]:
+    """The blocks drafted, in order: here if ``processes`` is 1, otherwise
+    by that many processes forked from this one, a few blocks ahead of the
+    writing (which bounds the memory they hold)."""
+    global _GENERATION
+    _GENERATION = generation
+    ids = reserve_ids(ResearchProject, sum(stop - start for start, stop in blocks))
+    tasks = []
+    taken = 0
+    for start, stop in blocks:
+        tasks.append((start, stop, ids[taken : taken + stop - start]))
+        taken += stop - start
+    try:
+        if processes <= 1:
+            yield from (_copy_block(*task) for task in tasks)
+            return
+        # Forked, the processes inherit the facts and no connection is
+        # opened or used in them; they exit without closing what they
+        # inherited.
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pending: deque = deque()
+            for task in tasks:
+                pending.append(pool.apply_async(_copy_block, task))
+                if len(pending) > 2 * processes:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _GENERATION = None
+
+
+PROJECT_COLUMNS = tuple(field.column for field in instance_fields(ResearchProject, with_pk=True))
+
+
+def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
+    generation = _GENERATION
+    drafts = [_draft_generated_project(number, generation) for number in range(start, stop)]
+    for draft, pk in zip(drafts, ids, strict=True):
+        draft.project.pk = pk
+    links = [
+        (draft.project.pk, enterprise) for draft in drafts for enterprise in draft.partner_ids
+    ]
+    recorded_at = timezone.now()
+    transitions = [
+        (
+            draft.project.pk,
+            planned.kind,
+            planned.from_stage.id if planned.from_stage else None,
+            planned.to_stage.id,
+            planned.from_status,
+            planned.to_status,
+            generation.decided_by_id,
+            planned.decided_at,
+            planned.rationale,
+            recorded_at,
+        )
+        for draft in drafts
+        for planned in draft.history
+    ]
+    return _CopyBlock(
+        projects=copy_text(
+            instance_rows(ResearchProject, [draft.project for draft in drafts], with_pk=True)
+        ),
+        links=copy_text(links),
+        transitions=copy_text(transitions),
+        link_count=len(links),
+        transition_count=len(transitions),
+        milestones=[
+            (draft.project.pk, milestone) for draft in drafts for milestone in draft.milestones
+        ],
+    )
+
+
+def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
+    return [model._meta.get_field(name).column for name in names]
+
+
+def _write_copy_block(block: _CopyBlock, numbers: InvoiceNumbers, totals: _Totals) -> None:
+    partner_field = ResearchProject._meta.get_field("partner_enterprises")
+    copy_text_write(ResearchProject._meta.db_table, PROJECT_COLUMNS, block.projects)
+    copy_text_write(
+        partner_field.remote_field.through._meta.db_table,
+        [partner_field.m2m_column_name(), partner_field.m2m_reverse_name()],
+        block.links,
+    )
+    copy_text_write(
+        StageTransition._meta.db_table,
+        _columns(StageTransition, COPIED_TRANSITION_FIELDS),
+        block.transitions,
+    )
+    totals.links += block.link_count
+    totals.transitions += block.transition_count
+
+    now = timezone.now()
+    milestone_ids = reserve_ids(Milestone, len(block.milestones))
+    copy_rows(
+        Milestone._meta.db_table,
+        _columns(Milestone, (*MILESTONE_WRITTEN_FIELDS, *MILESTONE_FIELDS)),
+        (
+            (milestone_id, project_id, now, now, *draft.milestone)
+            for milestone_id, (project_id, draft) in zip(
+                milestone_ids, block.milestones, strict=True
+            )
+        ),
+    )
+    billed = [
+        (milestone_id, draft)
+        for milestone_id, (_project_id, draft) in zip(milestone_ids, block.milestones, strict=True)
+        if draft.invoice
+    ]
+    invoice_ids = reserve_ids(Invoice, len(billed))
+    copy_rows(
+        Invoice._meta.db_table,
+        _columns(Invoice, (*INVOICE_WRITTEN_FIELDS, *INVOICE_FIELDS)),
+        (
+            (invoice_id, numbers.draw(draft.invoice_prefix), milestone_id, now, *draft.invoice)
+            for invoice_id, (milestone_id, draft) in zip(invoice_ids, billed, strict=True)
+        ),
+    )
+    payments = copy_rows(
+        Payment._meta.db_table,
+        _columns(Payment, (*PAYMENT_WRITTEN_FIELDS[1:], *PAYMENT_FIELDS)),
+        (
+            (invoice_id, now, *payment)
+            for invoice_id, (_m, draft) in zip(invoice_ids, billed, strict=True)
+            for payment in draft.payments
+        ),
+    )
+    copy_rows(
+        VatInvoice._meta.db_table,
+        _columns(VatInvoice, (*VAT_INVOICE_WRITTEN_FIELDS[1:], *VAT_INVOICE_FIELDS)),
+        (
+            (invoice_id, now, *draft.vat_invoice)
+            for invoice_id, (_m, draft) in zip(invoice_ids, billed, strict=True)
+            if draft.vat_invoice
+        ),
+    )
+    totals.milestones += len(milestone_ids)
+    totals.invoices += len(invoice_ids)
+    totals.payments += payments
+
+
+# --- Drafting -----------------------------------------------------------------
+
+
+def _draft_generated_project(number: int, generation: Generation) -> ProjectDraft:
+    rng = project_random(number)
+    partnership = rng.choice(generation.partnerships)
     sector = rng.choice(partnership.sector_codes or tuple(PIPELINE_OF_SECTOR))
     pipeline_code = PIPELINE_OF_SECTOR[sector]
-    stages = stages_by_pipeline[pipeline_code]
-    reach = rng.choices(range(len(stages)), cum_weights=stage_weights[pipeline_code])[0]
+    stages = generation.stages_by_pipeline[pipeline_code]
+    reach = rng.choices(range(len(stages)), cum_weights=generation.stage_weights[pipeline_code])[0]
     closing_reason = ""
     if reach == len(stages) - 1:
         status = ProjectStatus.PRODUCTIZED
@@ -377,7 +717,7 @@ def _draft_generated_project(
     if other_leads and rng.random() < 0.3:
         partner_ids += (rng.choice(other_leads),)
     title, title_zh, therapeutic_area = generated_title(sector, rng)
-    candidates = investigators.get(lead_institution_id)
+    candidates = generation.investigators.get(lead_institution_id)
     project = new_project(
         code=generated_code(number),
         title=title,
@@ -390,7 +730,22 @@ def _draft_generated_project(
         investigator_id=rng.choice(candidates) if candidates else None,
         partnership=partnership,
         history=history,
-        description=project_description(partnership, institution_names[lead_institution_id]),
+        description=project_description(
+            partnership, generation.institution_names[lead_institution_id]
+        ),
         rng=rng,
     )
-    return ProjectDraft(project=project, partner_ids=partner_ids, history=history)
+    milestones = draft_milestones(
+        code=project.code,
+        number=number,
+        partnership_id=partnership.id,
+        agreement_id=partnership.agreement_id,
+        pipeline_code=pipeline_code,
+        status=status,
+        history=history,
+        rng=rng,
+        facts=generation.money,
+    )
+    return ProjectDraft(
+        project=project, partner_ids=partner_ids, history=history, milestones=milestones
+    )

@@ -11,8 +11,9 @@ pass through as they are (the bulk of the columns, and of the time).
 Constraints are the table's own: ``COPY`` checks them like an ``INSERT``.
 """
 
+import datetime
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection, models
@@ -59,7 +60,32 @@ def copy_instances(
     ``reserve_ids``); without, the database assigns them and the instances
     are not told.
     """
-    fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
+    fields = instance_fields(model, with_pk=with_pk)
+    quote = connection.ops.quote_name
+    statement = (
+        f"COPY {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
+    )
+    written = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in instance_rows(model, instances, with_pk=with_pk):
+            copy.write_row(row)
+            written += 1
+    return written
+
+
+def instance_fields(model: type[models.Model], *, with_pk: bool) -> list[models.Field]:
+    """The columns ``copy_instances`` writes, in the order of its rows."""
+    return [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
+
+
+def instance_rows(
+    model: type[models.Model], instances: Iterable[models.Model], *, with_pk: bool
+) -> Iterator[list]:
+    """The rows of ``instances`` as ``copy_instances`` writes them: write
+    times stamped now (and on the instances) and values converted for the
+    database."""
+    fields = instance_fields(model, with_pk=with_pk)
     read_row = operator.attrgetter(*(field.attname for field in fields))
     stamped = [
         index
@@ -71,24 +97,15 @@ def copy_instances(
         for index, field in enumerate(fields)
         if not isinstance(field, _PASSTHROUGH) and index not in stamped
     ]
-    quote = connection.ops.quote_name
-    statement = (
-        f"COPY {quote(model._meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
-    )
     now = timezone.now()
-    written = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for instance in instances:
-            row = _as_list(read_row(instance), len(fields))
-            for index in stamped:
-                row[index] = now
-                setattr(instance, fields[index].attname, now)
-            for index, field in converted:
-                row[index] = field.get_db_prep_save(row[index], connection)
-            copy.write_row(row)
-            written += 1
-    return written
+    for instance in instances:
+        row = _as_list(read_row(instance), len(fields))
+        for index in stamped:
+            row[index] = now
+            setattr(instance, fields[index].attname, now)
+        for index, field in converted:
+            row[index] = field.get_db_prep_save(row[index], connection)
+        yield row
 
 
 def _as_list(values, width: int) -> list:
@@ -107,6 +124,38 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
             copy.write_row(row)
             written += 1
     return written
+
+
+# What COPY's text format escapes in a value.
+_ESCAPED = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(rows: Iterable[Sequence]) -> bytes:
+    """Rows in COPY's text format, ready for ``copy_text_write``: made
+    where no connection is at hand (a drafting process), written by the one
+    that holds it. Values are those ``copy_rows`` takes: ``None``, text,
+    numbers, decimals, booleans, dates and aware datetimes."""
+    return "".join("\t".join(_text_value(value) for value in row) + "\n" for row in rows).encode()
+
+
+def _text_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_ESCAPED)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def copy_text_write(table: str, columns: Sequence[str], text: bytes) -> None:
+    """Write rows made by ``copy_text`` into ``table``'s ``columns``."""
+    quote = connection.ops.quote_name
+    statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        copy.write(text)
 
 
 @contextmanager

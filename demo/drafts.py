@@ -55,6 +55,9 @@ class ProjectDraft:
     project: ResearchProject
     partner_ids: tuple[int, ...]
     history: list[PlannedTransition]
+    # Generated projects' money (``demo.bulk_money.MilestoneDraft``); the
+    # demo's own is written through the services.
+    milestones: tuple = ()
 
 
 def stage_facts() -> dict[str, list[StageFacts]]:

@@ -50,6 +50,17 @@ from achievements.selectors import achievements_visible_to, deadlines_visible_to
 from achievements.services import deadlines_refresh
 from core.exchange import convert
 from core.models import ExchangeRate
+from demo.bulk_money import (
+    INVOICE_FIELDS,
+    INVOICE_WRITTEN_FIELDS,
+    MILESTONE_FIELDS,
+    MILESTONE_WRITTEN_FIELDS,
+    PAYMENT_FIELDS,
+    PAYMENT_WRITTEN_FIELDS,
+    VAT_INVOICE_FIELDS,
+    VAT_INVOICE_WRITTEN_FIELDS,
+)
+from demo.copying import copy_text, copy_text_write
 from demo.drafts import COPIED_TRANSITION_FIELDS
 from demo.history import GATE_EVIDENCE, StageFacts, plan_history
 from demo.money_specs import TERMS
@@ -113,6 +124,7 @@ from projects.models import (
     Document,
     FixedPayment,
     Invoice,
+    InvoiceSequence,
     Milestone,
     Payment,
     ResearchProject,
@@ -124,6 +136,7 @@ from projects.models import (
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
 from projects.services import milestone_verify_guard, rebuild_stage_stays
+from projects.services.invoicing import invoice_prefix
 from projects.services.registration import refuse_untied_partners
 from reports.choices import MobilityKind, ReportKind
 from reports.models import AnnualReportInput, StaffMobility, TransferEntity
@@ -604,15 +617,214 @@ class TestGeneratedProjects:
 
     @postgresql_only
     def test_copy_writes_the_rows_bulk_inserts_write(self, demo, monkeypatch):
-        copied = rows_generated_then_rolled_back(count=40)
+        copied = rows_generated_then_rolled_back(count=80)
         monkeypatch.setattr("demo.drafts.copy_supported", lambda: False)
+        monkeypatch.setattr("demo.bulk.copy_supported", lambda: False)
 
-        inserted = rows_generated_then_rolled_back(count=40)
+        inserted = rows_generated_then_rolled_back(count=80)
 
         assert copied == inserted
-        assert len(copied["projects"]) == 40
-        assert len(copied["links"]) >= 40
-        assert len(copied["transitions"]) >= 80
+        assert len(copied["projects"]) == 80
+        assert len(copied["links"]) >= 80
+        assert len(copied["transitions"]) >= 160
+        assert copied["milestones"] and copied["invoices"] and copied["payments"]
+        assert copied["vat_invoices"]
+
+    @postgresql_only
+    def test_drafting_in_several_processes_writes_the_rows_one_process_writes(self, demo):
+        alone = rows_generated_then_rolled_back(count=60, processes=1, batch_size=7)
+
+        together = rows_generated_then_rolled_back(count=60, processes=2, batch_size=7)
+
+        assert together == alone
+        assert len(alone["projects"]) == 60
+        assert alone["milestones"] and alone["invoices"] and alone["payments"]
+
+    @postgresql_only
+    def test_copy_text_escapes_what_copy_reads_as_control_characters(self):
+        row = (1, "tab\there", "line\nbreak\r", "back\\slash \\N", None, True)
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE copied (n int, a text, b text, c text, d text, e boolean)"
+            )
+            copy_text_write("copied", ["n", "a", "b", "c", "d", "e"], copy_text([row]))
+            cursor.execute("SELECT * FROM copied")
+            assert cursor.fetchall() == [row]
+            cursor.execute("DROP TABLE copied")
+
+    def test_every_column_of_the_money_rows_is_written(self):
+        for model, drafted, written in (
+            (Milestone, MILESTONE_FIELDS, MILESTONE_WRITTEN_FIELDS),
+            (Invoice, INVOICE_FIELDS, INVOICE_WRITTEN_FIELDS),
+            (Payment, PAYMENT_FIELDS, PAYMENT_WRITTEN_FIELDS),
+            (VatInvoice, VAT_INVOICE_FIELDS, VAT_INVOICE_WRITTEN_FIELDS),
+        ):
+            columns = [*drafted, *written]
+            assert len(columns) == len(set(columns)), model
+            assert set(columns) == {field.name for field in model._meta.concrete_fields}, model
+
+
+class TestGeneratedMoney:
+    """The milestones, invoices and payments of generated projects hold to
+    the rules the services and the constraints hold every milestone to."""
+
+    @pytest.fixture
+    def generated(self, demo):
+        seed(projects=300)
+        return (
+            Milestone.objects.filter(project__code__startswith="GEN-")
+            .select_related(
+                "project__current_stage__pipeline",
+                "project__partnership__enterprise",
+                "agreement__partnership",
+                "schedule_item__trigger_stage__pipeline",
+                "invoice__vat_invoice",
+                "verified_by",
+            )
+            .prefetch_related("invoice__payments")
+            .order_by("project__code", "schedule_item__position")
+        )
+
+    def test_milestones_stand_in_the_states_of_the_demo_s(self, generated):
+        statuses = set(generated.values_list("status", flat=True))
+
+        assert statuses == set(MilestoneStatus.values)
+
+    def test_each_milestone_is_its_agreement_s_schedule_item_in_its_project_s_pipeline(
+        self, generated
+    ):
+        terms = {spec.agreement: spec for spec in TERMS}
+        for milestone in generated:
+            project, item = milestone.project, milestone.schedule_item
+            assert milestone.agreement_id == project.agreement_id == item.agreement_id
+            spec = terms[milestone.agreement.reference]
+            assert project.current_stage.pipeline.code == spec.pipeline, milestone
+            assert milestone.name == item.name and milestone.kind == item.kind
+            assert milestone.amount == item.amount > 0
+            assert milestone.currency == milestone.agreement.currency
+            if item.trigger_stage_id:
+                assert item.trigger_stage.pipeline_id == project.current_stage.pipeline_id
+
+    def test_a_stage_milestone_is_triggered_on_the_day_its_project_entered_the_stage(
+        self, generated
+    ):
+        for milestone in generated:
+            project, stage = milestone.project, milestone.trigger_stage
+            entered = [
+                timezone.localtime(t.decided_at, DEMO_TIME_ZONE).date()
+                for t in project.transitions.order_by("decided_at")
+                if stage and t.to_stage_id == stage.pk
+            ]
+            if stage and stage.position <= project.current_stage.position:
+                assert milestone.triggered_on == entered[0], milestone
+                assert milestone.due_date == entered[0] + datetime.timedelta(
+                    days=milestone.due_offset_days
+                )
+            else:
+                assert milestone.triggered_on is None and milestone.due_date is None
+                assert milestone.status in (MilestoneStatus.PLANNED, MilestoneStatus.CANCELLED)
+                if project.status == ProjectStatus.TERMINATED:
+                    assert milestone.status == MilestoneStatus.CANCELLED
+
+    def test_every_row_passes_its_model_s_validation_and_constraints(self, generated):
+        for milestone in generated:
+            milestone.full_clean()
+            invoice = getattr(milestone, "invoice", None)
+            if invoice is not None:
+                invoice.full_clean()
+                for payment in invoice.payments.all():
+                    payment.full_clean()
+
+    def test_an_invoice_bills_its_milestone_s_amount_and_payments_settle_it_as_its_status_says(
+        self, generated
+    ):
+        today = timezone.localdate()
+        invoiced = {
+            MilestoneStatus.INVOICED,
+            MilestoneStatus.PARTIALLY_PAID,
+            MilestoneStatus.PAID,
+        }
+        for milestone in generated:
+            invoice = getattr(milestone, "invoice", None)
+            assert (invoice is not None) == (milestone.status in invoiced), milestone
+            if invoice is None:
+                continue
+            assert (invoice.amount, invoice.currency) == (milestone.amount, milestone.currency)
+            assert invoice.due_on == invoice.issued_on + datetime.timedelta(days=30)
+            payments = list(invoice.payments.all())
+            paid = sum((payment.amount for payment in payments), Decimal(0))
+            if milestone.status == MilestoneStatus.PAID:
+                assert paid == invoice.amount, milestone
+            elif milestone.status == MilestoneStatus.PARTIALLY_PAID:
+                assert 0 < paid < invoice.amount, milestone
+            else:
+                assert not payments, milestone
+            for payment in payments:
+                assert payment.currency == invoice.currency
+                assert invoice.issued_on <= payment.paid_on <= today
+                assert payment.reference and payment.recorded_by.email == STAFF_EMAIL
+
+    def test_claims_verifications_invoices_and_payments_follow_the_trigger_in_order(
+        self, generated
+    ):
+        today = timezone.localdate()
+        for milestone in generated.filter(claimed_at__isnull=False):
+            steps = [milestone.triggered_on, timezone.localdate(milestone.claimed_at)]
+            if milestone.verified_at:
+                steps.append(timezone.localdate(milestone.verified_at))
+            invoice = getattr(milestone, "invoice", None)
+            if invoice is not None:
+                steps.append(invoice.issued_on)
+                steps.extend(sorted(p.paid_on for p in invoice.payments.all()))
+            assert steps == sorted(steps), milestone
+            assert steps[-1] <= today, milestone
+            assert milestone.claim_note and milestone.claimed_by.email == STAFF_EMAIL
+
+    def test_the_payer_verifies_and_disputes_and_closings_state_their_reasons(self, generated):
+        for milestone in generated:
+            if milestone.verified_at:
+                enterprise_id = milestone.agreement.partnership.enterprise_id
+                if milestone.verified_by is not None:
+                    assert milestone.verified_by.enterprise_id == enterprise_id
+                else:
+                    assert milestone.verification_recorded_by.email == STAFF_EMAIL
+            if milestone.status == MilestoneStatus.DISPUTED:
+                assert milestone.dispute_reason
+            if milestone.status in (MilestoneStatus.CANCELLED, MilestoneStatus.WAIVED):
+                assert milestone.closing_reason
+
+    def test_invoices_are_numbered_without_gaps_from_the_sequences_the_services_draw_from(
+        self, generated
+    ):
+        numbers = defaultdict(set)
+        for milestone in generated:
+            invoice = getattr(milestone, "invoice", None)
+            if invoice is not None:
+                assert invoice.number.startswith(
+                    invoice_prefix(milestone.agreement, invoice.issued_on.year) + "-"
+                )
+                assert invoice.payee_name and invoice.payer_name == (
+                    milestone.agreement.partnership.enterprise.name
+                )
+        for number in Invoice.objects.values_list("number", flat=True):
+            prefix, _, serial = number.rpartition("-")
+            numbers[prefix].add(int(serial))
+        for sequence in InvoiceSequence.objects.filter(prefix__in=numbers):
+            assert numbers[sequence.prefix] == set(range(1, sequence.last_number + 1))
+
+    def test_paid_invoices_in_yuan_have_their_vat_invoice(self, generated):
+        for milestone in generated:
+            invoice = getattr(milestone, "invoice", None)
+            if invoice is None:
+                continue
+            vat_invoice = getattr(invoice, "vat_invoice", None)
+            paid = invoice.payments.exists()
+            assert (vat_invoice is not None) == (paid and invoice.currency == "CNY"), milestone
+            if vat_invoice is not None:
+                vat_invoice.full_clean()
+                assert vat_invoice.amount_with_tax == invoice.amount
+                assert vat_invoice.issued_on == invoice.issued_on
 
     @postgresql_only
     def test_a_large_run_puts_back_every_index_and_foreign_key(self, demo, monkeypatch):
@@ -634,18 +846,29 @@ class RolledBack(Exception):
     pass
 
 
-def rows_generated_then_rolled_back(*, count: int) -> dict[str, list]:
+def rows_generated_then_rolled_back(*, count: int, **options) -> dict[str, list]:
     """What generating ``count`` projects writes, keys and write times
     aside, with the database left as it was."""
     generated = {"code__startswith": "GEN-"}
-    stamps = {"id", "created_at", "updated_at"}
-    columns = [f.attname for f in ResearchProject._meta.concrete_fields if f.name not in stamps]
+    stamps = {"id", "created_at", "updated_at", "recorded_at"}
+
+    def columns(model, *references):
+        return [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.name not in stamps and f.name not in references
+        ]
+
     try:
         with transaction.atomic():
-            seed(projects=count)
+            seed(projects=count, **options)
+            milestones = Milestone.objects.filter(project__code__startswith="GEN-")
+            invoices = Invoice.objects.filter(milestone__in=milestones)
             rows = {
                 "projects": list(
-                    ResearchProject.objects.filter(**generated).order_by("code").values(*columns)
+                    ResearchProject.objects.filter(**generated)
+                    .order_by("code")
+                    .values(*columns(ResearchProject))
                 ),
                 "links": sorted(
                     ResearchProject.partner_enterprises.through.objects.filter(
@@ -667,6 +890,29 @@ def rows_generated_then_rolled_back(*, count: int) -> dict[str, list]:
                         "rationale",
                     )
                 ),
+                "milestones": list(
+                    milestones.order_by("project__code", "schedule_item").values(
+                        "project__code", *columns(Milestone, "project")
+                    )
+                ),
+                "invoices": list(
+                    invoices.order_by("number").values(
+                        "milestone__project__code",
+                        "milestone__schedule_item",
+                        *columns(Invoice, "milestone"),
+                    )
+                ),
+                "payments": list(
+                    Payment.objects.filter(invoice__in=invoices)
+                    .order_by("invoice__number", "paid_on")
+                    .values("invoice__number", *columns(Payment, "invoice"))
+                ),
+                "vat_invoices": list(
+                    VatInvoice.objects.filter(invoice__in=invoices)
+                    .order_by("number")
+                    .values("invoice__number", *columns(VatInvoice, "invoice"))
+                ),
+                "sequences": sorted(InvoiceSequence.objects.values_list("prefix", "last_number")),
             }
             raise RolledBack
     except RolledBack:
@@ -679,6 +925,10 @@ def indexes_and_constraints() -> set[tuple[str, str]]:
         ResearchProject._meta.db_table,
         ResearchProject.partner_enterprises.through._meta.db_table,
         StageTransition._meta.db_table,
+        Milestone._meta.db_table,
+        Invoice._meta.db_table,
+        Payment._meta.db_table,
+        VatInvoice._meta.db_table,
     ]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -1,7 +1,7 @@
 """``manage.py seed_demo``: load the bilingual demo data with its money side
-and IP portfolio; with ``--projects N`` add N generated projects (without
-money) and with ``--achievements N`` N generated achievements with their
-patents and docket, for benchmarks.
+and IP portfolio; with ``--projects N`` add N generated projects (with their
+milestones, invoices and payments) and with ``--achievements N`` N generated
+achievements with their patents and docket, for benchmarks.
 
 The data and the logic live in the ``demo`` app (``demo.seeding`` and
 ``demo.bulk``, ``demo.bulk_portfolio``); this command only reads its options and reports.
@@ -30,7 +30,10 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="Also generate N projects (codes GEN-000001 onward) with their history.",
+            help=(
+                "Also generate N projects (codes GEN-000001 onward) with their history, "
+                "milestones, invoices and payments."
+            ),
         )
         parser.add_argument(
             "--achievements",
@@ -50,16 +53,31 @@ class Command(BaseCommand):
             help=f"Generated rows written per batch (default {DEFAULT_BATCH_SIZE}).",
         )
 
-    def handle(self, *args, projects, achievements, batch_size, **options):
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            metavar="N",
+            help=(
+                "Processes that draft generated projects on PostgreSQL (default: one per CPU "
+                "from 20,000 projects on, otherwise 1). The projects are the same either way."
+            ),
+        )
+
+    def handle(self, *args, projects, achievements, batch_size, processes, **options):
         if projects < 0:
             raise CommandError("--projects cannot be negative.")
         if achievements < 0:
             raise CommandError("--achievements cannot be negative.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if processes is not None and processes < 1:
+            raise CommandError("--processes must be at least 1.")
         self.stdout.write(str(seed_demo()))
         if projects:
-            self.stdout.write(str(generate_projects(count=projects, batch_size=batch_size)))
+            self.stdout.write(
+                str(generate_projects(count=projects, batch_size=batch_size, processes=processes))
+            )
         if achievements:
             self.stdout.write(
                 str(generate_achievements(count=achievements, batch_size=batch_size))
