@@ -142,7 +142,11 @@ def _text_value(value) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, str):
-        return value.translate(_ESCAPED)
+        # Most values hold nothing to escape, and looking is cheaper than
+        # translating.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPED)
+        return value
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime.datetime):

@@ -55,9 +55,6 @@ class ProjectDraft:
     project: ResearchProject
     partner_ids: tuple[int, ...]
     history: list[PlannedTransition]
-    # Generated projects' money (``demo.bulk_money.MilestoneDraft``); the
-    # demo's own is written through the services.
-    milestones: tuple = ()
 
 
 def stage_facts() -> dict[str, list[StageFacts]]:
@@ -171,8 +168,45 @@ def new_project(
     description: str,
     rng: random.Random,
 ) -> ResearchProject:
-    stage = stages[reach]
     return ResearchProject(
+        **project_values(
+            code=code,
+            title=title,
+            title_zh=title_zh,
+            stages=stages,
+            reach=reach,
+            status=status,
+            therapeutic_area=therapeutic_area,
+            lead_institution_id=lead_institution_id,
+            investigator_id=investigator_id,
+            partnership=partnership,
+            history=history,
+            description=description,
+            rng=rng,
+        )
+    )
+
+
+def project_values(
+    *,
+    code: str,
+    title: str,
+    title_zh: str,
+    stages: Sequence[StageFacts],
+    reach: int,
+    status: str,
+    therapeutic_area: str,
+    lead_institution_id: int,
+    investigator_id: int | None,
+    partnership: PartnershipFacts | None,
+    history: list[PlannedTransition],
+    description: str,
+    rng: random.Random,
+) -> dict:
+    """A drafted project's values by attribute name: those of
+    ``new_project``'s instance, for a writer that needs no instance."""
+    stage = stages[reach]
+    return dict(
         code=code,
         title=title,
         title_zh=title_zh,

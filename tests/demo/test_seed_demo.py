@@ -834,6 +834,8 @@ class TestGeneratedMoney:
         seed(projects=30)
 
         assert indexes_and_constraints() == before
+        assert StageStay.objects.filter(project__code__startswith="GEN-").exists()
+        assert Milestone.objects.filter(project__code__startswith="GEN-").exists()
         generated = projects_with_history(code__startswith="GEN-")
         assert generated.count() == 30
         last_positions = last_position_of_pipeline()
@@ -929,6 +931,7 @@ def indexes_and_constraints() -> set[tuple[str, str]]:
         Invoice._meta.db_table,
         Payment._meta.db_table,
         VatInvoice._meta.db_table,
+        StageStay._meta.db_table,
     ]
     with connection.cursor() as cursor:
         cursor.execute(
