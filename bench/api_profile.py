@@ -10,8 +10,11 @@ and to partner.a@example.com, and calls the handler ``--requests`` times
 per path, one after the other (after ``--warmup`` requests), alternating API
 and floor in five slices. It prints each side's mean and median time per
 request and their ratio, which is the ratio of throughput at one client
-without the HTTP server and the client. ``--cprofile NAME`` profiles the
-API's requests of that list and prints the functions that cost most.
+without the HTTP server and the client; and, less at the mercy of whatever
+else the machine runs, the CPU time per request of this process (Python)
+and of its PostgreSQL backend (read from /proc), and their sum's ratio.
+``--cprofile NAME`` profiles the API's requests of that list and prints the
+functions that cost most.
 """
 
 import argparse
@@ -61,6 +64,17 @@ def call(application, path: str, headers: dict) -> bytes:
     if not statuses[0].startswith("200"):
         raise SystemExit(f"{path}: {statuses[0]} {body[:300]!r}")
     return body
+
+
+def backend_cpu_seconds() -> float:
+    """CPU time so far of this process's PostgreSQL backend (same machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def paths(users: dict, keys: dict) -> list[tuple[str, str, str, dict]]:
@@ -150,8 +164,11 @@ def main() -> None:
     }
     application = get_wsgi_application()
     print("load average", " ".join(f"{load:.2f}" for load in os.getloadavg()))
-    print("| case | floor mean | floor p50 | API mean | API p50 | API / floor (mean) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| case | floor mean | floor p50 | API mean | API p50 | API / floor (mean) "
+        "| floor CPU Python + PostgreSQL | API CPU Python + PostgreSQL | API / floor (CPU) |"
+    )
+    print("| --- " * 9 + "|")
     for label, api, floor, headers in paths(users, keys):
         if label.split(",")[0].split(" ")[0] not in options.lists:
             continue
@@ -159,9 +176,13 @@ def main() -> None:
             call(application, api, headers)
             call(application, floor, {})
         times = {"floor": [], "api": []}
+        python_cpu = {"floor": 0.0, "api": 0.0}
+        database_cpu = {"floor": 0.0, "api": 0.0}
         profile = cProfile.Profile() if label.split(",")[0] == options.cprofile else None
         for _ in range(5):
             for side, path, side_headers in (("floor", floor, {}), ("api", api, headers)):
+                database_before = backend_cpu_seconds()
+                python_before = time.thread_time()
                 for _ in range(options.requests // 5):
                     if profile and side == "api":
                         profile.enable()
@@ -170,12 +191,24 @@ def main() -> None:
                     times[side].append(time.perf_counter() - started)
                     if profile and side == "api":
                         profile.disable()
+                python_cpu[side] += time.thread_time() - python_before
+                database_cpu[side] += backend_cpu_seconds() - database_before
         floor_mean = statistics.fmean(times["floor"]) * 1000
         api_mean = statistics.fmean(times["api"]) * 1000
+        cpu = {
+            side: (
+                python_cpu[side] * 1000 / len(times[side]),
+                database_cpu[side] * 1000 / len(times[side]),
+            )
+            for side in times
+        }
         print(
             f"| {label} | {floor_mean:.2f} ms | {statistics.median(times['floor']) * 1000:.2f} ms"
             f" | {api_mean:.2f} ms | {statistics.median(times['api']) * 1000:.2f} ms"
-            f" | {api_mean / floor_mean:.2f} |",
+            f" | {api_mean / floor_mean:.2f}"
+            f" | {cpu['floor'][0]:.2f} + {cpu['floor'][1]:.2f} ms"
+            f" | {cpu['api'][0]:.2f} + {cpu['api'][1]:.2f} ms"
+            f" | {sum(cpu['api']) / sum(cpu['floor']):.2f} |",
             flush=True,
         )
         if profile:
