@@ -11,7 +11,7 @@ from core.api.fields import (
     date_writer,
     datetime_writer,
 )
-from core.api.lists import PageListSerializer
+from core.api.lists import FieldsBuiltOnce, PageListSerializer
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.api.serializers import PartySummarySerializer
@@ -271,7 +271,7 @@ class StageTransitionSerializer(serializers.ModelSerializer):
         ]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     is_overdue = serializers.SerializerMethodField()
     invoice = serializers.SerializerMethodField()
 
@@ -449,7 +449,7 @@ class VatInvoiceRequestSerializer(serializers.Serializer):
     tax_amount = serializers.DecimalField(**MONEY, min_value=0)
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     amount_paid = serializers.DecimalField(**MONEY, read_only=True)
     vat_invoice = VatInvoiceSerializer(read_only=True, allow_null=True)
 
@@ -485,7 +485,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["sent_on"]
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "invoice", "amount", "currency", "paid_on", "reference", "recorded_at"]
@@ -502,14 +502,14 @@ class PaymentRequestSerializer(serializers.Serializer):
     )
 
 
-class RoyaltyReportLineSerializer(serializers.ModelSerializer):
+class RoyaltyReportLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = RoyaltyReportLine
         fields = ["product", "territory", "net_sales"]
         list_serializer_class = PageListSerializer
 
 
-class RoyaltyReportSerializer(serializers.ModelSerializer):
+class RoyaltyReportSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     lines = RoyaltyReportLineSerializer(many=True, read_only=True)
     invoice = serializers.SerializerMethodField()
 
@@ -615,7 +615,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     is_internal = serializers.BooleanField(required=False, default=False)
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.email", default=None, allow_null=True)
     summary = serializers.CharField(
         source="text",
