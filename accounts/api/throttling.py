@@ -56,6 +56,12 @@ return {kept, 1, count + 1, '0'}
 """
 
 
+def _run(client, script: str, *, keys: list, args: list):
+    """Run a script by its digest (EVALSHA), sending its text only when
+    Redis does not hold it yet (after a restart, say)."""
+    return client.register_script(script)(keys=keys, args=args, client=client)
+
+
 class Counted:
     """A request's place in its token's window, taken before the request
     was authenticated (``token_cached_and_counted``). The throttle uses it
@@ -103,16 +109,17 @@ def token_cached_and_counted(request, digest: str) -> ApiToken | None:
     serializer = cache._cache._serializer
     try:
         client = cache._cache.get_client(kept_key, write=True)
-        kept, allowed, count, oldest = client.eval(
+        kept, allowed, count, oldest = _run(
+            client,
             TOKEN_AND_WINDOW,
-            2,
-            kept_key,
-            window_key,
-            repr(now),
-            throttle.duration,
-            throttle.num_requests,
-            member,
-            serializer.dumps(token_cache.CHANGED),
+            keys=[kept_key, window_key],
+            args=[
+                repr(now),
+                throttle.duration,
+                throttle.num_requests,
+                member,
+                serializer.dumps(token_cache.CHANGED),
+            ],
         )
     except RedisError as error:
         logger.warning("API token read from the database: the cache is unreachable (%s)", error)
@@ -192,12 +199,14 @@ class UserOrTokenRateThrottle(SimpleRateThrottle):
     def _count(self, cache, key):
         self.now = self.timer()
         client = cache._cache.get_client(key, write=True)
-        return client.eval(
+        return _run(
+            client,
             SLIDING_WINDOW,
-            1,
-            key,
-            repr(self.now),
-            self.duration,
-            self.num_requests,
-            f"{self.now!r}:{secrets.token_hex(4)}",
+            keys=[key],
+            args=[
+                repr(self.now),
+                self.duration,
+                self.num_requests,
+                f"{self.now!r}:{secrets.token_hex(4)}",
+            ],
         )

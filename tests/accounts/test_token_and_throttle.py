@@ -63,7 +63,7 @@ def test_a_kept_token_and_its_place_in_the_window_take_one_round_trip():
 
     sent = redis_commands_of(lambda: client.get(reverse(NOTIFICATIONS)))
 
-    assert sent == ["EVAL"]
+    assert sent == ["EVALSHA"]
 
 
 def test_the_throttle_refuses_past_the_rate_with_retry_after():
