@@ -9,7 +9,8 @@ is read and written, and then only reads and writes:
 
 - a field read from one attribute (number, text, choice, date, amount,
   nested serializer...) reads it and calls the field's own
-  ``to_representation``; moments go through ``datetime_writer``;
+  ``to_representation``; moments go through ``datetime_writer``, decimals
+  through ``decimal_writer``;
 - a related id (``PrimaryKeyRelatedField``) reads the id column, without
   the related object, as DRF's own shortcut does;
 - a ``SerializerMethodField`` calls its method;
@@ -30,7 +31,7 @@ from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
-from core.api.fields import datetime_writer
+from core.api.fields import datetime_writer, decimal_writer
 
 
 def _plain_source(field) -> str | None:
@@ -79,6 +80,12 @@ def _writer(serializer, field):
             and "timezone" not in vars(field)
         ):
             convert = datetime_writer()
+        elif (
+            isinstance(field, drf_fields.DecimalField)
+            and type(field).to_representation is drf_fields.DecimalField.to_representation
+            and type(field).quantize is drf_fields.DecimalField.quantize
+        ):
+            convert = decimal_writer(field)
         return _read_then_write(field, attrgetter(source), convert)
     if (
         source is not None
