@@ -423,29 +423,33 @@ class PortfolioCount(models.Model):
     The links are those that decide which staff see a project, so a staff
     member's counts are chosen here exactly as ``projects_visible_to``
     chooses the projects; the cooperation mode is the partnership's, read
-    with the counts, so a partnership's change of mode moves no count."""
+    with the counts, so a partnership's change of mode moves no count.
+
+    A count goes with the stage, institution, joint centre or partnership
+    it names: none of them can be deleted while a project names it, so the
+    count is of no project by then."""
 
     stage = models.ForeignKey(
-        StageDefinition, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+        StageDefinition, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices)
     lead_institution = models.ForeignKey(
         "partnerships.Institution",
         verbose_name=_("lead institution"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     joint_centre = models.ForeignKey(
         "partnerships.JointCentre",
         verbose_name=_("joint centre"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         related_name="+",
     )
     partnership = models.ForeignKey(
         "partnerships.Partnership",
         verbose_name=_("partnership"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         related_name="+",
     )

@@ -35,22 +35,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='portfoliocount',
             name='joint_centre',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.jointcentre', verbose_name='joint centre'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.jointcentre', verbose_name='joint centre'),
         ),
         migrations.AddField(
             model_name='portfoliocount',
             name='lead_institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.institution', verbose_name='lead institution'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.institution', verbose_name='lead institution'),
         ),
         migrations.AddField(
             model_name='portfoliocount',
             name='partnership',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.partnership', verbose_name='partnership'),
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.partnership', verbose_name='partnership'),
         ),
         migrations.AddField(
             model_name='portfoliocount',
             name='stage',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pipelines.stagedefinition', verbose_name='stage'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='pipelines.stagedefinition', verbose_name='stage'),
         ),
         migrations.AddConstraint(
             model_name='portfoliocount',

@@ -319,3 +319,25 @@ def test_the_counts_of_staff_are_read_without_grouping_the_projects(world, super
             for query in queries.captured_queries
             if ResearchProject._meta.db_table in query["sql"]
         ]
+
+
+def test_a_partnership_left_by_its_projects_can_still_be_deleted(world, superuser):
+    """Its count of no projects goes with it."""
+    kept = world.agreements[0]
+    empty = AgreementFactory(
+        partnership=PartnershipFactory(
+            institution=world.institutions[0], enterprise=kept.partnership.enterprise
+        )
+    )
+    project = ProjectUnderAgreementFactory(agreement=empty, current_stage=world.stages[0])
+    project_update(
+        project=project,
+        by=superuser,
+        agreement=kept,
+        partnership=kept.partnership,
+    )
+
+    empty.delete()
+    empty.partnership.delete()
+
+    assert counts_as_rows() == rebuilt_rows()
