@@ -60,6 +60,7 @@ from .models import (
     Invoice,
     Milestone,
     Payment,
+    PortfolioCount,
     ResearchProject,
     RoyaltyReport,
     StageStay,
@@ -328,6 +329,23 @@ def stage_stays_visible_to(user) -> QuerySet[StageStay]:
     if is_partner_user(user):
         return stays.filter(project__partner_enterprises=user.enterprise_id)
     return stays.none()
+
+
+def portfolio_counts_visible_to(user) -> QuerySet[PortfolioCount] | None:
+    """The portfolio's counts of the projects the user sees: every row for
+    a superuser, for a staff member the rows chosen on the links each row
+    repeats from its projects, as ``projects_visible_to`` chooses the
+    projects. None for a partner user, whose projects (those its
+    enterprise partners) the counts cannot tell apart: the caller counts
+    the projects instead."""
+    counts = PortfolioCount.objects.all()
+    if has_full_access(user):
+        return counts
+    if is_centre_staff_user(user):
+        return counts.filter(_staff_projects_filter(user))
+    if is_partner_user(user):
+        return None
+    return counts.none()
 
 
 def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:
