@@ -85,7 +85,7 @@ from projects.models import (
     StageTransition,
     VatInvoice,
 )
-from projects.services import rebuild_stage_stays
+from projects.services import rebuild_portfolio_counts, rebuild_stage_stays
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -436,8 +436,10 @@ def _after_generation() -> None:
     """What must follow the rows written in bulk, inside the same
     transaction: the summaries kept beside the projects and their history,
     which the services keep up to date one decision at a time and a bulk
-    load bypasses, are brought up to date here, once per run."""
+    load bypasses, are brought up to date here, once per run (the projects'
+    stage ranks were drafted with them)."""
     rebuild_stage_stays()
+    rebuild_portfolio_counts()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,9 @@ from projects.models import Invoice, Milestone, Payment, ResearchProject, StageT
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
+from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import started_at
+from .stage_ranks import project_stage_rank_set
 from .stays import stage_stays_refresh
 
 
@@ -160,9 +162,12 @@ def project_history_import(
             rationale=rationale,
         )
         previous = entry
+    counted_at = portfolio_key(project)
     project.current_stage = entries[-1].stage
     project.status = status
-    project.save(update_fields=["current_stage", "status", "updated_at"])
+    project_stage_rank_set(project=project)
+    project.save(update_fields=["current_stage", "stage_rank", "status", "updated_at"])
+    portfolio_counts_move(before=counted_at, project=project)
     stage_stays_refresh(project=project)
     activity_record(
         actor=by,

@@ -127,6 +127,7 @@ from projects.models import (
     InvoiceSequence,
     Milestone,
     Payment,
+    PortfolioCount,
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
@@ -135,7 +136,12 @@ from projects.models import (
     VatInvoice,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
-from projects.services import milestone_verify_guard, rebuild_stage_stays
+from projects.services import (
+    milestone_verify_guard,
+    rebuild_portfolio_counts,
+    rebuild_stage_ranks,
+    rebuild_stage_stays,
+)
 from projects.services.invoicing import invoice_prefix
 from projects.services.registration import refuse_untied_partners
 from reports.choices import MobilityKind, ReportKind
@@ -570,6 +576,14 @@ class TestSeedingAgain:
         assert authenticate(username=STAFF_EMAIL, password=DEMO_PASSWORD) is not None
 
 
+PORTFOLIO_COUNT_FIELDS = [
+    "stage",
+    "status",
+    "lead_institution",
+    "joint_centre",
+    "partnership",
+    "projects",
+]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="COPY is PostgreSQL's"
 )
@@ -599,6 +613,23 @@ class TestGeneratedProjects:
         rebuild_stage_stays()
         assert kept
         assert kept == sorted(generated.values_list("project", "stage", "entered_at", "duration"))
+
+    def test_the_generated_projects_are_ranked_and_counted(self, demo):
+        """The demo's projects and the generated ones carry their stage's
+        rank, and the portfolio's counts are those a count of every
+        project gives."""
+        seed(projects=20)
+
+        ranks = dict(ResearchProject.objects.values_list("pk", "stage_rank"))
+        counts = sorted(PortfolioCount.objects.values_list(*PORTFOLIO_COUNT_FIELDS), key=str)
+        rebuild_stage_ranks()
+        rebuild_portfolio_counts()
+        assert ranks == dict(ResearchProject.objects.values_list("pk", "stage_rank"))
+        assert 0 not in ranks.values()
+        assert counts == sorted(
+            PortfolioCount.objects.values_list(*PORTFOLIO_COUNT_FIELDS), key=str
+        )
+        assert sum(row[-1] for row in counts) == ResearchProject.objects.count()
 
     def test_a_second_run_continues_the_numbering(self, demo):
         seed(projects=3)
