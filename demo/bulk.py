@@ -39,7 +39,7 @@ from partnerships.models import Institution, Person
 from pipelines.choices import SectorCode
 from projects.choices import ProjectStatus, TherapeuticArea
 from projects.models import ResearchProject, StageTransition
-from projects.services import rebuild_stage_stays
+from projects.services import rebuild_partner_stage_counts, rebuild_stage_stays
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -328,6 +328,7 @@ def _after_generation() -> None:
     which the services keep up to date one decision at a time and a bulk
     load bypasses, are brought up to date here, once per run."""
     rebuild_stage_stays()
+    rebuild_partner_stage_counts()
 
 
 def _draft_generated_project(

@@ -22,6 +22,7 @@ from partnerships.models import (
 )
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject, StageTransition
+from projects.services.partner_counts import partner_stage_counts_add
 
 DEMO_PASSWORD = "correct horse battery staple"
 
@@ -270,6 +271,9 @@ class ProjectUnderAgreementFactory(ResearchProjectFactory):
     def partner_enterprises(self, create, extracted, **kwargs):
         if create:
             self.partner_enterprises.set(extracted or [self.agreement.partnership.enterprise])
+            # Counted for its partners, as ``project_register`` counts a
+            # project it registers.
+            partner_stage_counts_add(project=self)
 
 
 class MilestoneScheduleItemFactory(factory.django.DjangoModelFactory):

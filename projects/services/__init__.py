@@ -69,6 +69,7 @@ from .milestones import (
     milestones_create_from_schedule,
 )
 from .owners import project_owner_assign, project_owner_assign_guard
+from .partner_counts import rebuild_partner_stage_counts
 from .registration import project_register
 from .reminders import milestone_reminder_guard, milestone_reminder_send
 from .royalties import (
@@ -141,6 +142,7 @@ __all__ = [
     "project_terminate",
     "project_terminate_guard",
     "project_update",
+    "rebuild_partner_stage_counts",
     "rebuild_stage_stays",
     "royalty_report_accept",
     "royalty_report_invoice",

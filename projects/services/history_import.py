@@ -32,6 +32,7 @@ from projects.models import Invoice, Milestone, Payment, ResearchProject, StageT
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
+from .partner_counts import partner_stage_counts_move
 from .registration import started_at
 from .stays import stage_stays_refresh
 
@@ -160,10 +161,12 @@ def project_history_import(
             rationale=rationale,
         )
         previous = entry
+    from_stage_id = project.current_stage_id
     project.current_stage = entries[-1].stage
     project.status = status
     project.save(update_fields=["current_stage", "status", "updated_at"])
     stage_stays_refresh(project=project)
+    partner_stage_counts_move(project=project, from_stage_id=from_stage_id)
     activity_record(
         actor=by,
         verb="project.history_imported",

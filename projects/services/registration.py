@@ -20,6 +20,8 @@ from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageTransition
 from projects.selectors import staff_work_on_project
 
+from .partner_counts import partner_stage_counts_add
+
 
 class ProjectOutOfReach(DomainError):
     code = "permission_denied"
@@ -153,6 +155,7 @@ def project_register(
     refuse_untied_partners(project, partner_enterprises)
     if partner_enterprises:
         project.partner_enterprises.set(partner_enterprises)
+        partner_stage_counts_add(project=project)
     start = StageTransition.objects.create(
         project=project,
         kind=TransitionKind.START,

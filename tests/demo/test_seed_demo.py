@@ -114,6 +114,7 @@ from projects.models import (
     FixedPayment,
     Invoice,
     Milestone,
+    PartnerStageCount,
     Payment,
     ResearchProject,
     RoyaltyReport,
@@ -123,7 +124,11 @@ from projects.models import (
     VatInvoice,
 )
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
-from projects.services import milestone_verify_guard, rebuild_stage_stays
+from projects.services import (
+    milestone_verify_guard,
+    rebuild_partner_stage_counts,
+    rebuild_stage_stays,
+)
 from projects.services.registration import refuse_untied_partners
 from reports.choices import MobilityKind, ReportKind
 from reports.models import AnnualReportInput, StaffMobility, TransferEntity
@@ -260,6 +265,27 @@ def terms() -> list[dict]:
             "sales_breakdown_required",
         )
     )
+
+
+def partner_stage_counts() -> dict[tuple[int, int], int]:
+    """The partners' counts of projects by stage that are not zero."""
+    return {
+        (enterprise_id, stage_id): count
+        for enterprise_id, stage_id, count in PartnerStageCount.objects.filter(
+            project_count__gt=0
+        ).values_list("enterprise_id", "stage_id", "project_count")
+    }
+
+
+def test_the_demo_counts_each_partners_projects_by_stage(demo):
+    """The demo's projects were written in bulk, then moved by the
+    services: the counts are those of the projects."""
+    kept = partner_stage_counts()
+
+    rebuild_partner_stage_counts()
+
+    assert kept
+    assert kept == partner_stage_counts()
 
 
 def projects_with_history(**filters):
@@ -586,6 +612,15 @@ class TestGeneratedProjects:
         rebuild_stage_stays()
         assert kept
         assert kept == sorted(generated.values_list("project", "stage", "entered_at", "duration"))
+
+    def test_the_generated_projects_are_counted_by_partner_and_stage(self, demo):
+        seed(projects=20)
+
+        kept = partner_stage_counts()
+        rebuild_partner_stage_counts()
+        assert kept == partner_stage_counts()
+        # A project counts once for each of its partners.
+        assert sum(kept.values()) == ResearchProject.partner_enterprises.through.objects.count()
 
     def test_a_second_run_continues_the_numbering(self, demo):
         seed(projects=3)
