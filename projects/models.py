@@ -409,21 +409,24 @@ class PartnerStageCount(models.Model):
     its partners (``projects.services.partner_counts``), in their
     transaction. A count that falls to zero keeps its row."""
 
+    # Read by enterprise through the unique constraint's index, which
+    # begins with it.
     enterprise = models.ForeignKey(
         "partnerships.Enterprise",
         verbose_name=_("enterprise"),
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
     stage = models.ForeignKey(
         StageDefinition, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="+"
     )
-    project_count = models.PositiveIntegerField(_("projects"), default=0)
+    # Never negative: a constraint below, with its message.
+    project_count = models.IntegerField(_("projects"), default=0)
 
     class Meta:
         verbose_name = _("partner's projects at a stage")
         verbose_name_plural = _("partners' projects at a stage")
-        ordering = ["enterprise", "stage"]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "stage"],

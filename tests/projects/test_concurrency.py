@@ -17,7 +17,14 @@ from django.utils import timezone
 from core.errors import DomainError
 from pipelines.models import Pipeline, Sector, StageDefinition
 from projects.choices import MilestoneStatus
-from projects.models import Activity, Invoice, Payment, StageStay, StageTransition
+from projects.models import (
+    Activity,
+    Invoice,
+    PartnerStageCount,
+    Payment,
+    StageStay,
+    StageTransition,
+)
 from projects.services import (
     fixed_payment_invoice,
     fixed_payment_pay,
@@ -29,6 +36,7 @@ from projects.services import (
     project_resume,
     project_revert,
     project_skip,
+    rebuild_partner_stage_counts,
     rebuild_stage_stays,
 )
 from tests.factories import (
@@ -299,3 +307,39 @@ def test_concurrent_advances_of_many_projects_each_write_their_stay(agreement, s
         project.pk for project in projects
     )
     assert set(StageStay.objects.values_list("stage", "position")) == {(stages[0].pk, 1)}
+
+
+def test_concurrent_advances_of_one_partners_projects_are_all_counted(
+    agreement, stages, staff_user
+):
+    """Twenty projects of one partner advanced at once into a stage where it
+    had none: every advance is counted, none lost to another's view of the
+    count, and the counts are those of the projects."""
+    projects = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+        for _ in range(THREADS)
+    ]
+    enterprise = agreement.partnership.enterprise
+
+    outcomes = run_together(
+        [
+            lambda project=project: project_advance(
+                project=project, by=staff_user, rationale="Pilot passed."
+            )
+            for project in projects
+        ]
+    )
+
+    assert all(isinstance(o, StageTransition) for o in outcomes), outcomes
+    counts = dict(
+        PartnerStageCount.objects.filter(enterprise=enterprise).values_list(
+            "stage", "project_count"
+        )
+    )
+    assert counts == {stages[0].pk: 0, stages[1].pk: THREADS}
+    rebuild_partner_stage_counts()
+    assert dict(
+        PartnerStageCount.objects.filter(enterprise=enterprise).values_list(
+            "stage", "project_count"
+        )
+    ) == {stages[1].pk: THREADS}
