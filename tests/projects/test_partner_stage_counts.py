@@ -20,7 +20,7 @@ from django.contrib import admin
 from core.errors import TransitionNotAllowed
 from pipelines.models import StageDefinition
 from projects.admin import ResearchProjectAdmin
-from projects.models import PartnerStageCount, ResearchProject
+from projects.models import PartnerStageCount, ResearchProject, StageTransition
 from projects.services import (
     StageEntry,
     project_advance,
@@ -234,12 +234,7 @@ def random_step(world, rng):
     """One thing the services do to projects, chosen at random: register a
     project, record a gate decision (or have it refused), change a project's
     partners."""
-    staff_user, institution, centre, agreement = (
-        world.staff,
-        world.institution,
-        world.centre,
-        world.agreement,
-    )
+    staff_user, centre, agreement = world.staff, world.centre, world.agreement
     action = rng.choice(["register", "decide", "decide", "decide", "decide", "partners"])
     if action == "register" or not world.projects:
         pipeline = rng.choice(["ENV", "AGRI-GMO"])
@@ -253,7 +248,7 @@ def random_step(world, rng):
         world.projects.append(
             register(
                 staff_user,
-                institution,
+                world.institution,
                 terms=terms,
                 partners=partners,
                 stage=stages(pipeline)[rng.randrange(3)],
@@ -324,3 +319,5 @@ def test_any_sequence_of_service_calls_leaves_the_counts_a_rebuild_writes(
 
         assert len(counts()) > 3
         assert counts() == counted_from_projects()
+    moves = StageTransition.objects.filter(kind__in=["advance", "skip", "revert"])
+    assert moves.count() > 20
