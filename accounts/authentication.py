@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from .api.throttling import token_cached_and_counted
 from .models import ApiToken
 from .services import token_digest
-from .token_cache import token_cached, token_keep
+from .token_cache import token_keep
 
 # Writing last_used_at on every request would turn each read into a write;
 # once a minute is precise enough to spot unused tokens.
@@ -33,7 +34,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token is malformed.")) from error
         digest = token_digest(key)
         now = timezone.now()
-        token = token_cached(digest)
+        token = self.token_cached(request, digest)
         from_database = token is None
         if from_database:
             token = (
@@ -50,6 +51,12 @@ class ApiTokenAuthentication(BaseAuthentication):
             # Kept until its use is due to be noted again.
             token_keep(token, until=token.last_used_at + LAST_USED_RESOLUTION, now=now)
         return token.user, token
+
+    def token_cached(self, request, digest):
+        """The token as the cache keeps it, if it does; with Redis, read in
+        the same round trip as the request's place in the throttle's window
+        (``throttling.token_cached_and_counted``)."""
+        return token_cached_and_counted(request, digest)
 
     def authenticate_header(self, request):
         return self.keyword

@@ -89,6 +89,13 @@ def token_cached(digest: str) -> ApiToken | None:
     except RedisError as error:
         logger.warning("API token read from the database: the cache is unreachable (%s)", error)
         return None
+    return token_from_kept(kept)
+
+
+def token_from_kept(kept) -> ApiToken | None:
+    """The token and user of what the cache keeps under a token's key, as
+    read by ``shared_cache().get(cache_key(digest))``; None for a marker,
+    nothing, or something else."""
     # Kept by code whose models had other columns (a deployment under way):
     # not ours to rebuild.
     if not isinstance(kept, tuple) or kept[0] != TOKEN_COLUMNS or kept[2] != USER_COLUMNS:
@@ -96,6 +103,16 @@ def token_cached(digest: str) -> ApiToken | None:
     token = ApiToken.from_db(kept[4], TOKEN_COLUMNS, kept[1])
     token.user = User.from_db(kept[4], USER_COLUMNS, kept[3])
     return token
+
+
+def shared_cache():
+    """The cache that keeps tokens, or None when they are not kept."""
+    return _cache()
+
+
+def cache_key(digest: str) -> str:
+    """The key (before the cache's prefix) under which a token is kept."""
+    return _key(digest)
 
 
 def token_keep(token: ApiToken, *, until: datetime, now: datetime) -> None:

@@ -21,9 +21,11 @@ sorted, page 10,000: at 100,000 projects that is the last page, 2,001), a
 project page, the dashboard (the superuser), the portal's overview and
 project list for the partner of the enterprise with the most projects, and
 the API's project list (the superuser, a session). Each page is warmed up,
-then requested ``--repeat`` times; the script prints the median and p95 of
-each size, the number of SQL queries at 1,000,000 and the ratio of the
-medians, 1,000,000 over 100,000. Target: every ratio at most 2.
+then requested ``--repeat`` times at each size in alternation, one request
+at a time, so that the machine's load weighs on both sizes alike; the script
+prints the median and p95 of each size, the number of SQL queries at
+1,000,000 and the ratio of the medians, 1,000,000 over 100,000. Target:
+every ratio at most 2.
 """
 
 import argparse
@@ -73,20 +75,24 @@ def main() -> None:
         default=DEFAULT_PREFIX,
         help="the databases are PREFIX_100k and PREFIX_1m (default %(default)s)",
     )
-    parser.add_argument("--measure", metavar="DATABASE", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", metavar="DATABASE", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", metavar="DATABASE", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.measure:
-        measure(options)
+    if options.prepare:
+        prepare(options)
+        return
+    if options.serve:
+        serve(options)
         return
 
     import psycopg
 
     created = []
     databases = {size: f"{options.prefix}_{suffix}" for size, suffix in SIZES.items()}
-    print(f"load average at start: {Path('/proc/loadavg').read_text().split()[:3]}")
+    print(f"load average at start: {load_average()}")
     try:
-        results = {}
+        prepared = {}
         for projects, database in databases.items():
             with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
                 exists = admin.execute(
@@ -99,34 +105,88 @@ def main() -> None:
                     created.append(database)
             child = subprocess.run(
                 [
-                    sys.executable,
-                    __file__,
-                    "--server",
-                    options.server,
-                    "--repeat",
-                    str(options.repeat),
-                    "--measure",
-                    database,
-                    "--seed",
-                    "0" if exists else str(projects),
+                    *(sys.executable, __file__, "--server", options.server),
+                    *("--prepare", database, "--seed", "0" if exists else str(projects)),
                 ],
                 check=True,
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            results[projects] = json.loads(child.stdout.strip().splitlines()[-1])
-        report(results)
+            prepared[projects] = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"load average before measuring: {load_average()}")
+        report(prepared, measure_alternately(options, databases))
     finally:
         if not options.keep:
             with psycopg.connect(f"{options.server}/postgres", autocommit=True) as admin:
                 for database in created if not options.reuse else databases.values():
                     admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    print(f"load average at end: {Path('/proc/loadavg').read_text().split()[:3]}")
+    print(f"load average at end: {load_average()}")
 
 
-def report(results: dict) -> None:
-    small, large = results[100_000], results[1_000_000]
-    for size, result in results.items():
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def measure_alternately(options, databases: dict) -> dict:
+    """Time every page at both sizes, one request at a time, alternating.
+
+    Each size is served by a process of its own (Django holds one database
+    per process); the two wait for each other, so that a change in the
+    machine's load over the run weighs on both sizes alike instead of on
+    whichever was measured last.
+    """
+    servers = {
+        size: subprocess.Popen(
+            [sys.executable, __file__, "--server", options.server, "--serve", database],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        for size, database in databases.items()
+    }
+
+    def ask(size: int, command: dict) -> dict:
+        server = servers[size]
+        server.stdin.write(json.dumps(command) + "\n")
+        server.stdin.flush()
+        answer = server.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the server of {databases[size]} stopped")
+        return json.loads(answer)
+
+    try:
+        pages = {size: {} for size in servers}
+        for index, (label, *_) in enumerate(CASES):
+            timings = {size: [] for size in servers}
+            queries = {}
+            for size in servers:
+                queries[size] = ask(size, {"case": index, "warm": 3})["queries"]
+            for _ in range(options.repeat):
+                for size in servers:
+                    timings[size].append(ask(size, {"case": index})["seconds"])
+            for size in servers:
+                pages[size][label] = {
+                    "p50": statistics.median(timings[size]) * 1e3,
+                    "p95": statistics.quantiles(timings[size], n=100, method="inclusive")[94]
+                    * 1e3,
+                    "queries": queries[size],
+                }
+            print(
+                f"{label}: "
+                + ", ".join(f"{pages[size][label]['p50']:.1f} ms" for size in servers),
+                file=sys.stderr,
+            )
+        return pages
+    finally:
+        for server in servers.values():
+            server.stdin.close()
+            server.wait()
+
+
+def report(prepared: dict, pages: dict) -> None:
+    small, large = pages[100_000], pages[1_000_000]
+    for size, result in prepared.items():
         seeded = f", seeded in {result['seed_seconds']:.0f} s" if result["seed_seconds"] else ""
         print(f"{size:>9,} requested: {result['projects']:,} projects{seeded}")
     print(
@@ -135,7 +195,7 @@ def report(results: dict) -> None:
     )
     over = []
     for label, *_ in CASES:
-        before, after = small["pages"][label], large["pages"][label]
+        before, after = small[label], large[label]
         ratio = after["p50"] / before["p50"]
         if ratio > TARGET_RATIO:
             over.append(label)
@@ -160,10 +220,9 @@ def counting_queries():
         yield statements
 
 
-def measure(options) -> None:
-    """One size, in this process; prints its figures as one JSON line."""
+def set_up_django(options, database: str) -> None:
     sys.path.insert(0, str(REPOSITORY))
-    os.environ["DATABASE_URL"] = f"{options.server}/{options.measure}"
+    os.environ["DATABASE_URL"] = f"{options.server}/{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -171,15 +230,15 @@ def measure(options) -> None:
 
     django.setup()
 
+
+def prepare(options) -> None:
+    """Migrate, seed if asked, analyse; prints the figures as one JSON line."""
+    set_up_django(options, options.prepare)
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    from accounts.models import User
     from projects.models import ResearchProject
 
-    setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
     seed_seconds = 0.0
     if options.seed:
@@ -190,39 +249,44 @@ def measure(options) -> None:
         print(f"seed_demo --projects {options.seed}: {seed_seconds:.1f} s", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    print(json.dumps({"projects": ResearchProject.objects.count(), "seed_seconds": seed_seconds}))
 
+
+def serve(options) -> None:
+    """Answer the parent's requests for timings, one JSON line per line read.
+
+    ``{"case": i, "warm": n}`` requests case i n times, then once more
+    counting its queries, and answers ``{"queries": q}``; ``{"case": i}``
+    requests it once and answers ``{"seconds": s}``.
+    """
+    set_up_django(options, options.serve)
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+
+    setup_test_environment()
     clients = {}
-    pages = {}
-    for label, email, url in CASES:
+    for line in sys.stdin:
+        command = json.loads(line)
+        _, email, url = CASES[command["case"]]
         if email not in clients:
             clients[email] = Client()
             clients[email].force_login(User.objects.get(email=email))
         client = clients[email]
-        for _ in range(3):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        with counting_queries() as queries:
-            client.get(url)
-        timings = []
-        for _ in range(options.repeat):
+        if "warm" in command:
+            for _ in range(command["warm"]):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+            with counting_queries() as queries:
+                client.get(url)
+            answer = {"queries": len(queries)}
+        else:
             started = time.perf_counter()
             client.get(url)
-            timings.append(time.perf_counter() - started)
-        pages[label] = {
-            "p50": statistics.median(timings) * 1e3,
-            "p95": statistics.quantiles(timings, n=100, method="inclusive")[94] * 1e3,
-            "queries": len(queries),
-        }
-        print(f"{options.measure}: {label} {pages[label]['p50']:.1f} ms", file=sys.stderr)
-    print(
-        json.dumps(
-            {
-                "projects": ResearchProject.objects.count(),
-                "seed_seconds": seed_seconds,
-                "pages": pages,
-            }
-        )
-    )
+            answer = {"seconds": time.perf_counter() - started}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

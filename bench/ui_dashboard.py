@@ -11,7 +11,8 @@ it, runs ``seed_demo --projects 100000`` and ``VACUUM ANALYZE``, and drops it
 at the end unless ``--keep`` is given. ``--reuse`` measures a database kept
 earlier (it migrates, so that new indexes apply, and analyzes). A database of
 that name that exists already is never overwritten or dropped without
-``--reuse``.
+``--reuse``. ``--database`` names another database (a copy of one seeded
+by ``bench/million.py``, say).
 
 Then, in this process, with DEBUG off, it signs in the demo superuser with
 Django's test client and times ``GET /`` (the dashboard, whole: the median
@@ -77,18 +78,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database")
+    parser.add_argument("--database", default=DATABASE, help=f"default {DATABASE}")
     options = parser.parse_args()
+    database = options.database
 
-    exists = psql(options.server, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")
+    exists = psql(options.server, f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
     if exists and not options.reuse:
-        sys.exit(f"{DATABASE} exists; drop it, or measure it with --reuse.")
+        sys.exit(f"{database} exists; drop it, or measure it with --reuse.")
     if not exists and options.reuse:
-        sys.exit(f"{DATABASE} does not exist; run without --reuse first.")
+        sys.exit(f"{database} does not exist; run without --reuse first.")
     if not exists:
-        psql(options.server, f"CREATE DATABASE {DATABASE}")
+        psql(options.server, f"CREATE DATABASE {database}")
     created = not exists
     try:
-        os.environ["DATABASE_URL"] = f"{options.server}/{DATABASE}"
+        os.environ["DATABASE_URL"] = f"{options.server}/{database}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
         os.environ["DEBUG"] = "false"
         os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
@@ -98,8 +101,8 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            psql(options.server, f"DROP DATABASE IF EXISTS {DATABASE}")
-            print(f"dropped {DATABASE}")
+            psql(options.server, f"DROP DATABASE IF EXISTS {database}")
+            print(f"dropped {database}")
 
 
 def run(options, *, seed: bool) -> None:

@@ -39,7 +39,11 @@ from partnerships.models import Institution, Person
 from pipelines.choices import SectorCode
 from projects.choices import ProjectStatus, TherapeuticArea
 from projects.models import ResearchProject, StageTransition
-from projects.services import rebuild_partner_stage_counts, rebuild_stage_stays
+from projects.services import (
+    rebuild_partner_stage_counts,
+    rebuild_portfolio_counts,
+    rebuild_stage_stays,
+)
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -326,9 +330,11 @@ def _after_generation() -> None:
     """What must follow the rows written in bulk, inside the same
     transaction: the summaries kept beside the projects and their history,
     which the services keep up to date one decision at a time and a bulk
-    load bypasses, are brought up to date here, once per run."""
+    load bypasses, are brought up to date here, once per run (the projects'
+    stage ranks were drafted with them)."""
     rebuild_stage_stays()
     rebuild_partner_stage_counts()
+    rebuild_portfolio_counts()
 
 
 def _draft_generated_project(

@@ -19,7 +19,7 @@ from demo.history import PlannedTransition, StageFacts, project_budget
 from demo.specs import DEMO_TIME_ZONE
 from partnerships.choices import CooperationMode
 from partnerships.models import Agreement, Partnership
-from pipelines.models import StageDefinition
+from pipelines.models import StageDefinition, stage_rank
 from projects.choices import ProjectStatus
 from projects.models import ResearchProject, StageTransition
 
@@ -60,7 +60,7 @@ class ProjectDraft:
 def stage_facts() -> dict[str, list[StageFacts]]:
     """Each pipeline's stages in order, by pipeline code."""
     stages: dict[str, list[StageFacts]] = {}
-    for stage in StageDefinition.objects.select_related("pipeline").order_by(
+    for stage in StageDefinition.objects.select_related("pipeline__sector").order_by(
         "pipeline__code", "position"
     ):
         stages.setdefault(stage.pipeline.code, []).append(
@@ -74,6 +74,9 @@ def stage_facts() -> dict[str, list[StageFacts]]:
                 trl_max=stage.trl_max,
                 typical_cost=int(stage.typical_cost),
                 currency=stage.typical_cost_currency,
+                rank=stage_rank(
+                    sector_position=stage.pipeline.sector.position, stage_position=stage.position
+                ),
             )
         )
     return stages
@@ -174,6 +177,7 @@ def new_project(
         title=title,
         title_zh=title_zh,
         current_stage_id=stage.id,
+        stage_rank=stage.rank,
         status=status,
         lead_institution_id=lead_institution_id,
         principal_investigator_id=investigator_id,

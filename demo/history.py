@@ -106,6 +106,9 @@ class StageFacts:
     trl_max: int
     typical_cost: int
     currency: str
+    # Its place among all stages (``pipelines.models.stage_rank``), which
+    # a project at this stage carries.
+    rank: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.events import publish
 
-from .events import StagePositionChanged
+from .events import SectorPositionChanged, StagePositionChanged
 from .models import Pipeline, Sector, StageDefinition
 
 
@@ -16,6 +16,11 @@ def _announce_moved(stages_and_changes) -> None:
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_zh", "position"]
     search_fields = ["code", "name", "name_zh"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "position" in form.changed_data:
+            publish(SectorPositionChanged(sector=obj))
 
 
 class StageDefinitionInline(admin.TabularInline):

@@ -1,12 +1,13 @@
 """What the pipelines' editing announces to the apps above: a stage took
-another position in its pipeline. The figures grouped by position (the
-stays in a stage, in ``projects``) move with it."""
+another position in its pipeline, or a sector another position among the
+sectors. The figures grouped or sorted by position (the stays in a stage
+and the projects' stage rank, in ``projects``) move with it."""
 
 from dataclasses import dataclass
 
 from core.events import DomainEvent
 
-from .models import StageDefinition
+from .models import Sector, StageDefinition
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -14,3 +15,10 @@ class StagePositionChanged(DomainEvent):
     """A stage's position in its pipeline changed."""
 
     stage: StageDefinition
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectorPositionChanged(DomainEvent):
+    """A sector's position among the sectors changed."""
+
+    sector: Sector

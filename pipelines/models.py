@@ -19,6 +19,17 @@ from .choices import SectorCode
 
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 PROBABILITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
+# Positions are small integers (below 2**15), so a sector's position times
+# this, plus a stage's position, orders stages exactly as the pair of
+# positions does, in one integer a project can carry and an index can hold.
+STAGE_RANK_BASE = 2**15
+
+
+def stage_rank(*, sector_position: int, stage_position: int) -> int:
+    """Where a stage stands among the stages of every sector: by the
+    sector's position, then by the stage's in its pipeline (stages of
+    sectors at the same position rank together)."""
+    return sector_position * STAGE_RANK_BASE + stage_position
 
 
 class Sector(models.Model):

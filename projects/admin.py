@@ -16,7 +16,12 @@ from .models import (
     StageTransition,
     VatInvoice,
 )
-from .services import project_register, stage_stays_refresh
+from .services import (
+    portfolio_counts_move,
+    portfolio_key,
+    project_register,
+    stage_stays_refresh,
+)
 from .services.partner_counts import PartnerLinks, partner_stage_counts_relink
 from .services.stays import SCOPE_LINKS
 
@@ -82,11 +87,14 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            # Counted where it stood before the form's changes.
+            counted_at = portfolio_key(ResearchProject.objects.select_for_update().get(pk=obj.pk))
             super().save_model(request, obj, form, change)
             if SCOPE_LINKS & set(form.changed_data):
-                # The stays carry the cooperation mode and the links that
-                # scope them.
+                # The stays and the portfolio's counts carry the links
+                # that scope them.
                 stage_stays_refresh(project=obj)
+                portfolio_counts_move(before=counted_at, project=obj)
         else:
             project_register(project=obj, by=request.user, rationale="Registered in the admin.")
 

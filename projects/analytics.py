@@ -105,6 +105,7 @@ from .selectors import (
     invoices_with_amount_paid,
     milestones_visible_to,
     payments_visible_to,
+    portfolio_counts_visible_to,
     projects_visible_to,
     royalty_reports_visible_to,
     stage_stays_visible_to,
@@ -171,21 +172,42 @@ class FunnelStage:
         return self.active + self.on_hold + self.productized
 
 
+def _counted_by_partnership(user, *, sector=None, mode=None) -> list[dict]:
+    """The visible projects by current stage, status and partnership: for
+    staff, summed from the counts the services keep (``PortfolioCount``),
+    a few hundred rows however many projects there are; for a partner,
+    whose projects the counts cannot tell apart, grouped from its
+    projects."""
+    counts = portfolio_counts_visible_to(user)
+    if counts is None:
+        return list(
+            _scoped_projects(user, sector=sector, mode=mode)
+            .values("current_stage_id", "status", "partnership_id")
+            .annotate(count=Count("*"))
+        )
+    if sector:
+        counts = counts.filter(stage__pipeline__sector__code=sector)
+    if mode == NO_MODE:
+        counts = counts.filter(partnership__isnull=True)
+    elif mode:
+        counts = counts.filter(partnership__mode=mode)
+    return list(
+        counts.order_by()
+        .values("status", "partnership_id", current_stage_id=F("stage_id"))
+        .annotate(count=Sum("projects"))
+        .filter(count__gt=0)
+    )
+
+
 def portfolio_counts(user, *, sector: str | None = None, mode: str | None = None):
     """The visible projects counted by current stage, status and cooperation
     mode: a few hundred rows however many projects there are. The funnel
-    and the conversion both read it, so a page that shows both scans the
-    projects once.
+    and the conversion both read it.
 
-    Counted by partnership, in the order of the index on stage, status and
-    partnership (``project_portfolio_counts_idx``), and only then by the
-    partnerships' modes: a few rows, where joining every project to its
-    partnership cost a hash of every project."""
-    rows = list(
-        _scoped_projects(user, sector=sector, mode=mode)
-        .values("current_stage_id", "status", "partnership_id")
-        .annotate(count=Count("*"))
-    )
+    Counted by partnership, and only then by the partnerships' modes: a
+    partnership's change of mode moves no count, and the few partnerships'
+    modes are read after."""
+    rows = _counted_by_partnership(user, sector=sector, mode=mode)
     mode_of = dict(
         Partnership.objects.filter(
             pk__in={row["partnership_id"] for row in rows if row["partnership_id"]}

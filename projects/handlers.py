@@ -8,10 +8,11 @@ from partnerships.events import (
     AgreementUpdated,
     PartnershipModeChanged,
 )
-from pipelines.events import StagePositionChanged
+from pipelines.events import SectorPositionChanged, StagePositionChanged
 
 from .activity import activity_record
 from .services.fixed_payments import agreement_fixed_payments_schedule
+from .services.stage_ranks import stage_ranks_sector_update, stage_ranks_stage_update
 from .services.stays import stage_stays_mode_update, stage_stays_position_update
 
 # The agreement's particulars and terms that decide its fixed payments.
@@ -63,3 +64,15 @@ def stage_stays_mode_record(event: PartnershipModeChanged) -> None:
 def stage_stays_position_record(event: StagePositionChanged) -> None:
     """The stays in the stage are grouped under its new position."""
     stage_stays_position_update(stage=event.stage)
+
+
+@subscribe(StagePositionChanged)
+def stage_ranks_stage_record(event: StagePositionChanged) -> None:
+    """The projects in the stage are sorted by its new position."""
+    stage_ranks_stage_update(stage=event.stage)
+
+
+@subscribe(SectorPositionChanged)
+def stage_ranks_sector_record(event: SectorPositionChanged) -> None:
+    """The projects in the sector's stages are sorted by its new position."""
+    stage_ranks_sector_update(sector=event.sector)

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,13 @@ class ResearchProject(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="projects",
     )
+    # The current stage's place among all stages (``pipelines.models.
+    # stage_rank``: the sector's position, then the stage's), so that the
+    # list sorted by stage reads its first page from an index instead of
+    # sorting every visible project by two joined tables' columns. Written
+    # by the services that move a project (``projects.services.
+    # stage_ranks``) and again when a stage or sector is reordered.
+    stage_rank = models.PositiveIntegerField(_("stage rank"), default=0, editable=False)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -164,6 +172,12 @@ class ResearchProject(TimeStampedModel):
             models.Index(
                 fields=["code", "id", "lead_institution", "joint_centre", "partnership"],
                 name="project_code_scoped_idx",
+            ),
+            # The project list sorted by stage, with what the staff's
+            # scoping reads: its first page is read in this index's order.
+            models.Index(
+                fields=["stage_rank", "id", "lead_institution", "joint_centre", "partnership"],
+                name="project_stage_sort_idx",
             ),
             # The portfolio's counts (``analytics.portfolio_counts``) read
             # this index alone, in its order: projects by stage, status and
@@ -396,6 +410,80 @@ class StageStay(models.Model):
 
     def __str__(self):
         return f"{self.project_id}: {self.stage_id} ({self.duration})"
+
+
+class PortfolioCount(models.Model):
+    """How many projects stand at a stage with a status under the same
+    links (lead institution, joint centre, partnership): the portfolio's
+    counts (``projects.analytics.portfolio_counts``) read these few hundred
+    rows instead of grouping every project. A summary of the projects,
+    kept by the services that register, move or re-link a project, in
+    their transaction (``projects.services.portfolio_counts``).
+
+    The links are those that decide which staff see a project, so a staff
+    member's counts are chosen here exactly as ``projects_visible_to``
+    chooses the projects; the cooperation mode is the partnership's, read
+    with the counts, so a partnership's change of mode moves no count.
+
+    A count goes with the stage, institution, joint centre or partnership
+    it names: none of them can be deleted while a project names it, so the
+    count is of no project by then."""
+
+    stage = models.ForeignKey(
+        StageDefinition, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices)
+    lead_institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("lead institution"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    joint_centre = models.ForeignKey(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    projects = models.IntegerField(_("projects"), default=0)
+
+    class Meta:
+        verbose_name = _("portfolio count")
+        verbose_name_plural = _("portfolio counts")
+        ordering = ["stage", "status"]
+        constraints = [
+            # One row per stage, status and links, empty links included
+            # (as 0, which no row's key is): of two registrations at once
+            # that would add the same row, the second waits for the first
+            # and adds to its row.
+            models.UniqueConstraint(
+                "stage",
+                "status",
+                "lead_institution",
+                Coalesce("joint_centre", Value(0)),
+                Coalesce("partnership", Value(0)),
+                name="portfolio_count_unique_links",
+                violation_error_message=_(
+                    "The portfolio counts these projects in another row already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(projects__gte=0),
+                name="portfolio_count_non_negative",
+                violation_error_message=_("A count of projects cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stage_id} {self.status}: {self.projects}"
 
 
 class PartnerStageCount(models.Model):

@@ -22,6 +22,7 @@ from partnerships.models import (
 )
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject, StageTransition
+from projects.services import portfolio_counts_move, project_stage_rank_set
 from projects.services.partner_counts import partner_stage_counts_add
 
 DEMO_PASSWORD = "correct horse battery staple"
@@ -150,6 +151,16 @@ class ResearchProjectFactory(factory.django.DjangoModelFactory):
     def partner_enterprises(self, create, extracted, **kwargs):
         if create and extracted:
             self.partner_enterprises.set(extracted)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Ranked and counted as a registration ranks and counts it
+        # (``project_register``), without opening its history.
+        project = model_class(*args, **kwargs)
+        project_stage_rank_set(project=project)
+        project.save()
+        portfolio_counts_move(before=None, project=project)
+        return project
 
 
 class StageTransitionFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Health checks replace a connection the server closed while it sat idle.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, whose health check looks at the socket before it
+    # sends a query (core/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 
 STORAGES = {
     "default": {

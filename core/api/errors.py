@@ -48,6 +48,11 @@ def error_body(
 
 
 def api_exception_handler(exc, context):
+    # What a request took ahead of its checks (its place in the throttle's
+    # window, taken with its token) goes back when it is refused before its
+    # view; after the throttle has used it, giving back does nothing.
+    for taken in getattr(context.get("request"), "give_back_on_refusal", ()):
+        taken.give_back()
     if isinstance(exc, DomainError):
         fields = exc.fields
         if exc.code in FORBIDDEN_CODES:

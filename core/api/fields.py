@@ -89,3 +89,28 @@ def date_writer() -> Callable[[date | None], str | None]:
         return value.isoformat()
 
     return write
+
+
+def decimal_writer(field: serializers.DecimalField) -> Callable[[Decimal], str]:
+    """Writes decimals as ``field`` (a ``DecimalField`` writing strings)
+    does, without its rounding for a value that already has the field's
+    places and fits its digits, as amounts read from their columns do: the
+    field rounds each value in a context of its own, which then changes
+    nothing. Any other value goes through the field."""
+    if (
+        field.decimal_places is None
+        or not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        or field.localize
+        or field.normalize_output
+    ):
+        return field.to_representation
+    exponent, max_digits = -field.decimal_places, field.max_digits
+
+    def write(value):
+        if type(value) is Decimal and value.is_finite():
+            _sign, digits, value_exponent = value.as_tuple()
+            if value_exponent == exponent and (max_digits is None or len(digits) <= max_digits):
+                return f"{value:f}"
+        return field.to_representation(value)
+
+    return write

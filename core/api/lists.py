@@ -9,7 +9,8 @@ is read and written, and then only reads and writes:
 
 - a field read from one attribute (number, text, choice, date, amount,
   nested serializer...) reads it and calls the field's own
-  ``to_representation``; moments go through ``datetime_writer``;
+  ``to_representation``; moments go through ``datetime_writer``, decimals
+  through ``decimal_writer``;
 - a related id (``PrimaryKeyRelatedField``) reads the id column, without
   the related object, as DRF's own shortcut does;
 - a ``SerializerMethodField`` calls its method;
@@ -23,13 +24,14 @@ serializer that writes its rows its own way (``to_representation``
 overridden) is left to DRF.
 """
 
+import copy
 from operator import attrgetter
 
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 
-from core.api.fields import datetime_writer
+from core.api.fields import datetime_writer, decimal_writer
 
 
 def _plain_source(field) -> str | None:
@@ -78,6 +80,12 @@ def _writer(serializer, field):
             and "timezone" not in vars(field)
         ):
             convert = datetime_writer()
+        elif (
+            isinstance(field, drf_fields.DecimalField)
+            and type(field).to_representation is drf_fields.DecimalField.to_representation
+            and type(field).quantize is drf_fields.DecimalField.quantize
+        ):
+            convert = decimal_writer(field)
         return _read_then_write(field, attrgetter(source), convert)
     if (
         source is not None
@@ -121,3 +129,52 @@ class PageListSerializer(serializers.ListSerializer):
                     pass
             page.append(written)
         return page
+
+
+# What ModelSerializer.get_fields builds the fields from. A serializer that
+# changes one of them may build other fields per request; it is built as
+# DRF builds it.
+_FIELD_BUILDERS = (
+    "get_fields",
+    "get_field_names",
+    "get_default_field_names",
+    "build_field",
+    "build_standard_field",
+    "build_relational_field",
+    "build_nested_field",
+    "build_property_field",
+    "build_url_field",
+    "build_unknown_field",
+    "get_extra_kwargs",
+    "include_extra_kwargs",
+    "get_uniqueness_extra_kwargs",
+)
+
+
+class FieldsBuiltOnce:
+    """A ``ModelSerializer`` whose fields are worked out from the model once
+    per class and copied for each serializer, as DRF copies declared
+    fields. DRF works them out again for every serializer, reading the
+    model's fields and choosing a field class and its arguments for each:
+    several milliseconds for a list's serializer, on every request, for the
+    same answer. Only for serializers whose fields depend on nothing but the
+    class (no builder of ModelSerializer overridden)."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            if _builds_its_own_fields(cls):
+                return super().get_fields()
+            built = super().get_fields()
+            cls._fields_built_once = built
+        return copy.deepcopy(built)
+
+
+def _builds_its_own_fields(cls) -> bool:
+    for klass in cls.__mro__:
+        if klass is serializers.ModelSerializer:
+            return False
+        if klass is not FieldsBuiltOnce and any(name in vars(klass) for name in _FIELD_BUILDERS):
+            return True
+    return False

@@ -35,7 +35,7 @@ PROJECT_SORTING = Sorting(
     columns={
         "code": ["code"],
         "title": ["title"],
-        "stage": ["current_stage__pipeline__sector__position", "current_stage__position"],
+        "stage": ["stage_rank"],
         "status": ["status"],
         "start_date": ["start_date"],
     },

@@ -70,6 +70,12 @@ from .milestones import (
 )
 from .owners import project_owner_assign, project_owner_assign_guard
 from .partner_counts import rebuild_partner_stage_counts
+from .portfolio_counts import (
+    PortfolioKey,
+    portfolio_counts_move,
+    portfolio_key,
+    rebuild_portfolio_counts,
+)
 from .registration import project_register
 from .reminders import milestone_reminder_guard, milestone_reminder_send
 from .royalties import (
@@ -80,6 +86,7 @@ from .royalties import (
     royalty_report_submit,
     royalty_year_true_up,
 )
+from .stage_ranks import project_stage_rank_set, rebuild_stage_ranks
 from .stays import rebuild_stage_stays, stage_stays_refresh
 
 __all__ = [
@@ -88,6 +95,7 @@ __all__ = [
     "VAT_INVOICE_FIELDS",
     "HistoryImportError",
     "MilestoneRecord",
+    "PortfolioKey",
     "StageEntry",
     "VatInvoiceError",
     "agreement_fixed_payments_schedule",
@@ -125,6 +133,8 @@ __all__ = [
     "milestones_create_from_schedule",
     "payment_record",
     "payment_record_guard",
+    "portfolio_counts_move",
+    "portfolio_key",
     "project_advance",
     "project_advance_guard",
     "project_history_import",
@@ -139,10 +149,13 @@ __all__ = [
     "project_revert_guard",
     "project_skip",
     "project_skip_guard",
+    "project_stage_rank_set",
     "project_terminate",
     "project_terminate_guard",
     "project_update",
     "rebuild_partner_stage_counts",
+    "rebuild_portfolio_counts",
+    "rebuild_stage_ranks",
     "rebuild_stage_stays",
     "royalty_report_accept",
     "royalty_report_invoice",

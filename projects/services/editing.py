@@ -14,6 +14,7 @@ from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
 from .partner_counts import partner_stage_counts_relink
+from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import refuse_foreign_lead, refuse_out_of_reach, refuse_untied_partners
 from .stays import SCOPE_LINKS, stage_stays_refresh
 
@@ -67,6 +68,7 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
             _("Only the project's research staff edit it."), code="permission_denied"
         )
     before = {field: getattr(project, field) for field in changes}
+    counted_at = portfolio_key(project)
     for field, value in changes.items():
         setattr(project, field, value)
     project.full_clean()
@@ -93,8 +95,10 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
         field: [before[field], value] for field, value in changes.items() if before[field] != value
     }
     if changed.keys() & SCOPE_LINKS:
-        # The stays carry the cooperation mode and the links that scope them.
+        # The stays and the portfolio's counts carry the links that scope
+        # them.
         stage_stays_refresh(project=project)
+        portfolio_counts_move(before=counted_at, project=project)
     if partner_enterprises is not None:
         old = set(project.partner_enterprises.values_list("id", flat=True))
         new = {enterprise.pk for enterprise in partner_enterprises}

@@ -28,6 +28,8 @@ from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for
 from .partner_counts import partner_stage_counts_move
+from .portfolio_counts import portfolio_counts_move, portfolio_key
+from .stage_ranks import project_stage_rank_set
 from .stays import STAGE_MOVES, stage_stays_refresh
 
 # --- Guards -------------------------------------------------------------------
@@ -237,8 +239,11 @@ def _record(
     if evidence:
         transition.evidence.set(evidence)
 
+    counted_at = portfolio_key(project)
     project.current_stage = to_stage
     project.status = to_status
+    if to_stage.pk != from_stage.pk:
+        project_stage_rank_set(project=project)
     # The decision is the review that was planned: the next one is planned
     # afresh.
     project.next_gate_review_on = None
@@ -246,8 +251,16 @@ def _record(
         # Keep the readiness level inside the stage's range.
         project.trl = min(max(project.trl, to_stage.trl_min), to_stage.trl_max)
     project.save(
-        update_fields=["current_stage", "status", "trl", "next_gate_review_on", "updated_at"]
+        update_fields=[
+            "current_stage",
+            "stage_rank",
+            "status",
+            "trl",
+            "next_gate_review_on",
+            "updated_at",
+        ]
     )
+    portfolio_counts_move(before=counted_at, project=project)
     if kind in STAGE_MOVES:
         # Holds, resumes and terminations leave the stays as they are.
         stage_stays_refresh(project=project)

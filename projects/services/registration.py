@@ -21,6 +21,8 @@ from projects.models import ResearchProject, StageTransition
 from projects.selectors import staff_work_on_project
 
 from .partner_counts import partner_stage_counts_add
+from .portfolio_counts import portfolio_counts_move
+from .stage_ranks import project_stage_rank_set
 
 
 class ProjectOutOfReach(DomainError):
@@ -145,7 +147,9 @@ def project_register(
                 code="invalid_history",
                 field="started_on",
             )
+    project_stage_rank_set(project=project)
     project.save()
+    portfolio_counts_move(before=None, project=project)
     if by is not None:
         # Out of sight first: a project the user would not even see is
         # refused as such, not for its details.

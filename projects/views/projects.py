@@ -34,7 +34,9 @@ PROJECT_SORTING = Sorting(
         "code": ["code"],
         "title": ["title"],
         "sector": ["current_stage__pipeline__sector__position"],
-        "stage": ["current_stage__pipeline__sector__position", "current_stage__position"],
+        # The sector's position, then the stage's, as one column an index
+        # serves (``ResearchProject.stage_rank``).
+        "stage": ["stage_rank"],
         "status": ["status"],
         "lead": ["lead_institution__name"],
         "start_date": ["start_date"],

@@ -16,6 +16,7 @@ from projects.api.serializers import (
     InvoiceSerializer,
     MilestoneSerializer,
     PaymentSerializer,
+    RoyaltyReportLineSerializer,
     RoyaltyReportSerializer,
 )
 from projects.selectors import (
@@ -84,3 +85,38 @@ def test_each_list_answers_what_drf_makes_of_the_selectors_rows(world, name, rol
     assert response.status_code == 200
     expected = json.loads(as_drf_writes(serializer_class, list(rows_for(user))))
     assert response.json()["results"] == expected
+
+
+@pytest.mark.parametrize(
+    "serializer_class",
+    [
+        MilestoneSerializer,
+        PaymentSerializer,
+        InvoiceSerializer,
+        RoyaltyReportSerializer,
+        RoyaltyReportLineSerializer,
+        ActivitySerializer,
+    ],
+)
+def test_a_list_serializers_fields_are_those_drf_builds_each_a_copy_of_its_own(
+    serializer_class,
+):
+    built_by_drf = serializers.ModelSerializer.get_fields(serializer_class())
+    first, second = serializer_class().get_fields(), serializer_class().get_fields()
+
+    assert {name: repr(field) for name, field in first.items()} == {
+        name: repr(field) for name, field in built_by_drf.items()
+    }
+    assert all(first[name] is not second[name] for name in first)
+
+
+def test_a_serializer_that_builds_a_field_its_own_way_is_built_by_drf_each_time():
+    class Marked(PaymentSerializer):
+        def build_field(self, field_name, info, model_class, nested_depth):
+            field_class, kwargs = super().build_field(field_name, info, model_class, nested_depth)
+            return field_class, {**kwargs, "help_text": f"built for {id(self)}"}
+
+    first, second = Marked(), Marked()
+
+    assert first.fields["reference"].help_text == f"built for {id(first)}"
+    assert second.fields["reference"].help_text == f"built for {id(second)}"

@@ -116,6 +116,7 @@ from projects.models import (
     Milestone,
     PartnerStageCount,
     Payment,
+    PortfolioCount,
     ResearchProject,
     RoyaltyReport,
     RoyaltyReportLine,
@@ -127,6 +128,8 @@ from projects.selectors import milestones_visible_to, project_cost_ledger, proje
 from projects.services import (
     milestone_verify_guard,
     rebuild_partner_stage_counts,
+    rebuild_portfolio_counts,
+    rebuild_stage_ranks,
     rebuild_stage_stays,
 )
 from projects.services.registration import refuse_untied_partners
@@ -583,6 +586,14 @@ class TestSeedingAgain:
         assert authenticate(username=STAFF_EMAIL, password=DEMO_PASSWORD) is not None
 
 
+PORTFOLIO_COUNT_FIELDS = [
+    "stage",
+    "status",
+    "lead_institution",
+    "joint_centre",
+    "partnership",
+    "projects",
+]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="COPY is PostgreSQL's"
 )
@@ -612,6 +623,23 @@ class TestGeneratedProjects:
         rebuild_stage_stays()
         assert kept
         assert kept == sorted(generated.values_list("project", "stage", "entered_at", "duration"))
+
+    def test_the_generated_projects_are_ranked_and_counted(self, demo):
+        """The demo's projects and the generated ones carry their stage's
+        rank, and the portfolio's counts are those a count of every
+        project gives."""
+        seed(projects=20)
+
+        ranks = dict(ResearchProject.objects.values_list("pk", "stage_rank"))
+        counts = sorted(PortfolioCount.objects.values_list(*PORTFOLIO_COUNT_FIELDS), key=str)
+        rebuild_stage_ranks()
+        rebuild_portfolio_counts()
+        assert ranks == dict(ResearchProject.objects.values_list("pk", "stage_rank"))
+        assert 0 not in ranks.values()
+        assert counts == sorted(
+            PortfolioCount.objects.values_list(*PORTFOLIO_COUNT_FIELDS), key=str
+        )
+        assert sum(row[-1] for row in counts) == ResearchProject.objects.count()
 
     def test_the_generated_projects_are_counted_by_partner_and_stage(self, demo):
         seed(projects=20)

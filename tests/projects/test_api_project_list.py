@@ -4,6 +4,7 @@ not notice: every project comes out as ProjectListSerializer writes it."""
 import datetime
 
 import pytest
+from django.db import connection
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -105,3 +106,60 @@ def test_the_list_takes_the_same_number_of_queries_for_1_and_50_projects(
         assert len(client.get(URL).json()["results"]) == 50
 
     assert len(fifty.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the partners come in a subquery on PostgreSQL"
+)
+def test_on_postgresql_a_page_brings_its_partners_in_the_same_query(
+    superuser, projects, django_assert_num_queries
+):
+    client = APIClient()
+    client.force_authenticate(superuser)
+
+    with django_assert_num_queries(1):
+        results = client.get(URL).json()["results"]
+
+    assert results == field_by_field(project_list_for(superuser).order_by("-id"))
+    assert [len(row["partner_enterprises"]) for row in results] == [2, 1, 0]
+
+
+def test_partners_of_two_enterprises_each_see_their_own_projects_one_after_the_other(
+    partner_user, other_partner_user, projects
+):
+    theirs = ResearchProjectFactory(partner_enterprises=[other_partner_user.enterprise])
+    client = APIClient()
+
+    for _ in range(2):
+        client.force_authenticate(partner_user)
+        mine = [row["id"] for row in client.get(URL).json()["results"]]
+        client.force_authenticate(other_partner_user)
+        other = [row["id"] for row in client.get(URL).json()["results"]]
+
+        assert mine == [projects[2].pk, projects[1].pk]
+        assert other == [theirs.pk]
+
+
+def test_a_partner_moved_to_another_enterprise_sees_that_enterprises_projects(
+    partner_user, other_partner_user, projects
+):
+    theirs = ResearchProjectFactory(partner_enterprises=[other_partner_user.enterprise])
+    client = APIClient()
+    client.force_authenticate(partner_user)
+    client.get(URL)
+
+    partner_user.enterprise = other_partner_user.enterprise
+    partner_user.save()
+    client.force_authenticate(partner_user)
+
+    assert [row["id"] for row in client.get(URL).json()["results"]] == [theirs.pk]
+
+
+def test_a_superuser_sees_projects_added_since_the_last_page(superuser, projects):
+    client = APIClient()
+    client.force_authenticate(superuser)
+    client.get(URL)
+
+    added = ResearchProjectFactory()
+
+    assert client.get(URL).json()["results"][0]["id"] == added.pk

@@ -22,6 +22,8 @@ from projects.models import (
     Invoice,
     PartnerStageCount,
     Payment,
+    PortfolioCount,
+    ResearchProject,
     StageStay,
     StageTransition,
 )
@@ -33,16 +35,19 @@ from projects.services import (
     payment_record,
     project_advance,
     project_hold,
+    project_register,
     project_resume,
     project_revert,
     project_skip,
     rebuild_partner_stage_counts,
+    rebuild_portfolio_counts,
     rebuild_stage_stays,
 )
 from tests.factories import (
     FixedPaymentFactory,
     MilestoneFactory,
     ProjectUnderAgreementFactory,
+    ResearchProjectFactory,
 )
 
 pytestmark = [
@@ -307,6 +312,80 @@ def test_concurrent_advances_of_many_projects_each_write_their_stay(agreement, s
         project.pk for project in projects
     )
     assert set(StageStay.objects.values_list("stage", "position")) == {(stages[0].pk, 1)}
+
+
+def portfolio_counts_as_rows():
+    return sorted(
+        PortfolioCount.objects.filter(projects__gt=0).values_list(
+            "stage", "status", "lead_institution", "partnership", "projects"
+        )
+    )
+
+
+def test_concurrent_moves_in_opposite_directions_keep_the_counts_exact(
+    agreement, stages, staff_user
+):
+    """Ten projects advanced from the first stage and ten sent back to it,
+    all at once: each decision takes a project from one count and adds it
+    to another, and none waits for another forever."""
+    forward = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+        for _ in range(THREADS // 2)
+    ]
+    back = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[1])
+        for _ in range(THREADS // 2)
+    ]
+
+    outcomes = run_together(
+        [
+            lambda project=project: project_advance(
+                project=project, by=staff_user, rationale="Pilot passed."
+            )
+            for project in forward
+        ]
+        + [
+            lambda project=project: project_revert(
+                project=project, by=staff_user, rationale="Repeat the study."
+            )
+            for project in back
+        ]
+    )
+
+    assert all(isinstance(o, StageTransition) for o in outcomes), outcomes
+    kept = portfolio_counts_as_rows()
+    rebuild_portfolio_counts()
+    assert kept == portfolio_counts_as_rows()
+    assert [row[-1] for row in kept] == [THREADS // 2, THREADS // 2]
+
+
+def test_concurrent_registrations_add_to_one_count(agreement, stages, staff_user):
+    """Twenty projects registered at once where none stood before: one row
+    counts them all."""
+    drafts = [
+        ResearchProjectFactory.build(
+            current_stage=stages[0],
+            lead_institution=agreement.partnership.institution,
+            agreement=agreement,
+            partnership=agreement.partnership,
+        )
+        for _ in range(THREADS)
+    ]
+
+    outcomes = run_together(
+        [lambda draft=draft: project_register(project=draft, by=staff_user) for draft in drafts]
+    )
+
+    assert all(isinstance(o, ResearchProject) for o in outcomes), outcomes
+    assert portfolio_counts_as_rows() == [
+        (
+            stages[0].pk,
+            "active",
+            agreement.partnership.institution_id,
+            agreement.partnership_id,
+            20,
+        )
+    ]
 
 
 def test_concurrent_advances_of_one_partners_projects_are_all_counted(

@@ -29,6 +29,6 @@ def count_projects(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0018_partner_stage_counts")]
+    dependencies = [("projects", "0020_partner_stage_counts")]
 
     operations = [migrations.RunPython(count_projects, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("partnerships", "0012_report_facts"),
         ("pipelines", "0002_reference_source_limit"),
-        ("projects", "0017_project_list_indexes"),
+        ("projects", "0019_stage_ranks_and_portfolio_counts_filled"),
     ]
 
     operations = [
