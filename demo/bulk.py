@@ -85,7 +85,11 @@ from projects.models import (
     StageTransition,
     VatInvoice,
 )
-from projects.services import rebuild_portfolio_counts, rebuild_stage_stays
+from projects.services import (
+    rebuild_partner_stage_counts,
+    rebuild_portfolio_counts,
+    rebuild_stage_stays,
+)
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -439,6 +443,7 @@ def _after_generation() -> None:
     load bypasses, are brought up to date here, once per run (the projects'
     stage ranks were drafted with them)."""
     rebuild_stage_stays()
+    rebuild_partner_stage_counts()
     rebuild_portfolio_counts()
 
 

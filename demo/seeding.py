@@ -77,7 +77,11 @@ from partnerships.models import (
 )
 from pipelines.models import Sector
 from projects.models import ResearchProject
-from projects.services import rebuild_portfolio_counts, rebuild_stage_stays
+from projects.services import (
+    rebuild_partner_stage_counts,
+    rebuild_portfolio_counts,
+    rebuild_stage_stays,
+)
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,12 @@ def seed_demo() -> DemoSummary:
     _created, _links, transitions = insert_projects(
         drafts, decided_by_id=users[STAFF_EMAIL].pk, batch_size=DEFAULT_BATCH_SIZE
     )
-    # The histories were written past the services that keep the stays and
-    # the portfolio's counts.
+    # The histories and partner links were written past the services that
+    # keep the stays, the portfolio's counts and the partners' counts by
+    # stage.
     rebuild_stage_stays()
     rebuild_portfolio_counts()
+    rebuild_partner_stage_counts()
     money = seed_money(users=users)
     seed_yearly_rates(by=users[STAFF_EMAIL])
     seed_rates(by=users[STAFF_EMAIL])

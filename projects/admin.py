@@ -22,6 +22,7 @@ from .services import (
     project_register,
     stage_stays_refresh,
 )
+from .services.partner_counts import PartnerLinks, partner_stage_counts_relink
 from .services.stays import SCOPE_LINKS
 
 
@@ -96,6 +97,18 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
                 portfolio_counts_move(before=counted_at, project=obj)
         else:
             project_register(project=obj, by=request.user, rationale="Registered in the admin.")
+
+    def save_related(self, request, form, formsets, change):
+        # The form writes the partner enterprises after the project: the
+        # partners' counts by stage follow them here.
+        project = form.instance
+        before = set(
+            PartnerLinks.objects.filter(researchproject_id=project.pk).values_list(
+                "enterprise_id", flat=True
+            )
+        )
+        super().save_related(request, form, formsets, change)
+        partner_stage_counts_relink(project=project, enterprise_ids_before=before)
 
     def get_readonly_fields(self, request, obj=None):
         # Once a project exists its stage moves only through recorded gate

@@ -59,6 +59,7 @@ from .models import (
     FixedPayment,
     Invoice,
     Milestone,
+    PartnerStageCount,
     Payment,
     PortfolioCount,
     ResearchProject,
@@ -1016,15 +1017,29 @@ def project_milestones_for(user, project: ResearchProject) -> QuerySet[Milestone
     )
 
 
-def project_stage_counts(user) -> list[StageDefinition]:
-    """The stages at which the user's projects stand, by sector, pipeline
-    and position, each with ``project_count``: counted in the database."""
-    counts = dict(
+def _stage_counts(user) -> dict[int, int]:
+    """Visible projects per stage id, for the stages that have any. A
+    partner's are read from its counts by stage (``PartnerStageCount``),
+    which hold exactly the projects its enterprise partners in, as
+    ``projects_visible_to`` does; anyone else's are counted."""
+    if is_partner_user(user):
+        return dict(
+            PartnerStageCount.objects.filter(
+                enterprise_id=user.enterprise_id, project_count__gt=0
+            ).values_list("stage_id", "project_count")
+        )
+    return dict(
         projects_visible_to(user)
         .order_by()
         .values_list("current_stage_id")
         .annotate(projects=Count("id"))
     )
+
+
+def project_stage_counts(user) -> list[StageDefinition]:
+    """The stages at which the user's projects stand, by sector, pipeline
+    and position, each with ``project_count``."""
+    counts = _stage_counts(user)
     stages = list(
         stages_visible_to(user)
         .filter(pk__in=list(counts))
@@ -1033,6 +1048,18 @@ def project_stage_counts(user) -> list[StageDefinition]:
     for stage in stages:
         stage.project_count = counts[stage.pk]
     return stages
+
+
+def project_pipeline_ids(user) -> QuerySet:
+    """The ids of the pipelines of the user's projects, as a subquery: a
+    partner's read from its counts by stage, a row per stage."""
+    if is_partner_user(user):
+        return PartnerStageCount.objects.filter(
+            enterprise_id=user.enterprise_id, project_count__gt=0
+        ).values("stage__pipeline_id")
+    # Distinct, so that PostgreSQL reads the projects once for their few
+    # pipelines rather than once per stage.
+    return projects_visible_to(user).order_by().values("current_stage__pipeline_id").distinct()
 
 
 def invoices_open_for(user, *, due_by) -> QuerySet[Invoice]:

@@ -23,6 +23,7 @@ from partnerships.models import (
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject, StageTransition
 from projects.services import portfolio_counts_move, project_stage_rank_set
+from projects.services.partner_counts import partner_stage_counts_add
 
 DEMO_PASSWORD = "correct horse battery staple"
 
@@ -281,6 +282,9 @@ class ProjectUnderAgreementFactory(ResearchProjectFactory):
     def partner_enterprises(self, create, extracted, **kwargs):
         if create:
             self.partner_enterprises.set(extracted or [self.agreement.partnership.enterprise])
+            # Counted for its partners, as ``project_register`` counts a
+            # project it registers.
+            partner_stage_counts_add(project=self)
 
 
 class MilestoneScheduleItemFactory(factory.django.DjangoModelFactory):

@@ -69,6 +69,7 @@ from .milestones import (
     milestones_create_from_schedule,
 )
 from .owners import project_owner_assign, project_owner_assign_guard
+from .partner_counts import rebuild_partner_stage_counts
 from .portfolio_counts import (
     PortfolioKey,
     portfolio_counts_move,
@@ -152,6 +153,7 @@ __all__ = [
     "project_terminate",
     "project_terminate_guard",
     "project_update",
+    "rebuild_partner_stage_counts",
     "rebuild_portfolio_counts",
     "rebuild_stage_ranks",
     "rebuild_stage_stays",

@@ -13,6 +13,7 @@ from projects.activity import activity_record
 from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
+from .partner_counts import partner_stage_counts_relink
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import refuse_foreign_lead, refuse_out_of_reach, refuse_untied_partners
 from .stays import SCOPE_LINKS, stage_stays_refresh
@@ -103,6 +104,7 @@ def project_update(*, project: ResearchProject, by, partner_enterprises=None, **
         new = {enterprise.pk for enterprise in partner_enterprises}
         if old != new:
             project.partner_enterprises.set(partner_enterprises)
+            partner_stage_counts_relink(project=project, enterprise_ids_before=old)
             changed["partner_enterprises"] = [sorted(old), sorted(new)]
     if changed:
         activity_record(

@@ -27,6 +27,7 @@ from projects.models import Document, Milestone, ResearchProject, StageTransitio
 from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for
+from .partner_counts import partner_stage_counts_move
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .stage_ranks import project_stage_rank_set
 from .stays import STAGE_MOVES, stage_stays_refresh
@@ -263,6 +264,7 @@ def _record(
     if kind in STAGE_MOVES:
         # Holds, resumes and terminations leave the stays as they are.
         stage_stays_refresh(project=project)
+    partner_stage_counts_move(project=project, from_stage_id=from_stage.pk)
 
     changes = {"stage": [from_stage.name, to_stage.name], "status": [from_status, to_status]}
     if kind == TransitionKind.TERMINATE:

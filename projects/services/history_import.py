@@ -32,6 +32,7 @@ from projects.models import Invoice, Milestone, Payment, ResearchProject, StageT
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
+from .partner_counts import partner_stage_counts_move
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import started_at
 from .stage_ranks import project_stage_rank_set
@@ -162,6 +163,7 @@ def project_history_import(
             rationale=rationale,
         )
         previous = entry
+    from_stage_id = project.current_stage_id
     counted_at = portfolio_key(project)
     project.current_stage = entries[-1].stage
     project.status = status
@@ -169,6 +171,7 @@ def project_history_import(
     project.save(update_fields=["current_stage", "stage_rank", "status", "updated_at"])
     portfolio_counts_move(before=counted_at, project=project)
     stage_stays_refresh(project=project)
+    partner_stage_counts_move(project=project, from_stage_id=from_stage_id)
     activity_record(
         actor=by,
         verb="project.history_imported",

@@ -20,6 +20,7 @@ from projects.choices import TransitionKind
 from projects.models import ResearchProject, StageTransition
 from projects.selectors import staff_work_on_project
 
+from .partner_counts import partner_stage_counts_add
 from .portfolio_counts import portfolio_counts_move
 from .stage_ranks import project_stage_rank_set
 
@@ -158,6 +159,7 @@ def project_register(
     refuse_untied_partners(project, partner_enterprises)
     if partner_enterprises:
         project.partner_enterprises.set(partner_enterprises)
+        partner_stage_counts_add(project=project)
     start = StageTransition.objects.create(
         project=project,
         kind=TransitionKind.START,

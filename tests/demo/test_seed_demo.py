@@ -126,6 +126,7 @@ from projects.models import (
     Invoice,
     InvoiceSequence,
     Milestone,
+    PartnerStageCount,
     Payment,
     PortfolioCount,
     ResearchProject,
@@ -138,6 +139,7 @@ from projects.models import (
 from projects.selectors import milestones_visible_to, project_cost_ledger, projects_visible_to
 from projects.services import (
     milestone_verify_guard,
+    rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
     rebuild_stage_ranks,
     rebuild_stage_stays,
@@ -279,6 +281,27 @@ def terms() -> list[dict]:
             "sales_breakdown_required",
         )
     )
+
+
+def partner_stage_counts() -> dict[tuple[int, int], int]:
+    """The partners' counts of projects by stage that are not zero."""
+    return {
+        (enterprise_id, stage_id): count
+        for enterprise_id, stage_id, count in PartnerStageCount.objects.filter(
+            project_count__gt=0
+        ).values_list("enterprise_id", "stage_id", "project_count")
+    }
+
+
+def test_the_demo_counts_each_partners_projects_by_stage(demo):
+    """The demo's projects were written in bulk, then moved by the
+    services: the counts are those of the projects."""
+    kept = partner_stage_counts()
+
+    rebuild_partner_stage_counts()
+
+    assert kept
+    assert kept == partner_stage_counts()
 
 
 def projects_with_history(**filters):
@@ -630,6 +653,15 @@ class TestGeneratedProjects:
             PortfolioCount.objects.values_list(*PORTFOLIO_COUNT_FIELDS), key=str
         )
         assert sum(row[-1] for row in counts) == ResearchProject.objects.count()
+
+    def test_the_generated_projects_are_counted_by_partner_and_stage(self, demo):
+        seed(projects=20)
+
+        kept = partner_stage_counts()
+        rebuild_partner_stage_counts()
+        assert kept == partner_stage_counts()
+        # A project counts once for each of its partners.
+        assert sum(kept.values()) == ResearchProject.partner_enterprises.through.objects.count()
 
     def test_a_second_run_continues_the_numbering(self, demo):
         seed(projects=3)

@@ -66,6 +66,33 @@ def test_the_overview_counts_the_partners_projects_by_stage(client, partner_user
     assert stage.project_count == 2
 
 
+def test_a_project_shared_under_another_enterprises_agreement_counts_for_both_partners(
+    client, partner_user, other_partner_user, own, foreign
+):
+    """Each partner counts its own project and the shared one, which runs
+    under the other enterprise's agreement; neither counts the other's
+    own project."""
+    preclinical = StageDefinition.objects.get(pipeline__code="BIOMED-DRUG", position=3)
+    ProjectUnderAgreementFactory(
+        agreement=foreign.agreement,
+        current_stage=preclinical,
+        code="PRJ-SHARED",
+        partner_enterprises=[partner_user.enterprise, other_partner_user.enterprise],
+    )
+
+    def stage_counts(user):
+        client.force_login(user)
+        sectors = client.get(OVERVIEW).context["sectors"]
+        return {stage.pk: stage.project_count for entry in sectors for stage in entry["stages"]}
+
+    first = own.project.current_stage_id
+    assert stage_counts(partner_user) == {first: 1, preclinical.pk: 1}
+    assert stage_counts(other_partner_user) == {first: 1, preclinical.pk: 1}
+    ProjectUnderAgreementFactory(agreement=foreign.agreement, code="PRJ-FOREIGN-2")
+    assert stage_counts(partner_user) == {first: 1, preclinical.pk: 1}
+    assert stage_counts(other_partner_user) == {first: 2, preclinical.pk: 1}
+
+
 def test_claims_awaiting_verification_are_the_partners_own(client, partner_user, own, foreign):
     client.force_login(partner_user)
 

@@ -119,6 +119,34 @@ def test_the_stage_filter_offers_the_stages_of_the_partners_pipelines(
     assert offered - {""} == biomedicine
 
 
+def test_a_project_shared_under_another_enterprises_agreement_offers_its_stages(
+    client, partner_user, other_partner_user, own, foreign
+):
+    """The shared project runs under the other enterprise's agreement: its
+    pipeline is offered to both partners; the other enterprise's own
+    project in a third pipeline to neither but that enterprise."""
+    ProjectUnderAgreementFactory(
+        agreement=foreign.agreement,
+        current_stage=stage(1, "AGRI-GMO"),
+        code="PRJ-SHARED",
+        partner_enterprises=[partner_user.enterprise, other_partner_user.enterprise],
+    )
+    ProjectUnderAgreementFactory(
+        agreement=foreign.agreement, current_stage=stage(1, "ENV"), code="PRJ-ENV"
+    )
+
+    def offered_pipelines(user):
+        client.force_login(user)
+        field = client.get(PROJECTS).context["filterset"].form.fields["stage"]
+        chosen = StageDefinition.objects.filter(
+            pk__in=[value for value, _label in field.choices if value]
+        )
+        return set(chosen.values_list("pipeline__code", flat=True))
+
+    assert offered_pipelines(partner_user) == {"BIOMED-DRUG", "AGRI-GMO"}
+    assert offered_pipelines(other_partner_user) == {"BIOMED-DRUG", "AGRI-GMO", "ENV"}
+
+
 def test_a_stage_of_another_pipeline_is_refused_by_the_filter(client, partner_user, own):
     client.force_login(partner_user)
 

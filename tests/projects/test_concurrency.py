@@ -20,6 +20,7 @@ from projects.choices import MilestoneStatus
 from projects.models import (
     Activity,
     Invoice,
+    PartnerStageCount,
     Payment,
     PortfolioCount,
     ResearchProject,
@@ -38,6 +39,7 @@ from projects.services import (
     project_resume,
     project_revert,
     project_skip,
+    rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
     rebuild_stage_stays,
 )
@@ -384,3 +386,39 @@ def test_concurrent_registrations_add_to_one_count(agreement, stages, staff_user
             20,
         )
     ]
+
+
+def test_concurrent_advances_of_one_partners_projects_are_all_counted(
+    agreement, stages, staff_user
+):
+    """Twenty projects of one partner advanced at once into a stage where it
+    had none: every advance is counted, none lost to another's view of the
+    count, and the counts are those of the projects."""
+    projects = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+        for _ in range(THREADS)
+    ]
+    enterprise = agreement.partnership.enterprise
+
+    outcomes = run_together(
+        [
+            lambda project=project: project_advance(
+                project=project, by=staff_user, rationale="Pilot passed."
+            )
+            for project in projects
+        ]
+    )
+
+    assert all(isinstance(o, StageTransition) for o in outcomes), outcomes
+    counts = dict(
+        PartnerStageCount.objects.filter(enterprise=enterprise).values_list(
+            "stage", "project_count"
+        )
+    )
+    assert counts == {stages[0].pk: 0, stages[1].pk: THREADS}
+    rebuild_partner_stage_counts()
+    assert dict(
+        PartnerStageCount.objects.filter(enterprise=enterprise).values_list(
+            "stage", "project_count"
+        )
+    ) == {stages[1].pk: THREADS}
