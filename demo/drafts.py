@@ -155,39 +155,9 @@ def project_description(partnership: PartnershipFacts | None, institution_name: 
     }[partnership.mode]
 
 
-def new_project(
-    *,
-    code: str,
-    title: str,
-    title_zh: str,
-    stages: Sequence[StageFacts],
-    reach: int,
-    status: str,
-    therapeutic_area: str,
-    lead_institution_id: int,
-    investigator_id: int | None,
-    partnership: PartnershipFacts | None,
-    history: list[PlannedTransition],
-    description: str,
-    rng: random.Random,
-) -> ResearchProject:
-    return ResearchProject(
-        **project_values(
-            code=code,
-            title=title,
-            title_zh=title_zh,
-            stages=stages,
-            reach=reach,
-            status=status,
-            therapeutic_area=therapeutic_area,
-            lead_institution_id=lead_institution_id,
-            investigator_id=investigator_id,
-            partnership=partnership,
-            history=history,
-            description=description,
-            rng=rng,
-        )
-    )
+def new_project(**facts) -> ResearchProject:
+    """A drafted project, unsaved: ``project_values``' values as an instance."""
+    return ResearchProject(**project_values(**facts))
 
 
 def project_values(

@@ -24,12 +24,7 @@ from projects.services import (
     StageEntry,
     project_advance,
     project_history_import,
-    project_hold,
     project_register,
-    project_resume,
-    project_revert,
-    project_skip,
-    project_terminate,
     project_update,
     rebuild_portfolio_counts,
 )
@@ -42,6 +37,7 @@ from tests.factories import (
     ResearchProjectFactory,
     UserFactory,
 )
+from tests.projects.random_decisions import random_gate_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -159,22 +155,7 @@ def relink(project, world, rng, superuser):
 
 def decide(project, world, rng, superuser):
     """One gate decision the project's state allows, or a refused one."""
-    stages = world.stages
-    position = stages.index(project.current_stage)
-    kind = rng.choice(["advance", "advance", "skip", "hold", "resume", "revert", "terminate"])
-    common = {"project": project, "by": superuser, "rationale": RATIONALE}
-    if kind == "advance":
-        project_advance(**common)
-    elif kind == "skip":
-        project_skip(**common, to_stage=stages[min(position + 2, len(stages) - 1)])
-    elif kind == "hold":
-        project_hold(**common)
-    elif kind == "resume":
-        project_resume(**common)
-    elif kind == "revert":
-        project_revert(**common)
-    elif rng.random() < 0.3:
-        project_terminate(**common)
+    random_gate_decision(project, stages=world.stages, by=superuser, rng=rng, terminate_chance=0.3)
 
 
 def test_any_sequence_of_services_leaves_the_counts_a_rebuild_writes(world, superuser):

@@ -7,6 +7,7 @@ The project of these tests runs in the environmental pipeline: lab research →
 pilot → field demonstration → certification → deployment.
 """
 
+import contextlib
 import datetime
 import random
 from types import SimpleNamespace
@@ -35,7 +36,6 @@ from projects.services import (
     project_hold,
     project_resume,
     project_revert,
-    project_skip,
     project_terminate,
     project_update,
     rebuild_stage_stays,
@@ -46,6 +46,7 @@ from tests.factories import (
     ProjectUnderAgreementFactory,
     StageTransitionFactory,
 )
+from tests.projects.random_decisions import random_gate_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -169,24 +170,8 @@ def recorded_history(project, stages, rng):
 def random_decision(project, staff_user, stages, rng):
     """One gate decision the project's state allows, or a refused one."""
     project.refresh_from_db()
-    position = stages.index(project.current_stage)
-    kind = rng.choice(["advance", "advance", "skip", "hold", "resume", "revert", "terminate"])
-    common = {"project": project, "by": staff_user, "rationale": RATIONALE}
-    try:
-        if kind == "advance":
-            project_advance(**common)
-        elif kind == "skip":
-            project_skip(**common, to_stage=stages[min(position + 2, len(stages) - 1)])
-        elif kind == "hold":
-            project_hold(**common)
-        elif kind == "resume":
-            project_resume(**common)
-        elif kind == "revert":
-            project_revert(**common)
-        elif rng.random() < 0.2:
-            project_terminate(**common)
-    except TransitionNotAllowed:
-        pass
+    with contextlib.suppress(TransitionNotAllowed):
+        random_gate_decision(project, stages=stages, by=staff_user, rng=rng, terminate_chance=0.2)
 
 
 def started(project, when=None):
