@@ -150,7 +150,14 @@ def acts_for_research_party(user, agreement: Agreement) -> bool:
         return True
     if not is_centre_staff_user(user):
         return False
-    return partnerships_visible_to(user).filter(pk=agreement.partnership_id).exists()
+    # A page asks this for each milestone and each action on it: the answer
+    # is kept on the agreement as loaded for the request, per user and
+    # partnership, so that a page's queries do not grow with its milestones.
+    answers = agreement.__dict__.setdefault("_research_party_answers", {})
+    key = (user.pk, agreement.partnership_id)
+    if key not in answers:
+        answers[key] = partnerships_visible_to(user).filter(pk=agreement.partnership_id).exists()
+    return answers[key]
 
 
 def acts_for_enterprise(user, agreement: Agreement) -> bool:

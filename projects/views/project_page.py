@@ -428,10 +428,15 @@ def _decorate(milestone, user, today, memo):
 def _milestones_context(request, project):
     today = timezone.localdate()
     memo = {}
-    milestones = [
-        _decorate(milestone, request.user, today, memo)
-        for milestone in _milestones(request, project)
-    ]
+    milestones = list(_milestones(request, project))
+    # One instance per agreement, so that what is learnt about it while
+    # deciding one milestone's actions serves the others.
+    agreements = {}
+    for milestone in milestones:
+        if milestone.agreement_id is not None:
+            shared = agreements.setdefault(milestone.agreement_id, milestone.agreement)
+            milestone.agreement = shared
+    milestones = [_decorate(milestone, request.user, today, memo) for milestone in milestones]
     may_plan = project.agreement_id is not None and _works_on(request, project)
     return {"project": project, "milestones": milestones, "may_plan": may_plan}
 

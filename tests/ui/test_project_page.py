@@ -181,6 +181,32 @@ def test_the_page_takes_as_many_queries_for_twenty_rows_as_for_one(
     assert len(twenty) == len(one)
 
 
+def test_milestones_in_other_states_and_stages_add_no_queries_for_staff(client, staff, project):
+    """What a staff member may do with each milestone depends on its state
+    and stage; whether they act for the agreement's institution is asked
+    once, not once per milestone and action."""
+    stages = list(project.current_stage.pipeline.stages.order_by("position"))
+
+    def add_milestones(trigger_stage):
+        for status in ("planned", "claimed", "verified", "disputed"):
+            MilestoneFactory(
+                project=project,
+                status=status,
+                trigger_stage=trigger_stage,
+                dispute_reason="Data incomplete." if status == "disputed" else "",
+            )
+
+    add_milestones(None)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(project.get_absolute_url()).status_code == 200
+    for stage in stages[1:4]:
+        add_milestones(stage)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(project.get_absolute_url()).status_code == 200
+
+    assert len(many) == len(few)
+
+
 # --- Stage-gate decisions -------------------------------------------------------
 
 
