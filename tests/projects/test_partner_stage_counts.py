@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 
 from core.errors import TransitionNotAllowed
 from pipelines.models import StageDefinition
@@ -193,13 +194,16 @@ def test_an_imported_history_counts_the_project_at_its_last_stage(
         staff_user, institution, terms=agreement, partners=[enterprise], stage=lab, code="P-1"
     )
 
+    # The history's days are those of the project's time zone, as the
+    # service reads the recorded start.
+    started_on = timezone.localdate(project.transitions.get().decided_at)
     project_history_import(
         project=project,
         by=staff_user,
         entries=[
-            StageEntry(stage=lab, entered_on=project.transitions.get().decided_at.date()),
-            StageEntry(stage=pilot, entered_on=datetime.date.today()),
-            StageEntry(stage=field, entered_on=datetime.date.today()),
+            StageEntry(stage=lab, entered_on=started_on),
+            StageEntry(stage=pilot, entered_on=timezone.localdate()),
+            StageEntry(stage=field, entered_on=timezone.localdate()),
         ],
     )
 
