@@ -1017,17 +1017,21 @@ def project_milestones_for(user, project: ResearchProject) -> QuerySet[Milestone
     )
 
 
+def partner_stage_counts_of(user) -> QuerySet[PartnerStageCount]:
+    """A partner user's counts by stage: its enterprise's, at the stages
+    where it has projects; none for anyone else."""
+    if not is_partner_user(user):
+        return PartnerStageCount.objects.none()
+    return PartnerStageCount.objects.filter(enterprise_id=user.enterprise_id, project_count__gt=0)
+
+
 def _stage_counts(user) -> dict[int, int]:
     """Visible projects per stage id, for the stages that have any. A
     partner's are read from its counts by stage (``PartnerStageCount``),
     which hold exactly the projects its enterprise partners in, as
     ``projects_visible_to`` does; anyone else's are counted."""
     if is_partner_user(user):
-        return dict(
-            PartnerStageCount.objects.filter(
-                enterprise_id=user.enterprise_id, project_count__gt=0
-            ).values_list("stage_id", "project_count")
-        )
+        return dict(partner_stage_counts_of(user).values_list("stage_id", "project_count"))
     return dict(
         projects_visible_to(user)
         .order_by()
@@ -1054,9 +1058,7 @@ def project_pipeline_ids(user) -> QuerySet:
     """The ids of the pipelines of the user's projects, as a subquery: a
     partner's read from its counts by stage, a row per stage."""
     if is_partner_user(user):
-        return PartnerStageCount.objects.filter(
-            enterprise_id=user.enterprise_id, project_count__gt=0
-        ).values("stage__pipeline_id")
+        return partner_stage_counts_of(user).values("stage__pipeline_id")
     # Distinct, so that PostgreSQL reads the projects once for their few
     # pipelines rather than once per stage.
     return projects_visible_to(user).order_by().values("current_stage__pipeline_id").distinct()
