@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pipelines.models import StageDefinition
 from tests.factories import (
@@ -45,8 +46,8 @@ def test_staff_read_the_dashboard_and_filter_the_funnel(page, staff_with_portfol
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
-    assert page.get_by_text("Pilot plant report").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_text("Pilot plant report")).to_be_visible()
     # Chart.js drew the funnel: its canvas has been sized.
     page.wait_for_function("document.querySelector('canvas[data-kind=funnel]').width > 0")
 
@@ -57,11 +58,11 @@ def test_staff_read_the_dashboard_and_filter_the_funnel(page, staff_with_portfol
 
     page.get_by_text("Median years in stage", exact=True).click()
     page.locator("#time-in-stage").wait_for()
-    assert page.locator("#time-in-stage").get_by_text("Technology transfer").is_visible()
+    expect(page.locator("#time-in-stage").get_by_text("Technology transfer")).to_be_visible()
 
     with page.expect_navigation():
         page.get_by_label("Language").select_option("zh-hans")
     page.locator("canvas[data-kind=funnel]").wait_for()
-    assert page.get_by_role("heading", name="工作台").is_visible()
-    assert page.get_by_role("heading", name="管线漏斗").is_visible()
-    assert page.get_by_text("Pilot plant report").is_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_role("heading", name="管线漏斗")).to_be_visible()
+    expect(page.get_by_text("Pilot plant report")).to_be_visible()

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from projects import services
 from tests.e2e.browsing import sign_in
@@ -106,19 +107,23 @@ def test_staff_follow_an_agreement_to_its_enterprise_and_institution(page, licen
     page.goto("/agreements/")
     page.get_by_role("link", name="AGR-ELU-HHB-1").click()
 
-    assert page.get_by_role("heading", name="Exclusive licence of ELU-7").is_visible()
-    assert page.get_by_text("Greater China").is_visible()
+    expect(page.get_by_role("heading", name="Exclusive licence of ELU-7")).to_be_visible()
+    expect(page.get_by_text("Greater China")).to_be_visible()
     money = page.get_by_test_id("money-position")
     # Owed: 500,000 left on the preclinical invoice + 400,000 claimed.
-    assert money.get_by_role("cell", name="900,000.00 CNY", exact=True).is_visible()
+    expect(money.get_by_role("cell", name="900,000.00 CNY", exact=True)).to_be_visible()
     # Received: 800,000 for milestones + 50,000 royalties.
     assert "850,000.00 CNY" in money.inner_text()
-    assert page.get_by_test_id("agreement-milestones").get_by_text("Overdue").first.is_visible()
+    expect(
+        page.get_by_test_id("agreement-milestones").get_by_text("Overdue").first
+    ).to_be_visible()
 
     page.get_by_role("link", name="Hanhai Biopharma").first.click()
-    assert page.get_by_role("heading", name="Hanhai Biopharma").is_visible()
-    assert page.get_by_test_id("milestones-owed").get_by_text("Preclinical package").is_visible()
+    expect(page.get_by_role("heading", name="Hanhai Biopharma")).to_be_visible()
+    expect(
+        page.get_by_test_id("milestones-owed").get_by_text("Preclinical package")
+    ).to_be_visible()
 
     page.get_by_role("link", name="East Lake University").first.click()
-    assert page.get_by_role("heading", name="East Lake University").is_visible()
-    assert page.get_by_text("Prof. Lin Wei").is_visible()
+    expect(page.get_by_role("heading", name="East Lake University")).to_be_visible()
+    expect(page.get_by_text("Prof. Lin Wei")).to_be_visible()

@@ -71,7 +71,9 @@ def test_staff_pass_a_gate_and_take_a_milestone_from_claim_to_payment(
     staff, partner, project, milestone = project_with_milestone
     sign_in(page, staff.email)
     page.goto(project.get_absolute_url())
-    assert page.get_by_role("heading", name="Bispecific antibody against PD-1/VEGF").is_visible()
+    expect(
+        page.get_by_role("heading", name="Bispecific antibody against PD-1/VEGF")
+    ).to_be_visible()
 
     # A stage gate: advance with a rationale and the report as evidence.
     page.get_by_role("button", name="Advance").click()

@@ -3,6 +3,7 @@ project through the filters, reads its gate history and switches to
 Chinese."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browsing import sign_in
 from tests.factories import (
@@ -45,24 +46,24 @@ def test_staff_find_a_project_and_read_its_history_in_two_languages(page, staff_
     page.goto("/")
     sign_in(page, staff_with_projects.email)
     # Staff start at the dashboard; the projects are one click away.
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
 
-    assert page.get_by_role("heading", name="Projects").is_visible()
-    assert page.get_by_text("ELU-001").is_visible()
-    assert page.get_by_text("OTHER-001").count() == 0
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+    expect(page.get_by_text("ELU-001")).to_be_visible()
+    expect(page.get_by_text("OTHER-001")).to_have_count(0)
 
     page.get_by_label("Sector").select_option("agriculture")
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_text("ELU-002").is_visible()
-    assert page.get_by_text("ELU-001").count() == 0
+    expect(page.get_by_text("ELU-002")).to_be_visible()
+    expect(page.get_by_text("ELU-001")).to_have_count(0)
 
     page.get_by_role("link", name="Clear").click()
     page.get_by_role("link", name="ELU-001").click()
-    assert page.get_by_text("Target validated in two models.").is_visible()
+    expect(page.get_by_text("Target validated in two models.")).to_be_visible()
 
     # The language switch submits itself once the page's script has run.
     page.wait_for_load_state()
     with page.expect_navigation():
         page.get_by_label("Language").select_option("zh-hans")
-    assert page.get_by_role("heading", name="PD-1/VEGF 双特异性抗体").is_visible()
+    expect(page.get_by_role("heading", name="PD-1/VEGF 双特异性抗体")).to_be_visible()

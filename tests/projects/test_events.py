@@ -28,7 +28,7 @@ from tests.factories import MilestoneFactory, RoyaltyReportFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # read per test: a run may cross midnight
 
 
 def of_type(events, event_type):
@@ -46,7 +46,7 @@ def invoice(project, staff_user, partner_user):
 
 def pay(invoice, amount, *, by):
     return payment_record(
-        invoice=invoice, amount=amount, currency=invoice.currency, paid_on=TODAY, by=by
+        invoice=invoice, amount=amount, currency=invoice.currency, paid_on=TODAY(), by=by
     )
 
 

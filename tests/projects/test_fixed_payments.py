@@ -32,7 +32,7 @@ from projects.services.fixed_payments import fixed_payment_invoice_guard
 from projects.services.reminders import reminders_send
 from tests.factories import AgreementFactory, FixedPaymentFactory, MilestoneFactory
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # read per test: a run may cross midnight
 
 
 def _upfront(agreement):
@@ -78,8 +78,8 @@ def test_an_invoice_bills_exactly_one_thing(agreement, project):
             payer_name="B",
             amount=1,
             currency="CNY",
-            issued_on=TODAY,
-            due_on=TODAY,
+            issued_on=TODAY(),
+            due_on=TODAY(),
         )
 
 
@@ -97,7 +97,7 @@ def test_signing_an_agreement_makes_its_upfront_owed(staff_user, agreement):
     )
     assert not FixedPayment.objects.filter(agreement=draft).exists()
 
-    agreement_update(agreement=draft, by=staff_user, status="signed", signed_on=TODAY)
+    agreement_update(agreement=draft, by=staff_user, status="signed", signed_on=TODAY())
 
     upfront = _upfront(draft)
     assert (upfront.amount, upfront.currency, upfront.due_date, upfront.status) == (
@@ -107,7 +107,7 @@ def test_signing_an_agreement_makes_its_upfront_owed(staff_user, agreement):
         FixedPaymentStatus.DUE,
     )
     assert Activity.objects.filter(verb="fixed_payment.created", agreement=draft).exists()
-    [line] = money_position_for(staff_user, today=TODAY, agreement=draft)
+    [line] = money_position_for(staff_user, today=TODAY(), agreement=draft)
     assert (line.owed, line.fixed_owed_count) == (Decimal("5000000.00"), 1)
 
 
@@ -121,10 +121,10 @@ def test_an_agreement_recorded_as_signed_owes_its_upfront_thirty_days_after_sign
         title="Licence",
         kind="licence",
         status="signed",
-        signed_on=TODAY,
+        signed_on=TODAY(),
         upfront_amount=Decimal("800000"),
     )
-    assert _upfront(created).due_date == TODAY + datetime.timedelta(days=30)
+    assert _upfront(created).due_date == TODAY() + datetime.timedelta(days=30)
 
 
 def test_scheduling_again_records_nothing_twice_and_follows_a_changed_upfront(
@@ -227,9 +227,9 @@ def test_the_daily_round_records_next_years_fee_and_reminds_of_it(
 def test_the_daily_round_reminds_both_parties_of_an_overdue_payment(
     agreement, staff_user, partner_user
 ):
-    FixedPaymentFactory(agreement=agreement, due_date=TODAY - datetime.timedelta(days=3))
+    FixedPaymentFactory(agreement=agreement, due_date=TODAY() - datetime.timedelta(days=3))
 
-    reminders_send(today=TODAY)
+    reminders_send(today=TODAY())
 
     assert partner_user.notifications.filter(kind="payment_overdue").count() == 1
     assert staff_user.notifications.filter(kind="payment_overdue").count() == 1
@@ -244,7 +244,7 @@ def test_staff_add_a_patent_cost_reimbursement(agreement, staff_user):
         by=staff_user,
         kind="patent_costs",
         amount=Decimal("12345.678"),
-        due_date=TODAY,
+        due_date=TODAY(),
         description="PCT filing",
     )
     assert fixed_payment.amount == Decimal("12345.68")
@@ -261,7 +261,7 @@ def test_staff_add_a_patent_cost_reimbursement(agreement, staff_user):
     ],
 )
 def test_adding_a_fixed_payment_refuses_bad_input(agreement, staff_user, values, code):
-    inputs = {"kind": "option_fee", "amount": Decimal(10), "due_date": TODAY, **values}
+    inputs = {"kind": "option_fee", "amount": Decimal(10), "due_date": TODAY(), **values}
     with pytest.raises(DomainError) as refusal:
         fixed_payment_add(agreement=agreement, by=staff_user, **inputs)
     assert refusal.value.code == code
@@ -274,7 +274,11 @@ def test_only_the_payees_staff_add_invoice_or_close_a_fixed_payment(
     for user in (partner_user, foreign_staff):
         with pytest.raises(DomainError, match="Only the staff of"):
             fixed_payment_add(
-                agreement=agreement, by=user, kind="option_fee", amount=Decimal(1), due_date=TODAY
+                agreement=agreement,
+                by=user,
+                kind="option_fee",
+                amount=Decimal(1),
+                due_date=TODAY(),
             )
         with pytest.raises(DomainError, match="Only the staff of"):
             fixed_payment_invoice(fixed_payment=fixed_payment, by=user)
@@ -297,11 +301,11 @@ def test_an_upfront_is_invoiced_paid_in_parts_and_settled(agreement, staff_user,
         by=staff_user,
         amount=Decimal("400"),
         currency=agreement.currency,
-        paid_on=TODAY,
+        paid_on=TODAY(),
     )
     fixed_payment.refresh_from_db()
     assert fixed_payment.status == FixedPaymentStatus.PARTIALLY_PAID
-    [line] = money_position_for(staff_user, today=TODAY, agreement=agreement)
+    [line] = money_position_for(staff_user, today=TODAY(), agreement=agreement)
     assert (line.fixed_owed, line.fixed_received) == (Decimal("600.00"), Decimal("400.00"))
 
     fixed_payment_pay(
@@ -309,7 +313,7 @@ def test_an_upfront_is_invoiced_paid_in_parts_and_settled(agreement, staff_user,
         by=staff_user,
         amount=Decimal("600"),
         currency=agreement.currency,
-        paid_on=TODAY,
+        paid_on=TODAY(),
     )
     fixed_payment.refresh_from_db()
     assert fixed_payment.status == FixedPaymentStatus.PAID
@@ -319,10 +323,10 @@ def test_an_upfront_is_invoiced_paid_in_parts_and_settled(agreement, staff_user,
             by=staff_user,
             amount=Decimal("1"),
             currency=agreement.currency,
-            paid_on=TODAY,
+            paid_on=TODAY(),
         )
     assert refusal.value.code == "overpayment"
-    [line] = money_position_for(staff_user, today=TODAY, agreement=agreement)
+    [line] = money_position_for(staff_user, today=TODAY(), agreement=agreement)
     assert (line.owed, line.received) == (Decimal("0.00"), Decimal("1000.00"))
 
 
@@ -348,7 +352,7 @@ def test_a_payment_is_not_recorded_before_it_is_invoiced(agreement, staff_user):
             by=staff_user,
             amount=Decimal(1),
             currency=agreement.currency,
-            paid_on=TODAY,
+            paid_on=TODAY(),
         )
 
 
@@ -361,16 +365,16 @@ def test_waiving_needs_a_reason_and_ends_what_is_owed(agreement, staff_user):
 
     fixed_payment.refresh_from_db()
     assert (fixed_payment.status, fixed_payment.closing_reason) == ("waived", "Patent abandoned")
-    assert money_position_for(staff_user, today=TODAY, agreement=agreement) == []
+    assert money_position_for(staff_user, today=TODAY(), agreement=agreement) == []
 
 
 def test_an_overdue_fixed_payment_counts_as_overdue(agreement, staff_user):
     FixedPaymentFactory(
-        agreement=agreement, amount=Decimal(70), due_date=TODAY - datetime.timedelta(days=1)
+        agreement=agreement, amount=Decimal(70), due_date=TODAY() - datetime.timedelta(days=1)
     )
     FixedPaymentFactory(agreement=agreement, amount=Decimal(30), kind="option_fee")
 
-    [line] = money_position_for(staff_user, today=TODAY, agreement=agreement)
+    [line] = money_position_for(staff_user, today=TODAY(), agreement=agreement)
 
     assert (line.owed, line.overdue, line.fixed_overdue_count) == (
         Decimal("100.00"),
@@ -392,7 +396,7 @@ def test_a_partner_sees_only_its_own_enterprises_fixed_payments(
     assert list(invoices_visible_to(partner_user)) == [invoice]
     assert not fixed_payments_visible_to(other_partner_user).exists()
     assert not invoices_visible_to(other_partner_user).exists()
-    assert money_position_for(other_partner_user, today=TODAY, agreement=agreement) == []
+    assert money_position_for(other_partner_user, today=TODAY(), agreement=agreement) == []
 
 
 # --- A payment is never dated before its invoice ----------------------------------------
@@ -400,21 +404,25 @@ def test_a_partner_sees_only_its_own_enterprises_fixed_payments(
 
 def test_a_payment_cannot_be_dated_before_its_invoice(agreement, project, staff_user):
     milestone = MilestoneFactory(project=project, status="verified")
-    invoice = milestone_invoice(milestone=milestone, by=staff_user, issued_on=TODAY)
+    invoice = milestone_invoice(milestone=milestone, by=staff_user, issued_on=TODAY())
 
     with pytest.raises(DomainError) as refusal:
         payment_record(
             invoice=invoice,
             amount=Decimal(1),
             currency=invoice.currency,
-            paid_on=TODAY - datetime.timedelta(days=1),
+            paid_on=TODAY() - datetime.timedelta(days=1),
             by=staff_user,
         )
 
     assert (refusal.value.code, refusal.value.field) == ("paid_before_invoice", "paid_on")
     assert invoice.number in refusal.value.message
     payment = payment_record(
-        invoice=invoice, amount=Decimal(1), currency=invoice.currency, paid_on=TODAY, by=staff_user
+        invoice=invoice,
+        amount=Decimal(1),
+        currency=invoice.currency,
+        paid_on=TODAY(),
+        by=staff_user,
     )
     assert payment.paid_on == invoice.issued_on
 
@@ -446,7 +454,7 @@ def test_the_api_adds_invoices_and_refuses_a_payment_dated_before_the_invoice(
             "agreement": agreement.pk,
             "kind": "sublicence_share",
             "amount": "80000.00",
-            "due_date": TODAY.isoformat(),
+            "due_date": TODAY().isoformat(),
             "description": "20% of the sublicence fee from Medlink",
         },
         format="json",
@@ -465,7 +473,7 @@ def test_the_api_adds_invoices_and_refuses_a_payment_dated_before_the_invoice(
         {
             "amount": "100.00",
             "currency": agreement.currency,
-            "paid_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+            "paid_on": (TODAY() - datetime.timedelta(days=1)).isoformat(),
         },
         format="json",
     )

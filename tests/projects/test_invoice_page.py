@@ -36,7 +36,7 @@ from tests.portal.test_milestones import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # read per test: a run may cross midnight
 DIGITAL_NUMBER = "26112000000012345678"
 
 
@@ -88,7 +88,7 @@ def form_data(invoice, **changes):
         "kind": "digital_special",
         "code": "",
         "number": DIGITAL_NUMBER,
-        "issued_on": TODAY.isoformat(),
+        "issued_on": TODAY().isoformat(),
         "amount_with_tax": str(invoice.amount),
         "tax_rate": "6",
         "tax_amount": "60000.00",
@@ -272,7 +272,7 @@ def test_the_payment_export_names_the_vat_invoice_of_each_payment(client, staff_
         by=staff_user,
         amount=Decimal("1060000.00"),
         currency="CNY",
-        paid_on=TODAY,
+        paid_on=TODAY(),
     )
     VatInvoiceFactory(invoice=invoice, number=DIGITAL_NUMBER)
     client.force_login(staff_user)

@@ -37,7 +37,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # read per test: a run may cross midnight
 
 
 def verified_milestone(project, *, staff, payer, amount=Decimal("100000.00")):
@@ -69,7 +69,7 @@ def pay(invoice, amount, *, by, currency=None, paid_on=None, reference=""):
         invoice=invoice,
         amount=amount,
         currency=currency or invoice.currency,
-        paid_on=paid_on or TODAY,
+        paid_on=paid_on or TODAY(),
         by=by,
         reference=reference,
     )
@@ -180,8 +180,8 @@ class TestInvoiceNumbers:
                 payee_name="x",
                 payer_name="y",
                 amount=Decimal(1),
-                issued_on=TODAY,
-                due_on=TODAY,
+                issued_on=TODAY(),
+                due_on=TODAY(),
             )
 
     def test_the_payer_is_told_of_the_invoice(self, invoice, partner_user):
@@ -210,9 +210,9 @@ class TestPayments:
 
     def test_a_payment_keeps_its_date_reference_and_recorder(self, invoice, staff_user):
         # Issued a week ago, paid two days ago.
-        Invoice.objects.filter(pk=invoice.pk).update(issued_on=TODAY - timedelta(days=7))
+        Invoice.objects.filter(pk=invoice.pk).update(issued_on=TODAY() - timedelta(days=7))
         invoice.refresh_from_db()
-        paid_on = TODAY - timedelta(days=2)
+        paid_on = TODAY() - timedelta(days=2)
 
         payment = pay(
             invoice, Decimal("100000.00"), by=staff_user, paid_on=paid_on, reference="X1"
@@ -278,13 +278,13 @@ class TestPayments:
 
     def test_a_payment_dated_in_the_future_is_refused(self, invoice, staff_user):
         with pytest.raises(DomainError) as error:
-            pay(invoice, Decimal("100.00"), paid_on=TODAY + timedelta(days=1), by=staff_user)
+            pay(invoice, Decimal("100.00"), paid_on=TODAY() + timedelta(days=1), by=staff_user)
 
         assert error.value.code == "future_payment"
         assert not invoice.payments.exists()
 
     def test_a_payment_dated_today_is_accepted(self, invoice, staff_user):
-        pay(invoice, Decimal("100.00"), paid_on=TODAY, by=staff_user)
+        pay(invoice, Decimal("100.00"), paid_on=TODAY(), by=staff_user)
 
         assert invoice.payments.count() == 1
 

@@ -21,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # read per test: a run may cross midnight
 
 
 @pytest.fixture
@@ -77,7 +77,12 @@ def test_staff_invoice_the_upfront_and_record_its_payment(client, staff_user, up
 
     response = client.post(
         action_url(upfront, "pay"),
-        {"amount": "5000000", "currency": "CNY", "paid_on": TODAY.isoformat(), "reference": "B1"},
+        {
+            "amount": "5000000",
+            "currency": "CNY",
+            "paid_on": TODAY().isoformat(),
+            "reference": "B1",
+        },
     )
 
     assert response.status_code == 302
@@ -94,7 +99,7 @@ def test_a_payment_dated_before_the_invoice_is_refused_at_the_date(client, staff
         {
             "amount": "100",
             "currency": "CNY",
-            "paid_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+            "paid_on": (TODAY() - datetime.timedelta(days=1)).isoformat(),
         },
     )
 
@@ -154,7 +159,7 @@ def test_the_add_form_refuses_a_bad_amount_at_its_field(client, staff_user, agre
     url = reverse("agreements:fixed_payment_create", args=[agreement.reference])
 
     response = client.post(
-        url, {"kind": "option_fee", "amount": "-5", "due_date": TODAY.isoformat()}
+        url, {"kind": "option_fee", "amount": "-5", "due_date": TODAY().isoformat()}
     )
 
     assert response.status_code == 200 and 'id="id_amount_error"' in response.text
@@ -187,7 +192,7 @@ def test_the_partner_sees_its_upfront_invoice_and_payment_in_the_portal(
 ):
     invoice = services.fixed_payment_invoice(fixed_payment=upfront, by=staff_user)
     services.payment_record(
-        invoice=invoice, amount=Decimal("1000000"), currency="CNY", paid_on=TODAY, by=staff_user
+        invoice=invoice, amount=Decimal("1000000"), currency="CNY", paid_on=TODAY(), by=staff_user
     )
     client.force_login(partner_user)
 

@@ -34,7 +34,12 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY_ISO = timezone.localdate().isoformat()
+
+
+def today_iso():
+    return timezone.localdate().isoformat()
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -466,7 +471,7 @@ def test_invoicing_and_recording_payments(client, staff, project):
 
     response = client.post(
         milestone_url(milestone, "pay"),
-        {"amount": "400", "currency": "CNY", "paid_on": TODAY_ISO, "reference": "TX-1"},
+        {"amount": "400", "currency": "CNY", "paid_on": today_iso(), "reference": "TX-1"},
         **HTMX,
     )
     milestone.refresh_from_db()
@@ -513,7 +518,7 @@ def test_an_overpayment_is_refused_next_to_the_amount_with_the_input_kept(client
 
     response = client.post(
         milestone_url(milestone, "pay"),
-        {"amount": "1500", "currency": "CNY", "paid_on": TODAY_ISO, "reference": "TX-9"},
+        {"amount": "1500", "currency": "CNY", "paid_on": today_iso(), "reference": "TX-9"},
         **HTMX,
     )
 
