@@ -23,6 +23,19 @@ from projects.selectors import (
 # How far ahead the overview looks for money falling due.
 HORIZON_DAYS = 90
 RECENT_ACTIVITY = 10
+# The rows each list of the overview shows: the soonest due (the oldest
+# claims). A partner in thousands of projects has thousands of invoices,
+# milestones and claims open at once; a start page shows what to act on
+# first and says that there is more, and the list pages hold the rest.
+# Reading one row past the limit tells "more" without counting them all.
+OVERVIEW_ROWS = 20
+
+
+def _first_rows(queryset) -> tuple[list, bool]:
+    """The first ``OVERVIEW_ROWS`` rows of ``queryset`` and whether there
+    are more."""
+    rows = list(queryset[: OVERVIEW_ROWS + 1])
+    return rows[:OVERVIEW_ROWS], len(rows) > OVERVIEW_ROWS
 
 
 def _stages_by_sector(stages):
@@ -43,27 +56,37 @@ def overview(request):
     user = request.user
     today = timezone.localdate()
     due_by = today + timedelta(days=HORIZON_DAYS)
-    invoices = list(invoices_open_for(user, due_by=due_by))
+    invoices, more_invoices = _first_rows(invoices_open_for(user, due_by=due_by))
     for invoice in invoices:
         invoice.overdue = invoice.due_on < today
-    expected = list(milestones_expected_for(user, due_by=due_by))
+    # Soonest due first: when the row past the last shown is overdue too,
+    # every shown invoice is, and more are.
+    more_overdue = more_invoices and invoices[-1].overdue
+    expected, more_expected = _first_rows(milestones_expected_for(user, due_by=due_by))
     for milestone in expected:
         milestone.overdue = milestone.due_date < today
-    fixed = list(fixed_payments_expected_for(user, due_by=due_by))
+    fixed, more_fixed = _first_rows(fixed_payments_expected_for(user, due_by=due_by))
     for fixed_payment in fixed:
         fixed_payment.overdue = fixed_payment.due_date < today
+    claims, more_claims = _first_rows(claims_awaiting_verification(user).select_related("project"))
     balances = enterprise_cost_balances(user)
     context = {
         "today": today,
         "horizon_days": HORIZON_DAYS,
         "due_by": due_by,
         "sectors": _stages_by_sector(project_stage_counts(user)),
+        "overview_rows": OVERVIEW_ROWS,
         "open_invoices": invoices,
+        "more_invoices": more_invoices,
         "overdue_invoices": sum(1 for invoice in invoices if invoice.overdue),
+        "more_overdue_invoices": more_overdue,
         "expected_milestones": expected,
+        "more_expected_milestones": more_expected,
         "expected_fixed_payments": fixed,
+        "more_expected_fixed_payments": more_fixed,
         "owed_to_partner": [entry for entry in balances if entry["line"].balance > 0],
-        "claims": list(claims_awaiting_verification(user).select_related("project")),
+        "claims": claims,
+        "more_claims": more_claims,
         "royalty_reports_due": royalty_reports_due_for(user, today=today),
         "activity": list(
             activities_visible_to(user).order_by("-created_at", "-id")[:RECENT_ACTIVITY]

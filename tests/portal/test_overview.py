@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnerships.computations.reporting import last_ended_period
 from pipelines.models import StageDefinition
+from portal.views import overview
 from tests.factories import (
     ActivityFactory,
     CostEntryFactory,
@@ -228,7 +229,12 @@ def test_recent_activity_leaves_out_internal_and_foreign_entries(
     assert "Foreign stage advanced" not in response.text
 
 
-def test_the_overview_takes_as_many_queries_for_many_rows_as_for_one(client, partner_user, own):
+def test_the_overview_takes_as_many_queries_for_many_rows_as_for_one(
+    client, partner_user, own, monkeypatch
+):
+    # Past the rows it shows too: the lists stop there, the queries do not
+    # change.
+    monkeypatch.setattr(overview, "OVERVIEW_ROWS", 3)
     today = timezone.localdate()
 
     def add_rows(n):
@@ -251,6 +257,57 @@ def test_the_overview_takes_as_many_queries_for_many_rows_as_for_one(client, par
         assert client.get(OVERVIEW).status_code == 200
 
     assert len(many) == len(one)
+
+
+def test_long_lists_show_what_to_act_on_first_and_say_there_is_more(
+    client, partner_user, own, foreign, monkeypatch
+):
+    # A partner in thousands of projects has thousands of open invoices,
+    # expected milestones and claims: the overview shows the first few of
+    # each and sends the partner to the full list for the rest.
+    monkeypatch.setattr(overview, "OVERVIEW_ROWS", 2)
+    today = timezone.localdate()
+    now = timezone.now()
+    for n in range(3):
+        project = ProjectUnderAgreementFactory(agreement=own.agreement, code=f"PRJ-LONG-{n}")
+        MilestoneFactory(project=project, name=f"Expected {n}", due_date=today + timedelta(n))
+        MilestoneFactory(
+            project=project,
+            name=f"Claim {n}",
+            status="claimed",
+            claimed_at=now - timedelta(days=10 - n),
+        )
+        make_invoice_and_payment(
+            MilestoneFactory(project=project, status="invoiced"), code=f"LONG{n}"
+        )
+    client.force_login(partner_user)
+
+    response = client.get(OVERVIEW)
+
+    context = response.context
+    assert [m.name for m in context["expected_milestones"]] == ["Expected 0", "Expected 1"]
+    assert [m.name for m in context["claims"]] == ["Claim 0", "Claim 1"]
+    assert len(context["open_invoices"]) == 2
+    assert context["more_expected_milestones"] and context["more_claims"]
+    assert context["more_invoices"] and context["more_overdue_invoices"]
+    assert "more than 2 overdue" in response.text
+    assert f'href="{reverse("portal:milestones")}?tab=awaiting"' in response.text
+    assert f'href="{reverse("portal:invoices")}"' in response.text
+    for more in ("invoices", "milestones", "claims"):
+        assert f'data-testid="overview-more-{more}"' in response.text
+
+
+def test_a_list_that_fits_says_nothing_of_more(client, partner_user, own, monkeypatch):
+    monkeypatch.setattr(overview, "OVERVIEW_ROWS", 1)
+    client.force_login(partner_user)
+
+    response = client.get(OVERVIEW)
+
+    assert response.context["open_invoices"] == [own.invoice]
+    assert response.context["claims"] == [own.claimed_milestone]
+    assert not response.context["more_invoices"] and not response.context["more_claims"]
+    assert "overview-more-" not in response.text
+    assert "1 overdue" in response.text
 
 
 def test_a_partner_without_projects_sees_a_calm_empty_overview(client, partner_user):
