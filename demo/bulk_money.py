@@ -103,6 +103,7 @@ INVOICE_FIELDS = (
     "issued_by",
     "sent_on",
     "sent_by",
+    "paid_in_full_on",
 )
 INVOICE_WRITTEN_FIELDS = ("id", "number", "milestone", "created_at")
 PAYMENT_FIELDS = ("amount", "currency", "paid_on", "reference", "recorded_by")
@@ -407,10 +408,14 @@ def _milestone_draft(
             facts.staff_id,
             None,
             None,
+            None,
         )
         payments = ()
         if status in (MilestoneStatus.PAID, MilestoneStatus.PARTIALLY_PAID):
             paid_on = min(issued_on + datetime.timedelta(days=PAYMENT_AFTER_DAYS), today)
+            if status == MilestoneStatus.PAID:
+                # Paid in one payment, as ``payment_record`` would date it.
+                invoice = (*invoice[:-1], paid_on)
             paid = (
                 amount
                 if status == MilestoneStatus.PAID

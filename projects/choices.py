@@ -94,6 +94,15 @@ MILESTONE_TRANSITIONS = {
     MilestoneStatus.WAIVED: set(),
 }
 
+# Milestones not invoiced yet whose money the payer should expect (the
+# partner's overview lists them by due date; an index follows the same list).
+MILESTONE_EXPECTED_STATUSES = (
+    MilestoneStatus.PLANNED,
+    MilestoneStatus.CLAIMED,
+    MilestoneStatus.DISPUTED,
+    MilestoneStatus.VERIFIED,
+)
+
 MILESTONE_OPEN_STATUSES = {
     MilestoneStatus.PLANNED,
     MilestoneStatus.CLAIMED,

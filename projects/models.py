@@ -25,6 +25,7 @@ from .choices import (
     ANNUAL_FEE_KINDS,
     DIGITAL_VAT_INVOICE_KINDS,
     FIXED_PAYMENT_OPEN_STATUSES,
+    MILESTONE_EXPECTED_STATUSES,
     MILESTONE_OPEN_STATUSES,
     FixedPaymentKind,
     FixedPaymentStatus,
@@ -603,6 +604,17 @@ class Document(models.Model):
         return self.original_name
 
 
+# A milestone that can be claimed: its stage was entered, or an event (no
+# stage) triggers it. With a status of ``MILESTONE_EXPECTED_STATUSES`` and a
+# due date, its money is expected; ``milestones_expected_for`` filters on
+# exactly this, so that PostgreSQL reads the partial index below in due date
+# order.
+MILESTONE_CLAIMABLE = Q(trigger_stage__isnull=True) | Q(triggered_on__isnull=False)
+MILESTONE_EXPECTED = Q(
+    MILESTONE_CLAIMABLE, status__in=MILESTONE_EXPECTED_STATUSES, due_date__isnull=False
+)
+
+
 class MilestoneQuerySet(models.QuerySet):
     def overdue(self, today):
         """Milestones past their due date and not settled. Overdue is always
@@ -717,6 +729,20 @@ class Milestone(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["project", "status"]),
+            # The partner's overview: the expected milestones soonest due
+            # first, and the claims waiting for it oldest first, read in
+            # order and stopped after a page's worth instead of sorting all
+            # of a large partner's (tens of thousands at a million projects).
+            models.Index(
+                fields=["due_date", "id"],
+                condition=MILESTONE_EXPECTED,
+                name="milestone_expected_due_idx",
+            ),
+            models.Index(
+                fields=["claimed_at", "id"],
+                condition=Q(status=MilestoneStatus.CLAIMED),
+                name="milestone_claimed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1097,11 +1123,25 @@ class Invoice(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The day the payment that completed the invoice came in, written by
+    # ``payment_record`` (payments are never changed or removed after). What
+    # is outstanding is always the amount less the payments; this date only
+    # lets the open invoices be read from an index that leaves the settled
+    # ones out, rather than by summing every invoice's payments.
+    paid_in_full_on = models.DateField(_("paid in full on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_on", "-number"]
+        indexes = [
+            # The partner's overview: its open invoices, soonest due first.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(paid_in_full_on__isnull=True),
+                name="invoice_unpaid_due_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -313,6 +313,10 @@ def _invoice_write(milestone: Milestone, record: MilestoneRecord, by) -> None:
         )
         payment.full_clean()
         payment.save()
+        if payment.amount == invoice.amount:
+            # The invoice's only payment settles it (see ``payment_record``).
+            invoice.paid_in_full_on = payment.paid_on
+            invoice.save(update_fields=["paid_in_full_on"])
 
 
 @transaction.atomic

@@ -334,6 +334,9 @@ def payment_record(
         recorded_by=by,
     )
     fully_paid = paid_before + amount == invoice.amount
+    if fully_paid:
+        invoice.paid_in_full_on = paid_on
+        invoice.save(update_fields=["paid_in_full_on"])
     old_status = billed.status
     billed.status = "paid" if fully_paid else "partially_paid"
     billed.save(update_fields=["status", "updated_at"])

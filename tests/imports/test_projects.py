@@ -154,6 +154,8 @@ def test_milestones_are_imported_in_the_state_they_reached(staff_user, project, 
     paid = Invoice.objects.get(number="INV-OLD-2020-0001")
     assert paid.payments.get().amount == Decimal("100000")
     assert paid.issued_on == date(2020, 2, 1)
+    assert paid.paid_in_full_on == date(2020, 3, 1)
+    assert Invoice.objects.get(number="INV-OLD-2021-0007").paid_in_full_on is None
 
 
 def test_a_milestone_state_missing_its_steps_is_refused_on_the_missing_column(staff_user, project):

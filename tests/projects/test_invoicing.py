@@ -208,6 +208,18 @@ class TestPayments:
             Decimal("50000.00"),
         ]
 
+    def test_the_payment_that_settles_the_invoice_dates_it_paid_in_full(self, invoice, staff_user):
+        Invoice.objects.filter(pk=invoice.pk).update(issued_on=TODAY() - timedelta(days=7))
+        invoice.refresh_from_db()
+        pay(invoice, Decimal("30000.00"), by=staff_user, paid_on=TODAY() - timedelta(days=5))
+        invoice.refresh_from_db()
+        after_first = invoice.paid_in_full_on
+        pay(invoice, Decimal("70000.00"), by=staff_user, paid_on=TODAY() - timedelta(days=2))
+        invoice.refresh_from_db()
+
+        assert after_first is None
+        assert invoice.paid_in_full_on == TODAY() - timedelta(days=2)
+
     def test_a_payment_keeps_its_date_reference_and_recorder(self, invoice, staff_user):
         # Issued a week ago, paid two days ago.
         Invoice.objects.filter(pk=invoice.pk).update(issued_on=TODAY() - timedelta(days=7))

@@ -6,6 +6,7 @@ the institutions and joint centres they work for; superusers see all.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from partnerships.selectors import (
     agreements_visible_to,
@@ -225,3 +226,76 @@ def test_on_a_shared_project_each_partner_sees_only_its_own_agreement_s_money(
     assert not invoices_visible_to(partner_user).exists()
     assert invoices_visible_to(other_partner_user).get().number == "INV-OTHER"
     assert not payments_visible_to(partner_user).exists()
+
+
+def test_the_invoices_a_user_sees_are_those_of_what_it_sees_billed(
+    partner_user, other_partner_user, staff_user, institution
+):
+    """``invoices_visible_to`` reads each invoice's own milestone, report or
+    fixed payment: the invoices it returns are those billing a milestone of
+    ``milestones_visible_to``, a report of ``royalty_reports_visible_to`` or
+    a payment of ``fixed_payments_visible_to``, for a partner, another
+    enterprise's partner and staff alike, whoever's the other objects are."""
+    from projects.models import Invoice
+    from projects.selectors import (
+        fixed_payments_visible_to,
+        invoices_visible_to,
+        milestones_visible_to,
+        royalty_reports_visible_to,
+    )
+    from tests.factories import (
+        FixedPaymentFactory,
+        MilestoneFactory,
+        PartnershipFactory,
+        ProjectUnderAgreementFactory,
+        RoyaltyReportFactory,
+    )
+
+    own_agreement = AgreementFactory(
+        partnership=PartnershipFactory(enterprise=partner_user.enterprise, institution=institution)
+    )
+    other_agreement = AgreementFactory(
+        partnership=PartnershipFactory(enterprise=other_partner_user.enterprise)
+    )
+    own_project = ProjectUnderAgreementFactory(agreement=own_agreement)
+    shared = ProjectUnderAgreementFactory(agreement=other_agreement)
+    shared.partner_enterprises.add(partner_user.enterprise)
+    # Under the partner's agreement, on a project its enterprise is not a
+    # partner of: the partner does not see that project, nor its money.
+    not_partnered = ProjectUnderAgreementFactory(agreement=own_agreement)
+    not_partnered.partner_enterprises.clear()
+    billed = [
+        MilestoneFactory(project=own_project),
+        MilestoneFactory(project=shared, agreement=other_agreement),
+        MilestoneFactory(project=shared, agreement=own_agreement),
+        MilestoneFactory(project=not_partnered),
+        RoyaltyReportFactory(agreement=own_agreement, project=own_project),
+        RoyaltyReportFactory(agreement=other_agreement, project=shared),
+        FixedPaymentFactory(agreement=own_agreement),
+        FixedPaymentFactory(agreement=other_agreement),
+    ]
+    for number, thing in enumerate(billed):
+        field = {"Milestone": "milestone", "RoyaltyReport": "royalty_report"}.get(
+            type(thing).__name__, "fixed_payment"
+        )
+        Invoice.objects.create(
+            number=f"INV-SCOPE-{number}",
+            payee_name="Payee",
+            payer_name="Payer",
+            amount=100,
+            currency="CNY",
+            issued_on="2025-04-01",
+            due_on="2025-05-01",
+            **{field: thing},
+        )
+
+    for user in (partner_user, other_partner_user, staff_user):
+        expected = Invoice.objects.filter(
+            Q(milestone__in=milestones_visible_to(user).values("id"))
+            | Q(royalty_report__in=royalty_reports_visible_to(user).values("id"))
+            | Q(fixed_payment__in=fixed_payments_visible_to(user).values("id"))
+        )
+        seen = set(invoices_visible_to(user).values_list("number", flat=True))
+        assert seen == set(expected.values_list("number", flat=True)), user
+    partner_sees = set(invoices_visible_to(partner_user).values_list("number", flat=True))
+    assert partner_sees == {"INV-SCOPE-0", "INV-SCOPE-2", "INV-SCOPE-4", "INV-SCOPE-6"}
