@@ -732,7 +732,7 @@ class Milestone(TimeStampedModel):
             # The partner's overview: the expected milestones soonest due
             # first, and the claims waiting for it oldest first, read in
             # order and stopped after a page's worth instead of sorting all
-            # of a large partner's (tens of thousands at a million projects).
+            # of a large partner's (thousands at a million projects).
             models.Index(
                 fields=["due_date", "id"],
                 condition=MILESTONE_EXPECTED,

@@ -445,7 +445,7 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:
     # payment of ``fixed_payments_visible_to``. Written on the invoice's own
     # milestone, report or payment (joined by its key) rather than as ``IN``
     # each of those lists, which made PostgreSQL collect every milestone the
-    # user sees (370,000 for the largest partner at a million projects)
+    # user sees (468,000 for the largest partner at a million projects)
     # before looking at one invoice: the overview reads the few open
     # invoices due soonest and stops.
     visible_agreements = agreements_visible_to(user).values("id")

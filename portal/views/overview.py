@@ -31,11 +31,11 @@ RECENT_ACTIVITY = 10
 OVERVIEW_ROWS = 20
 
 
-def _first_rows(queryset) -> tuple[list, bool]:
-    """The first ``OVERVIEW_ROWS`` rows of ``queryset`` and whether there
-    are more."""
+def _first_rows(queryset) -> tuple[list, object | None]:
+    """The first ``OVERVIEW_ROWS`` rows of ``queryset``, and the row after
+    them (None when there is no more)."""
     rows = list(queryset[: OVERVIEW_ROWS + 1])
-    return rows[:OVERVIEW_ROWS], len(rows) > OVERVIEW_ROWS
+    return rows[:OVERVIEW_ROWS], rows[OVERVIEW_ROWS] if len(rows) > OVERVIEW_ROWS else None
 
 
 def _stages_by_sector(stages):
@@ -56,19 +56,19 @@ def overview(request):
     user = request.user
     today = timezone.localdate()
     due_by = today + timedelta(days=HORIZON_DAYS)
-    invoices, more_invoices = _first_rows(invoices_open_for(user, due_by=due_by))
+    invoices, next_invoice = _first_rows(invoices_open_for(user, due_by=due_by))
     for invoice in invoices:
         invoice.overdue = invoice.due_on < today
-    # Soonest due first: when the row past the last shown is overdue too,
-    # every shown invoice is, and more are.
-    more_overdue = more_invoices and invoices[-1].overdue
-    expected, more_expected = _first_rows(milestones_expected_for(user, due_by=due_by))
+    # Soonest due first: when the invoice after the last shown is overdue
+    # too, every shown invoice is, and more are.
+    more_overdue = next_invoice is not None and next_invoice.due_on < today
+    expected, next_expected = _first_rows(milestones_expected_for(user, due_by=due_by))
     for milestone in expected:
         milestone.overdue = milestone.due_date < today
-    fixed, more_fixed = _first_rows(fixed_payments_expected_for(user, due_by=due_by))
+    fixed, next_fixed = _first_rows(fixed_payments_expected_for(user, due_by=due_by))
     for fixed_payment in fixed:
         fixed_payment.overdue = fixed_payment.due_date < today
-    claims, more_claims = _first_rows(claims_awaiting_verification(user).select_related("project"))
+    claims, next_claim = _first_rows(claims_awaiting_verification(user).select_related("project"))
     balances = enterprise_cost_balances(user)
     context = {
         "today": today,
@@ -77,16 +77,16 @@ def overview(request):
         "sectors": _stages_by_sector(project_stage_counts(user)),
         "overview_rows": OVERVIEW_ROWS,
         "open_invoices": invoices,
-        "more_invoices": more_invoices,
+        "more_invoices": next_invoice is not None,
         "overdue_invoices": sum(1 for invoice in invoices if invoice.overdue),
         "more_overdue_invoices": more_overdue,
         "expected_milestones": expected,
-        "more_expected_milestones": more_expected,
+        "more_expected_milestones": next_expected is not None,
         "expected_fixed_payments": fixed,
-        "more_expected_fixed_payments": more_fixed,
+        "more_expected_fixed_payments": next_fixed is not None,
         "owed_to_partner": [entry for entry in balances if entry["line"].balance > 0],
         "claims": claims,
-        "more_claims": more_claims,
+        "more_claims": next_claim is not None,
         "royalty_reports_due": royalty_reports_due_for(user, today=today),
         "activity": list(
             activities_visible_to(user).order_by("-created_at", "-id")[:RECENT_ACTIVITY]

@@ -310,6 +310,25 @@ def test_a_list_that_fits_says_nothing_of_more(client, partner_user, own, monkey
     assert "1 overdue" in response.text
 
 
+def test_the_overdue_count_says_more_only_when_the_next_invoice_is_overdue_too(
+    client, partner_user, own, monkeypatch
+):
+    monkeypatch.setattr(overview, "OVERVIEW_ROWS", 1)
+    later, _payment = make_invoice_and_payment(
+        MilestoneFactory(project=own.project, status="invoiced"), code="LATER"
+    )
+    later.due_on = timezone.localdate() + timedelta(days=10)
+    later.save()
+    client.force_login(partner_user)
+
+    response = client.get(OVERVIEW)
+
+    assert response.context["open_invoices"] == [own.invoice]
+    assert response.context["more_invoices"]
+    assert not response.context["more_overdue_invoices"]
+    assert "1 overdue" in response.text and "more than 1 overdue" not in response.text
+
+
 def test_a_partner_without_projects_sees_a_calm_empty_overview(client, partner_user):
     client.force_login(partner_user)
 
