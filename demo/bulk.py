@@ -663,13 +663,14 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
         for draft, pk in zip(drafts, ids, strict=True)
         for enterprise in draft.partner_ids
     ]
-    now = timezone.now()
+    # Stamped on every row: formatted once.
+    stamp = timezone.now().isoformat()
     # Rows straight from the values, as copy_instances would write the
     # instances: making a model instance per project would cost a third of
     # the drafting.
     defaults = {field.attname: field.get_default() for field in PROJECT_FIELDS}
     stamps = {
-        field.attname: now
+        field.attname: stamp
         for field in PROJECT_FIELDS
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     }
@@ -689,7 +690,7 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
             generation.decided_by_id,
             planned.decided_at,
             planned.rationale,
-            now,
+            stamp,
         )
         for draft, pk in zip(drafts, ids, strict=True)
         for planned in draft.history
@@ -706,18 +707,18 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
                     _InvoiceText(
                         milestone=len(milestones),
                         prefix=milestone.invoice_prefix,
-                        invoice=copy_line((now, *milestone.invoice)),
+                        invoice=copy_line((stamp, *milestone.invoice)),
                         payments=tuple(
-                            copy_line((now, *payment)) for payment in milestone.payments
+                            copy_line((stamp, *payment)) for payment in milestone.payments
                         ),
                         vat_invoice=(
-                            copy_line((now, *milestone.vat_invoice))
+                            copy_line((stamp, *milestone.vat_invoice))
                             if milestone.vat_invoice
                             else None
                         ),
                     )
                 )
-            milestones.append(copy_line((pk, now, now, *milestone.milestone)))
+            milestones.append(copy_line((pk, stamp, stamp, *milestone.milestone)))
     return _CopyBlock(
         projects=copy_text(projects),
         links=copy_text(links),

@@ -158,8 +158,10 @@ def _text_value(value) -> str:
     if kind is datetime.datetime:
         return value.isoformat()
     if isinstance(value, str):
-        # A subclass (a lazy or choice string).
-        return _text_value(str(value))
+        # A choice: a subclass, joined as the text it holds.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return str.translate(value, _ESCAPED)
+        return value
     return str(value)
 
 
