@@ -19,9 +19,9 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import BigIntegerField, Max, Model
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -92,6 +92,8 @@ from projects.services import (
     rebuild_portfolio_counts,
     rebuild_stage_stays,
 )
+from projects.services.stays import MOVES_ON, STAGE_MOVES, STAY_COLUMNS
+from projects.stay_medians import stay_medians_changed
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -431,7 +433,7 @@ def _generate(
         # Inside the load: the summaries' rows, millions at a million
         # projects, are indexed and their foreign keys checked once too,
         # instead of one deferred check per row at the commit.
-        _after_generation(clock)
+        _after_generation(clock, stays_written=copy_supported())
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
@@ -457,6 +459,14 @@ PARALLEL_RUN = 20_000
 def _bulk_load(count: int, clock: PhaseClock) -> AbstractContextManager:
     if count < LARGE_RUN or not copy_supported():
         return nullcontext()
+    with connection.cursor() as cursor:
+        # For this transaction only: the summaries rebuilt inside the load
+        # sort and join millions of rows, in memory rather than in
+        # temporary files at the default 4 MB; the commit need not wait for
+        # the log to reach the disk (a crash loses the run, not the data
+        # committed before it).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
     return indexes_and_foreign_keys_set_aside(
         [
             ResearchProject,
@@ -472,14 +482,18 @@ def _bulk_load(count: int, clock: PhaseClock) -> AbstractContextManager:
     )
 
 
-def _after_generation(clock: PhaseClock) -> None:
+def _after_generation(clock: PhaseClock, *, stays_written: bool) -> None:
     """What must follow the rows written in bulk, inside the same
     transaction: the summaries kept beside the projects and their history,
     which the services keep up to date one decision at a time and a bulk
     load bypasses, are brought up to date here, once per run (the projects'
     stage ranks were drafted with them)."""
-    rebuild_stage_stays()
-    clock.lap("rebuilding the stays")
+    if stays_written:
+        # Drafted with their projects (COPY): the medians read them anew.
+        stay_medians_changed()
+    else:
+        rebuild_stage_stays()
+        clock.lap("rebuilding the stays")
     rebuild_partner_stage_counts()
     clock.lap("rebuilding the partners' stage counts")
     rebuild_portfolio_counts()
@@ -609,6 +623,7 @@ class _CopyBlock:
     transitions: bytes
     link_count: int
     transition_count: int
+    stays: bytes
     # A line per milestone, without its key.
     milestones: list[str]
     invoices: list[_InvoiceText]
@@ -719,15 +734,60 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
                     )
                 )
             milestones.append(copy_line((pk, stamp, stamp, *milestone.milestone)))
+    # The stays too, which a rebuild from the history would write in the
+    # database at the end of the load, in one process.
+    modes = {facts.id: facts.mode for facts in generation.partnerships}
+    stays = [
+        line
+        for draft, pk in zip(drafts, ids, strict=True)
+        for line in _stay_lines(pk, draft.values, draft.history, modes)
+    ]
     return _CopyBlock(
         projects=copy_text(projects),
         links=copy_text(links),
         transitions=copy_text(transitions),
         link_count=len(links),
         transition_count=len(transitions),
+        stays="".join(stays).encode(),
         milestones=milestones,
         invoices=invoices,
     )
+
+
+def _stay_lines(
+    pk: int, values: Mapping, history: Sequence[PlannedTransition], modes: Mapping[int, str]
+) -> Iterator[str]:
+    """The project's stays as COPY text: those ``rebuild_stage_stays``
+    writes from its transitions (``projects.services.stays``), each move
+    into a stage with the next move into one, kept when that move went on.
+    A planned history's moves are in the order of their days."""
+    moves = [planned for planned in history if planned.kind in STAGE_MOVES]
+    partnership_id = values["partnership_id"]
+    for entered, left in pairwise(moves):
+        if left.kind not in MOVES_ON:
+            continue
+        # As the database subtracts them: in absolute time, then whole
+        # days and the rest.
+        duration = left.decided_at.astimezone(datetime.UTC) - entered.decided_at.astimezone(
+            datetime.UTC
+        )
+        yield (
+            copy_line(
+                (
+                    pk,
+                    entered.to_stage.id,
+                    modes.get(partnership_id, ""),
+                    entered.to_stage.position,
+                    values["lead_institution_id"],
+                    values["joint_centre_id"],
+                    partnership_id,
+                    entered.decided_at,
+                    left.decided_at,
+                    f"{duration.days} days {duration.seconds} seconds",
+                )
+            )
+            + "\n"
+        )
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
@@ -749,9 +809,10 @@ def _write_copy_block(
         _columns(StageTransition, COPIED_TRANSITION_FIELDS),
         block.transitions,
     )
+    copy_text_write(StageStay._meta.db_table, STAY_COLUMNS, block.stays)
     totals.links += block.link_count
     totals.transitions += block.transition_count
-    clock.lap("writing projects, links and transitions")
+    clock.lap("writing projects, links, transitions and stays")
 
     milestone_ids = reserve_ids(Milestone, len(block.milestones))
     copy_text_write(
