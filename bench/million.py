@@ -244,9 +244,14 @@ def prepare(options) -> None:
     if options.seed:
         call_command("seed_demo", stdout=StringIO())
         started = time.perf_counter()
-        call_command("seed_demo", projects=options.seed, stdout=StringIO())
+        output = StringIO()
+        call_command("seed_demo", projects=options.seed, stdout=output, verbosity=2)
         seed_seconds = time.perf_counter() - started
         print(f"seed_demo --projects {options.seed}: {seed_seconds:.1f} s", file=sys.stderr)
+        # Where the time went (the phases, at verbosity 2).
+        for line in output.getvalue().splitlines():
+            if line.startswith("  "):
+                print(line, file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(json.dumps({"projects": ResearchProject.objects.count(), "seed_seconds": seed_seconds}))

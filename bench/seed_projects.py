@@ -99,7 +99,7 @@ def run(projects: int, batch_size: int | None, processes: int | None) -> None:
     backend_before = backend_cpu_seconds(connection)
     cpu_before = os.times()
     started = time.perf_counter()
-    call_command("seed_demo", projects=projects, stdout=output, **extra)
+    call_command("seed_demo", projects=projects, stdout=output, verbosity=2, **extra)
     seconds = time.perf_counter() - started
     cpu_after = os.times()
     backend_after = backend_cpu_seconds(connection)
@@ -107,7 +107,9 @@ def run(projects: int, batch_size: int | None, processes: int | None) -> None:
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"seed_demo (demo data only): {demo_seconds:.1f} s")
-    print(output.getvalue().strip().splitlines()[-1])
+    # The summary, then its phases (verbosity 2).
+    lines = output.getvalue().strip().splitlines()
+    print("\n".join(lines[next(i for i, line in enumerate(lines) if "Generated" in line) :]))
     print(f"seed_demo --projects {projects}: {seconds:.1f} s")
     print(f"load average before: {load_before}, after: {load_after}")
     this = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)

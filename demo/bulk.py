@@ -8,8 +8,10 @@ seeded with a fixed value and the code the run starts from, so the same
 runs give the same projects.
 """
 
+import dataclasses
 import datetime
 import multiprocessing
+import operator
 import os
 import random
 import time
@@ -17,9 +19,9 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import BigIntegerField, Max, Model
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -41,7 +43,7 @@ from demo.bulk_money import (
     money_facts,
 )
 from demo.copying import (
-    copy_rows,
+    copy_line,
     copy_supported,
     copy_text,
     copy_text_write,
@@ -90,6 +92,8 @@ from projects.services import (
     rebuild_portfolio_counts,
     rebuild_stage_stays,
 )
+from projects.services.stays import MOVES_ON, STAGE_MOVES, STAY_COLUMNS
+from projects.stay_medians import stay_medians_changed
 
 GENERATED_CODE_PREFIX = "GEN-"
 
@@ -259,6 +263,8 @@ class GenerationSummary:
     milestones: int = 0
     invoices: int = 0
     payments: int = 0
+    # Where the time went, (phase, seconds) in order: see ``PhaseClock``.
+    phases: tuple[tuple[str, float], ...] = ()
 
     def __str__(self) -> str:
         if not self.projects:
@@ -352,7 +358,21 @@ def generation_facts() -> Generation:
     )
 
 
-@transaction.atomic
+class PhaseClock:
+    """The clock time of a run's phases: ``lap(name)`` adds the time since
+    the previous lap to phase ``name``, so phases that alternate (waiting
+    for drafted blocks, writing them) add up."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
+
+
 def generate_projects(
     *, count: int, batch_size: int = DEFAULT_BATCH_SIZE, processes: int | None = None
 ) -> GenerationSummary:
@@ -370,6 +390,20 @@ def generate_projects(
     started = time.perf_counter()
     if count <= 0:
         return GenerationSummary(0, "", "", 0, 0, 0.0)
+    clock = PhaseClock()
+    with transaction.atomic():
+        summary = _generate(count, batch_size, processes, clock)
+    clock.lap("commit")
+    return dataclasses.replace(
+        summary,
+        seconds=time.perf_counter() - started,
+        phases=tuple(clock.seconds.items()),
+    )
+
+
+def _generate(
+    count: int, batch_size: int, processes: int | None, clock: PhaseClock
+) -> GenerationSummary:
     generation = generation_facts()
     first_number = last_generated_number() + 1
     numbers = InvoiceNumbers()
@@ -378,12 +412,14 @@ def generate_projects(
         for start in range(first_number, first_number + count, batch_size)
     ]
     totals = _Totals()
-    with _bulk_load(count):
+    clock.lap("reading the demo's facts")
+    with _bulk_load(count, clock):
         if copy_supported():
             if processes is None:
                 processes = (os.cpu_count() or 1) if count >= PARALLEL_RUN else 1
             for block in _copy_blocks(generation, blocks, processes):
-                _write_copy_block(block, numbers, totals)
+                clock.lap("waiting for drafted blocks")
+                _write_copy_block(block, numbers, totals, clock)
                 # With DEBUG on, the connection logs every query; a large
                 # run would hold hundreds of megabytes of it by the end.
                 reset_queries()
@@ -392,18 +428,19 @@ def generate_projects(
                 generated = [_draft_generated_project(n, generation) for n in range(start, stop)]
                 _insert_block(generated, generation, numbers, totals, batch_size)
                 reset_queries()
+            clock.lap("drafting and writing")
         numbers.save()
         # Inside the load: the summaries' rows, millions at a million
         # projects, are indexed and their foreign keys checked once too,
         # instead of one deferred check per row at the commit.
-        _after_generation()
+        _after_generation(clock, stays_written=copy_supported())
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
         last_code=generated_code(first_number + count - 1),
         partner_links=totals.links,
         transitions=totals.transitions,
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         milestones=totals.milestones,
         invoices=totals.invoices,
         payments=totals.payments,
@@ -419,9 +456,17 @@ LARGE_RUN = 50_000
 PARALLEL_RUN = 20_000
 
 
-def _bulk_load(count: int) -> AbstractContextManager:
+def _bulk_load(count: int, clock: PhaseClock) -> AbstractContextManager:
     if count < LARGE_RUN or not copy_supported():
         return nullcontext()
+    with connection.cursor() as cursor:
+        # For this transaction only: the summaries rebuilt inside the load
+        # sort and join millions of rows, in memory rather than in
+        # temporary files at the default 4 MB; the commit need not wait for
+        # the log to reach the disk (a crash loses the run, not the data
+        # committed before it).
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
     return indexes_and_foreign_keys_set_aside(
         [
             ResearchProject,
@@ -432,19 +477,27 @@ def _bulk_load(count: int) -> AbstractContextManager:
             Payment,
             VatInvoice,
             StageStay,
-        ]
+        ],
+        lap=clock.lap,
     )
 
 
-def _after_generation() -> None:
+def _after_generation(clock: PhaseClock, *, stays_written: bool) -> None:
     """What must follow the rows written in bulk, inside the same
     transaction: the summaries kept beside the projects and their history,
     which the services keep up to date one decision at a time and a bulk
     load bypasses, are brought up to date here, once per run (the projects'
     stage ranks were drafted with them)."""
-    rebuild_stage_stays()
+    if stays_written:
+        # Drafted with their projects (COPY): the medians read them anew.
+        stay_medians_changed()
+    else:
+        rebuild_stage_stays()
+        clock.lap("rebuilding the stays")
     rebuild_partner_stage_counts()
+    clock.lap("rebuilding the partners' stage counts")
     rebuild_portfolio_counts()
+    clock.lap("rebuilding the portfolio counts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,18 +599,34 @@ def _insert_block(
 # --- Writing with COPY (PostgreSQL), drafted in several processes -----------
 
 
+@dataclass(frozen=True, slots=True)
+class _InvoiceText:
+    """A drafted invoice as COPY text, with its payments and VAT invoice:
+    the lines lack the invoice's key, number and milestone, which are drawn
+    when it is written."""
+
+    milestone: int  # its milestone's index in the block
+    prefix: str
+    invoice: str
+    payments: tuple[str, ...]
+    vat_invoice: str | None
+
+
 @dataclass
 class _CopyBlock:
-    """A block of drafted projects as COPY text, and their money as values:
-    the keys of the money rows and the invoice numbers are drawn when they
-    are written, in order."""
+    """A block of drafted projects as COPY text, and their money as COPY
+    text less the keys: the keys of the money rows and the invoice numbers
+    are drawn when they are written, in order, and put in front."""
 
     projects: bytes
     links: bytes
     transitions: bytes
     link_count: int
     transition_count: int
-    milestones: list[tuple[int, MilestoneDraft]]  # (project id, draft)
+    stays: bytes
+    # A line per milestone, without its key.
+    milestones: list[str]
+    invoices: list[_InvoiceText]
 
 
 # What the drafting processes draft from: set before they start, inherited.
@@ -609,19 +678,20 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
         for draft, pk in zip(drafts, ids, strict=True)
         for enterprise in draft.partner_ids
     ]
-    now = timezone.now()
+    # Stamped on every row: formatted once.
+    stamp = timezone.now().isoformat()
     # Rows straight from the values, as copy_instances would write the
     # instances: making a model instance per project would cost a third of
     # the drafting.
     defaults = {field.attname: field.get_default() for field in PROJECT_FIELDS}
     stamps = {
-        field.attname: now
+        field.attname: stamp
         for field in PROJECT_FIELDS
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     }
-    attnames = [field.attname for field in PROJECT_FIELDS]
+    row_of = operator.itemgetter(*(field.attname for field in PROJECT_FIELDS))
     projects = [
-        [{**defaults, **draft.values, **stamps, "id": pk}[name] for name in attnames]
+        row_of({**defaults, **draft.values, **stamps, "id": pk})
         for draft, pk in zip(drafts, ids, strict=True)
     ]
     transitions = [
@@ -635,10 +705,42 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
             generation.decided_by_id,
             planned.decided_at,
             planned.rationale,
-            now,
+            stamp,
         )
         for draft, pk in zip(drafts, ids, strict=True)
         for planned in draft.history
+    ]
+    # The money as text here too, where the drafting runs in parallel:
+    # values made into rows in the writing process cost it more than the
+    # text, and passing them between processes costs more than the text.
+    milestones: list[str] = []
+    invoices: list[_InvoiceText] = []
+    for draft, pk in zip(drafts, ids, strict=True):
+        for milestone in draft.milestones:
+            if milestone.invoice:
+                invoices.append(
+                    _InvoiceText(
+                        milestone=len(milestones),
+                        prefix=milestone.invoice_prefix,
+                        invoice=copy_line((stamp, *milestone.invoice)),
+                        payments=tuple(
+                            copy_line((stamp, *payment)) for payment in milestone.payments
+                        ),
+                        vat_invoice=(
+                            copy_line((stamp, *milestone.vat_invoice))
+                            if milestone.vat_invoice
+                            else None
+                        ),
+                    )
+                )
+            milestones.append(copy_line((pk, stamp, stamp, *milestone.milestone)))
+    # The stays too, which a rebuild from the history would write in the
+    # database at the end of the load, in one process.
+    modes = {facts.id: facts.mode for facts in generation.partnerships}
+    stays = [
+        line
+        for draft, pk in zip(drafts, ids, strict=True)
+        for line in _stay_lines(pk, draft.values, draft.history, modes)
     ]
     return _CopyBlock(
         projects=copy_text(projects),
@@ -646,19 +748,55 @@ def _copy_block(start: int, stop: int, ids: Sequence[int]) -> _CopyBlock:
         transitions=copy_text(transitions),
         link_count=len(links),
         transition_count=len(transitions),
-        milestones=[
-            (pk, milestone)
-            for draft, pk in zip(drafts, ids, strict=True)
-            for milestone in draft.milestones
-        ],
+        stays="".join(stays).encode(),
+        milestones=milestones,
+        invoices=invoices,
     )
+
+
+def _stay_lines(
+    pk: int, values: Mapping, history: Sequence[PlannedTransition], modes: Mapping[int, str]
+) -> Iterator[str]:
+    """The project's stays as COPY text: those ``rebuild_stage_stays``
+    writes from its transitions (``projects.services.stays``), each move
+    into a stage with the next move into one, kept when that move went on.
+    A planned history's moves are in the order of their days."""
+    moves = [planned for planned in history if planned.kind in STAGE_MOVES]
+    partnership_id = values["partnership_id"]
+    for entered, left in pairwise(moves):
+        if left.kind not in MOVES_ON:
+            continue
+        # As the database subtracts them: in absolute time, then whole
+        # days and the rest.
+        duration = left.decided_at.astimezone(datetime.UTC) - entered.decided_at.astimezone(
+            datetime.UTC
+        )
+        yield (
+            copy_line(
+                (
+                    pk,
+                    entered.to_stage.id,
+                    modes.get(partnership_id, ""),
+                    entered.to_stage.position,
+                    values["lead_institution_id"],
+                    values["joint_centre_id"],
+                    partnership_id,
+                    entered.decided_at,
+                    left.decided_at,
+                    f"{duration.days} days {duration.seconds} seconds",
+                )
+            )
+            + "\n"
+        )
 
 
 def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in names]
 
 
-def _write_copy_block(block: _CopyBlock, numbers: InvoiceNumbers, totals: _Totals) -> None:
+def _write_copy_block(
+    block: _CopyBlock, numbers: InvoiceNumbers, totals: _Totals, clock: PhaseClock
+) -> None:
     partner_field = ResearchProject._meta.get_field("partner_enterprises")
     copy_text_write(ResearchProject._meta.db_table, PROJECT_COLUMNS, block.projects)
     copy_text_write(
@@ -671,56 +809,50 @@ def _write_copy_block(block: _CopyBlock, numbers: InvoiceNumbers, totals: _Total
         _columns(StageTransition, COPIED_TRANSITION_FIELDS),
         block.transitions,
     )
+    copy_text_write(StageStay._meta.db_table, STAY_COLUMNS, block.stays)
     totals.links += block.link_count
     totals.transitions += block.transition_count
+    clock.lap("writing projects, links, transitions and stays")
 
-    now = timezone.now()
     milestone_ids = reserve_ids(Milestone, len(block.milestones))
-    copy_rows(
+    copy_text_write(
         Milestone._meta.db_table,
         _columns(Milestone, (*MILESTONE_WRITTEN_FIELDS, *MILESTONE_FIELDS)),
-        (
-            (milestone_id, project_id, now, now, *draft.milestone)
-            for milestone_id, (project_id, draft) in zip(
-                milestone_ids, block.milestones, strict=True
-            )
-        ),
+        "".join(
+            f"{milestone_id}\t{line}\n"
+            for milestone_id, line in zip(milestone_ids, block.milestones, strict=True)
+        ).encode(),
     )
-    billed = [
-        (milestone_id, draft)
-        for milestone_id, (_project_id, draft) in zip(milestone_ids, block.milestones, strict=True)
-        if draft.invoice
-    ]
-    invoice_ids = reserve_ids(Invoice, len(billed))
-    copy_rows(
+    invoice_ids = reserve_ids(Invoice, len(block.invoices))
+    invoices, payment_lines, vat_invoices = [], [], []
+    for invoice_id, text in zip(invoice_ids, block.invoices, strict=True):
+        number = copy_line((numbers.draw(text.prefix),))
+        invoices.append(
+            f"{invoice_id}\t{number}\t{milestone_ids[text.milestone]}\t{text.invoice}\n"
+        )
+        payment_lines.extend(f"{invoice_id}\t{line}\n" for line in text.payments)
+        if text.vat_invoice is not None:
+            vat_invoices.append(f"{invoice_id}\t{text.vat_invoice}\n")
+    copy_text_write(
         Invoice._meta.db_table,
         _columns(Invoice, (*INVOICE_WRITTEN_FIELDS, *INVOICE_FIELDS)),
-        (
-            (invoice_id, numbers.draw(draft.invoice_prefix), milestone_id, now, *draft.invoice)
-            for invoice_id, (milestone_id, draft) in zip(invoice_ids, billed, strict=True)
-        ),
+        "".join(invoices).encode(),
     )
-    payments = copy_rows(
+    copy_text_write(
         Payment._meta.db_table,
         _columns(Payment, (*PAYMENT_WRITTEN_FIELDS[1:], *PAYMENT_FIELDS)),
-        (
-            (invoice_id, now, *payment)
-            for invoice_id, (_m, draft) in zip(invoice_ids, billed, strict=True)
-            for payment in draft.payments
-        ),
+        "".join(payment_lines).encode(),
     )
-    copy_rows(
+    copy_text_write(
         VatInvoice._meta.db_table,
         _columns(VatInvoice, (*VAT_INVOICE_WRITTEN_FIELDS[1:], *VAT_INVOICE_FIELDS)),
-        (
-            (invoice_id, now, *draft.vat_invoice)
-            for invoice_id, (_m, draft) in zip(invoice_ids, billed, strict=True)
-            if draft.vat_invoice
-        ),
+        "".join(vat_invoices).encode(),
     )
+    payments = len(payment_lines)
     totals.milestones += len(milestone_ids)
     totals.invoices += len(invoice_ids)
     totals.payments += payments
+    clock.lap("writing the money rows")
 
 
 # --- Drafting -----------------------------------------------------------------

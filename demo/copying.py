@@ -13,7 +13,7 @@ Constraints are the table's own: ``COPY`` checks them like an ``INSERT``.
 
 import datetime
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection, models
@@ -135,22 +135,33 @@ def copy_text(rows: Iterable[Sequence]) -> bytes:
     where no connection is at hand (a drafting process), written by the one
     that holds it. Values are those ``copy_rows`` takes: ``None``, text,
     numbers, decimals, booleans, dates and aware datetimes."""
-    return "".join("\t".join(_text_value(value) for value in row) + "\n" for row in rows).encode()
+    return "".join([copy_line(row) + "\n" for row in rows]).encode()
+
+
+def copy_line(row: Iterable) -> str:
+    """A row in COPY's text format, without its line end."""
+    return "\t".join(map(_text_value, row))
 
 
 def _text_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         # Most values hold nothing to escape, and looking is cheaper than
         # translating.
         if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
             return value.translate(_ESCAPED)
         return value
-    if isinstance(value, bool):
+    if value is None:
+        return "\\N"
+    if kind is bool:
         return "t" if value else "f"
-    if isinstance(value, datetime.datetime):
+    if kind is datetime.datetime:
         return value.isoformat()
+    if isinstance(value, str):
+        # A choice: a subclass, joined as the text it holds.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return str.translate(value, _ESCAPED)
+        return value
     return str(value)
 
 
@@ -163,7 +174,9 @@ def copy_text_write(table: str, columns: Sequence[str], text: bytes) -> None:
 
 
 @contextmanager
-def indexes_and_foreign_keys_set_aside(models_loaded: Sequence[type[models.Model]]):
+def indexes_and_foreign_keys_set_aside(
+    models_loaded: Sequence[type[models.Model]], *, lap: Callable[[str], None] | None = None
+):
     """Drop the secondary indexes and the foreign keys of the tables of
     ``models_loaded`` for the duration of a large load, then create them
     again as they were, in the same transaction.
@@ -174,8 +187,10 @@ def indexes_and_foreign_keys_set_aside(models_loaded: Sequence[type[models.Model
     foreign key checks every row with one join instead of one lookup per
     row queued until the commit. Primary keys and unique constraints stay,
     so a duplicate fails as it would have. The tables are locked until the
-    transaction ends.
+    transaction ends. ``lap(phase)``, if given, is called as each phase
+    ends, for timing.
     """
+    lap = lap or (lambda phase: None)
     tables = [model._meta.db_table for model in models_loaded]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -210,12 +225,15 @@ def indexes_and_foreign_keys_set_aside(models_loaded: Sequence[type[models.Model
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
+    lap("setting indexes and foreign keys aside")
     yield
     with connection.cursor() as cursor:
         # Index builds sort in memory up to this limit, then on disk.
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _name, definition in indexes:
             cursor.execute(definition)
+        lap("building the indexes")
         for table, name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        lap("adding the foreign keys")

@@ -75,9 +75,11 @@ class Command(BaseCommand):
             raise CommandError("--processes must be at least 1.")
         self.stdout.write(str(seed_demo()))
         if projects:
-            self.stdout.write(
-                str(generate_projects(count=projects, batch_size=batch_size, processes=processes))
-            )
+            summary = generate_projects(count=projects, batch_size=batch_size, processes=processes)
+            self.stdout.write(str(summary))
+            if options["verbosity"] >= 2:
+                for phase, seconds in summary.phases:
+                    self.stdout.write(f"  {phase}: {seconds:.1f} s")
         if achievements:
             self.stdout.write(
                 str(generate_achievements(count=achievements, batch_size=batch_size))
