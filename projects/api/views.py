@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.idempotency import idempotent
+from core.api.lists import page_rows
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.schema import (
     ACTION_ERRORS,
@@ -258,7 +259,9 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
             # A page shows only the ids of its rows' relations, which need
             # no join: the selector's related objects (eight per milestone)
             # cost more to build than the rest of the page. Likewise below.
-            milestones = milestones.select_related(None)
+            return page_rows(
+                milestones.select_related(None), api.MilestoneSerializer, *self.ordering_fields
+            )
         return milestones.select_related("invoice")
 
     def _act(self, request, action, serializer_class=None):
@@ -512,7 +515,8 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         payments = payments_visible_to(self.request.user)
         if self.action == "list":
-            payments = payments.select_related(None)
+            # Plain rows: a model instance per row cost more than writing it.
+            return page_rows(payments, api.PaymentSerializer, "id")
         return payments
 
 
@@ -538,7 +542,7 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def get_queryset(self):
         reports = royalty_reports_visible_to(self.request.user)
         if self.action == "list":
-            reports = reports.select_related(None)
+            return page_rows(reports, api.RoyaltyReportSerializer, "id")
         return reports.select_related("invoice").prefetch_related("lines")
 
     def _report_response(self, report, status_code=200):
@@ -760,5 +764,5 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         activities = activities_visible_to(self.request.user)
         if self.action == "list":
-            activities = activities.select_related(None).select_related("actor")
+            return page_rows(activities, api.ActivitySerializer, "id")
         return activities

@@ -4,12 +4,13 @@ must not notice. Every page comes out byte for byte as DRF's ListSerializer
 writes the scoping selector's rows."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
 from rest_framework import serializers
 
-from core.api.lists import PageListSerializer
+from core.api.lists import PageListSerializer, page_rows
 from core.api.renderers import OrjsonRenderer
 from projects.api.serializers import (
     ActivitySerializer,
@@ -18,6 +19,12 @@ from projects.api.serializers import (
     PaymentSerializer,
     RoyaltyReportLineSerializer,
     RoyaltyReportSerializer,
+)
+from projects.api.views import (
+    ActivityViewSet,
+    MilestoneViewSet,
+    PaymentViewSet,
+    RoyaltyReportViewSet,
 )
 from projects.selectors import (
     activities_visible_to,
@@ -120,3 +127,55 @@ def test_a_serializer_that_builds_a_field_its_own_way_is_built_by_drf_each_time(
 
     assert first.fields["reference"].help_text == f"built for {id(first)}"
     assert second.fields["reference"].help_text == f"built for {id(second)}"
+
+
+# The lists that read their pages as plain rows, with their views' keys.
+ROWS = {
+    "milestones": ["due_date", "amount", "updated_at", "id"],
+    "payments": ["id"],
+    "royalty-reports": ["id"],
+    "activity": ["id"],
+}
+
+
+@pytest.mark.parametrize("name", ROWS)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("role", ["superuser", "partner"])
+def test_a_page_of_plain_rows_is_written_byte_for_byte_as_drf_writes_the_instances(
+    world, name, language, role
+):
+    serializer_class, rows_for = LISTS[name]
+    user = world.superuser if role == "superuser" else world.a.partner
+    instances = list(rows_for(user))
+    rows = list(page_rows(rows_for(user), serializer_class, *ROWS[name]))
+    assert rows and isinstance(rows[0], dict)
+
+    with translation.override(language):
+        page = serializer_class(rows, many=True)
+
+        assert OrjsonRenderer().render(page.data) == as_drf_writes(serializer_class, instances)
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_a_list_view_reads_plain_rows(world, name):
+    view = {
+        "milestones": MilestoneViewSet,
+        "payments": PaymentViewSet,
+        "royalty-reports": RoyaltyReportViewSet,
+        "activity": ActivityViewSet,
+    }[name](action="list", request=SimpleNamespace(user=world.superuser))
+
+    assert isinstance(view.get_queryset().first(), dict)
+
+
+def test_a_serializer_with_a_field_not_read_from_rows_keeps_its_instances(world):
+    invoices = LISTS["invoices"][1](world.superuser)
+
+    assert page_rows(invoices, InvoiceSerializer) is invoices
+
+
+def test_a_page_without_rows_asks_nothing_more(world, django_assert_num_queries):
+    rows = page_rows(royalty_reports_visible_to(world.superuser).none(), RoyaltyReportSerializer)
+
+    with django_assert_num_queries(0):
+        assert RoyaltyReportSerializer(list(rows), many=True).data == []
