@@ -207,7 +207,9 @@ class RowField:
     called once per page with the page's rows, gives the function that
     writes one row's value (as the field would write the instance's)."""
 
-    def __init__(self, columns: dict, writer):
+    def __init__(self, columns, writer):
+        # ``columns`` may be a function giving them, asked once per process
+        # (when they depend on the database).
         self.columns = columns
         self.writer = writer
 
@@ -347,7 +349,9 @@ def _rows_plan(serializer_class):
                 break
             ways.append((field.field_name, *way))
         if ways is not None:
-            plan = _compile(serializer_class, ways)
+            # The fields of this first serializer write every page's values:
+            # the converters read nothing of a request.
+            plan = (*_compile(serializer_class, ways), child.fields)
     _rows_plans[serializer_class] = plan
     return plan
 
@@ -361,7 +365,8 @@ def _compile(serializer_class, ways):
     items, converted, declared = [], [], []
     for name, key, way in ways:
         if isinstance(way, RowField):
-            for column, expression in way.columns.items():
+            way_columns = way.columns() if callable(way.columns) else way.columns
+            for column, expression in way_columns.items():
                 if expression is None:
                     columns.append(column)
                 else:
@@ -408,8 +413,7 @@ def write_rows(child, rows: list[dict]) -> list[dict] | None:
     plan = _rows_plan(type(child))
     if plan is None:
         return None
-    write_page, converted, declared = plan[3:]
-    fields = child.fields
+    write_page, converted, declared, fields = plan[3:]
     arguments = [_convert(fields[name]) for name in converted]
     arguments += [way.writer(rows) for _name, way in declared]
     return write_page(rows, None, *arguments)
