@@ -39,6 +39,7 @@ from projects.filtersets import (
     StageTransitionFilterSet,
 )
 from projects.models import ResearchProject
+from projects.selectors import _list_scope as list_scope
 from projects.selectors import (
     activities_visible_to,
     agreement_cost_ledger,
@@ -63,6 +64,31 @@ from projects.services.milestone_actions import milestone_act
 from projects.services.royalties import SalesLine, royalty_preview
 
 from . import serializers as api
+
+# The lists' querysets, built once per scope: for a superuser (one scope)
+# and for a partner (one per enterprise), each list's rows depend on nothing
+# of the user but that, and building the scope's subqueries, the columns and
+# the joins cost more than running the query for a small page. A queryset
+# holds the query, not rows, and is cloned per request, so nothing in it
+# goes stale; a staff member's scope is read from their institutions and
+# centres and built each time. Emptied when it holds more than this many.
+LIST_SCOPES_KEPT = 1000
+_lists_built: dict[tuple, object] = {}
+
+
+def _list_built_once(view, build):
+    """``build()`` (the list's queryset for the request's user), built once
+    per list and scope (``projects.selectors._list_scope``) and cloned."""
+    scope = list_scope(view.request.user)
+    if scope is None:
+        return build()
+    key = (type(view), scope)
+    built = _lists_built.get(key)
+    if built is None:
+        if len(_lists_built) >= LIST_SCOPES_KEPT:
+            _lists_built.clear()
+        built = _lists_built[key] = build()
+    return built.all()
 
 
 def _decision_response(view, project):
@@ -254,15 +280,20 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        milestones = milestones_visible_to(self.request.user)
         if self.action == "list":
-            # A page shows only the ids of its rows' relations, which need
-            # no join: the selector's related objects (eight per milestone)
-            # cost more to build than the rest of the page. Likewise below.
-            return page_rows(
-                milestones.select_related(None), api.MilestoneSerializer, *self.ordering_fields
+            # A page shows only the ids of its rows' relations, read from
+            # plain rows: the selector's related objects (eight per
+            # milestone) cost more to build than the rest of the page.
+            # Likewise below.
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    milestones_visible_to(self.request.user).select_related(None),
+                    api.MilestoneSerializer,
+                    *self.ordering_fields,
+                ),
             )
-        return milestones.select_related("invoice")
+        return milestones_visible_to(self.request.user).select_related("invoice")
 
     def _act(self, request, action, serializer_class=None):
         milestone = self.get_object()
@@ -460,10 +491,19 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        # An aggregate drops the model's default ordering; pages need one.
-        invoices = invoices_visible_to(self.request.user)
         if self.action == "list":
-            invoices = invoices.select_related(None).select_related("vat_invoice")
+            return _list_built_once(
+                self,
+                lambda: self._invoices(
+                    invoices_visible_to(self.request.user)
+                    .select_related(None)
+                    .select_related("vat_invoice")
+                ),
+            )
+        return self._invoices(invoices_visible_to(self.request.user))
+
+    def _invoices(self, invoices):
+        # An aggregate drops the model's default ordering; pages need one.
         return invoices_with_amount_paid(invoices).order_by("-issued_on", "-number")
 
     @extend_schema(
@@ -513,11 +553,15 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        payments = payments_visible_to(self.request.user)
         if self.action == "list":
             # Plain rows: a model instance per row cost more than writing it.
-            return page_rows(payments, api.PaymentSerializer, "id")
-        return payments
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    payments_visible_to(self.request.user), api.PaymentSerializer, "id"
+                ),
+            )
+        return payments_visible_to(self.request.user)
 
 
 def _sales_lines(data):
@@ -540,9 +584,16 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        reports = royalty_reports_visible_to(self.request.user)
         if self.action == "list":
-            return page_rows(reports, api.RoyaltyReportSerializer, "id")
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    royalty_reports_visible_to(self.request.user),
+                    api.RoyaltyReportSerializer,
+                    "id",
+                ),
+            )
+        reports = royalty_reports_visible_to(self.request.user)
         return reports.select_related("invoice").prefetch_related("lines")
 
     def _report_response(self, report, status_code=200):
@@ -762,7 +813,11 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        activities = activities_visible_to(self.request.user)
         if self.action == "list":
-            return page_rows(activities, api.ActivitySerializer, "id")
-        return activities
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    activities_visible_to(self.request.user), api.ActivitySerializer, "id"
+                ),
+            )
+        return activities_visible_to(self.request.user)

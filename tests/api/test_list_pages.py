@@ -26,6 +26,7 @@ from projects.api.views import (
     PaymentViewSet,
     RoyaltyReportViewSet,
 )
+from projects.models import Payment
 from projects.selectors import (
     activities_visible_to,
     invoices_visible_to,
@@ -179,3 +180,27 @@ def test_a_page_without_rows_asks_nothing_more(world, django_assert_num_queries)
 
     with django_assert_num_queries(0):
         assert RoyaltyReportSerializer(list(rows), many=True).data == []
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_two_enterprises_partners_one_after_the_other_each_see_their_own(world, name):
+    serializer_class, rows_for = LISTS[name]
+
+    for role, user in (("partner", world.a.partner), ("other_partner", world.b.partner)) * 2:
+        response = client_for(token=world.keys[role]).get(f"/api/v1/{name}/", {"page_size": 200})
+
+        expected = json.loads(as_drf_writes(serializer_class, list(rows_for(user))))
+        assert response.json()["results"] == expected
+
+
+def test_a_payment_recorded_between_two_requests_is_on_the_next_page(world):
+    client = client_for(token=world.keys["partner"])
+    before = client.get("/api/v1/payments/", {"page_size": 200}).json()["results"]
+    invoice = invoices_visible_to(world.a.partner).first()
+    payment = Payment.objects.create(
+        invoice=invoice, amount="1.00", currency=invoice.currency, paid_on=invoice.issued_on
+    )
+
+    after = client.get("/api/v1/payments/", {"page_size": 200}).json()["results"]
+
+    assert [row["id"] for row in after] == [payment.pk] + [row["id"] for row in before]
