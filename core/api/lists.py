@@ -305,7 +305,7 @@ def _row_way(serializer_class, field):
                 return None
             return name, "same"
         if isinstance(field, serializers.BaseSerializer):
-            return None
+            return _nested(name, field, model_field)
         if model_field is not None and model_field.concrete and not model_field.is_relation:
             return name, "same" if _unchanged(field, model_field) else "convert"
         if model_field is None:
@@ -330,6 +330,41 @@ def _row_way(serializer_class, field):
     return None
 
 
+def _nested(name, field, relation):
+    """A nested serializer of one related object (a one-to-one or a foreign
+    key, null allowed) on plain rows: its columns read through the relation
+    (``<name>__<column>``), null when the object is missing, as DRF writes
+    it. None for any other nested serializer."""
+    if (
+        relation is None
+        or not (relation.one_to_one or relation.many_to_one)
+        or isinstance(field, serializers.ListSerializer)
+        or not (field.allow_null or field.default is None)
+        or type(field).get_attribute is not drf_fields.Field.get_attribute
+    ):
+        return None
+    plan = _rows_plan(type(field))
+    if plan is None or plan[1] or plan[2] or not isinstance(field, serializers.ModelSerializer):
+        return None
+    if field.Meta.model is not relation.related_model:
+        return None
+    present = f"{name}__{relation.related_model._meta.pk.name}"
+    columns = {f"{name}__{column}": None for column in plan[0]} | {present: None}
+    template = plan[7]
+
+    def writer(rows):
+        within = [
+            {column: row[f"{name}__{column}"] for column in plan[0]}
+            for row in rows
+            if row[present] is not None
+        ]
+        written = iter(write_rows(template, within))
+        by_row = {id(row): next(written) for row in rows if row[present] is not None}
+        return lambda row: by_row.get(id(row))
+
+    return None, RowField(columns, writer)
+
+
 _rows_plans: dict = {}
 
 
@@ -351,7 +386,7 @@ def _rows_plan(serializer_class):
         if ways is not None:
             # The fields of this first serializer write every page's values:
             # the converters read nothing of a request.
-            plan = (*_compile(serializer_class, ways), child.fields)
+            plan = (*_compile(serializer_class, ways), child.fields, child)
     _rows_plans[serializer_class] = plan
     return plan
 
@@ -413,7 +448,7 @@ def write_rows(child, rows: list[dict]) -> list[dict] | None:
     plan = _rows_plan(type(child))
     if plan is None:
         return None
-    write_page, converted, declared, fields = plan[3:]
+    write_page, converted, declared, fields = plan[3:7]
     arguments = [_convert(fields[name]) for name in converted]
     arguments += [way.writer(rows) for _name, way in declared]
     return write_page(rows, None, *arguments)

@@ -494,10 +494,9 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             return _list_built_once(
                 self,
-                lambda: self._invoices(
-                    invoices_visible_to(self.request.user)
-                    .select_related(None)
-                    .select_related("vat_invoice")
+                lambda: page_rows(
+                    self._invoices(invoices_visible_to(self.request.user)),
+                    api.InvoiceSerializer,
                 ),
             )
         return self._invoices(invoices_visible_to(self.request.user))

@@ -22,6 +22,7 @@ from projects.api.serializers import (
 )
 from projects.api.views import (
     ActivityViewSet,
+    InvoiceViewSet,
     MilestoneViewSet,
     PaymentViewSet,
     RoyaltyReportViewSet,
@@ -36,6 +37,7 @@ from projects.selectors import (
     royalty_reports_visible_to,
 )
 from tests.api.conftest import client_for
+from tests.factories import VatInvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,7 @@ def test_a_serializer_that_builds_a_field_its_own_way_is_built_by_drf_each_time(
 ROWS = {
     "milestones": ["due_date", "amount", "updated_at", "id"],
     "payments": ["id"],
+    "invoices": [],
     "royalty-reports": ["id"],
     "activity": ["id"],
 }
@@ -162,6 +165,7 @@ def test_a_list_view_reads_plain_rows(world, name):
     view = {
         "milestones": MilestoneViewSet,
         "payments": PaymentViewSet,
+        "invoices": InvoiceViewSet,
         "royalty-reports": RoyaltyReportViewSet,
         "activity": ActivityViewSet,
     }[name](action="list", request=SimpleNamespace(user=world.superuser))
@@ -170,9 +174,31 @@ def test_a_list_view_reads_plain_rows(world, name):
 
 
 def test_a_serializer_with_a_field_not_read_from_rows_keeps_its_instances(world):
-    invoices = LISTS["invoices"][1](world.superuser)
+    class Unusual(PaymentSerializer):
+        received = serializers.SerializerMethodField()
 
-    assert page_rows(invoices, InvoiceSerializer) is invoices
+        class Meta(PaymentSerializer.Meta):
+            fields = [*PaymentSerializer.Meta.fields, "received"]
+
+        def get_received(self, payment):
+            return str(payment.invoice)
+
+    payments = LISTS["payments"][1](world.superuser)
+
+    assert page_rows(payments, Unusual) is payments
+
+
+def test_an_invoice_without_a_vat_invoice_and_one_with_it_are_written_as_drf_writes_them(world):
+    serializer_class, rows_for = LISTS["invoices"]
+    VatInvoiceFactory(invoice=rows_for(world.superuser).first())
+    instances = list(rows_for(world.superuser))
+    assert {hasattr(invoice, "vat_invoice") for invoice in instances} == {True, False}
+
+    rows = list(page_rows(rows_for(world.superuser), serializer_class))
+
+    assert OrjsonRenderer().render(serializer_class(rows, many=True).data) == as_drf_writes(
+        serializer_class, instances
+    )
 
 
 def test_a_page_without_rows_asks_nothing_more(world, django_assert_num_queries):
