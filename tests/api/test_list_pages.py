@@ -7,6 +7,8 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
 
@@ -230,3 +232,15 @@ def test_a_payment_recorded_between_two_requests_is_on_the_next_page(world):
     after = client.get("/api/v1/payments/", {"page_size": 200}).json()["results"]
 
     assert [row["id"] for row in after] == [payment.pk] + [row["id"] for row in before]
+
+
+def test_a_page_of_royalty_reports_brings_its_lines_in_its_own_query_on_postgresql(world):
+    reports = page_rows(
+        royalty_reports_visible_to(world.superuser).order_by("-id"), RoyaltyReportSerializer, "id"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        page = RoyaltyReportSerializer(list(reports), many=True).data
+
+    assert any(report["lines"] for report in page), "the world has no report lines"
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
