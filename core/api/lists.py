@@ -303,7 +303,10 @@ def _row_way(serializer_class, field):
                 or field.pk_field is not None
             ):
                 return None
-            return name, "same"
+            # The id column by its own name: a column named as the relation
+            # would be what an ordering by the relation (in the model's
+            # ordering, say) sorts by, instead of the related model's order.
+            return model_field.attname, "same"
         if isinstance(field, serializers.BaseSerializer):
             return _nested(name, field, model_field)
         if model_field is not None and model_field.concrete and not model_field.is_relation:

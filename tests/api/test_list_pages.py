@@ -3,6 +3,7 @@ their rows without the related objects they only show the ids of: clients
 must not notice. Every page comes out byte for byte as DRF's ListSerializer
 writes the scoping selector's rows."""
 
+import datetime
 import json
 from types import SimpleNamespace
 
@@ -14,6 +15,7 @@ from rest_framework import serializers
 
 from core.api.lists import PageListSerializer, page_rows
 from core.api.renderers import OrjsonRenderer
+from partnerships.models import Agreement
 from projects.api.serializers import (
     ActivitySerializer,
     InvoiceSerializer,
@@ -29,7 +31,7 @@ from projects.api.views import (
     PaymentViewSet,
     RoyaltyReportViewSet,
 )
-from projects.models import Payment
+from projects.models import Payment, RoyaltyReportLine
 from projects.selectors import (
     activities_visible_to,
     invoices_visible_to,
@@ -235,12 +237,42 @@ def test_a_payment_recorded_between_two_requests_is_on_the_next_page(world):
 
 
 def test_a_page_of_royalty_reports_brings_its_lines_in_its_own_query_on_postgresql(world):
-    reports = page_rows(
-        royalty_reports_visible_to(world.superuser).order_by("-id"), RoyaltyReportSerializer, "id"
-    )
+    visible = royalty_reports_visible_to(world.superuser).order_by("-id")
+    report = visible.first()
+    for product, territory, net_sales in [
+        ("B", "CN", "10.50"),
+        ("A", "JP", "0.00"),
+        ("A", "CN", "7"),
+    ]:
+        RoyaltyReportLine.objects.create(
+            report=report, product=product, territory=territory, net_sales=net_sales
+        )
+    reports = page_rows(visible.all(), RoyaltyReportSerializer, "id")
 
     with CaptureQueriesContext(connection) as queries:
         page = RoyaltyReportSerializer(list(reports), many=True).data
 
-    assert any(report["lines"] for report in page), "the world has no report lines"
     assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert OrjsonRenderer().render(page) == as_drf_writes(
+        RoyaltyReportSerializer, list(visible.prefetch_related("lines"))
+    )
+    assert [line["product"] + line["territory"] for line in page[0]["lines"]] == [
+        "ACN",
+        "AJP",
+        "BCN",
+    ]
+
+
+def test_plain_rows_keep_the_models_order_through_a_relation(world):
+    # Reports are ordered by agreement, in the agreements' own order (the
+    # latest signed first), not by the agreement's id.
+    reports = royalty_reports_visible_to(world.superuser)
+    first_agreement = min(report.agreement_id for report in reports)
+    assert len({report.agreement_id for report in reports}) > 1
+    Agreement.objects.filter(pk=first_agreement).update(signed_on=datetime.date(2099, 1, 1))
+    instances = list(reports.all())
+    assert instances[0].agreement_id == first_agreement
+
+    rows = page_rows(reports.all(), RoyaltyReportSerializer, "id")
+
+    assert [row["id"] for row in rows] == [report.id for report in instances]
