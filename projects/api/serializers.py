@@ -1,6 +1,14 @@
 """Serializers of the projects API. Reads show what a client needs; writes
 take only the fields a client may set, and the services apply the rules."""
 
+from collections import defaultdict
+from decimal import Decimal
+from operator import itemgetter
+from types import SimpleNamespace
+
+from django.db import connection
+from django.db.models import F, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast, JSONArray
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -11,7 +19,9 @@ from core.api.fields import (
     date_writer,
     datetime_writer,
 )
-from core.api.lists import FieldsBuiltOnce, PageListSerializer
+from core.api.lists import FieldsBuiltOnce, PageListSerializer, RowField, write_rows
+from core.db.aggregates import JSONBAgg
+from core.i18n import render_stored
 from core.money import Currency
 from core.text import NOTE_MAX_LENGTH, max_length_of
 from partnerships.api.serializers import PartySummarySerializer
@@ -47,6 +57,12 @@ from projects.services import VAT_INVOICE_FIELDS
 from projects.services.fixed_payments import ADDED_KINDS
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+# The id of a row's invoice (a milestone's, a report's), read on plain rows.
+INVOICE_ID_OF_ROW = RowField(
+    {"invoice_pk": F("invoice__id")}, lambda rows: itemgetter("invoice_pk")
+)
 
 
 class ProjectRowsSerializer(serializers.ListSerializer):
@@ -306,12 +322,32 @@ class MilestoneSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         # Pages of rows written at less cost, the output unchanged.
         list_serializer_class = PageListSerializer
 
+    # A page read as plain rows (core.api.lists): the fields that are not
+    # columns, written as the methods below write them.
+    row_fields = {
+        "is_overdue": RowField(
+            {"due_date": None, "status": None},
+            lambda rows: _overdue_writer(timezone.localdate()),
+        ),
+        "invoice": INVOICE_ID_OF_ROW,
+    }
+
     def get_is_overdue(self, milestone) -> bool:
         return milestone.is_overdue(timezone.localdate())
 
     def get_invoice(self, milestone) -> int | None:
         invoice = getattr(milestone, "invoice", None)
         return invoice.pk if invoice else None
+
+
+def _overdue_writer(today):
+    def write(row):
+        # The model's rule, read from the row's two columns.
+        return Milestone.is_overdue(
+            SimpleNamespace(due_date=row["due_date"], status=row["status"]), today
+        )
+
+    return write
 
 
 class FixedPaymentSerializer(serializers.ModelSerializer):
@@ -537,9 +573,65 @@ class RoyaltyReportSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
         list_serializer_class = PageListSerializer
 
+    row_fields = {
+        "lines": RowField(lambda: _lines_columns(), lambda rows: _lines_writer(rows)),
+        "invoice": INVOICE_ID_OF_ROW,
+    }
+
     def get_invoice(self, report) -> int | None:
         invoice = getattr(report, "invoice", None)
         return invoice.pk if invoice else None
+
+
+def _lines_columns() -> dict:
+    """On PostgreSQL a report's lines come with it, in the page's query, as
+    a JSON array of [product, territory, net sales as text] in the lines'
+    order (null for none): a second query for the lines of a page cost more
+    than the page. Elsewhere ``_lines_writer`` reads them in one more
+    query."""
+    if connection.vendor != "postgresql":
+        return {"id": None}
+    lines = (
+        RoyaltyReportLine.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(
+            lines=JSONBAgg(
+                JSONArray("product", "territory", Cast("net_sales", TextField())),
+                order_by=("product", "territory", "id"),
+            )
+        )
+        .values("lines")
+    )
+    return {"id": None, "lines_of_row": Subquery(lines)}
+
+
+def _lines_writer(reports: list[dict]):
+    """The lines of a page of reports, in the order and the form of the
+    ``lines`` field: from the rows' JSON, or from one query for the page."""
+    if reports and "lines_of_row" in reports[0]:
+        rows, owners = [], []
+        for report in reports:
+            for product, territory, net_sales in report["lines_of_row"] or ():
+                rows.append(
+                    {"product": product, "territory": territory, "net_sales": Decimal(net_sales)}
+                )
+                owners.append(report["id"])
+    elif reports:
+        rows = list(
+            RoyaltyReportLine.objects.filter(
+                report__in=[report["id"] for report in reports]
+            ).values("report_id", *RoyaltyReportLineSerializer.Meta.fields)
+        )
+        owners = [row["report_id"] for row in rows]
+    else:
+        rows, owners = [], []
+    lines = defaultdict(list)
+    for owner, written in zip(
+        owners, write_rows(RoyaltyReportLineSerializer(), rows) or [], strict=True
+    ):
+        lines[owner].append(written)
+    return lambda report: lines.get(report["id"], [])
 
 
 class SalesFiguresSerializer(serializers.Serializer):
@@ -638,3 +730,10 @@ class ActivitySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "agreement",
         ]
         list_serializer_class = PageListSerializer
+
+    row_fields = {
+        "summary": RowField(
+            {"message": None, "summary": None},
+            lambda rows: lambda row: str(render_stored(row["message"], row["summary"])),
+        ),
+    }

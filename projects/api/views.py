@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
 from core.api.idempotency import idempotent
+from core.api.lists import page_rows
 from core.api.pagination import LargeCollectionPagination, StandardPagination
 from core.api.schema import (
     ACTION_ERRORS,
@@ -38,6 +39,7 @@ from projects.filtersets import (
     StageTransitionFilterSet,
 )
 from projects.models import ResearchProject
+from projects.selectors import _list_scope as list_scope
 from projects.selectors import (
     activities_visible_to,
     agreement_cost_ledger,
@@ -62,6 +64,31 @@ from projects.services.milestone_actions import milestone_act
 from projects.services.royalties import SalesLine, royalty_preview
 
 from . import serializers as api
+
+# The lists' querysets, built once per scope: for a superuser (one scope)
+# and for a partner (one per enterprise), each list's rows depend on nothing
+# of the user but that, and building the scope's subqueries, the columns and
+# the joins cost more than running the query for a small page. A queryset
+# holds the query, not rows, and is cloned per request, so nothing in it
+# goes stale; a staff member's scope is read from their institutions and
+# centres and built each time. Emptied when it holds more than this many.
+LIST_SCOPES_KEPT = 1000
+_lists_built: dict[tuple, object] = {}
+
+
+def _list_built_once(view, build):
+    """``build()`` (the list's queryset for the request's user), built once
+    per list and scope (``projects.selectors._list_scope``) and cloned."""
+    scope = list_scope(view.request.user)
+    if scope is None:
+        return build()
+    key = (type(view), scope)
+    built = _lists_built.get(key)
+    if built is None:
+        if len(_lists_built) >= LIST_SCOPES_KEPT:
+            _lists_built.clear()
+        built = _lists_built[key] = build()
+    return built.all()
 
 
 def _decision_response(view, project):
@@ -253,13 +280,20 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        milestones = milestones_visible_to(self.request.user)
         if self.action == "list":
-            # A page shows only the ids of its rows' relations, which need
-            # no join: the selector's related objects (eight per milestone)
-            # cost more to build than the rest of the page. Likewise below.
-            milestones = milestones.select_related(None)
-        return milestones.select_related("invoice")
+            # A page shows only the ids of its rows' relations, read from
+            # plain rows: the selector's related objects (eight per
+            # milestone) cost more to build than the rest of the page.
+            # Likewise below.
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    milestones_visible_to(self.request.user).select_related(None),
+                    api.MilestoneSerializer,
+                    *self.ordering_fields,
+                ),
+            )
+        return milestones_visible_to(self.request.user).select_related("invoice")
 
     def _act(self, request, action, serializer_class=None):
         milestone = self.get_object()
@@ -457,10 +491,18 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        # An aggregate drops the model's default ordering; pages need one.
-        invoices = invoices_visible_to(self.request.user)
         if self.action == "list":
-            invoices = invoices.select_related(None).select_related("vat_invoice")
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    self._invoices(invoices_visible_to(self.request.user)),
+                    api.InvoiceSerializer,
+                ),
+            )
+        return self._invoices(invoices_visible_to(self.request.user))
+
+    def _invoices(self, invoices):
+        # An aggregate drops the model's default ordering; pages need one.
         return invoices_with_amount_paid(invoices).order_by("-issued_on", "-number")
 
     @extend_schema(
@@ -510,10 +552,15 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        payments = payments_visible_to(self.request.user)
         if self.action == "list":
-            payments = payments.select_related(None)
-        return payments
+            # Plain rows: a model instance per row cost more than writing it.
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    payments_visible_to(self.request.user), api.PaymentSerializer, "id"
+                ),
+            )
+        return payments_visible_to(self.request.user)
 
 
 def _sales_lines(data):
@@ -536,9 +583,16 @@ class RoyaltyReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        reports = royalty_reports_visible_to(self.request.user)
         if self.action == "list":
-            reports = reports.select_related(None)
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    royalty_reports_visible_to(self.request.user),
+                    api.RoyaltyReportSerializer,
+                    "id",
+                ),
+            )
+        reports = royalty_reports_visible_to(self.request.user)
         return reports.select_related("invoice").prefetch_related("lines")
 
     def _report_response(self, report, status_code=200):
@@ -758,7 +812,11 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = LargeCollectionPagination
 
     def get_queryset(self):
-        activities = activities_visible_to(self.request.user)
         if self.action == "list":
-            activities = activities.select_related(None).select_related("actor")
-        return activities
+            return _list_built_once(
+                self,
+                lambda: page_rows(
+                    activities_visible_to(self.request.user), api.ActivitySerializer, "id"
+                ),
+            )
+        return activities_visible_to(self.request.user)

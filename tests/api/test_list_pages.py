@@ -3,14 +3,19 @@ their rows without the related objects they only show the ids of: clients
 must not notice. Every page comes out byte for byte as DRF's ListSerializer
 writes the scoping selector's rows."""
 
+import datetime
 import json
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
 
-from core.api.lists import PageListSerializer
+from core.api.lists import PageListSerializer, page_rows
 from core.api.renderers import OrjsonRenderer
+from partnerships.models import Agreement
 from projects.api.serializers import (
     ActivitySerializer,
     InvoiceSerializer,
@@ -19,6 +24,14 @@ from projects.api.serializers import (
     RoyaltyReportLineSerializer,
     RoyaltyReportSerializer,
 )
+from projects.api.views import (
+    ActivityViewSet,
+    InvoiceViewSet,
+    MilestoneViewSet,
+    PaymentViewSet,
+    RoyaltyReportViewSet,
+)
+from projects.models import Payment, RoyaltyReportLine
 from projects.selectors import (
     activities_visible_to,
     invoices_visible_to,
@@ -28,6 +41,7 @@ from projects.selectors import (
     royalty_reports_visible_to,
 )
 from tests.api.conftest import client_for
+from tests.factories import VatInvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +134,145 @@ def test_a_serializer_that_builds_a_field_its_own_way_is_built_by_drf_each_time(
 
     assert first.fields["reference"].help_text == f"built for {id(first)}"
     assert second.fields["reference"].help_text == f"built for {id(second)}"
+
+
+# The lists that read their pages as plain rows, with their views' keys.
+ROWS = {
+    "milestones": ["due_date", "amount", "updated_at", "id"],
+    "payments": ["id"],
+    "invoices": [],
+    "royalty-reports": ["id"],
+    "activity": ["id"],
+}
+
+
+@pytest.mark.parametrize("name", ROWS)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("role", ["superuser", "partner"])
+def test_a_page_of_plain_rows_is_written_byte_for_byte_as_drf_writes_the_instances(
+    world, name, language, role
+):
+    serializer_class, rows_for = LISTS[name]
+    user = world.superuser if role == "superuser" else world.a.partner
+    instances = list(rows_for(user))
+    rows = list(page_rows(rows_for(user), serializer_class, *ROWS[name]))
+    assert rows and isinstance(rows[0], dict)
+
+    with translation.override(language):
+        page = serializer_class(rows, many=True)
+
+        assert OrjsonRenderer().render(page.data) == as_drf_writes(serializer_class, instances)
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_a_list_view_reads_plain_rows(world, name):
+    view = {
+        "milestones": MilestoneViewSet,
+        "payments": PaymentViewSet,
+        "invoices": InvoiceViewSet,
+        "royalty-reports": RoyaltyReportViewSet,
+        "activity": ActivityViewSet,
+    }[name](action="list", request=SimpleNamespace(user=world.superuser))
+
+    assert isinstance(view.get_queryset().first(), dict)
+
+
+def test_a_serializer_with_a_field_not_read_from_rows_keeps_its_instances(world):
+    class Unusual(PaymentSerializer):
+        received = serializers.SerializerMethodField()
+
+        class Meta(PaymentSerializer.Meta):
+            fields = [*PaymentSerializer.Meta.fields, "received"]
+
+        def get_received(self, payment):
+            return str(payment.invoice)
+
+    payments = LISTS["payments"][1](world.superuser)
+
+    assert page_rows(payments, Unusual) is payments
+
+
+def test_an_invoice_without_a_vat_invoice_and_one_with_it_are_written_as_drf_writes_them(world):
+    serializer_class, rows_for = LISTS["invoices"]
+    VatInvoiceFactory(invoice=rows_for(world.superuser).first())
+    instances = list(rows_for(world.superuser))
+    assert {hasattr(invoice, "vat_invoice") for invoice in instances} == {True, False}
+
+    rows = list(page_rows(rows_for(world.superuser), serializer_class))
+
+    assert OrjsonRenderer().render(serializer_class(rows, many=True).data) == as_drf_writes(
+        serializer_class, instances
+    )
+
+
+def test_a_page_without_rows_asks_nothing_more(world, django_assert_num_queries):
+    rows = page_rows(royalty_reports_visible_to(world.superuser).none(), RoyaltyReportSerializer)
+
+    with django_assert_num_queries(0):
+        assert RoyaltyReportSerializer(list(rows), many=True).data == []
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_two_enterprises_partners_one_after_the_other_each_see_their_own(world, name):
+    serializer_class, rows_for = LISTS[name]
+
+    for role, user in (("partner", world.a.partner), ("other_partner", world.b.partner)) * 2:
+        response = client_for(token=world.keys[role]).get(f"/api/v1/{name}/", {"page_size": 200})
+
+        expected = json.loads(as_drf_writes(serializer_class, list(rows_for(user))))
+        assert response.json()["results"] == expected
+
+
+def test_a_payment_recorded_between_two_requests_is_on_the_next_page(world):
+    client = client_for(token=world.keys["partner"])
+    before = client.get("/api/v1/payments/", {"page_size": 200}).json()["results"]
+    invoice = invoices_visible_to(world.a.partner).first()
+    payment = Payment.objects.create(
+        invoice=invoice, amount="1.00", currency=invoice.currency, paid_on=invoice.issued_on
+    )
+
+    after = client.get("/api/v1/payments/", {"page_size": 200}).json()["results"]
+
+    assert [row["id"] for row in after] == [payment.pk] + [row["id"] for row in before]
+
+
+def test_a_page_of_royalty_reports_brings_its_lines_in_its_own_query_on_postgresql(world):
+    visible = royalty_reports_visible_to(world.superuser).order_by("-id")
+    report = visible.first()
+    for product, territory, net_sales in [
+        ("B", "CN", "10.50"),
+        ("A", "JP", "0.00"),
+        ("A", "CN", "7"),
+    ]:
+        RoyaltyReportLine.objects.create(
+            report=report, product=product, territory=territory, net_sales=net_sales
+        )
+    reports = page_rows(visible.all(), RoyaltyReportSerializer, "id")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = RoyaltyReportSerializer(list(reports), many=True).data
+
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert OrjsonRenderer().render(page) == as_drf_writes(
+        RoyaltyReportSerializer, list(visible.prefetch_related("lines"))
+    )
+    assert [line["product"] + line["territory"] for line in page[0]["lines"]] == [
+        "ACN",
+        "AJP",
+        "BCN",
+    ]
+
+
+def test_plain_rows_keep_the_models_order_through_a_relation(world):
+    # Reports are ordered by agreement, in the agreements' own order (the
+    # latest signed first), not by the agreement's id.
+    reports = royalty_reports_visible_to(world.superuser)
+    first_agreement = min(report.agreement_id for report in reports)
+    assert len({report.agreement_id for report in reports}) > 1
+    Agreement.objects.filter(pk=first_agreement).update(signed_on=datetime.date(2099, 1, 1))
+    instances = list(reports.all())
+    assert instances[0].agreement_id == first_agreement
+
+    rows = page_rows(reports.all(), RoyaltyReportSerializer, "id")
+
+    assert [row["id"] for row in rows] == [report.id for report in instances]
