@@ -86,6 +86,7 @@ from projects.models import (
     VatInvoice,
 )
 from projects.services import (
+    rebuild_open_milestone_money,
     rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
     rebuild_stage_stays,
@@ -445,6 +446,7 @@ def _after_generation() -> None:
     rebuild_stage_stays()
     rebuild_partner_stage_counts()
     rebuild_portfolio_counts()
+    rebuild_open_milestone_money()
 
 
 @dataclass(frozen=True, slots=True)
