@@ -497,40 +497,48 @@ def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
         "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
         "days_over_90": Q(due_on__lt=days_ago(90)),
     }
-    rows = (
-        invoices_with_amount_paid(
-            invoices_visible_to(user)
-            .filter(
-                Q(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
-                | Q(
-                    fixed_payment__status__in=[
-                        FixedPaymentStatus.INVOICED,
-                        FixedPaymentStatus.PARTIALLY_PAID,
-                    ]
-                )
+    # Milestones' and fixed payments' invoices apart, each joined from the
+    # few billed ones still unpaid through the index on their status: the
+    # two in one query, with an OR across two outer joins, made PostgreSQL
+    # read every invoice ever issued (264 ms at 100,000 projects).
+    invoices = invoices_visible_to(user).order_by()
+    unpaid = [
+        invoices.filter(
+            milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]
+        ),
+        invoices.filter(
+            fixed_payment__status__in=[
+                FixedPaymentStatus.INVOICED,
+                FixedPaymentStatus.PARTIALLY_PAID,
+            ]
+        ),
+    ]
+    totals = defaultdict(lambda: dict.fromkeys(ranges, Decimal(0)))
+    for billed in unpaid:
+        for row in (
+            invoices_with_amount_paid(billed)
+            .filter(outstanding__gt=0)
+            .values("currency")
+            .annotate(
+                **{
+                    key: Coalesce(
+                        Sum("outstanding", filter=condition),
+                        Value(Decimal(0)),
+                        output_field=AMOUNT,
+                    )
+                    for key, condition in ranges.items()
+                }
             )
-            .order_by()
-        )
-        .filter(outstanding__gt=0)
-        .values("currency")
-        .annotate(
-            **{
-                key: Coalesce(
-                    Sum("outstanding", filter=condition), Value(Decimal(0)), output_field=AMOUNT
-                )
-                for key, condition in ranges.items()
-            }
-        )
-        .order_by("currency")
-    )
+            .order_by("currency")
+        ):
+            for key in ranges:
+                totals[row["currency"]][key] += row[key]
     return [
         AgingRow(
-            currency=row["currency"],
-            buckets={
-                key: quantize_money(row[key], row["currency"]) for key, _label in AGING_BUCKETS
-            },
+            currency=currency,
+            buckets={key: quantize_money(buckets[key], currency) for key, _label in AGING_BUCKETS},
         )
-        for row in rows
+        for currency, buckets in sorted(totals.items())
     ]
 
 

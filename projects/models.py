@@ -818,6 +818,28 @@ class Milestone(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["project", "status"]),
+            # The dashboard's lists, read in their order from the open or
+            # claimed milestones: the longest overdue first, and the
+            # claims awaiting verification, the oldest first. Without them
+            # PostgreSQL sorted every overdue milestone to show ten.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=sorted(MILESTONE_OPEN_STATUSES)),
+                name="milestone_open_due_idx",
+            ),
+            models.Index(
+                F("claimed_at").asc(nulls_last=True),
+                "id",
+                condition=Q(status=MilestoneStatus.CLAIMED),
+                name="milestone_claimed_idx",
+            ),
+            # The receivables' aging starts from the milestones invoiced and
+            # not paid in full, read from this index alone.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]),
+                name="milestone_unpaid_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
