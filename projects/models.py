@@ -547,7 +547,9 @@ class OpenMilestoneMoney(models.Model):
     current stage and whether it is terminated, the trigger stage, whether
     the money is certain (no trigger stage, triggered, or past planned),
     the quarter it falls due (the invoice's due date, else the milestone's)
-    or, undated, the days it falls due after the trigger. What does not
+    or, undated, the days it falls due after the trigger, and, invoiced and
+    not paid in full, the invoice's due date and currency, with what the
+    invoices have outstanding (``outstanding``). What does not
     matter is left empty (a certain dated milestone's stages), so that fewer
     rows change. ``amount``: the milestones' amounts less what was paid on
     their invoices; ``milestones``: how many, so that a row whose money is
@@ -597,8 +599,16 @@ class OpenMilestoneMoney(models.Model):
     certain = models.BooleanField(_("certain"), default=False)
     due_quarter = models.DateField(_("quarter due"), null=True)
     due_offset_days = models.PositiveSmallIntegerField(_("due days after trigger"), null=True)
+    # Invoiced and not paid in full: the invoice's due date, by which the
+    # receivables are aged (``projects.analytics.receivables_aging``).
+    invoice_due_on = models.DateField(_("invoice due on"), null=True)
+    invoice_currency = models.CharField(
+        _("invoice currency"), max_length=3, blank=True, default=""
+    )
     # Sums of money: room for more digits than one amount has.
     amount = money_field(_("unpaid amount"), max_digits=MAX_DIGITS + 6, default=0)
+    # What their invoices have outstanding (invoiced and not paid in full).
+    outstanding = money_field(_("outstanding"), max_digits=MAX_DIGITS + 6, default=0)
     milestones = models.IntegerField(_("milestones"), default=0)
 
     class Meta:
@@ -619,6 +629,8 @@ class OpenMilestoneMoney(models.Model):
                 "certain",
                 Coalesce("due_quarter", Value(datetime.date(1, 1, 1))),
                 Coalesce("due_offset_days", Value(-1)),
+                Coalesce("invoice_due_on", Value(datetime.date(1, 1, 1))),
+                "invoice_currency",
                 name="open_milestone_money_unique_key",
                 violation_error_message=_("The open milestones' money has this row already."),
             ),
@@ -827,9 +839,10 @@ class Milestone(TimeStampedModel):
                 condition=Q(status__in=sorted(MILESTONE_OPEN_STATUSES)),
                 name="milestone_open_due_idx",
             ),
+            # (PostgreSQL puts nulls last in an ascending index, as the list
+            # orders them.)
             models.Index(
-                F("claimed_at").asc(nulls_last=True),
-                "id",
+                fields=["claimed_at", "id"],
                 condition=Q(status=MilestoneStatus.CLAIMED),
                 name="milestone_claimed_idx",
             ),

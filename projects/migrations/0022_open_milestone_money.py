@@ -52,9 +52,25 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "invoice_due_on",
+                    models.DateField(null=True, verbose_name="invoice due on"),
+                ),
+                (
+                    "invoice_currency",
+                    models.CharField(
+                        blank=True, default="", max_length=3, verbose_name="invoice currency"
+                    ),
+                ),
+                (
                     "amount",
                     models.DecimalField(
                         decimal_places=2, default=0, max_digits=26, verbose_name="unpaid amount"
+                    ),
+                ),
+                (
+                    "outstanding",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=26, verbose_name="outstanding"
                     ),
                 ),
                 ("milestones", models.IntegerField(default=0, verbose_name="milestones")),
@@ -133,6 +149,10 @@ class Migration(migrations.Migration):
                         django.db.models.functions.comparison.Coalesce(
                             "due_offset_days", models.Value(-1)
                         ),
+                        django.db.models.functions.comparison.Coalesce(
+                            "invoice_due_on", models.Value(datetime.date(1, 1, 1))
+                        ),
+                        models.F("invoice_currency"),
                         name="open_milestone_money_unique_key",
                         violation_error_message="The open milestones' money has this row already.",
                     ),

@@ -41,6 +41,15 @@ def fill(apps, schema_editor):
         default=F("amount"),
         output_field=AMOUNT,
     )
+    outstanding = Case(
+        When(
+            status__in=UNPAID,
+            invoice__isnull=False,
+            then=F("invoice__amount") - Coalesce(paid, Value(Decimal(0)), output_field=AMOUNT),
+        ),
+        default=Value(Decimal(0)),
+        output_field=AMOUNT,
+    )
     rows = (
         milestone_model.objects.using(alias)
         .filter(status__in=OPEN)
@@ -58,10 +67,11 @@ def fill(apps, schema_editor):
             "due_date",
             "invoice__due_on",
             "due_offset_days",
+            "invoice__currency",
         )
-        .annotate(unpaid=unpaid)
+        .annotate(unpaid=unpaid, outstanding=outstanding)
     )
-    amounts, counts = Counter(), Counter()
+    amounts, outstandings, counts = Counter(), Counter(), Counter()
     for row in rows.iterator(chunk_size=10000):
         (
             institution,
@@ -76,7 +86,9 @@ def fill(apps, schema_editor):
             due_date,
             invoice_due_on,
             offset_days,
+            invoice_currency,
             amount,
+            owed,
         ) = row
         certain = trigger is None or triggered_on is not None or status != "planned"
         dated = invoice_due_on is not None or due_date is not None
@@ -93,8 +105,11 @@ def fill(apps, schema_editor):
             certain,
             _quarter_start(invoice_due_on or due_date) if dated else None,
             None if dated else offset_days,
+            invoice_due_on if status in UNPAID else None,
+            invoice_currency if status in UNPAID else "",
         )
         amounts[key] += amount
+        outstandings[key] += max(owed, 0)
         counts[key] += 1
     fields = [
         "lead_institution_id",
@@ -107,10 +122,17 @@ def fill(apps, schema_editor):
         "certain",
         "due_quarter",
         "due_offset_days",
+        "invoice_due_on",
+        "invoice_currency",
     ]
     money_model.objects.using(alias).bulk_create(
         [
-            money_model(**dict(zip(fields, key, strict=True)), amount=amounts[key], milestones=n)
+            money_model(
+                **dict(zip(fields, key, strict=True)),
+                amount=amounts[key],
+                outstanding=outstandings[key],
+                milestones=n,
+            )
             for key, n in counts.items()
         ],
         batch_size=1000,

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='milestone',
-            index=models.Index(models.OrderBy(models.F('claimed_at'), nulls_last=True), models.F('id'), condition=models.Q(('status', 'claimed')), name='milestone_claimed_idx'),
+            index=models.Index(condition=models.Q(('status', 'claimed')), fields=['claimed_at', 'id'], name='milestone_claimed_idx'),
         ),
         migrations.AddIndex(
             model_name='milestone',

@@ -51,6 +51,8 @@ class MoneyKey(NamedTuple):
     certain: bool
     due_quarter: datetime.date | None
     due_offset_days: int | None
+    invoice_due_on: datetime.date | None
+    invoice_currency: str
 
 
 def quarter_start(day: datetime.date) -> datetime.date:
@@ -76,6 +78,18 @@ def open_milestones():
         default=F("amount"),
         output_field=money_field(""),
     )
+    # What the invoice of one invoiced and not paid in full has
+    # outstanding, for the receivables' aging.
+    outstanding = Case(
+        When(
+            status__in=UNPAID_STATUSES,
+            invoice__isnull=False,
+            then=F("invoice__amount")
+            - Coalesce(paid, Value(Decimal(0)), output_field=money_field("")),
+        ),
+        default=Value(Decimal(0)),
+        output_field=money_field(""),
+    )
     return (
         Milestone.objects.filter(status__in=MILESTONE_OPEN_STATUSES)
         .order_by()
@@ -92,8 +106,9 @@ def open_milestones():
             "due_date",
             "invoice__due_on",
             "due_offset_days",
+            "invoice__currency",
         )
-        .annotate(unpaid=unpaid)
+        .annotate(unpaid=unpaid, outstanding=outstanding)
     )
 
 
@@ -111,7 +126,9 @@ def _key(row) -> MoneyKey:
         due_date,
         invoice_due_on,
         due_offset_days,
+        invoice_currency,
         _unpaid,
+        _outstanding,
     ) = row
     certain = (
         trigger_stage_id is None or triggered_on is not None or status != MilestoneStatus.PLANNED
@@ -132,17 +149,22 @@ def _key(row) -> MoneyKey:
         certain=certain,
         due_quarter=quarter_start(due) if dated else None,
         due_offset_days=None if dated else due_offset_days,
+        invoice_due_on=invoice_due_on if status in UNPAID_STATUSES else None,
+        invoice_currency=invoice_currency if status in UNPAID_STATUSES else "",
     )
 
 
-def shares(milestones) -> Counter:
-    """{key: (unpaid amount, milestones)} over the rows of ``open_milestones``."""
-    amounts, counts = Counter(), Counter()
+def shares(milestones) -> tuple[Counter, Counter, Counter]:
+    """Per key, the unpaid amount, the invoices' outstanding amount and the
+    milestones, over the rows of ``open_milestones``."""
+    amounts, outstanding, counts = Counter(), Counter(), Counter()
     for row in milestones:
         key = _key(row)
-        amounts[key] += row[-1]
+        amounts[key] += row[-2]
+        # An invoice paid beyond its amount has nothing outstanding.
+        outstanding[key] += max(row[-1], 0)
         counts[key] += 1
-    return amounts, counts
+    return amounts, outstanding, counts
 
 
 def _shares_of(project_ids: list[int]):
@@ -158,9 +180,9 @@ def _order(key: MoneyKey) -> tuple:
     )
 
 
-def _add(amounts: Counter, counts: Counter) -> None:
+def _add(amounts: Counter, outstanding: Counter, counts: Counter) -> None:
     keys = sorted(
-        {key for key in amounts if amounts[key]} | {key for key in counts if counts[key]},
+        {key for changes in (amounts, outstanding, counts) for key in changes if changes[key]},
         key=_order,
     )
     if not keys:
@@ -173,7 +195,9 @@ def _add(amounts: Counter, counts: Counter) -> None:
     )
     for key in keys:
         OpenMilestoneMoney.objects.filter(**key._asdict()).update(
-            amount=F("amount") + amounts[key], milestones=F("milestones") + counts[key]
+            amount=F("amount") + amounts[key],
+            outstanding=F("outstanding") + outstanding[key],
+            milestones=F("milestones") + counts[key],
         )
 
 
@@ -200,16 +224,16 @@ def open_money_kept(*project_ids: int | None):
     list(
         ResearchProject.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk")
     )
-    amounts_before, counts_before = _shares_of(ids)
+    before = _shares_of(ids)
     token = _kept.set(outer | set(ids))
     try:
         yield
     finally:
         _kept.reset(token)
-    amounts, counts = _shares_of(ids)
-    amounts.subtract(amounts_before)
-    counts.subtract(counts_before)
-    _add(amounts, counts)
+    after = _shares_of(ids)
+    for changes, earlier in zip(after, before, strict=True):
+        changes.subtract(earlier)
+    _add(*after)
 
 
 def keeps_open_money(project_ids_of):
@@ -243,9 +267,14 @@ def rebuild_open_milestone_money() -> int:
     or projects were written in bulk (which bypasses the services).
     Returns how many rows the summary holds."""
     OpenMilestoneMoney.objects.all().delete()
-    amounts, counts = shares(open_milestones().iterator(chunk_size=10000))
+    amounts, outstanding, counts = shares(open_milestones().iterator(chunk_size=10000))
     rows = [
-        OpenMilestoneMoney(**key._asdict(), amount=amounts[key], milestones=counts[key])
+        OpenMilestoneMoney(
+            **key._asdict(),
+            amount=amounts[key],
+            outstanding=outstanding[key],
+            milestones=counts[key],
+        )
         for key in sorted(counts, key=_order)
     ]
     OpenMilestoneMoney.objects.bulk_create(rows, batch_size=1000)

@@ -1,7 +1,8 @@
-"""The expected receipts as they were computed before the open milestones'
-money was kept (``OpenMilestoneMoney``): every open milestone read with
-correlated subqueries over the stages and its payments. The oracle of the
-tests that the summary gives the same figures."""
+"""The expected receipts and the receivables' aging as they were computed
+before the open milestones' money was kept (``OpenMilestoneMoney``): every
+open milestone read with correlated subqueries over the stages and its
+payments, every invoice with its payments. The oracles of the tests that
+the summary gives the same figures."""
 
 import datetime
 from collections import defaultdict
@@ -32,10 +33,18 @@ from django.db.models.functions import (
 
 from core.money import quantize_money
 from pipelines.models import StageDefinition
-from projects.analytics import AMOUNT, DEFAULT_DISCOUNT_RATE, RATIO, ExpectedReceipts
+from projects.analytics import (
+    AGING_BUCKETS,
+    AMOUNT,
+    DEFAULT_DISCOUNT_RATE,
+    RATIO,
+    AgingRow,
+    ExpectedReceipts,
+)
 from projects.choices import (
     FIXED_PAYMENT_OPEN_STATUSES,
     MILESTONE_OPEN_STATUSES,
+    FixedPaymentStatus,
     MilestoneStatus,
     ProjectStatus,
 )
@@ -50,6 +59,8 @@ from projects.models import Payment
 from projects.selectors import (
     billed_with_amount_paid,
     fixed_payments_visible_to,
+    invoices_visible_to,
+    invoices_with_amount_paid,
     milestones_visible_to,
 )
 
@@ -228,3 +239,55 @@ def expected_receipts_from_milestones(
         later_present_value=rounded(later_present),
         annual_rate=annual_rate,
     )
+
+
+def receivables_aging_from_invoices(user, *, today: datetime.date) -> list[AgingRow]:
+    """Per currency, the unpaid part of invoiced milestones and fixed
+    payments by days past the invoice's due date: not yet due, 0–30, 31–60,
+    61–90 and over 90."""
+
+    def days_ago(days):
+        return today - datetime.timedelta(days=days)
+
+    ranges = {
+        "not_due": Q(due_on__gt=today),
+        "days_0_30": Q(due_on__lte=today, due_on__gte=days_ago(30)),
+        "days_31_60": Q(due_on__lt=days_ago(30), due_on__gte=days_ago(60)),
+        "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
+        "days_over_90": Q(due_on__lt=days_ago(90)),
+    }
+    rows = (
+        invoices_with_amount_paid(
+            invoices_visible_to(user)
+            .filter(
+                Q(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
+                | Q(
+                    fixed_payment__status__in=[
+                        FixedPaymentStatus.INVOICED,
+                        FixedPaymentStatus.PARTIALLY_PAID,
+                    ]
+                )
+            )
+            .order_by()
+        )
+        .filter(outstanding__gt=0)
+        .values("currency")
+        .annotate(
+            **{
+                key: Coalesce(
+                    Sum("outstanding", filter=condition), Value(Decimal(0)), output_field=AMOUNT
+                )
+                for key, condition in ranges.items()
+            }
+        )
+        .order_by("currency")
+    )
+    return [
+        AgingRow(
+            currency=row["currency"],
+            buckets={
+                key: quantize_money(row[key], row["currency"]) for key, _label in AGING_BUCKETS
+            },
+        )
+        for row in rows
+    ]

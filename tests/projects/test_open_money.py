@@ -37,7 +37,10 @@ from tests.factories import (
     ProjectUnderAgreementFactory,
     UserFactory,
 )
-from tests.projects.receipts_oracle import expected_receipts_from_milestones
+from tests.projects.receipts_oracle import (
+    expected_receipts_from_milestones,
+    receivables_aging_from_invoices,
+)
 from tests.projects.test_analytics import invoice_for
 from tests.projects.test_portfolio_counts import decide, register, relink, world  # noqa: F401
 
@@ -54,6 +57,8 @@ KEY_FIELDS = [
     "certain",
     "due_quarter",
     "due_offset_days",
+    "invoice_due_on",
+    "invoice_currency",
 ]
 
 
@@ -68,7 +73,7 @@ def kept_rows():
         )
     )
     rows = OpenMilestoneMoney.objects.filter(milestones__gt=0).values_list(
-        *KEY_FIELDS, "amount", "milestones"
+        *KEY_FIELDS, "amount", "outstanding", "milestones"
     )
     return sorted(rows, key=lambda row: tuple(str(value) for value in row))
 
@@ -76,7 +81,9 @@ def kept_rows():
 def rebuilt_rows():
     """The rows a rebuild from every open milestone writes (the table is put
     back as it was found afterwards, within the test's transaction)."""
-    kept = list(OpenMilestoneMoney.objects.values(*KEY_FIELDS, "amount", "milestones"))
+    kept = list(
+        OpenMilestoneMoney.objects.values(*KEY_FIELDS, "amount", "outstanding", "milestones")
+    )
     rebuild_open_milestone_money()
     rebuilt = kept_rows()
     OpenMilestoneMoney.objects.all().delete()
@@ -144,6 +151,9 @@ def act_on_milestone(milestone, rng, *, staff):
 
 
 def receipts_match(user, today):
+    assert analytics.receivables_aging(user, today=today) == receivables_aging_from_invoices(
+        user, today=today
+    )
     for quarters in (4, 8):
         assert analytics.expected_receipts(
             user, today=today, quarters=quarters
