@@ -88,6 +88,7 @@ from projects.models import (
     VatInvoice,
 )
 from projects.services import (
+    rebuild_open_milestone_money,
     rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
     rebuild_stage_stays,
@@ -498,6 +499,8 @@ def _after_generation(clock: PhaseClock, *, stays_written: bool) -> None:
     clock.lap("rebuilding the partners' stage counts")
     rebuild_portfolio_counts()
     clock.lap("rebuilding the portfolio counts")
+    rebuild_open_milestone_money()
+    clock.lap("rebuilding the open milestones' money")
 
 
 @dataclass(frozen=True, slots=True)

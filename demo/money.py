@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -86,6 +87,7 @@ from projects.services import (
     milestone_verify,
     milestone_waive,
     milestones_create_from_schedule,
+    open_money_kept,
     payment_record,
     royalty_report_accept,
     royalty_report_invoice,
@@ -414,9 +416,12 @@ def _seed_milestones(
             # The service dates a trigger from the last time the project
             # entered the stage; the demo's history bills a milestone from
             # the first time, so its dates must say the same.
-            milestone.triggered_on = entered_on
-            milestone.due_date = entered_on + datetime.timedelta(days=milestone.due_offset_days)
-            milestone.save(update_fields=["triggered_on", "due_date", "updated_at"])
+            with transaction.atomic(), open_money_kept(project.pk):
+                milestone.triggered_on = entered_on
+                milestone.due_date = entered_on + datetime.timedelta(
+                    days=milestone.due_offset_days
+                )
+                milestone.save(update_fields=["triggered_on", "due_date", "updated_at"])
         plan = MILESTONE_PLANS.get((project.code, item.key)) or _default_plan(
             milestone, project, agreement, entered_on
         )
@@ -427,16 +432,18 @@ def _seed_milestones(
     for spec in MANUAL_MILESTONES:
         if spec.project != project.code:
             continue
-        milestone = Milestone.objects.create(
-            project=project,
-            agreement=agreement,
-            name=spec.name,
-            kind=spec.kind,
-            trigger_event=spec.event,
-            due_date=spec.due_date,
-            amount=Decimal(spec.amount),
-            currency=agreement.currency,
-        )
+        # Summed into the open milestones' money as the services sum theirs.
+        with transaction.atomic(), open_money_kept(project.pk):
+            milestone = Milestone.objects.create(
+                project=project,
+                agreement=agreement,
+                name=spec.name,
+                kind=spec.kind,
+                trigger_event=spec.event,
+                due_date=spec.due_date,
+                amount=Decimal(spec.amount),
+                currency=agreement.currency,
+            )
         activity_record(
             actor=run.staff,
             verb="milestone.created",

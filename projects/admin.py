@@ -22,6 +22,7 @@ from .services import (
     project_register,
     stage_stays_refresh,
 )
+from .services.open_money import open_money_kept
 from .services.partner_counts import PartnerLinks, partner_stage_counts_relink
 from .services.stays import SCOPE_LINKS
 
@@ -87,9 +88,13 @@ class ResearchProjectAdmin(PrefillCheckedMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Counted where it stood before the form's changes.
-            counted_at = portfolio_key(ResearchProject.objects.select_for_update().get(pk=obj.pk))
-            super().save_model(request, obj, form, change)
+            # Counted where it stood before the form's changes; its open
+            # milestones' money is summed by its links too.
+            with open_money_kept(obj.pk):
+                counted_at = portfolio_key(
+                    ResearchProject.objects.select_for_update().get(pk=obj.pk)
+                )
+                super().save_model(request, obj, form, change)
             if SCOPE_LINKS & set(form.changed_data):
                 # The stays and the portfolio's counts carry the links
                 # that scope them.
@@ -189,6 +194,21 @@ class MilestoneAdmin(PrefillCheckedMixin, admin.ModelAdmin):
         "schedule_item",
     ]
     inlines = [DocumentInline]
+
+    # The open milestones' money follows what is planned here, under the
+    # project the milestone was and is under.
+    def save_model(self, request, obj, form, change):
+        before = Milestone.objects.filter(pk=obj.pk).values_list("project_id", flat=True).first()
+        with open_money_kept(before, obj.project_id):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with open_money_kept(obj.project_id):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with open_money_kept(*queryset.values_list("project_id", flat=True).distinct()):
+            super().delete_queryset(request, queryset)
 
 
 class PaymentInline(admin.TabularInline):

@@ -36,6 +36,7 @@ Definitions, stated once:
 """
 
 import datetime
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,30 +45,21 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
     DecimalField,
     DurationField,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import (
     Coalesce,
-    Exp,
     ExtractQuarter,
     ExtractYear,
-    Floor,
     Greatest,
-    Ln,
     TruncQuarter,
 )
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +75,6 @@ from pipelines.models import StageDefinition
 from . import selectors
 from .choices import (
     FIXED_PAYMENT_OPEN_STATUSES,
-    MILESTONE_OPEN_STATUSES,
     FixedPaymentStatus,
     MilestoneStatus,
     ProjectStatus,
@@ -97,19 +88,21 @@ from .computations.receipts import (
     quarters_around,
     years_between,
 )
-from .models import Payment, StageTransition
+from .models import StageTransition
 from .selectors import (
     billed_with_amount_paid,
     fixed_payments_visible_to,
     invoices_visible_to,
     invoices_with_amount_paid,
     milestones_visible_to,
+    open_milestone_money_visible_to,
     payments_visible_to,
     portfolio_counts_visible_to,
     projects_visible_to,
     royalty_reports_visible_to,
     stage_stays_visible_to,
 )
+from .services import open_money
 from .stay_medians import cached_stay_medians
 
 # The annual rate at which expected receipts are discounted to today: a
@@ -504,40 +497,81 @@ def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
         "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
         "days_over_90": Q(due_on__lt=days_ago(90)),
     }
-    rows = (
-        invoices_with_amount_paid(
-            invoices_visible_to(user)
-            .filter(
-                Q(milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID])
-                | Q(
-                    fixed_payment__status__in=[
-                        FixedPaymentStatus.INVOICED,
-                        FixedPaymentStatus.PARTIALLY_PAID,
-                    ]
-                )
+    # Milestones' invoices from the open milestones' money the services
+    # keep (for staff; a partner's from its invoices), fixed payments' from
+    # the few billed ones still unpaid, joined through the index on their
+    # status: read together, with an OR across two outer joins, they made
+    # PostgreSQL read every invoice ever issued (264 ms at 100,000
+    # projects, 4 s at a million).
+    invoices = invoices_visible_to(user).order_by()
+    money = open_milestone_money_visible_to(user)
+    unpaid = [
+        invoices.filter(
+            fixed_payment__status__in=[
+                FixedPaymentStatus.INVOICED,
+                FixedPaymentStatus.PARTIALLY_PAID,
+            ]
+        ),
+    ]
+    if money is None:
+        unpaid.append(
+            invoices.filter(
+                milestone__status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]
+            )
+        )
+    totals = defaultdict(lambda: dict.fromkeys(ranges, Decimal(0)))
+    for billed in unpaid:
+        for row in (
+            invoices_with_amount_paid(billed)
+            .filter(outstanding__gt=0)
+            .values("currency")
+            .annotate(
+                **{
+                    key: Coalesce(
+                        Sum("outstanding", filter=condition),
+                        Value(Decimal(0)),
+                        output_field=AMOUNT,
+                    )
+                    for key, condition in ranges.items()
+                }
+            )
+            .order_by("currency")
+        ):
+            for key in ranges:
+                totals[row["currency"]][key] += row[key]
+    if money is not None:
+        for row in (
+            money.filter(invoice_due_on__isnull=False)
+            .values("invoice_currency")
+            .annotate(
+                **{
+                    key: Coalesce(
+                        Sum(
+                            "outstanding",
+                            filter=Q(
+                                **{
+                                    f"invoice_{lookup}": value
+                                    for lookup, value in condition.children
+                                }
+                            ),
+                        ),
+                        Value(Decimal(0)),
+                        output_field=AMOUNT,
+                    )
+                    for key, condition in ranges.items()
+                }
             )
             .order_by()
-        )
-        .filter(outstanding__gt=0)
-        .values("currency")
-        .annotate(
-            **{
-                key: Coalesce(
-                    Sum("outstanding", filter=condition), Value(Decimal(0)), output_field=AMOUNT
-                )
-                for key, condition in ranges.items()
-            }
-        )
-        .order_by("currency")
-    )
+        ):
+            for key in ranges:
+                totals[row["invoice_currency"]][key] += row[key]
     return [
         AgingRow(
-            currency=row["currency"],
-            buckets={
-                key: quantize_money(row[key], row["currency"]) for key, _label in AGING_BUCKETS
-            },
+            currency=currency,
+            buckets={key: quantize_money(buckets[key], currency) for key, _label in AGING_BUCKETS},
         )
-        for row in rows
+        for currency, buckets in sorted(totals.items())
+        if any(quantize_money(amount, currency) for amount in buckets.values())
     ]
 
 
@@ -628,61 +662,103 @@ class ExpectedReceipts:
         ) + self.later_present_value.get(currency, Decimal(0))
 
 
-def _stages_to_trigger():
-    """The stages a milestone's project still has to pass before entering
-    the trigger stage: its current stage and those after it, before the
-    trigger, in the same pipeline."""
-    return StageDefinition.objects.filter(
-        pipeline=OuterRef("project__current_stage__pipeline"),
-        position__gte=OuterRef("project__current_stage__position"),
-        position__lt=OuterRef("trigger_stage__position"),
-    ).order_by()
+@dataclass(frozen=True)
+class _Stage:
+    pipeline_id: int
+    position: int
+    probability: Decimal
+    years: Decimal
 
 
-def _reach_probability():
-    """The probability that the project reaches the milestone's trigger:
-    exp(Σ ln p) over ``_stages_to_trigger`` (a probability of 0 counts as
-    one in a billion, which ln can take)."""
-    product = Subquery(
-        _stages_to_trigger()
-        .values("pipeline")
-        .annotate(
-            p=Exp(Sum(Ln(Greatest(F("default_success_probability"), Value(Decimal("1e-9"))))))
+# A probability of 0 counts as one in a billion, as it always has.
+_LEAST_PROBABILITY = Decimal("1e-9")
+
+
+class _StagesToTrigger:
+    """For a project's current stage and a milestone's trigger stage: the
+    probability of reaching the trigger and the typical years until then,
+    over the stages the project still has to pass (its current stage and
+    those after it, before the trigger's position, in its pipeline). The
+    stages are few: they are read once and each pair is worked out once,
+    where a query per milestone cost seconds at 100,000 projects."""
+
+    def __init__(self):
+        self.stages = {
+            stage["pk"]: _Stage(
+                stage["pipeline_id"],
+                stage["position"],
+                stage["default_success_probability"],
+                stage["typical_years"] or Decimal(0),
+            )
+            for stage in StageDefinition.objects.order_by().values(
+                "pk", "pipeline_id", "position", "default_success_probability", "typical_years"
+            )
+        }
+        self._pairs = {}
+
+    def _to_pass(self, stage_id, trigger_stage_id) -> list[_Stage]:
+        if stage_id is None or trigger_stage_id is None:
+            return []
+        current, trigger = self.stages[stage_id], self.stages[trigger_stage_id]
+        return [
+            stage
+            for stage in self.stages.values()
+            if stage.pipeline_id == current.pipeline_id
+            and current.position <= stage.position < trigger.position
+        ]
+
+    def __call__(self, stage_id, trigger_stage_id) -> tuple[Decimal, Decimal]:
+        """(probability, typical years) of the pair, not minding certainty."""
+        pair = (stage_id, trigger_stage_id)
+        if pair not in self._pairs:
+            stages = self._to_pass(stage_id, trigger_stage_id)
+            probability = Decimal(1)
+            for stage in stages:
+                probability *= max(stage.probability, _LEAST_PROBABILITY)
+            if (
+                stage_id is not None
+                and trigger_stage_id is not None
+                and self.stages[stage_id].pipeline_id != self.stages[trigger_stage_id].pipeline_id
+            ):
+                probability = Decimal(0)
+            self._pairs[pair] = (probability, sum((s.years for s in stages), Decimal(0)))
+        return self._pairs[pair]
+
+
+def _open_milestone_money(user) -> list[dict]:
+    """The user's open milestones' unpaid money by what the expected
+    receipts compute with (``OpenMilestoneMoney``'s key): for staff, read
+    from the summary the services keep, a few thousand rows however many
+    milestones there are; for a partner, whose milestones the summary
+    cannot tell apart, summed from its milestones."""
+    fields = [
+        "currency",
+        "stage_id",
+        "terminated",
+        "trigger_stage_id",
+        "certain",
+        "due_quarter",
+        "due_offset_days",
+    ]
+    money = open_milestone_money_visible_to(user)
+    if money is None:
+        amounts, _outstanding, counts = open_money.shares(
+            open_money.open_milestones().filter(
+                pk__in=milestones_visible_to(user).order_by().values("pk")
+            )
         )
-        .values("p")[:1],
-        output_field=RATIO,
-    )
-    return Case(
-        # Event-triggered, triggered already, or past the planned state:
-        # claimable, certain.
-        When(trigger_stage__isnull=True, then=Value(Decimal(1))),
-        When(triggered_on__isnull=False, then=Value(Decimal(1))),
-        When(~Q(status=MilestoneStatus.PLANNED), then=Value(Decimal(1))),
-        When(project__status=ProjectStatus.TERMINATED, then=Value(Decimal(0))),
-        When(
-            ~Q(trigger_stage__pipeline=F("project__current_stage__pipeline")),
-            then=Value(Decimal(0)),
-        ),
-        default=Coalesce(product, Value(Decimal(1))),
-        output_field=RATIO,
-    )
-
-
-def _years_to_trigger():
-    """Typical years until an untriggered milestone falls due: the typical
-    durations of the stages still to pass, and the days allowed after the
-    trigger."""
-    typical = Subquery(
-        _stages_to_trigger()
-        .values("pipeline")
-        .annotate(years=Sum("typical_years"))
-        .values("years")[:1],
-        output_field=RATIO,
-    )
-    return ExpressionWrapper(
-        Coalesce(typical, Value(Decimal(0)))
-        + F("due_offset_days") / Value(DAYS_PER_YEAR, output_field=RATIO),
-        output_field=FloatField(),
+        rows = defaultdict(lambda: [Decimal(0), 0])
+        for key, count in counts.items():
+            row = rows[tuple(getattr(key, name) for name in fields)]
+            row[0] += amounts[key]
+            row[1] += count
+        return [
+            {**dict(zip(fields, key, strict=True)), "amount": amount}
+            for key, (amount, count) in rows.items()
+            if count
+        ]
+    return list(
+        money.order_by().values(*fields).annotate(amount=Sum("amount")).filter(milestones__gt=0)
     )
 
 
@@ -695,7 +771,13 @@ def expected_receipts(
 ) -> ExpectedReceipts:
     """Open milestones (planned to partially paid) per quarter in which their
     money is expected, per currency: amount × probability of reaching the
-    trigger stage (see ``_reach_probability``), and discounted to today.
+    trigger stage, and discounted to today.
+
+    The probability is 1 for a certain milestone (event-triggered, triggered
+    already, or past the planned state: claimable), 0 when its project is
+    terminated or the trigger stage is in another pipeline than the
+    project's, else the product of the default success probabilities of the
+    project's current stage and every stage after it before the trigger.
 
     Invoiced milestones count for what is unpaid, in the quarter the invoice
     falls due. Other dated milestones count in the quarter of their due
@@ -704,55 +786,36 @@ def expected_receipts(
     an event milestone without a date, its due offset from today (it is
     claimable now). Each quarter's money is discounted from the quarter's
     midpoint to today (``quarter_discount_factor``).
+
+    Read from the open milestones' money the services keep
+    (``OpenMilestoneMoney``), summed by those inputs; the stages' figures
+    are worked out per pair of stages (``_StagesToTrigger``).
     """
     current = Quarter.of(today)
     span = quarters_around(today, after=quarters - 1)
-    due = Coalesce("invoice__due_on", "due_date")
-    dated_offset = (ExtractYear(due) - Value(current.year)) * Value(4) + (
-        ExtractQuarter(due) - Value(current.number)
-    )
-    # Undated: quarters of a quarter-year each, counted from today's
-    # quarter's start.
     elapsed = float(years_between(current.start, today))
-    undated_offset = Floor((Value(elapsed) + _years_to_trigger()) * Value(4.0))
-    unpaid = Case(
-        When(
-            status__in=[MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID],
-            then=F("amount")
-            - Coalesce(
-                Subquery(
-                    Payment.objects.filter(invoice__milestone=OuterRef("pk"))
-                    .order_by()
-                    .values("invoice")
-                    .annotate(total=Sum("amount"))
-                    .values("total")[:1]
-                ),
-                Value(Decimal(0)),
-                output_field=AMOUNT,
-            ),
-        ),
-        default=F("amount"),
-        output_field=AMOUNT,
-    )
-    rows = (
-        milestones_visible_to(user)
-        .filter(status__in=MILESTONE_OPEN_STATUSES)
-        .order_by()
-        .annotate(
-            offset=Greatest(
-                Case(
-                    When(Q(invoice__isnull=False) | Q(due_date__isnull=False), then=dated_offset),
-                    default=undated_offset,
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-            weighted=ExpressionWrapper(unpaid * _reach_probability(), AMOUNT),
-        )
-        .values("currency", "offset")
-        .annotate(total=Sum("weighted"))
-    )
+    to_trigger = _StagesToTrigger()
+    rows = []
+    totals = defaultdict(Decimal)
+    for row in _open_milestone_money(user):
+        probability, years = to_trigger(row["stage_id"], row["trigger_stage_id"])
+        if row["certain"]:
+            probability = Decimal(1)
+        elif row["terminated"]:
+            probability = Decimal(0)
+        if row["due_quarter"] is not None:
+            due = Quarter.of(row["due_quarter"])
+            offset = (due.year - current.year) * 4 + (due.number - current.number)
+        else:
+            # Undated: quarters of a quarter-year each, counted from
+            # today's quarter's start.
+            years_to_trigger = float(years + Decimal(row["due_offset_days"]) / DAYS_PER_YEAR)
+            offset = math.floor((elapsed + years_to_trigger) * 4.0)
+        totals[(row["currency"], max(offset, 0))] += row["amount"] * probability
+    rows = [
+        {"currency": currency, "offset": offset, "total": total}
+        for (currency, offset), total in totals.items()
+    ]
     fixed_due = Coalesce("invoice__due_on", "due_date")
     fixed_rows = (
         billed_with_amount_paid(

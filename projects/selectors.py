@@ -60,6 +60,7 @@ from .models import (
     FixedPayment,
     Invoice,
     Milestone,
+    OpenMilestoneMoney,
     PartnerStageCount,
     Payment,
     PortfolioCount,
@@ -348,6 +349,23 @@ def portfolio_counts_visible_to(user) -> QuerySet[PortfolioCount] | None:
     if is_partner_user(user):
         return None
     return counts.none()
+
+
+def open_milestone_money_visible_to(user) -> QuerySet[OpenMilestoneMoney] | None:
+    """The open milestones' money of the projects the user sees: every row
+    for a superuser, for a staff member the rows chosen on the links each
+    row repeats from its projects, as ``projects_visible_to`` chooses the
+    projects. None for a partner user, who sees only its own agreements'
+    milestones of the projects its enterprise partners in, which the rows
+    cannot tell apart: the caller reads the milestones instead."""
+    money = OpenMilestoneMoney.objects.all()
+    if has_full_access(user):
+        return money
+    if is_centre_staff_user(user):
+        return money.filter(_staff_projects_filter(user))
+    if is_partner_user(user):
+        return None
+    return money.none()
 
 
 def stage_transitions_visible_to(user) -> QuerySet[StageTransition]:

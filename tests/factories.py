@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -22,7 +23,7 @@ from partnerships.models import (
 )
 from pipelines.models import StageDefinition
 from projects.models import ResearchProject, StageTransition
-from projects.services import portfolio_counts_move, project_stage_rank_set
+from projects.services import open_money_kept, portfolio_counts_move, project_stage_rank_set
 from projects.services.partner_counts import partner_stage_counts_add
 
 DEMO_PASSWORD = "correct horse battery staple"
@@ -323,6 +324,14 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_offset_days = 30
     amount = Decimal("100000.00")
     currency = factory.SelfAttribute("agreement.currency")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Summed into the open milestones' money as the services sum what
+        # they create; a test that changes it past the services rebuilds
+        # the summary (``rebuild_open_milestone_money``).
+        with transaction.atomic(), open_money_kept(kwargs["project"].pk):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class VatInvoiceFactory(factory.django.DjangoModelFactory):

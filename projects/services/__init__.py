@@ -68,6 +68,7 @@ from .milestones import (
     milestone_waive,
     milestones_create_from_schedule,
 )
+from .open_money import open_money_kept, rebuild_open_milestone_money
 from .owners import project_owner_assign, project_owner_assign_guard
 from .partner_counts import rebuild_partner_stage_counts
 from .portfolio_counts import (
@@ -131,6 +132,7 @@ __all__ = [
     "milestone_verify_guard",
     "milestone_waive",
     "milestones_create_from_schedule",
+    "open_money_kept",
     "payment_record",
     "payment_record_guard",
     "portfolio_counts_move",
@@ -153,6 +155,7 @@ __all__ = [
     "project_terminate",
     "project_terminate_guard",
     "project_update",
+    "rebuild_open_milestone_money",
     "rebuild_partner_stage_counts",
     "rebuild_portfolio_counts",
     "rebuild_stage_ranks",

@@ -13,6 +13,7 @@ from projects.activity import activity_record
 from projects.models import ResearchProject
 from projects.selectors import staff_work_on_project
 
+from .open_money import keeps_open_money, project_of
 from .partner_counts import partner_stage_counts_relink
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import refuse_foreign_lead, refuse_out_of_reach, refuse_untied_partners
@@ -53,6 +54,7 @@ class ProjectEditError(DomainError):
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_update(*, project: ResearchProject, by, partner_enterprises=None, **changes):
     """Change a project's particulars and record what changed."""
     unknown = set(changes) - PROJECT_FIELDS.columns

@@ -27,6 +27,7 @@ from projects.models import Document, Milestone, ResearchProject, StageTransitio
 from projects.selectors import staff_work_on_project
 
 from .costs import failure_clause_for
+from .open_money import keeps_open_money, project_of
 from .partner_counts import partner_stage_counts_move
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .stage_ranks import project_stage_rank_set
@@ -330,6 +331,7 @@ def _enter_stages(project: ResearchProject, stages: Iterable[StageDefinition], b
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_advance(
     *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
 ) -> StageTransition:
@@ -362,6 +364,7 @@ def _next_stage_after(stage: StageDefinition) -> StageDefinition | None:
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_skip(
     *,
     project: ResearchProject,
@@ -414,6 +417,7 @@ def _status_decision(project, *, by, rationale, evidence, guard, kind, to_status
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_hold(
     *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
 ) -> StageTransition:
@@ -429,6 +433,7 @@ def project_hold(
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_resume(
     *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
 ) -> StageTransition:
@@ -444,6 +449,7 @@ def project_resume(
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_terminate(
     *, project: ResearchProject, by, rationale: str, evidence: Iterable[Document] = ()
 ) -> StageTransition:
@@ -462,6 +468,7 @@ def project_terminate(
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_revert(
     *,
     project: ResearchProject,

@@ -32,6 +32,7 @@ from projects.models import Invoice, Milestone, Payment, ResearchProject, StageT
 from projects.selectors import staff_work_on_project
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_parties
+from .open_money import keeps_open_money, project_of
 from .partner_counts import partner_stage_counts_move
 from .portfolio_counts import portfolio_counts_move, portfolio_key
 from .registration import started_at
@@ -112,6 +113,7 @@ def _check_history(project: ResearchProject, entries: list[StageEntry]) -> None:
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def project_history_import(
     *, project: ResearchProject, entries: list[StageEntry], by, status: str | None = None
 ) -> bool:
@@ -320,6 +322,7 @@ def _invoice_write(milestone: Milestone, record: MilestoneRecord, by) -> None:
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def milestone_history_import(
     *,
     project: ResearchProject,

@@ -48,6 +48,7 @@ from projects.models import (
     VatInvoice,
 )
 from projects.selectors import invoice_amount_paid
+from projects.services.open_money import keeps_open_money, project_of_invoice
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
@@ -249,6 +250,7 @@ def invoice_mark_sent(*, invoice: Invoice, by, sent_on: date | None = None) -> I
 
 
 @transaction.atomic
+@keeps_open_money(project_of_invoice)
 def payment_record(
     *,
     invoice: Invoice,

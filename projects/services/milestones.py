@@ -29,6 +29,7 @@ from projects.events import (
 )
 from projects.models import Activity, Document, Invoice, Milestone, ResearchProject
 from projects.selectors import staff_work_on_project
+from projects.services.open_money import keeps_open_money, project_of, project_of_milestone
 
 from .invoicing import DEFAULT_PAYMENT_TERMS_DAYS, invoice_issue
 
@@ -269,6 +270,7 @@ def _evidence_attach(milestone: Milestone, documents: list[Document]) -> None:
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_claim(
     *, milestone: Milestone, by, evidence_note: str = "", documents: Iterable[Document] = ()
 ) -> Milestone:
@@ -308,6 +310,7 @@ def milestone_claim(
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Milestone:
     """The payer confirms the claim."""
     milestone = _locked(milestone)
@@ -329,6 +332,7 @@ def milestone_verify(*, milestone: Milestone, by, comment: str = "") -> Mileston
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_verification_record(
     *,
     milestone: Milestone,
@@ -404,6 +408,7 @@ def milestone_verification_record(
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
     """The payer contests the claim, saying why."""
     reason = _text(
@@ -427,6 +432,7 @@ def milestone_dispute(*, milestone: Milestone, by, reason: str) -> Milestone:
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_invoice(
     *,
     milestone: Milestone,
@@ -489,18 +495,21 @@ def _close(milestone: Milestone, *, by, reason: str, to_status: MilestoneStatus)
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_cancel(*, milestone: Milestone, by, reason: str) -> Milestone:
     """Withdraw a milestone that no longer applies."""
     return _close(milestone, by=by, reason=reason, to_status=MilestoneStatus.CANCELLED)
 
 
 @transaction.atomic
+@keeps_open_money(project_of_milestone)
 def milestone_waive(*, milestone: Milestone, by, reason: str) -> Milestone:
     """Forgo a milestone the enterprise would owe."""
     return _close(milestone, by=by, reason=reason, to_status=MilestoneStatus.WAIVED)
 
 
 @transaction.atomic
+@keeps_open_money(project_of)
 def milestones_create_from_schedule(*, project: ResearchProject, by) -> list[Milestone]:
     """Create the project's milestones from its agreement's schedule. Items
     already created are skipped, so running it again adds only new ones, and

@@ -20,6 +20,7 @@ from projects.choices import MilestoneStatus
 from projects.models import (
     Activity,
     Invoice,
+    OpenMilestoneMoney,
     PartnerStageCount,
     Payment,
     PortfolioCount,
@@ -39,6 +40,7 @@ from projects.services import (
     project_resume,
     project_revert,
     project_skip,
+    rebuild_open_milestone_money,
     rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
     rebuild_stage_stays,
@@ -422,3 +424,77 @@ def test_concurrent_advances_of_one_partners_projects_are_all_counted(
             "stage", "project_count"
         )
     ) == {stages[1].pk: THREADS}
+
+
+def open_money_rows():
+    return sorted(
+        OpenMilestoneMoney.objects.filter(milestones__gt=0).values_list(
+            "stage",
+            "terminated",
+            "trigger_stage",
+            "certain",
+            "due_quarter",
+            "amount",
+            "milestones",
+        ),
+        key=str,
+    )
+
+
+def test_concurrent_payments_and_decisions_keep_the_open_money_whole(
+    agreement, staff_user, stages
+):
+    """Payments on the milestones of two projects, while each project is
+    advanced, put on hold and its milestones claimed, all at once: every
+    change is summed, none lost to another's view of the rows (the money a
+    payment takes off is taken where the advance put it), and the open
+    milestones' money is what a rebuild from the milestones gives."""
+    projects = [
+        ProjectUnderAgreementFactory(agreement=agreement, current_stage=stages[0])
+        for _ in range(2)
+    ]
+    invoices = []
+    for project in projects:
+        for _ in range(4):
+            milestone = MilestoneFactory(
+                project=project, status=MilestoneStatus.VERIFIED, amount=Decimal("9000.00")
+            )
+            invoices.append(milestone_invoice(milestone=milestone, by=staff_user))
+    planned = [
+        MilestoneFactory(project=project, trigger_stage=stages[2], amount=Decimal("500.00"))
+        for project in projects
+        for _ in range(2)
+    ]
+    claimable = [MilestoneFactory(project=project) for project in projects]
+
+    actions = [
+        lambda invoice=invoice: payment_record(
+            invoice=invoice,
+            amount=Decimal("3000.00"),
+            currency=invoice.currency,
+            paid_on=invoice.issued_on,
+            by=staff_user,
+            reference="BANK",
+        )
+        for invoice in invoices
+    ]
+    actions += [
+        lambda project=project: project_advance(project=project, by=staff_user, rationale="Go.")
+        for project in projects
+    ]
+    actions += [
+        lambda milestone=milestone: milestone_claim(
+            milestone=milestone, by=staff_user, evidence_note="Report."
+        )
+        for milestone in claimable
+    ]
+    outcomes = run_together(actions)
+
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    kept = open_money_rows()
+    rebuild_open_milestone_money()
+    assert kept == open_money_rows()
+    # Each invoice has 6,000 left; the planned ones wait at the second stage.
+    assert sum(row[-2] for row in kept) == 8 * 6000 + 4 * 500 + 2 * 100_000
+    assert {row[0] for row in kept if not row[3]} == {stages[1].pk}
+    assert len(planned) == 4
