@@ -106,7 +106,7 @@ def fill(apps, schema_editor):
             _quarter_start(invoice_due_on or due_date) if dated else None,
             None if dated else offset_days,
             invoice_due_on if status in UNPAID else None,
-            invoice_currency if status in UNPAID else "",
+            (invoice_currency or "") if status in UNPAID else "",
         )
         amounts[key] += amount
         outstandings[key] += max(owed, 0)

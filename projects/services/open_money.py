@@ -150,7 +150,9 @@ def _key(row) -> MoneyKey:
         due_quarter=quarter_start(due) if dated else None,
         due_offset_days=None if dated else due_offset_days,
         invoice_due_on=invoice_due_on if status in UNPAID_STATUSES else None,
-        invoice_currency=invoice_currency if status in UNPAID_STATUSES else "",
+        # An invoiced milestone written without its invoice (in bulk, or
+        # imported) has no invoice currency: the join reads NULL.
+        invoice_currency=(invoice_currency or "") if status in UNPAID_STATUSES else "",
     )
 
 
@@ -194,11 +196,15 @@ def _add(amounts: Counter, outstanding: Counter, counts: Counter) -> None:
         ignore_conflicts=True,
     )
     for key in keys:
-        OpenMilestoneMoney.objects.filter(**key._asdict()).update(
+        changed = OpenMilestoneMoney.objects.filter(**key._asdict()).update(
             amount=F("amount") + amounts[key],
             outstanding=F("outstanding") + outstanding[key],
             milestones=F("milestones") + counts[key],
         )
+        # SQLite's INSERT OR IGNORE also skips a row its NOT NULL columns
+        # refuse: money that found no row would vanish without a word.
+        if changed != 1 and counts[key] > 0:
+            raise RuntimeError(f"The open milestones' money has no row for {key}.")
 
 
 # The projects whose summary an enclosing ``open_money_kept`` keeps already:

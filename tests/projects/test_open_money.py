@@ -18,7 +18,7 @@ from django.urls import reverse
 from core.errors import DomainError
 from projects import analytics
 from projects.admin import MilestoneAdmin
-from projects.choices import MILESTONE_OPEN_STATUSES
+from projects.choices import MILESTONE_OPEN_STATUSES, MilestoneStatus
 from projects.models import Milestone, OpenMilestoneMoney, Payment
 from projects.services import (
     milestone_cancel,
@@ -330,6 +330,23 @@ def test_a_milestone_planned_or_moved_in_the_admin_is_summed_again(
 
     model_admin.delete_queryset(request, Milestone.objects.filter(pk__in=[milestone.pk, added.pk]))
     assert kept_rows() == rebuilt_rows() == []
+
+
+def test_a_milestone_invoiced_without_its_invoice_is_summed_with_nothing_outstanding(
+    world,  # noqa: F811
+    agreement,
+):
+    # As a bulk load or an import may leave it: the status, not the invoice.
+    project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=world.stages[0])
+    MilestoneFactory(project=project, amount=1200, status=MilestoneStatus.INVOICED)
+
+    rows = kept_rows()
+    assert rows == rebuilt_rows()
+    [row] = rows
+    summed = dict(zip([*KEY_FIELDS, "amount", "outstanding", "milestones"], row, strict=True))
+    assert (summed["invoice_currency"], summed["invoice_due_on"]) == ("", None)
+    assert (Decimal(summed["amount"]), summed["milestones"]) == (Decimal(1200), 1)
+    assert Decimal(summed["outstanding"]) == 0
 
 
 def test_the_dashboard_reads_the_money_without_reading_the_milestones(
