@@ -792,7 +792,6 @@ def expected_receipts(
     are worked out per pair of stages (``_StagesToTrigger``).
     """
     current = Quarter.of(today)
-    span = quarters_around(today, after=quarters - 1)
     elapsed = float(years_between(current.start, today))
     to_trigger = _StagesToTrigger()
     rows = []
@@ -816,6 +815,17 @@ def expected_receipts(
         {"currency": currency, "offset": offset, "total": total}
         for (currency, offset), total in totals.items()
     ]
+    return receipts_by_quarter(user, rows, today=today, quarters=quarters, annual_rate=annual_rate)
+
+
+def receipts_by_quarter(
+    user, milestone_rows, *, today: datetime.date, quarters: int, annual_rate: Decimal
+) -> ExpectedReceipts:
+    """``milestone_rows`` (currency, quarter offset, probability-weighted
+    total) with the user's open fixed payments, per quarter from today's on
+    and discounted to today."""
+    current = Quarter.of(today)
+    span = quarters_around(today, after=quarters - 1)
     fixed_due = Coalesce("invoice__due_on", "due_date")
     fixed_rows = (
         billed_with_amount_paid(
@@ -837,7 +847,7 @@ def expected_receipts(
     present = defaultdict(lambda: [Decimal(0)] * quarters)
     later_weighted = defaultdict(Decimal)
     later_present = defaultdict(Decimal)
-    for row in [*rows, *fixed_rows]:
+    for row in [*milestone_rows, *fixed_rows]:
         currency, offset, total = row["currency"], int(row["offset"]), Decimal(row["total"] or 0)
         value = total * quarter_discount_factor(annual_rate, today, current.shifted(offset))
         if offset < quarters:
