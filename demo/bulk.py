@@ -435,6 +435,10 @@ def _generate(
         # projects, are indexed and their foreign keys checked once too,
         # instead of one deferred check per row at the commit.
         _after_generation(clock, stays_written=copy_supported())
+    # After the indexes are back: it reads each invoice's payments through
+    # theirs (without it, a scan of every payment per invoiced milestone).
+    rebuild_open_milestone_money()
+    clock.lap("rebuilding the open milestones' money")
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),
@@ -499,8 +503,6 @@ def _after_generation(clock: PhaseClock, *, stays_written: bool) -> None:
     clock.lap("rebuilding the partners' stage counts")
     rebuild_portfolio_counts()
     clock.lap("rebuilding the portfolio counts")
-    rebuild_open_milestone_money()
-    clock.lap("rebuilding the open milestones' money")
 
 
 @dataclass(frozen=True, slots=True)

@@ -742,21 +742,13 @@ def _open_milestone_money(user) -> list[dict]:
     ]
     money = open_milestone_money_visible_to(user)
     if money is None:
-        amounts, _outstanding, counts = open_money.shares(
+        rows = open_money.summed(
             open_money.open_milestones().filter(
                 pk__in=milestones_visible_to(user).order_by().values("pk")
-            )
+            ),
+            fields,
         )
-        rows = defaultdict(lambda: [Decimal(0), 0])
-        for key, count in counts.items():
-            row = rows[tuple(getattr(key, name) for name in fields)]
-            row[0] += amounts[key]
-            row[1] += count
-        return [
-            {**dict(zip(fields, key, strict=True)), "amount": amount}
-            for key, (amount, count) in rows.items()
-            if count
-        ]
+        return [{name: row[name] for name in [*fields, "amount"]} for row in rows]
     return list(
         money.order_by().values(*fields).annotate(amount=Sum("amount")).filter(milestones__gt=0)
     )

@@ -28,8 +28,23 @@ from functools import wraps
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncQuarter
 
 from core.money import money_field
 from projects.choices import MILESTONE_OPEN_STATUSES, MilestoneStatus, ProjectStatus
@@ -55,117 +70,113 @@ class MoneyKey(NamedTuple):
     invoice_currency: str
 
 
-def quarter_start(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def open_milestones():
-    """Open milestones with what their share is computed from: ``unpaid``,
-    the amount less the payments on the invoice of an invoiced or partly
-    paid one (as the expected receipts always counted it)."""
-    paid = Subquery(
-        Payment.objects.filter(invoice__milestone=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1]
-    )
-    unpaid = Case(
-        When(
-            status__in=UNPAID_STATUSES,
-            then=F("amount") - Coalesce(paid, Value(Decimal(0)), output_field=money_field("")),
+    """Open milestones, each with its row of the summary (``MoneyKey``'s
+    fields, prefixed by ``KEY_PREFIX``), ``unpaid_amount`` (the amount less
+    the payments on the invoice of an invoiced or partly paid one, as the
+    expected receipts always counted it) and ``outstanding_amount`` (what
+    the invoice of one invoiced and not paid in full has outstanding, for
+    the receivables' aging; none for an invoice paid beyond its amount).
+
+    The key is computed by the database, so that the rebuild sums a
+    million milestones without reading them and the services read a
+    project's rows the way the rebuild writes them."""
+    paid = Coalesce(
+        Subquery(
+            Payment.objects.filter(invoice__milestone=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1]
         ),
-        default=F("amount"),
+        Value(Decimal(0)),
         output_field=money_field(""),
     )
-    # What the invoice of one invoiced and not paid in full has
-    # outstanding, for the receivables' aging.
-    outstanding = Case(
-        When(
-            status__in=UNPAID_STATUSES,
-            invoice__isnull=False,
-            then=F("invoice__amount")
-            - Coalesce(paid, Value(Decimal(0)), output_field=money_field("")),
-        ),
-        default=Value(Decimal(0)),
-        output_field=money_field(""),
+    unpaid_status = Q(status__in=UNPAID_STATUSES)
+    certain = (
+        Q(trigger_stage__isnull=True)
+        | Q(triggered_on__isnull=False)
+        | ~Q(status=MilestoneStatus.PLANNED)
     )
+    dated = Q(invoice__due_on__isnull=False) | Q(due_date__isnull=False)
+
+    def unless(condition, value, output_field):
+        return Case(When(condition, then=Value(None)), default=value, output_field=output_field)
+
+    key = {
+        "lead_institution_id": F("project__lead_institution_id"),
+        "joint_centre_id": F("project__joint_centre_id"),
+        "partnership_id": F("project__partnership_id"),
+        "currency": F("currency"),
+        # Dated and certain: probability 1 in the due date's quarter, the
+        # stages are of no use.
+        "stage_id": unless(dated & certain, F("project__current_stage_id"), IntegerField()),
+        "terminated": ExpressionWrapper(
+            ~certain & Q(project__status=ProjectStatus.TERMINATED), output_field=BooleanField()
+        ),
+        "trigger_stage_id": unless(dated & certain, F("trigger_stage_id"), IntegerField()),
+        "certain": ExpressionWrapper(certain, output_field=BooleanField()),
+        "due_quarter": TruncQuarter(
+            Coalesce("invoice__due_on", "due_date"), output_field=DateField()
+        ),
+        "due_offset_days": unless(dated, F("due_offset_days"), IntegerField()),
+        "invoice_due_on": Case(
+            When(unpaid_status, then=F("invoice__due_on")), default=None, output_field=DateField()
+        ),
+        # An invoiced milestone written without its invoice (in bulk, or
+        # imported) has no invoice currency: the join reads NULL.
+        "invoice_currency": Case(
+            When(unpaid_status, then=Coalesce("invoice__currency", Value(""))),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    }
     return (
         Milestone.objects.filter(status__in=MILESTONE_OPEN_STATUSES)
         .order_by()
-        .values_list(
-            "project__lead_institution_id",
-            "project__joint_centre_id",
-            "project__partnership_id",
-            "currency",
-            "project__current_stage_id",
-            "project__status",
-            "trigger_stage_id",
-            "triggered_on",
-            "status",
-            "due_date",
-            "invoice__due_on",
-            "due_offset_days",
-            "invoice__currency",
+        .annotate(
+            **{KEY_PREFIX + name: value for name, value in key.items()},
+            unpaid_amount=Case(
+                When(unpaid_status, then=F("amount") - paid),
+                default=F("amount"),
+                output_field=money_field(""),
+            ),
+            outstanding_amount=Case(
+                When(
+                    unpaid_status & Q(invoice__isnull=False) & Q(invoice__amount__gt=paid),
+                    then=F("invoice__amount") - paid,
+                ),
+                default=Value(Decimal(0)),
+                output_field=money_field(""),
+            ),
         )
-        .annotate(unpaid=unpaid, outstanding=outstanding)
     )
 
 
-def _key(row) -> MoneyKey:
-    (
-        lead_institution_id,
-        joint_centre_id,
-        partnership_id,
-        currency,
-        stage_id,
-        project_status,
-        trigger_stage_id,
-        triggered_on,
-        status,
-        due_date,
-        invoice_due_on,
-        due_offset_days,
-        invoice_currency,
-        _unpaid,
-        _outstanding,
-    ) = row
-    certain = (
-        trigger_stage_id is None or triggered_on is not None or status != MilestoneStatus.PLANNED
+KEY_PREFIX = "money_"
+
+
+def summed(milestones, fields=MoneyKey._fields) -> list[dict]:
+    """The open ``milestones`` (from ``open_milestones``) summed by
+    ``fields`` of their key, by the database: each row has the fields,
+    ``amount`` (unpaid), ``outstanding`` and ``milestones``."""
+    rows = milestones.values(*(KEY_PREFIX + name for name in fields)).annotate(
+        amount=Sum("unpaid_amount"),
+        outstanding=Sum("outstanding_amount"),
+        milestones=Count("pk"),
     )
-    due = invoice_due_on or due_date
-    dated = invoice_due_on is not None or due_date is not None
-    if dated and certain:
-        # Probability 1 in the due date's quarter: the stages are of no use.
-        stage_id = trigger_stage_id = None
-    return MoneyKey(
-        lead_institution_id=lead_institution_id,
-        joint_centre_id=joint_centre_id,
-        partnership_id=partnership_id,
-        currency=currency,
-        stage_id=stage_id,
-        terminated=not certain and project_status == ProjectStatus.TERMINATED,
-        trigger_stage_id=trigger_stage_id,
-        certain=certain,
-        due_quarter=quarter_start(due) if dated else None,
-        due_offset_days=None if dated else due_offset_days,
-        invoice_due_on=invoice_due_on if status in UNPAID_STATUSES else None,
-        # An invoiced milestone written without its invoice (in bulk, or
-        # imported) has no invoice currency: the join reads NULL.
-        invoice_currency=(invoice_currency or "") if status in UNPAID_STATUSES else "",
-    )
+    return [{name.removeprefix(KEY_PREFIX): value for name, value in row.items()} for row in rows]
 
 
 def shares(milestones) -> tuple[Counter, Counter, Counter]:
     """Per key, the unpaid amount, the invoices' outstanding amount and the
-    milestones, over the rows of ``open_milestones``."""
+    milestones of the open ``milestones``."""
     amounts, outstanding, counts = Counter(), Counter(), Counter()
-    for row in milestones:
-        key = _key(row)
-        amounts[key] += row[-2]
-        # An invoice paid beyond its amount has nothing outstanding.
-        outstanding[key] += max(row[-1], 0)
-        counts[key] += 1
+    for row in summed(milestones):
+        key = MoneyKey(*(row[name] for name in MoneyKey._fields))
+        amounts[key] += row["amount"]
+        outstanding[key] += row["outstanding"]
+        counts[key] += row["milestones"]
     return amounts, outstanding, counts
 
 
@@ -273,17 +284,13 @@ def rebuild_open_milestone_money() -> int:
     or projects were written in bulk (which bypasses the services).
     Returns how many rows the summary holds."""
     OpenMilestoneMoney.objects.all().delete()
-    amounts, outstanding, counts = shares(open_milestones().iterator(chunk_size=10000))
-    rows = [
-        OpenMilestoneMoney(
-            **key._asdict(),
-            amount=amounts[key],
-            outstanding=outstanding[key],
-            milestones=counts[key],
-        )
-        for key in sorted(counts, key=_order)
-    ]
-    OpenMilestoneMoney.objects.bulk_create(rows, batch_size=1000)
+    rows = sorted(
+        summed(open_milestones()),
+        key=lambda row: _order(MoneyKey(**{name: row[name] for name in MoneyKey._fields})),
+    )
+    OpenMilestoneMoney.objects.bulk_create(
+        (OpenMilestoneMoney(**row) for row in rows), batch_size=1000
+    )
     return len(rows)
 
 
