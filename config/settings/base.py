@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the app's queries read indexes and summaries and
+    # run in a millisecond or two, but the planner overestimates some (a few
+    # rows of a small table joined to a large one) past the JIT's threshold,
+    # and compiling them costs 10-35 ms each (the dashboard at a million
+    # projects spent 48 of its 180 ms compiling two queries that then ran
+    # in 0.1 ms; docs/benchmarks.md).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

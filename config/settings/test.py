@@ -25,7 +25,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A test database need not survive a crash of the server: commits return
     # without waiting for the write-ahead log to reach the disk, which the
     # transactional tests (a commit and a flush each) would otherwise do.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
 
 # Static files come from the app folders; the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
