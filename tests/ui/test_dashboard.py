@@ -104,6 +104,28 @@ def test_staff_see_their_portfolio_on_the_dashboard(client, staff_user, agreemen
     assert response.text.count("<details") >= 4
 
 
+def test_past_the_cap_the_counts_say_more_than(
+    client, staff_user, agreement, env_stages, monkeypatch
+):
+    monkeypatch.setattr("projects.views.dashboard.COUNT_CAP", 2)
+    monkeypatch.setattr("projects.views.dashboard.OVERDUE_SHOWN", 1)
+    portfolio(agreement, env_stages[1], projects=3)
+    client.force_login(staff_user)
+
+    response = client.get(DASHBOARD)
+
+    assert response.context["overdue_count"] == 2
+    assert response.context["overdue_more"] is True
+    assert response.context["claims_more"] is True
+    assert 'data-testid="overdue-count">More than 2</div>' in response.text
+    assert "Showing the first 1 of more than 2." in response.text
+    monkeypatch.setattr("projects.views.dashboard.COUNT_CAP", 3)
+    response = client.get(DASHBOARD)
+    assert response.context["overdue_count"] == 3
+    assert response.context["overdue_more"] is False
+    assert 'data-testid="overdue-count">3</div>' in response.text
+
+
 def test_staff_of_another_institution_see_other_numbers(
     client, staff_user, foreign_staff, agreement, env_stages
 ):
