@@ -91,6 +91,7 @@ from projects.services import (
     rebuild_open_milestone_money,
     rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
+    rebuild_received_money,
     rebuild_stage_stays,
 )
 from projects.services.stays import MOVES_ON, STAGE_MOVES, STAY_COLUMNS
@@ -439,6 +440,8 @@ def _generate(
     # theirs (without it, a scan of every payment per invoiced milestone).
     rebuild_open_milestone_money()
     clock.lap("rebuilding the open milestones' money")
+    rebuild_received_money()
+    clock.lap("rebuilding the money received")
     return GenerationSummary(
         projects=count,
         first_code=generated_code(first_number),

@@ -81,6 +81,7 @@ from projects.services import (
     rebuild_open_milestone_money,
     rebuild_partner_stage_counts,
     rebuild_portfolio_counts,
+    rebuild_received_money,
     rebuild_stage_stays,
 )
 
@@ -164,9 +165,10 @@ def seed_demo() -> DemoSummary:
     distribution = seed_distribution(preparer=users[STAFF_EMAIL], approver=users[APPROVER_EMAIL])
     seed_report_facts(staff=users[STAFF_EMAIL])
     valuations = seed_valuations(staff=users[STAFF_EMAIL])
-    # Some of the demo's milestones were written past the services that
-    # keep the open milestones' money.
+    # Some of the demo's milestones and payments were written past the
+    # services that keep the open milestones' money and the money received.
     rebuild_open_milestone_money()
+    rebuild_received_money()
     # The demo's history raised notices as it was replayed; they are there to
     # be read in the app, not sent: the email tasks queued for them find them
     # already emailed when the transaction commits.

@@ -646,6 +646,95 @@ class OpenMilestoneMoney(models.Model):
         return f"{self.currency} {self.amount} ({self.milestones})"
 
 
+class ReceivedMoney(models.Model):
+    """Payments received, summed per quarter (by the day paid) and
+    currency, and by what chooses the staff who see them: for payments on
+    milestone invoices, the links of the milestone's project (lead
+    institution, joint centre, partnership; as ``OpenMilestoneMoney``); for
+    payments on royalty and fixed-payment invoices, which belong to an
+    agreement rather than a project, the agreement. The dashboard's money
+    received per quarter reads a few hundred rows instead of every payment
+    of the last two years (100,000 at a million projects).
+
+    A summary, kept by the services that record payments and those that
+    change a project's links, in their transaction
+    (``projects.services.open_money``). Payments are never changed or
+    deleted, so a row only grows, except when a project's payments move
+    to the rows of its new links."""
+
+    lead_institution = models.ForeignKey(
+        "partnerships.Institution",
+        verbose_name=_("lead institution"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    joint_centre = models.ForeignKey(
+        "partnerships.JointCentre",
+        verbose_name=_("joint centre"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    agreement = models.ForeignKey(
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    currency = currency_field()
+    quarter = models.DateField(_("quarter"))
+    amount = money_field(_("amount received"), max_digits=MAX_DIGITS + 6, default=0)
+    payments = models.IntegerField(_("payments"), default=0)
+
+    class Meta:
+        verbose_name = _("money received")
+        verbose_name_plural = _("money received")
+        constraints = [
+            # One row per key, empty parts included: of two services at once
+            # that would add the same row, the second waits for the first.
+            models.UniqueConstraint(
+                Coalesce("lead_institution", Value(0)),
+                Coalesce("joint_centre", Value(0)),
+                Coalesce("partnership", Value(0)),
+                Coalesce("agreement", Value(0)),
+                "currency",
+                "quarter",
+                name="received_money_unique_key",
+                violation_error_message=_("The money received has this row already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=True, lead_institution__isnull=False)
+                | Q(
+                    agreement__isnull=False,
+                    lead_institution__isnull=True,
+                    joint_centre__isnull=True,
+                    partnership__isnull=True,
+                ),
+                name="received_money_project_links_or_agreement",
+                violation_error_message=_(
+                    "Money received is summed by a project's links or by an agreement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(payments__gte=0),
+                name="received_money_non_negative",
+                violation_error_message=_("A count of payments cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter} {self.currency} {self.amount} ({self.payments})"
+
+
 def document_upload_path(document, filename):
     # A random name keeps one partner from guessing another's file URLs, and
     # keeps the original name (shown to users) out of the storage path.

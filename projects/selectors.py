@@ -64,6 +64,7 @@ from .models import (
     PartnerStageCount,
     Payment,
     PortfolioCount,
+    ReceivedMoney,
     ResearchProject,
     RoyaltyReport,
     StageStay,
@@ -363,6 +364,25 @@ def open_milestone_money_visible_to(user) -> QuerySet[OpenMilestoneMoney] | None
         return money
     if is_centre_staff_user(user):
         return money.filter(_staff_projects_filter(user))
+    if is_partner_user(user):
+        return None
+    return money.none()
+
+
+def received_money_visible_to(user) -> QuerySet[ReceivedMoney] | None:
+    """The money received on what the user sees: every row for a
+    superuser; for a staff member, the rows of milestone payments chosen on
+    their projects' links (as ``open_milestone_money_visible_to``) and the
+    rows of the agreements the user sees. None for a partner user, whose
+    payments the rows cannot tell apart: the caller reads the payments."""
+    money = ReceivedMoney.objects.all()
+    if has_full_access(user):
+        return money
+    if is_centre_staff_user(user):
+        return money.filter(
+            Q(agreement__isnull=True) & _staff_projects_filter(user)
+            | Q(agreement__in=agreements_visible_to(user).values("id"))
+        )
     if is_partner_user(user):
         return None
     return money.none()

@@ -68,7 +68,7 @@ from .milestones import (
     milestone_waive,
     milestones_create_from_schedule,
 )
-from .open_money import open_money_kept, rebuild_open_milestone_money
+from .open_money import open_money_kept, rebuild_open_milestone_money, rebuild_received_money
 from .owners import project_owner_assign, project_owner_assign_guard
 from .partner_counts import rebuild_partner_stage_counts
 from .portfolio_counts import (
@@ -158,6 +158,7 @@ __all__ = [
     "rebuild_open_milestone_money",
     "rebuild_partner_stage_counts",
     "rebuild_portfolio_counts",
+    "rebuild_received_money",
     "rebuild_stage_ranks",
     "rebuild_stage_stays",
     "royalty_report_accept",

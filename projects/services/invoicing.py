@@ -48,7 +48,11 @@ from projects.models import (
     VatInvoice,
 )
 from projects.selectors import invoice_amount_paid
-from projects.services.open_money import keeps_open_money, project_of_invoice
+from projects.services.open_money import (
+    keeps_open_money,
+    payment_received,
+    project_of_invoice,
+)
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
@@ -335,6 +339,8 @@ def payment_record(
         reference=reference,
         recorded_by=by,
     )
+    if invoice.milestone_id is None:
+        payment_received(payment)
     fully_paid = paid_before + amount == invoice.amount
     if fully_paid:
         invoice.paid_in_full_on = paid_on

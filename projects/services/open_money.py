@@ -17,6 +17,12 @@ two transactions wait for each other instead of deadlocking.
 ``rebuild_open_milestone_money`` sums every open milestone again, for rows
 written in bulk (the demo's generator) and the migration that introduced
 the summary.
+
+The money received (``ReceivedMoney``) is kept alongside: the payments on
+the projects' milestone invoices, before and after the same changes (a
+payment, or a project's new links), and a payment on a royalty or
+fixed-payment invoice, which belongs to no project, by ``payment_record``
+(``payment_received``).
 """
 
 import datetime
@@ -48,7 +54,13 @@ from django.db.models.functions import Coalesce, TruncQuarter
 
 from core.money import money_field
 from projects.choices import MILESTONE_OPEN_STATUSES, MilestoneStatus, ProjectStatus
-from projects.models import Milestone, OpenMilestoneMoney, Payment, ResearchProject
+from projects.models import (
+    Milestone,
+    OpenMilestoneMoney,
+    Payment,
+    ReceivedMoney,
+    ResearchProject,
+)
 
 UNPAID_STATUSES = [MilestoneStatus.INVOICED, MilestoneStatus.PARTIALLY_PAID]
 
@@ -193,29 +205,103 @@ def _order(key: MoneyKey) -> tuple:
     )
 
 
-def _add(amounts: Counter, outstanding: Counter, counts: Counter) -> None:
+def _add(model, changes: dict[str, Counter], count_field: str) -> None:
+    """Add ``changes`` (per field of ``model``, the deltas by key) to the
+    rows of their keys, in a fixed order."""
+    counts = changes[count_field]
     keys = sorted(
-        {key for changes in (amounts, outstanding, counts) for key in changes if changes[key]},
+        {key for deltas in changes.values() for key, delta in deltas.items() if delta},
         key=_order,
     )
     if not keys:
         return
     # A row that rises may not exist yet; one that falls does. A row
     # inserted meanwhile by another transaction is left as it is.
-    OpenMilestoneMoney.objects.bulk_create(
-        [OpenMilestoneMoney(**key._asdict()) for key in keys if counts[key] > 0],
-        ignore_conflicts=True,
+    model.objects.bulk_create(
+        [model(**key._asdict()) for key in keys if counts[key] > 0], ignore_conflicts=True
     )
     for key in keys:
-        changed = OpenMilestoneMoney.objects.filter(**key._asdict()).update(
-            amount=F("amount") + amounts[key],
-            outstanding=F("outstanding") + outstanding[key],
-            milestones=F("milestones") + counts[key],
+        changed = model.objects.filter(**key._asdict()).update(
+            **{field: F(field) + deltas[key] for field, deltas in changes.items()}
         )
         # SQLite's INSERT OR IGNORE also skips a row its NOT NULL columns
         # refuse: money that found no row would vanish without a word.
         if changed != 1 and counts[key] > 0:
-            raise RuntimeError(f"The open milestones' money has no row for {key}.")
+            raise RuntimeError(f"{model._meta.verbose_name} has no row for {key}.")
+
+
+def _add_open_money(amounts: Counter, outstanding: Counter, counts: Counter) -> None:
+    _add(
+        OpenMilestoneMoney,
+        {"amount": amounts, "outstanding": outstanding, "milestones": counts},
+        "milestones",
+    )
+
+
+class ReceivedKey(NamedTuple):
+    """The row of ``ReceivedMoney`` a payment is in."""
+
+    lead_institution_id: int | None
+    joint_centre_id: int | None
+    partnership_id: int | None
+    agreement_id: int | None
+    currency: str
+    quarter: datetime.date
+
+
+def received(payments) -> tuple[Counter, Counter]:
+    """Per key, the amount and the number of ``payments``, summed by the
+    database: a milestone payment by its project's links, any other by its
+    royalty report's or fixed payment's agreement."""
+    project = "invoice__milestone__project__"
+    rows = (
+        payments.order_by()
+        .values(
+            "currency",
+            quarter=TruncQuarter("paid_on", output_field=DateField()),
+            lead_institution_id=F(f"{project}lead_institution_id"),
+            joint_centre_id=F(f"{project}joint_centre_id"),
+            partnership_id=F(f"{project}partnership_id"),
+            agreement_id=Case(
+                When(
+                    invoice__milestone__isnull=True,
+                    then=Coalesce(
+                        "invoice__royalty_report__agreement_id",
+                        "invoice__fixed_payment__agreement_id",
+                    ),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    amounts, counts = Counter(), Counter()
+    for row in rows:
+        quarter = row["quarter"]
+        if isinstance(quarter, datetime.datetime):
+            quarter = quarter.date()
+        key = ReceivedKey(
+            **{**{name: row[name] for name in ReceivedKey._fields}, "quarter": quarter}
+        )
+        amounts[key] += row["total"]
+        counts[key] += row["count"]
+    return amounts, counts
+
+
+def _received_of(project_ids: list[int]) -> tuple[Counter, Counter]:
+    return received(Payment.objects.filter(invoice__milestone__project_id__in=project_ids))
+
+
+def _add_received(amounts: Counter, counts: Counter) -> None:
+    _add(ReceivedMoney, {"amount": amounts, "payments": counts}, "payments")
+
+
+def payment_received(payment: Payment) -> None:
+    """Count a payment just recorded on a royalty or fixed-payment invoice
+    (one on a milestone invoice is counted by ``open_money_kept``, which
+    its service runs under)."""
+    _add_received(*received(Payment.objects.filter(pk=payment.pk)))
 
 
 # The projects whose summary an enclosing ``open_money_kept`` keeps already:
@@ -241,16 +327,18 @@ def open_money_kept(*project_ids: int | None):
     list(
         ResearchProject.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk")
     )
-    before = _shares_of(ids)
+    before = _shares_of(ids), _received_of(ids)
     token = _kept.set(outer | set(ids))
     try:
         yield
     finally:
         _kept.reset(token)
-    after = _shares_of(ids)
-    for changes, earlier in zip(after, before, strict=True):
-        changes.subtract(earlier)
-    _add(*after)
+    after = _shares_of(ids), _received_of(ids)
+    for summary, earlier in zip(after, before, strict=True):
+        for changes, earlier_changes in zip(summary, earlier, strict=True):
+            changes.subtract(earlier_changes)
+    _add_open_money(*after[0])
+    _add_received(*after[1])
 
 
 def keeps_open_money(project_ids_of):
@@ -292,6 +380,22 @@ def rebuild_open_milestone_money() -> int:
         (OpenMilestoneMoney(**row) for row in rows), batch_size=1000
     )
     return len(rows)
+
+
+@transaction.atomic
+def rebuild_received_money() -> int:
+    """Sum every payment again, after payments or projects were written in
+    bulk. Returns how many rows the summary holds."""
+    ReceivedMoney.objects.all().delete()
+    amounts, counts = received(Payment.objects.all())
+    ReceivedMoney.objects.bulk_create(
+        (
+            ReceivedMoney(**key._asdict(), amount=amounts[key], payments=counts[key])
+            for key in sorted(counts, key=_order)
+        ),
+        batch_size=1000,
+    )
+    return len(counts)
 
 
 def project_of_invoice(*_args, invoice, **_kwargs) -> int | None:

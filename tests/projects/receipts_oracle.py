@@ -1,8 +1,9 @@
-"""The expected receipts and the receivables' aging as they were computed
-before the open milestones' money was kept (``OpenMilestoneMoney``): every
+"""The expected receipts, the receivables' aging and the money received
+per quarter as they were computed before the open milestones' money and the
+money received were kept (``OpenMilestoneMoney``, ``ReceivedMoney``): every
 open milestone read with correlated subqueries over the stages and its
-payments, every invoice with its payments. The oracles of the tests that
-the summary gives the same figures."""
+payments, every invoice and every payment. The oracles of the tests that
+the summaries give the same figures."""
 
 import datetime
 from decimal import Decimal
@@ -28,6 +29,7 @@ from django.db.models.functions import (
     Floor,
     Greatest,
     Ln,
+    TruncQuarter,
 )
 
 from core.money import quantize_money
@@ -39,6 +41,8 @@ from projects.analytics import (
     RATIO,
     AgingRow,
     ExpectedReceipts,
+    QuarterlyMoney,
+    quarterly_money,
     receipts_by_quarter,
 )
 from projects.choices import (
@@ -50,6 +54,7 @@ from projects.choices import (
 from projects.computations.receipts import (
     DAYS_PER_YEAR,
     Quarter,
+    quarters_around,
     years_between,
 )
 from projects.models import Payment
@@ -57,6 +62,7 @@ from projects.selectors import (
     invoices_visible_to,
     invoices_with_amount_paid,
     milestones_visible_to,
+    payments_visible_to,
 )
 
 
@@ -239,3 +245,19 @@ def receivables_aging_from_invoices(user, *, today: datetime.date) -> list[Aging
         )
         for row in rows
     ]
+
+
+def received_per_quarter_from_payments(
+    user, *, today: datetime.date, quarters: int = 8
+) -> QuarterlyMoney:
+    """Payments received per quarter and currency, summed from every
+    payment the user sees."""
+    span = quarters_around(today, before=quarters - 1)
+    rows = (
+        payments_visible_to(user)
+        .filter(paid_on__gte=span[0].start, paid_on__lte=span[-1].end)
+        .order_by()
+        .values("currency", quarter=TruncQuarter("paid_on"))
+        .annotate(total=Sum("amount"))
+    )
+    return quarterly_money(span, rows)

@@ -16,7 +16,11 @@ from partnerships.choices import AgreementKind, CooperationMode
 from projects import analytics
 from projects.computations.receipts import Quarter, quarter_discount_factor
 from projects.models import Invoice, Payment
-from projects.services import rebuild_open_milestone_money, stage_stays_refresh
+from projects.services import (
+    rebuild_open_milestone_money,
+    rebuild_received_money,
+    stage_stays_refresh,
+)
 from tests.factories import (
     AgreementFactory,
     FixedPaymentFactory,
@@ -275,6 +279,7 @@ def receivables(agreement, env_stages):
     )
     # The invoices and payments were written past the services.
     rebuild_open_milestone_money()
+    rebuild_received_money()
 
 
 def test_receivables_age_by_days_past_the_invoice_due_date(staff_user, receivables):

@@ -6,21 +6,26 @@ expected receipts read from it are those read from every open milestone
 sees."""
 
 import datetime
+import importlib
 import random
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import DomainError
 from projects import analytics
 from projects.admin import MilestoneAdmin
 from projects.choices import MILESTONE_OPEN_STATUSES, MilestoneStatus
-from projects.models import Milestone, OpenMilestoneMoney, Payment
+from projects.models import Milestone, OpenMilestoneMoney, Payment, ReceivedMoney
 from projects.services import (
+    fixed_payment_invoice,
+    fixed_payment_pay,
     milestone_cancel,
     milestone_claim,
     milestone_dispute,
@@ -30,16 +35,21 @@ from projects.services import (
     milestone_waive,
     payment_record,
     rebuild_open_milestone_money,
+    rebuild_received_money,
+    royalty_report_invoice,
 )
 from tests.factories import (
+    FixedPaymentFactory,
     MilestoneFactory,
     PartnerUserFactory,
     ProjectUnderAgreementFactory,
+    RoyaltyReportFactory,
     UserFactory,
 )
 from tests.projects.receipts_oracle import (
     expected_receipts_from_milestones,
     receivables_aging_from_invoices,
+    received_per_quarter_from_payments,
 )
 from tests.projects.test_analytics import invoice_for
 from tests.projects.test_portfolio_counts import decide, register, relink, world  # noqa: F401
@@ -88,6 +98,35 @@ def rebuilt_rows():
     rebuilt = kept_rows()
     OpenMilestoneMoney.objects.all().delete()
     OpenMilestoneMoney.objects.bulk_create(OpenMilestoneMoney(**row) for row in kept)
+    return rebuilt
+
+
+RECEIVED_FIELDS = [
+    "lead_institution_id",
+    "joint_centre_id",
+    "partnership_id",
+    "agreement_id",
+    "currency",
+    "quarter",
+    "amount",
+    "payments",
+]
+
+
+def kept_received():
+    """The money received's rows that count a payment, as comparable tuples."""
+    rows = ReceivedMoney.objects.filter(payments__gt=0).values_list(*RECEIVED_FIELDS)
+    return sorted(rows, key=lambda row: tuple(str(value) for value in row))
+
+
+def rebuilt_received():
+    """The rows a rebuild from every payment writes (the table is put back
+    as it was found afterwards, within the test's transaction)."""
+    kept = list(ReceivedMoney.objects.values(*RECEIVED_FIELDS))
+    rebuild_received_money()
+    rebuilt = kept_received()
+    ReceivedMoney.objects.all().delete()
+    ReceivedMoney.objects.bulk_create(ReceivedMoney(**row) for row in kept)
     return rebuilt
 
 
@@ -158,6 +197,9 @@ def receipts_match(user, today):
         assert analytics.expected_receipts(
             user, today=today, quarters=quarters
         ) == expected_receipts_from_milestones(user, today=today, quarters=quarters)
+        assert analytics.received_per_quarter(
+            user, today=today, quarters=quarters
+        ) == received_per_quarter_from_payments(user, today=today, quarters=quarters)
 
 
 def test_any_sequence_of_services_leaves_the_money_a_rebuild_writes(
@@ -208,8 +250,10 @@ def test_any_sequence_of_services_leaves_the_money_a_rebuild_writes(
             pass
         if step % 40 == 39:
             assert kept_rows() == rebuilt_rows()
+            assert kept_received() == rebuilt_received()
 
     assert kept_rows() == rebuilt_rows()
+    assert kept_received() == rebuilt_received()
     statuses = set(Milestone.objects.values_list("status", flat=True))
     # The sequence reached the money's every kind of change.
     assert {"claimed", "partially_paid", "paid", "cancelled"} <= statuses, statuses
@@ -277,6 +321,7 @@ def test_expected_receipts_are_those_of_every_open_milestone(
                 )
     # Written past the services.
     rebuild_open_milestone_money()
+    rebuild_received_money()
 
     for today in (
         datetime.date(2026, 1, 1),
@@ -377,3 +422,88 @@ def test_the_dashboard_reads_the_money_without_reading_the_milestones(
     with CaptureQueriesContext(connection) as queries:
         analytics.expected_receipts(staff_user, today=datetime.date(2026, 1, 1))
     assert not any('"projects_milestone"' in query["sql"] for query in queries)
+
+
+def test_payments_on_royalties_and_fixed_payments_are_counted_under_their_agreement(
+    world,  # noqa: F811
+    superuser,
+    staff_user,
+    agreement,
+):
+    """They belong to no project: the staff who see the agreement see them,
+    others do not, and the summary is what a rebuild writes."""
+    today = timezone.localdate()
+    fixed_payment = FixedPaymentFactory(agreement=agreement, amount=Decimal("1000.00"))
+    fixed_payment_invoice(fixed_payment=fixed_payment, by=staff_user)
+    fixed_payment_pay(
+        fixed_payment=fixed_payment,
+        by=staff_user,
+        amount=Decimal("400"),
+        currency=agreement.currency,
+        paid_on=today,
+    )
+    report = RoyaltyReportFactory(agreement=agreement, currency=agreement.currency)
+    invoice = royalty_report_invoice(report=report, by=staff_user, issued_on=today)
+    payment_record(
+        invoice=invoice,
+        amount=Decimal("5000"),
+        currency=agreement.currency,
+        paid_on=today,
+        by=staff_user,
+    )
+
+    assert kept_received() == rebuilt_received()
+    [row] = ReceivedMoney.objects.values("agreement", "lead_institution", "amount", "payments")
+    assert row == {
+        "agreement": agreement.pk,
+        "lead_institution": None,
+        "amount": Decimal("5400.00"),
+        "payments": 2,
+    }
+    assert analytics.received_per_quarter(staff_user, today=today).amounts == {
+        agreement.currency: [Decimal(0)] * 7 + [Decimal("5400.00")]
+    }
+    assert analytics.received_per_quarter(world.foreign_staff, today=today).amounts == {}
+    for user in (superuser, staff_user, world.centre_staff, world.foreign_staff):
+        assert analytics.received_per_quarter(
+            user, today=today
+        ) == received_per_quarter_from_payments(user, today=today)
+
+
+def test_the_dashboard_reads_the_money_received_without_reading_the_payments(
+    world,  # noqa: F811
+    staff_user,
+    agreement,
+):
+    with CaptureQueriesContext(connection) as queries:
+        analytics.received_per_quarter(staff_user, today=timezone.localdate())
+    assert not any('"projects_payment"' in query["sql"] for query in queries)
+
+
+def test_the_migration_sums_the_payments_recorded_before_it_as_a_rebuild_does(
+    world,  # noqa: F811
+    staff_user,
+    agreement,
+):
+    from django.apps import apps
+
+    fill = importlib.import_module("projects.migrations.0027_received_money_filled").fill
+    project = ProjectUnderAgreementFactory(agreement=agreement, current_stage=world.stages[0])
+    for n, paid_on in enumerate([datetime.date(2025, 2, 1), datetime.date(2026, 11, 30)]):
+        milestone = MilestoneFactory(project=project, amount=1000 + n, status="paid")
+        invoice_for(milestone, amount=1000 + n, due_on=paid_on, paid=[(paid_on, 1000 + n)])
+    report = RoyaltyReportFactory(agreement=agreement, currency=agreement.currency)
+    invoice = royalty_report_invoice(report=report, by=staff_user)
+    payment_record(
+        invoice=invoice,
+        amount=Decimal("70"),
+        currency=agreement.currency,
+        paid_on=invoice.issued_on,
+        by=staff_user,
+    )
+    ReceivedMoney.objects.all().delete()
+
+    fill(apps, SimpleNamespace(connection=connection))
+
+    assert len(kept_received()) == 3
+    assert kept_received() == rebuilt_received()
