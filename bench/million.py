@@ -18,7 +18,8 @@ Each size is measured in a process of its own (Django holds one database
 per process), with the local settings and DEBUG off, through Django's test
 client: the staff member's project list (first page, filtered, searched,
 sorted, page 10,000: at 100,000 projects that is the last page, 2,001), a
-project page, the dashboard (the superuser), the portal's overview and
+project page, the dashboard (the superuser, and the staff member, whose
+figures are chosen by the links of what the staff member sees), the portal's overview and
 project list for the partner of the enterprise with the most projects, and
 the API's project list (the superuser, a session). Each page is warmed up,
 then requested ``--repeat`` times at each size in alternation, one request
@@ -58,6 +59,7 @@ CASES = [
     ("projects, page 10,000", STAFF_EMAIL, "/projects/?page=10000"),
     ("project page", STAFF_EMAIL, f"/projects/{PROJECT_CODE}/"),
     ("dashboard", ADMIN_EMAIL, "/"),
+    ("dashboard, staff", STAFF_EMAIL, "/"),
     ("portal overview", PARTNER_EMAIL, "/portal/"),
     ("portal projects", PARTNER_EMAIL, "/portal/projects/"),
     ("API projects", ADMIN_EMAIL, "/api/v1/projects/?page_size=100"),
