@@ -1360,7 +1360,11 @@ class Invoice(models.Model):
                 fields=["due_on", "id"],
                 condition=Q(paid_in_full_on__isnull=True),
                 name="invoice_unpaid_due_idx",
-            )
+            ),
+            # The lists' order: a page is read from the index and stops,
+            # where sorting 295,000 invoices at a million projects took
+            # 330 ms a page.
+            models.Index(fields=["-issued_on", "-number"], name="invoice_issued_idx"),
         ]
         constraints = [
             models.CheckConstraint(
