@@ -82,6 +82,11 @@ class MoneyKey(NamedTuple):
     invoice_currency: str
 
 
+# Where ``open_milestones`` puts a milestone's key: its fields' names are
+# the milestone's own (``currency``), which an annotation may not take.
+KEY_PREFIX = "money_"
+
+
 def open_milestones():
     """Open milestones, each with its row of the summary (``MoneyKey``'s
     fields, prefixed by ``KEY_PREFIX``), ``unpaid_amount`` (the amount less
@@ -165,9 +170,6 @@ def open_milestones():
     )
 
 
-KEY_PREFIX = "money_"
-
-
 def summed(milestones, fields=MoneyKey._fields) -> list[dict]:
     """The open ``milestones`` (from ``open_milestones``) summed by
     ``fields`` of their key, by the database: each row has the fields,
@@ -196,7 +198,7 @@ def _shares_of(project_ids: list[int]):
     return shares(open_milestones().filter(project_id__in=project_ids))
 
 
-def _order(key: MoneyKey) -> tuple:
+def _order(key: tuple) -> tuple:
     return tuple(
         (0, "")
         if value is None
@@ -372,14 +374,20 @@ def rebuild_open_milestone_money() -> int:
     or projects were written in bulk (which bypasses the services).
     Returns how many rows the summary holds."""
     OpenMilestoneMoney.objects.all().delete()
-    rows = sorted(
-        summed(open_milestones()),
-        key=lambda row: _order(MoneyKey(**{name: row[name] for name in MoneyKey._fields})),
-    )
+    amounts, outstanding, counts = shares(open_milestones())
     OpenMilestoneMoney.objects.bulk_create(
-        (OpenMilestoneMoney(**row) for row in rows), batch_size=1000
+        (
+            OpenMilestoneMoney(
+                **key._asdict(),
+                amount=amounts[key],
+                outstanding=outstanding[key],
+                milestones=counts[key],
+            )
+            for key in sorted(counts, key=_order)
+        ),
+        batch_size=1000,
     )
-    return len(rows)
+    return len(counts)
 
 
 @transaction.atomic
