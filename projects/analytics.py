@@ -483,21 +483,28 @@ class AgingRow:
         return self.total - self.buckets["not_due"]
 
 
-def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
-    """Per currency, the unpaid part of invoiced milestones and fixed
-    payments by days past the invoice's due date: not yet due, 0–30, 31–60,
-    61–90 and over 90."""
+def aging_ranges(today: datetime.date) -> dict[str, Q]:
+    """Each of ``AGING_BUCKETS`` as a filter on an invoice's due date
+    (``due_on``), as it stands on ``today``."""
 
     def days_ago(days):
         return today - datetime.timedelta(days=days)
 
-    ranges = {
+    return {
         "not_due": Q(due_on__gt=today),
         "days_0_30": Q(due_on__lte=today, due_on__gte=days_ago(30)),
         "days_31_60": Q(due_on__lt=days_ago(30), due_on__gte=days_ago(60)),
         "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
         "days_over_90": Q(due_on__lt=days_ago(90)),
     }
+
+
+def receivables_aging(user, *, today: datetime.date) -> list[AgingRow]:
+    """Per currency, the unpaid part of invoiced milestones and fixed
+    payments by days past the invoice's due date: not yet due, 0–30, 31–60,
+    61–90 and over 90."""
+
+    ranges = aging_ranges(today)
     # Milestones' invoices from the open milestones' money the services
     # keep (for staff; a partner's from its invoices), fixed payments' from
     # the few billed ones still unpaid, joined through the index on their

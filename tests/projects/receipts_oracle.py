@@ -42,6 +42,7 @@ from projects.analytics import (
     AgingRow,
     ExpectedReceipts,
     QuarterlyMoney,
+    aging_ranges,
     quarterly_money,
     receipts_by_quarter,
 )
@@ -200,16 +201,7 @@ def receivables_aging_from_invoices(user, *, today: datetime.date) -> list[Aging
     payments by days past the invoice's due date: not yet due, 0–30, 31–60,
     61–90 and over 90."""
 
-    def days_ago(days):
-        return today - datetime.timedelta(days=days)
-
-    ranges = {
-        "not_due": Q(due_on__gt=today),
-        "days_0_30": Q(due_on__lte=today, due_on__gte=days_ago(30)),
-        "days_31_60": Q(due_on__lt=days_ago(30), due_on__gte=days_ago(60)),
-        "days_61_90": Q(due_on__lt=days_ago(60), due_on__gte=days_ago(90)),
-        "days_over_90": Q(due_on__lt=days_ago(90)),
-    }
+    ranges = aging_ranges(today)
     rows = (
         invoices_with_amount_paid(
             invoices_visible_to(user)
