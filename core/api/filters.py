@@ -14,6 +14,10 @@ shallowly and makes the form class once per filterset class. That is safe
 for filters whose field does not depend on the request; a filterset holding
 one (a ``ModelChoiceFilter`` with a queryset chosen per request) is built as
 django-filter builds it.
+
+Most requests name no filter at all (a list's first page, a client paging
+through): an empty form filters nothing and refuses nothing, so the backend
+builds no filterset for them (``names_a_filter``).
 """
 
 import copy
@@ -73,7 +77,40 @@ def built_once(filterset_class):
     return type(filterset_class.__name__, (_BuiltOnce, filterset_class), {})
 
 
+@cache
+def _query_names(filterset_class) -> tuple[str, ...] | None:
+    """The names of the query parameters that the filterset's form reads:
+    a filter's own name, and for a filter of several inputs (a range, a
+    lookup choice) the name and a suffix after ``_``. None when the form
+    could refuse a request that names no filter (a required filter)."""
+    if any(f.extra.get("required") for f in filterset_class.base_filters.values()):
+        return None
+    return tuple(filterset_class.base_filters)
+
+
+def names_a_filter(query_params, filterset_class) -> bool:
+    """Whether the request names a filter of the filterset (or may be
+    refused without one). One that names none is filtered by nothing:
+    django-filter leaves the queryset as it is for every empty value."""
+    names = _query_names(filterset_class)
+    if names is None:
+        return True
+    return any(
+        parameter == name or parameter.startswith(name + "_")
+        for parameter in query_params
+        for name in names
+    )
+
+
 class FilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not names_a_filter(
+            request.query_params, filterset_class
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_class(self, view, queryset=None):
         filterset_class = super().get_filterset_class(view, queryset)
         # Only a view's declared class: one made from ``filterset_fields``

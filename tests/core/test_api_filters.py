@@ -4,10 +4,11 @@ filterset with its own request."""
 
 import pytest
 from django.http import QueryDict
+from django.urls import get_resolver
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from core.api.filters import built_once
+from core.api.filters import FilterBackend, built_once, names_a_filter
 from projects.filtersets import MilestoneFilterSet, ResearchProjectFilterSet
 from projects.models import Milestone, ResearchProject
 
@@ -84,3 +85,70 @@ def test_an_unbound_filterset_filters_nothing():
     assert not filterset.is_bound
     assert filterset.data == QueryDict()
     assert str(filterset.qs.query) == str(ResearchProject.objects.all().query)
+
+
+def api_filterset_classes() -> dict:
+    """The filterset of every API view, with the model it filters."""
+    found = {}
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+                continue
+            view = getattr(pattern.callback, "cls", None)
+            filterset_class = getattr(view, "filterset_class", None)
+            if filterset_class is not None:
+                found[filterset_class] = (
+                    filterset_class._meta.model or view.serializer_class.Meta.model
+                )
+
+    walk(get_resolver("config.api_router").url_patterns)
+    return found
+
+
+API_FILTERSETS = sorted(api_filterset_classes().items(), key=repr)
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "model"),
+    API_FILTERSETS,
+    ids=[f"{f.__module__}.{f.__name__}" for f, _model in API_FILTERSETS],
+)
+def test_a_request_that_names_no_filter_is_filtered_by_nothing(
+    filterset_class, model, superuser, partner_user
+):
+    """What lets the backend skip the filterset when no filter is named: an
+    empty form is valid and leaves the queryset as it was, for any user."""
+    rows = model._default_manager.all()
+    for user in (superuser, partner_user):
+        request = request_of(user, "page=2&page_size=100")
+        assert not names_a_filter(request.query_params, filterset_class)
+        for built_class in (filterset_class, built_once(filterset_class)):
+            filterset = built(built_class, request, rows)
+            assert filterset.is_valid(), filterset.errors
+            assert str(filterset.qs.query) == str(rows.query)
+
+
+def test_a_filter_is_named_by_its_name_or_by_one_of_its_inputs():
+    queries = {
+        "": False,
+        "page=3&cursor=abc&ordering=-id&page_size=10": False,
+        "status=planned": True,
+        "due_after=2026-01-01": True,
+        "overdue=": True,
+    }
+    for query, named in queries.items():
+        assert names_a_filter(QueryDict(query), MilestoneFilterSet) is named, query
+
+
+def test_the_api_filters_a_list_only_when_a_filter_is_named(superuser):
+    backend = FilterBackend()
+    view = type("View", (), {"filterset_class": MilestoneFilterSet})()
+    milestones = Milestone.objects.all()
+
+    unfiltered = backend.filter_queryset(request_of(superuser, "page=2"), milestones, view)
+    filtered = backend.filter_queryset(request_of(superuser, "status=paid"), milestones, view)
+
+    assert unfiltered is milestones
+    assert "status" in str(filtered.query)
