@@ -67,3 +67,8 @@ if _XDIST_WORKER.startswith("gw"):
     if "LOCATION" in CACHES["default"]:
         _cache_location = _shifted(CACHES["default"]["LOCATION"])
         CACHES = {"default": {**CACHES["default"], "LOCATION": _cache_location}}
+
+# Every page of the API's lists whose SQL is kept compiled (core.db.compiled)
+# is compiled again and compared: a key that misses what the SQL depends on
+# fails the test that meets it.
+COMPILED_SQL_CHECK = True

@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api.permissions import IsCentreStaff, ReadOrCentreStaffWrites
+from core.api.filters import names_a_filter
 from core.api.idempotency import idempotent
 from core.api.lists import page_rows
 from core.api.pagination import LargeCollectionPagination, StandardPagination
@@ -22,6 +23,7 @@ from core.api.schema import (
     READ_ERRORS,
     WRITE_ERRORS,
 )
+from core.db.compiled import sql_compiled_once
 from core.errors import TransitionNotAllowed
 from partnerships.api.serializers import LedgerLineSerializer
 from partnerships.selectors import agreements_visible_to
@@ -88,7 +90,23 @@ def _list_built_once(view, build):
         if len(_lists_built) >= LIST_SCOPES_KEPT:
             _lists_built.clear()
         built = _lists_built[key] = build()
-    return built.all()
+    return _pages_compiled_once(view, built, scope)
+
+
+def _pages_compiled_once(view, rows, scope):
+    """``rows`` of a list built once for ``scope``, whose pages' SQL is
+    compiled once per list, scope and query string
+    (``core.db.compiled``) when the request names no filter: the order,
+    the page and the cursor are then all that changes the SQL, and they are
+    in the query string. A filter may read the database to validate its
+    value; such a request is compiled as usual."""
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None and names_a_filter(view.request.query_params, filterset_class):
+        return rows.all()
+    query_string = tuple(
+        sorted((name, tuple(values)) for name, values in view.request.query_params.lists())
+    )
+    return sql_compiled_once(rows, (type(view), scope, query_string))
 
 
 def _decision_response(view, project):
@@ -130,7 +148,9 @@ class ResearchProjectViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return project_list_rows_for(self.request.user)
+            rows = project_list_rows_for(self.request.user)
+            scope = list_scope(self.request.user)
+            return rows if scope is None else _pages_compiled_once(self, rows, scope)
         return project_detail_for(self.request.user)
 
     def get_serializer_class(self):

@@ -6,10 +6,13 @@ writes the scoping selector's rows."""
 import datetime
 import json
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
 from rest_framework import serializers
 
@@ -31,7 +34,7 @@ from projects.api.views import (
     PaymentViewSet,
     RoyaltyReportViewSet,
 )
-from projects.models import Payment, RoyaltyReportLine
+from projects.models import Milestone, Payment, ResearchProject, RoyaltyReportLine
 from projects.selectors import (
     activities_visible_to,
     invoices_visible_to,
@@ -172,7 +175,7 @@ def test_a_list_view_reads_plain_rows(world, name):
         "invoices": InvoiceViewSet,
         "royalty-reports": RoyaltyReportViewSet,
         "activity": ActivityViewSet,
-    }[name](action="list", request=SimpleNamespace(user=world.superuser))
+    }[name](action="list", request=SimpleNamespace(user=world.superuser, query_params=QueryDict()))
 
     assert isinstance(view.get_queryset().first(), dict)
 
@@ -276,3 +279,40 @@ def test_plain_rows_keep_the_models_order_through_a_relation(world):
     rows = page_rows(reports.all(), RoyaltyReportSerializer, "id")
 
     assert [row["id"] for row in rows] == [report.id for report in instances]
+
+
+PROJECT_AND_ROW_LISTS = ["projects", *LISTS]
+
+
+@override_settings(COMPILED_SQL_CHECK=False)
+@pytest.mark.parametrize("name", PROJECT_AND_ROW_LISTS)
+@pytest.mark.parametrize("role", ["superuser", "partner"])
+def test_a_page_asked_for_again_runs_the_sql_compiled_the_first_time(world, name, role):
+    """(A full page of a numbered list still counts its rows, compiled for
+    the request: not asked for here.)"""
+    client = client_for(token=world.keys[role])
+    first = client.get(f"/api/v1/{name}/", {"page_size": 200})
+
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        again = client.get(f"/api/v1/{name}/", {"page_size": 200})
+
+    assert first.json()["results"]
+    assert again.content == first.content
+    compiled = [call.args[0].query.model for call in as_sql.call_args_list]
+    model = {"projects": ResearchProject}.get(name) or LISTS[name][0].Meta.model
+    assert model not in compiled
+
+
+@override_settings(COMPILED_SQL_CHECK=False)
+def test_a_filtered_page_is_compiled_for_its_request(world):
+    client = client_for(token=world.keys["partner"])
+    client.get("/api/v1/milestones/", {"status": "planned"})
+
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        client.get("/api/v1/milestones/", {"status": "planned"})
+
+    assert Milestone in [call.args[0].query.model for call in as_sql.call_args_list]
