@@ -211,6 +211,7 @@ def generate(count: int):
         invoices = Invoice.objects.bulk_create(
             Invoice(
                 number=f"BENCH-{fee.agreement_id}-{fee.due_date.month}",
+                agreement_id=fee.agreement_id,
                 fixed_payment=fee,
                 payee_name=institution.name,
                 payer_name=enterprise.name,

@@ -91,6 +91,7 @@ INVOICE_PARTY_FIELDS = (
     "payer_address",
 )
 INVOICE_FIELDS = (
+    "agreement",
     "royalty_report",
     "fixed_payment",
     "payee_name",
@@ -396,6 +397,7 @@ def _milestone_draft(
         end = issued_on
         prefix = f"INV-{parties.payee_code}-{issued_on.year}"
         invoice = (
+            terms.id,
             None,
             None,
             parties.payee_name,

@@ -22,6 +22,7 @@ from .services import (
     project_register,
     stage_stays_refresh,
 )
+from .services.invoicing import invoice_agreement_follow
 from .services.open_money import open_money_kept
 from .services.partner_counts import PartnerLinks, partner_stage_counts_relink
 from .services.stays import SCOPE_LINKS
@@ -201,6 +202,7 @@ class MilestoneAdmin(PrefillCheckedMixin, admin.ModelAdmin):
         before = Milestone.objects.filter(pk=obj.pk).values_list("project_id", flat=True).first()
         with open_money_kept(before, obj.project_id):
             super().save_model(request, obj, form, change)
+        invoice_agreement_follow(obj)
 
     def delete_model(self, request, obj):
         with open_money_kept(obj.project_id):
@@ -349,6 +351,10 @@ class RoyaltyReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Reports are computed from the tiers when submitted.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        invoice_agreement_follow(obj)
 
 
 @admin.register(CostEntry)

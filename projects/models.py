@@ -1308,6 +1308,18 @@ class Invoice(models.Model):
         blank=True,
         related_name="invoice",
     )
+    # The agreement of what the invoice bills (its milestone's, report's or
+    # payment's), written when it is issued and kept by the admin's edits of
+    # a milestone: a partner's invoices are read from its agreements' rows
+    # instead of by joining every milestone. Scoping still checks what is
+    # billed (``invoices_visible_to``), so this key only narrows the search.
+    agreement = models.ForeignKey(
+        "partnerships.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        editable=False,
+    )
     payee_name = models.CharField(_("payee"), max_length=200)
     payer_name = models.CharField(_("payer"), max_length=200)
     payee_legal_name = models.CharField(_("payee's legal name"), max_length=200, blank=True)
@@ -1404,6 +1416,13 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        # The services name the agreement; an invoice made directly (a
+        # fixture, a script) takes that of what it bills.
+        if self.agreement_id is None and (billed := self.billed) is not None:
+            self.agreement_id = billed.agreement_id
+        super().save(*args, **kwargs)
 
     @property
     def billed(self):

@@ -488,22 +488,36 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:
     # invoices due soonest and stops.
     visible_agreements = agreements_visible_to(user).values("id")
     if is_partner_user(user):
-        # A join to the project's partner links, not ``project_visible_filter``:
-        # under the OR its EXISTS is answered by hashing every link of the
-        # enterprise (206,000 for the largest partner at a million
-        # projects), where the join reads the invoice's project's links by
-        # index. At most one link per project and enterprise, so no invoice
-        # is repeated.
-        milestone_visible = Q(
-            milestone__project__partner_enterprises=user.enterprise_id,
-            milestone__agreement__in=visible_agreements,
+        return invoices.filter(agreement__in=visible_agreements).filter(
+            _billed_under_own_agreement(user.enterprise_id)
         )
-    else:
-        milestone_visible = project_visible_filter(user, "milestone__project")
+    milestone_visible = project_visible_filter(user, "milestone__project")
     return invoices.filter(
         milestone_visible
         | Q(royalty_report__agreement__in=visible_agreements)
         | Q(fixed_payment__agreement__in=visible_agreements)
+    )
+
+
+def _billed_under_own_agreement(enterprise_id) -> Q:
+    """An invoice whose milestone, royalty report or fixed payment is under
+    the invoice's own agreement, and whose milestone's project the
+    enterprise partners.
+
+    A partner's invoices are those of its agreements, read by the invoice's
+    agreement key; this checks what each one bills, row by row (its
+    milestone by key, its project's link to the enterprise by index), where
+    joining every milestone and partner link first made a count of a
+    partner's invoices take 97 ms at 100,000 projects. Checked against the
+    invoice's own key, a key out of step with what it bills could hide an
+    invoice, never show another's."""
+    partnered = ResearchProject.partner_enterprises.through.objects.filter(
+        researchproject_id=OuterRef("milestone__project_id"), enterprise_id=enterprise_id
+    )
+    return (
+        (Q(milestone__agreement_id=F("agreement_id")) & Q(Exists(partnered)))
+        | Q(royalty_report__agreement_id=F("agreement_id"))
+        | Q(fixed_payment__agreement_id=F("agreement_id"))
     )
 
 

@@ -292,6 +292,7 @@ def _invoice_write(milestone: Milestone, record: MilestoneRecord, by) -> None:
         payee = partnership.institution or partnership.joint_centre
         invoice = Invoice(
             number=record.invoice_number,
+            agreement=milestone.agreement,
             milestone=milestone,
             payee_name=payee.name,
             payer_name=partnership.enterprise.name,

@@ -140,6 +140,7 @@ def invoice_issue(
     payee = partnership.institution or partnership.joint_centre
     return Invoice.objects.create(
         number=_next_invoice_number(invoice_prefix(agreement, issued_on.year)),
+        agreement=agreement,
         milestone=milestone,
         royalty_report=royalty_report,
         fixed_payment=fixed_payment,
@@ -151,6 +152,16 @@ def invoice_issue(
         issued_on=issued_on,
         due_on=issued_on + timedelta(days=payment_terms_days),
         issued_by=by,
+    )
+
+
+def invoice_agreement_follow(billed: Milestone | RoyaltyReport) -> None:
+    """Keeps the invoice of a milestone or royalty report under its
+    agreement after the admin moves it to another (the invoice's key, by
+    which a partner's invoices are found)."""
+    field = "milestone" if isinstance(billed, Milestone) else "royalty_report"
+    Invoice.objects.filter(**{field: billed}).exclude(agreement_id=billed.agreement_id).update(
+        agreement_id=billed.agreement_id
     )
 
 
