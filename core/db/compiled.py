@@ -27,7 +27,7 @@ from django.db.models.query import QuerySet, ValuesIterable
 
 # Compiled pages kept per connection (each thread has its own): more keys
 # than this (many partners, many query strings) start the collection again.
-KEPT_PER_CONNECTION = 512
+KEPT_PER_CONNECTION = 256
 
 
 class CompiledSQLMismatch(AssertionError):
@@ -36,14 +36,17 @@ class CompiledSQLMismatch(AssertionError):
 
 
 class _Compiled:
-    __slots__ = ("columns", "compiler", "converters", "params", "sql", "trimmed")
+    """A page's SQL and what reading its rows needs, without the query it
+    was compiled from (which a kept page would otherwise hold on to)."""
+
+    __slots__ = ("columns", "connection", "converters", "params", "sql", "trimmed")
 
     def __init__(self, compiler, sql, params):
-        self.compiler = compiler
+        self.connection = compiler.connection
         self.sql = sql
         self.params = params
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        self.converters = compiler.get_converters(fields)
+        self.converters = list(compiler.get_converters(fields).items())
         query = compiler.query
         # The names in the order ValuesIterable gives them.
         self.columns = (
@@ -67,7 +70,7 @@ def _compiled(queryset) -> _Compiled | None:
     key = (queryset.db, queryset.sql_key, tuple(query.order_by), query.low_mark, query.high_mark)
     entries = _kept.__dict__.setdefault("entries", {})
     compiled = entries.get(key)
-    if compiled is not None and compiled.compiler.connection is connection:
+    if compiled is not None and compiled.connection is connection:
         if getattr(settings, "COMPILED_SQL_CHECK", False):
             _check(compiled, queryset)
         return compiled
@@ -119,15 +122,28 @@ class _SQLCompiledOnce:
 
 
 def _rows(compiled: _Compiled, alias: str) -> list[dict]:
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
         rows = cursor.fetchall()
     if compiled.trimmed is not None:
         rows = [row[: compiled.trimmed] for row in rows]
     if compiled.converters:
-        rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        rows = [_converted(row, compiled.converters, connection) for row in rows]
     columns = compiled.columns
     return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _converted(row, converters, connection) -> list:
+    """The row's values through the backend's and the fields' converters,
+    as the compiler applies them."""
+    row = list(row)
+    for position, (functions, expression) in converters:
+        value = row[position]
+        for convert in functions:
+            value = convert(value, expression, connection)
+        row[position] = value
+    return row
 
 
 @cache

@@ -96,16 +96,20 @@ def _list_built_once(view, build):
 def _pages_compiled_once(view, rows, scope):
     """``rows`` of a list built once for ``scope``, whose pages' SQL is
     compiled once per list, scope and query string
-    (``core.db.compiled``) when the request names no filter: the order,
-    the page and the cursor are then all that changes the SQL, and they are
-    in the query string. A filter may read the database to validate its
-    value; such a request is compiled as usual."""
+    (``core.db.compiled``) when the request names no filter: the order and
+    the page are then all that changes the SQL, and they are in the query
+    string. A filter may read the database to validate its
+    value; such a request is compiled as usual, and so is a page after a
+    cursor, which names its own place in the list (a client paging through
+    asks for each once)."""
+    query_params = view.request.query_params
     filterset_class = getattr(view, "filterset_class", None)
-    if filterset_class is not None and names_a_filter(view.request.query_params, filterset_class):
+    cursor = getattr(view.paginator, "cursor_query_param", None)
+    if (filterset_class is not None and names_a_filter(query_params, filterset_class)) or (
+        cursor in query_params
+    ):
         return rows.all()
-    query_string = tuple(
-        sorted((name, tuple(values)) for name, values in view.request.query_params.lists())
-    )
+    query_string = tuple(sorted((name, tuple(values)) for name, values in query_params.lists()))
     return sql_compiled_once(rows, (type(view), scope, query_string))
 
 

@@ -316,3 +316,18 @@ def test_a_filtered_page_is_compiled_for_its_request(world):
         client.get("/api/v1/milestones/", {"status": "planned"})
 
     assert Milestone in [call.args[0].query.model for call in as_sql.call_args_list]
+
+
+@override_settings(COMPILED_SQL_CHECK=False)
+def test_a_page_after_a_cursor_is_compiled_for_its_request(world):
+    client = client_for(token=world.keys["superuser"])
+    following = client.get("/api/v1/milestones/", {"page_size": 1}).json()["next"]
+
+    client.get(following)
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        second = client.get(following)
+
+    assert second.json()["results"]
+    assert Milestone in [call.args[0].query.model for call in as_sql.call_args_list]
