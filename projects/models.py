@@ -1309,10 +1309,11 @@ class Invoice(models.Model):
         related_name="invoice",
     )
     # The agreement of what the invoice bills (its milestone's, report's or
-    # payment's), written when it is issued and kept by the admin's edits of
-    # a milestone: a partner's invoices are read from its agreements' rows
-    # instead of by joining every milestone. Scoping still checks what is
-    # billed (``invoices_visible_to``), so this key only narrows the search.
+    # payment's), written when it is issued and kept when the admin moves a
+    # milestone or a report to another agreement: a partner's invoices are
+    # read from its agreements' rows instead of by joining every milestone.
+    # Scoping still checks what is billed (``invoices_visible_to``), so this
+    # key only narrows the search.
     agreement = models.ForeignKey(
         "partnerships.Agreement",
         verbose_name=_("agreement"),
