@@ -23,8 +23,9 @@ rows, so their floors count them too, when the page is full, as the API
 does (one more query: the page alone would not be the same answer). Before
 measuring, the script checks that the API and the floor return the same
 rows with the same values (moments compared as moments, whatever their time
-zone) and the same count. It prints p50, p95 and requests per second of both, and the ratio of
-the API's throughput to the floor's. Target: 0.5 or more.
+zone) and the same count. It prints p50, p95 and requests per second of
+both, and the ratio of the API's throughput to the floor's. Target: 0.5 or
+more.
 """
 
 import argparse

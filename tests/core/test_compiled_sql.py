@@ -113,7 +113,7 @@ def test_a_page_that_selects_nothing_is_read_as_django_reads_it(milestones, fres
     assert len(queries) == 0
 
 
-def test_instances_and_counts_are_read_as_django_reads_them(milestones, fresh_key):
+def test_counts_and_other_reads_are_django_s_own(milestones, fresh_key):
     rows = sql_compiled_once(milestone_rows(), fresh_key)
 
     assert rows.count() == 3
