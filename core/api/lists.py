@@ -28,9 +28,11 @@ import copy
 from operator import attrgetter
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf_fields
-from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
+from rest_framework.settings import api_settings
 
 from core.api.fields import date_writer, datetime_writer, decimal_writer
 
@@ -268,6 +270,75 @@ def _convert(field):
     return field.to_representation
 
 
+# A column's values are of one type, in one form: a moment is aware (with
+# time zones on), a date is a date, an amount has its column's places. For
+# these the writer of a page of rows writes each value inline, as the field
+# would, without a call per value, whenever the page's settings let the
+# field write it plainly (``_plainly``); otherwise it calls the field's
+# converter. Each adds 0.1-0.35 ms to a page of 100 rows through a call.
+_INLINE = {
+    "moment": (
+        "({t}[:-6] + 'Z' if ({t} := {v}.astimezone({p}).isoformat()).endswith('+00:00') else {t})"
+        " if {p} is not None and {v}.tzinfo is not None else {c}({v})"
+    ),
+    "day": "{v}.isoformat() if {p} else {c}({v})",
+    "amount": "format({v}, 'f') if {p} and {v}.is_finite() else {c}({v})",
+    "whole": "{v} if {p} else {c}({v})",
+}
+
+
+def _column_way(field, model_field) -> str:
+    """How ``field`` writes a non-null value of its own model column: as
+    it is ("same"), inline (a key of ``_INLINE``) or through its converter
+    ("convert")."""
+    if _unchanged(field, model_field):
+        return "same"
+    if type(field) is drf_fields.DateTimeField and isinstance(model_field, models.DateTimeField):
+        return "moment"
+    if type(field) is drf_fields.DateField and type(model_field) is models.DateField:
+        return "day"
+    if (
+        isinstance(field, drf_fields.DecimalField)
+        and type(field).to_representation is drf_fields.DecimalField.to_representation
+        and type(field).quantize is drf_fields.DecimalField.quantize
+        and isinstance(model_field, models.DecimalField)
+        and model_field.decimal_places == field.decimal_places
+        and (field.max_digits is None or model_field.max_digits <= field.max_digits)
+    ):
+        return "amount"
+    if (
+        type(field) is drf_fields.BigIntegerField
+        and _SAME_TYPE.get(model_field.get_internal_type()) is int
+    ):
+        return "whole"
+    return "convert"
+
+
+def _plainly(way, field):
+    """What an inline writer needs of the page's settings: the time zone of
+    a moment written in ISO 8601, or whether the field writes a date, an
+    amount or a whole number plainly (None or False: through the field)."""
+    if way == "moment":
+        plain = (
+            str(api_settings.DATETIME_FORMAT).lower() == ISO_8601
+            and "format" not in vars(field)
+            and "timezone" not in vars(field)
+        )
+        return field.default_timezone() if plain else None
+    if way == "day":
+        return str(api_settings.DATE_FORMAT).lower() == ISO_8601 and "format" not in vars(field)
+    if way == "amount":
+        return (
+            field.decimal_places is not None
+            and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+            and not field.localize
+            and not field.normalize_output
+        )
+    if way == "whole":
+        return not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    return None
+
+
 def _model_field(model, name):
     try:
         return model._meta.get_field(name)
@@ -277,9 +348,10 @@ def _model_field(model, name):
 
 def _row_way(serializer_class, field):
     """(key, way) of a field of ``serializer_class`` on plain rows: way is
-    "same" (the value as it is), "convert" (through ``_convert``),
-    "annotation" (converted, read from an annotation of the queryset), or a
-    ``RowField``; None when the field cannot be read from rows."""
+    "same" (the value as it is), a way of writing a column's values inline
+    (``_INLINE``), "convert" (through ``_convert``), "annotation"
+    (converted, read from an annotation of the queryset), or a ``RowField``;
+    None when the field cannot be read from rows."""
     declared = getattr(serializer_class, "row_fields", {}).get(field.field_name)
     if declared is not None:
         return None, declared
@@ -310,7 +382,7 @@ def _row_way(serializer_class, field):
         if isinstance(field, serializers.BaseSerializer):
             return _nested(name, field, model_field)
         if model_field is not None and model_field.concrete and not model_field.is_relation:
-            return name, "same" if _unchanged(field, model_field) else "convert"
+            return name, _column_way(field, model_field)
         if model_field is None:
             return name, "annotation"
         return None
@@ -417,12 +489,17 @@ def _compile(serializer_class, ways):
             annotations.append(key)
         if way == "same":
             items.append(f"{name!r}: r[{key!r}]")
-        else:
-            converted.append(name)
-            index = len(converted) - 1
-            value = f"(v{index} := r[{key!r}])"
-            items.append(f"{name!r}: None if {value} is None else c{index}(v{index})")
-    arguments = [f"c{i}" for i in range(len(converted))] + [f"d{i}" for i in range(len(declared))]
+            continue
+        converted.append((name, way))
+        index = len(converted) - 1
+        value = f"(v{index} := r[{key!r}])"
+        written = f"c{index}(v{index})"
+        if way in _INLINE:
+            names = {letter: f"{letter}{index}" for letter in "vcpt"}
+            written = "(" + _INLINE[way].format(**names) + ")"
+        items.append(f"{name!r}: None if {value} is None else {written}")
+    arguments = [f"c{i}, p{i}" for i in range(len(converted))]
+    arguments += [f"d{i}" for i in range(len(declared))]
     source = (
         f"def write_page(rows, {', '.join(['_', *arguments])}):\n"
         f"    return [{{{', '.join(items)}}} for r in rows]\n"
@@ -452,6 +529,8 @@ def write_rows(child, rows: list[dict]) -> list[dict] | None:
     if plan is None:
         return None
     write_page, converted, declared, fields = plan[3:7]
-    arguments = [_convert(fields[name]) for name in converted]
+    arguments = []
+    for name, way in converted:
+        arguments += [_convert(fields[name]), _plainly(way, fields[name])]
     arguments += [way.writer(rows) for _name, way in declared]
     return write_page(rows, None, *arguments)

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework import serializers
 
 from core.api.lists import PageListSerializer, page_rows
@@ -165,6 +165,43 @@ def test_a_page_of_plain_rows_is_written_byte_for_byte_as_drf_writes_the_instanc
         page = serializer_class(rows, many=True)
 
         assert OrjsonRenderer().render(page.data) == as_drf_writes(serializer_class, instances)
+
+
+# Settings under which a column's value is no longer written as it is read:
+# the page's writer must then write it through the field.
+WRITTEN_ANOTHER_WAY = {
+    "moments in UTC": {"TIME_ZONE": "UTC"},
+    "moments in New York": {"TIME_ZONE": "America/New_York"},
+    "moments as text": {"REST_FRAMEWORK": {"DATETIME_FORMAT": "%d.%m.%Y %H:%M"}},
+    "dates as text": {"REST_FRAMEWORK": {"DATE_FORMAT": "%d/%m/%Y"}},
+    "amounts as numbers": {"REST_FRAMEWORK": {"COERCE_DECIMAL_TO_STRING": False}},
+    "ids as text": {"REST_FRAMEWORK": {"COERCE_BIGINT_TO_STRING": True}},
+}
+
+
+@pytest.mark.parametrize("name", ["payments", "invoices"])
+@pytest.mark.parametrize("written", WRITTEN_ANOTHER_WAY)
+def test_a_page_of_plain_rows_follows_the_settings_that_change_how_values_are_written(
+    world, settings, name, written
+):
+    serializer_class, rows_for = LISTS[name]
+    changes = WRITTEN_ANOTHER_WAY[written]
+    if "REST_FRAMEWORK" in changes:
+        changes = {"REST_FRAMEWORK": settings.REST_FRAMEWORK | changes["REST_FRAMEWORK"]}
+    before = serializer_class(
+        list(page_rows(rows_for(world.superuser), serializer_class)), many=True
+    ).data
+
+    with (
+        override_settings(**changes),
+        timezone.override(changes.get("TIME_ZONE", settings.TIME_ZONE)),
+    ):
+        instances = list(rows_for(world.superuser))
+        rows = list(page_rows(rows_for(world.superuser), serializer_class, *ROWS[name]))
+        page = serializer_class(rows, many=True).data
+
+        assert OrjsonRenderer().render(page) == as_drf_writes(serializer_class, instances)
+        assert page != before
 
 
 @pytest.mark.parametrize("name", ROWS)
