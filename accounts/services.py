@@ -1,5 +1,5 @@
-"""Writes to accounts: API tokens, the enterprise's team in the portal, and
-password resets."""
+"""Writes to accounts: API tokens, the enterprise's team in the portal,
+single sign-on, and password resets."""
 
 import hashlib
 import logging

@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect
@@ -95,6 +96,27 @@ def provider_endpoints() -> dict[str, str]:
         **{name: explicit[name] or document.get(name, "") for name in ENDPOINT_SETTINGS},
         "issuer": issuer,
     }
+
+
+@checks.register(checks.Tags.security)
+def sso_settings_check(app_configs=None, **kwargs):
+    """Single sign-on set up by half fails at start, not at someone's
+    first sign-in."""
+    if not sso_enabled():
+        return []
+    problems = []
+    if not settings.OIDC_RP_CLIENT_SECRET:
+        problems.append("OIDC_RP_CLIENT_SECRET is not set.")
+    if not settings.OIDC_ISSUER and not all(
+        getattr(settings, setting) for setting in ENDPOINT_SETTINGS.values()
+    ):
+        problems.append("Set OIDC_ISSUER, or all four OIDC_OP_*_ENDPOINT settings.")
+    if "accounts.sso.SingleSignOnBackend" not in settings.AUTHENTICATION_BACKENDS:
+        problems.append("accounts.sso.SingleSignOnBackend is not in AUTHENTICATION_BACKENDS.")
+    return [
+        checks.Error(f"Single sign-on (OIDC_RP_CLIENT_ID is set): {problem}", id="accounts.E001")
+        for problem in problems
+    ]
 
 
 class SingleSignOnBackend(OIDCAuthenticationBackend):

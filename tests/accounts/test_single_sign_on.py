@@ -3,6 +3,7 @@ claims sign in, what a user with no role may open, and that nothing of it
 exists unless it is set up. tests/e2e/test_single_sign_on.py signs in
 through a real provider."""
 
+import runpy
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from accounts import sso
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import SignInRefused, single_sign_on_user
+from config.settings import base as base_module
 from tests.factories import PartnerUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +383,52 @@ def test_a_password_sign_in_is_not_the_single_sign_on_backends(sso_settings, cli
     )
 
     assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+
+
+# --- The settings ------------------------------------------------------------------------
+
+
+def base_settings(monkeypatch, **environment):
+    for name in ("OIDC_RP_CLIENT_ID", "OIDC_ALLOWED_DOMAINS", "OIDC_PROVIDER_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(base_module.__file__)
+
+
+def test_single_sign_on_is_off_unless_a_client_id_is_set(monkeypatch):
+    base = base_settings(monkeypatch)
+
+    assert base["OIDC_RP_CLIENT_ID"] == ""
+    assert SSO_BACKEND not in base["AUTHENTICATION_BACKENDS"]
+
+
+def test_a_client_id_adds_the_backend_after_the_lockout_and_password_ones(monkeypatch):
+    base = base_settings(
+        monkeypatch,
+        OIDC_RP_CLIENT_ID="biobridge",
+        OIDC_ALLOWED_DOMAINS=" @Eastlake.edu.cn, med.eastlake.edu.cn",
+    )
+
+    assert base["AUTHENTICATION_BACKENDS"] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        SSO_BACKEND,
+    ]
+    assert base["OIDC_ALLOWED_DOMAINS"] == ["eastlake.edu.cn", "med.eastlake.edu.cn"]
+
+
+def test_single_sign_on_set_up_by_half_fails_the_system_check(sso_settings):
+    sso_settings.OIDC_RP_CLIENT_SECRET = ""
+    sso_settings.OIDC_ISSUER = ""
+    sso_settings.OIDC_OP_TOKEN_ENDPOINT = ""
+
+    errors = sso.sso_settings_check()
+
+    assert [error.id for error in errors] == ["accounts.E001", "accounts.E001"]
+    assert "OIDC_RP_CLIENT_SECRET" in errors[0].msg
+    assert "OIDC_ISSUER" in errors[1].msg
+
+
+def test_single_sign_on_set_up_fully_passes_the_system_check(sso_settings):
+    assert sso.sso_settings_check() == []
