@@ -64,6 +64,8 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
         raise TokenError(_("Name the token after what will use it."), field="name")
     if not user.is_active:
         raise TokenError(_("An inactive user cannot have tokens."), field="user")
+    if user.is_awaiting_role:
+        raise TokenError(_("A user awaiting a role cannot have tokens."), field="user")
     if expires_at is not None and expires_at <= timezone.now():
         raise TokenError(_("The expiry lies in the past."), field="expires_at")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -15,7 +15,12 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from accounts import sso
 from accounts.choices import Role
 from accounts.models import User
-from accounts.services import SignInRefused, single_sign_on_user
+from accounts.services import (
+    SignInRefused,
+    TokenError,
+    api_token_create,
+    single_sign_on_user,
+)
 from config.settings import base as base_module
 from tests.factories import PartnerUserFactory, UserFactory
 
@@ -180,6 +185,24 @@ def test_a_user_with_no_role_is_sent_to_that_page_from_everywhere_else(awaiting_
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:awaiting_role")
+
+
+def test_a_user_with_no_role_cannot_have_api_tokens():
+    user = UserFactory(role=Role.AWAITING)
+
+    with pytest.raises(TokenError):
+        api_token_create(user=user, name="ERP")
+
+
+def test_a_token_of_a_user_with_no_role_opens_no_api(client):
+    user = UserFactory()
+    key = api_token_create(user=user, name="ERP").key
+    user.role = Role.AWAITING
+    user.save(update_fields=["role"])
+
+    response = client.get("/api/v1/projects/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert response.status_code == 401
 
 
 def test_a_user_with_no_role_signs_out(awaiting_client):
