@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.14 python3.13 python3.12 \
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell \
 	$(c) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && echo $(c))))
 
-.PHONY: help install browser run serve migrate seed test lint format check screenshots messages bench clients clean
+.PHONY: help install browser oidc-provider run serve migrate seed test lint format check screenshots messages bench clients clean
 
 help:
 	@echo "make run      install, migrate, load demo data, serve http://$(HOST):$(PORT)/"
@@ -51,6 +51,11 @@ install: $(VENV)/.installed
 browser:
 	bash scripts/install_browser.sh
 
+# The OpenID Connect provider the single sign-on tests start (Node.js; the
+# tests are skipped without it).
+oidc-provider:
+	bash scripts/install_oidc_provider.sh
+
 migrate: install
 	$(MANAGE) migrate --noinput
 
@@ -77,12 +82,12 @@ format: install
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 # pytest exits 5 when it collects no test; that is not a failure of the code.
-test: lint
+test: lint oidc-provider
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest \
 		--numprocesses=$(TEST_WORKERS) --dist=loadfile $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Refresh docs/screenshots/ from the end-to-end tests.
-screenshots: install
+screenshots: install oidc-provider
 	BIOBRIDGE_SCREENSHOTS=1 DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest tests/e2e -q
 
 check: install

@@ -9,4 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Connects the signals by which saves and deletes of tokens and
         # users reach the cache of tokens.
-        from . import token_cache  # noqa: F401
+        # Registers the check of the single sign-on settings.
+        from . import (
+            sso,  # noqa: F401
+            token_cache,  # noqa: F401
+        )

@@ -42,7 +42,13 @@ class ApiTokenAuthentication(BaseAuthentication):
                 .filter(key_digest=digest)
                 .first()
             )
-        if token is None or not token.is_usable(now) or not token.user.is_active:
+        # A user awaiting a role reaches nothing of BioBridge, by any door.
+        if (
+            token is None
+            or not token.is_usable(now)
+            or not token.user.is_active
+            or token.user.is_awaiting_role
+        ):
             raise exceptions.AuthenticationFailed(_("The token is invalid, expired or revoked."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

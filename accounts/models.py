@@ -97,7 +97,8 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=(
                     models.Q(role=Role.PARTNER, enterprise__isnull=False)
                     | models.Q(
-                        role__in=[Role.CENTRE_STAFF, Role.RESEARCHER], enterprise__isnull=True
+                        role__in=[Role.CENTRE_STAFF, Role.RESEARCHER, Role.AWAITING],
+                        enterprise__isnull=True,
                     )
                 ),
                 name="user_partner_has_enterprise",
@@ -106,7 +107,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 ),
             ),
             models.CheckConstraint(
-                condition=~models.Q(role__in=[Role.PARTNER, Role.RESEARCHER], is_superuser=True),
+                condition=~models.Q(
+                    role__in=[Role.PARTNER, Role.RESEARCHER, Role.AWAITING], is_superuser=True
+                ),
                 name="user_partner_not_superuser",
                 violation_error_message=_("Only staff can be superusers."),
             ),
@@ -141,6 +144,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_researcher(self) -> bool:
         return self.role == Role.RESEARCHER
+
+    @property
+    def is_awaiting_role(self) -> bool:
+        return self.role == Role.AWAITING
 
     @property
     def is_invitation_pending(self) -> bool:

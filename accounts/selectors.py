@@ -29,6 +29,11 @@ def is_researcher_user(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.RESEARCHER)
 
 
+def is_awaiting_role_user(user) -> bool:
+    """Signed up by single sign-on, with no role granted yet."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.AWAITING)
+
+
 def staff_institution_ids(user):
     """The institutions a staff member works for, as a subquery."""
     return user.institutions.values("id")

@@ -1,5 +1,5 @@
-"""Writes to accounts: API tokens, the enterprise's team in the portal, and
-password resets."""
+"""Writes to accounts: API tokens, the enterprise's team in the portal,
+single sign-on, and password resets."""
 
 import hashlib
 import logging
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -64,6 +64,8 @@ def api_token_create(*, user: User, name: str, expires_at: datetime | None = Non
         raise TokenError(_("Name the token after what will use it."), field="name")
     if not user.is_active:
         raise TokenError(_("An inactive user cannot have tokens."), field="user")
+    if user.is_awaiting_role:
+        raise TokenError(_("A user awaiting a role cannot have tokens."), field="user")
     if expires_at is not None and expires_at <= timezone.now():
         raise TokenError(_("The expiry lies in the past."), field="expires_at")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -474,6 +476,97 @@ def sign_in_address(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+# --- Single sign-on ----------------------------------------------------------------------
+
+
+class SignInRefused(DomainError):
+    code = "sign_in_refused"
+
+
+def _claimed_email_verified(claims: dict) -> bool:
+    """Whether the provider vouches for the address. A provider that does
+    not send ``email_verified`` vouches for every address it gives (many
+    institutional ones only give addresses they issued); one that sends it
+    is taken at its word, as a boolean or as the string some send."""
+    if "email_verified" not in claims:
+        return True
+    verified = claims["email_verified"]
+    if isinstance(verified, str):
+        return verified.strip().lower() == "true"
+    return verified is True
+
+
+def single_sign_on_user(*, claims: dict, allowed_domains) -> User:
+    """The BioBridge user that an identity provider's verified claims sign
+    in, or ``SignInRefused`` with what to tell them.
+
+    The provider proves the email address, nothing more: the user is found
+    by that address, whatever its case; a partner's account signs in with
+    its password only, and an inactive one not at all. Someone new gets an
+    account only for an address at one of ``allowed_domains``, and it has
+    no role: staff or researcher access is granted in BioBridge by an
+    administrator. No claim grants a role, staff or superuser status."""
+    email = User.objects.normalize_email(str(claims.get("email") or "").strip()).lower()
+    if not email or "@" not in email:
+        raise SignInRefused(
+            _(
+                "Your identity provider did not give an email address, so BioBridge cannot "
+                "tell who you are."
+            ),
+            code="no_email",
+        )
+    if not _claimed_email_verified(claims):
+        raise SignInRefused(
+            _(
+                "Your identity provider has not verified your email address, so it cannot "
+                "sign you in to BioBridge."
+            ),
+            code="email_not_verified",
+        )
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if user.role == Role.PARTNER:
+            raise SignInRefused(
+                _("Enterprise partners sign in with their email address and password."),
+                code="partner",
+            )
+        if not user.is_active:
+            raise SignInRefused(
+                _("Your BioBridge account is not active. Ask a BioBridge administrator."),
+                code="inactive",
+            )
+        return user
+    domain = email.rpartition("@")[2]
+    if domain not in {allowed.lower() for allowed in allowed_domains}:
+        raise SignInRefused(
+            _(
+                "%(email)s has no BioBridge account, and single sign-on does not create "
+                "accounts for %(domain)s addresses. Ask a BioBridge administrator."
+            )
+            % {"email": email, "domain": domain},
+            code="domain_not_allowed",
+        )
+    return _awaiting_user_create(email=email, claims=claims)
+
+
+def _awaiting_user_create(*, email: str, claims: dict) -> User:
+    user = User(
+        email=email,
+        full_name=str(claims.get("name") or "").strip()[:150],
+        role=Role.AWAITING,
+    )
+    # They sign in by single sign-on and have no password.
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Their first sign-in in another tab created the account first.
+        return User.objects.get(email__iexact=email)
+    logger.info("Account %s created by single sign-on, awaiting a role", user.pk)
+    return user
 
 
 # --- Password reset ----------------------------------------------------------------------

@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import sso, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on answers 404 unless it is set up (OIDC_RP_CLIENT_ID).
+    path("sso/start/", sso.SingleSignOnStartView.as_view(), name="sso_start"),
+    path("sso/callback/", sso.SingleSignOnCallbackView.as_view(), name="sso_callback"),
+    path("awaiting-role/", views.awaiting_role, name="awaiting_role"),
     path("password/reset/", views.PasswordResetRequestView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"

@@ -1,6 +1,8 @@
-"""Signing in, resetting a forgotten password by email, changing one's
-password, the signed-in user's API tokens (create — the key is shown once —,
-list, revoke), and the language switch, which remembers the user's choice."""
+"""Signing in (with a password, or by single sign-on where it is set up),
+the page of a user who awaits a role, resetting a forgotten password by
+email, changing one's password, the signed-in user's API tokens (create —
+the key is shown once —, list, revoke), and the language switch, which
+remembers the user's choice."""
 
 import contextlib
 
@@ -21,6 +23,7 @@ from core.errors import DomainError
 
 from .forms import CountedPasswordChangeForm, EmailAuthenticationForm
 from .models import ApiToken
+from .selectors import is_awaiting_role_user
 from .services import (
     api_token_create,
     api_token_revoke,
@@ -29,6 +32,7 @@ from .services import (
     sign_in_address,
     user_language_set,
 )
+from .sso import sso_enabled, sso_provider_name
 
 
 class ApiTokenForm(forms.Form):
@@ -101,6 +105,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if sso_enabled():
+            context["sso_provider_name"] = sso_provider_name()
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = form.get_user().language
@@ -116,6 +126,15 @@ class SignInView(auth_views.LoginView):
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+@login_required
+def awaiting_role(request):
+    """What a user signed up by single sign-on sees until an administrator
+    grants them a role; everyone else goes to their start page."""
+    if not is_awaiting_role_user(request.user):
+        return redirect("home")
+    return render(request, "accounts/awaiting_role.html")
 
 
 class PasswordResetRequestView(auth_views.PasswordResetView):

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.access.StaffPagesForStaffOnlyMiddleware",
+    "accounts.middleware.AwaitingRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the
@@ -191,6 +192,34 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # front, the client's address is read from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.services.sign_in_address"
+
+# Single sign-on by OpenID Connect (mozilla-django-oidc), for staff and
+# researchers; partners keep their email and password. Off unless
+# OIDC_RP_CLIENT_ID is set. The provider's endpoints are read from its
+# discovery document (OIDC_ISSUER + /.well-known/openid-configuration) on the
+# first sign-in; an endpoint set here explicitly wins over discovery.
+# docs/deployment.md, "Single sign-on".
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+# A first sign-in creates an account (with no role) only for these domains.
+OIDC_ALLOWED_DOMAINS = [
+    domain.strip().lower().lstrip("@") for domain in env.list("OIDC_ALLOWED_DOMAINS", default=[])
+]
+# The button reads "Sign in with <OIDC_PROVIDER_NAME>".
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.sso.SingleSignOnBackend"]
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"
