@@ -7,6 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body
+from core.views import healthz, readyz
 
 
 class RequestBodyLimitMiddleware:
@@ -133,3 +134,22 @@ def _body_carries_nul(request) -> bool:
             # Malformed: the view's parser answers it as before.
             return False
     return False
+
+
+class HealthProbeMiddleware:
+    """Answers ``/healthz``, ``/readyz`` and ``/health/`` before the rest of
+    the chain. Orchestrators probe a node by its own address, without the
+    site's host name or the proxy's ``X-Forwarded-Proto``: the host check
+    would refuse them and ``SECURE_SSL_REDIRECT`` would redirect them. Nor
+    do they need a session, a language or a signed-in user. The answers name
+    no host, so skipping the host check lets nothing through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = {"/healthz": healthz, "/readyz": readyz, "/health/": readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)

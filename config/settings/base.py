@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before the host check and the HTTPS redirect, which probes by address
+    # would fail.
+    "core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.UntrustedProxyWarningMiddleware",
@@ -312,6 +315,11 @@ NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS = env.int(
 REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="CNY")
 VALUATION_QUEUED_GRACE_SECONDS = env.int("VALUATION_QUEUED_GRACE_SECONDS", default=2 * 60)
 VALUATION_RUNNING_GRACE_SECONDS = env.int("VALUATION_RUNNING_GRACE_SECONDS", default=30 * 60)
+# Beat schedules a heartbeat task this often; /readyz calls the heartbeat
+# stale when the last one ran longer ago than three intervals
+# (docs/deployment.md, "Health and logs").
+BEAT_HEARTBEAT_INTERVAL_SECONDS = 60
+BEAT_HEARTBEAT_STALE_SECONDS = 3 * BEAT_HEARTBEAT_INTERVAL_SECONDS
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "projects.tasks.send_daily_reminders",
@@ -332,6 +340,13 @@ CELERY_BEAT_SCHEDULE = {
     "valuations-sweep-stalled": {
         "task": "valuations.tasks.sweep_stalled_valuations",
         "schedule": SWEEP_INTERVAL_SECONDS,
+    },
+    "beat-heartbeat": {
+        "task": "core.tasks.record_beat_heartbeat",
+        "schedule": BEAT_HEARTBEAT_INTERVAL_SECONDS,
+        # A heartbeat that waited in the queue longer than an interval is
+        # superseded by the next one; running it late would hide the delay.
+        "options": {"expires": BEAT_HEARTBEAT_INTERVAL_SECONDS},
     },
 }
 
