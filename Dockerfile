@@ -73,6 +73,8 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request as r; r.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
 
 # Workers come from WEB_CONCURRENCY (gunicorn reads it); each runs 4 threads.
+# No gunicorn access log: BioBridge writes one record per request itself,
+# with its id and route, where gunicorn's would write the query string.
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--threads", "4", \
@@ -80,5 +82,4 @@ CMD ["gunicorn", "config.wsgi:application", \
      "--graceful-timeout", "30", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--worker-tmp-dir", "/dev/shm"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the request id and every request
+    # is timed and recorded, whatever answers it.
+    "core.middleware.RequestIdMiddleware",
     # Before the host check and the HTTPS redirect, which probes by address
     # would fail.
     "core.middleware.HealthProbeMiddleware",
@@ -452,17 +456,46 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Eager tasks would log a line each in the web process.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-    },
-}
+# Records go to standard error, one a line, each with the id of the request
+# or task it was made for: JSON in production (LOG_FORMAT=json), plain text
+# elsewhere. One access record per request (logger biobridge.request); see
+# docs/deployment.md, "Health and logs".
+LOG_FORMATS = ("plain", "json")
+
+
+def logging_settings(log_format: str) -> dict:
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(
+            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}."
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+        "formatters": {
+            "plain": {
+                "()": "core.logs.PlainFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            },
+            "json": {"()": "core.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "loggers": {
+            # Eager tasks would log a line each in the web process.
+            "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        },
+    }
+
+
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING = logging_settings(LOG_FORMAT)
 
 COUNTRIES_FIRST = ["CN", "HK", "SG", "US", "DE", "GB", "JP"]
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
