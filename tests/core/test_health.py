@@ -246,7 +246,7 @@ def test_the_heartbeat_task_is_scheduled_every_minute(settings):
     assert scheduled[0]["schedule"] == 60
 
 
-def test_the_heartbeat_task_records_when_it_ran():
+def test_the_heartbeat_task_records_when_it_ran(tasks_run_in_process):
     before = time.time()
 
     record_beat_heartbeat.delay()
