@@ -15,7 +15,7 @@ into an outage. ``readiness()`` reports it in the overall status instead
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from celery import current_app
 from django.conf import settings
@@ -48,24 +48,23 @@ _migrations_applied = False
 
 @dataclass(frozen=True)
 class Readiness:
-    """What ``/readyz`` answers: each check's state, the heartbeat's age,
-    and whether the node should receive requests."""
+    """What ``/readyz`` answers: each check's state and the heartbeat's
+    age."""
 
     checks: dict[str, str]
     beat_age_seconds: int | None
-    ready: bool = field(init=False)
-    status: str = field(init=False)
 
-    def __post_init__(self):
-        ready = all(state in (OK, EAGER) for name, state in self.checks.items() if name != "beat")
-        object.__setattr__(self, "ready", ready)
-        if not ready:
-            status = "unavailable"
-        elif self.checks.get("beat") != OK:
-            status = "degraded"
-        else:
-            status = OK
-        object.__setattr__(self, "status", status)
+    @property
+    def ready(self) -> bool:
+        """Whether the node should receive requests: every check but the
+        heartbeat answered."""
+        return all(state in (OK, EAGER) for name, state in self.checks.items() if name != "beat")
+
+    @property
+    def status(self) -> str:
+        if not self.ready:
+            return "unavailable"
+        return OK if self.checks.get("beat") == OK else "degraded"
 
     def as_body(self) -> dict:
         return {
