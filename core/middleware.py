@@ -11,7 +11,7 @@ from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body
-from core.request_id import HEADER, accepted_request_id, request_id_begin, request_id_end
+from core.request_id import HEADER, accepted_request_id, request_id_begin_request
 from core.views import healthz, readyz
 
 
@@ -169,16 +169,14 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request_id = accepted_request_id(request.META.get("HTTP_X_REQUEST_ID"))
-        token = request_id_begin(request_id)
+        # Current until Django sends request_finished (core.apps).
+        request_id_begin_request(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            if response.status_code != 200 or request.path_info not in PROBE_PATHS:
-                _access_record(request, response, time.perf_counter() - started)
-            return response
-        finally:
-            request_id_end(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        if response.status_code != 200 or request.path_info not in PROBE_PATHS:
+            _access_record(request, response, time.perf_counter() - started)
+        return response
 
 
 def _access_record(request, response, seconds: float) -> None:

@@ -53,6 +53,32 @@ def request_id_end(token: Token) -> None:
     _current.reset(token)
 
 
+# The token of the id a web request made current. It is ended when Django
+# sends request_finished, once the response is written: Django records a
+# refused request (4xx) after the last middleware has returned, and that
+# record must carry the id too.
+_request_token: ContextVar[Token | None] = ContextVar("request_id_token", default=None)
+
+
+def request_id_begin_request(request_id: str) -> None:
+    """Make ``request_id`` current until the request is finished."""
+    request_id_end_request()
+    _request_token.set(request_id_begin(request_id))
+
+
+def request_id_end_request(**kwargs) -> None:
+    """The receiver of ``request_finished``."""
+    token = _request_token.get()
+    if token is None:
+        return
+    _request_token.set(None)
+    try:
+        request_id_end(token)
+    except ValueError:
+        # The response was closed in another context than it was made in.
+        _current.set(None)
+
+
 @contextmanager
 def request_id_scope(request_id: str | None = None):
     """Run the block under ``request_id`` (a new id when None)."""

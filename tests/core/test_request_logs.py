@@ -135,6 +135,23 @@ def test_a_server_error_carries_the_id_and_its_records_do_too(client, json_log):
     assert "RuntimeError: the view failed" in error["exception"]
 
 
+def test_djangos_record_of_a_refused_request_carries_its_id(client, json_log):
+    """Django records a 4xx answer after the middleware has returned."""
+    response = client.get("/api/v1/projects/", HTTP_X_REQUEST_ID="refused-1")
+
+    assert response.status_code == 401
+    [refused] = json_log.of("django.request")
+    assert refused["request_id"] == "refused-1"
+    assert current_request_id() is None
+
+
+def test_the_id_current_before_a_request_is_current_again_after_it(client):
+    with request_id_scope("task-1"):
+        client.get("/healthz", HTTP_X_REQUEST_ID="inner-1")
+
+        assert current_request_id() == "task-1"
+
+
 # --- The records ------------------------------------------------------------------
 
 
