@@ -61,13 +61,20 @@ USER 10001:10001
 
 EXPOSE 8000
 
-# /health/ answers 200 when the database and the cache answer. The request
-# names the first entry of ALLOWED_HOSTS as Host and says it came through an
-# HTTPS proxy, so neither the host check nor SECURE_SSL_REDIRECT turns it away.
+# Liveness: /healthz answers 200 while gunicorn serves, touching nothing
+# else. Readiness (/readyz: database, cache, broker, storage, migrations) is
+# for the load balancer, which stops sending requests to a node that is not
+# ready; as the container's health it would mark every node unhealthy during
+# a database outage, and an orchestrator that restarts unhealthy containers
+# would restart them all without mending anything. Probes are answered
+# before the host check and the HTTPS redirect, so the request needs no
+# Host or X-Forwarded-Proto header.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); h = h if h not in ('', '*') else 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/health/', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=8)"]
+    CMD ["python", "-c", "import urllib.request as r; r.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
 
 # Workers come from WEB_CONCURRENCY (gunicorn reads it); each runs 4 threads.
+# No gunicorn access log: BioBridge writes one record per request itself,
+# with its id and route, where gunicorn's would write the query string.
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--threads", "4", \
@@ -75,5 +82,4 @@ CMD ["gunicorn", "config.wsgi:application", \
      "--graceful-timeout", "30", \
      "--max-requests", "1000", \
      "--max-requests-jitter", "100", \
-     "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--worker-tmp-dir", "/dev/shm"]

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import language_set
 from achievements import research_urls as achievement_research_urls
-from core.views import health
+from core.views import healthz, readyz
 from distributions import research_urls as distribution_research_urls
 from partnerships import agreement_urls
 from partnerships import urls as partnership_urls
@@ -76,7 +76,12 @@ urlpatterns = [
     # Security Policy allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
-    path("health/", health, name="health"),
+    # Probes for load balancers and orchestrators, answered before the host
+    # check and the HTTPS redirect by core.middleware.HealthProbeMiddleware;
+    # /health/ is the older name of /readyz.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("health/", readyz, name="health"),
 ]
 
 if settings.DEBUG:

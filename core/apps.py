@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.utils.translation import gettext_lazy as _
+
+from core.request_id import request_id_end_request
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +12,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # The request id that core.middleware.RequestIdMiddleware made
+        # current stays so until the response is written.
+        request_finished.connect(request_id_end_request, dispatch_uid="core.request_id")

@@ -1,12 +1,18 @@
 import logging
+import re
+import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 from core.api.errors import error_body
+from core.request_id import HEADER, accepted_request_id, request_id_begin_request
+from core.views import healthz, readyz
 
 
 class RequestBodyLimitMiddleware:
@@ -133,3 +139,99 @@ def _body_carries_nul(request) -> bool:
             # Malformed: the view's parser answers it as before.
             return False
     return False
+
+
+PROBE_PATHS = {"/healthz", "/readyz", "/health/"}
+
+access_logger = logging.getLogger("biobridge.request")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id and writes one access record for it.
+
+    The id is the incoming ``X-Request-ID`` when it is a safe one (a proxy
+    or a client that set it can then find its request in BioBridge's logs),
+    or a new one. It is current while the request is served, so every log
+    record and every task queued carries it, and it goes back in the
+    ``X-Request-ID`` header of every response, error pages included: this
+    middleware is first, outside everything that may answer.
+
+    The access record (logger ``biobridge.request``) names the route, not
+    the path: a path holds ids, and some hold secrets (a password-reset
+    link's token). No query string, header or cookie is recorded. The
+    user is recorded by id, and only when something during the request
+    looked the user up: asking here would cost a session and a user query
+    on requests that never needed them. Probes that answer 200 are not
+    recorded, or they would fill the log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = accepted_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        # Current until Django sends request_finished (core.apps).
+        request_id_begin_request(request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        if response.status_code != 200 or request.path_info not in PROBE_PATHS:
+            _access_record(request, response, time.perf_counter() - started)
+        return response
+
+
+def _access_record(request, response, seconds: float) -> None:
+    match = getattr(request, "resolver_match", None)
+    route = _readable_route(match.route) if match is not None else None
+    method = request.method[:16]
+    duration_ms = round(seconds * 1000, 1)
+    access_logger.info(
+        "%s %s %s in %s ms",
+        method,
+        route or "-",
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": method,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": _user_id_if_known(request),
+        },
+    )
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+@lru_cache(maxsize=1024)
+def _readable_route(route: str) -> str:
+    """The API router's regular expressions written as paths are:
+    ``api/v1/projects/(?P<pk>[^/.]+)/$`` as ``api/v1/projects/<pk>/``."""
+    return _NAMED_GROUP.sub(r"<\1>", route).replace("^", "").replace("$", "")
+
+
+def _user_id_if_known(request) -> int | None:
+    user = getattr(request, "user", None)
+    # The session's user is looked up on first use; unused, it stays unknown.
+    if getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
+class HealthProbeMiddleware:
+    """Answers ``/healthz``, ``/readyz`` and ``/health/`` before the rest of
+    the chain. Orchestrators probe a node by its own address, without the
+    site's host name or the proxy's ``X-Forwarded-Proto``: the host check
+    would refuse them and ``SECURE_SSL_REDIRECT`` would redirect them. Nor
+    do they need a session, a language or a signed-in user. The answers name
+    no host, so skipping the host check lets nothing through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = {"/healthz": healthz, "/readyz": readyz, "/health/": readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)

@@ -70,7 +70,7 @@ PARTNER_TOKEN=$("$PY" manage.py create_api_token partner.a@example.com --name "C
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 60); do
-    curl -fsS -o /dev/null "$URL/health/" 2>/dev/null && break
+    curl -fsS -o /dev/null "$URL/healthz" 2>/dev/null && break
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log" >&2; exit 1; fi
     sleep 0.5
 done

@@ -144,7 +144,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class OutboxEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "event_type", "object_type", "object_id", "occurred_at", "dispatched_at"]
     list_filter = ["event_type", "object_type", ("dispatched_at", admin.EmptyFieldListFilter)]
-    search_fields = ["=id", "=object_id"]
+    # An event is found by the request id of a log record.
+    search_fields = ["=id", "=object_id", "=request_id"]
     date_hierarchy = "occurred_at"
 
 

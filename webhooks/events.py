@@ -18,6 +18,8 @@ from celery import current_app
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.request_id import current_request_id
+
 from .choices import EventType
 from .models import OutboxEvent
 from .selectors import OBJECT_KINDS, object_api_path, subscribed_event_types
@@ -81,6 +83,9 @@ def _publish(
         object_id=object_id,
         object_url_path=url_path,
         payload=data,
+        # Kept with the event: deliveries are made later by tasks, possibly
+        # by the sweep, whose own id is not the one that caused the event.
+        request_id=current_request_id() or "",
     )
     transaction.on_commit(partial(_queue_dispatch, event.pk), robust=True)
     return event

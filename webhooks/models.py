@@ -133,6 +133,15 @@ class OutboxEvent(models.Model):
         blank=True,
         help_text=_("When its deliveries were created; empty until then."),
     )
+    request_id = models.CharField(
+        _("request id"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The request or task that caused the event, as in the logs; sent with "
+            "every delivery as X-Request-ID."
+        ),
+    )
 
     class Meta:
         verbose_name = _("outbox event")

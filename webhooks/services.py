@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import has_full_access, is_centre_staff_user
 from core.errors import DomainError
 from core.i18n import Message
+from core.request_id import HEADER, current_request_id, new_request_id
 from projects.activity import activity_record
 
 from . import transport
@@ -400,6 +401,10 @@ def delivery_headers(delivery: WebhookDelivery, body: bytes, now) -> dict[str, s
         "User-Agent": USER_AGENT,
         "BioBridge-Delivery": str(delivery.pk),
         "BioBridge-Event": delivery.event.event_type,
+        # The request or task that caused the event, to follow it through
+        # BioBridge's logs and the receiver's. An event published before
+        # events kept it goes out under the id of the task sending it.
+        HEADER: delivery.event.request_id or current_request_id() or new_request_id(),
         "BioBridge-Signature": signature_header(
             delivery.endpoint.signing_secrets(now), int(now.timestamp()), body
         ),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the request id and every request
+    # is timed and recorded, whatever answers it.
+    "core.middleware.RequestIdMiddleware",
+    # Before the host check and the HTTPS redirect, which probes by address
+    # would fail.
+    "core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.UntrustedProxyWarningMiddleware",
@@ -312,6 +319,11 @@ NOTIFICATION_EMAIL_SWEEP_GRACE_SECONDS = env.int(
 REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="CNY")
 VALUATION_QUEUED_GRACE_SECONDS = env.int("VALUATION_QUEUED_GRACE_SECONDS", default=2 * 60)
 VALUATION_RUNNING_GRACE_SECONDS = env.int("VALUATION_RUNNING_GRACE_SECONDS", default=30 * 60)
+# Beat schedules a heartbeat task this often; /readyz calls the heartbeat
+# stale when the last one ran longer ago than three intervals
+# (docs/deployment.md, "Health and logs").
+BEAT_HEARTBEAT_INTERVAL_SECONDS = 60
+BEAT_HEARTBEAT_STALE_SECONDS = 3 * BEAT_HEARTBEAT_INTERVAL_SECONDS
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "projects.tasks.send_daily_reminders",
@@ -332,6 +344,13 @@ CELERY_BEAT_SCHEDULE = {
     "valuations-sweep-stalled": {
         "task": "valuations.tasks.sweep_stalled_valuations",
         "schedule": SWEEP_INTERVAL_SECONDS,
+    },
+    "beat-heartbeat": {
+        "task": "core.tasks.record_beat_heartbeat",
+        "schedule": BEAT_HEARTBEAT_INTERVAL_SECONDS,
+        # A heartbeat that waited in the queue longer than an interval is
+        # superseded by the next one; running it late would hide the delay.
+        "options": {"expires": BEAT_HEARTBEAT_INTERVAL_SECONDS},
     },
 }
 
@@ -437,17 +456,46 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Eager tasks would log a line each in the web process.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-    },
-}
+# Records go to standard error, one a line, each with the id of the request
+# or task it was made for: JSON in production (LOG_FORMAT=json), plain text
+# elsewhere. One access record per request (logger biobridge.request); see
+# docs/deployment.md, "Health and logs".
+LOG_FORMATS = ("plain", "json")
+
+
+def logging_settings(log_format: str) -> dict:
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(
+            f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}."
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+        "formatters": {
+            "plain": {
+                "()": "core.logs.PlainFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            },
+            "json": {"()": "core.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "loggers": {
+            # Eager tasks would log a line each in the web process.
+            "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        },
+    }
+
+
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING = logging_settings(LOG_FORMAT)
 
 COUNTRIES_FIRST = ["CN", "HK", "SG", "US", "DE", "GB", "JP"]
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

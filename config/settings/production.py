@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MAILERS, env
+from .base import DATABASES, MAILERS, env, logging_settings
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -17,6 +17,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The same backend, whose health check looks at the socket before it
     # sends a query (core/db/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"
+
+# One JSON object a line, for a log collector to parse (docs/deployment.md).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = logging_settings(LOG_FORMAT)
 
 STORAGES = {
     "default": {

@@ -4,6 +4,7 @@ start with a mailer that would not deliver invitation and reset links.
 Each case runs `manage.py` in a fresh process: settings are read once per
 process, and the test settings of this one must not leak in."""
 
+import json
 import os
 import subprocess
 import sys
@@ -59,3 +60,30 @@ def test_production_refuses_to_start_with_a_mailer_that_does_not_deliver(email_u
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "set EMAIL_URL" in result.stderr
+
+
+def test_production_logs_one_json_object_a_line():
+    result = _manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('biobridge.check').warning('disk %s full', 'media')",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+    )
+
+    record = json.loads(result.stderr.strip().splitlines()[-1])
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "biobridge.check"
+    assert record["message"] == "disk media full"
+    assert record["request_id"] is None
+
+
+def test_plain_logs_may_be_chosen_in_production():
+    result = _manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('biobridge.check').warning('disk full')",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        LOG_FORMAT="plain",
+    )
+
+    assert result.stderr.strip().endswith("WARNING biobridge.check disk full")
