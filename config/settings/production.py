@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MAILERS, env
+from .base import DATABASES, MAILERS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -19,11 +19,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 
 STORAGES = {
-    "default": {
-        "BACKEND": env(
-            "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        )
-    },
+    # S3_BUCKET chooses between disk and bucket (base settings); a backend of
+    # another kind may still be named by its dotted path.
+    "default": (
+        {"BACKEND": env("DEFAULT_FILE_STORAGE")}
+        if env("DEFAULT_FILE_STORAGE", default="")
+        else STORAGES["default"]
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
