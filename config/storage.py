@@ -42,12 +42,12 @@ def bucket_storage(
     }
 
 
-def storage_from_env(env) -> dict:
-    """The default storage as the environment asks: the bucket named by
-    ``S3_BUCKET``, or the local disk when it is unset."""
+def bucket_from_env(env) -> dict | None:
+    """The bucket named by ``S3_BUCKET`` and the other ``S3_*`` variables;
+    None when it is unset."""
     bucket = env("S3_BUCKET", default="")
     if not bucket:
-        return DISK
+        return None
     return bucket_storage(
         bucket=bucket,
         endpoint_url=env("S3_ENDPOINT_URL", default=""),

@@ -131,8 +131,13 @@ def s3_server():
 @pytest.fixture
 def bucket(s3_server, settings):
     """Documents are kept in a fresh, empty bucket of the local server for
-    the test: the default storage is switched to it (Django's storages are
-    reset whenever STORAGES changes, and again when the test ends)."""
+    the test: the default storage is switched to it, as S3_BUCKET would
+    (Django's storages are reset whenever STORAGES changes, and again when
+    the test ends)."""
     bucket = s3_server.new_bucket()
-    settings.STORAGES = {**settings.STORAGES, "default": bucket.storage()}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket.storage(),
+        "bucket": bucket.storage(),
+    }
     return bucket

@@ -19,6 +19,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.db.postgresql"
 
 STORAGES = {
+    **STORAGES,
     # S3_BUCKET chooses between disk and bucket (base settings); a backend of
     # another kind may still be named by its dotted path.
     "default": (

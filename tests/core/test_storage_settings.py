@@ -21,7 +21,7 @@ PRODUCTION = {
 }
 
 
-def default_storage_of(settings_module, **environment):
+def storages_of(settings_module, **environment):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -31,7 +31,7 @@ def default_storage_of(settings_module, **environment):
     script = (
         "import importlib, json, sys; "
         f"settings = importlib.import_module({settings_module!r}); "
-        "json.dump(settings.STORAGES['default'], sys.stdout)"
+        "json.dump(settings.STORAGES, sys.stdout)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -50,9 +50,11 @@ def default_storage_of(settings_module, **environment):
     [("config.settings.local", {}), ("config.settings.production", PRODUCTION)],
 )
 def test_without_a_bucket_documents_are_kept_on_local_disk(settings_module, environment):
-    storage = default_storage_of(settings_module, **environment)
+    storages = storages_of(settings_module, **environment)
 
-    assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storages["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storages["disk"] == storages["default"]
+    assert "bucket" not in storages
 
 
 @pytest.mark.parametrize(
@@ -60,7 +62,7 @@ def test_without_a_bucket_documents_are_kept_on_local_disk(settings_module, envi
     [("config.settings.local", {}), ("config.settings.production", PRODUCTION)],
 )
 def test_with_a_bucket_documents_are_private_objects_in_it(settings_module, environment):
-    storage = default_storage_of(
+    storages = storages_of(
         settings_module,
         S3_BUCKET="biobridge-documents",
         S3_ENDPOINT_URL="https://minio.example.org:9000",
@@ -71,7 +73,11 @@ def test_with_a_bucket_documents_are_private_objects_in_it(settings_module, envi
         **environment,
     )
 
+    storage = storages["default"]
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    # The disk stays known by name, for moving documents out of the bucket.
+    assert storages["bucket"] == storage
+    assert storages["disk"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     options = storage["OPTIONS"]
     assert options["bucket_name"] == "biobridge-documents"
     assert options["endpoint_url"] == "https://minio.example.org:9000"
@@ -86,9 +92,9 @@ def test_with_a_bucket_documents_are_private_objects_in_it(settings_module, envi
 
 
 def test_a_bucket_on_aws_needs_no_endpoint_and_defaults_to_us_east_1_and_path_style():
-    storage = default_storage_of("config.settings.local", S3_BUCKET="biobridge-documents")
+    storages = storages_of("config.settings.local", S3_BUCKET="biobridge-documents")
 
-    options = storage["OPTIONS"]
+    options = storages["default"]["OPTIONS"]
     assert options["endpoint_url"] is None
     assert options["region_name"] == "us-east-1"
     assert options["addressing_style"] == "path"
