@@ -112,17 +112,23 @@ def test_an_object_in_the_bucket_is_refused_to_an_anonymous_request(bucket, proj
 def test_no_page_hands_out_an_address_in_the_bucket(
     bucket, client, staff_user, partner_user, project
 ):
-    DocumentFactory(project=project)
+    document = DocumentFactory(project=project)
 
     client.force_login(staff_user)
     staff_page = client.get(reverse("projects:detail", kwargs={"code": project.code}))
     client.force_login(partner_user)
     portal_page = client.get(reverse("portal:documents"))
 
-    for page in (staff_page, portal_page):
+    # Each page links the document to its download view, and to nothing else.
+    for page, download in (
+        (staff_page, reverse("projects:document_download", args=[project.code, document.pk])),
+        (portal_page, reverse("portal:document_download", args=[document.pk])),
+    ):
         assert page.status_code == 200
+        assert download in page.content.decode()
         assert bucket.endpoint_url not in page.content.decode()
         assert bucket.name not in page.content.decode()
+        assert document.file.name not in page.content.decode()
 
 
 def test_a_partner_cannot_download_another_enterprise_s_document_from_the_bucket(
@@ -138,3 +144,16 @@ def test_a_partner_cannot_download_another_enterprise_s_document_from_the_bucket
     through_api = api.get(reverse("api:document-download", kwargs={"pk": foreign_document.pk}))
 
     assert portal.status_code == through_api.status_code == 404
+
+
+def test_the_admin_names_a_stored_file_without_an_address_in_the_bucket(
+    bucket, client, superuser, project
+):
+    document = DocumentFactory(project=project)
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:projects_document_change", args=[document.pk]))
+
+    assert page.status_code == 200
+    assert document.file.name in page.content.decode()
+    assert bucket.endpoint_url not in page.content.decode()
