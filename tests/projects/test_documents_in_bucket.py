@@ -157,3 +157,23 @@ def test_the_admin_names_a_stored_file_without_an_address_in_the_bucket(
     assert page.status_code == 200
     assert document.file.name in page.content.decode()
     assert bucket.endpoint_url not in page.content.decode()
+
+
+def test_a_document_whose_file_is_not_in_the_bucket_answers_404_not_an_error(
+    bucket, client, staff_user, partner_user, project
+):
+    document = DocumentFactory(project=project)
+    bucket.client.delete_object(Bucket=bucket.name, Key=document.file.name)
+    api = APIClient()
+    api.force_authenticate(staff_user)
+
+    client.force_login(staff_user)
+    staff_page = client.get(
+        reverse("projects:document_download", args=[project.code, document.pk])
+    )
+    through_api = api.get(reverse("api:document-download", kwargs={"pk": document.pk}))
+    client.force_login(partner_user)
+    portal = client.get(reverse("portal:document_download", args=[document.pk]))
+
+    assert staff_page.status_code == through_api.status_code == portal.status_code == 404
+    assert through_api.json()["error"]["code"] == "not_found"
