@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import PrefillCheckedMixin
 
@@ -392,6 +393,20 @@ class DocumentAdmin(PrefillCheckedMixin, admin.ModelAdmin):
     autocomplete_fields = ["project", "agreement", "milestone"]
     list_select_related = ["project", "agreement", "milestone", "uploaded_by"]
     readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+
+    # A stored file is named, not linked: the admin's link is the storage's
+    # URL, which in a bucket is a signed address that skips the permission
+    # checks of BioBridge's download views (docs/deployment.md).
+    def get_exclude(self, request, obj=None):
+        return ["file"] if obj is not None else super().get_exclude(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return ["stored_file", *fields] if obj is not None else fields
+
+    @admin.display(description=_("file"))
+    def stored_file(self, document):
+        return document.file.name
 
 
 @admin.register(Activity)

@@ -114,3 +114,30 @@ def worker_on_the_real_broker():
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server, one for each process of the run."""
+    # Imported here: moto and boto3 take a third of a second to import, which
+    # a run without bucket tests need not pay.
+    from tests.object_storage import S3Server
+
+    server = S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server, settings):
+    """Documents are kept in a fresh, empty bucket of the local server for
+    the test: the default storage is switched to it, as S3_BUCKET would
+    (Django's storages are reset whenever STORAGES changes, and again when
+    the test ends)."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket.storage(),
+        "bucket": bucket.storage(),
+    }
+    return bucket

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import DISK, bucket_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -243,9 +245,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded documents: on disk under MEDIA_ROOT, or, with S3_BUCKET set, in a
+# private bucket of S3-compatible object storage, which every web node reads
+# (config/storage.py; docs/deployment.md, "Object storage").
+_bucket = bucket_from_env(env)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _bucket or DISK,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Both places by name, for `manage.py move_documents`, which moves the
+    # stored files from one to the other.
+    "disk": DISK,
+    **({"bucket": _bucket} if _bucket else {}),
 }
 
 # --- Mail -----------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MAILERS, env, logging_settings
+from .base import DATABASES, MAILERS, STORAGES, env, logging_settings
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -23,11 +23,14 @@ LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_settings(LOG_FORMAT)
 
 STORAGES = {
-    "default": {
-        "BACKEND": env(
-            "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        )
-    },
+    **STORAGES,
+    # S3_BUCKET chooses between disk and bucket (base settings); a backend of
+    # another kind may still be named by its dotted path.
+    "default": (
+        {"BACKEND": env("DEFAULT_FILE_STORAGE")}
+        if env("DEFAULT_FILE_STORAGE", default="")
+        else STORAGES["default"]
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

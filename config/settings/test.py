@@ -8,15 +8,25 @@ import os
 import re
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, CELERY_RESULT_BACKEND, DATABASES, REST_FRAMEWORK
+from .base import (
+    CACHES,
+    CELERY_BROKER_URL,
+    CELERY_RESULT_BACKEND,
+    DATABASES,
+    REST_FRAMEWORK,
+    STORAGES,
+)
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Documents in memory; a test of the bucket brings its own (the ``bucket``
+# fixture), whatever S3_BUCKET says.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "disk": STORAGES["disk"],
 }
 LANGUAGE_CODE = "en"
 

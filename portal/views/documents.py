@@ -4,7 +4,7 @@ agreements that it may see, to filter by project, download and add to."""
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.templatetags.biobridge import localized
 from core.ui.forms import Form
 from portal.access import partner_view
+from projects.downloads import document_file_response
 from projects.selectors import documents_visible_to, milestones_visible_to, projects_visible_to
 from projects.services import document_upload as document_upload_service
 from projects.services.documents import ALLOWED_TYPES, max_document_bytes
@@ -186,9 +187,4 @@ def document_download(request, document_pk):
     document = get_object_or_404(documents_visible_to(request.user), pk=document_pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_file_response(document)

@@ -2,7 +2,6 @@
 stage-gate decisions and money transitions as actions that call the
 services. Refusals come back in the one error format (400/403/409)."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -28,6 +27,7 @@ from core.errors import TransitionNotAllowed
 from partnerships.api.serializers import LedgerLineSerializer
 from partnerships.selectors import agreements_visible_to
 from projects import services
+from projects.downloads import document_file_response
 from projects.filtersets import (
     ActivityFilterSet,
     CostEntryFilterSet,
@@ -794,12 +794,7 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_file_response(document)
 
 
 class AgreementLedgerViewSet(viewsets.GenericViewSet):

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from partnerships.selectors import agreement_terms_for
 from partnerships.terms_display import agreement_terms_context
 from projects import services
 from projects.choices import MilestoneStatus, VerificationEvidence
+from projects.downloads import document_file_response
 from projects.forms import (
     CostEntryForm,
     DocumentUploadForm,
@@ -698,12 +699,7 @@ def document_download(request, code, pk):
     internal one for a partner, or an unknown one all answer 404."""
     project = _project(request, code)
     document = get_object_or_404(documents_visible_to(request.user), pk=pk, project=project)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_file_response(document)
 
 
 def _activity_context(request, project):
