@@ -17,7 +17,8 @@
 # in. The database's client tools (pg_dump, pg_restore, createdb, dropdb,
 # psql) come from PATH, or from PG_BINDIR; pg_dump must be at least as new as
 # the server. A bucket is mirrored with the MinIO client (mc) or the AWS CLI
-# (aws), whichever is installed.
+# (aws), whichever is installed, or else its documents are copied with
+# `manage.py move_documents --to disk --keep-source`.
 #
 # Rows written to the source between the dump and the count show up as
 # differences: drill on a quiet database (a copy, or at a quiet hour).
@@ -97,7 +98,10 @@ if [ -n "${S3_BUCKET:-}" ]; then
             aws s3 sync --only-show-errors ${S3_ENDPOINT_URL:+--endpoint-url "$S3_ENDPOINT_URL"} \
                 "s3://$S3_BUCKET" "$backup/documents"
     else
-        fail "mirroring the bucket needs the MinIO client (mc) or the AWS CLI (aws) on PATH."
+        # Without either client, BioBridge's own copy: every document's file
+        # into the backup directory, each verified by its SHA-256.
+        MEDIA_ROOT="$backup/documents" "$PY" manage.py move_documents --to disk --keep-source \
+            --verbosity 0
     fi
     # A mirror is restored by mirroring it back; the drill reads it where it is.
     restored_documents=$backup/documents
