@@ -116,9 +116,12 @@ def worker_on_the_real_broker():
         yield worker
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def s3_server():
-    """A local S3-compatible server, one for each process of the run."""
+    """A local S3-compatible server for the tests of a module. Not kept for
+    the whole run: its thread would outlive the module, and a later test
+    that forks (the generator's drafting processes) must not fork a process
+    with other threads in it."""
     # Imported here: moto and boto3 take a third of a second to import, which
     # a run without bucket tests need not pay.
     from tests.object_storage import S3Server
