@@ -24,7 +24,10 @@ import copy
 from decimal import Decimal
 from functools import cache
 
+from django import forms
 from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.choices import CallableChoiceIterator
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -66,6 +69,104 @@ class _BuiltOnce:
             fields = {name: shared.field for name, shared in self.base_filters.items()}
             cls._form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
         return cls._form_class
+
+    @property
+    def form(self):
+        # A form whose fields read nothing but the request's values (and
+        # the language and time zone they are parsed in) cleans the same
+        # values the same way every time: what it cleaned is kept, by those
+        # values, and a request that sends them again skips building and
+        # validating the form (its fields deep-copied, each value cleaned).
+        # A form that refused its values is built again every time.
+        if "_form" in vars(self):
+            return self._form
+        key = _validated_key(self)
+        kept = _validated.get(key) if key is not None else None
+        if kept is not None:
+            self._form = _Validated(dict(kept))
+            return self._form
+        form = super().form
+        if key is not None and form.is_valid():
+            if len(_validated) >= VALIDATED_KEPT:
+                _validated.clear()
+            _validated[key] = dict(form.cleaned_data)
+        return form
+
+
+# What forms cleaned, by filterset class, language, time zone and the values
+# of the request that its fields read; a few hundred kinds of filtered
+# requests at the most, so it is emptied when full rather than aged.
+VALIDATED_KEPT = 1024
+_validated: dict = {}
+
+
+class _Validated:
+    """What the filtering reads of a form that validated."""
+
+    errors: dict = {}
+
+    def __init__(self, cleaned_data):
+        self.cleaned_data = cleaned_data
+
+    def is_valid(self) -> bool:
+        return True
+
+
+def _validated_key(filterset):
+    cls = type(filterset)
+    if not _cleans_values_alone(cls) or filterset.form_prefix or not filterset.is_bound:
+        return None
+    names = cls.base_filters
+    values = tuple(
+        sorted(
+            (parameter, tuple(filterset.data.getlist(parameter)))
+            for parameter in filterset.data
+            if any(parameter == name or parameter.startswith(name + "_") for name in names)
+        )
+    )
+    return cls, translation.get_language(), timezone.get_current_timezone_name(), values
+
+
+# Form fields that clean a value by its text alone (and the language and time
+# zone): numbers, text, dates and moments, fixed choices, and django-filter's
+# fields made of them.
+_PLAIN_FIELDS = (
+    forms.CharField,
+    forms.IntegerField,
+    forms.DecimalField,
+    forms.FloatField,
+    forms.BooleanField,
+    forms.NullBooleanField,
+    forms.DateField,
+    forms.DateTimeField,
+    forms.TimeField,
+    forms.ChoiceField,
+)
+
+
+@cache
+def _cleans_values_alone(filterset_class) -> bool:
+    """Whether the filterset's form cleans a request's values from their
+    text alone: a plain form, whose fields are plain, with fixed choices;
+    not a choice of objects read from the database."""
+    if filterset_class._meta.form is not forms.Form:
+        return False
+
+    def plain(field) -> bool:
+        if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+            return False
+        if isinstance(field, forms.MultiValueField):
+            return all(plain(part) for part in field.fields)
+        if isinstance(field, forms.ChoiceField) and isinstance(
+            field.choices, CallableChoiceIterator
+        ):
+            return False
+        return isinstance(field, _PLAIN_FIELDS)
+
+    return all(
+        not isinstance(shared, QuerySetRequestMixin) and plain(shared.field)
+        for shared in filterset_class.base_filters.values()
+    )
 
 
 @cache

@@ -2,13 +2,19 @@
 it filters and refuses exactly as django-filter's own build would, each
 filterset with its own request."""
 
+import zoneinfo
+
+import django_filters
 import pytest
 from django.http import QueryDict
 from django.urls import get_resolver
+from django.utils import timezone, translation
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from core.api import filters
 from core.api.filters import FilterBackend, built_once, names_a_filter
+from partnerships.models import Enterprise
 from projects.filtersets import MilestoneFilterSet, ResearchProjectFilterSet
 from projects.models import Milestone, ResearchProject
 
@@ -152,3 +158,93 @@ def test_the_api_filters_a_list_only_when_a_filter_is_named(superuser):
 
     assert unfiltered is milestones
     assert "status" in str(filtered.query)
+
+
+# --- What a form cleaned, kept ---------------------------------------------------------
+
+
+@pytest.fixture
+def forms_built(monkeypatch):
+    """How many forms the API's project filtersets build."""
+    built_forms = []
+    form_class = built_once(ResearchProjectFilterSet)().get_form_class()
+    original = form_class.__init__
+
+    def counting(self, *args, **kwargs):
+        built_forms.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(form_class, "__init__", counting)
+    filters._validated.clear()
+    yield built_forms
+    filters._validated.clear()
+
+
+def test_values_sent_again_are_filtered_without_building_the_form_again(partner_user, forms_built):
+    lean = built_once(ResearchProjectFilterSet)
+    query = "sector=biomedicine&status=active&page=3"
+    first = built(lean, request_of(partner_user, query), ResearchProject.objects.all())
+    assert first.is_valid()
+    first_sql = str(first.qs.query)
+
+    again = built(lean, request_of(partner_user, query), ResearchProject.objects.all())
+
+    assert again.is_valid() and again.errors == {}
+    assert str(again.qs.query) == first_sql
+    assert len(forms_built) == 1
+
+
+def test_other_pages_of_the_same_filter_share_what_the_form_cleaned(partner_user, forms_built):
+    lean = built_once(ResearchProjectFilterSet)
+    for page in (1, 2, 3):
+        built(lean, request_of(partner_user, f"status=active&page={page}"), None).is_valid()
+
+    assert len(forms_built) == 1
+
+
+def test_other_values_another_language_or_another_time_zone_build_the_form_again(
+    partner_user, forms_built
+):
+    lean = built_once(ResearchProjectFilterSet)
+    built(lean, request_of(partner_user, "status=active"), None).is_valid()
+    built(lean, request_of(partner_user, "status=closed"), None).is_valid()
+    with translation.override("zh-hans"):
+        built(lean, request_of(partner_user, "status=active"), None).is_valid()
+    with timezone.override(zoneinfo.ZoneInfo("UTC")):
+        built(lean, request_of(partner_user, "status=active"), None).is_valid()
+
+    assert len(forms_built) == 4
+
+
+def test_refused_values_are_refused_again_with_the_forms_errors(partner_user, forms_built):
+    lean = built_once(ResearchProjectFilterSet)
+    answers = [built(lean, request_of(partner_user, "sector=astrology"), None) for _ in range(2)]
+
+    assert [answer.is_valid() for answer in answers] == [False, False]
+    assert answers[1].errors == answers[0].errors and "sector" in answers[1].errors
+    assert len(forms_built) == 2
+
+
+def test_what_one_request_does_to_the_cleaned_values_is_not_seen_by_the_next(partner_user):
+    lean = built_once(ResearchProjectFilterSet)
+    first = built(lean, request_of(partner_user, "status=active"), None)
+    first.is_valid()
+    first.form.cleaned_data["status"] = "closed"
+
+    again = built(lean, request_of(partner_user, "status=active"), None)
+
+    assert again.is_valid() and again.form.cleaned_data["status"] == "active"
+
+
+def test_a_filterset_choosing_among_objects_of_the_database_is_validated_every_time():
+    class ByEnterprise(django_filters.FilterSet):
+        enterprise = django_filters.ModelChoiceFilter(
+            field_name="partner_enterprises", queryset=Enterprise.objects.all()
+        )
+
+        class Meta:
+            model = ResearchProject
+            fields = ["enterprise"]
+
+    assert filters._cleans_values_alone(built_once(ResearchProjectFilterSet))
+    assert not filters._cleans_values_alone(built_once(ByEnterprise))
