@@ -23,14 +23,10 @@ NEW_PASSWORD = "a brand new passphrase 42"
 
 
 @pytest.fixture
-def lockout(settings):
-    """The lockout as in production (the test settings switch it off)."""
-    settings.AXES_ENABLED = True
-    settings.AXES_FAILURE_LIMIT = 5
-    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+def lockout(lockout):
     # Reset requests are counted in the cache, which outlives a test.
     cache.clear()
-    return settings
+    return lockout
 
 
 @pytest.fixture(params=["staff", "partner"])

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lockout(settings):
-    """The lockout as in production (the test settings switch it off)."""
-    settings.AXES_ENABLED = True
-    settings.AXES_FAILURE_LIMIT = 5
-    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
-    return settings
-
-
-@pytest.fixture
 def account(db):
     return PartnerUserFactory(email="wang.hao@example.com")
 

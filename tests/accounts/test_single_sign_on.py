@@ -4,7 +4,6 @@ exists unless it is set up. tests/e2e/test_single_sign_on.py signs in
 through a real provider."""
 
 import runpy
-from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
@@ -328,14 +327,6 @@ def come_back_from_the_provider(client):
         REMOTE_ADDR="203.0.113.7",
         follow=True,
     )
-
-
-@pytest.fixture
-def lockout(settings):
-    settings.AXES_ENABLED = True
-    settings.AXES_FAILURE_LIMIT = 5
-    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
-    return settings
 
 
 def test_a_staff_member_signs_in_and_it_is_recorded_like_a_password_sign_in(
