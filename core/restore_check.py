@@ -7,7 +7,6 @@ every table, the migrations applied, and a sample of documents byte for byte
 when there is none.
 """
 
-import hashlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from django.apps import apps
 from django.db import connections
 from django.db.models import FileField
 
-DIGEST_CHUNK_BYTES = 1024 * 1024
+from core.files import stored_file_sha256
 
 
 @dataclass(frozen=True)
@@ -90,19 +89,9 @@ def document_sample(names: Iterable[str], size: int, *, rng=None) -> list[str]:
     return sorted((rng or random.SystemRandom()).sample(names, size))
 
 
-def file_digest(storage, name: str) -> str:
-    """The SHA-256 of a stored file. Raises OSError (FileNotFoundError among
-    them) when the storage cannot give it."""
-    with storage.open(name, "rb") as stored:
-        digest = hashlib.sha256()
-        while chunk := stored.read(DIGEST_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _digest_or_reason(storage, name: str) -> tuple[str | None, str | None]:
     try:
-        return file_digest(storage, name), None
+        return stored_file_sha256(storage, name), None
     except FileNotFoundError:
         return None, "is missing"
     except OSError as error:

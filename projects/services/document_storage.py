@@ -9,13 +9,13 @@ half-way (a crash, a lost connection, Ctrl-C) is simply run again: files
 already at the destination with the same checksum are skipped.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files.storage import Storage
 
+from core.files import stored_file_sha256
 from projects.models import Document
 
 logger = logging.getLogger(__name__)
@@ -75,9 +75,9 @@ def _move_one(name: str, source: Storage, destination: Storage, *, keep_source: 
     if not source.exists(name):
         # Moved by an earlier run, which then deleted the source.
         return ALREADY_THERE if destination.exists(name) else MISSING
-    source_digest = _sha256(source, name)
+    source_digest = stored_file_sha256(source, name)
     if destination.exists(name):
-        if _sha256(destination, name) == source_digest:
+        if stored_file_sha256(destination, name) == source_digest:
             # Copied by an earlier run that stopped before deleting the source.
             if not keep_source:
                 source.delete(name)
@@ -90,16 +90,8 @@ def _move_one(name: str, source: Storage, destination: Storage, *, keep_source: 
     if saved_as != name:
         destination.delete(saved_as)
         return RENAMED
-    if _sha256(destination, name) != source_digest:
+    if stored_file_sha256(destination, name) != source_digest:
         return MISMATCH
     if not keep_source:
         source.delete(name)
     return MOVED
-
-
-def _sha256(storage: Storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as content:
-        for chunk in content.chunks():
-            digest.update(chunk)
-    return digest.hexdigest()
